@@ -1,0 +1,153 @@
+"""The ``coopac`` command: serve, migrate, create-admin, demo."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from coopac_core.config import Settings, get_settings
+from coopac_core.db import ALL_TENANTS, Database, app_url, make_engine, migrate, owner_url
+
+
+def _prepare(settings: Settings) -> Database:
+    """Resolve the database (starting the embedded one if needed) and migrate it."""
+    owner = owner_url(settings)
+    if not settings.database_url:
+        # Workers and child processes attach to the same embedded server directly.
+        os.environ["COOPAC_DATABASE_URL"] = owner.render_as_string(hide_password=False)
+    migrate(owner, settings)
+    return Database(owner, make_engine(app_url(owner, settings), settings, pool_size=2))
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    owner = owner_url(settings)
+    migrate(owner, settings, args.revision)
+    print(f"migrated to {args.revision}")
+    return 0
+
+
+def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
+    from coopac_core.errors import DomainError
+    from coopac_core.security import service
+    from coopac_core.security.roles import Role
+    from coopac_core.security.schemas import FederationUserCreate
+
+    try:
+        data = FederationUserCreate(
+            username=args.username,
+            password=args.password,
+            full_name=args.full_name or args.username,
+            roles=[Role.federation_admin],
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    db = _prepare(settings)
+    try:
+        with db.session(ALL_TENANTS) as session:
+            user = service.create_federation_user(session, None, data)
+    except DomainError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+    print(f"federation administrator {user.username!r} created (id {user.id})")
+    return 0
+
+
+def _print_demo_logins() -> None:
+    from coopac_core.demo import DEMO_PASSWORD, demo_logins
+
+    print(f"demo logins (password for all: {DEMO_PASSWORD}):")
+    for login in demo_logins():
+        print(f"  {login.username:<14} {login.roles:<20} {login.cooperative}")
+
+
+def _load_demo(db: Database) -> None:
+    from coopac_core.demo import load_demo
+
+    with db.session(ALL_TENANTS) as session:
+        loaded = load_demo(session)
+    print("demo data loaded" if loaded else "demo data already present")
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    db = _prepare(settings)
+    try:
+        _load_demo(db)
+    finally:
+        db.dispose()
+    _print_demo_logins()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from coopac_core.observability import uvicorn_log_config
+
+    db = _prepare(settings)
+    try:
+        if args.demo:
+            _load_demo(db)
+    finally:
+        db.dispose()
+    base = f"http://{args.host}:{args.port}"
+    print(f"coopac-core serving at {base}  (API: {base}/api/v1)")
+    print(f"docs: {base}/docs   openapi: {base}/openapi.json")
+    if args.demo:
+        _print_demo_logins()
+    sys.stdout.flush()
+    uvicorn.run(
+        "coopac_core.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_config=uvicorn_log_config(settings.log_level),
+        access_log=False,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coopac", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the API (migrates first)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--demo", action="store_true", help="load the demo federation first")
+    serve.set_defaults(func=cmd_serve)
+
+    mig = sub.add_parser("migrate", help="apply the database migrations")
+    mig.add_argument("--revision", default="head")
+    mig.set_defaults(func=cmd_migrate)
+
+    admin = sub.add_parser("create-admin", help="create a federation administrator")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--password", required=True)
+    admin.add_argument("--full-name", default=None)
+    admin.set_defaults(func=cmd_create_admin)
+
+    demo = sub.add_parser("demo", help="load the demo federation")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = get_settings()
+    from coopac_core.observability import configure_logging
+
+    configure_logging(settings.log_level)
+    code: int = args.func(args, settings)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Settings, read from the environment with the prefix ``COOPAC_``."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("coopac-core"))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COOPAC_", extra="ignore")
+
+    # Owner URL: runs the migrations. Unset means the embedded PostgreSQL in data_dir.
+    database_url: str | None = None
+    # The service itself connects as a role that neither owns the tables nor bypasses
+    # row-level security. Unset: the owner URL with the user swapped for app_db_user.
+    app_database_url: str | None = None
+    app_db_user: str = "coopac_app"
+    app_db_password: SecretStr | None = None
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    # Unset: a random key is generated once and kept in data_dir, so every worker and
+    # every restart of this installation signs and verifies with the same key.
+    secret_key: SecretStr | None = None
+    access_token_minutes: int = 15
+    refresh_token_minutes: int = 8 * 60
+
+    db_pool_size: int = 20
+    db_max_overflow: int = 10
+    log_level: str = "INFO"
+    federation_name: str = "Federación de Cooperativas de Ahorro y Crédito"
+
+    def resolved_secret_key(self) -> str:
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".secret_key.{os.getpid()}")
+            tmp.write_text(secrets.token_urlsafe(48))
+            tmp.chmod(0o600)
+            # link() fails if the file exists: workers starting at once agree on one key
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+            tmp.unlink()
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,166 @@
+"""Database access: URLs, engines, sessions, tenant scope, the embedded server, migrations.
+
+Two identities touch PostgreSQL. The *owner* runs the migrations and owns the tables. The
+service runs as the *app role*: not a superuser, not the owner, so row-level security applies
+to every query it sends. Each transaction states whose data it may see with
+``set_tenant_scope``; a query that forgets its ``cooperative_id`` filter still sees only
+that cooperative's rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from coopac_core.config import Settings
+from coopac_core.errors import Conflict
+
+log = logging.getLogger(__name__)
+
+ALL_TENANTS: Final = "*"
+EMBEDDED_DB_NAME: Final = "coopac"
+REPO_ROOT: Final = Path(__file__).resolve().parents[2]
+
+
+def to_sqlalchemy_url(url: str) -> URL:
+    """Accept a plain ``postgresql://`` URL and pick the driver ourselves (psycopg 3)."""
+    parsed = make_url(url.replace("postgres://", "postgresql://", 1))
+    if parsed.get_backend_name() != "postgresql":
+        raise ValueError(f"only PostgreSQL is supported, got {parsed.drivername!r}")
+    return parsed.set(drivername="postgresql+psycopg")
+
+
+def start_embedded(data_dir: Path) -> URL:
+    """Start (or attach to) the embedded PostgreSQL in ``data_dir/pgdata``; return its URL.
+
+    The server keeps running after this process exits so that several workers, the CLI and
+    a restart all share it; data lives in the folder and survives restarts.
+    """
+    import pgserver
+
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
+
+    pgdata = data_dir / "pgdata"
+    pgdata.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR notice, not ours
+        server = pgserver.get_server(str(pgdata), cleanup_mode=None)  # type: ignore[attr-defined]
+    base = to_sqlalchemy_url(server.get_uri())
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DB_NAME}';")
+    if "(1 row)" not in exists:
+        server.psql(f"CREATE DATABASE {EMBEDDED_DB_NAME};")
+    return base.set(database=EMBEDDED_DB_NAME)
+
+
+def owner_url(settings: Settings) -> URL:
+    if settings.database_url:
+        return to_sqlalchemy_url(settings.database_url)
+    return start_embedded(settings.data_dir)
+
+
+def app_url(owner: URL, settings: Settings) -> URL:
+    if settings.app_database_url:
+        return to_sqlalchemy_url(settings.app_database_url)
+    password = settings.app_db_password.get_secret_value() if settings.app_db_password else None
+    return owner.set(username=settings.app_db_user, password=password)
+
+
+def make_engine(url: URL, settings: Settings, *, pool_size: int | None = None) -> Engine:
+    return create_engine(
+        url,
+        pool_size=pool_size if pool_size is not None else settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_pre_ping=True,
+        pool_timeout=10,
+        # A stuck lock or runaway query must not hold a teller's request forever.
+        connect_args={"options": "-c lock_timeout=5000 -c statement_timeout=30000"},
+    )
+
+
+def set_tenant_scope(session: Session, scope: uuid.UUID | str) -> None:
+    """Limit this transaction to one cooperative, or to all (``ALL_TENANTS``)."""
+    value = str(scope)
+    session.execute(text("SELECT set_config('coopac.tenant', :v, true)"), {"v": value})
+
+
+def flush_or_conflict(session: Session, conflict: Conflict) -> None:
+    """Flush pending rows; a unique violation becomes ``conflict``, and the transaction
+    stays usable (the savepoint is rolled back, not the request)."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise conflict from None
+
+
+@dataclass
+class Database:
+    owner_url: URL
+    engine: Engine
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, pool_size: int | None = None) -> Database:
+        owner = owner_url(settings)
+        return cls(owner, make_engine(app_url(owner, settings), settings, pool_size=pool_size))
+
+    @contextmanager
+    def session(self, scope: uuid.UUID | str | None = None) -> Iterator[Session]:
+        """One transaction: committed if the block ends normally, rolled back otherwise."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            if scope is not None:
+                set_tenant_scope(session, scope)
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+# --- migrations -------------------------------------------------------------------------
+
+
+def alembic_config(owner: URL, settings: Settings) -> Config:
+    cfg = Config(str(REPO_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(REPO_ROOT / "migrations"))
+    # ConfigParser interpolation: a literal % in a password must be doubled.
+    cfg.set_main_option(
+        "sqlalchemy.url", owner.render_as_string(hide_password=False).replace("%", "%%")
+    )
+    cfg.attributes["app_role"] = settings.app_db_user
+    cfg.attributes["skip_logging"] = True  # keep the service's JSON logging
+    cfg.attributes["app_password"] = (
+        settings.app_db_password.get_secret_value() if settings.app_db_password else None
+    )
+    return cfg
+
+
+def migrate(owner: URL, settings: Settings, revision: str = "head") -> None:
+    command.upgrade(alembic_config(owner, settings), revision)
+
+
+def head_revision(settings: Settings, owner: URL) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(owner, settings)).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()

@@ -1,0 +1,1 @@
+"""The federation, its cooperatives and their branches (agencias)."""

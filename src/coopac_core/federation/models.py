@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from coopac_core.models_base import created_at_field, timestamp_field
+
+SBS_LEVELS = ("1", "2A", "2B", "3")
+
+
+class Cooperative(SQLModel, table=True):
+    __tablename__ = "cooperative"
+    __table_args__ = (
+        CheckConstraint("sbs_level IN ('1', '2A', '2B', '3')", name="sbs_level_valid"),
+        CheckConstraint("ruc ~ '^[0-9]{11}$'", name="ruc_digits"),
+        CheckConstraint("base_currency IN ('PEN', 'USD')", name="base_currency_valid"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    name: str = Field(max_length=200)
+    ruc: str = Field(max_length=11, unique=True)
+    sbs_level: str = Field(max_length=2)
+    base_currency: str = Field(default="PEN", max_length=3)
+    timezone: str = Field(default="America/Lima", max_length=64)
+    # The cooperative's business date: it moves when close-of-business finishes, not with
+    # the wall clock.
+    business_date: date
+    is_active: bool = Field(default=True)
+    created_at: datetime = created_at_field()
+    updated_at: datetime | None = timestamp_field()
+
+
+class Branch(SQLModel, table=True):
+    __tablename__ = "branch"
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "code", name="uq_branch_code"),
+        CheckConstraint("ubigeo ~ '^[0-9]{6}$'", name="ubigeo_digits"),
+    )
+
+    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    code: str = Field(max_length=20)
+    name: str = Field(max_length=200)
+    ubigeo: str = Field(max_length=6)
+    address: str | None = Field(default=None, max_length=300)
+    is_active: bool = Field(default=True)
+    created_at: datetime = created_at_field()

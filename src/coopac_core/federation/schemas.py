@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+from coopac_core.federation.identifiers import ruc_error, ubigeo_error
+
+SbsLevel = Literal["1", "2A", "2B", "3"]
+
+
+def _valid_ruc(value: str) -> str:
+    if (err := ruc_error(value)) is not None:
+        raise ValueError(err)
+    return value
+
+
+def _valid_ubigeo(value: str) -> str:
+    if (err := ubigeo_error(value)) is not None:
+        raise ValueError(err)
+    return value
+
+
+Ruc = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_valid_ruc)]
+Ubigeo = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_valid_ubigeo)]
+Code = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, min_length=1, max_length=20, pattern=r"^[A-Z0-9_-]+$"
+    ),
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class CooperativeCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "COOPSUR",
+                    "name": "Cooperativa de Ahorro y Crédito Sur Andino",
+                    "ruc": "20131312955",
+                    "sbs_level": "2A",
+                }
+            ]
+        }
+    )
+
+    code: Code
+    name: Name
+    ruc: Ruc
+    sbs_level: SbsLevel
+
+
+class CooperativeUpdate(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"sbs_level": "2B"}]})
+
+    name: Name | None = None
+    ruc: Ruc | None = None
+    sbs_level: SbsLevel | None = None
+    is_active: bool | None = None
+
+
+class CooperativeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    code: str
+    name: str
+    ruc: str
+    sbs_level: SbsLevel
+    base_currency: str
+    timezone: str
+    business_date: date
+    is_active: bool
+    created_at: datetime
+
+
+class BranchCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "PUNO",
+                    "name": "Agencia Puno",
+                    "ubigeo": "210101",
+                    "address": "Jr. Lima 123, Puno",
+                }
+            ]
+        }
+    )
+
+    code: Code
+    name: Name
+    ubigeo: Ubigeo
+    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+
+
+class BranchOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    cooperative_id: uuid.UUID
+    code: str
+    name: str
+    ubigeo: str
+    address: str | None
+    is_active: bool
+    created_at: datetime

@@ -1,0 +1,132 @@
+"""Cooperatives and branches."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from coopac_core.audit import service as audit_service
+from coopac_core.db import flush_or_conflict
+from coopac_core.errors import Conflict, NotFound
+from coopac_core.federation.models import Branch, Cooperative
+from coopac_core.federation.schemas import BranchCreate, CooperativeCreate, CooperativeUpdate
+from coopac_core.models_base import utcnow
+from coopac_core.security.principal import Principal
+
+DEFAULT_TIMEZONE = "America/Lima"
+
+
+def local_today(tz: str = DEFAULT_TIMEZONE) -> date:
+    return datetime.now(ZoneInfo(tz)).date()
+
+
+def create_cooperative(session: Session, actor: Principal, data: CooperativeCreate) -> Cooperative:
+    coop = Cooperative(
+        code=data.code,
+        name=data.name,
+        ruc=data.ruc,
+        sbs_level=data.sbs_level,
+        business_date=local_today(),
+    )
+    session.add(coop)
+    flush_or_conflict(
+        session,
+        Conflict("Ya existe una cooperativa con ese código o RUC", code="cooperative_exists"),
+    )
+    audit_service.record(
+        session,
+        actor,
+        "cooperative.create",
+        "cooperative",
+        coop.id,
+        cooperative_id=coop.id,
+        details=data.model_dump(),
+    )
+    return coop
+
+
+def get_cooperative(session: Session, cooperative_id: uuid.UUID) -> Cooperative:
+    coop = session.get(Cooperative, cooperative_id)
+    if coop is None:
+        raise NotFound("Cooperativa no encontrada", code="cooperative_not_found")
+    return coop
+
+
+def list_cooperatives(
+    session: Session,
+    visible: frozenset[uuid.UUID] | None,
+    *,
+    limit: int,
+    after_code: str | None,
+) -> list[Cooperative]:
+    stmt = select(Cooperative)
+    if visible is not None:
+        stmt = stmt.where(col(Cooperative.id).in_(visible))
+    if after_code is not None:
+        stmt = stmt.where(col(Cooperative.code) > after_code)
+    return list(session.exec(stmt.order_by(col(Cooperative.code)).limit(limit)))
+
+
+def update_cooperative(
+    session: Session, actor: Principal, cooperative_id: uuid.UUID, data: CooperativeUpdate
+) -> Cooperative:
+    coop = get_cooperative(session, cooperative_id)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    for field, value in changes.items():
+        setattr(coop, field, value)
+    coop.updated_at = utcnow()
+    session.add(coop)
+    flush_or_conflict(
+        session, Conflict("Ya existe una cooperativa con ese RUC", code="cooperative_exists")
+    )
+    audit_service.record(
+        session,
+        actor,
+        "cooperative.update",
+        "cooperative",
+        coop.id,
+        cooperative_id=coop.id,
+        details=changes,
+    )
+    return coop
+
+
+def create_branch(
+    session: Session, actor: Principal, cooperative_id: uuid.UUID, data: BranchCreate
+) -> Branch:
+    get_cooperative(session, cooperative_id)
+    branch = Branch(cooperative_id=cooperative_id, **data.model_dump())
+    session.add(branch)
+    flush_or_conflict(
+        session,
+        Conflict(f"Ya existe una agencia con el código {data.code}", code="branch_exists"),
+    )
+    audit_service.record(
+        session,
+        actor,
+        "branch.create",
+        "branch",
+        branch.id,
+        cooperative_id=cooperative_id,
+        details=data.model_dump(),
+    )
+    return branch
+
+
+def list_branches(
+    session: Session, cooperative_id: uuid.UUID, *, limit: int, after_code: str | None
+) -> list[Branch]:
+    stmt = select(Branch).where(Branch.cooperative_id == cooperative_id)
+    if after_code is not None:
+        stmt = stmt.where(col(Branch.code) > after_code)
+    return list(session.exec(stmt.order_by(col(Branch.code)).limit(limit)))
+
+
+def get_branch(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUID) -> Branch:
+    branch = session.get(Branch, (cooperative_id, branch_id))
+    if branch is None:
+        raise NotFound("Agencia no encontrada", code="branch_not_found")
+    return branch

@@ -1,0 +1,212 @@
+"""The FastAPI application: routers, middleware and the problem+json error handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from coopac_core import __version__
+from coopac_core.audit.router import router as audit_router
+from coopac_core.config import Settings, get_settings
+from coopac_core.db import Database, current_revision, head_revision
+from coopac_core.errors import PROBLEM_JSON, DomainError, FieldError, Problem
+from coopac_core.federation.router import router as federation_router
+from coopac_core.observability import RequestIdMiddleware, configure_logging, request_id_var
+from coopac_core.security.router import auth_router, federation_users_router, users_router
+
+log = logging.getLogger(__name__)
+
+_HTTP_CODES = {
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+def problem(
+    request: Request,
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body = Problem(
+        title=HTTPStatus(status).phrase,
+        status=status,
+        code=code,
+        detail=detail,
+        instance=request.url.path,
+        request_id=request_id_var.get(),
+        errors=errors,
+    ).model_dump(exclude_none=True)
+    body.update(jsonable_encoder(extra))
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return problem(request, exc.status, exc.code, exc.detail, headers=headers, **exc.extra)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        FieldError(
+            field=".".join(str(p) for p in err.get("loc", ())),
+            message=str(err.get("msg", "")),
+            type=str(err.get("type", "")),
+        )
+        for err in exc.errors()
+    ]
+    return problem(
+        request, 422, "validation_error", "La solicitud tiene datos inválidos", errors=errors
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(
+        exc.status_code, HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_")
+    )
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = "Recurso no encontrado"
+    headers = dict(exc.headers) if exc.headers else None
+    return problem(request, exc.status_code, code, detail, headers=headers)
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # A dropped connection or an exhausted pool is an outage, not a bug: the client may
+    # retry (with the same Idempotency-Key) once it passes.
+    if (
+        isinstance(exc, DBAPIError)
+        and not exc.connection_invalidated
+        and not isinstance(exc, OperationalError)
+    ):
+        return await _unhandled(request, exc)
+    log.warning("database unavailable: %s", type(exc).__name__)
+    return problem(
+        request,
+        503,
+        "database_unavailable",
+        "La base de datos no está disponible; intente de nuevo",
+        headers={"Retry-After": "1"},
+    )
+
+
+async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled error", exc_info=exc)
+    return problem(request, 500, "internal_error", "Error interno; se registró para su revisión")
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
+class Readiness(BaseModel):
+    status: str
+    database: str
+    migration: str | None
+    expected_migration: str | None
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_db = db is None
+        app.state.db = db or Database.from_settings(settings)
+        app.state.head = head_revision(settings, app.state.db.owner_url)
+        yield
+        if own_db:
+            app.state.db.dispose()
+
+    app = FastAPI(
+        title="coopac-core",
+        version=__version__,
+        description=(
+            "Core banking for savings-and-credit cooperatives (COOPACs) and their federation. "
+            "Errors are application/problem+json with a stable `code`."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.add_middleware(RequestIdMiddleware)
+
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(DBAPIError, _database_unavailable)
+    app.add_exception_handler(PoolTimeoutError, _database_unavailable)
+    app.add_exception_handler(Exception, _unhandled)
+
+    for router in (
+        auth_router,
+        federation_router,
+        users_router,
+        federation_users_router,
+        audit_router,
+    ):
+        app.include_router(router)
+
+    @app.get("/health", response_model=Health, tags=["health"], summary="The process is alive")
+    def health() -> Health:
+        return Health(status="ok", version=__version__)
+
+    @app.get(
+        "/ready",
+        response_model=Readiness,
+        tags=["health"],
+        summary="The database answers and is at the head migration",
+        responses={503: {"model": Readiness}},
+    )
+    def ready(request: Request) -> JSONResponse:
+        database: Database = request.app.state.db
+        expected = request.app.state.head
+        try:
+            with database.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            revision = current_revision(database.engine)
+        except Exception:  # any failure to reach the database means not ready
+            body = Readiness(
+                status="unavailable",
+                database="unreachable",
+                migration=None,
+                expected_migration=expected,
+            )
+            return JSONResponse(body.model_dump(), status_code=503)
+        ok = revision == expected
+        body = Readiness(
+            status="ok" if ok else "migrations_pending",
+            database="ok",
+            migration=revision,
+            expected_migration=expected,
+        )
+        return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
+
+    return app

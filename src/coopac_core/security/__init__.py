@@ -1,0 +1,1 @@
+"""Staff users, roles, tokens, API keys and tenant scoping."""

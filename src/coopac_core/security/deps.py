@@ -1,0 +1,92 @@
+"""FastAPI dependencies: the request's transaction, its caller, and its tenant scope."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+from sqlmodel import Session
+
+from coopac_core.config import Settings
+from coopac_core.db import ALL_TENANTS, Database, set_tenant_scope
+from coopac_core.errors import Unauthorized
+from coopac_core.security import service
+from coopac_core.security.principal import Principal
+from coopac_core.security.roles import Role
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False)
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One request, one transaction: committed before the response is sent, rolled back
+    on any error."""
+    db: Database = request.app.state.db
+    with Session(db.engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_principal(
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    api_key: Annotated[str | None, Depends(api_key_scheme)],
+) -> Principal:
+    # Credentials are looked up before we know the tenant; then the transaction is
+    # narrowed to what the caller may see.
+    set_tenant_scope(session, ALL_TENANTS)
+    if token:
+        principal = service.principal_from_token(session, settings, token)
+    elif api_key:
+        principal = service.principal_from_api_key(session, api_key)
+    else:
+        raise Unauthorized("Se requiere autenticación", code="not_authenticated")
+    if principal.is_federation_user:
+        set_tenant_scope(session, ALL_TENANTS)
+    else:
+        set_tenant_scope(session, principal.home_cooperative_id or uuid.UUID(int=0))
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+CooperativeId = Annotated[uuid.UUID, Path(description="The cooperative's id")]
+
+
+@dataclass(frozen=True)
+class CoopContext:
+    """A request acting inside one cooperative, already authorized for it."""
+
+    cooperative_id: uuid.UUID
+    principal: Principal
+    roles: frozenset[Role]
+
+
+def coop_access(allowed: Iterable[Role]) -> Callable[..., CoopContext]:
+    allowed = frozenset(allowed)
+
+    def dependency(
+        cooperative_id: CooperativeId, principal: PrincipalDep, session: SessionDep
+    ) -> CoopContext:
+        roles = principal.require(cooperative_id, allowed)
+        set_tenant_scope(session, cooperative_id)
+        return CoopContext(cooperative_id, principal, roles)
+
+    return dependency

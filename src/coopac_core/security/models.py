@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import (
+    ARRAY,
+    CheckConstraint,
+    Column,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+from coopac_core.models_base import created_at_field, timestamp_field
+
+
+class StaffUser(SQLModel, table=True):
+    """A person who works with the system: cooperative staff, or federation staff
+    (``cooperative_id`` empty)."""
+
+    __tablename__ = "staff_user"
+    __table_args__ = (
+        Index("ix_staff_user_cooperative", "cooperative_id", "id", unique=True),
+        CheckConstraint("username = lower(username)", name="username_lowercase"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    cooperative_id: uuid.UUID | None = Field(default=None, foreign_key="cooperative.id")
+    username: str = Field(max_length=64, unique=True)
+    full_name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=255)
+    is_active: bool = Field(default=True)
+    # Bumped when a user is disabled or changes password: every token carrying an older
+    # version stops working at once.
+    token_version: int = Field(default=1)
+    created_at: datetime = created_at_field()
+    updated_at: datetime | None = timestamp_field()
+
+
+class RoleGrant(SQLModel, table=True):
+    __tablename__ = "role_grant"
+    __table_args__ = (
+        UniqueConstraint(
+            "user_id",
+            "cooperative_id",
+            "role",
+            name="uq_role_grant",
+            postgresql_nulls_not_distinct=True,
+        ),
+        CheckConstraint(
+            "(role IN ('federation_admin', 'federation_analyst')) = (cooperative_id IS NULL)",
+            name="federation_roles_have_no_cooperative",
+        ),
+        CheckConstraint("role <> 'teller' OR branch_id IS NOT NULL", name="teller_has_branch"),
+        Index("ix_role_grant_cooperative", "cooperative_id", "user_id"),
+        ForeignKeyConstraint(
+            ["cooperative_id", "branch_id"], ["branch.cooperative_id", "branch.id"]
+        ),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="staff_user.id", index=True)
+    cooperative_id: uuid.UUID | None = Field(default=None, foreign_key="cooperative.id")
+    branch_id: uuid.UUID | None = None
+    role: str = Field(max_length=32)
+    created_at: datetime = created_at_field()
+
+
+class ApiKey(SQLModel, table=True):
+    """A key for integration scripts: scoped to one cooperative and a set of roles.
+
+    Only a SHA-256 of the secret is stored (the secret has 256 bits of entropy, so a slow
+    password hash would add nothing); ``prefix`` finds the row without scanning.
+    """
+
+    __tablename__ = "api_key"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["cooperative_id", "branch_id"], ["branch.cooperative_id", "branch.id"]
+        ),
+    )
+
+    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str = Field(max_length=100)
+    prefix: str = Field(max_length=16, unique=True)
+    secret_hash: str = Field(max_length=64)
+    roles: list[str] = Field(sa_column=Column(ARRAY(String(32)), nullable=False))
+    branch_id: uuid.UUID | None = None
+    created_by: uuid.UUID | None = Field(default=None, foreign_key="staff_user.id")
+    created_at: datetime = created_at_field()
+    revoked_at: datetime | None = timestamp_field()
+    last_used_at: datetime | None = timestamp_field()

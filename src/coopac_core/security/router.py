@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Form, status
+
+from coopac_core.db import ALL_TENANTS, set_tenant_scope
+from coopac_core.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unprocessable,
+    problem_responses,
+)
+from coopac_core.pagination import Page, PageParams, cursor_key, make_page, page_params
+from coopac_core.security import service
+from coopac_core.security.deps import (
+    CoopContext,
+    PrincipalDep,
+    SessionDep,
+    SettingsDep,
+    coop_access,
+)
+from coopac_core.security.roles import MANAGE_API_KEYS, MANAGE_USERS, READ_USERS, Role
+from coopac_core.security.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyOut,
+    FederationUserCreate,
+    MeResponse,
+    RoleGrantOut,
+    TokenResponse,
+    UserCreate,
+    UserOut,
+    UserUpdate,
+)
+
+auth_router = APIRouter(prefix="/api/v1", tags=["auth"])
+users_router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["users"])
+federation_users_router = APIRouter(prefix="/api/v1/federation", tags=["federation"])
+
+
+@auth_router.post(
+    "/auth/token",
+    response_model=TokenResponse,
+    responses=problem_responses(BadRequest),
+    summary="OAuth2 password flow; also grant_type=refresh_token",
+)
+def issue_token(
+    session: SessionDep,
+    settings: SettingsDep,
+    grant_type: Annotated[Literal["password", "refresh_token"], Form()] = "password",
+    username: Annotated[str | None, Form(max_length=64)] = None,
+    password: Annotated[str | None, Form(max_length=256)] = None,
+    refresh_token: Annotated[str | None, Form(max_length=4096)] = None,
+) -> TokenResponse:
+    # No caller yet: the credentials themselves decide whose rows are read.
+    set_tenant_scope(session, ALL_TENANTS)
+    if grant_type == "refresh_token":
+        if not refresh_token:
+            raise BadRequest("Falta refresh_token", code="refresh_token_required")
+        return service.refresh(session, settings, refresh_token)
+    if not username or not password:
+        raise BadRequest("Faltan usuario o contraseña", code="credentials_required")
+    return service.login(session, settings, username, password)
+
+
+@auth_router.get("/me", response_model=MeResponse, responses=problem_responses())
+def me(principal: PrincipalDep) -> MeResponse:
+    grants = [
+        RoleGrantOut(role=r, cooperative_id=None, branch_id=None)
+        for r in sorted(principal.federation_roles)
+    ]
+    for coop_id, roles in principal.cooperative_roles.items():
+        branch = principal.branches.get(coop_id)
+        grants += [
+            RoleGrantOut(role=r, cooperative_id=coop_id, branch_id=branch) for r in sorted(roles)
+        ]
+    return MeResponse(
+        id=principal.user_id,
+        api_key_id=principal.api_key_id,
+        username=principal.name,
+        full_name=principal.full_name,
+        cooperative_id=principal.home_cooperative_id,
+        roles=grants,
+    )
+
+
+@users_router.post(
+    "/users",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserOut,
+    responses=problem_responses(Forbidden, NotFound, Conflict, Unprocessable),
+)
+def create_user(
+    body: UserCreate,
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_USERS))],
+    session: SessionDep,
+) -> UserOut:
+    return service.create_user(session, ctx.principal, ctx.cooperative_id, body)
+
+
+@users_router.get(
+    "/users", response_model=Page[UserOut], responses=problem_responses(Forbidden, NotFound)
+)
+def list_users(
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_USERS))],
+    session: SessionDep,
+    page: Annotated[PageParams, Depends(page_params)],
+) -> Page[UserOut]:
+    rows = service.list_users(
+        session, ctx.cooperative_id, limit=page.limit + 1, after=cursor_key(page.cursor, str)
+    )
+    return make_page(rows, page.limit, lambda u: [u.username])
+
+
+@users_router.get(
+    "/users/{user_id}", response_model=UserOut, responses=problem_responses(Forbidden, NotFound)
+)
+def get_user(
+    user_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_USERS))],
+    session: SessionDep,
+) -> UserOut:
+    return service.get_user(session, ctx.cooperative_id, user_id)
+
+
+@users_router.patch(
+    "/users/{user_id}",
+    response_model=UserOut,
+    responses=problem_responses(Forbidden, NotFound, Unprocessable),
+    summary="Change a user; is_active=false disables them and revokes their tokens",
+)
+def update_user(
+    user_id: uuid.UUID,
+    body: UserUpdate,
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_USERS))],
+    session: SessionDep,
+) -> UserOut:
+    return service.update_user(session, ctx.principal, ctx.cooperative_id, user_id, body)
+
+
+@users_router.post(
+    "/api-keys",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ApiKeyCreated,
+    responses=problem_responses(Forbidden, NotFound, Unprocessable),
+    tags=["api-keys"],
+    summary="Create an API key for an integration script; the key is shown only once",
+)
+def create_api_key(
+    body: ApiKeyCreate,
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_API_KEYS))],
+    session: SessionDep,
+) -> ApiKeyCreated:
+    return service.create_api_key(session, ctx.principal, ctx.cooperative_id, body)
+
+
+@users_router.get(
+    "/api-keys",
+    response_model=list[ApiKeyOut],
+    responses=problem_responses(Forbidden, NotFound),
+    tags=["api-keys"],
+)
+def list_api_keys(
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_API_KEYS))], session: SessionDep
+) -> list[ApiKeyOut]:
+    return service.list_api_keys(session, ctx.cooperative_id)
+
+
+@users_router.post(
+    "/api-keys/{api_key_id}/revoke",
+    response_model=ApiKeyOut,
+    responses=problem_responses(Forbidden, NotFound),
+    tags=["api-keys"],
+)
+def revoke_api_key(
+    api_key_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_API_KEYS))],
+    session: SessionDep,
+) -> ApiKeyOut:
+    return service.revoke_api_key(session, ctx.principal, ctx.cooperative_id, api_key_id)
+
+
+@federation_users_router.post(
+    "/users",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserOut,
+    responses=problem_responses(Forbidden, Conflict, Unprocessable),
+    summary="Create a federation user (federation_admin or federation_analyst)",
+)
+def create_federation_user(
+    body: FederationUserCreate, principal: PrincipalDep, session: SessionDep
+) -> UserOut:
+    principal.require_federation({Role.federation_admin})
+    user = service.create_federation_user(session, principal, body)
+    return service.get_federation_user(session, user.id)

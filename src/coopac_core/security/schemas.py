@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from coopac_core.security.passwords import MIN_PASSWORD_LENGTH
+from coopac_core.security.roles import Role
+
+Username = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, min_length=3, max_length=64, pattern=r"^[a-z0-9._-]+$"
+    ),
+]
+Password = Annotated[str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=256)]
+FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
+    expires_in: int = Field(description="Seconds until the access token expires", examples=[900])
+    refresh_token: str
+    refresh_expires_in: int = Field(examples=[28800])
+
+
+class RoleGrantOut(BaseModel):
+    role: Role
+    cooperative_id: uuid.UUID | None
+    branch_id: uuid.UUID | None
+
+
+class MeResponse(BaseModel):
+    id: uuid.UUID | None = Field(description="The user's id; empty for an API key")
+    api_key_id: uuid.UUID | None = None
+    username: str = Field(examples=["cajero.puno"])
+    full_name: str | None = None
+    cooperative_id: uuid.UUID | None
+    roles: list[RoleGrantOut]
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "cajero.puno",
+                    "password": "cambiar-esta-clave",
+                    "full_name": "Rosa Quispe Mamani",
+                    "roles": ["teller"],
+                    "branch_id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11",
+                }
+            ]
+        }
+    )
+
+    username: Username
+    password: Password
+    full_name: FullName
+    roles: list[Role] = Field(min_length=1)
+    branch_id: uuid.UUID | None = None
+
+    @field_validator("roles")
+    @classmethod
+    def _distinct(cls, roles: list[Role]) -> list[Role]:
+        return sorted(set(roles))
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"is_active": False}]})
+
+    full_name: FullName | None = None
+    password: Password | None = None
+    roles: list[Role] | None = Field(default=None, min_length=1)
+    branch_id: uuid.UUID | None = None
+    is_active: bool | None = None
+
+
+class UserOut(BaseModel):
+    id: uuid.UUID
+    cooperative_id: uuid.UUID | None
+    username: str
+    full_name: str
+    roles: list[Role]
+    branch_id: uuid.UUID | None
+    is_active: bool
+    created_at: datetime
+
+
+class FederationUserCreate(BaseModel):
+    username: Username
+    password: Password
+    full_name: FullName
+    roles: list[Role] = Field(min_length=1, examples=[["federation_analyst"]])
+
+
+class ApiKeyCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"name": "export-nocturno", "roles": ["accountant"]}]}
+    )
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    roles: list[Role] = Field(min_length=1)
+    branch_id: uuid.UUID | None = None
+
+
+class ApiKeyOut(BaseModel):
+    id: uuid.UUID
+    cooperative_id: uuid.UUID
+    name: str
+    prefix: str
+    roles: list[Role]
+    branch_id: uuid.UUID | None
+    created_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str = Field(description="The full key. It is shown only this once; store it safely.")

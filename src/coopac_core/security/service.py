@@ -1,0 +1,391 @@
+"""Authentication, staff users and API keys."""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from coopac_core.audit import service as audit_service
+from coopac_core.config import Settings
+from coopac_core.db import flush_or_conflict
+from coopac_core.errors import Conflict, NotFound, Unauthorized, Unprocessable
+from coopac_core.federation.models import Branch
+from coopac_core.models_base import utcnow
+from coopac_core.security import tokens
+from coopac_core.security.models import ApiKey, RoleGrant, StaffUser
+from coopac_core.security.passwords import hash_password, verify_password
+from coopac_core.security.principal import Principal
+from coopac_core.security.roles import BRANCH_ROLES, COOPERATIVE_ROLES, FEDERATION_ROLES, Role
+from coopac_core.security.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyOut,
+    FederationUserCreate,
+    TokenResponse,
+    UserCreate,
+    UserOut,
+    UserUpdate,
+)
+
+# Refreshing last_used_at on every call would turn each request into a write.
+_API_KEY_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+# --- tokens -----------------------------------------------------------------------------
+
+
+def _issue_pair(settings: Settings, user: StaffUser) -> TokenResponse:
+    secret = settings.resolved_secret_key()
+    access_life = timedelta(minutes=settings.access_token_minutes)
+    refresh_life = timedelta(minutes=settings.refresh_token_minutes)
+    access, _ = tokens.issue_token(secret, user.id, user.token_version, "access", access_life)
+    refresh, _ = tokens.issue_token(secret, user.id, user.token_version, "refresh", refresh_life)
+    return TokenResponse(
+        access_token=access,
+        expires_in=int(access_life.total_seconds()),
+        refresh_token=refresh,
+        refresh_expires_in=int(refresh_life.total_seconds()),
+    )
+
+
+def login(session: Session, settings: Settings, username: str, password: str) -> TokenResponse:
+    user = session.exec(
+        select(StaffUser).where(StaffUser.username == username.strip().lower())
+    ).first()
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active:
+        raise Unauthorized("Usuario o contraseña incorrectos", code="invalid_credentials")
+    return _issue_pair(settings, user)
+
+
+def refresh(session: Session, settings: Settings, refresh_token: str) -> TokenResponse:
+    claims = tokens.decode_token(settings.resolved_secret_key(), refresh_token, "refresh")
+    user = _active_user(session, claims.user_id, claims.version)
+    return _issue_pair(settings, user)
+
+
+def _active_user(session: Session, user_id: uuid.UUID, version: int) -> StaffUser:
+    user = session.get(StaffUser, user_id)
+    if user is None or not user.is_active or user.token_version != version:
+        raise Unauthorized("La sesión fue revocada", code="token_revoked")
+    return user
+
+
+def principal_from_token(session: Session, settings: Settings, token: str) -> Principal:
+    claims = tokens.decode_token(settings.resolved_secret_key(), token, "access")
+    user = _active_user(session, claims.user_id, claims.version)
+    grants = session.exec(select(RoleGrant).where(RoleGrant.user_id == user.id)).all()
+    return _principal_for(user, grants)
+
+
+def _principal_for(user: StaffUser, grants: Iterable[RoleGrant]) -> Principal:
+    federation: set[Role] = set()
+    per_coop: dict[uuid.UUID, set[Role]] = defaultdict(set)
+    branches: dict[uuid.UUID, uuid.UUID] = {}
+    for g in grants:
+        role = Role(g.role)
+        if g.cooperative_id is None:
+            federation.add(role)
+        else:
+            per_coop[g.cooperative_id].add(role)
+            if g.branch_id is not None:
+                branches[g.cooperative_id] = g.branch_id
+    return Principal(
+        name=user.username,
+        full_name=user.full_name,
+        user_id=user.id,
+        home_cooperative_id=user.cooperative_id,
+        federation_roles=frozenset(federation),
+        cooperative_roles={k: frozenset(v) for k, v in per_coop.items()},
+        branches=branches,
+    )
+
+
+def principal_from_api_key(session: Session, key: str) -> Principal:
+    parts = tokens.split_api_key(key)
+    invalid = Unauthorized("Clave de API inválida", code="invalid_api_key")
+    if parts is None:
+        raise invalid
+    prefix, secret = parts
+    row = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+    if row is None or not hmac.compare_digest(row.secret_hash, tokens.hash_api_secret(secret)):
+        raise invalid
+    if row.revoked_at is not None:
+        raise Unauthorized("La clave de API fue revocada", code="api_key_revoked")
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > _API_KEY_TOUCH_INTERVAL:
+        row.last_used_at = now
+        session.add(row)
+    roles = frozenset(Role(r) for r in row.roles)
+    return Principal(
+        name=f"api-key:{row.name}",
+        api_key_id=row.id,
+        home_cooperative_id=row.cooperative_id,
+        cooperative_roles={row.cooperative_id: roles},
+        branches={row.cooperative_id: row.branch_id} if row.branch_id else {},
+    )
+
+
+# --- users ------------------------------------------------------------------------------
+
+
+def _check_roles(
+    session: Session,
+    cooperative_id: uuid.UUID,
+    roles: Iterable[Role],
+    branch_id: uuid.UUID | None,
+) -> None:
+    roles = set(roles)
+    if roles - COOPERATIVE_ROLES:
+        bad = ", ".join(sorted(roles - COOPERATIVE_ROLES))
+        raise Unprocessable(
+            f"Roles de federación no se otorgan en una cooperativa: {bad}", code="invalid_role"
+        )
+    if roles & BRANCH_ROLES and branch_id is None:
+        raise Unprocessable("Un cajero debe tener una agencia (branch_id)", code="branch_required")
+    if branch_id is not None and session.get(Branch, (cooperative_id, branch_id)) is None:
+        raise Unprocessable("La agencia no existe en esta cooperativa", code="branch_not_found")
+
+
+def _user_out(user: StaffUser, grants: Iterable[RoleGrant]) -> UserOut:
+    grants = list(grants)
+    branch = next((g.branch_id for g in grants if g.branch_id is not None), None)
+    return UserOut(
+        id=user.id,
+        cooperative_id=user.cooperative_id,
+        username=user.username,
+        full_name=user.full_name,
+        roles=sorted(Role(g.role) for g in grants),
+        branch_id=branch,
+        is_active=user.is_active,
+        created_at=user.created_at,
+    )
+
+
+def create_user(
+    session: Session, actor: Principal, cooperative_id: uuid.UUID, data: UserCreate
+) -> UserOut:
+    _check_roles(session, cooperative_id, data.roles, data.branch_id)
+    user = StaffUser(
+        cooperative_id=cooperative_id,
+        username=data.username,
+        full_name=data.full_name,
+        password_hash=hash_password(data.password),
+    )
+    session.add(user)
+    flush_or_conflict(
+        session,
+        Conflict(f"El nombre de usuario {user.username!r} ya existe", code="username_taken"),
+    )
+    grants = [
+        RoleGrant(user_id=user.id, cooperative_id=cooperative_id, role=r, branch_id=data.branch_id)
+        for r in data.roles
+    ]
+    session.add_all(grants)
+    audit_service.record(
+        session,
+        actor,
+        "user.create",
+        "staff_user",
+        user.id,
+        cooperative_id=cooperative_id,
+        details={"username": user.username, "roles": list(data.roles)},
+    )
+    session.flush()
+    return _user_out(user, grants)
+
+
+def create_federation_user(
+    session: Session, actor: Principal | None, data: FederationUserCreate
+) -> StaffUser:
+    if set(data.roles) - FEDERATION_ROLES:
+        raise Unprocessable(
+            "Solo roles de federación: federation_admin, federation_analyst", code="invalid_role"
+        )
+    user = StaffUser(
+        username=data.username,
+        full_name=data.full_name,
+        password_hash=hash_password(data.password),
+    )
+    session.add(user)
+    flush_or_conflict(
+        session,
+        Conflict(f"El nombre de usuario {user.username!r} ya existe", code="username_taken"),
+    )
+    session.add_all([RoleGrant(user_id=user.id, role=r) for r in sorted(set(data.roles))])
+    audit_service.record(
+        session,
+        actor or Principal(name="cli"),
+        "federation_user.create",
+        "staff_user",
+        user.id,
+        cooperative_id=None,
+        details={"username": user.username, "roles": sorted(set(data.roles))},
+    )
+    session.flush()
+    return user
+
+
+def _get_user(session: Session, cooperative_id: uuid.UUID, user_id: uuid.UUID) -> StaffUser:
+    user = session.get(StaffUser, user_id)
+    if user is None or user.cooperative_id != cooperative_id:
+        raise NotFound("Usuario no encontrado", code="user_not_found")
+    return user
+
+
+def _grants(session: Session, user_id: uuid.UUID) -> list[RoleGrant]:
+    return list(session.exec(select(RoleGrant).where(RoleGrant.user_id == user_id)))
+
+
+def get_user(session: Session, cooperative_id: uuid.UUID, user_id: uuid.UUID) -> UserOut:
+    user = _get_user(session, cooperative_id, user_id)
+    return _user_out(user, _grants(session, user.id))
+
+
+def get_federation_user(session: Session, user_id: uuid.UUID) -> UserOut:
+    user = session.get(StaffUser, user_id)
+    if user is None or user.cooperative_id is not None:
+        raise NotFound("Usuario no encontrado", code="user_not_found")
+    return _user_out(user, _grants(session, user.id))
+
+
+def list_users(
+    session: Session, cooperative_id: uuid.UUID, *, limit: int, after: str | None
+) -> list[UserOut]:
+    stmt = select(StaffUser).where(StaffUser.cooperative_id == cooperative_id)
+    if after is not None:
+        stmt = stmt.where(col(StaffUser.username) > after)
+    users = list(session.exec(stmt.order_by(col(StaffUser.username)).limit(limit)))
+    by_user: dict[uuid.UUID, list[RoleGrant]] = defaultdict(list)
+    if users:
+        ids = [u.id for u in users]
+        for g in session.exec(select(RoleGrant).where(col(RoleGrant.user_id).in_(ids))):
+            by_user[g.user_id].append(g)
+    return [_user_out(u, by_user[u.id]) for u in users]
+
+
+def update_user(
+    session: Session,
+    actor: Principal,
+    cooperative_id: uuid.UUID,
+    user_id: uuid.UUID,
+    data: UserUpdate,
+) -> UserOut:
+    user = _get_user(session, cooperative_id, user_id)
+    grants = _grants(session, user.id)
+    changes = data.model_dump(exclude_unset=True, exclude={"password"})
+    revoke = False
+    if data.full_name is not None:
+        user.full_name = data.full_name
+    if data.password is not None:
+        user.password_hash = hash_password(data.password)
+        changes["password"] = "changed"  # noqa: S105 - audit note, never the password
+        revoke = True
+    if data.is_active is not None and data.is_active != user.is_active:
+        user.is_active = data.is_active
+        revoke = revoke or not data.is_active
+    if data.roles is not None or "branch_id" in data.model_fields_set:
+        roles = set(data.roles) if data.roles is not None else {Role(g.role) for g in grants}
+        current_branch = next((g.branch_id for g in grants if g.branch_id), None)
+        branch = data.branch_id if "branch_id" in data.model_fields_set else current_branch
+        _check_roles(session, cooperative_id, roles, branch)
+        for g in grants:
+            session.delete(g)
+        session.flush()
+        grants = [
+            RoleGrant(user_id=user.id, cooperative_id=cooperative_id, role=r, branch_id=branch)
+            for r in sorted(roles)
+        ]
+        session.add_all(grants)
+        # A change of roles must reach the tokens already issued, too.
+        revoke = True
+    if revoke:
+        user.token_version += 1
+    user.updated_at = utcnow()
+    session.add(user)
+    audit_service.record(
+        session,
+        actor,
+        "user.update",
+        "staff_user",
+        user.id,
+        cooperative_id=cooperative_id,
+        details={k: str(v) if isinstance(v, uuid.UUID) else v for k, v in changes.items()},
+    )
+    session.flush()
+    return _user_out(user, grants)
+
+
+# --- API keys ---------------------------------------------------------------------------
+
+
+def _api_key_out(row: ApiKey) -> ApiKeyOut:
+    return ApiKeyOut(
+        id=row.id,
+        cooperative_id=row.cooperative_id,
+        name=row.name,
+        prefix=row.prefix,
+        roles=[Role(r) for r in row.roles],
+        branch_id=row.branch_id,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+        last_used_at=row.last_used_at,
+    )
+
+
+def create_api_key(
+    session: Session, actor: Principal, cooperative_id: uuid.UUID, data: ApiKeyCreate
+) -> ApiKeyCreated:
+    _check_roles(session, cooperative_id, data.roles, data.branch_id)
+    key, prefix, secret_hash = tokens.new_api_key()
+    row = ApiKey(
+        cooperative_id=cooperative_id,
+        name=data.name,
+        prefix=prefix,
+        secret_hash=secret_hash,
+        roles=sorted({r.value for r in data.roles}),
+        branch_id=data.branch_id,
+        created_by=actor.user_id,
+    )
+    session.add(row)
+    audit_service.record(
+        session,
+        actor,
+        "api_key.create",
+        "api_key",
+        row.id,
+        cooperative_id=cooperative_id,
+        details={"name": row.name, "roles": row.roles},
+    )
+    session.flush()
+    return ApiKeyCreated(**_api_key_out(row).model_dump(), key=key)
+
+
+def list_api_keys(session: Session, cooperative_id: uuid.UUID) -> list[ApiKeyOut]:
+    rows = session.exec(
+        select(ApiKey)
+        .where(ApiKey.cooperative_id == cooperative_id)
+        .order_by(col(ApiKey.created_at), col(ApiKey.id))
+    )
+    return [_api_key_out(r) for r in rows]
+
+
+def revoke_api_key(
+    session: Session, actor: Principal, cooperative_id: uuid.UUID, key_id: uuid.UUID
+) -> ApiKeyOut:
+    row = session.get(ApiKey, (cooperative_id, key_id))
+    if row is None:
+        raise NotFound("Clave de API no encontrada", code="api_key_not_found")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.add(row)
+        audit_service.record(
+            session, actor, "api_key.revoke", "api_key", row.id, cooperative_id=cooperative_id
+        )
+        session.flush()
+    return _api_key_out(row)

@@ -1,0 +1,83 @@
+"""JWT access and refresh tokens (PyJWT), and API key material."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+import jwt
+
+from coopac_core.errors import Unauthorized
+from coopac_core.models_base import utcnow
+
+ALGORITHM = "HS256"
+TokenType = Literal["access", "refresh"]
+API_KEY_PREFIX = "coopac"
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: uuid.UUID
+    version: int
+    type: TokenType
+    expires_at: datetime
+
+
+def issue_token(
+    secret: str, user_id: uuid.UUID, version: int, type_: TokenType, lifetime: timedelta
+) -> tuple[str, datetime]:
+    expires = utcnow() + lifetime
+    payload = {
+        "sub": str(user_id),
+        "ver": version,
+        "typ": type_,
+        "exp": expires,
+        "iat": utcnow(),
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(payload, secret, algorithm=ALGORITHM), expires
+
+
+def decode_token(secret: str, token: str, expected: TokenType) -> TokenClaims:
+    """The claims of a valid, unexpired token of the expected type."""
+    try:
+        payload = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": ["sub", "exp", "typ"]}
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("El token ha expirado", code="token_expired") from None
+    except jwt.PyJWTError:
+        raise Unauthorized("Token inválido", code="invalid_token") from None
+    try:
+        if payload["typ"] != expected:
+            raise ValueError(payload["typ"])
+        return TokenClaims(
+            user_id=uuid.UUID(payload["sub"]),
+            version=int(payload.get("ver", 0)),
+            type=expected,
+            expires_at=datetime.fromtimestamp(payload["exp"], UTC),
+        )
+    except (ValueError, KeyError, TypeError):
+        raise Unauthorized("Token inválido", code="invalid_token") from None
+
+
+def new_api_key() -> tuple[str, str, str]:
+    """(full key shown once, lookup prefix, hash to store)."""
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    return f"{API_KEY_PREFIX}_{prefix}_{secret}", prefix, hash_api_secret(secret)
+
+
+def hash_api_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def split_api_key(key: str) -> tuple[str, str] | None:
+    parts = key.split("_", 2)
+    if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
+        return None
+    return parts[1], parts[2]
