@@ -163,7 +163,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(DBAPIError, _database_unavailable)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
-    app.add_exception_handler(Exception, _unhandled)
 
     for router in (
         auth_router,

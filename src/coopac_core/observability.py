@@ -18,6 +18,7 @@ REQUEST_ID_HEADER = "x-request-id"
 _MAX_REQUEST_ID = 64
 
 access_log = logging.getLogger("coopac.access")
+log = logging.getLogger(__name__)
 
 _STANDARD_ATTRS = frozenset(
     vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys() | {"message", "asctime"}
@@ -81,7 +82,8 @@ def _valid_request_id(value: str) -> bool:
 
 
 class RequestIdMiddleware:
-    """Accept the client's ``X-Request-ID`` (or make one), echo it, and log the request."""
+    """Accept the client's ``X-Request-ID`` (or make one), echo it, log the request, and
+    turn an unhandled exception into a 500 problem+json."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -109,8 +111,45 @@ class RequestIdMiddleware:
                 message = {**message, "headers": headers}
             await send(message)
 
+        started_response = False
+
+        async def send_tracking(message: Message) -> None:
+            nonlocal started_response
+            if message["type"] == "http.response.start":
+                started_response = True
+            await send_with_id(message)
+
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, send_tracking)
+        except Exception:
+            # Last line of defence, inside the request's context so that the log line and
+            # the answer carry its id. The client learns nothing of the cause.
+            log.exception("unhandled error")
+            if started_response:
+                raise
+            status = 500
+            body = json.dumps(
+                {
+                    "type": "about:blank",
+                    "title": "Internal Server Error",
+                    "status": 500,
+                    "code": "internal_error",
+                    "detail": "Error interno; se registró para su revisión",
+                    "instance": scope["path"],
+                    "request_id": request_id,
+                }
+            ).encode()
+            await send_with_id(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [
+                        (b"content-type", b"application/problem+json"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
+            await send_with_id({"type": "http.response.body", "body": body})
         finally:
             access_log.info(
                 "request",

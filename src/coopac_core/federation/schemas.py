@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
 from coopac_core.federation.identifiers import ruc_error, ubigeo_error
 
@@ -25,11 +25,14 @@ def _valid_ubigeo(value: str) -> str:
 
 Ruc = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_valid_ruc)]
 Ubigeo = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_valid_ubigeo)]
+def _normalize_code(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
 Code = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, to_upper=True, min_length=1, max_length=20, pattern=r"^[A-Z0-9_-]+$"
-    ),
+    BeforeValidator(_normalize_code),
+    StringConstraints(min_length=1, max_length=20, pattern=r"^[A-Z0-9_-]+$"),
 ]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 

@@ -4,16 +4,19 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
 from coopac_core.security.passwords import MIN_PASSWORD_LENGTH
 from coopac_core.security.roles import Role
 
+def _normalize_username(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 Username = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, to_lower=True, min_length=3, max_length=64, pattern=r"^[a-z0-9._-]+$"
-    ),
+    BeforeValidator(_normalize_username),
+    StringConstraints(min_length=3, max_length=64, pattern=r"^[a-z0-9._-]+$"),
 ]
 Password = Annotated[str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=256)]
 FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -1,0 +1,145 @@
+"""The `coopac` command, run as a user would: in a subprocess, against real databases."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.engine import URL
+
+from coopac_core.demo import DEMO_PASSWORD
+
+COOPAC = [sys.executable, "-m", "coopac_core.cli"]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COOPAC_")}
+    env.update(extra)
+    return env
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(COOPAC + args, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_migrate_create_admin_and_demo(new_database: Callable[[], URL], tmp_path: Path) -> None:
+    url = new_database().render_as_string(hide_password=False).replace("+psycopg", "")
+    env = _env(COOPAC_DATABASE_URL=url, COOPAC_DATA_DIR=str(tmp_path))
+
+    r = _run(["migrate"], env)
+    assert r.returncode == 0, r.stderr
+    assert "migrated to head" in r.stdout
+
+    r = _run(["create-admin", "--username", "Jefa.Federacion", "--password", "clave-segura-1"], env)
+    assert r.returncode == 0, r.stderr
+    assert "jefa.federacion" in r.stdout
+    r = _run(["create-admin", "--username", "jefa.federacion", "--password", "otra-clave-22"], env)
+    assert r.returncode == 1
+    assert "ya existe" in r.stderr
+    r = _run(["create-admin", "--username", "corta", "--password", "123"], env)
+    assert r.returncode == 2
+
+    r = _run(["demo"], env)
+    assert r.returncode == 0, r.stderr
+    assert "demo data loaded" in r.stdout
+    assert "sur.cajero" in r.stdout and DEMO_PASSWORD in r.stdout
+    r = _run(["demo"], env)
+    assert r.returncode == 0
+    assert "already present" in r.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _wait_ready(base: str, proc: subprocess.Popen[str], timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"serve exited with {proc.returncode}: {proc.stdout.read() if proc.stdout else ''}")
+        try:
+            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("service did not become ready")
+
+
+def _serve(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        COOPAC + ["serve", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def _stop(proc: subprocess.Popen[str]) -> str:
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, _ = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    return out
+
+
+@pytest.fixture
+def embedded_dir(tmp_path: Path) -> Iterator[Path]:
+    data = tmp_path / "data"
+    yield data
+    # the embedded server outlives the service on purpose; stop it after the test
+    pgdata = data / "pgdata"
+    if (pgdata / "postmaster.pid").exists():
+        import pgserver
+
+        pgserver.get_server(str(pgdata), cleanup_mode="stop").cleanup()  # type: ignore[attr-defined]
+
+
+def test_serve_demo_on_embedded_database_survives_restart(embedded_dir: Path) -> None:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = _env(COOPAC_DATA_DIR=str(embedded_dir))
+
+    proc = _serve(["--demo", "--port", str(port)], env)
+    try:
+        _wait_ready(base, proc)
+        r = httpx.post(
+            f"{base}/api/v1/auth/token", data={"username": "sur.admin", "password": DEMO_PASSWORD}
+        )
+        assert r.status_code == 200, r.text
+        h = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        coops = httpx.get(f"{base}/api/v1/cooperatives", headers=h).json()["items"]
+        assert [c["code"] for c in coops] == ["COOPSUR"]
+        r = httpx.post(
+            f"{base}/api/v1/cooperatives/{coops[0]['id']}/branches",
+            json={"code": "ILAVE", "name": "Agencia Ilave", "ubigeo": "210401"},
+            headers=h,
+        )
+        assert r.status_code == 201
+    finally:
+        out = _stop(proc)
+    assert f"{base}/docs" in out
+    assert "sur.cajero" in out
+
+    proc = _serve(["--port", str(port)], env)
+    try:
+        _wait_ready(base, proc)
+        r = httpx.post(
+            f"{base}/api/v1/auth/token", data={"username": "sur.admin", "password": DEMO_PASSWORD}
+        )
+        h = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        coop = httpx.get(f"{base}/api/v1/cooperatives", headers=h).json()["items"][0]
+        branches = httpx.get(f"{base}/api/v1/cooperatives/{coop['id']}/branches", headers=h).json()
+        assert "ILAVE" in [b["code"] for b in branches["items"]]
+    finally:
+        _stop(proc)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import URL
+
+from coopac_core.db import alembic_config, migrate
+from coopac_core.metadata import metadata
+from tests.conftest import settings_for
+
+
+def test_downgrade_to_base_and_upgrade_again(new_database: Callable[[], URL], tmp_path: Path) -> None:
+    owner = new_database()
+    settings = settings_for(owner, tmp_path)
+    migrate(owner, settings)
+    engine = create_engine(owner)
+    try:
+        assert "cooperative" in inspect(engine).get_table_names()
+        command.downgrade(alembic_config(owner, settings), "base")
+        assert inspect(engine).get_table_names() == ["alembic_version"]
+        migrate(owner, settings)
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        assert diff == []
+    finally:
+        engine.dispose()

@@ -1,0 +1,130 @@
+"""Every error is application/problem+json with a stable code; no trace reaches a client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from coopac_core.config import Settings
+from coopac_core.db import Database
+from coopac_core.main import create_app
+from coopac_core.security.roles import Role
+from tests.conftest import World
+
+
+def _is_problem(r: object, status: int, code: str) -> dict[str, object]:
+    assert r.status_code == status, r.text  # type: ignore[attr-defined]
+    assert r.headers["content-type"].startswith("application/problem+json")  # type: ignore[attr-defined]
+    body: dict[str, object] = r.json()  # type: ignore[attr-defined]
+    assert body["code"] == code
+    assert body["status"] == status
+    assert isinstance(body["title"], str) and isinstance(body["detail"], str)
+    return body
+
+
+def test_validation_errors_list_each_field(client: TestClient, world: World) -> None:
+    r = client.post(
+        "/api/v1/cooperatives",
+        json={"code": "OK", "name": "", "ruc": "20131312956", "sbs_level": "4"},
+        headers=world.fed_admin,
+    )
+    body = _is_problem(r, 422, "validation_error")
+    fields = {e["field"]: e["message"] for e in body["errors"]}  # type: ignore[attr-defined]
+    assert set(fields) == {"body.name", "body.ruc", "body.sbs_level"}
+    assert "dígito verificador" in fields["body.ruc"]
+
+
+def test_invalid_ubigeo_is_a_field_error(client: TestClient, world: World) -> None:
+    r = client.post(
+        f"/api/v1/cooperatives/{world.a.id}/branches",
+        json={"code": "X", "name": "X", "ubigeo": "991234"},
+        headers=world.a.headers[Role.admin],
+    )
+    body = _is_problem(r, 422, "validation_error")
+    assert [e["field"] for e in body["errors"]] == ["body.ubigeo"]  # type: ignore[attr-defined]
+
+
+def test_malformed_json_is_a_validation_error(client: TestClient, world: World) -> None:
+    r = client.post(
+        "/api/v1/cooperatives",
+        content=b"{not json",
+        headers={**world.fed_admin, "Content-Type": "application/json"},
+    )
+    _is_problem(r, 422, "validation_error")
+
+
+def test_401_403_404_405_409(client: TestClient, world: World) -> None:
+    _is_problem(client.get(f"/api/v1/cooperatives/{world.a.id}"), 401, "not_authenticated")
+    _is_problem(
+        client.post("/api/v1/cooperatives", json={}, headers=world.a.headers[Role.admin]),
+        422,
+        "validation_error",
+    )
+    _is_problem(
+        client.post(
+            "/api/v1/cooperatives",
+            json={"code": "X9", "name": "X", "ruc": "20100070970", "sbs_level": "1"},
+            headers=world.a.headers[Role.admin],
+        ),
+        403,
+        "forbidden",
+    )
+    _is_problem(client.get("/api/v1/no-such-thing"), 404, "not_found")
+    _is_problem(
+        client.get(
+            "/api/v1/cooperatives/00000000-0000-0000-0000-000000000000", headers=world.fed_admin
+        ),
+        404,
+        "cooperative_not_found",
+    )
+    _is_problem(client.delete("/api/v1/cooperatives"), 405, "method_not_allowed")
+    _is_problem(
+        client.post(
+            "/api/v1/cooperatives",
+            json={"code": "COOPA", "name": "Repetida", "ruc": "20100070970", "sbs_level": "1"},
+            headers=world.fed_admin,
+        ),
+        409,
+        "cooperative_exists",
+    )
+
+
+def test_request_id_is_generated_when_absent(client: TestClient) -> None:
+    r = client.get("/health")
+    assert len(r.headers["x-request-id"]) == 32
+    r = client.get("/health", headers={"X-Request-ID": "bad id with spaces"})
+    assert r.headers["x-request-id"] != "bad id with spaces"
+
+
+@pytest.fixture
+def crashing_client(settings: Settings, db: Database) -> Iterator[TestClient]:
+    app = create_app(settings, db)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internal detail: password=hunter2")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+def test_500_is_problem_json_without_trace(crashing_client: TestClient) -> None:
+    r = crashing_client.get("/boom", headers={"X-Request-ID": "req-boom"})
+    body = _is_problem(r, 500, "internal_error")
+    assert "hunter2" not in r.text and "Traceback" not in r.text
+    assert body["request_id"] == "req-boom"
+
+
+def test_openapi_documents_every_route_with_typed_models(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            ok = [c for c in op["responses"] if c.startswith("2")]
+            assert ok, (method, path)
+            for code in ok:
+                content = op["responses"][code].get("content", {})
+                if code != "204":
+                    assert content, (method, path, code)
+    assert client.get("/docs").status_code == 200
