@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 
@@ -81,7 +81,7 @@ def settings_for(owner: URL, data_dir: Path) -> Settings:
     return Settings(
         database_url=owner.render_as_string(hide_password=False),
         data_dir=data_dir,
-        secret_key=TEST_SECRET,  # type: ignore[arg-type]
+        secret_key=TEST_SECRET,
         db_pool_size=10,
     )
 
@@ -103,7 +103,7 @@ def db(settings: Settings) -> Iterator[Database]:
 
 
 @pytest.fixture(scope="session")
-def owner_engine(settings: Settings) -> Iterator[object]:
+def owner_engine(settings: Settings) -> Iterator[Engine]:
     engine = create_engine(to_sqlalchemy_url(settings.database_url or ""))
     yield engine
     engine.dispose()
@@ -176,7 +176,10 @@ def _make_coop(client: TestClient, fed: dict[str, str], code: str, ruc: str) -> 
 def world(client: TestClient, db: Database) -> World:
     """Two cooperatives, A and B, each with two branches and one user per role."""
     with db.session(ALL_TENANTS) as session:
-        for username, role in (("fed.admin", Role.federation_admin), ("fed.analista", Role.federation_analyst)):
+        for username, role in (
+            ("fed.admin", Role.federation_admin),
+            ("fed.analista", Role.federation_analyst),
+        ):
             security_service.create_federation_user(
                 session,
                 None,

@@ -59,7 +59,9 @@ def test_refused_change_leaves_no_audit_record(client: TestClient, world: World)
 
 def test_audit_trail_pages_newest_first(client: TestClient, world: World) -> None:
     h = world.a.headers[Role.auditor]
-    first = client.get(f"/api/v1/cooperatives/{world.a.id}/audit-events", params={"limit": 2}, headers=h).json()
+    first = client.get(
+        f"/api/v1/cooperatives/{world.a.id}/audit-events", params={"limit": 2}, headers=h
+    ).json()
     assert len(first["items"]) == 2
     assert first["items"][0]["id"] > first["items"][1]["id"]
     second = client.get(
@@ -72,14 +74,20 @@ def test_audit_trail_pages_newest_first(client: TestClient, world: World) -> Non
 
 def test_audit_other_cooperative_not_visible(client: TestClient, world: World) -> None:
     items = client.get(
-        f"/api/v1/cooperatives/{world.a.id}/audit-events", params={"limit": 500}, headers=world.fed_admin
+        f"/api/v1/cooperatives/{world.a.id}/audit-events",
+        params={"limit": 500},
+        headers=world.fed_admin,
     ).json()["items"]
     assert items and all(e["cooperative_id"] == world.a.id for e in items)
 
 
 @pytest.mark.parametrize(
     "statement",
-    ["UPDATE audit_event SET action = 'x'", "DELETE FROM audit_event", "TRUNCATE audit_event CASCADE"],
+    [
+        "UPDATE audit_event SET action = 'x'",
+        "DELETE FROM audit_event",
+        "TRUNCATE audit_event CASCADE",
+    ],
 )
 def test_audit_table_is_append_only_even_for_its_owner(
     owner_engine: Engine, world: World, statement: str

@@ -17,7 +17,9 @@ def _token(client: TestClient, username: str, password: str = PASSWORD) -> dict[
     return body
 
 
-def test_login_returns_short_lived_access_and_refresh_tokens(client: TestClient, world: World) -> None:
+def test_login_returns_short_lived_access_and_refresh_tokens(
+    client: TestClient, world: World
+) -> None:
     body = _token(client, "coopa.teller")
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 15 * 60
@@ -95,7 +97,12 @@ def test_disabling_a_user_revokes_their_tokens(client: TestClient, world: World)
     admin = world.a.headers[Role.admin]
     r = client.post(
         f"/api/v1/cooperatives/{coop}/users",
-        json={"username": "coopa.temporal", "password": PASSWORD, "full_name": "Temporal", "roles": ["auditor"]},
+        json={
+            "username": "coopa.temporal",
+            "password": PASSWORD,
+            "full_name": "Temporal",
+            "roles": ["auditor"],
+        },
         headers=admin,
     )
     assert r.status_code == 201
@@ -104,7 +111,9 @@ def test_disabling_a_user_revokes_their_tokens(client: TestClient, world: World)
     access = {"Authorization": f"Bearer {body['access_token']}"}
     assert client.get("/api/v1/me", headers=access).status_code == 200
 
-    r = client.patch(f"/api/v1/cooperatives/{coop}/users/{user_id}", json={"is_active": False}, headers=admin)
+    r = client.patch(
+        f"/api/v1/cooperatives/{coop}/users/{user_id}", json={"is_active": False}, headers=admin
+    )
     assert r.status_code == 200
     assert r.json()["is_active"] is False
 
@@ -120,7 +129,9 @@ def test_disabling_a_user_revokes_their_tokens(client: TestClient, world: World)
     assert r.status_code == 401
 
     # enabled again: a fresh login works, the old token stays dead
-    r = client.patch(f"/api/v1/cooperatives/{coop}/users/{user_id}", json={"is_active": True}, headers=admin)
+    r = client.patch(
+        f"/api/v1/cooperatives/{coop}/users/{user_id}", json={"is_active": True}, headers=admin
+    )
     assert r.status_code == 200
     login(client, "coopa.temporal")
     assert client.get("/api/v1/me", headers=access).status_code == 401
@@ -131,13 +142,20 @@ def test_password_change_revokes_old_tokens(client: TestClient, world: World) ->
     admin = world.a.headers[Role.admin]
     r = client.post(
         f"/api/v1/cooperatives/{coop}/users",
-        json={"username": "coopa.clave", "password": PASSWORD, "full_name": "Clave", "roles": ["auditor"]},
+        json={
+            "username": "coopa.clave",
+            "password": PASSWORD,
+            "full_name": "Clave",
+            "roles": ["auditor"],
+        },
         headers=admin,
     )
     user_id = r.json()["id"]
     old = login(client, "coopa.clave")
     r = client.patch(
-        f"/api/v1/cooperatives/{coop}/users/{user_id}", json={"password": "nueva-clave-456"}, headers=admin
+        f"/api/v1/cooperatives/{coop}/users/{user_id}",
+        json={"password": "nueva-clave-456"},
+        headers=admin,
     )
     assert r.status_code == 200
     assert client.get("/api/v1/me", headers=old).status_code == 401

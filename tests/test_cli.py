@@ -67,7 +67,9 @@ def _wait_ready(base: str, proc: subprocess.Popen[str], timeout: float = 90) -> 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"serve exited with {proc.returncode}: {proc.stdout.read() if proc.stdout else ''}")
+            raise AssertionError(
+                f"serve exited with {proc.returncode}: {proc.stdout.read() if proc.stdout else ''}"
+            )
         try:
             if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
                 return
@@ -79,7 +81,11 @@ def _wait_ready(base: str, proc: subprocess.Popen[str], timeout: float = 90) -> 
 
 def _serve(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        COOPAC + ["serve", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [*COOPAC, "serve", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 

@@ -30,6 +30,9 @@ def test_check_digit_wraps_10_to_0_and_11_to_1() -> None:
     assert ruc_check_digit("2013131295") == 5
 
 
-@pytest.mark.parametrize(("ubigeo", "ok"), [("210101", True), ("150101", True), ("260101", False), ("210001", False), ("21010", False)])
+@pytest.mark.parametrize(
+    ("ubigeo", "ok"),
+    [("210101", True), ("150101", True), ("260101", False), ("210001", False), ("21010", False)],
+)
 def test_ubigeo(ubigeo: str, ok: bool) -> None:
     assert (ubigeo_error(ubigeo) is None) is ok

@@ -14,7 +14,9 @@ from coopac_core.metadata import metadata
 from tests.conftest import settings_for
 
 
-def test_downgrade_to_base_and_upgrade_again(new_database: Callable[[], URL], tmp_path: Path) -> None:
+def test_downgrade_to_base_and_upgrade_again(
+    new_database: Callable[[], URL], tmp_path: Path
+) -> None:
     owner = new_database()
     settings = settings_for(owner, tmp_path)
     migrate(owner, settings)

@@ -39,7 +39,9 @@ CASES: list[tuple[str, Call, set[Role], int]] = [
     ),
     (
         "update cooperative",
-        lambda c, w, h: c.patch(f"/api/v1/cooperatives/{w.a.id}", json={"name": "Cooperativa A"}, headers=h),
+        lambda c, w, h: c.patch(
+            f"/api/v1/cooperatives/{w.a.id}", json={"name": "Cooperativa A"}, headers=h
+        ),
         {R.admin, R.federation_admin},
         200,
     ),
@@ -147,7 +149,12 @@ def test_role_matrix(
 def test_teller_must_have_a_branch(client: TestClient, world: World) -> None:
     r = client.post(
         f"/api/v1/cooperatives/{world.a.id}/users",
-        json={"username": "sinagencia", "password": PASSWORD, "full_name": "X", "roles": ["teller"]},
+        json={
+            "username": "sinagencia",
+            "password": PASSWORD,
+            "full_name": "X",
+            "roles": ["teller"],
+        },
         headers=world.a.headers[R.admin],
     )
     assert r.status_code == 422
@@ -170,10 +177,17 @@ def test_teller_branch_must_belong_to_the_cooperative(client: TestClient, world:
     assert r.json()["code"] == "branch_not_found"
 
 
-def test_federation_roles_cannot_be_granted_inside_a_cooperative(client: TestClient, world: World) -> None:
+def test_federation_roles_cannot_be_granted_inside_a_cooperative(
+    client: TestClient, world: World
+) -> None:
     r = client.post(
         f"/api/v1/cooperatives/{world.a.id}/users",
-        json={"username": "escalada", "password": PASSWORD, "full_name": "X", "roles": ["federation_admin"]},
+        json={
+            "username": "escalada",
+            "password": PASSWORD,
+            "full_name": "X",
+            "roles": ["federation_admin"],
+        },
         headers=world.a.headers[R.admin],
     )
     assert r.status_code == 422
@@ -184,7 +198,12 @@ def test_role_change_takes_effect_on_existing_tokens(client: TestClient, world: 
     admin = world.a.headers[R.admin]
     r = client.post(
         f"/api/v1/cooperatives/{world.a.id}/users",
-        json={"username": "coopa.cambia", "password": PASSWORD, "full_name": "X", "roles": ["admin"]},
+        json={
+            "username": "coopa.cambia",
+            "password": PASSWORD,
+            "full_name": "X",
+            "roles": ["admin"],
+        },
         headers=admin,
     )
     uid = r.json()["id"]
@@ -192,7 +211,11 @@ def test_role_change_takes_effect_on_existing_tokens(client: TestClient, world: 
 
     h = login(client, "coopa.cambia")
     assert client.get(f"/api/v1/cooperatives/{world.a.id}/users", headers=h).status_code == 200
-    r = client.patch(f"/api/v1/cooperatives/{world.a.id}/users/{uid}", json={"roles": ["accountant"]}, headers=admin)
+    r = client.patch(
+        f"/api/v1/cooperatives/{world.a.id}/users/{uid}",
+        json={"roles": ["accountant"]},
+        headers=admin,
+    )
     assert r.status_code == 200
     assert r.json()["roles"] == ["accountant"]
     # the old token carried admin rights: it no longer works at all

@@ -19,7 +19,11 @@ from tests.conftest import PASSWORD, World
         ("PATCH", "/api/v1/cooperatives/{b}", {"name": "hackeada"}),
         ("GET", "/api/v1/cooperatives/{b}/branches", None),
         ("GET", "/api/v1/cooperatives/{b}/branches/{b_branch}", None),
-        ("POST", "/api/v1/cooperatives/{b}/branches", {"code": "X1", "name": "X", "ubigeo": "150101"}),
+        (
+            "POST",
+            "/api/v1/cooperatives/{b}/branches",
+            {"code": "X1", "name": "X", "ubigeo": "150101"},
+        ),
         ("GET", "/api/v1/cooperatives/{b}/users", None),
         ("GET", "/api/v1/cooperatives/{b}/users/{b_user}", None),
         ("PATCH", "/api/v1/cooperatives/{b}/users/{b_user}", {"is_active": False}),
@@ -35,7 +39,9 @@ from tests.conftest import PASSWORD, World
 def test_other_cooperative_is_404_for_its_admin(
     client: TestClient, world: World, method: str, path: str, body: dict[str, object] | None
 ) -> None:
-    url = path.format(b=world.b.id, b_branch=world.b.branches["PUNO"], b_user=world.b.users[Role.admin])
+    url = path.format(
+        b=world.b.id, b_branch=world.b.branches["PUNO"], b_user=world.b.users[Role.admin]
+    )
     r = client.request(method, url, json=body, headers=world.a.headers[Role.admin])
     assert r.status_code == 404, r.text
     assert r.json()["code"] == "cooperative_not_found"
@@ -50,7 +56,9 @@ def test_other_cooperative_is_404_for_its_admin(
     assert missing.json()["code"] == r.json()["code"]
 
 
-def test_user_of_other_cooperative_is_404_by_id_inside_own_cooperative(client: TestClient, world: World) -> None:
+def test_user_of_other_cooperative_is_404_by_id_inside_own_cooperative(
+    client: TestClient, world: World
+) -> None:
     r = client.get(
         f"/api/v1/cooperatives/{world.a.id}/users/{world.b.users[Role.admin]}",
         headers=world.a.headers[Role.admin],
@@ -133,12 +141,20 @@ def test_database_role_cannot_write_into_another_tenant(db: Database, world: Wor
 def test_app_role_is_neither_superuser_nor_owner(db: Database, owner_engine: Engine) -> None:
     with db.engine.connect() as conn:
         row = conn.execute(
-            text("SELECT rolsuper, rolbypassrls, current_user FROM pg_roles WHERE rolname = current_user")
+            text(
+                "SELECT rolsuper, rolbypassrls, current_user FROM pg_roles "
+                "WHERE rolname = current_user"
+            )
         ).one()
         assert row[0] is False and row[1] is False
         app_user = row[2]
-    with owner_engine.connect() as conn:  # type: ignore[attr-defined]
-        owners = {r[0] for r in conn.execute(text("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"))}
+    with owner_engine.connect() as conn:
+        owners = {
+            r[0]
+            for r in conn.execute(
+                text("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")
+            )
+        }
         no_rls = [
             r[0]
             for r in conn.execute(

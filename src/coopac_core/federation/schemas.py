@@ -25,6 +25,8 @@ def _valid_ubigeo(value: str) -> str:
 
 Ruc = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_valid_ruc)]
 Ubigeo = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_valid_ubigeo)]
+
+
 def _normalize_code(value: object) -> object:
     return value.strip().upper() if isinstance(value, str) else value
 

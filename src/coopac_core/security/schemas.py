@@ -4,10 +4,18 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from coopac_core.security.passwords import MIN_PASSWORD_LENGTH
 from coopac_core.security.roles import Role
+
 
 def _normalize_username(value: object) -> object:
     return value.strip().lower() if isinstance(value, str) else value
