@@ -6,6 +6,7 @@ one (pgserver). The service under test connects as the app role, exactly as in p
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -32,6 +33,9 @@ from coopac_core.main import create_app
 from coopac_core.security import service as security_service
 from coopac_core.security.roles import Role
 from coopac_core.security.schemas import FederationUserCreate
+
+# pgserver logs from an atexit hook, after pytest has closed its streams
+logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 PASSWORD = "clave-de-prueba-123"
 TEST_SECRET = "test-secret-key-with-enough-entropy-0123456789"

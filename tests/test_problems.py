@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from coopac_core.config import Settings
-from coopac_core.db import Database
+from coopac_core.db import Database, make_engine, to_sqlalchemy_url
 from coopac_core.main import create_app
 from coopac_core.security.roles import Role
 from tests.conftest import World
@@ -128,3 +128,28 @@ def test_openapi_documents_every_route_with_typed_models(client: TestClient) -> 
                 if code != "204":
                     assert content, (method, path, code)
     assert client.get("/docs").status_code == 200
+
+
+@pytest.fixture
+def unreachable_client(settings: Settings) -> Iterator[TestClient]:
+    owner = to_sqlalchemy_url("postgresql://nobody@127.0.0.1:1/none")
+    dead = Database(owner, make_engine(owner, settings))
+    with TestClient(create_app(settings, dead), raise_server_exceptions=False) as c:
+        yield c
+    dead.dispose()
+
+
+def test_database_outage_is_503_problem_not_500(unreachable_client: TestClient) -> None:
+    assert unreachable_client.get("/health").status_code == 200
+    r = unreachable_client.get("/ready")
+    assert r.status_code == 503
+    assert r.json()["database"] == "unreachable"
+    r = unreachable_client.get("/api/v1/me", headers={"Authorization": "Bearer x.y.z"})
+    _is_problem(r, 503, "database_unavailable")
+    assert r.headers["retry-after"] == "1"
+
+
+def test_ready_reports_head_migration(client: TestClient) -> None:
+    r = client.get("/ready")
+    assert r.status_code == 200
+    assert r.json()["migration"] == r.json()["expected_migration"] is not None
