@@ -24,8 +24,12 @@ from coopac_core.config import Settings, get_settings
 from coopac_core.db import Database, current_revision, head_revision
 from coopac_core.errors import PROBLEM_JSON, DomainError, FieldError, Problem
 from coopac_core.federation.router import router as federation_router
+from coopac_core.ledger.router import router as ledger_router
+from coopac_core.members.router import router as members_router
 from coopac_core.observability import RequestIdMiddleware, configure_logging, request_id_var
+from coopac_core.savings.router import router as savings_router
 from coopac_core.security.router import auth_router, federation_users_router, users_router
+from coopac_core.shares.router import router as shares_router
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +174,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         users_router,
         federation_users_router,
         audit_router,
+        members_router,
+        shares_router,
+        savings_router,
+        ledger_router,
     ):
         app.include_router(router)
 

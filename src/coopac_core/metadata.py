@@ -2,9 +2,26 @@
 
 from sqlmodel import SQLModel
 
+from coopac_core import idempotency as _idempotency
+from coopac_core import numbering as _numbering
 from coopac_core.audit import models as _audit
 from coopac_core.federation import models as _federation
+from coopac_core.ledger import models as _ledger
+from coopac_core.members import models as _members
+from coopac_core.savings import models as _savings
 from coopac_core.security import models as _security
+from coopac_core.shares import models as _shares
 
 metadata = SQLModel.metadata
-__all__ = ["_audit", "_federation", "_security", "metadata"]
+__all__ = [
+    "_audit",
+    "_federation",
+    "_idempotency",
+    "_ledger",
+    "_members",
+    "_numbering",
+    "_savings",
+    "_security",
+    "_shares",
+    "metadata",
+]

@@ -13,6 +13,7 @@ from coopac_core.db import flush_or_conflict
 from coopac_core.errors import Conflict, NotFound
 from coopac_core.federation.models import Branch, Cooperative
 from coopac_core.federation.schemas import BranchCreate, CooperativeCreate, CooperativeUpdate
+from coopac_core.ledger import service as ledger
 from coopac_core.models_base import utcnow
 from coopac_core.security.principal import Principal
 
@@ -36,6 +37,7 @@ def create_cooperative(session: Session, actor: Principal, data: CooperativeCrea
         session,
         Conflict("Ya existe una cooperativa con ese código o RUC", code="cooperative_exists"),
     )
+    ledger.seed_chart(session, coop.id)
     audit_service.record(
         session,
         actor,
@@ -104,6 +106,7 @@ def create_branch(
         session,
         Conflict(f"Ya existe una agencia con el código {data.code}", code="branch_exists"),
     )
+    ledger.open_branch_cash(session, cooperative_id, branch)
     audit_service.record(
         session,
         actor,

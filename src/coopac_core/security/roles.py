@@ -32,3 +32,23 @@ MANAGE_USERS = frozenset({Role.admin})
 READ_USERS = frozenset({Role.admin, Role.manager, Role.auditor})
 MANAGE_API_KEYS = frozenset({Role.admin})
 READ_AUDIT = frozenset({Role.admin, Role.auditor})
+
+# Members hold personal data: no federation_analyst here.
+STAFF = frozenset(COOPERATIVE_ROLES)
+MANAGE_MEMBERS = frozenset({Role.teller, Role.credit_officer, Role.manager, Role.admin})
+READ_MEMBERS = STAFF
+MANAGE_PRODUCTS = frozenset({Role.manager, Role.admin})
+READ_PRODUCTS = STAFF
+OPEN_ACCOUNTS = frozenset({Role.teller, Role.manager, Role.admin})
+READ_ACCOUNTS = STAFF
+# Cash at the counter: a teller only at their own branch (checked by the service).
+MOVE_MONEY = frozenset({Role.teller, Role.manager, Role.admin})
+MANAGE_ACCOUNTS = frozenset({Role.manager, Role.admin})
+READ_LEDGER = frozenset({Role.accountant, Role.auditor, Role.manager, Role.admin})
+MANAGE_CHART = frozenset({Role.accountant, Role.admin})
+REVERSE_ENTRIES = frozenset({Role.accountant, Role.manager, Role.admin})
+# Balances by account carry no member's personal data.
+READ_TRIAL_BALANCE = frozenset(READ_LEDGER | {Role.federation_analyst})
+VERIFY_LEDGER = frozenset({Role.accountant, Role.auditor, Role.admin})
+# Roles that may work at any branch; anyone else is held to the branch of their grant.
+ANY_BRANCH = frozenset({Role.manager, Role.admin, Role.federation_admin})

@@ -1,0 +1,152 @@
+"""Idempotency of money POSTs: a retried request never moves money twice.
+
+The key is claimed by an INSERT in the request's own transaction, and the response is
+stored in that same transaction. A retry after the commit finds the stored response and
+replays it. A retry racing the first request blocks on the key's unique index until the
+first commits (then replays) or rolls back (then runs); if that takes longer than the lock
+timeout it gets 409 and may retry again. The money and the key commit together or not at
+all, so there is no state in which one exists without the other.
+"""
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import Column, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Field, Session, SQLModel
+
+from coopac_core.errors import BadRequest, Conflict, Unprocessable
+from coopac_core.models_base import created_at_field
+from coopac_core.security.deps import CoopContext, SessionDep
+
+MAX_KEY_LENGTH = 200
+REPLAY_HEADER = "Idempotent-Replayed"
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    __tablename__ = "idempotency_key"
+
+    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
+    key: str = Field(max_length=MAX_KEY_LENGTH, primary_key=True)
+    request_hash: str = Field(max_length=64)
+    actor: str = Field(max_length=100)
+    response_status: int
+    response_body: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    created_at: datetime = created_at_field()
+
+
+async def request_fingerprint(request: Request) -> str:
+    """Method, path and the body's JSON (keys sorted), hashed: the same request retried
+    has the same fingerprint however its client serialises it."""
+    raw = await request.body()
+    try:
+        body: Any = json.loads(raw) if raw else None
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    except ValueError:
+        canonical = raw.decode("latin-1")
+    material = f"{request.method} {request.url.path}\n{canonical}"
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def idempotency_key_header(
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Required: a unique key per money movement (a UUID is ideal). "
+            "Retrying with the same key and body returns the first response again.",
+        ),
+    ] = None,
+) -> str:
+    if idempotency_key is None or not idempotency_key.strip():
+        raise BadRequest(
+            "Falta la cabecera Idempotency-Key en una operación con dinero",
+            code="idempotency_key_required",
+        )
+    key = idempotency_key.strip()
+    if len(key) > MAX_KEY_LENGTH:
+        raise BadRequest("Idempotency-Key demasiado larga", code="idempotency_key_invalid")
+    return key
+
+
+class Idempotent:
+    """Runs a money operation at most once per key."""
+
+    def __init__(self, session: Session, ctx: CoopContext, key: str, fingerprint: str) -> None:
+        self.session = session
+        self.ctx = ctx
+        self.key = key
+        self.fingerprint = fingerprint
+
+    def _actor(self) -> str:
+        p = self.ctx.principal
+        return str(p.user_id or p.api_key_id or p.name)
+
+    def run(self, operation: Callable[[], BaseModel], status_code: int = 201) -> JSONResponse:
+        try:
+            claimed = self.session.execute(
+                text(
+                    "INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor, "
+                    "response_status, response_body) VALUES (:c, :k, :h, :a, 0, '{}'::jsonb) "
+                    "ON CONFLICT (cooperative_id, key) DO NOTHING RETURNING key"
+                ),
+                {
+                    "c": self.ctx.cooperative_id,
+                    "k": self.key,
+                    "h": self.fingerprint,
+                    "a": self._actor(),
+                },
+            ).first()
+        except OperationalError as exc:
+            # 55P03 lock_not_available: the first request still holds the key
+            if getattr(exc.orig, "sqlstate", None) == "55P03":
+                raise Conflict(
+                    "Una solicitud con la misma Idempotency-Key aún está en curso; reintente",
+                    code="idempotency_key_in_progress",
+                ) from None
+            raise
+        if claimed is None:
+            return self._replay()
+        result = operation()
+        body = jsonable_encoder(result)
+        self.session.execute(
+            text(
+                "UPDATE idempotency_key SET response_status = :s, "
+                "response_body = CAST(:b AS jsonb) WHERE cooperative_id = :c AND key = :k"
+            ),
+            {"s": status_code, "b": json.dumps(body), "c": self.ctx.cooperative_id, "k": self.key},
+        )
+        return JSONResponse(body, status_code=status_code)
+
+    def _replay(self) -> JSONResponse:
+        row = self.session.get(IdempotencyRecord, (self.ctx.cooperative_id, self.key))
+        if row is None:  # pragma: no cover - the conflicting row is committed by definition
+            raise Conflict("Reintente la solicitud", code="idempotency_key_in_progress")
+        if row.request_hash != self.fingerprint or row.actor != self._actor():
+            raise Unprocessable(
+                "La Idempotency-Key ya se usó con otra solicitud", code="idempotency_key_reused"
+            )
+        return JSONResponse(
+            row.response_body, status_code=row.response_status, headers={REPLAY_HEADER: "true"}
+        )
+
+
+def idempotent(allowed_ctx: Callable[..., CoopContext]) -> Callable[..., Idempotent]:
+    def dependency(
+        session: SessionDep,
+        ctx: Annotated[CoopContext, Depends(allowed_ctx)],
+        key: Annotated[str, Depends(idempotency_key_header)],
+        fingerprint: Annotated[str, Depends(request_fingerprint)],
+    ) -> Idempotent:
+        return Idempotent(session, ctx, key, fingerprint)
+
+    return dependency

@@ -1,0 +1,68 @@
+"""The default SBS-style chart of accounts seeded for every new cooperative.
+
+Codes follow the SBS layout: first digit the class (1 Activo, 2 Pasivo, 3 Patrimonio,
+4 Gastos, 5 Ingresos), second the group, third the currency (1 soles, 2 foreign currency).
+A cooperative may add its own accounts; these are the ones the service posts to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from coopac_core.money import CURRENCY_DIGIT, Currency
+
+NormalSide = Literal["debit", "credit"]
+ControlKind = Literal["savings", "share", "loan"]
+
+
+@dataclass(frozen=True)
+class ChartLine:
+    template: str  # "{c}" stands for the currency digit
+    name: str
+    control: ControlKind | None = None
+    contra: bool = False  # a contra account (provisions) has the opposite normal side
+    posting: bool = True
+
+
+DEFAULT_CHART: tuple[ChartLine, ...] = (
+    ChartLine("11{c}1", "Caja", posting=False),  # each branch posts to its own sub-account
+    ChartLine("11{c}2", "Bancos y otras empresas del sistema financiero"),
+    ChartLine("14{c}1", "Créditos vigentes", control="loan"),
+    ChartLine("14{c}4", "Créditos refinanciados", control="loan"),
+    ChartLine("14{c}5", "Créditos vencidos", control="loan"),
+    ChartLine("14{c}6", "Créditos en cobranza judicial", control="loan"),
+    ChartLine("14{c}8", "Rendimientos devengados de créditos"),
+    ChartLine("14{c}9", "Provisiones para créditos", contra=True),
+    ChartLine("15{c}1", "Cuentas por cobrar diversas"),
+    ChartLine("21{c}1", "Obligaciones a la vista", control="savings"),
+    ChartLine("21{c}2", "Obligaciones por cuentas de ahorro", control="savings"),
+    ChartLine("21{c}3", "Obligaciones por cuentas a plazo", control="savings"),
+    ChartLine("25{c}1", "Cuentas por pagar diversas"),
+    ChartLine("31{c}1", "Capital social: aportaciones", control="share"),
+    ChartLine("33{c}1", "Reserva cooperativa"),
+    ChartLine("41{c}1", "Intereses por obligaciones con los asociados"),
+    ChartLine("45{c}1", "Provisiones para créditos directos"),
+    ChartLine("51{c}1", "Intereses por créditos"),
+    ChartLine("51{c}2", "Intereses moratorios"),
+    ChartLine("52{c}1", "Comisiones por créditos"),
+)
+
+CASH_PARENT = "11{c}1"
+SAVINGS_GL = {"sight": "21{c}2", "term": "21{c}3"}
+SHARE_CAPITAL_GL = "31{c}1"
+
+
+def code_for(template: str, currency: Currency) -> str:
+    return template.format(c=CURRENCY_DIGIT[currency])
+
+
+def normal_side_of(code: str, *, contra: bool = False) -> NormalSide:
+    side: NormalSide = "debit" if code[0] in "146" else "credit"
+    if contra:
+        side = "credit" if side == "debit" else "debit"
+    return side
+
+
+def branch_cash_code(currency: Currency, branch_code: str) -> str:
+    return f"{code_for(CASH_PARENT, currency)}.{branch_code}"

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKeyConstraint,
+    Identity,
+    Index,
+    Numeric,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+from coopac_core.models_base import created_at_field
+
+
+class GlAccount(SQLModel, table=True):
+    __tablename__ = "gl_account"
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "code", name="uq_gl_account_code"),
+        # lets a posting's foreign key pin its currency to its account's
+        UniqueConstraint("cooperative_id", "id", "currency", name="uq_gl_account_currency"),
+        CheckConstraint("currency IN ('PEN', 'USD')", name="currency_valid"),
+        CheckConstraint("normal_side IN ('debit', 'credit')", name="normal_side_valid"),
+        CheckConstraint(
+            "control_kind IS NULL OR control_kind IN ('savings', 'share', 'loan')",
+            name="control_kind_valid",
+        ),
+        ForeignKeyConstraint(
+            ["cooperative_id", "branch_id"], ["branch.cooperative_id", "branch.id"]
+        ),
+    )
+
+    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    code: str = Field(max_length=40)
+    name: str = Field(max_length=200)
+    currency: str = Field(max_length=3)
+    normal_side: str = Field(max_length=6)
+    # A control account only takes postings for member accounts of this kind, so that its
+    # balance always equals the sum of those accounts.
+    control_kind: str | None = Field(default=None, max_length=16)
+    branch_id: uuid.UUID | None = None
+    allows_posting: bool = Field(default=True)
+    is_system: bool = Field(default=False)
+    created_at: datetime = created_at_field()
+
+
+class JournalEntry(SQLModel, table=True):
+    """One business event. Append-only: corrected by a reversal that points at it."""
+
+    __tablename__ = "journal_entry"
+    __table_args__ = (
+        Index(
+            "uq_journal_entry_reversal_of",
+            "cooperative_id",
+            "reversal_of",
+            unique=True,
+            postgresql_where="reversal_of IS NOT NULL",
+        ),
+        Index("ix_journal_entry_date", "cooperative_id", "business_date", "seq"),
+        ForeignKeyConstraint(
+            ["cooperative_id", "branch_id"], ["branch.cooperative_id", "branch.id"]
+        ),
+        ForeignKeyConstraint(
+            ["cooperative_id", "reversal_of"], ["journal_entry.cooperative_id", "journal_entry.id"]
+        ),
+    )
+
+    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    seq: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, Identity(always=True), nullable=False, unique=True),
+    )
+    kind: str = Field(max_length=32)
+    branch_id: uuid.UUID | None = None
+    business_date: date
+    value_date: date
+    description: str | None = Field(default=None, max_length=300)
+    actor_user_id: uuid.UUID | None = None
+    actor_api_key_id: uuid.UUID | None = None
+    actor_name: str = Field(max_length=100)
+    request_id: str | None = Field(default=None, max_length=64)
+    reversal_of: uuid.UUID | None = None
+    created_at: datetime = created_at_field()
+
+
+class Posting(SQLModel, table=True):
+    """A line of an entry. ``amount`` is signed: positive debits, negative credits."""
+
+    __tablename__ = "posting"
+    __table_args__ = (
+        CheckConstraint("amount <> 0", name="amount_not_zero"),
+        CheckConstraint("amount = round(amount, 2)", name="amount_cents"),
+        CheckConstraint(
+            "(account_kind IS NULL) = (account_id IS NULL)", name="member_account_complete"
+        ),
+        ForeignKeyConstraint(
+            ["cooperative_id", "entry_id"], ["journal_entry.cooperative_id", "journal_entry.id"]
+        ),
+        ForeignKeyConstraint(
+            ["cooperative_id", "gl_account_id", "currency"],
+            ["gl_account.cooperative_id", "gl_account.id", "gl_account.currency"],
+        ),
+        Index("ix_posting_entry", "cooperative_id", "entry_id"),
+        Index("ix_posting_member_account", "cooperative_id", "account_id", "id"),
+        Index("ix_posting_gl_date", "cooperative_id", "gl_account_id", "business_date"),
+    )
+
+    cooperative_id: uuid.UUID = Field(primary_key=True)
+    id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, Identity(always=True), primary_key=True)
+    )
+    entry_id: uuid.UUID
+    gl_account_id: uuid.UUID
+    currency: str = Field(max_length=3)
+    amount: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))
+    account_kind: str | None = Field(default=None, max_length=16)
+    account_id: uuid.UUID | None = None
+    balance_after: Decimal | None = Field(default=None, sa_column=Column(Numeric(18, 2)))
+    business_date: date
+    value_date: date

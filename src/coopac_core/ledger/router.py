@@ -1,0 +1,252 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import JSONResponse
+from sqlmodel import Session
+
+from coopac_core.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unprocessable,
+    problem_responses,
+)
+from coopac_core.federation.service import get_cooperative
+from coopac_core.idempotency import Idempotent, idempotent
+from coopac_core.ledger import service
+from coopac_core.ledger.models import JournalEntry, Posting
+from coopac_core.ledger.schemas import (
+    GlAccountCreate,
+    GlAccountOut,
+    JournalEntryOut,
+    PostingOut,
+    ReversalRequest,
+    TrialBalance,
+    TrialBalanceAccount,
+    VerificationOut,
+)
+from coopac_core.money import Currency
+from coopac_core.pagination import Page, PageParams, cursor_key, make_page, page_params
+from coopac_core.security.deps import CoopContext, SessionDep, coop_access
+from coopac_core.security.roles import (
+    MANAGE_CHART,
+    READ_LEDGER,
+    READ_TRIAL_BALANCE,
+    REVERSE_ENTRIES,
+    VERIFY_LEDGER,
+)
+
+router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["ledger"])
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+@router.get(
+    "/gl-accounts",
+    response_model=Page[GlAccountOut],
+    responses=problem_responses(Forbidden, NotFound),
+)
+def list_gl_accounts(
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_LEDGER))],
+    session: SessionDep,
+    page: PageDep,
+    currency: Currency | None = None,
+) -> Page[GlAccountOut]:
+    rows = service.list_gl_accounts(
+        session,
+        ctx.cooperative_id,
+        currency=currency.value if currency else None,
+        after_code=cursor_key(page.cursor, str),
+        limit=page.limit + 1,
+    )
+    return make_page([GlAccountOut.model_validate(a) for a in rows], page.limit, lambda a: [a.code])
+
+
+@router.post(
+    "/gl-accounts",
+    status_code=status.HTTP_201_CREATED,
+    response_model=GlAccountOut,
+    responses=problem_responses(Forbidden, NotFound, Conflict, Unprocessable),
+    summary="Extend the chart of accounts (the third digit must match the currency)",
+)
+def create_gl_account(
+    body: GlAccountCreate,
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_CHART))],
+    session: SessionDep,
+) -> GlAccountOut:
+    account = service.create_gl_account(
+        session,
+        ctx.principal,
+        ctx.cooperative_id,
+        code=body.code,
+        name=body.name,
+        currency=body.currency,
+    )
+    return GlAccountOut.model_validate(account)
+
+
+def _entry_out(
+    session: Session, entry: JournalEntry, postings: list[Posting], reversed_by: uuid.UUID | None
+) -> JournalEntryOut:
+    codes = {
+        p.gl_account_id: service.get_gl_account(session, entry.cooperative_id, p.gl_account_id).code
+        for p in postings
+    }
+    return JournalEntryOut(
+        id=entry.id,
+        seq=entry.seq or 0,
+        kind=entry.kind,
+        branch_id=entry.branch_id,
+        business_date=entry.business_date,
+        value_date=entry.value_date,
+        description=entry.description,
+        actor_name=entry.actor_name,
+        request_id=entry.request_id,
+        reversal_of=entry.reversal_of,
+        reversed_by=reversed_by,
+        booked_at=entry.created_at,
+        postings=[
+            PostingOut(
+                id=p.id or 0,
+                gl_account_id=p.gl_account_id,
+                gl_account_code=codes[p.gl_account_id],
+                currency=p.currency,
+                debit=p.amount if p.amount > 0 else Decimal("0.00"),
+                credit=-p.amount if p.amount < 0 else Decimal("0.00"),
+                account_kind=p.account_kind,
+                account_id=p.account_id,
+            )
+            for p in postings
+        ],
+    )
+
+
+@router.get(
+    "/journal-entries",
+    response_model=Page[JournalEntryOut],
+    responses=problem_responses(Forbidden, NotFound),
+    summary="Journal entries by business-date range, kind and GL account, in booking order",
+)
+def list_entries(
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_LEDGER))],
+    session: SessionDep,
+    page: PageDep,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+    kind: Annotated[str | None, Query(max_length=32)] = None,
+    gl_account_id: uuid.UUID | None = None,
+) -> Page[JournalEntryOut]:
+    entries = service.list_entries(
+        session,
+        ctx.cooperative_id,
+        date_from=date_from,
+        date_to=date_to,
+        kind=kind,
+        gl_account_id=gl_account_id,
+        after_seq=cursor_key(page.cursor, int),
+        limit=page.limit + 1,
+    )
+    postings = service.entry_postings(session, ctx.cooperative_id, [e.id for e in entries])
+    reversals = service.reversals_of(session, ctx.cooperative_id, [e.id for e in entries])
+    items = [_entry_out(session, e, postings[e.id], reversals.get(e.id)) for e in entries]
+    return make_page(items, page.limit, lambda e: [e.seq])
+
+
+@router.get(
+    "/journal-entries/{entry_id}",
+    response_model=JournalEntryOut,
+    responses=problem_responses(Forbidden, NotFound),
+)
+def get_entry(
+    entry_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_LEDGER))],
+    session: SessionDep,
+) -> JournalEntryOut:
+    entry = service.get_entry(session, ctx.cooperative_id, entry_id)
+    postings = service.entry_postings(session, ctx.cooperative_id, [entry.id])[entry.id]
+    reversal = service.reversal_of_entry(session, ctx.cooperative_id, entry.id)
+    return _entry_out(session, entry, postings, reversal.id if reversal else None)
+
+
+@router.post(
+    "/journal-entries/{entry_id}/reversal",
+    status_code=status.HTTP_201_CREATED,
+    response_model=JournalEntryOut,
+    responses=problem_responses(BadRequest, Forbidden, NotFound, Conflict, Unprocessable),
+    summary="Reverse an entry with its mirror, linked to it; once only (Idempotency-Key required)",
+)
+def reverse_entry(
+    entry_id: uuid.UUID,
+    idem: Annotated[Idempotent, Depends(idempotent(coop_access(REVERSE_ENTRIES)))],
+    session: SessionDep,
+    body: ReversalRequest | None = None,
+) -> JSONResponse:
+    def run() -> JournalEntryOut:
+        ctx = idem.ctx
+        entry, postings = service.reverse_entry(
+            session, ctx.principal, ctx.cooperative_id, entry_id, body.description if body else None
+        )
+        return _entry_out(session, entry, postings, None)
+
+    return idem.run(run)
+
+
+@router.get(
+    "/ledger/trial-balance",
+    response_model=TrialBalance,
+    responses=problem_responses(Forbidden, NotFound),
+    summary="Balance de comprobación: debits and credits per account up to a business date",
+)
+def trial_balance(
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_TRIAL_BALANCE))],
+    session: SessionDep,
+    as_of: date | None = None,
+    currency: Annotated[
+        Currency | None, Query(description="Default: the cooperative's base currency")
+    ] = None,
+) -> TrialBalance:
+    coop = get_cooperative(session, ctx.cooperative_id)
+    day = as_of or coop.business_date
+    cur = currency.value if currency else coop.base_currency
+    lines = service.trial_balance(session, ctx.cooperative_id, day, cur)
+    return TrialBalance(
+        as_of=day,
+        currency=cur,
+        accounts=[
+            TrialBalanceAccount(
+                code=ln.code,
+                name=ln.name,
+                currency=ln.currency,
+                debits=ln.debits,
+                credits=ln.credits,
+                balance=ln.balance,
+            )
+            for ln in lines
+        ],
+        total_debits=sum((ln.debits for ln in lines), Decimal("0.00")),
+        total_credits=sum((ln.credits for ln in lines), Decimal("0.00")),
+    )
+
+
+@router.get(
+    "/ledger/verification",
+    response_model=VerificationOut,
+    responses=problem_responses(Forbidden, NotFound),
+    summary="Prove the books: member balances = postings, control accounts = member balances",
+)
+def verify(
+    ctx: Annotated[CoopContext, Depends(coop_access(VERIFY_LEDGER))], session: SessionDep
+) -> VerificationOut:
+    report = service.verify(session, ctx.cooperative_id)
+    return VerificationOut(
+        ok=report.ok,
+        member_accounts_checked=report.member_accounts_checked,
+        control_accounts_checked=report.control_accounts_checked,
+        entries_checked=report.entries_checked,
+        problems=report.problems,
+    )

@@ -1,0 +1,1 @@
+"""Members (socios) and non-member clients of a cooperative."""

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from coopac_core.models_base import created_at_field, timestamp_field
+
+
+class Member(SQLModel, table=True):
+    __tablename__ = "member"
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "member_number", name="uq_member_number"),
+        UniqueConstraint(
+            "cooperative_id", "document_type", "document_number", name="uq_member_document"
+        ),
+        CheckConstraint("document_type IN ('DNI', 'CE', 'RUC')", name="document_type_valid"),
+        CheckConstraint(
+            "status IN ('applicant', 'active', 'suspended', 'withdrawn', 'deceased')",
+            name="status_valid",
+        ),
+        CheckConstraint(
+            "(document_type = 'RUC') = (legal_name IS NOT NULL)", name="legal_person_named"
+        ),
+        Index("ix_member_names", "cooperative_id", "last_names", "first_names"),
+    )
+
+    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    member_number: str = Field(max_length=20)
+    # False for a client who is not a member: a saver, or a borrower backed by a member.
+    is_member: bool = Field(default=True)
+    document_type: str = Field(max_length=3)
+    document_number: str = Field(max_length=15)
+    first_names: str | None = Field(default=None, max_length=100)
+    last_names: str | None = Field(default=None, max_length=100)
+    legal_name: str | None = Field(default=None, max_length=200)
+    birth_date: date | None = None
+    sex: str | None = Field(default=None, max_length=1)
+    phone: str | None = Field(default=None, max_length=30)
+    email: str | None = Field(default=None, max_length=200)
+    address: str | None = Field(default=None, max_length=300)
+    ubigeo: str | None = Field(default=None, max_length=6)
+    occupation: str | None = Field(default=None, max_length=100)
+    status: str = Field(default="applicant", max_length=12)
+    applied_on: date
+    admitted_on: date | None = None
+    suspended_on: date | None = None
+    withdrawn_on: date | None = None
+    deceased_on: date | None = None
+    created_at: datetime = created_at_field()
+    updated_at: datetime | None = timestamp_field()

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+
+from coopac_core.errors import Conflict, Forbidden, NotFound, problem_responses
+from coopac_core.members import service
+from coopac_core.members.schemas import MemberCreate, MemberOut, MemberStatus, MemberUpdate
+from coopac_core.pagination import Page, PageParams, cursor_key, make_page, page_params
+from coopac_core.security.deps import CoopContext, SessionDep, coop_access
+from coopac_core.security.roles import MANAGE_MEMBERS, READ_MEMBERS
+
+router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}/members", tags=["members"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MemberOut,
+    responses=problem_responses(Forbidden, NotFound, Conflict),
+    summary="Open a member (or a non-member client); a member's share account opens with it",
+)
+def create_member(
+    body: MemberCreate,
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_MEMBERS))],
+    session: SessionDep,
+) -> MemberOut:
+    return MemberOut.model_validate(
+        service.create_member(session, ctx.principal, ctx.cooperative_id, body)
+    )
+
+
+@router.get(
+    "",
+    response_model=Page[MemberOut],
+    responses=problem_responses(Forbidden, NotFound),
+    summary="Find members by document number, name or member number",
+)
+def search_members(
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_MEMBERS))],
+    session: SessionDep,
+    page: Annotated[PageParams, Depends(page_params)],
+    q: Annotated[
+        str | None, Query(max_length=100, description="Document, name or member number")
+    ] = None,
+    document_number: Annotated[str | None, Query(max_length=15)] = None,
+    member_number: Annotated[str | None, Query(max_length=20)] = None,
+    status: MemberStatus | None = None,
+) -> Page[MemberOut]:
+    rows = service.search_members(
+        session,
+        ctx.cooperative_id,
+        q=q,
+        document_number=document_number,
+        member_number=member_number,
+        status=status,
+        after_number=cursor_key(page.cursor, str),
+        limit=page.limit + 1,
+    )
+    items = [MemberOut.model_validate(m) for m in rows]
+    return make_page(items, page.limit, lambda m: [m.member_number])
+
+
+@router.get(
+    "/{member_id}", response_model=MemberOut, responses=problem_responses(Forbidden, NotFound)
+)
+def get_member(
+    member_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_MEMBERS))],
+    session: SessionDep,
+) -> MemberOut:
+    return MemberOut.model_validate(service.get_member(session, ctx.cooperative_id, member_id))
+
+
+@router.patch(
+    "/{member_id}",
+    response_model=MemberOut,
+    responses=problem_responses(Forbidden, NotFound, Conflict),
+    summary="Change a member's data or status (applicant, active, suspended, withdrawn, deceased)",
+)
+def update_member(
+    member_id: uuid.UUID,
+    body: MemberUpdate,
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_MEMBERS))],
+    session: SessionDep,
+) -> MemberOut:
+    member = service.update_member(session, ctx.principal, ctx.cooperative_id, member_id, body)
+    return MemberOut.model_validate(member)

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from coopac_core.federation.identifiers import ruc_error, ubigeo_error
+
+DocumentType = Literal["DNI", "CE", "RUC"]
+MemberStatus = Literal["applicant", "active", "suspended", "withdrawn", "deceased"]
+Text100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+_DNI = re.compile(r"^\d{8}$")
+_CE = re.compile(r"^[A-Z0-9]{8,12}$")
+
+
+def document_error(kind: str, number: str) -> str | None:
+    if kind == "DNI" and not _DNI.match(number):
+        return "El DNI debe tener 8 dígitos"
+    if kind == "CE" and not _CE.match(number):
+        return "El carné de extranjería debe tener de 8 a 12 caracteres alfanuméricos"
+    if kind == "RUC":
+        return ruc_error(number)
+    return None
+
+
+def _valid_ubigeo(value: str) -> str:
+    if (err := ubigeo_error(value)) is not None:
+        raise ValueError(err)
+    return value
+
+
+Ubigeo = Annotated[str, AfterValidator(_valid_ubigeo)]
+
+
+class MemberCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "document_type": "DNI",
+                    "document_number": "41234567",
+                    "first_names": "Juana",
+                    "last_names": "Mamani Quispe",
+                    "birth_date": "1980-05-14",
+                    "sex": "F",
+                    "phone": "951234567",
+                    "address": "Comunidad Chucuito s/n",
+                    "ubigeo": "210104",
+                    "occupation": "Productora lechera",
+                }
+            ]
+        }
+    )
+
+    document_type: DocumentType
+    document_number: Annotated[
+        str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=15)
+    ]
+    first_names: Text100 | None = None
+    last_names: Text100 | None = None
+    legal_name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        | None
+    ) = None
+    birth_date: date | None = None
+    sex: Literal["F", "M"] | None = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=30)] | None = None
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    address: Text300 | None = None
+    ubigeo: Ubigeo | None = None
+    occupation: Text100 | None = None
+    is_member: bool = Field(default=True, description="False for a client who is not a member")
+    status: Literal["applicant", "active"] = "active"
+
+    @model_validator(mode="after")
+    def _person(self) -> Self:
+        if (err := document_error(self.document_type, self.document_number)) is not None:
+            raise ValueError(err)
+        if self.document_type == "RUC":
+            if not self.legal_name:
+                raise ValueError("Una persona jurídica (RUC) requiere legal_name")
+        elif not (self.first_names and self.last_names):
+            raise ValueError("Una persona natural requiere first_names y last_names")
+        elif self.legal_name:
+            raise ValueError("legal_name es solo para personas jurídicas (RUC)")
+        if self.birth_date and self.birth_date.year < 1900:
+            raise ValueError("Fecha de nacimiento inválida")
+        return self
+
+
+class MemberUpdate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"phone": "951000111"}, {"status": "withdrawn"}]}
+    )
+
+    first_names: Text100 | None = None
+    last_names: Text100 | None = None
+    legal_name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        | None
+    ) = None
+    birth_date: date | None = None
+    sex: Literal["F", "M"] | None = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=30)] | None = None
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    address: Text300 | None = None
+    ubigeo: Ubigeo | None = None
+    occupation: Text100 | None = None
+    status: MemberStatus | None = None
+
+
+class MemberOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    cooperative_id: uuid.UUID
+    member_number: str
+    is_member: bool
+    document_type: DocumentType
+    document_number: str
+    first_names: str | None
+    last_names: str | None
+    legal_name: str | None
+    birth_date: date | None
+    sex: str | None
+    phone: str | None
+    email: str | None
+    address: str | None
+    ubigeo: str | None
+    occupation: str | None
+    status: MemberStatus
+    applied_on: date
+    admitted_on: date | None
+    suspended_on: date | None
+    withdrawn_on: date | None
+    deceased_on: date | None
+    created_at: datetime

@@ -1,0 +1,1 @@
+"""Savings: sight savings (ahorro a la vista), term deposits (plazo fijo), holds."""

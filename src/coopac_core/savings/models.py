@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import ClassVar
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKeyConstraint,
+    Index,
+    Numeric,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+from coopac_core.ledger.service import register_account_kind
+from coopac_core.models_base import created_at_field, timestamp_field
+
+
+class SavingsProduct(SQLModel, table=True):
+    __tablename__ = "savings_product"
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "code", name="uq_savings_product_code"),
+        CheckConstraint("kind IN ('sight', 'term')", name="kind_valid"),
+        CheckConstraint("currency IN ('PEN', 'USD')", name="currency_valid"),
+        CheckConstraint("tea >= 0 AND tea < 1", name="tea_range"),
+        CheckConstraint("min_balance >= 0", name="min_balance_not_negative"),
+        CheckConstraint("(kind = 'term') = (term_days IS NOT NULL)", name="term_days_for_term"),
+        CheckConstraint(
+            "early_withdrawal IN ('not_allowed', 'forfeit_interest')", name="early_withdrawal_valid"
+        ),
+        ForeignKeyConstraint(
+            ["cooperative_id", "gl_account_id"], ["gl_account.cooperative_id", "gl_account.id"]
+        ),
+    )
+
+    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    code: str = Field(max_length=20)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=5)
+    currency: str = Field(max_length=3)
+    tea: Decimal = Field(sa_column=Column(Numeric(9, 6), nullable=False))
+    min_balance: Decimal = Field(
+        default=Decimal("0.00"), sa_column=Column(Numeric(18, 2), nullable=False)
+    )
+    term_days: int | None = None
+    early_withdrawal: str = Field(default="not_allowed", max_length=20)
+    gl_account_id: uuid.UUID
+    is_active: bool = Field(default=True)
+    created_at: datetime = created_at_field()
+
+
+@register_account_kind
+class SavingsAccount(SQLModel, table=True):
+    ACCOUNT_KIND: ClassVar[str] = "savings"
+    NORMAL_SIDE: ClassVar[str] = "credit"
+    NEGATIVE_BALANCE_CODE: ClassVar[str] = "insufficient_funds"
+
+    __tablename__ = "savings_account"
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "number", name="uq_savings_account_number"),
+        # No product allows an overdraft today; one that does will relax this with a column.
+        CheckConstraint("balance >= 0", name="balance_not_negative"),
+        CheckConstraint("held_amount >= 0", name="held_not_negative"),
+        CheckConstraint(
+            "status IN ('active', 'dormant', 'blocked', 'closed')", name="status_valid"
+        ),
+        ForeignKeyConstraint(
+            ["cooperative_id", "member_id"], ["member.cooperative_id", "member.id"]
+        ),
+        ForeignKeyConstraint(
+            ["cooperative_id", "product_id"],
+            ["savings_product.cooperative_id", "savings_product.id"],
+        ),
+        ForeignKeyConstraint(
+            ["cooperative_id", "gl_account_id"], ["gl_account.cooperative_id", "gl_account.id"]
+        ),
+        Index("ix_savings_account_member", "cooperative_id", "member_id"),
+    )
+
+    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    number: str = Field(max_length=20)
+    member_id: uuid.UUID
+    product_id: uuid.UUID
+    currency: str = Field(max_length=3)
+    status: str = Field(default="active", max_length=8)
+    balance: Decimal = Field(
+        default=Decimal("0.00"), sa_column=Column(Numeric(18, 2), nullable=False)
+    )
+    held_amount: Decimal = Field(
+        default=Decimal("0.00"), sa_column=Column(Numeric(18, 2), nullable=False)
+    )
+    gl_account_id: uuid.UUID
+    opened_on: date
+    placed_on: date | None = None  # term deposits: when the money was placed
+    maturity_date: date | None = None
+    closed_on: date | None = None
+    created_at: datetime = created_at_field()
+    updated_at: datetime | None = timestamp_field()
+
+
+class SavingsHold(SQLModel, table=True):
+    """An amount set aside (a court order, a guarantee): it lowers the available balance."""
+
+    __tablename__ = "savings_hold"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("status IN ('active', 'released')", name="status_valid"),
+        ForeignKeyConstraint(
+            ["cooperative_id", "account_id"],
+            ["savings_account.cooperative_id", "savings_account.id"],
+        ),
+        Index("ix_savings_hold_account", "cooperative_id", "account_id"),
+    )
+
+    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    account_id: uuid.UUID
+    amount: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))
+    reason: str = Field(max_length=300)
+    status: str = Field(default="active", max_length=8)
+    placed_by: str = Field(max_length=100)
+    placed_at: datetime = created_at_field()
+    released_by: str | None = Field(default=None, max_length=100)
+    released_at: datetime | None = timestamp_field()

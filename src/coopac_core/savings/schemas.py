@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from coopac_core.money import CENT, Amount, Currency, Rate
+
+Code = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=20)
+]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+
+
+class SavingsProductCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "AHV",
+                    "name": "Ahorro a la vista",
+                    "kind": "sight",
+                    "currency": "PEN",
+                    "tea": "0.0150",
+                },
+                {
+                    "code": "PF180",
+                    "name": "Plazo fijo 180 días",
+                    "kind": "term",
+                    "currency": "PEN",
+                    "tea": "0.0600",
+                    "term_days": 180,
+                    "early_withdrawal": "forfeit_interest",
+                },
+            ]
+        }
+    )
+
+    code: Code
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    kind: Literal["sight", "term"]
+    currency: Currency
+    tea: Rate = Field(description="Tasa efectiva anual as a fraction: 0.0150 is 1.5% a year")
+    min_balance: Amount = Field(default=Decimal("0.00"))
+    term_days: int | None = Field(default=None, ge=1, le=3650)
+    early_withdrawal: Literal["not_allowed", "forfeit_interest"] = "not_allowed"
+
+    @model_validator(mode="after")
+    def _rules(self) -> Self:
+        if not 0 <= self.tea < 1:
+            raise ValueError("tea es una fracción entre 0 y 1 (0.0150 = 1.5% anual)")
+        if self.min_balance < 0 or self.min_balance != self.min_balance.quantize(CENT):
+            raise ValueError("min_balance debe ser un monto no negativo con dos decimales")
+        if (self.kind == "term") != (self.term_days is not None):
+            raise ValueError("term_days es obligatorio para plazo fijo y solo para él")
+        return self
+
+
+class SavingsProductOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    code: str
+    name: str
+    kind: str
+    currency: str
+    tea: Rate
+    min_balance: Amount
+    term_days: int | None
+    early_withdrawal: str
+    gl_account_id: uuid.UUID
+    is_active: bool
+
+
+class SavingsAccountCreate(BaseModel):
+    member_id: uuid.UUID
+    product_id: uuid.UUID
+
+
+class SavingsAccountOut(BaseModel):
+    id: uuid.UUID
+    number: str
+    member_id: uuid.UUID
+    product_id: uuid.UUID
+    kind: str
+    currency: str
+    status: str
+    balance: Amount
+    available_balance: Amount
+    held_amount: Amount
+    opened_on: date
+    placed_on: date | None
+    maturity_date: date | None
+    closed_on: date | None
+
+
+class SavingsAccountUpdate(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "blocked"}]})
+
+    status: Literal["active", "dormant", "blocked", "closed"]
+
+
+class CashMovementRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "amount": "100.00",
+                    "branch_id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11",
+                    "description": "Depósito en ventanilla",
+                }
+            ]
+        }
+    )
+
+    amount: Amount
+    branch_id: uuid.UUID
+    currency: Currency | None = Field(default=None, description="If given, must be the account's")
+    description: Description | None = None
+
+
+class TransferRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "from_account_id": "0b7d3a3e-1c59-4b9e-8c1d-2f0a5c7e9b10",
+                    "to_account_id": "5e2f4c6a-7b8d-4e9f-a0b1-c2d3e4f5a6b7",
+                    "amount": "25.50",
+                    "description": "Pago a proveedor de forraje",
+                }
+            ]
+        }
+    )
+
+    from_account_id: uuid.UUID
+    to_account_id: uuid.UUID
+    amount: Amount
+    currency: Currency | None = None
+    description: Description | None = None
+
+
+class TransferOut(BaseModel):
+    id: int = Field(description="The debit line on the source account's statement")
+    journal_entry_id: uuid.UUID
+    amount: Amount
+    currency: str
+    from_account_id: uuid.UUID
+    to_account_id: uuid.UUID
+    balance: Amount = Field(description="The source account's new balance")
+    available_balance: Amount
+    to_balance: Amount
+    value_date: date
+    booked_at: datetime
+    description: str | None
+
+
+class HoldCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"amount": "500.00", "reason": "Embargo judicial Exp. 123-2026"}]
+        }
+    )
+
+    amount: Amount
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+class HoldOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    account_id: uuid.UUID
+    amount: Amount
+    reason: str
+    status: str
+    placed_by: str
+    placed_at: datetime
+    released_by: str | None
+    released_at: datetime | None

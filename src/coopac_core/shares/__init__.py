@@ -1,0 +1,1 @@
+"""Share capital (aportaciones): equity of the cooperative, owned by its members."""

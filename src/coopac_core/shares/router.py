@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from coopac_core.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unprocessable,
+    problem_responses,
+)
+from coopac_core.idempotency import Idempotent, idempotent
+from coopac_core.ledger import service as ledger
+from coopac_core.ledger.schemas import Movement, StatementLine
+from coopac_core.pagination import Page, PageParams, cursor_key, make_page, page_params
+from coopac_core.security.deps import CoopContext, SessionDep, coop_access
+from coopac_core.security.roles import MOVE_MONEY, READ_ACCOUNTS
+from coopac_core.shares import service
+from coopac_core.shares.schemas import ShareAccountOut, SharePayment, ShareRefund
+
+router = APIRouter(
+    prefix="/api/v1/cooperatives/{cooperative_id}/members/{member_id}/share-account",
+    tags=["shares"],
+)
+MONEY_ERRORS = problem_responses(BadRequest, Forbidden, NotFound, Conflict, Unprocessable)
+
+
+@router.get("", response_model=ShareAccountOut, responses=problem_responses(Forbidden, NotFound))
+def get_share_account(
+    member_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_ACCOUNTS))],
+    session: SessionDep,
+) -> ShareAccountOut:
+    return ShareAccountOut.model_validate(
+        service.get_share_account(session, ctx.cooperative_id, member_id)
+    )
+
+
+@router.post(
+    "/payments",
+    status_code=201,
+    response_model=Movement,
+    responses=MONEY_ERRORS,
+    summary="Pay in share capital, in cash or from savings (Idempotency-Key required)",
+)
+def pay_shares(
+    member_id: uuid.UUID,
+    body: SharePayment,
+    idem: Annotated[Idempotent, Depends(idempotent(coop_access(MOVE_MONEY)))],
+    session: SessionDep,
+) -> JSONResponse:
+    return idem.run(lambda: service.pay(session, idem.ctx, member_id, body))
+
+
+@router.post(
+    "/refund",
+    status_code=201,
+    response_model=Movement,
+    responses=MONEY_ERRORS,
+    summary="Return all paid-in capital to a withdrawn or deceased member (Idempotency-Key)",
+)
+def refund_shares(
+    member_id: uuid.UUID,
+    body: ShareRefund,
+    idem: Annotated[Idempotent, Depends(idempotent(coop_access(MOVE_MONEY)))],
+    session: SessionDep,
+) -> JSONResponse:
+    return idem.run(lambda: service.refund(session, idem.ctx, member_id, body))
+
+
+@router.get(
+    "/transactions",
+    response_model=Page[StatementLine],
+    responses=problem_responses(Forbidden, NotFound),
+    summary="The share account's statement",
+)
+def share_statement(
+    member_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_ACCOUNTS))],
+    session: SessionDep,
+    page: Annotated[PageParams, Depends(page_params)],
+) -> Page[StatementLine]:
+    account = service.get_share_account(session, ctx.cooperative_id, member_id)
+    rows = ledger.statement(
+        session,
+        ctx.cooperative_id,
+        account.ACCOUNT_KIND,
+        account.id,
+        account.NORMAL_SIDE,
+        after_id=cursor_key(page.cursor, int),
+        limit=page.limit + 1,
+    )
+    return make_page(ledger.statement_lines(rows), page.limit, lambda line: [line.id])

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+
+from coopac_core.money import Amount
+
+
+class ShareAccountOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    member_id: uuid.UUID
+    currency: str
+    balance: Amount
+    status: str
+    opened_on: date
+    closed_on: date | None
+
+
+class SharePayment(BaseModel):
+    """Pay in share capital: cash at a branch, or from one of the member's savings accounts."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"amount": "50.00", "branch_id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11"},
+                {"amount": "20.00", "from_account_id": "0b7d3a3e-1c59-4b9e-8c1d-2f0a5c7e9b10"},
+            ]
+        }
+    )
+
+    amount: Amount
+    branch_id: uuid.UUID | None = None
+    from_account_id: uuid.UUID | None = None
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = (
+        None
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Self:
+        if (self.branch_id is None) == (self.from_account_id is None):
+            raise ValueError(
+                "Indique branch_id (efectivo) o from_account_id (desde ahorros), no ambos"
+            )
+        return self
+
+
+class ShareRefund(BaseModel):
+    """Return all paid-in capital to a withdrawn (or deceased) member."""
+
+    branch_id: uuid.UUID | None = None
+    to_account_id: uuid.UUID | None = None
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = (
+        None
+    )
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Self:
+        if (self.branch_id is None) == (self.to_account_id is None):
+            raise ValueError("Indique branch_id (efectivo) o to_account_id (a ahorros), no ambos")
+        return self

@@ -1,0 +1,172 @@
+"""Share capital: opening with the membership, payments in, refund on withdrawal."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from coopac_core.errors import Conflict, NotFound, Unprocessable
+from coopac_core.federation.service import get_cooperative
+from coopac_core.ledger import service as ledger
+from coopac_core.ledger.chart import SHARE_CAPITAL_GL, code_for
+from coopac_core.ledger.models import JournalEntry, Posting
+from coopac_core.ledger.schemas import Movement
+from coopac_core.members.models import Member
+from coopac_core.money import Currency, check_amount
+from coopac_core.security.deps import CoopContext
+from coopac_core.shares.models import ShareAccount
+from coopac_core.shares.schemas import SharePayment, ShareRefund
+from coopac_core.tellers.service import branch_cash
+
+# Share capital is subscribed in the cooperative's base currency.
+SHARE_CURRENCY = Currency.PEN
+
+
+def open_share_account(session: Session, member: Member) -> ShareAccount:
+    gl = ledger.gl_account_by_code(
+        session, member.cooperative_id, code_for(SHARE_CAPITAL_GL, SHARE_CURRENCY)
+    )
+    account = ShareAccount(
+        cooperative_id=member.cooperative_id,
+        member_id=member.id,
+        currency=SHARE_CURRENCY.value,
+        gl_account_id=gl.id,
+        opened_on=get_cooperative(session, member.cooperative_id).business_date,
+    )
+    session.add(account)
+    return account
+
+
+def get_share_account(
+    session: Session, cooperative_id: uuid.UUID, member_id: uuid.UUID
+) -> ShareAccount:
+    account = session.exec(
+        select(ShareAccount).where(
+            ShareAccount.cooperative_id == cooperative_id, ShareAccount.member_id == member_id
+        )
+    ).first()
+    if account is None:
+        member = session.get(Member, (cooperative_id, member_id))
+        if member is None:
+            raise NotFound("Socio no encontrado", code="member_not_found")
+        raise NotFound(
+            "Un cliente que no es socio no tiene aportaciones", code="share_account_not_found"
+        )
+    return account
+
+
+def _lock(session: Session, cooperative_id: uuid.UUID, member_id: uuid.UUID) -> ShareAccount:
+    account = get_share_account(session, cooperative_id, member_id)
+    return ledger.lock_accounts(session, ShareAccount, cooperative_id, [account.id])[account.id]
+
+
+def _movement(
+    account: ShareAccount, entry: JournalEntry, posting: Posting, amount: Decimal
+) -> Movement:
+    return Movement(
+        id=posting.id or 0,
+        journal_entry_id=entry.id,
+        account_id=account.id,
+        kind=entry.kind,
+        amount=amount,
+        currency=account.currency,
+        balance=account.balance,
+        available_balance=account.balance,
+        value_date=entry.value_date,
+        booked_at=entry.created_at,
+        description=entry.description,
+    )
+
+
+def pay(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: SharePayment) -> Movement:
+    # savings imports members, which opens share accounts: import at call time to avoid a cycle
+    from coopac_core.savings import service as savings
+
+    amount = check_amount(data.amount)
+    account = _lock(session, ctx.cooperative_id, member_id)
+    member = session.get(Member, (ctx.cooperative_id, member_id))
+    if account.status != "active" or member is None or member.status not in ("applicant", "active"):
+        raise Unprocessable(
+            "El socio no puede aportar en su estado actual", code="member_not_active"
+        )
+    share_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
+    if data.branch_id is not None:
+        source = ledger.Leg(branch_cash(session, ctx, data.branch_id, account.currency), amount)
+        branch_id: uuid.UUID | None = data.branch_id
+        default = "Aporte en efectivo"
+    else:
+        assert data.from_account_id is not None
+        saving = savings.lock_account(session, ctx.cooperative_id, data.from_account_id)
+        if saving.member_id != member_id:
+            raise Unprocessable(
+                "La cuenta de ahorro es de otro socio", code="account_owner_mismatch"
+            )
+        if saving.currency != account.currency:
+            raise Unprocessable("Las aportaciones se pagan en soles", code="currency_mismatch")
+        product = savings.get_product(session, ctx.cooperative_id, saving.product_id)
+        savings.check_can_debit(session, saving, product, amount)
+        saving_gl = ledger.get_gl_account(session, ctx.cooperative_id, saving.gl_account_id)
+        source = ledger.Leg(saving_gl, amount, saving)
+        branch_id = None
+        default = "Aporte con cargo a ahorros"
+    entry, postings = ledger.post_entry(
+        session,
+        ctx.principal,
+        ctx.cooperative_id,
+        "share_payment",
+        [source, ledger.Leg(share_gl, -amount, account)],
+        branch_id=branch_id,
+        description=data.description or default,
+    )
+    return _movement(account, entry, postings[1], amount)
+
+
+def refund(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: ShareRefund) -> Movement:
+    from coopac_core.savings import service as savings
+
+    account = _lock(session, ctx.cooperative_id, member_id)
+    member = session.get(Member, (ctx.cooperative_id, member_id))
+    if member is None or member.status not in ("withdrawn", "deceased"):
+        raise Conflict(
+            "Las aportaciones se devuelven solo al socio retirado o fallecido",
+            code="member_not_withdrawn",
+        )
+    amount = account.balance
+    if amount <= 0:
+        raise Unprocessable("No hay aportaciones que devolver", code="nothing_to_refund")
+    share_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
+    if data.branch_id is not None:
+        target = ledger.Leg(branch_cash(session, ctx, data.branch_id, account.currency), -amount)
+        branch_id: uuid.UUID | None = data.branch_id
+    else:
+        assert data.to_account_id is not None
+        saving = savings.lock_account(session, ctx.cooperative_id, data.to_account_id)
+        if saving.member_id != member_id:
+            raise Unprocessable(
+                "La cuenta de ahorro es de otro socio", code="account_owner_mismatch"
+            )
+        if saving.currency != account.currency:
+            raise Unprocessable("Las aportaciones se devuelven en soles", code="currency_mismatch")
+        product = savings.get_product(session, ctx.cooperative_id, saving.product_id)
+        savings.check_can_credit(session, saving, product)
+        target = ledger.Leg(
+            ledger.get_gl_account(session, ctx.cooperative_id, saving.gl_account_id),
+            -amount,
+            saving,
+        )
+        branch_id = None
+    entry, postings = ledger.post_entry(
+        session,
+        ctx.principal,
+        ctx.cooperative_id,
+        "share_refund",
+        [ledger.Leg(share_gl, amount, account), target],
+        branch_id=branch_id,
+        description=data.description or "Devolución de aportaciones por retiro",
+    )
+    account.status = "closed"
+    account.closed_on = entry.business_date
+    session.add(account)
+    return _movement(account, entry, postings[0], -amount)

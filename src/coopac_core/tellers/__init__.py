@@ -1,0 +1,1 @@
+"""The counter: cash at a branch, and who may handle it."""
