@@ -1,4 +1,4 @@
-"""The ``coopac`` command: serve, migrate, create-admin, demo."""
+"""The ``coopac`` command: serve, migrate, create-admin, demo, verify-ledger."""
 
 from __future__ import annotations
 
@@ -83,6 +83,54 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_verify_ledger(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlmodel import or_, select
+
+    from coopac_core.federation.models import Cooperative
+    from coopac_core.ledger.service import verify
+
+    db = _prepare(settings)
+    failed = False
+    try:
+        with db.session(ALL_TENANTS) as session:
+            stmt = select(Cooperative).order_by(Cooperative.code)
+            if args.cooperative:
+                wanted = args.cooperative.upper()
+                stmt = stmt.where(
+                    or_(Cooperative.code == wanted, Cooperative.ruc == wanted)
+                    if not _is_uuid(args.cooperative)
+                    else Cooperative.id == args.cooperative
+                )
+            coops = list(session.exec(stmt))
+            if not coops:
+                print("error: no such cooperative", file=sys.stderr)
+                return 2
+            for coop in coops:
+                report = verify(session, coop.id)
+                verdict = "OK" if report.ok else "FAILED"
+                print(
+                    f"{coop.code}: {verdict} ({report.member_accounts_checked} member accounts, "
+                    f"{report.control_accounts_checked} control accounts, "
+                    f"{report.entries_checked} entries)"
+                )
+                for problem in report.problems:
+                    print(f"  - {problem}")
+                failed = failed or not report.ok
+    finally:
+        db.dispose()
+    return 1 if failed else 0
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -136,6 +184,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="load the demo federation")
     demo.set_defaults(func=cmd_demo)
+
+    check = sub.add_parser(
+        "verify-ledger",
+        help="prove member balances equal their postings and control accounts their members",
+    )
+    check.add_argument("--cooperative", help="code, RUC or id (default: every cooperative)")
+    check.set_defaults(func=cmd_verify_ledger)
     return parser
 
 

@@ -6,8 +6,10 @@ is the stable, machine-readable part of the contract; ``detail`` is for people.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any, ClassVar
 
+from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, Field
 
 PROBLEM_JSON = "application/problem+json"
@@ -82,6 +84,29 @@ class ServiceUnavailable(DomainError):
     status = 503
     title = "Service Unavailable"
     default_code = "service_unavailable"
+
+
+def problem_body(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    instance: str | None,
+    request_id: str | None,
+    errors: list[FieldError] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    body = Problem(
+        title=HTTPStatus(status).phrase,
+        status=status,
+        code=code,
+        detail=detail,
+        instance=instance,
+        request_id=request_id,
+        errors=errors,
+    ).model_dump(exclude_none=True)
+    body.update(jsonable_encoder(extra or {}))
+    return body
 
 
 def problem_responses(*errors: type[DomainError]) -> dict[int | str, dict[str, Any]]:

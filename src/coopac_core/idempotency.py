@@ -6,6 +6,11 @@ replays it. A retry racing the first request blocks on the key's unique index un
 first commits (then replays) or rolls back (then runs); if that takes longer than the lock
 timeout it gets 409 and may retry again. The money and the key commit together or not at
 all, so there is no state in which one exists without the other.
+
+A business refusal (insufficient funds, a blocked account) is an answer too, and is kept:
+otherwise a retry of a refused withdrawal could run later, after a deposit, and post money
+that the teller was told had been refused. Only failures that commit nothing (the database
+down, a timeout) leave the key free for a retry to run.
 """
 
 import hashlib
@@ -24,8 +29,17 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, Session, SQLModel
 
-from coopac_core.errors import BadRequest, Conflict, Unprocessable
+from coopac_core.db import set_tenant_scope
+from coopac_core.errors import (
+    PROBLEM_JSON,
+    BadRequest,
+    Conflict,
+    DomainError,
+    Unprocessable,
+    problem_body,
+)
 from coopac_core.models_base import created_at_field
+from coopac_core.observability import request_id_var
 from coopac_core.security.deps import CoopContext, SessionDep
 
 MAX_KEY_LENGTH = 200
@@ -81,22 +95,27 @@ def idempotency_key_header(
 class Idempotent:
     """Runs a money operation at most once per key."""
 
-    def __init__(self, session: Session, ctx: CoopContext, key: str, fingerprint: str) -> None:
+    def __init__(
+        self, session: Session, ctx: CoopContext, key: str, fingerprint: str, path: str
+    ) -> None:
         self.session = session
         self.ctx = ctx
         self.key = key
         self.fingerprint = fingerprint
+        self.path = path
 
     def _actor(self) -> str:
         p = self.ctx.principal
         return str(p.user_id or p.api_key_id or p.name)
 
-    def run(self, operation: Callable[[], BaseModel], status_code: int = 201) -> JSONResponse:
+    def _claim(self, status: int = 0, body: dict[str, Any] | None = None) -> bool:
+        """Insert the key; False if another request holds it already."""
         try:
             claimed = self.session.execute(
                 text(
                     "INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor, "
-                    "response_status, response_body) VALUES (:c, :k, :h, :a, 0, '{}'::jsonb) "
+                    "response_status, response_body) "
+                    "VALUES (:c, :k, :h, :a, :s, CAST(:b AS jsonb)) "
                     "ON CONFLICT (cooperative_id, key) DO NOTHING RETURNING key"
                 ),
                 {
@@ -104,6 +123,8 @@ class Idempotent:
                     "k": self.key,
                     "h": self.fingerprint,
                     "a": self._actor(),
+                    "s": status,
+                    "b": json.dumps(body or {}),
                 },
             ).first()
         except OperationalError as exc:
@@ -114,9 +135,15 @@ class Idempotent:
                     code="idempotency_key_in_progress",
                 ) from None
             raise
-        if claimed is None:
+        return claimed is not None
+
+    def run(self, operation: Callable[[], BaseModel], status_code: int = 201) -> JSONResponse:
+        if not self._claim():
             return self._replay()
-        result = operation()
+        try:
+            result = operation()
+        except DomainError as exc:
+            return self._refuse(exc)
         body = jsonable_encoder(result)
         self.session.execute(
             text(
@@ -127,6 +154,22 @@ class Idempotent:
         )
         return JSONResponse(body, status_code=status_code)
 
+    def _refuse(self, exc: DomainError) -> JSONResponse:
+        """Undo everything the operation did, then keep its refusal as the key's answer."""
+        self.session.rollback()
+        set_tenant_scope(self.session, self.ctx.cooperative_id)
+        body = problem_body(
+            exc.status,
+            exc.code,
+            exc.detail,
+            instance=self.path,
+            request_id=request_id_var.get(),
+            extra=exc.extra,
+        )
+        if not self._claim(exc.status, body):
+            return self._replay()
+        return JSONResponse(body, status_code=exc.status, media_type=PROBLEM_JSON)
+
     def _replay(self) -> JSONResponse:
         row = self.session.get(IdempotencyRecord, (self.ctx.cooperative_id, self.key))
         if row is None:  # pragma: no cover - the conflicting row is committed by definition
@@ -136,17 +179,21 @@ class Idempotent:
                 "La Idempotency-Key ya se usó con otra solicitud", code="idempotency_key_reused"
             )
         return JSONResponse(
-            row.response_body, status_code=row.response_status, headers={REPLAY_HEADER: "true"}
+            row.response_body,
+            status_code=row.response_status,
+            headers={REPLAY_HEADER: "true"},
+            media_type=PROBLEM_JSON if row.response_status >= 400 else None,
         )
 
 
 def idempotent(allowed_ctx: Callable[..., CoopContext]) -> Callable[..., Idempotent]:
     def dependency(
+        request: Request,
         session: SessionDep,
         ctx: Annotated[CoopContext, Depends(allowed_ctx)],
         key: Annotated[str, Depends(idempotency_key_header)],
         fingerprint: Annotated[str, Depends(request_fingerprint)],
     ) -> Idempotent:
-        return Idempotent(session, ctx, key, fingerprint)
+        return Idempotent(session, ctx, key, fingerprint, request.url.path)
 
     return dependency

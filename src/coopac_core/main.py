@@ -9,7 +9,6 @@ from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -22,7 +21,7 @@ from coopac_core import __version__
 from coopac_core.audit.router import router as audit_router
 from coopac_core.config import Settings, get_settings
 from coopac_core.db import Database, current_revision, head_revision
-from coopac_core.errors import PROBLEM_JSON, DomainError, FieldError, Problem
+from coopac_core.errors import PROBLEM_JSON, DomainError, FieldError, problem_body
 from coopac_core.federation.router import router as federation_router
 from coopac_core.ledger.router import router as ledger_router
 from coopac_core.members.router import router as members_router
@@ -54,16 +53,15 @@ def problem(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
-    body = Problem(
-        title=HTTPStatus(status).phrase,
-        status=status,
-        code=code,
-        detail=detail,
+    body = problem_body(
+        status,
+        code,
+        detail,
         instance=request.url.path,
         request_id=request_id_var.get(),
         errors=errors,
-    ).model_dump(exclude_none=True)
-    body.update(jsonable_encoder(extra))
+        extra=extra,
+    )
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

@@ -496,7 +496,8 @@ def verify(session: Session, cooperative_id: uuid.UUID) -> VerificationReport:
         text(
             "SELECT g.id, g.code, g.normal_side, coalesce(sum(p.amount), 0) FROM gl_account g "
             "LEFT JOIN posting p ON p.cooperative_id = g.cooperative_id AND p.gl_account_id = g.id "
-            "WHERE g.cooperative_id = :c AND g.control_kind IS NOT NULL GROUP BY g.id"
+            "WHERE g.cooperative_id = :c AND g.control_kind IS NOT NULL "
+            "GROUP BY g.cooperative_id, g.id"
         ),
         params,
     ).all()

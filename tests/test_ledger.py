@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from decimal import Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+
+from coopac_core.config import Settings
+from coopac_core.db import Database
+from coopac_core.security.roles import Role
+from tests.conftest import Bank, World, key
+
+INSERT_ENTRY = (
+    "INSERT INTO journal_entry (cooperative_id, id, kind, business_date, value_date, actor_name) "
+    "VALUES (:c, :e, 'manual', current_date, current_date, 'test')"
+)
+INSERT_POSTING = (
+    "INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount, "
+    "business_date, value_date) VALUES (:c, :e, :g, '{cur}', 10.00, current_date, current_date)"
+)
+
+
+def _trial_balance(
+    client: TestClient, bank: Bank, world: World, **params: str
+) -> dict[str, object]:
+    r = client.get(
+        bank.url("/ledger/trial-balance"), params=params, headers=world.a.headers[Role.accountant]
+    )
+    assert r.status_code == 200, r.text
+    body: dict[str, object] = r.json()
+    return body
+
+
+def test_trial_balance_balances_per_currency(client: TestClient, bank: Bank, world: World) -> None:
+    account = bank.account(client)
+    bank.deposit(client, account["id"], "75.00")
+    usd = bank.account(client, bank.sight_usd)
+    bank.deposit(client, usd["id"], "10.00")
+    for currency in ("PEN", "USD"):
+        tb = _trial_balance(client, bank, world, currency=currency)
+        assert tb["currency"] == currency
+        assert tb["total_debits"] == tb["total_credits"]
+        accounts = tb["accounts"]
+        assert isinstance(accounts, list) and accounts
+        assert all(a["currency"] == currency for a in accounts)
+        assert sum(Decimal(a["balance"]) for a in accounts) == 0
+    default = _trial_balance(client, bank, world)
+    assert default["currency"] == "PEN"
+    accounts_pen: list[dict[str, str]] = default["accounts"]  # type: ignore[assignment]
+    cash = next(a for a in accounts_pen if a["code"] == "1111.PUNO")
+    assert Decimal(cash["debits"]) >= Decimal("75.00")
+    before = _trial_balance(client, bank, world, as_of="2000-01-01")
+    assert before["accounts"] == []
+    assert before["total_debits"] == "0.00"
+
+
+def test_journal_entry_shows_balanced_postings(
+    client: TestClient, bank: Bank, world: World
+) -> None:
+    account = bank.account(client)
+    dep = bank.deposit(client, account["id"], "33.30")
+    r = client.get(
+        bank.url(f"/journal-entries/{dep['journal_entry_id']}"),
+        headers=world.a.headers[Role.auditor],
+    )
+    assert r.status_code == 200
+    entry = r.json()
+    assert entry["kind"] == "deposit"
+    assert entry["actor_name"] == "coopa.teller"
+    assert sorted((p["gl_account_code"], p["debit"], p["credit"]) for p in entry["postings"]) == [
+        ("1111.PUNO", "33.30", "0.00"),
+        ("2112", "0.00", "33.30"),
+    ]
+    listing = client.get(
+        bank.url("/journal-entries"),
+        params={"kind": "deposit", "limit": 500},
+        headers=world.a.headers[Role.auditor],
+    ).json()
+    assert dep["journal_entry_id"] in [e["id"] for e in listing["items"]]
+    assert all(e["kind"] == "deposit" for e in listing["items"])
+    assert client.get(bank.url("/journal-entries"), headers=bank.teller).status_code == 403
+
+
+def test_reversal_mirrors_once(client: TestClient, bank: Bank, world: World) -> None:
+    accountant = world.a.headers[Role.accountant]
+    account = bank.account(client)
+    dep = bank.deposit(client, account["id"], "80.00")
+    url = bank.url(f"/journal-entries/{dep['journal_entry_id']}/reversal")
+    assert client.post(url, headers=accountant).json()["code"] == "idempotency_key_required"
+    k = key()
+    r = client.post(
+        url,
+        json={"description": "Depósito digitado en cuenta equivocada"},
+        headers={**accountant, **k},
+    )
+    assert r.status_code == 201, r.text
+    rev = r.json()
+    assert rev["kind"] == "reversal"
+    assert rev["reversal_of"] == dep["journal_entry_id"]
+    assert bank.balance(client, account["id"]) == "0.00"
+    original = client.get(
+        bank.url(f"/journal-entries/{dep['journal_entry_id']}"), headers=accountant
+    ).json()
+    assert original["reversed_by"] == rev["id"]
+    # replay returns the same reversal; a new attempt is refused
+    assert (
+        client.post(
+            url,
+            json={"description": "Depósito digitado en cuenta equivocada"},
+            headers={**accountant, **k},
+        ).json()["id"]
+        == rev["id"]
+    )
+    again = client.post(url, headers={**accountant, **key()})
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_reversed"
+    rr = client.post(
+        bank.url(f"/journal-entries/{rev['id']}/reversal"), headers={**accountant, **key()}
+    )
+    assert rr.status_code == 409
+    assert rr.json()["code"] == "cannot_reverse_reversal"
+    statement = client.get(
+        bank.url(f"/savings-accounts/{account['id']}/transactions"), headers=bank.teller
+    ).json()
+    assert [(x["kind"], x["amount"], x["balance_after"]) for x in statement["items"]] == [
+        ("deposit", "80.00", "80.00"),
+        ("reversal", "-80.00", "0.00"),
+    ]
+
+
+def test_reversal_cannot_overdraw(client: TestClient, bank: Bank, world: World) -> None:
+    account = bank.account(client)
+    dep = bank.deposit(client, account["id"], "40.00")
+    client.post(
+        bank.url(f"/savings-accounts/{account['id']}/withdrawals"),
+        json={"amount": "40.00", "branch_id": bank.puno},
+        headers={**bank.teller, **key()},
+    )
+    r = client.post(
+        bank.url(f"/journal-entries/{dep['journal_entry_id']}/reversal"),
+        headers={**world.a.headers[Role.accountant], **key()},
+    )
+    assert r.status_code == 422
+    assert r.json()["code"] == "insufficient_funds"
+    assert bank.balance(client, account["id"]) == "0.00"
+
+
+def test_chart_of_accounts(client: TestClient, bank: Bank, world: World) -> None:
+    h = world.a.headers[Role.accountant]
+    chart = client.get(bank.url("/gl-accounts"), params={"limit": 500}, headers=h).json()["items"]
+    codes = {a["code"]: a for a in chart}
+    for code in ("1111.PUNO", "1121.PUNO", "2112", "2122", "3111", "1411", "5111"):
+        assert code in codes
+    assert codes["2112"]["control_kind"] == "savings"
+    assert codes["3111"]["normal_side"] == "credit"
+    assert codes["1411"]["normal_side"] == "debit"
+    r = client.post(
+        bank.url("/gl-accounts"),
+        json={"code": "1512", "name": "Adelantos al personal", "currency": "PEN"},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["control_kind"] is None
+    r = client.post(
+        bank.url("/gl-accounts"),
+        json={"code": "1512", "name": "Otra", "currency": "PEN"},
+        headers=h,
+    )
+    assert r.json()["code"] == "gl_account_exists"
+    r = client.post(
+        bank.url("/gl-accounts"),
+        json={"code": "1512", "name": "Otra", "currency": "USD"},
+        headers=h,
+    )
+    assert r.json()["code"] == "gl_code_currency"
+    assert (
+        client.post(
+            bank.url("/gl-accounts"),
+            json={"code": "1522", "name": "x", "currency": "USD"},
+            headers=bank.teller,
+        ).status_code
+        == 403
+    )
+
+
+def test_postings_are_append_only_in_the_database(
+    owner_engine: Engine, db: Database, bank: Bank, client: TestClient
+) -> None:
+    account = bank.account(client)
+    bank.deposit(client, account["id"], "5.00")
+    for statement in (
+        "UPDATE posting SET amount = amount * 2",
+        "DELETE FROM journal_entry",
+        "DELETE FROM posting",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), owner_engine.begin() as conn:
+            conn.execute(text(statement))
+    with pytest.raises(DBAPIError, match="permission denied"), db.engine.begin() as conn:
+        conn.execute(text("SELECT set_config('coopac.tenant', '*', true)"))
+        conn.execute(text("UPDATE posting SET amount = 1"))
+
+
+def test_database_refuses_an_unbalanced_entry(owner_engine: Engine, bank: Bank) -> None:
+    with owner_engine.connect() as conn:
+        gl = conn.execute(
+            text("SELECT id FROM gl_account WHERE cooperative_id = :c AND code = '1111.PUNO'"),
+            {"c": bank.coop.id},
+        ).scalar_one()
+    entry = uuid.uuid4()
+    with pytest.raises(DBAPIError, match="does not balance"), owner_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO journal_entry (cooperative_id, id, kind, business_date, value_date, "
+                "actor_name) VALUES (:c, :e, 'manual', current_date, current_date, 'test')"
+            ),
+            {"c": bank.coop.id, "e": entry},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount, "
+                "business_date, value_date) "
+                "VALUES (:c, :e, :g, 'PEN', 10.00, current_date, current_date)"
+            ),
+            {"c": bank.coop.id, "e": entry, "g": gl},
+        )
+    # and a posting whose currency is not its account's
+    with pytest.raises(DBAPIError, match="foreign key"), owner_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO journal_entry (cooperative_id, id, kind, business_date, value_date, "
+                "actor_name) VALUES (:c, :e, 'manual', current_date, current_date, 'test')"
+            ),
+            {"c": bank.coop.id, "e": entry},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount, "
+                "business_date, value_date) "
+                "VALUES (:c, :e, :g, 'USD', 10.00, current_date, current_date)"
+            ),
+            {"c": bank.coop.id, "e": entry, "g": gl},
+        )
+
+
+def test_verify_ledger_api_and_cli_detect_a_tampered_balance(
+    client: TestClient, bank: Bank, world: World, owner_engine: Engine, settings: Settings
+) -> None:
+    account = bank.account(client)
+    bank.deposit(client, account["id"], "10.00")
+    h = world.a.headers[Role.auditor]
+    ok = client.get(bank.url("/ledger/verification"), headers=h).json()
+    assert ok["ok"] is True, ok["problems"]
+    assert ok["member_accounts_checked"] > 0
+    env = {"COOPAC_DATABASE_URL": settings.database_url or "", "PATH": "/usr/bin:/bin"}
+    cli = [sys.executable, "-m", "coopac_core.cli", "verify-ledger", "--cooperative", "COOPA"]
+    r = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "COOPA: OK" in r.stdout
+
+    with owner_engine.begin() as conn:
+        conn.execute(
+            text("UPDATE savings_account SET balance = balance + 1 WHERE id = :a"),
+            {"a": account["id"]},
+        )
+    try:
+        bad = client.get(bank.url("/ledger/verification"), headers=h).json()
+        assert bad["ok"] is False
+        assert any(str(account["id"]) in p for p in bad["problems"])
+        assert any("control account 2112" in p for p in bad["problems"])
+        r = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 1
+        assert "FAILED" in r.stdout
+    finally:
+        with owner_engine.begin() as conn:
+            conn.execute(
+                text("UPDATE savings_account SET balance = balance - 1 WHERE id = :a"),
+                {"a": account["id"]},
+            )
