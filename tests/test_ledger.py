@@ -83,6 +83,26 @@ def test_journal_entry_shows_balanced_postings(
     ).json()
     assert dep["journal_entry_id"] in [e["id"] for e in listing["items"]]
     assert all(e["kind"] == "deposit" for e in listing["items"])
+    by_account = client.get(
+        bank.url("/journal-entries"),
+        params={
+            "account": "1111.PUNO",
+            "from": entry["business_date"],
+            "to": entry["business_date"],
+            "limit": 500,
+        },
+        headers=world.a.headers[Role.auditor],
+    ).json()
+    assert dep["journal_entry_id"] in [e["id"] for e in by_account["items"]]
+    assert all(
+        any(p["gl_account_code"] == "1111.PUNO" for p in e["postings"]) for e in by_account["items"]
+    )
+    none = client.get(
+        bank.url("/journal-entries"),
+        params={"to": "2000-01-01"},
+        headers=world.a.headers[Role.auditor],
+    ).json()
+    assert none["items"] == []
     assert client.get(bank.url("/journal-entries"), headers=bank.teller).status_code == 403
 
 

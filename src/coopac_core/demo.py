@@ -1,25 +1,37 @@
-"""The demo federation: two cooperatives, three branches, one user per role.
+"""The demo federation: two cooperatives, three branches, one user per role, and a few
+members of COOPSUR with share capital and savings.
 
 Loaded by ``coopac demo`` and ``coopac serve --demo``; running it again changes nothing.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlmodel import Session, select
 
 from coopac_core.federation import service as federation
 from coopac_core.federation.models import Cooperative
 from coopac_core.federation.schemas import BranchCreate, CooperativeCreate
+from coopac_core.members import service as members
+from coopac_core.members.schemas import MemberCreate
+from coopac_core.money import Currency
+from coopac_core.savings import service as savings
+from coopac_core.savings.schemas import CashMovementRequest, SavingsProductCreate
 from coopac_core.security import service as security
+from coopac_core.security.deps import CoopContext
 from coopac_core.security.models import StaffUser
 from coopac_core.security.principal import Principal
 from coopac_core.security.roles import Role
 from coopac_core.security.schemas import FederationUserCreate, UserCreate
+from coopac_core.shares import service as shares
+from coopac_core.shares.schemas import SharePayment
 
 DEMO_PASSWORD = "demo-coopac-2026"  # noqa: S105 - documented demo password
-CLI = Principal(name="cli:demo")
+# The demo acts as the federation's administrator: it may work at any branch.
+CLI = Principal(name="cli:demo", federation_roles=frozenset({Role.federation_admin}))
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,12 @@ USERS: list[tuple[str, list[Role], str, str | None]] = [
     ("norte.cajero", [Role.teller], "COOPNORTE", "HUACHO"),
     ("norte.admin", [Role.admin], "COOPNORTE", None),
 ]
+# (document, first names, last names, occupation, shares paid, savings deposit)
+MEMBERS = [
+    ("41234567", "Juana", "Mamani Quispe", "Productora lechera", "100.00", "850.00"),
+    ("42345678", "Eulogio", "Condori Apaza", "Agricultor (papa y quinua)", "60.00", "320.50"),
+    ("43456789", "Rosa", "Huanca Choque", "Comerciante", "200.00", "1500.00"),
+]
 FEDERATION_USERS = [
     ("fed.admin", [Role.federation_admin]),
     ("fed.analista", [Role.federation_analyst]),
@@ -117,4 +135,67 @@ def load_demo(session: Session) -> bool:
                 branch_id=branch,
             ),
         )
+    _load_money(session, coops["COOPSUR"].id, branches[("COOPSUR", "PUNO")].id)
     return True
+
+
+def _load_money(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUID) -> None:
+    """Savings products, and members with share capital and savings, at Agencia Puno."""
+    ctx = CoopContext(cooperative_id, CLI, frozenset({Role.federation_admin}))
+    sight = savings.create_product(
+        session,
+        ctx,
+        SavingsProductCreate(
+            code="AHV",
+            name="Ahorro a la vista",
+            kind="sight",
+            currency=Currency.PEN,
+            tea=Decimal("0.0150"),
+        ),
+    )
+    savings.create_product(
+        session,
+        ctx,
+        SavingsProductCreate(
+            code="AHVUSD",
+            name="Ahorro a la vista en dólares",
+            kind="sight",
+            currency=Currency.USD,
+            tea=Decimal("0.0050"),
+        ),
+    )
+    savings.create_product(
+        session,
+        ctx,
+        SavingsProductCreate(
+            code="PF180",
+            name="Plazo fijo 180 días",
+            kind="term",
+            currency=Currency.PEN,
+            tea=Decimal("0.0600"),
+            term_days=180,
+            early_withdrawal="forfeit_interest",
+        ),
+    )
+    for dni, first, last, occupation, paid, saved in MEMBERS:
+        member = members.create_member(
+            session,
+            CLI,
+            cooperative_id,
+            MemberCreate(
+                document_type="DNI",
+                document_number=dni,
+                first_names=first,
+                last_names=last,
+                occupation=occupation,
+                ubigeo="210101",
+            ),
+        )
+        shares.pay(session, ctx, member.id, SharePayment(amount=Decimal(paid), branch_id=branch_id))
+        account = savings.open_account(session, ctx, member.id, sight.id)
+        savings.deposit(
+            session,
+            ctx,
+            account.id,
+            CashMovementRequest(amount=Decimal(saved), branch_id=branch_id),
+        )

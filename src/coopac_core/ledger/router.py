@@ -136,11 +136,20 @@ def list_entries(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_LEDGER))],
     session: SessionDep,
     page: PageDep,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
-    kind: Annotated[str | None, Query(max_length=32)] = None,
+    date_from: Annotated[
+        date | None, Query(alias="from", description="Business date, inclusive")
+    ] = None,
+    date_to: Annotated[
+        date | None, Query(alias="to", description="Business date, inclusive")
+    ] = None,
+    kind: Annotated[str | None, Query(max_length=32, examples=["deposit"])] = None,
     gl_account_id: uuid.UUID | None = None,
+    account: Annotated[
+        str | None, Query(max_length=40, description="A GL account code, e.g. 2112")
+    ] = None,
 ) -> Page[JournalEntryOut]:
+    if account is not None:
+        gl_account_id = service.gl_account_by_code(session, ctx.cooperative_id, account).id
     entries = service.list_entries(
         session,
         ctx.cooperative_id,
