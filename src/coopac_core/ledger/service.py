@@ -562,7 +562,19 @@ def statement(
     return [(p, e, holder_amount(normal_side, p.amount)) for p, e in rows]
 
 
-def statement_lines(rows: Sequence[tuple[Posting, JournalEntry, Decimal]]) -> list[StatementLine]:
+def statement_lines(
+    session: Session, account: Any, *, after_id: int | None, limit: int
+) -> list[StatementLine]:
+    """A member account's statement lines (``account`` is a MemberAccount)."""
+    rows = statement(
+        session,
+        account.cooperative_id,
+        account.ACCOUNT_KIND,
+        account.id,
+        account.NORMAL_SIDE,
+        after_id=after_id,
+        limit=limit,
+    )
     return [
         StatementLine(
             id=p.id or 0,

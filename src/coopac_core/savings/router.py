@@ -199,16 +199,10 @@ def statement(
     page: PageDep,
 ) -> Page[StatementLine]:
     account = service.get_account(session, ctx.cooperative_id, account_id)
-    rows = ledger.statement(
-        session,
-        ctx.cooperative_id,
-        account.ACCOUNT_KIND,
-        account.id,
-        account.NORMAL_SIDE,
-        after_id=cursor_key(page.cursor, int),
-        limit=page.limit + 1,
+    lines = ledger.statement_lines(
+        session, account, after_id=cursor_key(page.cursor, int), limit=page.limit + 1
     )
-    return make_page(ledger.statement_lines(rows), page.limit, lambda line: [line.id])
+    return make_page(lines, page.limit, lambda line: [line.id])
 
 
 @router.post(

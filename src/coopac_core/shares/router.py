@@ -86,13 +86,7 @@ def share_statement(
     page: Annotated[PageParams, Depends(page_params)],
 ) -> Page[StatementLine]:
     account = service.get_share_account(session, ctx.cooperative_id, member_id)
-    rows = ledger.statement(
-        session,
-        ctx.cooperative_id,
-        account.ACCOUNT_KIND,
-        account.id,
-        account.NORMAL_SIDE,
-        after_id=cursor_key(page.cursor, int),
-        limit=page.limit + 1,
+    lines = ledger.statement_lines(
+        session, account, after_id=cursor_key(page.cursor, int), limit=page.limit + 1
     )
-    return make_page(ledger.statement_lines(rows), page.limit, lambda line: [line.id])
+    return make_page(lines, page.limit, lambda line: [line.id])
