@@ -24,6 +24,7 @@ from coopac_core.db import Database, current_revision, head_revision
 from coopac_core.errors import PROBLEM_JSON, DomainError, FieldError, problem_body
 from coopac_core.federation.router import router as federation_router
 from coopac_core.ledger.router import router as ledger_router
+from coopac_core.loans.router import router as loans_router
 from coopac_core.members.router import router as members_router
 from coopac_core.observability import RequestIdMiddleware, configure_logging, request_id_var
 from coopac_core.savings.router import router as savings_router
@@ -176,6 +177,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         shares_router,
         savings_router,
         ledger_router,
+        loans_router,
     ):
         app.include_router(router)
 
