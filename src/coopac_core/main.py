@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coopac_core import __version__
 from coopac_core.audit.router import router as audit_router
+from coopac_core.batch.router import router as batch_router
 from coopac_core.config import Settings, get_settings
 from coopac_core.db import Database, current_revision, head_revision
 from coopac_core.errors import PROBLEM_JSON, DomainError, FieldError, problem_body
@@ -178,6 +179,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         savings_router,
         ledger_router,
         loans_router,
+        batch_router,
     ):
         app.include_router(router)
 

@@ -1,17 +1,59 @@
 from __future__ import annotations
 
+import uuid
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import JSONResponse
 
-from coopac_core.errors import Forbidden, NotFound, Unprocessable, problem_responses
+from coopac_core.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unprocessable,
+    problem_responses,
+)
 from coopac_core.federation.service import get_cooperative
+from coopac_core.idempotency import Idempotent, idempotent
+from coopac_core.ledger import service as ledger
+from coopac_core.ledger.schemas import StatementLine
 from coopac_core.loans import service
-from coopac_core.loans.schemas import LoanSimulationOut, LoanSimulationRequest
+from coopac_core.loans.schemas import (
+    DisbursementRequest,
+    LoanCreate,
+    LoanDecision,
+    LoanOut,
+    LoanProductCreate,
+    LoanProductOut,
+    LoanScheduleOut,
+    LoanSimulationOut,
+    LoanSimulationRequest,
+    Portfolio,
+    RepaymentOut,
+    RepaymentRequest,
+)
+from coopac_core.money import Currency
+from coopac_core.pagination import Page, PageParams, cursor_key, make_page, page_params
 from coopac_core.security.deps import CoopContext, SessionDep, coop_access
-from coopac_core.security.roles import STAFF
+from coopac_core.security.roles import (
+    APPROVE_LOANS,
+    DISBURSE_LOANS,
+    MANAGE_LOANS,
+    MANAGE_PRODUCTS,
+    MOVE_MONEY,
+    READ_LOANS,
+    READ_PORTFOLIO,
+    READ_PRODUCTS,
+    STAFF,
+    WRITE_OFF_LOANS,
+)
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["loans"])
+PageDep = Annotated[PageParams, Depends(page_params)]
+WORKFLOW_ERRORS = problem_responses(Forbidden, NotFound, Conflict)
+MONEY_ERRORS = problem_responses(BadRequest, Forbidden, NotFound, Conflict, Unprocessable)
 
 
 @router.post(
@@ -26,3 +68,228 @@ def simulate(
     session: SessionDep,
 ) -> LoanSimulationOut:
     return service.simulate(body, get_cooperative(session, ctx.cooperative_id).business_date)
+
+
+@router.post(
+    "/loan-products",
+    status_code=status.HTTP_201_CREATED,
+    response_model=LoanProductOut,
+    responses=problem_responses(Forbidden, NotFound, Conflict),
+)
+def create_product(
+    body: LoanProductCreate,
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_PRODUCTS))],
+    session: SessionDep,
+) -> LoanProductOut:
+    return LoanProductOut.model_validate(service.create_product(session, ctx, body))
+
+
+@router.get(
+    "/loan-products",
+    response_model=Page[LoanProductOut],
+    responses=problem_responses(Forbidden, NotFound),
+)
+def list_products(
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_PRODUCTS))],
+    session: SessionDep,
+    page: PageDep,
+) -> Page[LoanProductOut]:
+    rows = service.list_products(
+        session, ctx.cooperative_id, after_code=cursor_key(page.cursor, str), limit=page.limit + 1
+    )
+    return make_page(
+        [LoanProductOut.model_validate(p) for p in rows], page.limit, lambda p: [p.code]
+    )
+
+
+@router.post(
+    "/loans",
+    status_code=status.HTTP_201_CREATED,
+    response_model=LoanOut,
+    responses=problem_responses(Forbidden, NotFound, Unprocessable),
+    summary="Register a loan application (draft)",
+)
+def create_loan(
+    body: LoanCreate,
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_LOANS))],
+    session: SessionDep,
+) -> LoanOut:
+    return service.loan_view(session, service.create_loan(session, ctx, body))
+
+
+@router.get(
+    "/loans", response_model=Page[LoanOut], responses=problem_responses(Forbidden, NotFound)
+)
+def list_loans(
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_LOANS))],
+    session: SessionDep,
+    page: PageDep,
+    member_id: uuid.UUID | None = None,
+    status: Annotated[str | None, Query(max_length=12)] = None,
+) -> Page[LoanOut]:
+    rows = service.list_loans(
+        session,
+        ctx.cooperative_id,
+        member_id=member_id,
+        status=status,
+        after_number=cursor_key(page.cursor, str),
+        limit=page.limit + 1,
+    )
+    return make_page(
+        [service.loan_view(session, loan) for loan in rows], page.limit, lambda x: [x.number]
+    )
+
+
+@router.get(
+    "/loans/{loan_id}",
+    response_model=LoanOut,
+    responses=problem_responses(Forbidden, NotFound),
+    summary="A loan with its days past due and SBS category (and its debtor's)",
+)
+def get_loan(
+    loan_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_LOANS))],
+    session: SessionDep,
+) -> LoanOut:
+    return service.loan_view(session, service.get_loan(session, ctx.cooperative_id, loan_id))
+
+
+@router.post("/loans/{loan_id}/submit", response_model=LoanOut, responses=WORKFLOW_ERRORS)
+def submit(
+    loan_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_LOANS))],
+    session: SessionDep,
+) -> LoanOut:
+    return service.loan_view(session, service.submit(session, ctx, loan_id))
+
+
+@router.post(
+    "/loans/{loan_id}/approve",
+    response_model=LoanOut,
+    responses=WORKFLOW_ERRORS,
+    summary="Approve (credit committee or manager, within their limit, not the loan's creator)",
+)
+def approve(
+    loan_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(APPROVE_LOANS))],
+    session: SessionDep,
+    body: LoanDecision | None = None,
+) -> LoanOut:
+    return service.loan_view(
+        session, service.approve(session, ctx, loan_id, body.note if body else None)
+    )
+
+
+@router.post("/loans/{loan_id}/reject", response_model=LoanOut, responses=WORKFLOW_ERRORS)
+def reject(
+    loan_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(APPROVE_LOANS))],
+    session: SessionDep,
+    body: LoanDecision | None = None,
+) -> LoanOut:
+    return service.loan_view(
+        session, service.reject(session, ctx, loan_id, body.note if body else None)
+    )
+
+
+@router.post(
+    "/loans/{loan_id}/disburse",
+    status_code=status.HTTP_201_CREATED,
+    response_model=LoanOut,
+    responses=MONEY_ERRORS,
+    summary="Pay out an approved loan to savings or in cash (Idempotency-Key required)",
+)
+def disburse(
+    loan_id: uuid.UUID,
+    body: DisbursementRequest,
+    idem: Annotated[Idempotent, Depends(idempotent(coop_access(DISBURSE_LOANS)))],
+    session: SessionDep,
+) -> JSONResponse:
+    return idem.run(
+        lambda: service.disburse(session, idem.ctx, loan_id, body.to_account_id, body.branch_id)
+    )
+
+
+@router.get(
+    "/loans/{loan_id}/schedule",
+    response_model=LoanScheduleOut,
+    responses=problem_responses(Forbidden, NotFound),
+)
+def schedule(
+    loan_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_LOANS))],
+    session: SessionDep,
+) -> LoanScheduleOut:
+    return service.loan_schedule(session, service.get_loan(session, ctx.cooperative_id, loan_id))
+
+
+@router.post(
+    "/loans/{loan_id}/repayments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RepaymentOut,
+    responses=MONEY_ERRORS,
+    summary="Pay: oldest installment first; insurance and fees, moratory, interest, principal "
+    "(Idempotency-Key required)",
+)
+def repay(
+    loan_id: uuid.UUID,
+    body: RepaymentRequest,
+    idem: Annotated[Idempotent, Depends(idempotent(coop_access(MOVE_MONEY)))],
+    session: SessionDep,
+) -> JSONResponse:
+    return idem.run(lambda: service.repay(session, idem.ctx, loan_id, body))
+
+
+@router.post(
+    "/loans/{loan_id}/write-off",
+    status_code=status.HTTP_201_CREATED,
+    response_model=LoanOut,
+    responses=MONEY_ERRORS,
+    summary="Write off a loan classified Pérdida (Idempotency-Key required)",
+)
+def write_off(
+    loan_id: uuid.UUID,
+    idem: Annotated[Idempotent, Depends(idempotent(coop_access(WRITE_OFF_LOANS)))],
+    session: SessionDep,
+) -> JSONResponse:
+    return idem.run(lambda: service.write_off(session, idem.ctx, loan_id))
+
+
+@router.get(
+    "/loans/{loan_id}/transactions",
+    response_model=Page[StatementLine],
+    responses=problem_responses(Forbidden, NotFound),
+    summary="The loan's statement: disbursement (+) and principal repaid (-)",
+)
+def transactions(
+    loan_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_LOANS))],
+    session: SessionDep,
+    page: PageDep,
+) -> Page[StatementLine]:
+    loan = service.get_loan(session, ctx.cooperative_id, loan_id)
+    lines = ledger.statement_lines(
+        session, loan, after_id=cursor_key(page.cursor, int), limit=page.limit + 1
+    )
+    return make_page(lines, page.limit, lambda line: [line.id])
+
+
+@router.get(
+    "/portfolio",
+    response_model=Portfolio,
+    responses=problem_responses(Forbidden, NotFound),
+    summary="Portfolio by SBS category: balances, required provisions, overdue ratio, PAR30",
+)
+def portfolio(
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_PORTFOLIO))],
+    session: SessionDep,
+    as_of: date | None = None,
+    currency: Currency | None = None,
+) -> Portfolio:
+    coop = get_cooperative(session, ctx.cooperative_id)
+    return service.portfolio(
+        session,
+        ctx.cooperative_id,
+        as_of or coop.business_date,
+        (currency or Currency(coop.base_currency)).value,
+    )

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Self
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from coopac_core.loans.classification import Category, CreditType, Guarantee
 from coopac_core.loans.schedule import Frequency, GraceType, Method
 from coopac_core.money import Amount, Currency, Rate
 
@@ -116,3 +118,281 @@ class LoanSimulationOut(BaseModel):
     installment: Amount | None = Field(description="The level installment (French method)")
     installments: list[InstallmentOut]
     totals: ScheduleTotals
+
+
+# --- products, applications, workflow ----------------------------------------------------
+
+Purpose = Literal[
+    "agriculture", "livestock", "business", "consumption", "health", "education", "housing", "other"
+]
+Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+class LoanProductCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "AGRO",
+                    "name": "Crédito agropecuario de campaña",
+                    "credit_type": "microempresa",
+                    "is_agricultural": True,
+                    "currency": "PEN",
+                    "tea_min": "0.1800",
+                    "tea_max": "0.3600",
+                    "amount_min": "500.00",
+                    "amount_max": "20000.00",
+                    "term_min": 1,
+                    "term_max": 24,
+                    "method": "french",
+                    "frequency": "monthly",
+                    "max_grace_periods": 6,
+                    "commission_rate": "0.0100",
+                    "insurance_monthly_rate": "0.0008",
+                    "moratory_tea": "0.1200",
+                    "guarantors_required": 1,
+                }
+            ]
+        }
+    )
+
+    code: Annotated[
+        str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=20)
+    ]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    credit_type: CreditType
+    is_agricultural: bool = False
+    currency: Currency = Currency.PEN
+    tea_min: Rate
+    tea_max: Rate
+    amount_min: Amount
+    amount_max: Amount
+    term_min: int = Field(ge=1, le=360)
+    term_max: int = Field(ge=1, le=360)
+    method: Method = Method.french
+    frequency: Frequency = Frequency.monthly
+    max_grace_periods: int = Field(default=0, ge=0, le=60)
+    commission_rate: Rate = Field(default=Decimal("0"))
+    insurance_monthly_rate: Rate = Field(default=Decimal("0"))
+    moratory_tea: Rate = Field(default=Decimal("0"))
+    guarantors_required: int = Field(default=0, ge=0, le=5)
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Self:
+        if not 0 <= self.tea_min <= self.tea_max < 10:
+            raise ValueError("tea_min <= tea_max, as fractions (0.24 is 24% a year)")
+        if not 0 < self.amount_min <= self.amount_max:
+            raise ValueError("0 < amount_min <= amount_max")
+        if self.term_min > self.term_max:
+            raise ValueError("term_min <= term_max")
+        for name in ("commission_rate", "insurance_monthly_rate", "moratory_tea"):
+            if not 0 <= getattr(self, name) < 10:
+                raise ValueError(f"{name} is a non-negative fraction")
+        return self
+
+
+class LoanProductOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    code: str
+    name: str
+    credit_type: CreditType
+    is_agricultural: bool
+    currency: str
+    tea_min: Rate
+    tea_max: Rate
+    amount_min: Amount
+    amount_max: Amount
+    term_min: int
+    term_max: int
+    method: Method
+    frequency: Frequency
+    max_grace_periods: int
+    commission_rate: Rate
+    insurance_monthly_rate: Rate
+    moratory_tea: Rate
+    guarantors_required: int
+    gl_account_id: uuid.UUID
+    is_active: bool
+
+
+class CollateralIn(BaseModel):
+    description: Text300
+    value: Amount
+    guarantee: Guarantee = Field(
+        default=Guarantee.none, description="preferred or preferred_quick lowers the provision"
+    )
+
+
+class LoanCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "member_id": "0b7d3a3e-1c59-4b9e-8c1d-2f0a5c7e9b10",
+                    "product_id": "5e2f4c6a-7b8d-4e9f-a0b1-c2d3e4f5a6b7",
+                    "amount": "3000.00",
+                    "tea": "0.2400",
+                    "term": 6,
+                    "disbursement_date": "2026-11-23",
+                    "purpose": "livestock",
+                    "purpose_detail": "Compra de forraje y vacunas para 8 vacas lecheras",
+                    "guarantor_ids": ["2c9f7b1e-3a4d-4c5e-8f6a-7b8c9d0e1f2a"],
+                }
+            ]
+        }
+    )
+
+    member_id: uuid.UUID
+    product_id: uuid.UUID
+    amount: Amount
+    tea: Rate
+    term: int = Field(ge=1, le=360)
+    disbursement_date: date | None = None
+    first_due_date: date | None = None
+    method: Method | None = Field(default=None, description="Default: the product's")
+    frequency: Frequency | None = Field(default=None, description="Default: the product's")
+    due_dates: list[date] | None = None
+    principal_by_date: list[Amount] | None = None
+    grace_periods: int = Field(default=0, ge=0, le=60)
+    grace_type: GraceType = GraceType.none
+    purpose: Purpose
+    purpose_detail: Text300 | None = None
+    guarantor_ids: list[uuid.UUID] = Field(default_factory=list)
+    collateral: list[CollateralIn] = Field(default_factory=list)
+
+
+class LoanDecision(BaseModel):
+    note: Text300 | None = None
+
+
+class DisbursementRequest(BaseModel):
+    """Pay the loan out: into one of the member's savings accounts, or in cash at a branch."""
+
+    to_account_id: uuid.UUID | None = None
+    branch_id: uuid.UUID | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Self:
+        if (self.to_account_id is None) == (self.branch_id is None):
+            raise ValueError("Indique to_account_id (a ahorros) o branch_id (efectivo), no ambos")
+        return self
+
+
+class RepaymentRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"amount": "550.00", "branch_id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11"}]
+        }
+    )
+
+    amount: Amount
+    branch_id: uuid.UUID | None = None
+    from_account_id: uuid.UUID | None = None
+    prepayment: Literal["reduce_installment", "reduce_term"] = Field(
+        default="reduce_installment",
+        description="What an amount beyond the installments due does: the member's choice",
+    )
+    description: Text300 | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Self:
+        if (self.branch_id is None) == (self.from_account_id is None):
+            raise ValueError(
+                "Indique branch_id (efectivo) o from_account_id (desde ahorros), no ambos"
+            )
+        return self
+
+
+class LoanOut(BaseModel):
+    id: uuid.UUID
+    number: str
+    member_id: uuid.UUID
+    product_id: uuid.UUID
+    credit_type: CreditType
+    currency: str
+    amount: Amount
+    tea: Rate
+    term: int
+    method: Method
+    frequency: Frequency
+    purpose: str
+    purpose_detail: str | None
+    guarantee: Guarantee
+    guarantor_ids: list[uuid.UUID]
+    commission: Amount
+    status: str
+    balance: Amount = Field(description="Outstanding principal")
+    disbursement_date: date
+    disbursed_on: date | None
+    closed_on: date | None
+    days_past_due: int
+    category: Category = Field(description="SBS category of this loan")
+    debtor_category: Category = Field(description="The debtor's: the worst of their loans")
+    overdue_amount: Amount = Field(
+        description="Installments due and unpaid, moratory interest included"
+    )
+    created_by: str
+    decided_by: str | None
+    decision_note: str | None
+
+
+class ScheduleInstallmentOut(BaseModel):
+    number: int
+    due_date: date
+    days: int
+    principal: Amount
+    interest: Amount
+    fees: Amount
+    insurance: Amount
+    total: Amount
+    paid: Amount
+    moratory_paid: Amount
+    status: Literal["paid", "partial", "pending", "overdue"]
+
+
+class LoanScheduleOut(BaseModel):
+    loan_id: uuid.UUID
+    tcea: Rate | None
+    installments: list[ScheduleInstallmentOut]
+
+
+class RepaymentOut(BaseModel):
+    id: int = Field(description="The loan's statement line for this payment")
+    journal_entry_id: uuid.UUID
+    loan_id: uuid.UUID
+    amount: Amount
+    principal: Amount
+    interest: Amount
+    moratory: Amount
+    fees: Amount
+    insurance: Amount
+    balance: Amount = Field(description="Outstanding principal after the payment")
+    status: str
+    value_date: date
+
+
+class PortfolioCategory(BaseModel):
+    category: Category
+    loans: int
+    balance: Amount
+    provision: Amount
+
+
+class PortfolioCreditType(BaseModel):
+    credit_type: CreditType
+    categories: list[PortfolioCategory]
+
+
+class Portfolio(BaseModel):
+    as_of: date
+    currency: str
+    loans: int
+    balance: Amount
+    overdue_balance: Amount = Field(description="Balance of loans past the overdue threshold")
+    overdue_ratio: Rate = Field(description="Cartera atrasada / cartera total")
+    par30: Rate = Field(description="Balance of loans more than 30 days past due / total")
+    provisions_required: Amount
+    by_category: list[PortfolioCategory]
+    by_credit_type: list[PortfolioCreditType]

@@ -52,3 +52,21 @@ READ_TRIAL_BALANCE = frozenset(READ_LEDGER | {Role.federation_analyst})
 VERIFY_LEDGER = frozenset({Role.accountant, Role.auditor, Role.admin})
 # Roles that may work at any branch; anyone else is held to the branch of their grant.
 ANY_BRANCH = frozenset({Role.manager, Role.admin, Role.federation_admin})
+# Credit: officers prepare and submit; the committee (or a manager, within limits) decides.
+MANAGE_LOANS = frozenset({Role.credit_officer, Role.manager, Role.admin})
+APPROVE_LOANS = frozenset({Role.credit_committee, Role.manager})
+READ_LOANS = STAFF
+DISBURSE_LOANS = frozenset({Role.teller, Role.manager, Role.admin})
+WRITE_OFF_LOANS = frozenset({Role.manager, Role.admin})
+# Portfolio quality by category is an aggregate: the federation compares it.
+READ_PORTFOLIO = frozenset(
+    {
+        Role.credit_committee,
+        Role.manager,
+        Role.accountant,
+        Role.auditor,
+        Role.admin,
+        Role.federation_analyst,
+    }
+)
+CLOSE_BUSINESS_DAY = frozenset({Role.manager, Role.admin})

@@ -1,0 +1,1 @@
+"""Batch work: the close of the business day."""

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from coopac_core.batch import service
+from coopac_core.errors import Forbidden, NotFound, problem_responses
+from coopac_core.federation.schemas import CooperativeOut
+from coopac_core.security.deps import CoopContext, SessionDep, coop_access
+from coopac_core.security.roles import CLOSE_BUSINESS_DAY
+
+router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["batch"])
+
+
+class CloseOfBusiness(BaseModel):
+    days: int = Field(default=1, ge=1, le=31, description="Business days to close in a row")
+
+
+@router.post(
+    "/close-of-business",
+    response_model=CooperativeOut,
+    responses=problem_responses(Forbidden, NotFound),
+    summary="Close the business day: the business date advances",
+)
+def close_of_business(
+    ctx: Annotated[CoopContext, Depends(coop_access(CLOSE_BUSINESS_DAY))],
+    session: SessionDep,
+    body: CloseOfBusiness | None = None,
+) -> CooperativeOut:
+    coop = service.close_business_days(session, ctx, body.days if body else 1)
+    return CooperativeOut.model_validate(coop)
