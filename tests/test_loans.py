@@ -1,0 +1,478 @@
+"""The life of a loan over HTTP, in a cooperative of its own (its business date moves)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+
+from coopac_core.federation.identifiers import ruc_check_digit
+from coopac_core.loans.schedule import period_rate
+from coopac_core.money import round_cents
+from coopac_core.security.roles import Role
+from tests.conftest import Coop, World, _make_coop, key, new_dni
+
+
+@pytest.fixture(scope="module")
+def lc(client: TestClient, world: World) -> Coop:
+    body = "2060000001"
+    return _make_coop(client, world.fed_admin, "COOPLOAN", body + str(ruc_check_digit(body)))
+
+
+class Api:
+    def __init__(self, client: TestClient, coop: Coop) -> None:
+        self.c = client
+        self.coop = coop
+
+    def url(self, path: str) -> str:
+        return f"/api/v1/cooperatives/{self.coop.id}{path}"
+
+    def h(self, role: Role) -> dict[str, str]:
+        return self.coop.headers[role]
+
+    def post(
+        self, path: str, role: Role, json: object = None, money: bool = False
+    ) -> dict[str, object]:
+        headers = {**self.h(role), **(key() if money else {})}
+        r = self.c.post(self.url(path), json=json, headers=headers)
+        self.last = r
+        body: dict[str, object] = r.json()
+        return body
+
+    def get(self, path: str, role: Role = Role.manager, **params: object) -> dict[str, object]:
+        r = self.c.get(self.url(path), params=params, headers=self.h(role))
+        assert r.status_code == 200, r.text
+        body: dict[str, object] = r.json()
+        return body
+
+    def member(self, is_member: bool = True) -> str:
+        m = self.post(
+            "/members",
+            Role.teller,
+            {
+                "document_type": "DNI",
+                "document_number": new_dni(),
+                "first_names": "Ana",
+                "last_names": "Quispe",
+                "is_member": is_member,
+            },
+        )
+        return str(m["id"])
+
+    def savings(self, member_id: str) -> str:
+        products = self.get("/savings-products")["items"]
+        assert isinstance(products, list)
+        if not products:
+            self.post(
+                "/savings-products",
+                Role.admin,
+                {
+                    "code": "AHV",
+                    "name": "Ahorro",
+                    "kind": "sight",
+                    "currency": "PEN",
+                    "tea": "0.01",
+                },
+            )
+            products = self.get("/savings-products")["items"]
+            assert isinstance(products, list)
+        acct = self.post(
+            "/savings-accounts",
+            Role.teller,
+            {"member_id": member_id, "product_id": products[0]["id"]},
+        )
+        return str(acct["id"])
+
+    def close_days(self, days: int) -> str:
+        left = days
+        out: dict[str, object] = {}
+        while left:
+            step = min(left, 31)
+            out = self.post("/close-of-business", Role.manager, {"days": step})
+            assert self.last.status_code == 200, self.last.text
+            left -= step
+        return str(out["business_date"])
+
+
+@pytest.fixture(scope="module")
+def api(client: TestClient, lc: Coop) -> Api:
+    a = Api(client, lc)
+    a.post(
+        "/loan-products",
+        Role.admin,
+        {
+            "code": "CONSUMO",
+            "name": "Crédito de consumo",
+            "credit_type": "consumo",
+            "currency": "PEN",
+            "tea_min": "0.10",
+            "tea_max": "0.40",
+            "amount_min": "100.00",
+            "amount_max": "300000.00",
+            "term_min": 1,
+            "term_max": 36,
+            "commission_rate": "0.0100",
+            "insurance_monthly_rate": "0.0008",
+            "moratory_tea": "0.12",
+        },
+    )
+    assert a.last.status_code == 201, a.last.text
+    a.post(
+        "/loan-products",
+        Role.admin,
+        {
+            "code": "AGRO",
+            "name": "Agropecuario de campaña",
+            "credit_type": "microempresa",
+            "is_agricultural": True,
+            "currency": "PEN",
+            "tea_min": "0.18",
+            "tea_max": "0.36",
+            "amount_min": "500.00",
+            "amount_max": "20000.00",
+            "term_min": 1,
+            "term_max": 12,
+            "method": "single_payment",
+            "frequency": "dates",
+            "guarantors_required": 1,
+        },
+    )
+    assert a.last.status_code == 201, a.last.text
+    return a
+
+
+def _product(api: Api, code: str) -> str:
+    items = api.get("/loan-products")["items"]
+    assert isinstance(items, list)
+    return str(next(p["id"] for p in items if p["code"] == code))
+
+
+def _apply(
+    api: Api, member: str, amount: str = "3000.00", term: int = 6, **extra: object
+) -> dict[str, object]:
+    body = {
+        "member_id": member,
+        "product_id": _product(api, "CONSUMO"),
+        "amount": amount,
+        "tea": "0.24",
+        "term": term,
+        "purpose": "consumption",
+        **extra,
+    }
+    loan = api.post("/loans", Role.credit_officer, body)
+    assert api.last.status_code == 201, api.last.text
+    return loan
+
+
+def _active_loan(
+    api: Api, amount: str = "3000.00", term: int = 6, member: str | None = None, **extra: object
+) -> tuple[dict[str, object], str]:
+    member = member or api.member()
+    account = api.savings(member)
+    loan = _apply(api, member, amount, term, **extra)
+    api.post(f"/loans/{loan['id']}/submit", Role.credit_officer)
+    api.post(
+        f"/loans/{loan['id']}/approve",
+        Role.credit_committee,
+        {"note": "Capacidad de pago verificada"},
+    )
+    assert api.last.status_code == 200, api.last.text
+    out = api.post(
+        f"/loans/{loan['id']}/disburse", Role.teller, {"to_account_id": account}, money=True
+    )
+    assert api.last.status_code == 201, api.last.text
+    return out, account
+
+
+def test_workflow_refusals(api: Api) -> None:
+    member = api.member()
+    loan = _apply(api, member)
+    assert loan["status"] == "draft"
+    assert loan["category"] == "normal" and loan["days_past_due"] == 0
+    api.post(f"/loans/{loan['id']}/approve", Role.credit_committee)
+    assert api.last.status_code == 409 and api.last.json()["code"] == "invalid_loan_status"
+    api.post(
+        f"/loans/{loan['id']}/disburse",
+        Role.teller,
+        {"branch_id": api.coop.branches["PUNO"]},
+        money=True,
+    )
+    assert api.last.json()["code"] == "invalid_loan_status"
+    api.post(f"/loans/{loan['id']}/submit", Role.credit_officer)
+    assert api.last.status_code == 200
+    # a credit officer does not decide
+    api.post(f"/loans/{loan['id']}/approve", Role.credit_officer)
+    assert api.last.status_code == 403
+    rejected = api.post(
+        f"/loans/{loan['id']}/reject", Role.credit_committee, {"note": "Sobreendeudado"}
+    )
+    assert rejected["status"] == "rejected"
+    assert rejected["decided_by"] == "cooploan.credit_committee"
+    # each transition is audited
+    events = api.get("/audit-events", Role.admin, action="loan.reject")["items"]
+    assert isinstance(events, list) and any(e["resource_id"] == loan["id"] for e in events)
+
+
+def test_approver_cannot_be_creator_and_limits_apply(api: Api) -> None:
+    member = api.member()
+    body = {
+        "member_id": member,
+        "product_id": _product(api, "CONSUMO"),
+        "amount": "1000.00",
+        "tea": "0.24",
+        "term": 3,
+        "purpose": "health",
+    }
+    own = api.post("/loans", Role.manager, body)
+    api.post(f"/loans/{own['id']}/submit", Role.manager)
+    api.post(f"/loans/{own['id']}/approve", Role.manager)
+    assert api.last.status_code == 403 and api.last.json()["code"] == "approver_is_creator"
+    big = _apply(api, member, amount="60000.00", term=24)
+    api.post(f"/loans/{big['id']}/submit", Role.credit_officer)
+    api.post(f"/loans/{big['id']}/approve", Role.credit_committee)
+    assert api.last.status_code == 403 and api.last.json()["code"] == "approval_limit_exceeded"
+    approved = api.post(f"/loans/{big['id']}/approve", Role.manager)
+    assert approved["status"] == "approved", api.last.text
+
+
+def test_application_rules(api: Api) -> None:
+    member = api.member()
+    api.post(
+        "/loans",
+        Role.credit_officer,
+        {
+            "member_id": member,
+            "product_id": _product(api, "CONSUMO"),
+            "amount": "50.00",
+            "tea": "0.24",
+            "term": 6,
+            "purpose": "other",
+        },
+    )
+    assert api.last.json()["code"] == "amount_out_of_range"
+    api.post(
+        "/loans",
+        Role.credit_officer,
+        {
+            "member_id": member,
+            "product_id": _product(api, "CONSUMO"),
+            "amount": "500.00",
+            "tea": "0.50",
+            "term": 6,
+            "purpose": "other",
+        },
+    )
+    assert api.last.json()["code"] == "tea_out_of_range"
+    client_only = api.member(is_member=False)
+    api.post(
+        "/loans",
+        Role.credit_officer,
+        {
+            "member_id": client_only,
+            "product_id": _product(api, "CONSUMO"),
+            "amount": "500.00",
+            "tea": "0.24",
+            "term": 6,
+            "purpose": "business",
+        },
+    )
+    assert api.last.json()["code"] == "guarantors_required"
+    backed = api.post(
+        "/loans",
+        Role.credit_officer,
+        {
+            "member_id": client_only,
+            "product_id": _product(api, "CONSUMO"),
+            "amount": "500.00",
+            "tea": "0.24",
+            "term": 6,
+            "purpose": "business",
+            "guarantor_ids": [member],
+        },
+    )
+    assert api.last.status_code == 201, api.last.text
+    assert backed["guarantor_ids"] == [member]
+
+
+def test_disbursement_to_savings_keeps_the_books(api: Api) -> None:
+    loan, account = _active_loan(api, "3000.00", 6)
+    assert loan["status"] == "active"
+    assert loan["balance"] == "3000.00"
+    assert loan["commission"] == "30.00"
+    acct = api.get(f"/savings-accounts/{account}")
+    assert acct["balance"] == "2970.00"
+    schedule = api.get(f"/loans/{loan['id']}/schedule")["installments"]
+    assert isinstance(schedule, list) and len(schedule) == 6
+    assert sum(Decimal(i["principal"]) for i in schedule) == Decimal("3000.00")
+    lines = api.get(f"/loans/{loan['id']}/transactions")["items"]
+    assert isinstance(lines, list)
+    assert [(x["kind"], x["amount"], x["balance_after"]) for x in lines] == [
+        ("loan_disbursement", "3000.00", "3000.00")
+    ]
+    assert api.get("/ledger/verification", Role.auditor)["ok"] is True
+
+
+def test_repayments_arrears_moratory_and_payoff(api: Api) -> None:
+    loan, account = _active_loan(api, "1200.00", 3)
+    lid = loan["id"]
+    schedule = api.get(f"/loans/{lid}/schedule")["installments"]
+    assert isinstance(schedule, list)
+    first, second = schedule[0], schedule[1]
+    today = date.fromisoformat(str(api.get("")["business_date"]))
+    # pay the first installment exactly on its due date, from savings
+    api.close_days((date.fromisoformat(first["due_date"]) - today).days)
+    paid = api.post(
+        f"/loans/{lid}/repayments",
+        Role.teller,
+        {"amount": first["total"], "from_account_id": account},
+        money=True,
+    )
+    assert api.last.status_code == 201, api.last.text
+    assert (paid["principal"], paid["interest"], paid["insurance"], paid["moratory"]) == (
+        first["principal"],
+        first["interest"],
+        first["insurance"],
+        "0.00",
+    )
+    assert Decimal(str(paid["balance"])) == Decimal("1200.00") - Decimal(first["principal"])
+
+    # 40 days after the second due date: deficiente (31-60 days for consumo)
+    due2 = date.fromisoformat(second["due_date"])
+    now = date.fromisoformat(
+        api.close_days((due2 - date.fromisoformat(first["due_date"])).days + 40)
+    )
+    view = api.get(f"/loans/{lid}")
+    assert view["days_past_due"] == 40
+    assert view["category"] == "deficiente" and view["debtor_category"] == "deficiente"
+    # the third installment may be due too by now; pay a small amount: insurance first
+    small = api.post(
+        f"/loans/{lid}/repayments",
+        Role.teller,
+        {"amount": "1.00", "branch_id": api.coop.branches["PUNO"]},
+        money=True,
+    )
+    assert api.last.status_code == 201, api.last.text
+    # insurance first, then (no fees) moratory interest
+    insurance_part = min(Decimal("1.00"), Decimal(second["insurance"]))
+    assert Decimal(str(small["insurance"])) == insurance_part
+    assert Decimal(str(small["moratory"])) == Decimal("1.00") - insurance_part
+    assert (small["interest"], small["principal"]) == ("0.00", "0.00")
+
+    # moratory on overdue principal only, at 12% TEA: 40 days on the second installment,
+    # and on the third from its due date
+    third = schedule[2]
+    days3 = (
+        date.fromisoformat(str(api.get("")["business_date"]))
+        - date.fromisoformat(third["due_date"])
+    ).days
+    expected_moratory = round_cents(Decimal(second["principal"]) * period_rate(Decimal("0.12"), 40))
+    if days3 > 0:
+        expected_moratory += round_cents(
+            Decimal(third["principal"]) * period_rate(Decimal("0.12"), days3)
+        )
+    installments = api.get(f"/loans/{lid}/schedule")["installments"]
+    assert isinstance(installments, list)
+    owed = api.get(f"/loans/{lid}")["overdue_amount"]
+    # more than is owed is refused and moves nothing
+    too_much = Decimal(str(owed)) + Decimal(str(api.get(f"/loans/{lid}")["balance"])) + 1
+    api.post(
+        f"/loans/{lid}/repayments",
+        Role.teller,
+        {"amount": str(too_much), "branch_id": api.coop.branches["PUNO"]},
+        money=True,
+    )
+    assert api.last.status_code == 422 and api.last.json()["code"] == "overpayment"
+    big = api.post(
+        f"/loans/{lid}/repayments",
+        Role.teller,
+        {"amount": str(owed), "branch_id": api.coop.branches["PUNO"]},
+        money=True,
+    )
+    assert api.last.status_code == 201, api.last.text
+    assert Decimal(str(big["moratory"])) + Decimal(str(small["moratory"])) == expected_moratory
+    assert api.get(f"/loans/{lid}")["days_past_due"] == 0
+    assert api.get(f"/loans/{lid}")["overdue_amount"] == "0.00"
+    assert now  # the business date moved
+
+    # paying the rest (if any) closes the loan
+    balance = Decimal(str(api.get(f"/loans/{lid}")["balance"]))
+    if balance > 0:
+        final = api.post(
+            f"/loans/{lid}/repayments",
+            Role.teller,
+            {"amount": str(balance), "branch_id": api.coop.branches["PUNO"]},
+            money=True,
+        )
+        assert api.last.status_code == 201, api.last.text
+        assert final["status"] == "paid_off"
+    assert api.get(f"/loans/{lid}")["status"] == "paid_off"
+    assert api.get("/ledger/verification", Role.auditor)["ok"] is True
+
+
+def test_prepayment_reduces_term_or_installment(api: Api) -> None:
+    for mode in ("reduce_installment", "reduce_term"):
+        loan, _ = _active_loan(api, "6000.00", 6)
+        before = api.get(f"/loans/{loan['id']}/schedule")["installments"]
+        assert isinstance(before, list)
+        r = api.post(
+            f"/loans/{loan['id']}/repayments",
+            Role.teller,
+            {"amount": "3000.00", "branch_id": api.coop.branches["PUNO"], "prepayment": mode},
+            money=True,
+        )
+        assert api.last.status_code == 201, api.last.text
+        assert r["principal"] == "3000.00" and r["balance"] == "3000.00"
+        after = api.get(f"/loans/{loan['id']}/schedule")["installments"]
+        assert isinstance(after, list)
+        open_after = [i for i in after if i["status"] != "paid"]
+        total_principal = sum(Decimal(i["principal"]) for i in after)
+        assert total_principal == Decimal("6000.00")
+        if mode == "reduce_installment":
+            assert len(open_after) == 6
+            assert Decimal(after[-1]["total"]) < Decimal(before[-1]["total"])
+        else:
+            assert len(open_after) < 6
+        assert api.get("/ledger/verification", Role.auditor)["ok"] is True
+
+
+def test_portfolio_categories_provisions_and_write_off(api: Api) -> None:
+    member = api.member()
+    healthy, _ = _active_loan(api, "2000.00", 12, member=member)
+    secured, _ = _active_loan(
+        api,
+        "4000.00",
+        12,
+        collateral=[
+            {
+                "description": "Hipoteca de terreno agrícola",
+                "value": "20000.00",
+                "guarantee": "preferred",
+            }
+        ],
+    )
+    # nothing paid for 130 days: Pérdida for consumo (> 120 days)
+    api.close_days(130 + 31)
+    view = api.get(f"/loans/{healthy['id']}")
+    assert view["category"] == "perdida"
+    portfolio = api.get("/portfolio", Role.accountant)
+    by_category = portfolio["by_category"]
+    assert isinstance(by_category, list)
+    cells = {c["category"]: c for c in by_category}
+    assert cells["perdida"]["loans"] >= 2
+    assert Decimal(str(portfolio["par30"])) > 0
+    assert Decimal(str(portfolio["overdue_ratio"])) > 0
+    # provisions: no guarantee 100%, preferred guarantee 60% of the balance in Pérdida
+    sec = api.get(f"/loans/{secured['id']}")
+    assert sec["guarantee"] == "preferred"
+    assert Decimal(str(cells["perdida"]["provision"])) >= Decimal("2000.00") + Decimal(
+        "0.60"
+    ) * Decimal(str(sec["balance"]))
+    assert api.get("/portfolio", Role.auditor)["currency"] == "PEN"
+
+    out = api.post(f"/loans/{healthy['id']}/write-off", Role.manager, money=True)
+    assert api.last.status_code == 201, api.last.text
+    assert out["status"] == "written_off"
+    assert out["balance"] == "0.00"
+    assert api.get("/ledger/verification", Role.auditor)["ok"] is True
