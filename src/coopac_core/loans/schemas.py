@@ -5,7 +5,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from coopac_core.loans.classification import Category, CreditType, Guarantee
 from coopac_core.loans.schedule import Frequency, GraceType, Method
@@ -270,7 +277,11 @@ class LoanDecision(BaseModel):
 class DisbursementRequest(BaseModel):
     """Pay the loan out: into one of the member's savings accounts, or in cash at a branch."""
 
-    to_account_id: uuid.UUID | None = None
+    to_account_id: uuid.UUID | None = Field(
+        default=None,
+        validation_alias=AliasChoices("to_account_id", "savings_account_id", "account_id"),
+        description="The borrower's savings account (also accepted as savings_account_id)",
+    )
     branch_id: uuid.UUID | None = None
 
     @model_validator(mode="after")
