@@ -180,7 +180,7 @@ def _active_loan(
     )
     assert api.last.status_code == 200, api.last.text
     out = api.post(
-        f"/loans/{loan['id']}/disburse", Role.teller, {"to_account_id": account}, money=True
+        f"/loans/{loan['id']}/disburse", Role.teller, {"savings_account_id": account}, money=True
     )
     assert api.last.status_code == 201, api.last.text
     return out, account
