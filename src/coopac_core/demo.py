@@ -15,6 +15,10 @@ from sqlmodel import Session, select
 from coopac_core.federation import service as federation
 from coopac_core.federation.models import Cooperative
 from coopac_core.federation.schemas import BranchCreate, CooperativeCreate
+from coopac_core.loans import service as loans
+from coopac_core.loans.classification import CreditType
+from coopac_core.loans.schedule import Frequency, Method
+from coopac_core.loans.schemas import LoanProductCreate
 from coopac_core.members import service as members
 from coopac_core.members.schemas import MemberCreate
 from coopac_core.money import Currency
@@ -140,7 +144,7 @@ def load_demo(session: Session) -> bool:
 
 
 def _load_money(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUID) -> None:
-    """Savings products, and members with share capital and savings, at Agencia Puno."""
+    """Savings and loan products, and members with share capital and savings, at Agencia Puno."""
     ctx = CoopContext(cooperative_id, CLI, frozenset({Role.federation_admin}))
     sight = savings.create_product(
         session,
@@ -175,6 +179,44 @@ def _load_money(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUI
             tea=Decimal("0.0600"),
             term_days=180,
             early_withdrawal="forfeit_interest",
+        ),
+    )
+    loans.create_product(
+        session,
+        ctx,
+        LoanProductCreate(
+            code="CONSUMO",
+            name="Crédito de consumo",
+            credit_type=CreditType.consumo,
+            tea_min=Decimal("0.15"),
+            tea_max=Decimal("0.40"),
+            amount_min=Decimal("300.00"),
+            amount_max=Decimal("30000.00"),
+            term_min=1,
+            term_max=36,
+            commission_rate=Decimal("0.0100"),
+            insurance_monthly_rate=Decimal("0.0008"),
+            moratory_tea=Decimal("0.1200"),
+        ),
+    )
+    loans.create_product(
+        session,
+        ctx,
+        LoanProductCreate(
+            code="AGRO",
+            name="Crédito agropecuario de campaña",
+            credit_type=CreditType.microempresa,
+            is_agricultural=True,
+            tea_min=Decimal("0.18"),
+            tea_max=Decimal("0.36"),
+            amount_min=Decimal("500.00"),
+            amount_max=Decimal("20000.00"),
+            term_min=1,
+            term_max=12,
+            method=Method.single_payment,
+            frequency=Frequency.dates,
+            guarantors_required=1,
+            moratory_tea=Decimal("0.1200"),
         ),
     )
     for dni, first, last, occupation, paid, saved in MEMBERS:
