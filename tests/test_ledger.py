@@ -4,6 +4,7 @@ import subprocess
 import sys
 import uuid
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -76,23 +77,28 @@ def test_journal_entry_shows_balanced_postings(
         ("1111.PUNO", "33.30", "0.00"),
         ("2112", "0.00", "33.30"),
     ]
-    listing = client.get(
-        bank.url("/journal-entries"),
-        params={"kind": "deposit", "limit": 500},
-        headers=world.a.headers[Role.auditor],
-    ).json()
+
+    def all_entries(**params: object) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            query = {**params, "limit": 500, **({"cursor": cursor} if cursor else {})}
+            page = client.get(
+                bank.url("/journal-entries"), params=query, headers=world.a.headers[Role.auditor]
+            ).json()
+            items += page["items"]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return items
+
+    listing = {"items": all_entries(kind="deposit")}
     assert dep["journal_entry_id"] in [e["id"] for e in listing["items"]]
     assert all(e["kind"] == "deposit" for e in listing["items"])
-    by_account = client.get(
-        bank.url("/journal-entries"),
-        params={
-            "account": "1111.PUNO",
-            "from": entry["business_date"],
-            "to": entry["business_date"],
-            "limit": 500,
-        },
-        headers=world.a.headers[Role.auditor],
-    ).json()
+    by_account = {
+        "items": all_entries(
+            account="1111.PUNO", **{"from": entry["business_date"], "to": entry["business_date"]}
+        )
+    }
     assert dep["journal_entry_id"] in [e["id"] for e in by_account["items"]]
     assert all(
         any(p["gl_account_code"] == "1111.PUNO" for p in e["postings"]) for e in by_account["items"]

@@ -153,3 +153,12 @@ def test_ready_reports_head_migration(client: TestClient) -> None:
     r = client.get("/ready")
     assert r.status_code == 200
     assert r.json()["migration"] == r.json()["expected_migration"] is not None
+
+
+def test_a_nul_character_is_refused_not_a_crash(client: TestClient, world: World) -> None:
+    r = client.get(
+        f"/api/v1/cooperatives/{world.a.id}/members",
+        params={"q": "\x00"},
+        headers=world.a.headers[Role.teller],
+    )
+    _is_problem(r, 422, "invalid_input")
