@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import uuid
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,11 @@ from run import fresh_database, server_url  # noqa: E402
 from coopac_core.config import Settings  # noqa: E402
 from coopac_core.db import ALL_TENANTS, Database, app_url, make_engine, migrate  # noqa: E402
 from coopac_core.main import create_app  # noqa: E402
+from coopac_core.savings import service as savings  # noqa: E402
+from coopac_core.savings.schemas import CashMovementRequest  # noqa: E402
 from coopac_core.security import service as security  # noqa: E402
+from coopac_core.security.deps import CoopContext  # noqa: E402
+from coopac_core.security.principal import Principal  # noqa: E402
 from coopac_core.security.roles import Role  # noqa: E402
 from coopac_core.security.schemas import FederationUserCreate  # noqa: E402
 
@@ -127,10 +132,27 @@ def main() -> None:
         for _ in range(args.deposits):
             deposit()
         elapsed = time.perf_counter() - started
+        # the same deposit without HTTP, auth or idempotency: the service and the ORM alone
+        coop_id = uuid.UUID(coop["id"])
+        principal = Principal(name="profile", federation_roles=frozenset({Role.federation_admin}))
+        ctx = CoopContext(coop_id, principal, frozenset({Role.federation_admin}))
+        body = CashMovementRequest(amount=Decimal("1.00"), branch_id=uuid.UUID(branch["id"]))
+        service_stats = dict(stats)
+        stats.update(n=0, t=0.0)
+        started = time.perf_counter()
+        for _ in range(args.deposits):
+            with db.session(coop_id) as session:
+                savings.deposit(session, ctx, uuid.UUID(account["id"]), body)
+        direct = time.perf_counter() - started
     n = args.deposits
     print(
-        f"\nper deposit: {stats['n'] / n:.1f} statements, {stats['t'] / n * 1000:.2f} ms waiting on the "
-        f"database, {elapsed / n * 1000:.2f} ms in all ({(elapsed - stats['t']) / n * 1000:.2f} ms in Python)"
+        f"\nper deposit over HTTP (in-process): {service_stats['n'] / n:.1f} statements, "
+        f"{service_stats['t'] / n * 1000:.2f} ms waiting on the database, {elapsed / n * 1000:.2f} ms "
+        f"in all ({(elapsed - service_stats['t']) / n * 1000:.2f} ms in Python)"
+    )
+    print(
+        f"per deposit calling the service directly: {stats['n'] / n:.1f} statements, "
+        f"{stats['t'] / n * 1000:.2f} ms waiting on the database, {direct / n * 1000:.2f} ms in all"
     )
     db.dispose()
 
