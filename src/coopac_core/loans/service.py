@@ -67,7 +67,6 @@ from coopac_core.money import Currency, check_amount, round_cents
 from coopac_core.numbering import next_value, with_check_digit
 from coopac_core.security.deps import CoopContext
 from coopac_core.security.roles import Role
-from coopac_core.tellers.service import branch_cash
 
 ZERO = Decimal("0.00")
 _PERIOD_DAYS = {Frequency.biweekly: 15, Frequency.weekly: 7}
@@ -463,25 +462,17 @@ def disburse(
     legs = [
         ledger.Leg(ledger.get_gl_account(session, coop_id, loan.gl_account_id), loan.amount, loan)
     ]
-    if to_account_id is not None:
-        account = savings.lock_account(session, coop_id, to_account_id)
-        if account.member_id != loan.member_id:
-            raise Unprocessable(
-                "La cuenta de ahorro es de otro socio", code="account_owner_mismatch"
-            )
-        if account.currency != loan.currency:
-            raise Unprocessable("La cuenta es de otra moneda", code="currency_mismatch")
-        savings.check_can_credit(
-            session, account, savings.get_product(session, coop_id, account.product_id)
+    legs.append(
+        savings.counterpart_leg(
+            session,
+            ctx,
+            amount=-net,
+            currency=loan.currency,
+            member_id=loan.member_id,
+            branch_id=branch_id,
+            account_id=to_account_id,
         )
-        legs.append(
-            ledger.Leg(
-                ledger.get_gl_account(session, coop_id, account.gl_account_id), -net, account
-            )
-        )
-    else:
-        assert branch_id is not None
-        legs.append(ledger.Leg(branch_cash(session, ctx, branch_id, loan.currency), -net))
+    )
     if loan.commission > 0:
         legs.append(
             ledger.Leg(_gl(session, coop_id, FEE_INCOME_GL, loan.currency), -loan.commission)
@@ -824,8 +815,6 @@ def repay(
     loan = _lock_loan(session, coop_id, loan_id)
     if loan.status != "active":
         raise Conflict(f"El crédito está en estado {loan.status}", code="invalid_loan_status")
-    if data.from_account_id is None and data.branch_id is None:
-        raise Unprocessable("Indique branch_id o from_account_id", code="validation_error")
     today = get_cooperative(session, coop_id).business_date
     installments = _installments(session, loan)
     for i in installments:
@@ -844,23 +833,15 @@ def repay(
     if left > 0:
         _reschedule(loan, installments, today, left, data.prepayment)
         applied.principal += left
-    if data.from_account_id is not None:
-        account = savings.lock_account(session, coop_id, data.from_account_id)
-        if account.member_id != loan.member_id:
-            raise Unprocessable(
-                "La cuenta de ahorro es de otro socio", code="account_owner_mismatch"
-            )
-        if account.currency != loan.currency:
-            raise Unprocessable("La cuenta es de otra moneda", code="currency_mismatch")
-        savings.check_can_debit(
-            session, account, savings.get_product(session, coop_id, account.product_id), amount
-        )
-        source = ledger.Leg(
-            ledger.get_gl_account(session, coop_id, account.gl_account_id), amount, account
-        )
-    else:
-        assert data.branch_id is not None
-        source = ledger.Leg(branch_cash(session, ctx, data.branch_id, loan.currency), amount)
+    source = savings.counterpart_leg(
+        session,
+        ctx,
+        amount=amount,
+        currency=loan.currency,
+        member_id=loan.member_id,
+        branch_id=data.branch_id,
+        account_id=data.from_account_id,
+    )
     legs = [source]
     if applied.principal:
         legs.append(

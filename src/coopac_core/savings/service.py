@@ -454,3 +454,37 @@ def list_member_accounts(
             .order_by(col(SavingsAccount.number))
         )
     )
+
+
+def counterpart_leg(
+    session: Session,
+    ctx: CoopContext,
+    *,
+    amount: Decimal,
+    currency: str,
+    member_id: uuid.UUID,
+    branch_id: uuid.UUID | None,
+    account_id: uuid.UUID | None,
+) -> ledger.Leg:
+    """The other side of a member's movement (a share payment, a loan repayment or
+    disbursement): cash at a branch, or one of the member's own savings accounts.
+
+    ``amount`` is the leg's posting amount: positive takes money from the savings account
+    (or into the till), negative pays it into the account (or out of the till).
+    """
+    if account_id is None:
+        assert branch_id is not None
+        return ledger.Leg(branch_cash(session, ctx, branch_id, currency), amount)
+    account = lock_account(session, ctx.cooperative_id, account_id)
+    if account.member_id != member_id:
+        raise Unprocessable("La cuenta de ahorro es de otro socio", code="account_owner_mismatch")
+    if account.currency != currency:
+        raise Unprocessable(f"La cuenta de ahorro no es en {currency}", code="currency_mismatch")
+    product = get_product(session, ctx.cooperative_id, account.product_id)
+    if amount > 0:
+        check_can_debit(session, account, product, amount)
+    else:
+        check_can_credit(session, account, product)
+        _after_credit(session, account, product)
+    gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
+    return ledger.Leg(gl, amount, account)

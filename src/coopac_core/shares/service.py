@@ -18,7 +18,6 @@ from coopac_core.money import Currency, check_amount
 from coopac_core.security.deps import CoopContext
 from coopac_core.shares.models import ShareAccount
 from coopac_core.shares.schemas import SharePayment, ShareRefund
-from coopac_core.tellers.service import branch_cash
 
 # Share capital is subscribed in the cooperative's base currency.
 SHARE_CURRENCY = Currency.PEN
@@ -92,25 +91,18 @@ def pay(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: SharePay
             "El socio no puede aportar en su estado actual", code="member_not_active"
         )
     share_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
-    if data.branch_id is not None:
-        source = ledger.Leg(branch_cash(session, ctx, data.branch_id, account.currency), amount)
-        branch_id: uuid.UUID | None = data.branch_id
-        default = "Aporte en efectivo"
-    else:
-        assert data.from_account_id is not None
-        saving = savings.lock_account(session, ctx.cooperative_id, data.from_account_id)
-        if saving.member_id != member_id:
-            raise Unprocessable(
-                "La cuenta de ahorro es de otro socio", code="account_owner_mismatch"
-            )
-        if saving.currency != account.currency:
-            raise Unprocessable("Las aportaciones se pagan en soles", code="currency_mismatch")
-        product = savings.get_product(session, ctx.cooperative_id, saving.product_id)
-        savings.check_can_debit(session, saving, product, amount)
-        saving_gl = ledger.get_gl_account(session, ctx.cooperative_id, saving.gl_account_id)
-        source = ledger.Leg(saving_gl, amount, saving)
-        branch_id = None
-        default = "Aporte con cargo a ahorros"
+    source = savings.counterpart_leg(
+        session,
+        ctx,
+        amount=amount,
+        currency=account.currency,
+        member_id=member_id,
+        branch_id=data.branch_id,
+        account_id=data.from_account_id,
+    )
+    cash = data.branch_id is not None
+    branch_id = data.branch_id
+    default = "Aporte en efectivo" if cash else "Aporte con cargo a ahorros"
     entry, postings = ledger.post_entry(
         session,
         ctx.principal,
@@ -137,26 +129,16 @@ def refund(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: Share
     if amount <= 0:
         raise Unprocessable("No hay aportaciones que devolver", code="nothing_to_refund")
     share_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
-    if data.branch_id is not None:
-        target = ledger.Leg(branch_cash(session, ctx, data.branch_id, account.currency), -amount)
-        branch_id: uuid.UUID | None = data.branch_id
-    else:
-        assert data.to_account_id is not None
-        saving = savings.lock_account(session, ctx.cooperative_id, data.to_account_id)
-        if saving.member_id != member_id:
-            raise Unprocessable(
-                "La cuenta de ahorro es de otro socio", code="account_owner_mismatch"
-            )
-        if saving.currency != account.currency:
-            raise Unprocessable("Las aportaciones se devuelven en soles", code="currency_mismatch")
-        product = savings.get_product(session, ctx.cooperative_id, saving.product_id)
-        savings.check_can_credit(session, saving, product)
-        target = ledger.Leg(
-            ledger.get_gl_account(session, ctx.cooperative_id, saving.gl_account_id),
-            -amount,
-            saving,
-        )
-        branch_id = None
+    target = savings.counterpart_leg(
+        session,
+        ctx,
+        amount=-amount,
+        currency=account.currency,
+        member_id=member_id,
+        branch_id=data.branch_id,
+        account_id=data.to_account_id,
+    )
+    branch_id = data.branch_id
     entry, postings = ledger.post_entry(
         session,
         ctx.principal,
