@@ -949,24 +949,33 @@ def list_loans(
 def portfolio(session: Session, cooperative_id: uuid.UUID, as_of: date, currency: str) -> Portfolio:
     """Loans by SBS category with balances and required provisions, overdue ratio, PAR30.
 
-    Days past due are counted at ``as_of`` against the installments as paid today."""
+    Days past due are counted at ``as_of`` against the installments as paid today. A debtor
+    takes the worst category of all their loans in the cooperative, whatever the currency."""
     loans = list(
         session.exec(
-            select(Loan).where(
-                Loan.cooperative_id == cooperative_id,
-                Loan.status == "active",
-                Loan.currency == currency,
-            )
+            select(Loan).where(Loan.cooperative_id == cooperative_id, Loan.status == "active")
         )
     )
+    by_loan: dict[uuid.UUID, list[LoanInstallment]] = defaultdict(list)
+    if loans:
+        for i in session.exec(
+            select(LoanInstallment)
+            .where(
+                LoanInstallment.cooperative_id == cooperative_id,
+                col(LoanInstallment.loan_id).in_([loan.id for loan in loans]),
+            )
+            .order_by(col(LoanInstallment.loan_id), col(LoanInstallment.number))
+        ):
+            by_loan[i.loan_id].append(i)
+    debtor: dict[uuid.UUID, Category] = defaultdict(lambda: Category.normal)
     rows = []
     for loan in loans:
-        credit_type = _credit_type(session, loan)
-        dpd = days_past_due(_installments(session, loan), as_of)
-        rows.append((loan, credit_type, dpd, classify(credit_type, dpd)))
-    debtor: dict[uuid.UUID, Category] = defaultdict(lambda: Category.normal)
-    for loan, _, _, category in rows:
+        credit_type = _credit_type(session, loan)  # products come from the identity map
+        dpd = days_past_due(by_loan[loan.id], as_of)
+        category = classify(credit_type, dpd)
         debtor[loan.member_id] = worst([debtor[loan.member_id], category])
+        if loan.currency == currency:
+            rows.append((loan, credit_type, dpd, category))
 
     def blank() -> dict[Category, list[Decimal]]:
         return {c: [Decimal(0), ZERO, ZERO] for c in Category}
