@@ -18,6 +18,8 @@ CENT = Decimal("0.01")
 # Interest accruals keep at least this many decimals until they are posted.
 ACCRUAL_QUANTUM = Decimal("0.00000001")
 MAX_AMOUNT = Decimal("999999999999.99")
+# Rates and ratios we report (TCEA, overdue ratio) carry six decimals: 0.183460 is 18.3460%.
+RATE_QUANTUM = Decimal("0.000001")
 
 
 class Currency(StrEnum):
@@ -31,6 +33,10 @@ CURRENCY_DIGIT = {Currency.PEN: "1", Currency.USD: "2"}
 
 def round_cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def round_rate(value: Decimal) -> Decimal:
+    return value.quantize(RATE_QUANTUM, rounding=ROUND_HALF_UP)
 
 
 def check_amount(value: Decimal) -> Decimal:

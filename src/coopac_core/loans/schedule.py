@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal, localcontext
 from enum import StrEnum
 
-from coopac_core.money import round_cents
+from coopac_core.money import round_cents, round_rate
 
 DAYS_IN_YEAR = Decimal(360)
 ZERO = Decimal("0.00")
@@ -257,4 +257,4 @@ def tcea(received: Decimal, start: date, payments: Sequence[tuple[date, Decimal]
             high = mid
         if high - low < Decimal("1e-12"):
             break
-    return ((low + high) / 2).quantize(Decimal("0.000001"))
+    return round_rate((low + high) / 2)

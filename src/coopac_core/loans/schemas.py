@@ -16,7 +16,7 @@ from pydantic import (
 
 from coopac_core.loans.classification import Category, CreditType, Guarantee
 from coopac_core.loans.schedule import Frequency, GraceType, Method
-from coopac_core.money import Amount, Currency, Rate
+from coopac_core.money import CENT, Amount, Currency, Rate
 
 
 class LoanSimulationRequest(BaseModel):
@@ -73,7 +73,7 @@ class LoanSimulationRequest(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.amount <= 0 or self.amount != self.amount.quantize(Decimal("0.01")):
+        if self.amount <= 0 or self.amount != self.amount.quantize(CENT):
             raise ValueError("amount: positive, with at most two decimals")
         if not 0 <= self.tea < 10:
             raise ValueError("tea is a fraction: 0.24 is 24% a year")

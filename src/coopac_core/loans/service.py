@@ -63,7 +63,7 @@ from coopac_core.loans.schemas import (
 )
 from coopac_core.members.service import get_member
 from coopac_core.models_base import utcnow
-from coopac_core.money import Currency, check_amount, round_cents
+from coopac_core.money import Currency, check_amount, round_cents, round_rate
 from coopac_core.numbering import next_value, with_check_digit
 from coopac_core.security.deps import CoopContext
 from coopac_core.security.roles import Role
@@ -1007,7 +1007,7 @@ def portfolio(session: Session, cooperative_id: uuid.UUID, as_of: date, currency
         ]
 
     def ratio(part: Decimal) -> Decimal:
-        return (part / balance).quantize(Decimal("0.000001")) if balance else Decimal("0")
+        return round_rate(part / balance) if balance else Decimal("0")
 
     return Portfolio(
         as_of=as_of,
