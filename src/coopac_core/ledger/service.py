@@ -21,7 +21,7 @@ from coopac_core.errors import Conflict, NotFound, Unprocessable
 from coopac_core.federation.models import Branch, Cooperative
 from coopac_core.ledger.chart import DEFAULT_CHART, branch_cash_code, code_for, normal_side_of
 from coopac_core.ledger.models import GlAccount, JournalEntry, Posting
-from coopac_core.ledger.schemas import StatementLine
+from coopac_core.ledger.schemas import Movement, StatementLine
 from coopac_core.money import CENT, CURRENCY_DIGIT, Currency
 from coopac_core.observability import request_id_var
 from coopac_core.security.principal import Principal
@@ -603,3 +603,22 @@ def reversals_of(
         )
     )
     return {orig: rev for orig, rev in rows if orig is not None}
+
+
+def movement(
+    account: Any, entry: JournalEntry, posting: Posting, amount: Decimal, available: Decimal
+) -> Movement:
+    """The answer to a money POST on a member account (``account`` is a MemberAccount)."""
+    return Movement(
+        id=posting.id or 0,
+        journal_entry_id=entry.id,
+        account_id=account.id,
+        kind=entry.kind,
+        amount=amount,
+        currency=account.currency,
+        balance=account.balance,
+        available_balance=available,
+        value_date=entry.value_date,
+        booked_at=entry.created_at,
+        description=entry.description,
+    )

@@ -14,7 +14,6 @@ from coopac_core.errors import Conflict, NotFound, Unprocessable
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import SAVINGS_GL, code_for
-from coopac_core.ledger.models import JournalEntry, Posting
 from coopac_core.ledger.schemas import Movement
 from coopac_core.members.service import get_member
 from coopac_core.models_base import utcnow
@@ -224,24 +223,6 @@ def check_can_debit(
         raise Unprocessable("Saldo disponible insuficiente", code="insufficient_funds")
 
 
-def _movement(
-    account: SavingsAccount, entry: JournalEntry, posting: Posting, amount: Decimal
-) -> Movement:
-    return Movement(
-        id=posting.id or 0,
-        journal_entry_id=entry.id,
-        account_id=account.id,
-        kind=entry.kind,
-        amount=amount,
-        currency=account.currency,
-        balance=account.balance,
-        available_balance=account.balance - account.held_amount,
-        value_date=entry.value_date,
-        booked_at=entry.created_at,
-        description=entry.description,
-    )
-
-
 def deposit(
     session: Session, ctx: CoopContext, account_id: uuid.UUID, data: CashMovementRequest
 ) -> Movement:
@@ -262,7 +243,9 @@ def deposit(
         description=data.description or "Depósito en efectivo",
     )
     _after_credit(session, account, product)
-    return _movement(account, entry, postings[1], amount)
+    return ledger.movement(
+        account, entry, postings[1], amount, account.balance - account.held_amount
+    )
 
 
 def withdraw(
@@ -284,7 +267,9 @@ def withdraw(
         branch_id=data.branch_id,
         description=data.description or "Retiro en efectivo",
     )
-    return _movement(account, entry, postings[0], -amount)
+    return ledger.movement(
+        account, entry, postings[0], -amount, account.balance - account.held_amount
+    )
 
 
 def transfer(session: Session, ctx: CoopContext, data: TransferRequest) -> TransferOut:

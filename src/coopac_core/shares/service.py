@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 from sqlmodel import Session, select
 
@@ -11,7 +10,6 @@ from coopac_core.errors import Conflict, NotFound, Unprocessable
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import SHARE_CAPITAL_GL, code_for
-from coopac_core.ledger.models import JournalEntry, Posting
 from coopac_core.ledger.schemas import Movement
 from coopac_core.members.models import Member
 from coopac_core.money import Currency, check_amount
@@ -61,24 +59,6 @@ def _lock(session: Session, cooperative_id: uuid.UUID, member_id: uuid.UUID) -> 
     return ledger.lock_accounts(session, ShareAccount, cooperative_id, [account.id])[account.id]
 
 
-def _movement(
-    account: ShareAccount, entry: JournalEntry, posting: Posting, amount: Decimal
-) -> Movement:
-    return Movement(
-        id=posting.id or 0,
-        journal_entry_id=entry.id,
-        account_id=account.id,
-        kind=entry.kind,
-        amount=amount,
-        currency=account.currency,
-        balance=account.balance,
-        available_balance=account.balance,
-        value_date=entry.value_date,
-        booked_at=entry.created_at,
-        description=entry.description,
-    )
-
-
 def pay(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: SharePayment) -> Movement:
     # savings imports members, which opens share accounts: import at call time to avoid a cycle
     from coopac_core.savings import service as savings
@@ -112,7 +92,7 @@ def pay(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: SharePay
         branch_id=branch_id,
         description=data.description or default,
     )
-    return _movement(account, entry, postings[1], amount)
+    return ledger.movement(account, entry, postings[1], amount, account.balance)
 
 
 def refund(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: ShareRefund) -> Movement:
@@ -151,4 +131,4 @@ def refund(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: Share
     account.status = "closed"
     account.closed_on = entry.business_date
     session.add(account)
-    return _movement(account, entry, postings[0], -amount)
+    return ledger.movement(account, entry, postings[0], -amount, account.balance)
