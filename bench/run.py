@@ -4,13 +4,16 @@
 
 In one run, on the same PostgreSQL (COOPAC_BENCH_DATABASE_URL, else 127.0.0.1:5432 as
 postgres, else the embedded server):
-1. pgbench TPC-B-like transactions per second with the same number of clients;
+1. pgbench TPC-B-like transactions per second with the same number of clients, and the
+   same transaction behind uvicorn + FastAPI + SQLAlchemy with the same workers and load
+   generator (bench/floor_app.py): the ceiling of the stack itself, before any banking rule;
 2. the service started as in production (`coopac serve --workers N`), driven with real HTTP
    deposits and transfers (Idempotency-Key on each) over 10,000 accounts, deposits spread
    over 20 branches' cash accounts, for a fixed time;
 3. the same with every deposit through one branch's cash account (the hot account);
 4. the spread workload again, paced at half the rate of 2, for latency at a sane load.
-It prints postings per second, p50/p95/p99 latency, the ratios API/pgbench and hot/spread,
+It prints postings per second, p50/p95/p99 latency, the ratios API/pgbench, floor/pgbench,
+API/floor and hot/spread,
 and the service's peak memory (RSS of all its processes); with --runs > 1, medians too.
 """
 
@@ -30,10 +33,13 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import httpx
 import psutil
 from sqlalchemy import create_engine, text
@@ -129,6 +135,71 @@ def pgbench_tps(url: URL, clients: int, seconds: int) -> float:
     return float(match.group(1))
 
 
+# --- the stack's ceiling ----------------------------------------------------------------
+
+
+def floor_ops(url: URL, workers: int, clients: int, seconds: int) -> Result:
+    """pgbench's transaction behind uvicorn + FastAPI + SQLAlchemy (bench/floor_app.py),
+    driven by the same load generator as the service."""
+    port = 19000 + random.randint(0, 999)
+    env = {
+        **os.environ,
+        "COOPAC_FLOOR_DATABASE_URL": url.render_as_string(hide_password=False),
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "floor_app:create_app",
+            "--app-dir",
+            str(ROOT / "bench"),
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{base}/docs")
+
+        def request(rng: random.Random) -> tuple[str, dict[str, Any], dict[str, str]]:
+            body = {
+                "aid": rng.randint(1, 1_000_000),
+                "tid": rng.randint(1, 100),
+                "bid": rng.randint(1, 10),
+                "delta": rng.randint(-5000, 5000),
+            }
+            return "/tpcb", body, {}
+
+        asyncio.run(load(base, request, clients=clients, seconds=3, rate=None))
+        return asyncio.run(load(base, request, clients=clients, seconds=seconds, rate=None))
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def wait_until_up(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{url} did not come up")
+
+
 # --- the service ------------------------------------------------------------------------
 
 
@@ -173,17 +244,9 @@ class Service:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.base}/ready", timeout=1).status_code == 200:
-                    self._sampling = True
-                    threading.Thread(target=self._sample, daemon=True).start()
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        raise SystemExit("the service did not start")
+        wait_until_up(f"{self.base}/ready")
+        self._sampling = True
+        threading.Thread(target=self._sample, daemon=True).start()
 
     def _sample(self) -> None:
         assert self.proc is not None
@@ -331,14 +394,22 @@ class Result:
         return self.postings / self.seconds
 
 
-async def drive(
-    svc: Service, world: World, *, clients: int, seconds: float, hot: bool, rate: float | None
+Request = Callable[[random.Random], tuple[str, dict[str, Any], dict[str, str]]]
+
+
+async def load(
+    base: str, request: Request, *, clients: int, seconds: float, rate: float | None
 ) -> Result:
+    """``clients`` concurrent clients POST what ``request`` makes for ``seconds``; with
+    ``rate``, paced to that many requests per second in all."""
     result = Result(seconds)
     deadline = time.monotonic() + seconds
     interval = clients / rate if rate else 0.0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=svc.base, timeout=30, limits=limits) as http:
+    # aiohttp, not httpx: on two cores shared with the service and PostgreSQL the load
+    # generator must cost little; httpx spent ~3 ms of CPU a request and capped at ~350/s.
+    connector = aiohttp.TCPConnector(limit=clients)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as http:
 
         async def client(n: int) -> None:
             rng = random.Random(n)
@@ -349,28 +420,20 @@ async def drive(
                     if delay > 0:
                         await asyncio.sleep(delay)
                     next_at += interval
-                amount = f"{rng.randint(100, 5000) / 100:.2f}"
-                headers = {**world.headers, "Idempotency-Key": str(uuid.uuid4())}
-                if rng.random() < 0.7:
-                    acct = rng.choice(world.accounts)
-                    branch = world.branches[0] if hot else rng.choice(world.branches)
-                    url = f"{world.prefix}/savings-accounts/{acct}/deposits"
-                    body: dict[str, str] = {"amount": amount, "branch_id": branch}
-                else:
-                    src, dst = rng.sample(world.accounts, 2)
-                    url = f"{world.prefix}/transfers"
-                    body = {"from_account_id": src, "to_account_id": dst, "amount": amount}
+                url, body, headers = request(rng)
                 started = time.perf_counter()
                 try:
-                    r = await http.post(url, json=body, headers=headers)
-                except httpx.HTTPError:
+                    async with http.post(url, json=body, headers=headers) as r:
+                        await r.read()
+                        status = r.status
+                except (TimeoutError, aiohttp.ClientError):
                     result.errors += 1
                     continue
                 result.latencies.append(time.perf_counter() - started)
-                if r.status_code == 201:
+                if status == 201:
                     result.ok += 1
                     result.postings += 2
-                elif r.status_code == 422:
+                elif status == 422:
                     result.refused += 1
                 else:
                     result.errors += 1
@@ -379,8 +442,28 @@ async def drive(
     return result
 
 
+async def drive(
+    svc: Service, world: World, *, clients: int, seconds: float, hot: bool, rate: float | None
+) -> Result:
+    def request(rng: random.Random) -> tuple[str, dict[str, Any], dict[str, str]]:
+        amount = f"{rng.randint(100, 5000) / 100:.2f}"
+        headers = {**world.headers, "Idempotency-Key": str(uuid.uuid4())}
+        if rng.random() < 0.7:
+            acct = rng.choice(world.accounts)
+            branch = world.branches[0] if hot else rng.choice(world.branches)
+            url = f"{world.prefix}/savings-accounts/{acct}/deposits"
+            return url, {"amount": amount, "branch_id": branch}, headers
+        src, dst = rng.sample(world.accounts, 2)
+        body = {"from_account_id": src, "to_account_id": dst, "amount": amount}
+        return f"{world.prefix}/transfers", body, headers
+
+    return await load(svc.base, request, clients=clients, seconds=seconds, rate=rate)
+
+
 def one_run(args: argparse.Namespace, admin: URL, tmp: Path) -> dict[str, float]:
-    tps = pgbench_tps(fresh_database(admin, "coopac_bench_pgbench"), args.clients, args.seconds)
+    pgbench_db = fresh_database(admin, "coopac_bench_pgbench")
+    tps = pgbench_tps(pgbench_db, args.clients, args.seconds)
+    floor = floor_ops(pgbench_db, args.workers, args.clients, args.seconds)
     owner = fresh_database(admin, "coopac_bench")
     svc = Service(owner, args.workers, tmp)
     svc.cli("migrate")
@@ -416,6 +499,8 @@ def one_run(args: argparse.Namespace, admin: URL, tmp: Path) -> dict[str, float]
     )
     figures = {
         "pgbench_tps": tps,
+        "floor_ops_per_s": floor.ops_per_second,
+        "floor_p50_ms": floor.pct(0.50),
         "api_ops_per_s": spread.ops_per_second,
         "api_postings_per_s": spread.postings_per_second,
         "spread_p50_ms": spread.pct(0.50),
@@ -428,11 +513,15 @@ def one_run(args: argparse.Namespace, admin: URL, tmp: Path) -> dict[str, float]
         "half_rate_p95_ms": half.pct(0.95),
         "half_rate_p99_ms": half.pct(0.99),
         "ratio_api_to_pgbench": spread.ops_per_second / tps,
+        "ratio_floor_to_pgbench": floor.ops_per_second / tps,
+        "ratio_api_to_floor": spread.ops_per_second / floor.ops_per_second
+        if floor.ops_per_second
+        else float("nan"),
         "ratio_hot_to_spread": hot.ops_per_second / spread.ops_per_second
         if spread.ops_per_second
         else float("nan"),
         "peak_rss_mb": svc.peak_rss / 2**20,
-        "errors": spread.errors + hot.errors + half.errors,
+        "errors": spread.errors + hot.errors + half.errors + floor.errors,
         "ledger_verified": 1.0 if verify.returncode == 0 else 0.0,
     }
     return figures
