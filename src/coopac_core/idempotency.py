@@ -16,7 +16,7 @@ down, a timeout) leave the key free for a retry to run.
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -71,7 +71,7 @@ async def request_fingerprint(request: Request) -> str:
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def idempotency_key_header(
+async def idempotency_key_header(
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -186,8 +186,10 @@ class Idempotent:
         )
 
 
-def idempotent(allowed_ctx: Callable[..., CoopContext]) -> Callable[..., Idempotent]:
-    def dependency(
+def idempotent(
+    allowed_ctx: Callable[..., CoopContext],
+) -> Callable[..., Awaitable[Idempotent]]:
+    async def dependency(
         request: Request,
         session: SessionDep,
         ctx: Annotated[CoopContext, Depends(allowed_ctx)],

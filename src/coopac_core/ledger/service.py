@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from sqlalchemy import func, text
+from sqlalchemy import func, insert, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
@@ -265,7 +265,7 @@ def post_entry(
         reversal_of=reversal_of,
     )
     session.add(entry)
-    postings: list[Posting] = []
+    rows: list[dict[str, Any]] = []
     for leg in legs:
         acct = leg.member_account
         balance_after = None
@@ -275,21 +275,20 @@ def post_entry(
                 raise Unprocessable("Saldo insuficiente", code=acct.NEGATIVE_BALANCE_CODE)
             balance_after = acct.balance
             session.add(acct)
-        postings.append(
-            Posting(
-                cooperative_id=cooperative_id,
-                entry_id=entry.id,
-                gl_account_id=leg.gl_account.id,
-                currency=leg.gl_account.currency,
-                amount=leg.amount,
-                account_kind=acct.ACCOUNT_KIND if acct is not None else None,
-                account_id=acct.id if acct is not None else None,
-                balance_after=balance_after,
-                business_date=entry.business_date,
-                value_date=entry.value_date,
-            )
+        rows.append(
+            {
+                "cooperative_id": cooperative_id,
+                "entry_id": entry.id,
+                "gl_account_id": leg.gl_account.id,
+                "currency": leg.gl_account.currency,
+                "amount": leg.amount,
+                "account_kind": acct.ACCOUNT_KIND if acct is not None else None,
+                "account_id": acct.id if acct is not None else None,
+                "balance_after": balance_after,
+                "business_date": entry.business_date,
+                "value_date": entry.value_date,
+            }
         )
-    session.add_all(postings)
     try:
         session.flush()
     except IntegrityError as exc:
@@ -297,6 +296,26 @@ def post_entry(
         if constraint == "uq_journal_entry_reversal_of":
             raise Conflict("El asiento ya fue extornado", code="already_reversed") from None
         raise
+    # All the lines in one INSERT: render_nulls keeps a GL-only line (NULL member account)
+    # the same shape as a member line; otherwise each shape is a round trip of its own.
+    # RETURNING order is not promised without a sentinel (and asking for it would send one
+    # row at a time), so the lines are matched back to the legs by what they hold.
+    inserted = list(
+        session.scalars(
+            insert(Posting).returning(Posting).execution_options(render_nulls=True), rows
+        )
+    )
+    postings: list[Posting] = []
+    for row in rows:
+        match = next(
+            p
+            for p in inserted
+            if p.gl_account_id == row["gl_account_id"]
+            and p.account_id == row["account_id"]
+            and p.amount == row["amount"]
+        )
+        inserted.remove(match)
+        postings.append(match)
     return entry, postings
 
 

@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
+from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
@@ -14,6 +15,7 @@ from coopac_core.errors import Conflict, NotFound, Unprocessable
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import SAVINGS_GL, code_for
+from coopac_core.ledger.models import GlAccount
 from coopac_core.ledger.schemas import Movement
 from coopac_core.members.service import get_member
 from coopac_core.models_base import utcnow
@@ -160,12 +162,46 @@ def get_account(
     return account
 
 
+def lock_accounts(
+    session: Session, cooperative_id: uuid.UUID, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, SavingsAccount]:
+    """Lock savings accounts in id order (two transfers between the same accounts cannot
+    deadlock), and load their products and control accounts in the same round trip:
+    ``get_product`` and ``ledger.get_gl_account`` then find them in the session."""
+    rows = session.exec(
+        select(SavingsAccount, SavingsProduct, GlAccount)
+        .join(
+            SavingsProduct,
+            and_(
+                col(SavingsProduct.cooperative_id) == SavingsAccount.cooperative_id,
+                col(SavingsProduct.id) == SavingsAccount.product_id,
+            ),
+        )
+        .join(
+            GlAccount,
+            and_(
+                col(GlAccount.cooperative_id) == SavingsAccount.cooperative_id,
+                col(GlAccount.id) == SavingsAccount.gl_account_id,
+            ),
+        )
+        .where(
+            SavingsAccount.cooperative_id == cooperative_id,
+            col(SavingsAccount.id).in_(sorted(set(ids))),
+        )
+        .order_by(col(SavingsAccount.id))
+        .with_for_update(of=SavingsAccount)
+        .execution_options(populate_existing=True)
+    ).all()
+    # The session holds loaded objects weakly: keep the products and control accounts
+    # alive for the transaction, or the later lookups would go back to the database.
+    session.info.setdefault("pinned", []).extend(row for row in rows)
+    return {account.id: account for account, _, _ in rows}
+
+
 def lock_account(
     session: Session, cooperative_id: uuid.UUID, account_id: uuid.UUID
 ) -> SavingsAccount:
-    account = ledger.lock_accounts(session, SavingsAccount, cooperative_id, [account_id]).get(
-        account_id
-    )
+    account = lock_accounts(session, cooperative_id, [account_id]).get(account_id)
     if account is None:
         raise NotFound("Cuenta de ahorro no encontrada", code="account_not_found")
     return account
@@ -276,9 +312,7 @@ def transfer(session: Session, ctx: CoopContext, data: TransferRequest) -> Trans
     amount = check_amount(data.amount)
     if data.from_account_id == data.to_account_id:
         raise Unprocessable("Origen y destino son la misma cuenta", code="same_account")
-    locked = ledger.lock_accounts(
-        session, SavingsAccount, ctx.cooperative_id, [data.from_account_id, data.to_account_id]
-    )
+    locked = lock_accounts(session, ctx.cooperative_id, [data.from_account_id, data.to_account_id])
     source = locked.get(data.from_account_id)
     target = locked.get(data.to_account_id)
     if source is None or target is None:

@@ -22,7 +22,11 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=F
 api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies that touch no database are ``async def``: FastAPI runs a plain ``def``
+# dependency in the thread pool, and on a money POST those hops cost more than the work.
+
+
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -46,24 +50,27 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_principal(
+def authenticate(
     session: SessionDep,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
     api_key: Annotated[str | None, Depends(api_key_scheme)],
 ) -> Principal:
-    # Credentials are looked up before we know the tenant; then the transaction is
-    # narrowed to what the caller may see.
+    """Who is calling. Credentials are looked up before we know the tenant, so this
+    leaves the transaction open to all tenants: the dependency that uses it narrows it."""
     set_tenant_scope(session, ALL_TENANTS)
     if token:
-        principal = service.principal_from_token(session, settings, token)
-    elif api_key:
-        principal = service.principal_from_api_key(session, api_key)
-    else:
-        raise Unauthorized("Se requiere autenticación", code="not_authenticated")
-    if principal.is_federation_user:
-        set_tenant_scope(session, ALL_TENANTS)
-    else:
+        return service.principal_from_token(session, settings, token)
+    if api_key:
+        return service.principal_from_api_key(session, api_key)
+    raise Unauthorized("Se requiere autenticación", code="not_authenticated")
+
+
+def get_principal(
+    principal: Annotated[Principal, Depends(authenticate)], session: SessionDep
+) -> Principal:
+    """The caller, with the transaction narrowed to what they may see."""
+    if not principal.is_federation_user:  # the federation keeps the scope of all tenants
         set_tenant_scope(session, principal.home_cooperative_id or uuid.UUID(int=0))
     return principal
 
@@ -85,7 +92,9 @@ def coop_access(allowed: Iterable[Role]) -> Callable[..., CoopContext]:
     allowed = frozenset(allowed)
 
     def dependency(
-        cooperative_id: CooperativeId, principal: PrincipalDep, session: SessionDep
+        cooperative_id: CooperativeId,
+        principal: Annotated[Principal, Depends(authenticate)],
+        session: SessionDep,
     ) -> CoopContext:
         roles = principal.require(cooperative_id, allowed)
         set_tenant_scope(session, cooperative_id)

@@ -70,7 +70,10 @@ def refresh(session: Session, settings: Settings, refresh_token: str) -> TokenRe
 
 
 def _active_user(session: Session, user_id: uuid.UUID, version: int) -> StaffUser:
-    user = session.get(StaffUser, user_id)
+    return _require_active(session.get(StaffUser, user_id), version)
+
+
+def _require_active(user: StaffUser | None, version: int) -> StaffUser:
     if user is None or not user.is_active or user.token_version != version:
         raise Unauthorized("La sesión fue revocada", code="token_revoked")
     return user
@@ -78,9 +81,14 @@ def _active_user(session: Session, user_id: uuid.UUID, version: int) -> StaffUse
 
 def principal_from_token(session: Session, settings: Settings, token: str) -> Principal:
     claims = tokens.decode_token(settings.resolved_secret_key(), token, "access")
-    user = _active_user(session, claims.user_id, claims.version)
-    grants = session.exec(select(RoleGrant).where(RoleGrant.user_id == user.id)).all()
-    return _principal_for(user, grants)
+    # The user and their grants in one round trip: this runs on every request.
+    rows = session.exec(
+        select(StaffUser, RoleGrant)
+        .outerjoin(RoleGrant, col(RoleGrant.user_id) == StaffUser.id)
+        .where(StaffUser.id == claims.user_id)
+    ).all()
+    user = _require_active(rows[0][0] if rows else None, claims.version)
+    return _principal_for(user, [grant for _, grant in rows if grant is not None])
 
 
 def _principal_for(user: StaffUser, grants: Iterable[RoleGrant]) -> Principal:
