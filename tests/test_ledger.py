@@ -307,3 +307,39 @@ def test_verify_ledger_api_and_cli_detect_a_tampered_balance(
                 text("UPDATE savings_account SET balance = balance - 1 WHERE id = :a"),
                 {"a": account["id"]},
             )
+
+
+def test_each_leg_gets_its_own_posting_even_when_two_legs_look_alike(
+    db: Database, bank: Bank
+) -> None:
+    """All the lines of an entry go to the database in one INSERT and are matched back to
+    their legs: twin legs must still come back as two postings, in the legs' order."""
+    from coopac_core.ledger import service as ledger
+    from coopac_core.security.principal import Principal
+
+    coop_id = uuid.UUID(bank.coop.id)
+    actor = Principal(name="test", federation_roles=frozenset({Role.federation_admin}))
+    with db.session(coop_id) as session:
+        puno = ledger.branch_cash_account(
+            session, coop_id, uuid.UUID(bank.coop.branches["PUNO"]), "PEN"
+        )
+        juliaca = ledger.branch_cash_account(
+            session, coop_id, uuid.UUID(bank.coop.branches["JULIACA"]), "PEN"
+        )
+        legs = [
+            ledger.Leg(puno, Decimal("10.00")),
+            ledger.Leg(juliaca, Decimal("-25.00")),
+            ledger.Leg(puno, Decimal("10.00")),
+            ledger.Leg(puno, Decimal("5.00")),
+        ]
+        entry, postings = ledger.post_entry(session, actor, coop_id, "transfer", legs)
+        entry_id = entry.id
+        returned = [(p.id, p.gl_account_id, p.amount) for p in postings]
+    assert [(g, a) for _, g, a in returned] == [(leg.gl_account.id, leg.amount) for leg in legs]
+    assert len({i for i, _, _ in returned}) == 4
+    with db.session(coop_id) as session:
+        stored = session.execute(
+            text("SELECT id, gl_account_id, amount FROM posting WHERE entry_id = :e ORDER BY id"),
+            {"e": entry_id},
+        ).all()
+    assert sorted(returned) == [tuple(r) for r in stored]
