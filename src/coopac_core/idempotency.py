@@ -21,7 +21,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import Column, text
@@ -144,7 +143,7 @@ class Idempotent:
             result = operation()
         except DomainError as exc:
             return self._refuse(exc)
-        body = jsonable_encoder(result)
+        body = result.model_dump(mode="json", by_alias=True)
         self.session.execute(
             text(
                 "UPDATE idempotency_key SET response_status = :s, "
