@@ -24,6 +24,7 @@ import asyncio
 import os
 import random
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -101,7 +102,50 @@ def pgbench_args(url: URL) -> list[str]:
     return [*args, url.database or "postgres"]
 
 
-def pgbench_tps(url: URL, clients: int, seconds: int) -> float:
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    total = 0.0
+    for p in processes:
+        try:
+            times = p.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def postgres_processes() -> list[psutil.Process]:
+    """Every PostgreSQL process on the machine (the server is this run's alone)."""
+    return [p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"]
+
+
+def machine_busy_seconds() -> float:
+    t = psutil.cpu_times()
+    return float(sum(t) - t.idle - getattr(t, "iowait", 0.0))
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class CpuMeter:
+    """CPU seconds spent by some processes and by PostgreSQL over a stretch of the run."""
+
+    def __init__(self, processes: list[psutil.Process]) -> None:
+        self.processes = processes
+        self.own = cpu_seconds(processes)
+        self.postgres = cpu_seconds(postgres_processes())
+
+    def per_op_ms(self, ops: int) -> tuple[float, float]:
+        if not ops:
+            return float("nan"), float("nan")
+        own = cpu_seconds(self.processes) - self.own
+        pg = cpu_seconds(postgres_processes()) - self.postgres
+        return own / ops * 1000, pg / ops * 1000
+
+
+def pgbench_tps(url: URL, clients: int, seconds: int) -> tuple[float, float]:
+    """pgbench's TPC-B rate, and PostgreSQL's CPU milliseconds per transaction."""
     binary = pgbench_binary()
     env = {**os.environ, "PGPASSWORD": url.password or ""}
     subprocess.run(
@@ -110,6 +154,10 @@ def pgbench_tps(url: URL, clients: int, seconds: int) -> float:
         check=True,
         capture_output=True,
     )
+    # pgbench's backends exit with it, so PostgreSQL's share is the machine's busy time
+    # less what the pgbench client itself used.
+    busy_before = machine_busy_seconds()
+    client_before = children_cpu_seconds()
     out = subprocess.run(
         [
             binary,
@@ -132,13 +180,17 @@ def pgbench_tps(url: URL, clients: int, seconds: int) -> float:
         r"tps = ([\d.]+)", out
     )
     assert match, out
-    return float(match.group(1))
+    tps = float(match.group(1))
+    postgres = (machine_busy_seconds() - busy_before) - (children_cpu_seconds() - client_before)
+    return tps, postgres / (tps * seconds) * 1000
 
 
 # --- the stack's ceiling ----------------------------------------------------------------
 
 
-def floor_ops(url: URL, workers: int, clients: int, seconds: int) -> Result:
+def floor_ops(
+    url: URL, workers: int, clients: int, seconds: int
+) -> tuple[Result, tuple[float, float]]:
     """pgbench's transaction behind uvicorn + FastAPI + SQLAlchemy (bench/floor_app.py),
     driven by the same load generator as the service."""
     port = 19000 + random.randint(0, 999)
@@ -182,7 +234,10 @@ def floor_ops(url: URL, workers: int, clients: int, seconds: int) -> Result:
             return "/tpcb", body, {}
 
         asyncio.run(load(base, request, clients=clients, seconds=3, rate=None))
-        return asyncio.run(load(base, request, clients=clients, seconds=seconds, rate=None))
+        root = psutil.Process(proc.pid)
+        meter = CpuMeter([root, *root.children(recursive=True)])
+        result = asyncio.run(load(base, request, clients=clients, seconds=seconds, rate=None))
+        return result, meter.per_op_ms(result.ok)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
@@ -462,8 +517,10 @@ async def drive(
 
 def one_run(args: argparse.Namespace, admin: URL, tmp: Path) -> dict[str, float]:
     pgbench_db = fresh_database(admin, "coopac_bench_pgbench")
-    tps = pgbench_tps(pgbench_db, args.clients, args.seconds)
-    floor = floor_ops(pgbench_db, args.workers, args.clients, args.seconds)
+    tps, pgbench_pg_ms = pgbench_tps(pgbench_db, args.clients, args.seconds)
+    floor, (floor_app_ms, floor_pg_ms) = floor_ops(
+        pgbench_db, args.workers, args.clients, args.seconds
+    )
     owner = fresh_database(admin, "coopac_bench")
     svc = Service(owner, args.workers, tmp)
     svc.cli("migrate")
@@ -473,9 +530,13 @@ def one_run(args: argparse.Namespace, admin: URL, tmp: Path) -> dict[str, float]
         asyncio.run(
             drive(svc, world, clients=args.clients, seconds=3, hot=False, rate=None)
         )  # warm-up
+        assert svc.proc is not None
+        root = psutil.Process(svc.proc.pid)
+        meter = CpuMeter([root, *root.children(recursive=True)])
         spread = asyncio.run(
             drive(svc, world, clients=args.clients, seconds=args.seconds, hot=False, rate=None)
         )
+        api_app_ms, api_pg_ms = meter.per_op_ms(spread.ok)
         hot = asyncio.run(
             drive(svc, world, clients=args.clients, seconds=args.seconds, hot=True, rate=None)
         )
@@ -512,6 +573,12 @@ def one_run(args: argparse.Namespace, admin: URL, tmp: Path) -> dict[str, float]
         "half_rate_p50_ms": half.pct(0.50),
         "half_rate_p95_ms": half.pct(0.95),
         "half_rate_p99_ms": half.pct(0.99),
+        # CPU milliseconds per operation: where a request's cost goes
+        "cpu_ms_pgbench_postgres": pgbench_pg_ms,
+        "cpu_ms_floor_app": floor_app_ms,
+        "cpu_ms_floor_postgres": floor_pg_ms,
+        "cpu_ms_api_service": api_app_ms,
+        "cpu_ms_api_postgres": api_pg_ms,
         "ratio_api_to_pgbench": spread.ops_per_second / tps,
         "ratio_floor_to_pgbench": floor.ops_per_second / tps,
         "ratio_api_to_floor": spread.ops_per_second / floor.ops_per_second

@@ -16,7 +16,7 @@ down, a timeout) leave the key free for a retry to run.
 import hashlib
 import json
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -27,19 +27,30 @@ from sqlalchemy import Column, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, Session, SQLModel
+from starlette.concurrency import run_in_threadpool
 
-from coopac_core.db import set_tenant_scope
+from coopac_core.config import Settings
+from coopac_core.db import Database, set_tenant_scope
 from coopac_core.errors import (
     PROBLEM_JSON,
     BadRequest,
     Conflict,
     DomainError,
+    Unauthorized,
     Unprocessable,
     problem_body,
 )
 from coopac_core.models_base import created_at_field
 from coopac_core.observability import request_id_var
-from coopac_core.security.deps import CoopContext, SessionDep
+from coopac_core.security.deps import (
+    CoopContext,
+    CooperativeId,
+    api_key_scheme,
+    authenticate_in,
+    enter_cooperative,
+    oauth2_scheme,
+)
+from coopac_core.security.roles import Role
 
 MAX_KEY_LENGTH = 200
 REPLAY_HEADER = "Idempotent-Replayed"
@@ -185,16 +196,67 @@ class Idempotent:
         )
 
 
-def idempotent(
-    allowed_ctx: Callable[..., CoopContext],
-) -> Callable[..., Awaitable[Idempotent]]:
+MoneyOperation = Callable[[Session, CoopContext], BaseModel]
+
+
+class MoneyRequest:
+    """A money POST, gathered without touching the database. ``run`` then does all of it
+    (authentication, the cooperative's scope, the key's claim, the operation and the
+    commit) in one trip to the thread pool: FastAPI would send each database dependency
+    there on its own, and on the hottest endpoints those trips cost more than the SQL.
+    The commit happens before the response exists, as for every other request."""
+
+    def __init__(
+        self,
+        request: Request,
+        cooperative_id: uuid.UUID,
+        allowed: frozenset[Role],
+        token: str | None,
+        api_key: str | None,
+        key: str,
+        fingerprint: str,
+    ) -> None:
+        self.db: Database = request.app.state.db
+        self.settings: Settings = request.app.state.settings
+        self.path = request.url.path
+        self.cooperative_id = cooperative_id
+        self.allowed = allowed
+        self.token = token
+        self.api_key = api_key
+        self.key = key
+        self.fingerprint = fingerprint
+
+    async def run(self, operation: MoneyOperation, status_code: int = 201) -> JSONResponse:
+        return await run_in_threadpool(self._run, operation, status_code)
+
+    def _run(self, operation: MoneyOperation, status_code: int) -> JSONResponse:
+        with Session(self.db.engine, expire_on_commit=False) as session:
+            try:
+                principal = authenticate_in(session, self.settings, self.token, self.api_key)
+                ctx = enter_cooperative(session, self.cooperative_id, principal, self.allowed)
+                idem = Idempotent(session, ctx, self.key, self.fingerprint, self.path)
+                response = idem.run(lambda: operation(session, ctx), status_code)
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+        return response
+
+
+def idempotent(allowed: Iterable[Role]) -> Callable[..., Awaitable[MoneyRequest]]:
+    """The dependency of a money POST by a caller holding one of ``allowed``."""
+    roles = frozenset(allowed)
+
     async def dependency(
         request: Request,
-        session: SessionDep,
-        ctx: Annotated[CoopContext, Depends(allowed_ctx)],
+        cooperative_id: CooperativeId,
+        token: Annotated[str | None, Depends(oauth2_scheme)],
+        api_key: Annotated[str | None, Depends(api_key_scheme)],
         key: Annotated[str, Depends(idempotency_key_header)],
         fingerprint: Annotated[str, Depends(request_fingerprint)],
-    ) -> Idempotent:
-        return Idempotent(session, ctx, key, fingerprint, request.url.path)
+    ) -> MoneyRequest:
+        if not token and not api_key:
+            raise Unauthorized("Se requiere autenticación", code="not_authenticated")
+        return MoneyRequest(request, cooperative_id, roles, token, api_key, key, fingerprint)
 
     return dependency

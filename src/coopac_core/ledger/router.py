@@ -18,7 +18,7 @@ from coopac_core.errors import (
     problem_responses,
 )
 from coopac_core.federation.service import get_cooperative
-from coopac_core.idempotency import Idempotent, idempotent
+from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger import service
 from coopac_core.ledger.models import JournalEntry, Posting
 from coopac_core.ledger.schemas import (
@@ -189,20 +189,18 @@ def get_entry(
     responses=problem_responses(BadRequest, Forbidden, NotFound, Conflict, Unprocessable),
     summary="Reverse an entry with its mirror, linked to it; once only (Idempotency-Key required)",
 )
-def reverse_entry(
+async def reverse_entry(
     entry_id: uuid.UUID,
-    idem: Annotated[Idempotent, Depends(idempotent(coop_access(REVERSE_ENTRIES)))],
-    session: SessionDep,
+    money: Annotated[MoneyRequest, Depends(idempotent(REVERSE_ENTRIES))],
     body: ReversalRequest | None = None,
 ) -> JSONResponse:
-    def run() -> JournalEntryOut:
-        ctx = idem.ctx
+    def run(session: Session, ctx: CoopContext) -> JournalEntryOut:
         entry, postings = service.reverse_entry(
             session, ctx.principal, ctx.cooperative_id, entry_id, body.description if body else None
         )
         return _entry_out(session, entry, postings, None)
 
-    return idem.run(run)
+    return await money.run(run)
 
 
 @router.get(

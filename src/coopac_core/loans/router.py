@@ -16,7 +16,7 @@ from coopac_core.errors import (
     problem_responses,
 )
 from coopac_core.federation.service import get_cooperative
-from coopac_core.idempotency import Idempotent, idempotent
+from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.schemas import StatementLine
 from coopac_core.loans import service
@@ -199,14 +199,15 @@ def reject(
     responses=MONEY_ERRORS,
     summary="Pay out an approved loan to savings or in cash (Idempotency-Key required)",
 )
-def disburse(
+async def disburse(
     loan_id: uuid.UUID,
     body: DisbursementRequest,
-    idem: Annotated[Idempotent, Depends(idempotent(coop_access(DISBURSE_LOANS)))],
-    session: SessionDep,
+    money: Annotated[MoneyRequest, Depends(idempotent(DISBURSE_LOANS))],
 ) -> JSONResponse:
-    return idem.run(
-        lambda: service.disburse(session, idem.ctx, loan_id, body.to_account_id, body.branch_id)
+    return await money.run(
+        lambda session, ctx: service.disburse(
+            session, ctx, loan_id, body.to_account_id, body.branch_id
+        )
     )
 
 
@@ -231,13 +232,12 @@ def schedule(
     summary="Pay: oldest installment first; insurance and fees, moratory, interest, principal "
     "(Idempotency-Key required)",
 )
-def repay(
+async def repay(
     loan_id: uuid.UUID,
     body: RepaymentRequest,
-    idem: Annotated[Idempotent, Depends(idempotent(coop_access(MOVE_MONEY)))],
-    session: SessionDep,
+    money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
-    return idem.run(lambda: service.repay(session, idem.ctx, loan_id, body))
+    return await money.run(lambda session, ctx: service.repay(session, ctx, loan_id, body))
 
 
 @router.post(
@@ -247,12 +247,11 @@ def repay(
     responses=MONEY_ERRORS,
     summary="Write off a loan classified Pérdida (Idempotency-Key required)",
 )
-def write_off(
+async def write_off(
     loan_id: uuid.UUID,
-    idem: Annotated[Idempotent, Depends(idempotent(coop_access(WRITE_OFF_LOANS)))],
-    session: SessionDep,
+    money: Annotated[MoneyRequest, Depends(idempotent(WRITE_OFF_LOANS))],
 ) -> JSONResponse:
-    return idem.run(lambda: service.write_off(session, idem.ctx, loan_id))
+    return await money.run(lambda session, ctx: service.write_off(session, ctx, loan_id))
 
 
 @router.get(

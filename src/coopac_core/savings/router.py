@@ -14,7 +14,7 @@ from coopac_core.errors import (
     Unprocessable,
     problem_responses,
 )
-from coopac_core.idempotency import Idempotent, idempotent
+from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.schemas import Movement, StatementLine
 from coopac_core.pagination import Page, PageParams, cursor_key, make_page, page_params
@@ -146,13 +146,12 @@ def update_account(
     responses=MONEY_ERRORS,
     summary="Cash deposit at a branch counter (Idempotency-Key required)",
 )
-def deposit(
+async def deposit(
     account_id: uuid.UUID,
     body: CashMovementRequest,
-    idem: Annotated[Idempotent, Depends(idempotent(coop_access(MOVE_MONEY)))],
-    session: SessionDep,
+    money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
-    return idem.run(lambda: service.deposit(session, idem.ctx, account_id, body))
+    return await money.run(lambda session, ctx: service.deposit(session, ctx, account_id, body))
 
 
 @router.post(
@@ -162,13 +161,12 @@ def deposit(
     responses=MONEY_ERRORS,
     summary="Cash withdrawal at a branch counter (Idempotency-Key required)",
 )
-def withdraw(
+async def withdraw(
     account_id: uuid.UUID,
     body: CashMovementRequest,
-    idem: Annotated[Idempotent, Depends(idempotent(coop_access(MOVE_MONEY)))],
-    session: SessionDep,
+    money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
-    return idem.run(lambda: service.withdraw(session, idem.ctx, account_id, body))
+    return await money.run(lambda session, ctx: service.withdraw(session, ctx, account_id, body))
 
 
 @router.post(
@@ -178,12 +176,11 @@ def withdraw(
     responses=MONEY_ERRORS,
     summary="Transfer between two savings accounts of the cooperative (Idempotency-Key required)",
 )
-def transfer(
+async def transfer(
     body: TransferRequest,
-    idem: Annotated[Idempotent, Depends(idempotent(coop_access(MOVE_MONEY)))],
-    session: SessionDep,
+    money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
-    return idem.run(lambda: service.transfer(session, idem.ctx, body))
+    return await money.run(lambda session, ctx: service.transfer(session, ctx, body))
 
 
 @router.get(

@@ -56,8 +56,14 @@ def authenticate(
     token: Annotated[str | None, Depends(oauth2_scheme)],
     api_key: Annotated[str | None, Depends(api_key_scheme)],
 ) -> Principal:
+    return authenticate_in(session, settings, token, api_key)
+
+
+def authenticate_in(
+    session: Session, settings: Settings, token: str | None, api_key: str | None
+) -> Principal:
     """Who is calling. Credentials are looked up before we know the tenant, so this
-    leaves the transaction open to all tenants: the dependency that uses it narrows it."""
+    leaves the transaction open to all tenants: the caller narrows it."""
     set_tenant_scope(session, ALL_TENANTS)
     if token:
         return service.principal_from_token(session, settings, token)
@@ -96,8 +102,16 @@ def coop_access(allowed: Iterable[Role]) -> Callable[..., CoopContext]:
         principal: Annotated[Principal, Depends(authenticate)],
         session: SessionDep,
     ) -> CoopContext:
-        roles = principal.require(cooperative_id, allowed)
-        set_tenant_scope(session, cooperative_id)
-        return CoopContext(cooperative_id, principal, roles)
+        return enter_cooperative(session, cooperative_id, principal, allowed)
 
     return dependency
+
+
+def enter_cooperative(
+    session: Session, cooperative_id: uuid.UUID, principal: Principal, allowed: frozenset[Role]
+) -> CoopContext:
+    """Check the caller may act in the cooperative with one of ``allowed``, and narrow the
+    transaction to it."""
+    roles = principal.require(cooperative_id, allowed)
+    set_tenant_scope(session, cooperative_id)
+    return CoopContext(cooperative_id, principal, roles)

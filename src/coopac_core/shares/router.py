@@ -14,7 +14,7 @@ from coopac_core.errors import (
     Unprocessable,
     problem_responses,
 )
-from coopac_core.idempotency import Idempotent, idempotent
+from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.schemas import Movement, StatementLine
 from coopac_core.pagination import Page, PageParams, cursor_key, make_page, page_params
@@ -48,13 +48,12 @@ def get_share_account(
     responses=MONEY_ERRORS,
     summary="Pay in share capital, in cash or from savings (Idempotency-Key required)",
 )
-def pay_shares(
+async def pay_shares(
     member_id: uuid.UUID,
     body: SharePayment,
-    idem: Annotated[Idempotent, Depends(idempotent(coop_access(MOVE_MONEY)))],
-    session: SessionDep,
+    money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
-    return idem.run(lambda: service.pay(session, idem.ctx, member_id, body))
+    return await money.run(lambda session, ctx: service.pay(session, ctx, member_id, body))
 
 
 @router.post(
@@ -64,13 +63,12 @@ def pay_shares(
     responses=MONEY_ERRORS,
     summary="Return all paid-in capital to a withdrawn or deceased member (Idempotency-Key)",
 )
-def refund_shares(
+async def refund_shares(
     member_id: uuid.UUID,
     body: ShareRefund,
-    idem: Annotated[Idempotent, Depends(idempotent(coop_access(MOVE_MONEY)))],
-    session: SessionDep,
+    money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
-    return idem.run(lambda: service.refund(session, idem.ctx, member_id, body))
+    return await money.run(lambda session, ctx: service.refund(session, ctx, member_id, body))
 
 
 @router.get(
