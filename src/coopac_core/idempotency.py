@@ -230,16 +230,11 @@ class MoneyRequest:
         return await run_in_threadpool(self._run, operation, status_code)
 
     def _run(self, operation: MoneyOperation, status_code: int) -> JSONResponse:
-        with Session(self.db.engine, expire_on_commit=False) as session:
-            try:
-                principal = authenticate_in(session, self.settings, self.token, self.api_key)
-                ctx = enter_cooperative(session, self.cooperative_id, principal, self.allowed)
-                idem = Idempotent(session, ctx, self.key, self.fingerprint, self.path)
-                response = idem.run(lambda: operation(session, ctx), status_code)
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        with self.db.session() as session:  # committed when the block ends
+            principal = authenticate_in(session, self.settings, self.token, self.api_key)
+            ctx = enter_cooperative(session, self.cooperative_id, principal, self.allowed)
+            idem = Idempotent(session, ctx, self.key, self.fingerprint, self.path)
+            response = idem.run(lambda: operation(session, ctx), status_code)
         return response
 
 

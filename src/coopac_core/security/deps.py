@@ -35,13 +35,8 @@ def get_session(request: Request) -> Iterator[Session]:
     """One request, one transaction: committed before the response is sent, rolled back
     on any error."""
     db: Database = request.app.state.db
-    with Session(db.engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with db.session() as session:
+        yield session
 
 
 # scope="function": the commit happens before the response is sent. A client must never
