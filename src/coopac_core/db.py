@@ -85,7 +85,10 @@ def make_engine(url: URL, settings: Settings, *, pool_size: int | None = None) -
         url,
         pool_size=pool_size if pool_size is not None else settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
-        pool_pre_ping=True,
+        # No ping on checkout: it is a round trip on every request. A connection the
+        # server dropped fails its first statement instead; SQLAlchemy then discards the
+        # whole pool, the request answers 503 and its retry (same Idempotency-Key) runs.
+        pool_pre_ping=False,
         pool_timeout=10,
         # A stuck lock or runaway query must not hold a teller's request forever.
         connect_args={"options": "-c lock_timeout=5000 -c statement_timeout=30000"},
