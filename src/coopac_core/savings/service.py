@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from coopac_core.audit import service as audit_service
 from coopac_core.db import flush_or_conflict
 from coopac_core.errors import Conflict, NotFound, Unprocessable
+from coopac_core.federation.models import Cooperative
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import SAVINGS_GL, code_for
@@ -166,10 +167,11 @@ def lock_accounts(
     session: Session, cooperative_id: uuid.UUID, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, SavingsAccount]:
     """Lock savings accounts in id order (two transfers between the same accounts cannot
-    deadlock), and load their products and control accounts in the same round trip:
-    ``get_product`` and ``ledger.get_gl_account`` then find them in the session."""
+    deadlock), and load their products, control accounts and cooperative (its business
+    date) in the same round trip: ``get_product``, ``ledger.get_gl_account`` and
+    ``ledger.post_entry`` then find them in the session."""
     rows = session.exec(
-        select(SavingsAccount, SavingsProduct, GlAccount)
+        select(SavingsAccount, SavingsProduct, GlAccount, Cooperative)
         .join(
             SavingsProduct,
             and_(
@@ -184,6 +186,7 @@ def lock_accounts(
                 col(GlAccount.id) == SavingsAccount.gl_account_id,
             ),
         )
+        .join(Cooperative, col(Cooperative.id) == SavingsAccount.cooperative_id)
         .where(
             SavingsAccount.cooperative_id == cooperative_id,
             col(SavingsAccount.id).in_(sorted(set(ids))),
@@ -192,10 +195,10 @@ def lock_accounts(
         .with_for_update(of=SavingsAccount)
         .execution_options(populate_existing=True)
     ).all()
-    # The session holds loaded objects weakly: keep the products and control accounts
-    # alive for the transaction, or the later lookups would go back to the database.
-    session.info.setdefault("pinned", []).extend(row for row in rows)
-    return {account.id: account for account, _, _ in rows}
+    # The session holds loaded objects weakly: keep them alive for the transaction, or
+    # the later lookups would go back to the database.
+    session.info.setdefault("pinned", []).extend(rows)
+    return {row[0].id: row[0] for row in rows}
 
 
 def lock_account(
