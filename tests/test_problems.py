@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,6 +13,7 @@ from coopac_core.config import Settings
 from coopac_core.db import Database, make_engine, to_sqlalchemy_url
 from coopac_core.main import create_app
 from coopac_core.security.roles import Role
+from coopac_core.security.tokens import issue_token
 from tests.conftest import World
 
 
@@ -139,14 +142,23 @@ def unreachable_client(settings: Settings) -> Iterator[TestClient]:
     dead.dispose()
 
 
-def test_database_outage_is_503_problem_not_500(unreachable_client: TestClient) -> None:
+def test_database_outage_is_503_problem_not_500(
+    unreachable_client: TestClient, settings: Settings
+) -> None:
     assert unreachable_client.get("/health").status_code == 200
     r = unreachable_client.get("/ready")
     assert r.status_code == 503
     assert r.json()["database"] == "unreachable"
-    r = unreachable_client.get("/api/v1/me", headers={"Authorization": "Bearer x.y.z"})
+    # a well-signed token: the database must be asked whether its user is still active
+    token, _ = issue_token(
+        settings.resolved_secret_key(), uuid.uuid4(), 1, "access", timedelta(minutes=5)
+    )
+    r = unreachable_client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     _is_problem(r, 503, "database_unavailable")
     assert r.headers["retry-after"] == "1"
+    # a malformed one is refused without it
+    r = unreachable_client.get("/api/v1/me", headers={"Authorization": "Bearer x.y.z"})
+    _is_problem(r, 401, "invalid_token")
 
 
 def test_ready_reports_head_migration(client: TestClient) -> None:

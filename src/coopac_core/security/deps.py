@@ -57,12 +57,13 @@ def authenticate(
 def authenticate_in(
     session: Session, settings: Settings, token: str | None, api_key: str | None
 ) -> Principal:
-    """Who is calling. Credentials are looked up before we know the tenant, so this
-    leaves the transaction open to all tenants: the caller narrows it."""
-    set_tenant_scope(session, ALL_TENANTS)
+    """Who is calling. The tenant scope it leaves is not the request's: the caller sets
+    that (``get_principal``, ``enter_cooperative``)."""
     if token:
         return service.principal_from_token(session, settings, token)
     if api_key:
+        # API keys are looked up before we know their cooperative.
+        set_tenant_scope(session, ALL_TENANTS)
         return service.principal_from_api_key(session, api_key)
     raise Unauthorized("Se requiere autenticación", code="not_authenticated")
 
@@ -71,7 +72,9 @@ def get_principal(
     principal: Annotated[Principal, Depends(authenticate)], session: SessionDep
 ) -> Principal:
     """The caller, with the transaction narrowed to what they may see."""
-    if not principal.is_federation_user:  # the federation keeps the scope of all tenants
+    if principal.is_federation_user:
+        set_tenant_scope(session, ALL_TENANTS)
+    else:
         set_tenant_scope(session, principal.home_cooperative_id or uuid.UUID(int=0))
     return principal
 

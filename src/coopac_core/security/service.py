@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
@@ -70,43 +71,50 @@ def refresh(session: Session, settings: Settings, refresh_token: str) -> TokenRe
 
 
 def _active_user(session: Session, user_id: uuid.UUID, version: int) -> StaffUser:
-    return _require_active(session.get(StaffUser, user_id), version)
-
-
-def _require_active(user: StaffUser | None, version: int) -> StaffUser:
-    if user is None or not user.is_active or user.token_version != version:
-        raise Unauthorized("La sesión fue revocada", code="token_revoked")
+    user = session.get(StaffUser, user_id)
+    if user is None:
+        raise _revoked()
+    _check_session(user.is_active, user.token_version, version)
     return user
+
+
+def _check_session(is_active: bool, token_version: int, version: int) -> None:
+    """A token dies with its user's deactivation or with any later version (logout,
+    password or role change)."""
+    if not is_active or token_version != version:
+        raise _revoked()
+
+
+def _revoked() -> Unauthorized:
+    return Unauthorized("La sesión fue revocada", code="token_revoked")
 
 
 def principal_from_token(session: Session, settings: Settings, token: str) -> Principal:
     claims = tokens.decode_token(settings.resolved_secret_key(), token, "access")
-    # The user and their grants in one round trip: this runs on every request.
-    rows = session.exec(
-        select(StaffUser, RoleGrant)
-        .outerjoin(RoleGrant, col(RoleGrant.user_id) == StaffUser.id)
-        .where(StaffUser.id == claims.user_id)
-    ).all()
-    user = _require_active(rows[0][0] if rows else None, claims.version)
-    return _principal_for(user, [grant for _, grant in rows if grant is not None])
-
-
-def _principal_for(user: StaffUser, grants: Iterable[RoleGrant]) -> Principal:
+    # The user and their grants in one call that needs no tenant scope (migration 0004):
+    # this runs on every request.
+    rows = session.execute(text("SELECT * FROM coopac_principal(:u)"), {"u": claims.user_id}).all()
+    if not rows:
+        raise _revoked()
+    user = rows[0]
+    _check_session(user.is_active, user.token_version, claims.version)
     federation: set[Role] = set()
     per_coop: dict[uuid.UUID, set[Role]] = defaultdict(set)
     branches: dict[uuid.UUID, uuid.UUID] = {}
-    for g in grants:
+    for g in rows:
+        if g.role is None:  # a user without grants
+            continue
         role = Role(g.role)
-        if g.cooperative_id is None:
+        if g.grant_cooperative_id is None:
             federation.add(role)
         else:
-            per_coop[g.cooperative_id].add(role)
+            per_coop[g.grant_cooperative_id].add(role)
             if g.branch_id is not None:
-                branches[g.cooperative_id] = g.branch_id
+                branches[g.grant_cooperative_id] = g.branch_id
     return Principal(
         name=user.username,
         full_name=user.full_name,
-        user_id=user.id,
+        user_id=claims.user_id,
         home_cooperative_id=user.cooperative_id,
         federation_roles=frozenset(federation),
         cooperative_roles={k: frozenset(v) for k, v in per_coop.items()},
