@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -152,6 +153,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         own_db = db is None
         app.state.db = db or Database.from_settings(settings)
         app.state.head = head_revision(settings, app.state.db.owner_url)
+        # What start-up loaded (modules, mappers, routes) lives as long as the process:
+        # out of the collector's sight, a full collection no longer walks it in the middle
+        # of a teller's request.
+        gc.collect()
+        gc.freeze()
         yield
         if own_db:
             app.state.db.dispose()
