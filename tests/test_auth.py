@@ -175,7 +175,7 @@ def test_api_key_lifecycle(client: TestClient, world: World) -> None:
     key = created["key"]
     assert key.startswith("coopac_")
     # shown once: the listing never carries it
-    listing = client.get(f"/api/v1/cooperatives/{coop}/api-keys", headers=admin).json()
+    listing = client.get(f"/api/v1/cooperatives/{coop}/api-keys", headers=admin).json()["items"]
     assert all("key" not in k for k in listing)
     assert any(k["id"] == created["id"] for k in listing)
 

@@ -13,6 +13,9 @@ from sqlalchemy.exc import DBAPIError
 
 from coopac_core.config import Settings
 from coopac_core.db import Database
+from coopac_core.ledger import service as ledger
+from coopac_core.ledger.models import EntryKind
+from coopac_core.security.principal import CoopContext, Principal
 from coopac_core.security.roles import Role
 from tests.conftest import Bank, World, key
 
@@ -314,11 +317,9 @@ def test_each_leg_gets_its_own_posting_even_when_two_legs_look_alike(
 ) -> None:
     """All the lines of an entry go to the database in one INSERT and are matched back to
     their legs: twin legs must still come back as two postings, in the legs' order."""
-    from coopac_core.ledger import service as ledger
-    from coopac_core.security.principal import Principal
-
     coop_id = uuid.UUID(bank.coop.id)
     actor = Principal(name="test", federation_roles=frozenset({Role.federation_admin}))
+    ctx = CoopContext(coop_id, actor, frozenset({Role.federation_admin}))
     with db.session(coop_id) as session:
         puno = ledger.branch_cash_account(
             session, coop_id, uuid.UUID(bank.coop.branches["PUNO"]), "PEN"
@@ -332,7 +333,7 @@ def test_each_leg_gets_its_own_posting_even_when_two_legs_look_alike(
             ledger.Leg(puno, Decimal("10.00")),
             ledger.Leg(puno, Decimal("5.00")),
         ]
-        entry, postings = ledger.post_entry(session, actor, coop_id, "transfer", legs)
+        entry, postings = ledger.post_entry(session, ctx, EntryKind.transfer, legs)
         entry_id = entry.id
         returned = [(p.id, p.gl_account_id, p.amount) for p in postings]
     assert [(g, a) for _, g, a in returned] == [(leg.gl_account.id, leg.amount) for leg in legs]

@@ -173,7 +173,7 @@ def test_teller_branch_must_belong_to_the_cooperative(client: TestClient, world:
         },
         headers=world.a.headers[R.admin],
     )
-    assert r.status_code == 422
+    assert r.status_code == 404
     assert r.json()["code"] == "branch_not_found"
 
 

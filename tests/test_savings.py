@@ -305,7 +305,7 @@ def test_teller_handles_cash_only_at_own_branch(
         json={"amount": "5.00", "branch_id": world.b.branches["PUNO"]},
         headers={**world.a.headers[Role.manager], **key()},
     )
-    assert r.status_code == 422
+    assert r.status_code == 404
     assert r.json()["code"] == "branch_not_found"
 
 

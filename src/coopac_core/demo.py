@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from coopac_core import admission
 from coopac_core.federation import service as federation
 from coopac_core.federation.models import Cooperative
 from coopac_core.federation.schemas import BranchCreate, CooperativeCreate
@@ -19,15 +20,15 @@ from coopac_core.loans import service as loans
 from coopac_core.loans.classification import CreditType
 from coopac_core.loans.schedule import Frequency, Method
 from coopac_core.loans.schemas import LoanProductCreate
-from coopac_core.members import service as members
 from coopac_core.members.schemas import MemberCreate
 from coopac_core.money import Currency
+from coopac_core.savings import movements
 from coopac_core.savings import service as savings
+from coopac_core.savings.models import EarlyWithdrawal, ProductKind
 from coopac_core.savings.schemas import CashMovementRequest, SavingsProductCreate
 from coopac_core.security import service as security
-from coopac_core.security.deps import CoopContext
 from coopac_core.security.models import StaffUser
-from coopac_core.security.principal import Principal
+from coopac_core.security.principal import CoopContext, Principal
 from coopac_core.security.roles import Role
 from coopac_core.security.schemas import FederationUserCreate, UserCreate
 from coopac_core.shares import service as shares
@@ -120,8 +121,9 @@ def load_demo(session: Session) -> bool:
                 ),
             )
     coops = {c.code: federation.create_cooperative(session, CLI, c) for c in COOPERATIVES}
+    acting = {code: _acting_in(coop.id) for code, coop in coops.items()}
     branches = {
-        (code, b.code): federation.create_branch(session, CLI, coops[code].id, b)
+        (code, b.code): federation.create_branch(session, acting[code], b)
         for code, items in BRANCHES.items()
         for b in items
     }
@@ -129,8 +131,7 @@ def load_demo(session: Session) -> bool:
         branch = branches[(code, branch_code)].id if branch_code else None
         security.create_user(
             session,
-            CLI,
-            coops[code].id,
+            acting[code],
             UserCreate(
                 username=username,
                 password=DEMO_PASSWORD,
@@ -143,16 +144,20 @@ def load_demo(session: Session) -> bool:
     return True
 
 
+def _acting_in(cooperative_id: uuid.UUID) -> CoopContext:
+    return CoopContext(cooperative_id, CLI, frozenset({Role.federation_admin}))
+
+
 def _load_money(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUID) -> None:
     """Savings and loan products, and members with share capital and savings, at Agencia Puno."""
-    ctx = CoopContext(cooperative_id, CLI, frozenset({Role.federation_admin}))
+    ctx = _acting_in(cooperative_id)
     sight = savings.create_product(
         session,
         ctx,
         SavingsProductCreate(
             code="AHV",
             name="Ahorro a la vista",
-            kind="sight",
+            kind=ProductKind.sight,
             currency=Currency.PEN,
             tea=Decimal("0.0150"),
         ),
@@ -163,7 +168,7 @@ def _load_money(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUI
         SavingsProductCreate(
             code="AHVUSD",
             name="Ahorro a la vista en dólares",
-            kind="sight",
+            kind=ProductKind.sight,
             currency=Currency.USD,
             tea=Decimal("0.0050"),
         ),
@@ -174,11 +179,11 @@ def _load_money(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUI
         SavingsProductCreate(
             code="PF180",
             name="Plazo fijo 180 días",
-            kind="term",
+            kind=ProductKind.term,
             currency=Currency.PEN,
             tea=Decimal("0.0600"),
             term_days=180,
-            early_withdrawal="forfeit_interest",
+            early_withdrawal=EarlyWithdrawal.forfeit_interest,
         ),
     )
     loans.create_product(
@@ -220,10 +225,9 @@ def _load_money(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUI
         ),
     )
     for dni, first, last, occupation, paid, saved in MEMBERS:
-        member = members.create_member(
+        member = admission.admit(
             session,
-            CLI,
-            cooperative_id,
+            ctx,
             MemberCreate(
                 document_type="DNI",
                 document_number=dni,
@@ -235,7 +239,7 @@ def _load_money(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUI
         )
         shares.pay(session, ctx, member.id, SharePayment(amount=Decimal(paid), branch_id=branch_id))
         account = savings.open_account(session, ctx, member.id, sight.id)
-        savings.deposit(
+        movements.deposit(
             session,
             ctx,
             account.id,

@@ -1,7 +1,10 @@
 """Domain errors and their RFC 9457 problem+json rendering.
 
-Services raise these; one set of handlers in main.py turns them into responses. The ``code``
-is the stable, machine-readable part of the contract; ``detail`` is for people.
+Each stable ``code`` is one class, declared in the package that owns its rule (for example
+``savings.errors.InsufficientFunds``), with one HTTP status and one Spanish ``detail``
+template. Services raise these; one set of handlers in main.py turns them into responses,
+and ``openapi.problem_responses`` lists a route's classes in the OpenAPI document with the codes it
+can answer. ``docs/errors.md`` is generated from this catalogue (``coopac errors-doc``).
 """
 
 from __future__ import annotations
@@ -27,63 +30,148 @@ class Problem(BaseModel):
     type: str = Field(default="about:blank", examples=["about:blank"])
     title: str = Field(examples=["Not Found"])
     status: int = Field(examples=[404])
-    code: str = Field(examples=["not_found"])
-    detail: str = Field(examples=["Cooperativa no encontrada"])
+    code: str = Field(examples=["member_not_found"])
+    detail: str = Field(examples=["Socio no encontrado"])
     instance: str | None = Field(default=None, examples=["/api/v1/cooperatives/..."])
-    request_id: str | None = None
+    request_id: str | None = Field(default=None, examples=["3f2c9d0e8b7a4c1d"])
     errors: list[FieldError] | None = None
 
 
-class DomainError(Exception):
-    status: ClassVar[int] = 400
-    title: ClassVar[str] = "Bad Request"
-    default_code: ClassVar[str] = "bad_request"
+# Every concrete error class, by its code: one code, one class (so one status).
+CATALOGUE: dict[str, type[DomainError]] = {}
 
-    def __init__(self, detail: str, *, code: str | None = None, **extra: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.code = code or self.default_code
-        self.extra = extra
+
+class DomainError(Exception):
+    """A refusal the client can act on. Subclasses of a status class set ``code``,
+    ``template`` (Spanish, ``str.format`` fields filled from the keyword arguments) and
+    optionally ``meaning`` (for the published list, when the template is not enough)."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = ""
+    template: ClassVar[str] = ""
+    meaning: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        code = cls.__dict__.get("code")
+        if not code:
+            return
+        other = CATALOGUE.get(code)
+        if other is not None and other.__qualname__ != cls.__qualname__:
+            raise TypeError(f"error code {code!r} already belongs to {other.__qualname__}")
+        CATALOGUE[code] = cls
+
+    def __init__(self, detail: str | None = None, /, **params: Any) -> None:
+        if not self.code:
+            raise TypeError(f"{type(self).__name__} has no code: raise a concrete error class")
+        text = detail if detail is not None else self.template.format(**params)
+        super().__init__(text)
+        self.detail = text
+        self.params = params
+
+    @property
+    def title(self) -> str:
+        return HTTPStatus(self.status).phrase
 
 
 class BadRequest(DomainError):
-    pass
+    status = 400
 
 
 class Unauthorized(DomainError):
     status = 401
-    title = "Unauthorized"
-    default_code = "not_authenticated"
 
 
 class Forbidden(DomainError):
     status = 403
-    title = "Forbidden"
-    default_code = "forbidden"
 
 
 class NotFound(DomainError):
     status = 404
-    title = "Not Found"
-    default_code = "not_found"
 
 
 class Conflict(DomainError):
     status = 409
-    title = "Conflict"
-    default_code = "conflict"
 
 
 class Unprocessable(DomainError):
     status = 422
-    title = "Unprocessable Content"
-    default_code = "unprocessable"
 
 
 class ServiceUnavailable(DomainError):
     status = 503
-    title = "Service Unavailable"
-    default_code = "service_unavailable"
+
+
+# --- errors that belong to no single domain package --------------------------------------
+
+
+class NotAuthenticated(Unauthorized):
+    code = "not_authenticated"
+    template = "Se requiere autenticación"
+    meaning = "No token and no API key were sent."
+
+
+class RoleNotAllowed(Forbidden):
+    code = "forbidden"
+    template = "Su rol no permite esta operación"
+    meaning = "The caller is known in the cooperative but none of their roles may do this."
+
+
+class ValidationFailed(Unprocessable):
+    code = "validation_error"
+    template = "La solicitud tiene datos inválidos"
+    meaning = "The body, path or query failed validation; `errors` lists each field."
+
+
+class InvalidInput(Unprocessable):
+    code = "invalid_input"
+    template = "La solicitud contiene un valor no admitido"
+    meaning = "PostgreSQL refused a value the request carried (a NUL character, a number "
+    "out of a column's range)."
+
+
+class InvalidCursor(BadRequest):
+    code = "invalid_cursor"
+    template = "Cursor inválido"
+    meaning = "The `cursor` query parameter is not one this list handed out."
+
+
+class AmountInvalid(Unprocessable):
+    code = "amount_invalid"
+    template = "Monto inválido: {reason}"
+    meaning = "An amount is zero or negative, has more than two decimals or exceeds the maximum."
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    code = "database_unavailable"
+    template = "La base de datos no está disponible; intente de nuevo"
+    meaning = "An outage: retry (with the same Idempotency-Key); `Retry-After` says when."
+
+
+class InternalError(DomainError):
+    status = 500
+    code = "internal_error"
+    template = "Error interno; se registró para su revisión"
+    meaning = "A bug. Logged with the request id; never expected."
+
+
+class RouteNotFound(NotFound):
+    code = "not_found"
+    template = "Recurso no encontrado"
+    meaning = "No route at this path."
+
+
+class MalformedRequest(BadRequest):
+    code = "bad_request"
+    template = "Solicitud mal formada"
+    meaning = "The HTTP request itself could not be read (a broken form body)."
+
+
+class MethodNotAllowed(DomainError):
+    status = 405
+    code = "method_not_allowed"
+    template = "Método no permitido"
+    meaning = "The path exists but not with this HTTP method."
 
 
 def problem_body(
@@ -107,17 +195,3 @@ def problem_body(
     ).model_dump(exclude_none=True)
     body.update(jsonable_encoder(extra or {}))
     return body
-
-
-def problem_responses(*errors: type[DomainError]) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` for a route: each error it can return, as problem+json."""
-    out: dict[int | str, dict[str, Any]] = {}
-    all_errors: tuple[type[DomainError], ...] = (Unauthorized, *errors)
-    for err in all_errors:
-        out[err.status] = {
-            "model": Problem,
-            "description": err.title,
-            "content": {PROBLEM_JSON: {}},
-        }
-    out[422] = {"model": Problem, "description": "Validation error", "content": {PROBLEM_JSON: {}}}
-    return out

@@ -36,24 +36,54 @@ from coopac_core.errors import (
     BadRequest,
     Conflict,
     DomainError,
-    Unauthorized,
+    NotAuthenticated,
     Unprocessable,
     problem_body,
 )
 from coopac_core.models_base import created_at_field
 from coopac_core.observability import request_id_var
 from coopac_core.security.deps import (
-    CoopContext,
     CooperativeId,
     api_key_scheme,
     authenticate_in,
     enter_cooperative,
     oauth2_scheme,
 )
+from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import Role
 
 MAX_KEY_LENGTH = 200
 REPLAY_HEADER = "Idempotent-Replayed"
+
+
+class IdempotencyKeyRequired(BadRequest):
+    code = "idempotency_key_required"
+    template = "Falta la cabecera Idempotency-Key en una operación con dinero"
+
+
+class IdempotencyKeyInvalid(BadRequest):
+    code = "idempotency_key_invalid"
+    template = "Idempotency-Key demasiado larga (máximo {limit} caracteres)"
+
+
+class IdempotencyKeyInProgress(Conflict):
+    code = "idempotency_key_in_progress"
+    template = "Una solicitud con la misma Idempotency-Key aún está en curso; reintente"
+    meaning = "Retry with the same key: it answers once the first request ends."
+
+
+class IdempotencyKeyReused(Unprocessable):
+    code = "idempotency_key_reused"
+    template = "La Idempotency-Key ya se usó con otra solicitud"
+    meaning = "The key was used before with another body, path or caller."
+
+
+IDEMPOTENCY_ERRORS: tuple[type[DomainError], ...] = (
+    IdempotencyKeyRequired,
+    IdempotencyKeyInvalid,
+    IdempotencyKeyInProgress,
+    IdempotencyKeyReused,
+)
 
 
 class IdempotencyRecord(SQLModel, table=True):
@@ -92,13 +122,10 @@ async def idempotency_key_header(
     ] = None,
 ) -> str:
     if idempotency_key is None or not idempotency_key.strip():
-        raise BadRequest(
-            "Falta la cabecera Idempotency-Key en una operación con dinero",
-            code="idempotency_key_required",
-        )
+        raise IdempotencyKeyRequired()
     key = idempotency_key.strip()
     if len(key) > MAX_KEY_LENGTH:
-        raise BadRequest("Idempotency-Key demasiado larga", code="idempotency_key_invalid")
+        raise IdempotencyKeyInvalid(limit=MAX_KEY_LENGTH)
     return key
 
 
@@ -140,10 +167,7 @@ class Idempotent:
         except OperationalError as exc:
             # 55P03 lock_not_available: the first request still holds the key
             if getattr(exc.orig, "sqlstate", None) == "55P03":
-                raise Conflict(
-                    "Una solicitud con la misma Idempotency-Key aún está en curso; reintente",
-                    code="idempotency_key_in_progress",
-                ) from None
+                raise IdempotencyKeyInProgress() from None
             raise
         return claimed is not None
 
@@ -174,7 +198,6 @@ class Idempotent:
             exc.detail,
             instance=self.path,
             request_id=request_id_var.get(),
-            extra=exc.extra,
         )
         if not self._claim(exc.status, body):
             return self._replay()
@@ -183,11 +206,9 @@ class Idempotent:
     def _replay(self) -> JSONResponse:
         row = self.session.get(IdempotencyRecord, (self.ctx.cooperative_id, self.key))
         if row is None:  # pragma: no cover - the conflicting row is committed by definition
-            raise Conflict("Reintente la solicitud", code="idempotency_key_in_progress")
+            raise IdempotencyKeyInProgress()
         if row.request_hash != self.fingerprint or row.actor != self._actor():
-            raise Unprocessable(
-                "La Idempotency-Key ya se usó con otra solicitud", code="idempotency_key_reused"
-            )
+            raise IdempotencyKeyReused()
         return JSONResponse(
             row.response_body,
             status_code=row.response_status,
@@ -251,7 +272,7 @@ def idempotent(allowed: Iterable[Role]) -> Callable[..., Awaitable[MoneyRequest]
         fingerprint: Annotated[str, Depends(request_fingerprint)],
     ) -> MoneyRequest:
         if not token and not api_key:
-            raise Unauthorized("Se requiere autenticación", code="not_authenticated")
+            raise NotAuthenticated()
         return MoneyRequest(request, cooperative_id, roles, token, api_key, key, fingerprint)
 
     return dependency

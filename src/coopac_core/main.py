@@ -6,8 +6,6 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from http import HTTPStatus
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,7 +21,19 @@ from coopac_core.audit.router import router as audit_router
 from coopac_core.batch.router import router as batch_router
 from coopac_core.config import Settings, get_settings
 from coopac_core.db import Database, current_revision, head_revision
-from coopac_core.errors import PROBLEM_JSON, DomainError, FieldError, problem_body
+from coopac_core.errors import (
+    PROBLEM_JSON,
+    DatabaseUnavailable,
+    DomainError,
+    FieldError,
+    InternalError,
+    InvalidInput,
+    MalformedRequest,
+    MethodNotAllowed,
+    RouteNotFound,
+    ValidationFailed,
+    problem_body,
+)
 from coopac_core.federation.router import router as federation_router
 from coopac_core.ledger.router import router as ledger_router
 from coopac_core.loans.router import router as loans_router
@@ -32,73 +42,67 @@ from coopac_core.observability import RequestIdMiddleware, configure_logging, re
 from coopac_core.savings.router import router as savings_router
 from coopac_core.security.router import auth_router, federation_users_router, users_router
 from coopac_core.shares.router import router as shares_router
+from coopac_core.validation import message, preferred_language
 
 log = logging.getLogger(__name__)
-
-_HTTP_CODES = {
-    401: "not_authenticated",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    406: "not_acceptable",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-}
 
 
 def problem(
     request: Request,
-    status: int,
-    code: str,
-    detail: str,
+    error: type[DomainError],
+    detail: str | None = None,
     *,
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
-    **extra: Any,
 ) -> JSONResponse:
+    """The problem+json answer of a catalogued error."""
     body = problem_body(
-        status,
-        code,
-        detail,
+        error.status,
+        error.code,
+        detail if detail is not None else error.template,
         instance=request.url.path,
         request_id=request_id_var.get(),
         errors=errors,
-        extra=extra,
     )
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return JSONResponse(body, status_code=error.status, media_type=PROBLEM_JSON, headers=headers)
 
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return problem(request, exc.status, exc.code, exc.detail, headers=headers, **exc.extra)
+    return problem(request, type(exc), exc.detail, headers=headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    language = preferred_language(request.headers.get("accept-language"))
     errors = [
         FieldError(
             field=".".join(str(p) for p in err.get("loc", ())),
-            message=str(err.get("msg", "")),
+            message=message(err, language),
             type=str(err.get("type", "")),
         )
         for err in exc.errors()
     ]
-    return problem(
-        request, 422, "validation_error", "La solicitud tiene datos inválidos", errors=errors
-    )
+    detail = ValidationFailed.template if language == "es" else "The request has invalid data"
+    return problem(request, ValidationFailed, detail, errors=errors)
+
+
+_FRAMEWORK_ERRORS: dict[int, type[DomainError]] = {
+    400: MalformedRequest,
+    404: RouteNotFound,
+    405: MethodNotAllowed,
+}
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = _HTTP_CODES.get(
-        exc.status_code, HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_")
-    )
-    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-    if exc.status_code == 404 and detail == "Not Found":
-        detail = "Recurso no encontrado"
+    error = _FRAMEWORK_ERRORS.get(exc.status_code)
     headers = dict(exc.headers) if exc.headers else None
-    return problem(request, exc.status_code, code, detail, headers=headers)
+    if error is None:  # nothing of ours raises one; answer it anyway, as a problem
+        log.error("unexpected HTTP error %s: %s", exc.status_code, exc.detail)
+        error = InternalError
+    return problem(request, error, headers=headers)
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
@@ -111,25 +115,19 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
     ):
         return await _unhandled(request, exc)
     log.warning("database unavailable: %s", type(exc).__name__)
-    return problem(
-        request,
-        503,
-        "database_unavailable",
-        "La base de datos no está disponible; intente de nuevo",
-        headers={"Retry-After": "1"},
-    )
+    return problem(request, DatabaseUnavailable, headers={"Retry-After": "1"})
 
 
 async def _data_error(request: Request, exc: Exception) -> JSONResponse:
     # PostgreSQL refused a value the request carried (a NUL character in text, a number out
     # of a column's range): the client's input, not a bug of ours. Logged in full.
     log.warning("database refused a value", exc_info=exc)
-    return problem(request, 422, "invalid_input", "La solicitud contiene un valor no admitido")
+    return problem(request, InvalidInput)
 
 
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled error", exc_info=exc)
-    return problem(request, 500, "internal_error", "Error interno; se registró para su revisión")
+    return problem(request, InternalError)
 
 
 class Health(BaseModel):

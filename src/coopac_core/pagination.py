@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import BaseModel
 
-from coopac_core.errors import BadRequest
+from coopac_core.errors import InvalidCursor
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -35,6 +37,9 @@ def page_params(
     return PageParams(limit=limit, cursor=cursor)
 
 
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
 def encode_cursor(values: list[Any]) -> str:
     raw = json.dumps(values, default=str, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -47,9 +52,9 @@ def decode_cursor(cursor: str | None) -> list[Any] | None:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
     except (ValueError, TypeError):
-        raise BadRequest("Cursor inválido", code="invalid_cursor") from None
+        raise InvalidCursor() from None
     if not isinstance(values, list):
-        raise BadRequest("Cursor inválido", code="invalid_cursor")
+        raise InvalidCursor()
     return values
 
 
@@ -62,7 +67,19 @@ def cursor_key(cursor: str | None, kind: Callable[[Any], K]) -> K | None:
         (value,) = values
         return kind(value)
     except (ValueError, TypeError):
-        raise BadRequest("Cursor inválido", code="invalid_cursor") from None
+        raise InvalidCursor() from None
+
+
+def cursor_time_id(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    """A (timestamp, id) sort key, for lists in the order things happened."""
+    values = decode_cursor(cursor)
+    if values is None:
+        return None
+    try:
+        when, ident = values
+        return datetime.fromisoformat(when), uuid.UUID(ident)
+    except (ValueError, TypeError):
+        raise InvalidCursor() from None
 
 
 def make_page(rows: Sequence[T], limit: int, key: Callable[[T], list[Any]]) -> Page[T]:

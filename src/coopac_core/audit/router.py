@@ -6,9 +6,10 @@ from fastapi import APIRouter, Depends, Query
 
 from coopac_core.audit import service
 from coopac_core.audit.schemas import AuditEventOut
-from coopac_core.errors import Forbidden, NotFound, problem_responses
-from coopac_core.pagination import Page, PageParams, cursor_key, make_page, page_params
-from coopac_core.security.deps import CoopContext, SessionDep, coop_access
+from coopac_core.openapi import list_responses
+from coopac_core.pagination import Page, PageDep, cursor_key, make_page
+from coopac_core.security.deps import SessionDep, coop_access
+from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import READ_AUDIT
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["audit"])
@@ -17,13 +18,13 @@ router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["audit"
 @router.get(
     "/audit-events",
     response_model=Page[AuditEventOut],
-    responses=problem_responses(Forbidden, NotFound),
+    responses=list_responses(),
     summary="The cooperative's audit trail, newest first",
 )
 def list_audit_events(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_AUDIT))],
     session: SessionDep,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: PageDep,
     action: Annotated[str | None, Query(max_length=64, examples=["user.create"])] = None,
 ) -> Page[AuditEventOut]:
     rows = service.list_events(

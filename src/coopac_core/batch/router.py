@@ -6,9 +6,10 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from coopac_core.batch import service
-from coopac_core.errors import Forbidden, NotFound, problem_responses
 from coopac_core.federation.schemas import CooperativeOut
-from coopac_core.security.deps import CoopContext, SessionDep, coop_access
+from coopac_core.openapi import coop_responses
+from coopac_core.security.deps import SessionDep, coop_access
+from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import CLOSE_BUSINESS_DAY
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["batch"])
@@ -21,7 +22,7 @@ class CloseOfBusiness(BaseModel):
 @router.post(
     "/close-of-business",
     response_model=CooperativeOut,
-    responses=problem_responses(Forbidden, NotFound),
+    responses=coop_responses(),
     summary="Close the business day: the business date advances",
 )
 def close_of_business(

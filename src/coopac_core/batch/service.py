@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from coopac_core.audit import service as audit_service
 from coopac_core.federation.models import Cooperative
-from coopac_core.security.deps import CoopContext
+from coopac_core.security.principal import CoopContext
 
 
 def close_business_days(session: Session, ctx: CoopContext, days: int) -> Cooperative:

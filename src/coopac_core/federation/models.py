@@ -2,13 +2,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from coopac_core.models_base import created_at_field, timestamp_field
 
-SBS_LEVELS = ("1", "2A", "2B", "3")
+
+class SbsLevel(StrEnum):
+    """The SBS level of a COOPAC (Ley 30822): it sets what it may do and its deposit cover."""
+
+    level_1 = "1"
+    level_2a = "2A"
+    level_2b = "2B"
+    level_3 = "3"
 
 
 class Cooperative(SQLModel, table=True):

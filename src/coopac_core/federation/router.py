@@ -5,8 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from coopac_core.errors import Conflict, Forbidden, NotFound, problem_responses
+from coopac_core.errors import InvalidCursor, RoleNotAllowed
 from coopac_core.federation import service
+from coopac_core.federation.errors import BranchExists, BranchNotFound, CooperativeExists
 from coopac_core.federation.schemas import (
     BranchCreate,
     BranchOut,
@@ -14,8 +15,10 @@ from coopac_core.federation.schemas import (
     CooperativeOut,
     CooperativeUpdate,
 )
-from coopac_core.pagination import Page, PageParams, cursor_key, make_page, page_params
-from coopac_core.security.deps import CoopContext, PrincipalDep, SessionDep, coop_access
+from coopac_core.openapi import coop_responses, list_responses, problem_responses
+from coopac_core.pagination import Page, PageDep, cursor_key, make_page
+from coopac_core.security.deps import PrincipalDep, SessionDep, coop_access
+from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import (
     MANAGE_BRANCHES,
     MANAGE_COOPERATIVE,
@@ -25,14 +28,13 @@ from coopac_core.security.roles import (
 )
 
 router = APIRouter(prefix="/api/v1/cooperatives", tags=["cooperatives"])
-PageDep = Annotated[PageParams, Depends(page_params)]
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=CooperativeOut,
-    responses=problem_responses(Forbidden, Conflict),
+    responses=problem_responses(RoleNotAllowed, CooperativeExists),
     summary="Register a cooperative in the federation (federation_admin)",
 )
 def create_cooperative(
@@ -46,7 +48,7 @@ def create_cooperative(
 @router.get(
     "",
     response_model=Page[CooperativeOut],
-    responses=problem_responses(),
+    responses=problem_responses(InvalidCursor),
     summary="Cooperatives the caller can see (all of them for federation staff)",
 )
 def list_cooperatives(
@@ -65,7 +67,7 @@ def list_cooperatives(
 @router.get(
     "/{cooperative_id}",
     response_model=CooperativeOut,
-    responses=problem_responses(NotFound),
+    responses=coop_responses(),
 )
 def get_cooperative(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_COOPERATIVE))], session: SessionDep
@@ -76,14 +78,14 @@ def get_cooperative(
 @router.patch(
     "/{cooperative_id}",
     response_model=CooperativeOut,
-    responses=problem_responses(Forbidden, NotFound, Conflict),
+    responses=coop_responses(CooperativeExists),
 )
 def update_cooperative(
     body: CooperativeUpdate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_COOPERATIVE))],
     session: SessionDep,
 ) -> CooperativeOut:
-    coop = service.update_cooperative(session, ctx.principal, ctx.cooperative_id, body)
+    coop = service.update_cooperative(session, ctx, body)
     return CooperativeOut.model_validate(coop)
 
 
@@ -91,7 +93,7 @@ def update_cooperative(
     "/{cooperative_id}/branches",
     status_code=status.HTTP_201_CREATED,
     response_model=BranchOut,
-    responses=problem_responses(Forbidden, NotFound, Conflict),
+    responses=coop_responses(BranchExists),
     tags=["branches"],
 )
 def create_branch(
@@ -99,14 +101,14 @@ def create_branch(
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_BRANCHES))],
     session: SessionDep,
 ) -> BranchOut:
-    branch = service.create_branch(session, ctx.principal, ctx.cooperative_id, body)
+    branch = service.create_branch(session, ctx, body)
     return BranchOut.model_validate(branch)
 
 
 @router.get(
     "/{cooperative_id}/branches",
     response_model=Page[BranchOut],
-    responses=problem_responses(NotFound),
+    responses=list_responses(),
     tags=["branches"],
 )
 def list_branches(
@@ -127,7 +129,7 @@ def list_branches(
 @router.get(
     "/{cooperative_id}/branches/{branch_id}",
     response_model=BranchOut,
-    responses=problem_responses(NotFound),
+    responses=coop_responses(BranchNotFound),
     tags=["branches"],
 )
 def get_branch(

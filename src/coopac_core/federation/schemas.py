@@ -2,29 +2,30 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
-from coopac_core.federation.identifiers import ruc_error, ubigeo_error
-
-SbsLevel = Literal["1", "2A", "2B", "3"]
+from coopac_core.federation.identifiers import ruc_problem, ubigeo_problem
+from coopac_core.federation.models import SbsLevel
+from coopac_core.money import Currency
+from coopac_core.validation import invalid
 
 
 def _valid_ruc(value: str) -> str:
-    if (err := ruc_error(value)) is not None:
-        raise ValueError(err)
+    if (problem := ruc_problem(value)) is not None:
+        raise invalid("ruc", reason_es=problem[0], reason_en=problem[1])
     return value
 
 
-def _valid_ubigeo(value: str) -> str:
-    if (err := ubigeo_error(value)) is not None:
-        raise ValueError(err)
+def valid_ubigeo(value: str) -> str:
+    if (problem := ubigeo_problem(value)) is not None:
+        raise invalid("ubigeo", reason_es=problem[0], reason_en=problem[1])
     return value
 
 
 Ruc = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_valid_ruc)]
-Ubigeo = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_valid_ubigeo)]
+Ubigeo = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(valid_ubigeo)]
 
 
 def _normalize_code(value: object) -> object:
@@ -76,7 +77,7 @@ class CooperativeOut(BaseModel):
     name: str
     ruc: str
     sbs_level: SbsLevel
-    base_currency: str
+    base_currency: Currency
     timezone: str
     business_date: date
     is_active: bool

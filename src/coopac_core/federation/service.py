@@ -10,12 +10,17 @@ from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
 from coopac_core.db import flush_or_conflict
-from coopac_core.errors import Conflict, NotFound
+from coopac_core.federation.errors import (
+    BranchExists,
+    BranchNotFound,
+    CooperativeExists,
+    CooperativeNotFound,
+)
 from coopac_core.federation.models import Branch, Cooperative
 from coopac_core.federation.schemas import BranchCreate, CooperativeCreate, CooperativeUpdate
 from coopac_core.ledger import service as ledger
 from coopac_core.models_base import utcnow
-from coopac_core.security.principal import Principal
+from coopac_core.security.principal import CoopContext, Principal
 
 DEFAULT_TIMEZONE = "America/Lima"
 
@@ -33,10 +38,7 @@ def create_cooperative(session: Session, actor: Principal, data: CooperativeCrea
         business_date=local_today(),
     )
     session.add(coop)
-    flush_or_conflict(
-        session,
-        Conflict("Ya existe una cooperativa con ese código o RUC", code="cooperative_exists"),
-    )
+    flush_or_conflict(session, CooperativeExists())
     ledger.seed_chart(session, coop.id)
     audit_service.record(
         session,
@@ -53,7 +55,7 @@ def create_cooperative(session: Session, actor: Principal, data: CooperativeCrea
 def get_cooperative(session: Session, cooperative_id: uuid.UUID) -> Cooperative:
     coop = session.get(Cooperative, cooperative_id)
     if coop is None:
-        raise NotFound("Cooperativa no encontrada", code="cooperative_not_found")
+        raise CooperativeNotFound()
     return coop
 
 
@@ -72,21 +74,17 @@ def list_cooperatives(
     return list(session.exec(stmt.order_by(col(Cooperative.code)).limit(limit)))
 
 
-def update_cooperative(
-    session: Session, actor: Principal, cooperative_id: uuid.UUID, data: CooperativeUpdate
-) -> Cooperative:
-    coop = get_cooperative(session, cooperative_id)
+def update_cooperative(session: Session, ctx: CoopContext, data: CooperativeUpdate) -> Cooperative:
+    coop = get_cooperative(session, ctx.cooperative_id)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     for field, value in changes.items():
         setattr(coop, field, value)
     coop.updated_at = utcnow()
     session.add(coop)
-    flush_or_conflict(
-        session, Conflict("Ya existe una cooperativa con ese RUC", code="cooperative_exists")
-    )
+    flush_or_conflict(session, CooperativeExists())
     audit_service.record(
         session,
-        actor,
+        ctx.principal,
         "cooperative.update",
         "cooperative",
         coop.id,
@@ -96,20 +94,16 @@ def update_cooperative(
     return coop
 
 
-def create_branch(
-    session: Session, actor: Principal, cooperative_id: uuid.UUID, data: BranchCreate
-) -> Branch:
+def create_branch(session: Session, ctx: CoopContext, data: BranchCreate) -> Branch:
+    cooperative_id = ctx.cooperative_id
     get_cooperative(session, cooperative_id)
     branch = Branch(cooperative_id=cooperative_id, **data.model_dump())
     session.add(branch)
-    flush_or_conflict(
-        session,
-        Conflict(f"Ya existe una agencia con el código {data.code}", code="branch_exists"),
-    )
+    flush_or_conflict(session, BranchExists(code=data.code))
     ledger.open_branch_cash(session, cooperative_id, branch)
     audit_service.record(
         session,
-        actor,
+        ctx.principal,
         "branch.create",
         "branch",
         branch.id,
@@ -131,5 +125,5 @@ def list_branches(
 def get_branch(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUID) -> Branch:
     branch = session.get(Branch, (cooperative_id, branch_id))
     if branch is None:
-        raise NotFound("Agencia no encontrada", code="branch_not_found")
+        raise BranchNotFound()
     return branch

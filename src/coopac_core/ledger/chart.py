@@ -8,19 +8,16 @@ A cooperative may add its own accounts; these are the ones the service posts to.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
+from coopac_core.ledger.models import AccountKind, NormalSide
 from coopac_core.money import CURRENCY_DIGIT, Currency
-
-NormalSide = Literal["debit", "credit"]
-ControlKind = Literal["savings", "share", "loan"]
 
 
 @dataclass(frozen=True)
 class ChartLine:
     template: str  # "{c}" stands for the currency digit
     name: str
-    control: ControlKind | None = None
+    control: AccountKind | None = None
     contra: bool = False  # a contra account (provisions) has the opposite normal side
     posting: bool = True
 
@@ -28,18 +25,18 @@ class ChartLine:
 DEFAULT_CHART: tuple[ChartLine, ...] = (
     ChartLine("11{c}1", "Caja", posting=False),  # each branch posts to its own sub-account
     ChartLine("11{c}2", "Bancos y otras empresas del sistema financiero"),
-    ChartLine("14{c}1", "Créditos vigentes", control="loan"),
-    ChartLine("14{c}4", "Créditos refinanciados", control="loan"),
-    ChartLine("14{c}5", "Créditos vencidos", control="loan"),
-    ChartLine("14{c}6", "Créditos en cobranza judicial", control="loan"),
+    ChartLine("14{c}1", "Créditos vigentes", control=AccountKind.loan),
+    ChartLine("14{c}4", "Créditos refinanciados", control=AccountKind.loan),
+    ChartLine("14{c}5", "Créditos vencidos", control=AccountKind.loan),
+    ChartLine("14{c}6", "Créditos en cobranza judicial", control=AccountKind.loan),
     ChartLine("14{c}8", "Rendimientos devengados de créditos"),
     ChartLine("14{c}9", "Provisiones para créditos", contra=True),
     ChartLine("15{c}1", "Cuentas por cobrar diversas"),
-    ChartLine("21{c}1", "Obligaciones a la vista", control="savings"),
-    ChartLine("21{c}2", "Obligaciones por cuentas de ahorro", control="savings"),
-    ChartLine("21{c}3", "Obligaciones por cuentas a plazo", control="savings"),
+    ChartLine("21{c}1", "Obligaciones a la vista", control=AccountKind.savings),
+    ChartLine("21{c}2", "Obligaciones por cuentas de ahorro", control=AccountKind.savings),
+    ChartLine("21{c}3", "Obligaciones por cuentas a plazo", control=AccountKind.savings),
     ChartLine("25{c}1", "Cuentas por pagar diversas"),
-    ChartLine("31{c}1", "Capital social: aportaciones", control="share"),
+    ChartLine("31{c}1", "Capital social: aportaciones", control=AccountKind.share),
     ChartLine("33{c}1", "Reserva cooperativa"),
     ChartLine("41{c}1", "Intereses por obligaciones con los asociados"),
     ChartLine("45{c}1", "Provisiones para créditos directos"),
@@ -49,7 +46,7 @@ DEFAULT_CHART: tuple[ChartLine, ...] = (
 )
 
 CASH_PARENT = "11{c}1"
-SAVINGS_GL = {"sight": "21{c}2", "term": "21{c}3"}
+SAVINGS_GL = {"sight": "21{c}2", "term": "21{c}3"}  # by savings product kind
 SHARE_CAPITAL_GL = "31{c}1"
 
 
@@ -58,9 +55,9 @@ def code_for(template: str, currency: Currency) -> str:
 
 
 def normal_side_of(code: str, *, contra: bool = False) -> NormalSide:
-    side: NormalSide = "debit" if code[0] in "146" else "credit"
+    side = NormalSide.debit if code[0] in "146" else NormalSide.credit
     if contra:
-        side = "credit" if side == "debit" else "debit"
+        side = NormalSide.credit if side is NormalSide.debit else NormalSide.debit
     return side
 
 

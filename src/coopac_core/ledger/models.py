@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
@@ -17,6 +18,33 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from coopac_core.models_base import created_at_field
+
+
+class NormalSide(StrEnum):
+    debit = "debit"
+    credit = "credit"
+
+
+class AccountKind(StrEnum):
+    """The member products whose balances the ledger keeps."""
+
+    savings = "savings"
+    share = "share"
+    loan = "loan"
+
+
+class EntryKind(StrEnum):
+    """What business event an entry records."""
+
+    deposit = "deposit"
+    withdrawal = "withdrawal"
+    transfer = "transfer"
+    share_payment = "share_payment"
+    share_refund = "share_refund"
+    loan_disbursement = "loan_disbursement"
+    loan_repayment = "loan_repayment"
+    loan_write_off = "loan_write_off"
+    reversal = "reversal"
 
 
 class GlAccount(SQLModel, table=True):

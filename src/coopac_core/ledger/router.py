@@ -9,18 +9,18 @@ from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
-from coopac_core.errors import (
-    BadRequest,
-    Conflict,
-    Forbidden,
-    NotFound,
-    Unprocessable,
-    problem_responses,
-)
 from coopac_core.federation.service import get_cooperative
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger import service
-from coopac_core.ledger.models import JournalEntry, Posting
+from coopac_core.ledger.errors import (
+    AlreadyReversed,
+    CannotReverseReversal,
+    GlAccountExists,
+    GlAccountNotFound,
+    GlCodeCurrency,
+    JournalEntryNotFound,
+)
+from coopac_core.ledger.models import EntryKind, JournalEntry, Posting
 from coopac_core.ledger.schemas import (
     GlAccountCreate,
     GlAccountOut,
@@ -31,9 +31,13 @@ from coopac_core.ledger.schemas import (
     TrialBalanceAccount,
     VerificationOut,
 )
+from coopac_core.loans.errors import Overpayment
 from coopac_core.money import Currency
-from coopac_core.pagination import Page, PageParams, cursor_key, make_page, page_params
-from coopac_core.security.deps import CoopContext, SessionDep, coop_access
+from coopac_core.openapi import coop_responses, list_responses, money_responses
+from coopac_core.pagination import Page, PageDep, cursor_key, make_page
+from coopac_core.savings.movements import CREDIT_ERRORS, DEBIT_ERRORS
+from coopac_core.security.deps import SessionDep, coop_access
+from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import (
     MANAGE_CHART,
     READ_LEDGER,
@@ -43,13 +47,13 @@ from coopac_core.security.roles import (
 )
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["ledger"])
-PageDep = Annotated[PageParams, Depends(page_params)]
 
 
 @router.get(
     "/gl-accounts",
     response_model=Page[GlAccountOut],
-    responses=problem_responses(Forbidden, NotFound),
+    responses=list_responses(),
+    summary="The chart of accounts, by code",
 )
 def list_gl_accounts(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_LEDGER))],
@@ -71,7 +75,7 @@ def list_gl_accounts(
     "/gl-accounts",
     status_code=status.HTTP_201_CREATED,
     response_model=GlAccountOut,
-    responses=problem_responses(Forbidden, NotFound, Conflict, Unprocessable),
+    responses=coop_responses(GlAccountExists, GlCodeCurrency),
     summary="Extend the chart of accounts (the third digit must match the currency)",
 )
 def create_gl_account(
@@ -80,12 +84,7 @@ def create_gl_account(
     session: SessionDep,
 ) -> GlAccountOut:
     account = service.create_gl_account(
-        session,
-        ctx.principal,
-        ctx.cooperative_id,
-        code=body.code,
-        name=body.name,
-        currency=body.currency,
+        session, ctx, code=body.code, name=body.name, currency=body.currency
     )
     return GlAccountOut.model_validate(account)
 
@@ -129,10 +128,10 @@ def _entry_out(
 @router.get(
     "/journal-entries",
     response_model=Page[JournalEntryOut],
-    responses=problem_responses(Forbidden, NotFound),
+    responses=list_responses(GlAccountNotFound),
     summary="Journal entries by business-date range, kind and GL account, in booking order",
 )
-def list_entries(
+def list_journal_entries(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_LEDGER))],
     session: SessionDep,
     page: PageDep,
@@ -142,7 +141,7 @@ def list_entries(
     date_to: Annotated[
         date | None, Query(alias="to", description="Business date, inclusive")
     ] = None,
-    kind: Annotated[str | None, Query(max_length=32, examples=["deposit"])] = None,
+    kind: EntryKind | None = None,
     gl_account_id: uuid.UUID | None = None,
     account: Annotated[
         str | None, Query(max_length=40, description="A GL account code, e.g. 2112")
@@ -169,9 +168,10 @@ def list_entries(
 @router.get(
     "/journal-entries/{entry_id}",
     response_model=JournalEntryOut,
-    responses=problem_responses(Forbidden, NotFound),
+    responses=coop_responses(JournalEntryNotFound),
+    summary="A journal entry with its postings",
 )
-def get_entry(
+def get_journal_entry(
     entry_id: uuid.UUID,
     ctx: Annotated[CoopContext, Depends(coop_access(READ_LEDGER))],
     session: SessionDep,
@@ -186,17 +186,24 @@ def get_entry(
     "/journal-entries/{entry_id}/reversal",
     status_code=status.HTTP_201_CREATED,
     response_model=JournalEntryOut,
-    responses=problem_responses(BadRequest, Forbidden, NotFound, Conflict, Unprocessable),
+    responses=money_responses(
+        JournalEntryNotFound,
+        AlreadyReversed,
+        CannotReverseReversal,
+        Overpayment,
+        *CREDIT_ERRORS,
+        *DEBIT_ERRORS,
+    ),
     summary="Reverse an entry with its mirror, linked to it; once only (Idempotency-Key required)",
 )
-async def reverse_entry(
+async def reverse_journal_entry(
     entry_id: uuid.UUID,
     money: Annotated[MoneyRequest, Depends(idempotent(REVERSE_ENTRIES))],
     body: ReversalRequest | None = None,
 ) -> JSONResponse:
     def run(session: Session, ctx: CoopContext) -> JournalEntryOut:
         entry, postings = service.reverse_entry(
-            session, ctx.principal, ctx.cooperative_id, entry_id, body.description if body else None
+            session, ctx, entry_id, body.description if body else None
         )
         return _entry_out(session, entry, postings, None)
 
@@ -206,10 +213,10 @@ async def reverse_entry(
 @router.get(
     "/ledger/trial-balance",
     response_model=TrialBalance,
-    responses=problem_responses(Forbidden, NotFound),
+    responses=coop_responses(),
     summary="Balance de comprobación: debits and credits per account up to a business date",
 )
-def trial_balance(
+def get_trial_balance(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_TRIAL_BALANCE))],
     session: SessionDep,
     as_of: date | None = None,
@@ -243,10 +250,10 @@ def trial_balance(
 @router.get(
     "/ledger/verification",
     response_model=VerificationOut,
-    responses=problem_responses(Forbidden, NotFound),
+    responses=coop_responses(),
     summary="Prove the books: member balances = postings, control accounts = member balances",
 )
-def verify(
+def verify_ledger(
     ctx: Annotated[CoopContext, Depends(coop_access(VERIFY_LEDGER))], session: SessionDep
 ) -> VerificationOut:
     report = service.verify(session, ctx.cooperative_id)

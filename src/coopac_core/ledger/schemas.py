@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from coopac_core.ledger.models import AccountKind, EntryKind, NormalSide
 from coopac_core.money import Amount, Currency
 
 
@@ -29,9 +30,9 @@ class GlAccountOut(BaseModel):
     id: uuid.UUID
     code: str
     name: str
-    currency: str
-    normal_side: str
-    control_kind: str | None
+    currency: Currency
+    normal_side: NormalSide
+    control_kind: AccountKind | None
     branch_id: uuid.UUID | None
     allows_posting: bool
     is_system: bool
@@ -41,17 +42,17 @@ class PostingOut(BaseModel):
     id: int
     gl_account_id: uuid.UUID
     gl_account_code: str
-    currency: str
+    currency: Currency
     debit: Amount
     credit: Amount
-    account_kind: str | None
+    account_kind: AccountKind | None
     account_id: uuid.UUID | None
 
 
 class JournalEntryOut(BaseModel):
     id: uuid.UUID
     seq: int
-    kind: str
+    kind: EntryKind
     branch_id: uuid.UUID | None
     business_date: date
     value_date: date
@@ -73,7 +74,7 @@ class ReversalRequest(BaseModel):
 class TrialBalanceAccount(BaseModel):
     code: str
     name: str
-    currency: str
+    currency: Currency
     debits: Amount
     credits: Amount
     balance: Amount = Field(description="debits - credits: positive is a debit balance")
@@ -81,7 +82,7 @@ class TrialBalanceAccount(BaseModel):
 
 class TrialBalance(BaseModel):
     as_of: date
-    currency: str
+    currency: Currency
     accounts: list[TrialBalanceAccount]
     total_debits: Amount
     total_credits: Amount
@@ -101,7 +102,7 @@ class StatementLine(BaseModel):
     id: int
     booked_at: datetime
     value_date: date
-    kind: str
+    kind: EntryKind
     amount: Amount = Field(description="Positive: money in; negative: money out")
     balance_after: Amount
     description: str | None
@@ -114,9 +115,9 @@ class Movement(BaseModel):
     id: int = Field(description="The statement line of this movement")
     journal_entry_id: uuid.UUID
     account_id: uuid.UUID
-    kind: str
+    kind: EntryKind
     amount: Amount
-    currency: str
+    currency: Currency
     balance: Amount
     available_balance: Amount
     value_date: date

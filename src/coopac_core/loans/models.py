@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -16,8 +17,31 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-from coopac_core.ledger.service import register_account_kind
+from coopac_core.errors import DomainError
+from coopac_core.ledger.accounts import register_account_kind
+from coopac_core.loans.errors import Overpayment
 from coopac_core.models_base import created_at_field, timestamp_field
+
+
+class LoanStatus(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    approved = "approved"
+    rejected = "rejected"
+    active = "active"
+    paid_off = "paid_off"
+    written_off = "written_off"
+
+
+class Purpose(StrEnum):
+    agriculture = "agriculture"
+    livestock = "livestock"
+    business = "business"
+    consumption = "consumption"
+    health = "health"
+    education = "education"
+    housing = "housing"
+    other = "other"
 
 
 def _money(nullable: bool = False, default: Decimal | None = Decimal("0.00")) -> Any:
@@ -76,7 +100,7 @@ class Loan(SQLModel, table=True):
 
     ACCOUNT_KIND: ClassVar[str] = "loan"
     NORMAL_SIDE: ClassVar[str] = "debit"
-    NEGATIVE_BALANCE_CODE: ClassVar[str] = "overpayment"
+    NEGATIVE_BALANCE_ERROR: ClassVar[type[DomainError]] = Overpayment
 
     __tablename__ = "loan"
     __table_args__ = (

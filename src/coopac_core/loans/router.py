@@ -4,22 +4,31 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse
 
-from coopac_core.errors import (
-    BadRequest,
-    Conflict,
-    Forbidden,
-    NotFound,
-    Unprocessable,
-    problem_responses,
-)
+from coopac_core.errors import AmountInvalid
 from coopac_core.federation.service import get_cooperative
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.schemas import StatementLine
 from coopac_core.loans import service
+from coopac_core.loans.errors import (
+    AmountOutOfRange,
+    ApprovalLimitExceeded,
+    ApproverIsCreator,
+    GraceOutOfRange,
+    GuarantorsRequired,
+    InvalidGuarantor,
+    InvalidLoanStatus,
+    LoanNotFound,
+    Overpayment,
+    ScheduleInvalid,
+    TeaOutOfRange,
+    TermOutOfRange,
+    WriteOffNotAllowed,
+)
+from coopac_core.loans.models import LoanStatus
 from coopac_core.loans.schemas import (
     DisbursementRequest,
     LoanCreate,
@@ -34,9 +43,14 @@ from coopac_core.loans.schemas import (
     RepaymentOut,
     RepaymentRequest,
 )
+from coopac_core.members.errors import MemberNotActive, MemberNotFound
 from coopac_core.money import Currency
-from coopac_core.pagination import Page, PageParams, cursor_key, make_page, page_params
-from coopac_core.security.deps import CoopContext, SessionDep, coop_access
+from coopac_core.openapi import coop_responses, list_responses, money_responses
+from coopac_core.pagination import Page, PageDep, cursor_key, make_page
+from coopac_core.products import ProductExists, ProductInactive, ProductNotFound
+from coopac_core.savings.movements import COUNTERPART_ERRORS
+from coopac_core.security.deps import SessionDep, coop_access
+from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import (
     APPROVE_LOANS,
     DISBURSE_LOANS,
@@ -51,18 +65,18 @@ from coopac_core.security.roles import (
 )
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["loans"])
-PageDep = Annotated[PageParams, Depends(page_params)]
-WORKFLOW_ERRORS = problem_responses(Forbidden, NotFound, Conflict)
-MONEY_ERRORS = problem_responses(BadRequest, Forbidden, NotFound, Conflict, Unprocessable)
+DECISION_ERRORS = coop_responses(
+    LoanNotFound, InvalidLoanStatus, ApproverIsCreator, ApprovalLimitExceeded
+)
 
 
 @router.post(
     "/loan-simulations",
     response_model=LoanSimulationOut,
-    responses=problem_responses(Forbidden, NotFound, Unprocessable),
+    responses=coop_responses(ScheduleInvalid),
     summary="Simulate a loan: schedule, totals and TCEA shown before signing (stores nothing)",
 )
-def simulate(
+def simulate_loan(
     body: LoanSimulationRequest,
     ctx: Annotated[CoopContext, Depends(coop_access(STAFF))],
     session: SessionDep,
@@ -74,9 +88,10 @@ def simulate(
     "/loan-products",
     status_code=status.HTTP_201_CREATED,
     response_model=LoanProductOut,
-    responses=problem_responses(Forbidden, NotFound, Conflict),
+    responses=coop_responses(ProductExists),
+    summary="Create a loan product",
 )
-def create_product(
+def create_loan_product(
     body: LoanProductCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_PRODUCTS))],
     session: SessionDep,
@@ -87,9 +102,10 @@ def create_product(
 @router.get(
     "/loan-products",
     response_model=Page[LoanProductOut],
-    responses=problem_responses(Forbidden, NotFound),
+    responses=list_responses(),
+    summary="The cooperative's loan products, by code",
 )
-def list_products(
+def list_loan_products(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_PRODUCTS))],
     session: SessionDep,
     page: PageDep,
@@ -106,7 +122,20 @@ def list_products(
     "/loans",
     status_code=status.HTTP_201_CREATED,
     response_model=LoanOut,
-    responses=problem_responses(Forbidden, NotFound, Unprocessable),
+    responses=coop_responses(
+        MemberNotFound,
+        MemberNotActive,
+        ProductNotFound,
+        ProductInactive,
+        AmountInvalid,
+        AmountOutOfRange,
+        TeaOutOfRange,
+        TermOutOfRange,
+        GraceOutOfRange,
+        InvalidGuarantor,
+        GuarantorsRequired,
+        ScheduleInvalid,
+    ),
     summary="Register a loan application (draft)",
 )
 def create_loan(
@@ -118,14 +147,17 @@ def create_loan(
 
 
 @router.get(
-    "/loans", response_model=Page[LoanOut], responses=problem_responses(Forbidden, NotFound)
+    "/loans",
+    response_model=Page[LoanOut],
+    responses=list_responses(),
+    summary="Loans by number, optionally of one member or in one status",
 )
 def list_loans(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_LOANS))],
     session: SessionDep,
     page: PageDep,
     member_id: uuid.UUID | None = None,
-    status: Annotated[str | None, Query(max_length=12)] = None,
+    status: LoanStatus | None = None,
 ) -> Page[LoanOut]:
     rows = service.list_loans(
         session,
@@ -135,15 +167,13 @@ def list_loans(
         after_number=cursor_key(page.cursor, str),
         limit=page.limit + 1,
     )
-    return make_page(
-        [service.loan_view(session, loan) for loan in rows], page.limit, lambda x: [x.number]
-    )
+    return make_page(service.loan_views(session, rows), page.limit, lambda x: [x.number])
 
 
 @router.get(
     "/loans/{loan_id}",
     response_model=LoanOut,
-    responses=problem_responses(Forbidden, NotFound),
+    responses=coop_responses(LoanNotFound),
     summary="A loan with its days past due and SBS category (and its debtor's)",
 )
 def get_loan(
@@ -154,8 +184,13 @@ def get_loan(
     return service.loan_view(session, service.get_loan(session, ctx.cooperative_id, loan_id))
 
 
-@router.post("/loans/{loan_id}/submit", response_model=LoanOut, responses=WORKFLOW_ERRORS)
-def submit(
+@router.post(
+    "/loans/{loan_id}/submit",
+    response_model=LoanOut,
+    responses=coop_responses(LoanNotFound, InvalidLoanStatus),
+    summary="Submit a draft application to the credit committee",
+)
+def submit_loan(
     loan_id: uuid.UUID,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_LOANS))],
     session: SessionDep,
@@ -166,10 +201,10 @@ def submit(
 @router.post(
     "/loans/{loan_id}/approve",
     response_model=LoanOut,
-    responses=WORKFLOW_ERRORS,
+    responses=DECISION_ERRORS,
     summary="Approve (credit committee or manager, within their limit, not the loan's creator)",
 )
-def approve(
+def approve_loan(
     loan_id: uuid.UUID,
     ctx: Annotated[CoopContext, Depends(coop_access(APPROVE_LOANS))],
     session: SessionDep,
@@ -180,8 +215,13 @@ def approve(
     )
 
 
-@router.post("/loans/{loan_id}/reject", response_model=LoanOut, responses=WORKFLOW_ERRORS)
-def reject(
+@router.post(
+    "/loans/{loan_id}/reject",
+    response_model=LoanOut,
+    responses=DECISION_ERRORS,
+    summary="Reject a submitted application (not by its creator)",
+)
+def reject_loan(
     loan_id: uuid.UUID,
     ctx: Annotated[CoopContext, Depends(coop_access(APPROVE_LOANS))],
     session: SessionDep,
@@ -196,10 +236,12 @@ def reject(
     "/loans/{loan_id}/disburse",
     status_code=status.HTTP_201_CREATED,
     response_model=LoanOut,
-    responses=MONEY_ERRORS,
+    responses=money_responses(
+        LoanNotFound, InvalidLoanStatus, ScheduleInvalid, *COUNTERPART_ERRORS
+    ),
     summary="Pay out an approved loan to savings or in cash (Idempotency-Key required)",
 )
-async def disburse(
+async def disburse_loan(
     loan_id: uuid.UUID,
     body: DisbursementRequest,
     money: Annotated[MoneyRequest, Depends(idempotent(DISBURSE_LOANS))],
@@ -214,9 +256,10 @@ async def disburse(
 @router.get(
     "/loans/{loan_id}/schedule",
     response_model=LoanScheduleOut,
-    responses=problem_responses(Forbidden, NotFound),
+    responses=coop_responses(LoanNotFound, ScheduleInvalid),
+    summary="The loan's schedule: as planned before disbursement, as paid after",
 )
-def schedule(
+def get_loan_schedule(
     loan_id: uuid.UUID,
     ctx: Annotated[CoopContext, Depends(coop_access(READ_LOANS))],
     session: SessionDep,
@@ -228,11 +271,11 @@ def schedule(
     "/loans/{loan_id}/repayments",
     status_code=status.HTTP_201_CREATED,
     response_model=RepaymentOut,
-    responses=MONEY_ERRORS,
+    responses=money_responses(LoanNotFound, InvalidLoanStatus, Overpayment, *COUNTERPART_ERRORS),
     summary="Pay: oldest installment first; insurance and fees, moratory, interest, principal "
     "(Idempotency-Key required)",
 )
-async def repay(
+async def repay_loan(
     loan_id: uuid.UUID,
     body: RepaymentRequest,
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
@@ -244,10 +287,10 @@ async def repay(
     "/loans/{loan_id}/write-off",
     status_code=status.HTTP_201_CREATED,
     response_model=LoanOut,
-    responses=MONEY_ERRORS,
+    responses=money_responses(LoanNotFound, InvalidLoanStatus, WriteOffNotAllowed),
     summary="Write off a loan classified Pérdida (Idempotency-Key required)",
 )
-async def write_off(
+async def write_off_loan(
     loan_id: uuid.UUID,
     money: Annotated[MoneyRequest, Depends(idempotent(WRITE_OFF_LOANS))],
 ) -> JSONResponse:
@@ -257,10 +300,10 @@ async def write_off(
 @router.get(
     "/loans/{loan_id}/transactions",
     response_model=Page[StatementLine],
-    responses=problem_responses(Forbidden, NotFound),
+    responses=list_responses(LoanNotFound),
     summary="The loan's statement: disbursement (+) and principal repaid (-)",
 )
-def transactions(
+def loan_statement(
     loan_id: uuid.UUID,
     ctx: Annotated[CoopContext, Depends(coop_access(READ_LOANS))],
     session: SessionDep,
@@ -276,10 +319,10 @@ def transactions(
 @router.get(
     "/portfolio",
     response_model=Portfolio,
-    responses=problem_responses(Forbidden, NotFound),
+    responses=coop_responses(),
     summary="Portfolio by SBS category: balances, required provisions, overdue ratio, PAR30",
 )
-def portfolio(
+def get_portfolio(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_PORTFOLIO))],
     session: SessionDep,
     as_of: date | None = None,

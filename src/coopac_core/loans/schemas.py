@@ -3,7 +3,8 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal, Self
+from enum import StrEnum
+from typing import Annotated, Self
 
 from pydantic import (
     AliasChoices,
@@ -15,8 +16,11 @@ from pydantic import (
 )
 
 from coopac_core.loans.classification import Category, CreditType, Guarantee
+from coopac_core.loans.models import LoanStatus, Purpose
 from coopac_core.loans.schedule import Frequency, GraceType, Method
-from coopac_core.money import CENT, Amount, Currency, Rate
+from coopac_core.loans.servicing import PrepaymentMode
+from coopac_core.money import Amount, Currency, Rate, is_cents
+from coopac_core.validation import invalid
 
 
 class LoanSimulationRequest(BaseModel):
@@ -73,24 +77,25 @@ class LoanSimulationRequest(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.amount <= 0 or self.amount != self.amount.quantize(CENT):
-            raise ValueError("amount: positive, with at most two decimals")
+        if self.amount <= 0 or not is_cents(self.amount):
+            raise invalid("amount_positive", field="amount")
         if not 0 <= self.tea < 10:
-            raise ValueError("tea is a fraction: 0.24 is 24% a year")
+            raise invalid("rate_fraction", field="tea")
         if self.frequency is Frequency.dates:
             if not self.due_dates or len(self.due_dates) != self.term:
-                raise ValueError("frequency 'dates' needs due_dates, one per installment (term)")
+                raise invalid("due_dates_required")
         elif self.due_dates:
-            raise ValueError("due_dates only with frequency 'dates'")
+            raise invalid("due_dates_only_for_dates")
         if self.method is Method.irregular and (
             not self.principal_by_date
             or len(self.principal_by_date) != self.term - self.grace_periods
         ):
-            raise ValueError(
-                "method 'irregular' needs principal_by_date for each repayment installment"
-            )
-        if self.commission < 0 or self.installment_fee < 0 or self.insurance_monthly_rate < 0:
-            raise ValueError("fees and rates cannot be negative")
+            raise invalid("principal_by_date_required")
+        for name in ("commission", "installment_fee"):
+            if not is_cents(getattr(self, name)):
+                raise invalid("amount_cents", field=name)
+        if not all(is_cents(p) for p in self.principal_by_date or ()):
+            raise invalid("amount_cents", field="principal_by_date")
         return self
 
 
@@ -118,7 +123,7 @@ class ScheduleTotals(BaseModel):
 class LoanSimulationOut(BaseModel):
     amount: Amount
     amount_received: Amount = Field(description="Amount less the commission withheld")
-    currency: str
+    currency: Currency
     tea: Rate
     tcea: Rate = Field(description="Tasa de costo efectivo anual, as a fraction")
     disbursement_date: date
@@ -129,9 +134,6 @@ class LoanSimulationOut(BaseModel):
 
 # --- products, applications, workflow ----------------------------------------------------
 
-Purpose = Literal[
-    "agriculture", "livestock", "business", "consumption", "health", "education", "housing", "other"
-]
 Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
 
@@ -186,15 +188,24 @@ class LoanProductCreate(BaseModel):
 
     @model_validator(mode="after")
     def _ranges(self) -> Self:
-        if not 0 <= self.tea_min <= self.tea_max < 10:
-            raise ValueError("tea_min <= tea_max, as fractions (0.24 is 24% a year)")
-        if not 0 < self.amount_min <= self.amount_max:
-            raise ValueError("0 < amount_min <= amount_max")
-        if self.term_min > self.term_max:
-            raise ValueError("term_min <= term_max")
-        for name in ("commission_rate", "insurance_monthly_rate", "moratory_tea"):
+        for name in (
+            "tea_min",
+            "tea_max",
+            "commission_rate",
+            "insurance_monthly_rate",
+            "moratory_tea",
+        ):
             if not 0 <= getattr(self, name) < 10:
-                raise ValueError(f"{name} is a non-negative fraction")
+                raise invalid("rate_fraction", field=name)
+        if self.tea_min > self.tea_max:
+            raise invalid("rate_range", low="tea_min", high="tea_max")
+        for name in ("amount_min", "amount_max"):
+            if getattr(self, name) <= 0 or not is_cents(getattr(self, name)):
+                raise invalid("amount_positive", field=name)
+        if self.amount_min > self.amount_max:
+            raise invalid("rate_range", low="amount_min", high="amount_max")
+        if self.term_min > self.term_max:
+            raise invalid("rate_range", low="term_min", high="term_max")
         return self
 
 
@@ -206,7 +217,7 @@ class LoanProductOut(BaseModel):
     name: str
     credit_type: CreditType
     is_agricultural: bool
-    currency: str
+    currency: Currency
     tea_min: Rate
     tea_max: Rate
     amount_min: Amount
@@ -230,6 +241,12 @@ class CollateralIn(BaseModel):
     guarantee: Guarantee = Field(
         default=Guarantee.none, description="preferred or preferred_quick lowers the provision"
     )
+
+    @model_validator(mode="after")
+    def _cents(self) -> Self:
+        if not is_cents(self.value):
+            raise invalid("amount_cents", field="value")
+        return self
 
 
 class LoanCreate(BaseModel):
@@ -269,6 +286,12 @@ class LoanCreate(BaseModel):
     guarantor_ids: list[uuid.UUID] = Field(default_factory=list)
     collateral: list[CollateralIn] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _cents(self) -> Self:
+        if not all(is_cents(p) for p in self.principal_by_date or ()):
+            raise invalid("amount_cents", field="principal_by_date")
+        return self
+
 
 class LoanDecision(BaseModel):
     note: Text300 | None = None
@@ -287,7 +310,7 @@ class DisbursementRequest(BaseModel):
     @model_validator(mode="after")
     def _one_target(self) -> Self:
         if (self.to_account_id is None) == (self.branch_id is None):
-            raise ValueError("Indique to_account_id (a ahorros) o branch_id (efectivo), no ambos")
+            raise invalid("one_of_two", first="to_account_id", second="branch_id")
         return self
 
 
@@ -301,8 +324,8 @@ class RepaymentRequest(BaseModel):
     amount: Amount
     branch_id: uuid.UUID | None = None
     from_account_id: uuid.UUID | None = None
-    prepayment: Literal["reduce_installment", "reduce_term"] = Field(
-        default="reduce_installment",
+    prepayment: PrepaymentMode = Field(
+        default=PrepaymentMode.reduce_installment,
         description="What an amount beyond the installments due does: the member's choice",
     )
     description: Text300 | None = None
@@ -310,9 +333,7 @@ class RepaymentRequest(BaseModel):
     @model_validator(mode="after")
     def _one_source(self) -> Self:
         if (self.branch_id is None) == (self.from_account_id is None):
-            raise ValueError(
-                "Indique branch_id (efectivo) o from_account_id (desde ahorros), no ambos"
-            )
+            raise invalid("one_of_two", first="branch_id", second="from_account_id")
         return self
 
 
@@ -322,18 +343,18 @@ class LoanOut(BaseModel):
     member_id: uuid.UUID
     product_id: uuid.UUID
     credit_type: CreditType
-    currency: str
+    currency: Currency
     amount: Amount
     tea: Rate
     term: int
     method: Method
     frequency: Frequency
-    purpose: str
+    purpose: Purpose
     purpose_detail: str | None
     guarantee: Guarantee
     guarantor_ids: list[uuid.UUID]
     commission: Amount
-    status: str
+    status: LoanStatus
     balance: Amount = Field(description="Outstanding principal")
     disbursement_date: date
     disbursed_on: date | None
@@ -349,6 +370,13 @@ class LoanOut(BaseModel):
     decision_note: str | None
 
 
+class InstallmentStatus(StrEnum):
+    paid = "paid"
+    partial = "partial"
+    pending = "pending"
+    overdue = "overdue"
+
+
 class ScheduleInstallmentOut(BaseModel):
     number: int
     due_date: date
@@ -360,7 +388,7 @@ class ScheduleInstallmentOut(BaseModel):
     total: Amount
     paid: Amount
     moratory_paid: Amount
-    status: Literal["paid", "partial", "pending", "overdue"]
+    status: InstallmentStatus
 
 
 class LoanScheduleOut(BaseModel):
@@ -380,7 +408,7 @@ class RepaymentOut(BaseModel):
     fees: Amount
     insurance: Amount
     balance: Amount = Field(description="Outstanding principal after the payment")
-    status: str
+    status: LoanStatus
     value_date: date
 
 
@@ -398,7 +426,7 @@ class PortfolioCreditType(BaseModel):
 
 class Portfolio(BaseModel):
     as_of: date
-    currency: str
+    currency: Currency
     loans: int
     balance: Amount
     overdue_balance: Amount = Field(description="Balance of loans past the overdue threshold")

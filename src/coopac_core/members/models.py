@@ -2,11 +2,31 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from coopac_core.models_base import created_at_field, timestamp_field
+
+
+class DocumentType(StrEnum):
+    DNI = "DNI"
+    CE = "CE"  # carné de extranjería
+    RUC = "RUC"  # a legal person
+
+
+class MemberStatus(StrEnum):
+    applicant = "applicant"
+    active = "active"
+    suspended = "suspended"
+    withdrawn = "withdrawn"
+    deceased = "deceased"
+
+
+class Sex(StrEnum):
+    F = "F"
+    M = "M"
 
 
 class Member(SQLModel, table=True):

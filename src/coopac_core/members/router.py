@@ -5,11 +5,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from coopac_core.errors import Conflict, Forbidden, NotFound, problem_responses
+from coopac_core import admission
 from coopac_core.members import service
-from coopac_core.members.schemas import MemberCreate, MemberOut, MemberStatus, MemberUpdate
-from coopac_core.pagination import Page, PageParams, cursor_key, make_page, page_params
-from coopac_core.security.deps import CoopContext, SessionDep, coop_access
+from coopac_core.members.errors import (
+    InvalidMemberData,
+    InvalidStatusTransition,
+    MemberExists,
+    MemberNotFound,
+)
+from coopac_core.members.models import MemberStatus
+from coopac_core.members.schemas import MemberCreate, MemberOut, MemberUpdate
+from coopac_core.openapi import coop_responses, list_responses
+from coopac_core.pagination import Page, PageDep, cursor_key, make_page
+from coopac_core.security.deps import SessionDep, coop_access
+from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import MANAGE_MEMBERS, READ_MEMBERS
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}/members", tags=["members"])
@@ -19,7 +28,7 @@ router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}/members", tags=
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=MemberOut,
-    responses=problem_responses(Forbidden, NotFound, Conflict),
+    responses=coop_responses(MemberExists),
     summary="Open a member (or a non-member client); a member's share account opens with it",
 )
 def create_member(
@@ -27,21 +36,19 @@ def create_member(
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_MEMBERS))],
     session: SessionDep,
 ) -> MemberOut:
-    return MemberOut.model_validate(
-        service.create_member(session, ctx.principal, ctx.cooperative_id, body)
-    )
+    return MemberOut.model_validate(admission.admit(session, ctx, body))
 
 
 @router.get(
     "",
     response_model=Page[MemberOut],
-    responses=problem_responses(Forbidden, NotFound),
+    responses=list_responses(),
     summary="Find members by document number, name or member number",
 )
 def search_members(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_MEMBERS))],
     session: SessionDep,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: PageDep,
     q: Annotated[
         str | None, Query(max_length=100, description="Document, name or member number")
     ] = None,
@@ -64,7 +71,10 @@ def search_members(
 
 
 @router.get(
-    "/{member_id}", response_model=MemberOut, responses=problem_responses(Forbidden, NotFound)
+    "/{member_id}",
+    response_model=MemberOut,
+    responses=coop_responses(MemberNotFound),
+    summary="A member or client",
 )
 def get_member(
     member_id: uuid.UUID,
@@ -77,7 +87,7 @@ def get_member(
 @router.patch(
     "/{member_id}",
     response_model=MemberOut,
-    responses=problem_responses(Forbidden, NotFound, Conflict),
+    responses=coop_responses(MemberNotFound, InvalidMemberData, InvalidStatusTransition),
     summary="Change a member's data or status (applicant, active, suspended, withdrawn, deceased)",
 )
 def update_member(
@@ -86,5 +96,5 @@ def update_member(
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_MEMBERS))],
     session: SessionDep,
 ) -> MemberOut:
-    member = service.update_member(session, ctx.principal, ctx.cooperative_id, member_id, body)
+    member = service.update_member(session, ctx, member_id, body)
     return MemberOut.model_validate(member)

@@ -14,10 +14,11 @@ from pydantic import (
     model_validator,
 )
 
-from coopac_core.federation.identifiers import ruc_error, ubigeo_error
+from coopac_core.federation.identifiers import Reason, ruc_problem
+from coopac_core.federation.schemas import valid_ubigeo
+from coopac_core.members.models import DocumentType, MemberStatus, Sex
+from coopac_core.validation import invalid
 
-DocumentType = Literal["DNI", "CE", "RUC"]
-MemberStatus = Literal["applicant", "active", "suspended", "withdrawn", "deceased"]
 Text100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
@@ -25,23 +26,20 @@ _DNI = re.compile(r"^\d{8}$")
 _CE = re.compile(r"^[A-Z0-9]{8,12}$")
 
 
-def document_error(kind: str, number: str) -> str | None:
-    if kind == "DNI" and not _DNI.match(number):
-        return "El DNI debe tener 8 dígitos"
-    if kind == "CE" and not _CE.match(number):
-        return "El carné de extranjería debe tener de 8 a 12 caracteres alfanuméricos"
-    if kind == "RUC":
-        return ruc_error(number)
+def document_problem(kind: DocumentType, number: str) -> Reason | None:
+    if kind is DocumentType.DNI and not _DNI.match(number):
+        return "El DNI debe tener 8 dígitos", "A DNI has 8 digits"
+    if kind is DocumentType.CE and not _CE.match(number):
+        return (
+            "El carné de extranjería debe tener de 8 a 12 caracteres alfanuméricos",
+            "A CE (carné de extranjería) has 8 to 12 letters or digits",
+        )
+    if kind is DocumentType.RUC:
+        return ruc_problem(number)
     return None
 
 
-def _valid_ubigeo(value: str) -> str:
-    if (err := ubigeo_error(value)) is not None:
-        raise ValueError(err)
-    return value
-
-
-Ubigeo = Annotated[str, AfterValidator(_valid_ubigeo)]
+Ubigeo = Annotated[str, AfterValidator(valid_ubigeo)]
 
 
 class MemberCreate(BaseModel):
@@ -75,28 +73,28 @@ class MemberCreate(BaseModel):
         | None
     ) = None
     birth_date: date | None = None
-    sex: Literal["F", "M"] | None = None
+    sex: Sex | None = None
     phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=30)] | None = None
     email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     address: Text300 | None = None
     ubigeo: Ubigeo | None = None
     occupation: Text100 | None = None
     is_member: bool = Field(default=True, description="False for a client who is not a member")
-    status: Literal["applicant", "active"] = "active"
+    status: Literal[MemberStatus.applicant, MemberStatus.active] = MemberStatus.active
 
     @model_validator(mode="after")
     def _person(self) -> Self:
-        if (err := document_error(self.document_type, self.document_number)) is not None:
-            raise ValueError(err)
-        if self.document_type == "RUC":
+        if (problem := document_problem(self.document_type, self.document_number)) is not None:
+            raise invalid("document_number", reason_es=problem[0], reason_en=problem[1])
+        if self.document_type is DocumentType.RUC:
             if not self.legal_name:
-                raise ValueError("Una persona jurídica (RUC) requiere legal_name")
+                raise invalid("legal_name_required")
         elif not (self.first_names and self.last_names):
-            raise ValueError("Una persona natural requiere first_names y last_names")
+            raise invalid("names_required")
         elif self.legal_name:
-            raise ValueError("legal_name es solo para personas jurídicas (RUC)")
+            raise invalid("legal_name_only_ruc")
         if self.birth_date and self.birth_date.year < 1900:
-            raise ValueError("Fecha de nacimiento inválida")
+            raise invalid("birth_date")
         return self
 
 
@@ -112,7 +110,7 @@ class MemberUpdate(BaseModel):
         | None
     ) = None
     birth_date: date | None = None
-    sex: Literal["F", "M"] | None = None
+    sex: Sex | None = None
     phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=30)] | None = None
     email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     address: Text300 | None = None
@@ -134,7 +132,7 @@ class MemberOut(BaseModel):
     last_names: str | None
     legal_name: str | None
     birth_date: date | None
-    sex: str | None
+    sex: Sex | None
     phone: str | None
     email: str | None
     address: str | None

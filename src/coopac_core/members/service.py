@@ -1,4 +1,7 @@
-"""Opening members and clients, finding them, and moving them through their statuses."""
+"""Members and clients: registering, finding, and moving them through their statuses.
+
+A member's share account opens with them: that is ``admission``, which composes this
+package and ``shares`` from above."""
 
 from __future__ import annotations
 
@@ -10,34 +13,40 @@ from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
 from coopac_core.db import flush_or_conflict
-from coopac_core.errors import Conflict, NotFound
 from coopac_core.federation.service import get_cooperative
-from coopac_core.members.models import Member
+from coopac_core.members.errors import (
+    InvalidMemberData,
+    InvalidStatusTransition,
+    MemberExists,
+    MemberNotFound,
+)
+from coopac_core.members.models import DocumentType, Member, MemberStatus
 from coopac_core.members.schemas import MemberCreate, MemberUpdate
 from coopac_core.models_base import utcnow
 from coopac_core.numbering import next_value
-from coopac_core.security.principal import Principal
-from coopac_core.shares import service as shares
+from coopac_core.security.principal import CoopContext
 
 # Which status may follow which. Withdrawn and deceased are final.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "applicant": frozenset({"active", "withdrawn", "deceased"}),
-    "active": frozenset({"suspended", "withdrawn", "deceased"}),
-    "suspended": frozenset({"active", "withdrawn", "deceased"}),
-    "withdrawn": frozenset(),
-    "deceased": frozenset(),
+_S = MemberStatus
+TRANSITIONS: dict[MemberStatus, frozenset[MemberStatus]] = {
+    _S.applicant: frozenset({_S.active, _S.withdrawn, _S.deceased}),
+    _S.active: frozenset({_S.suspended, _S.withdrawn, _S.deceased}),
+    _S.suspended: frozenset({_S.active, _S.withdrawn, _S.deceased}),
+    _S.withdrawn: frozenset(),
+    _S.deceased: frozenset(),
 }
 _STATUS_DATE = {
-    "active": "admitted_on",
-    "suspended": "suspended_on",
-    "withdrawn": "withdrawn_on",
-    "deceased": "deceased_on",
+    _S.active: "admitted_on",
+    _S.suspended: "suspended_on",
+    _S.withdrawn: "withdrawn_on",
+    _S.deceased: "deceased_on",
 }
 
 
-def create_member(
-    session: Session, actor: Principal, cooperative_id: uuid.UUID, data: MemberCreate
-) -> Member:
+def create_member(session: Session, ctx: CoopContext, data: MemberCreate) -> Member:
+    """Register a member or client. Opening a member's share account with them is
+    ``admission.admit``'s job; call that, not this, to take someone in."""
+    cooperative_id = ctx.cooperative_id
     today = get_cooperative(session, cooperative_id).business_date
     duplicate = session.exec(
         select(Member.id).where(
@@ -52,16 +61,14 @@ def create_member(
         cooperative_id=cooperative_id,
         member_number=f"{next_value(session, cooperative_id, 'member'):08d}",
         applied_on=today,
-        admitted_on=today if data.status == "active" else None,
+        admitted_on=today if data.status == MemberStatus.active else None,
         **data.model_dump(),
     )
     session.add(member)
     flush_or_conflict(session, _exists(data))
-    if member.is_member:
-        shares.open_share_account(session, member)
     audit_service.record(
         session,
-        actor,
+        ctx.principal,
         "member.create",
         "member",
         member.id,
@@ -71,17 +78,14 @@ def create_member(
     return member
 
 
-def _exists(data: MemberCreate) -> Conflict:
-    return Conflict(
-        f"Ya existe un socio o cliente con {data.document_type} {data.document_number}",
-        code="member_exists",
-    )
+def _exists(data: MemberCreate) -> MemberExists:
+    return MemberExists(document_type=data.document_type, document_number=data.document_number)
 
 
 def get_member(session: Session, cooperative_id: uuid.UUID, member_id: uuid.UUID) -> Member:
     member = session.get(Member, (cooperative_id, member_id))
     if member is None:
-        raise NotFound("Socio no encontrado", code="member_not_found")
+        raise MemberNotFound()
     return member
 
 
@@ -92,7 +96,7 @@ def search_members(
     q: str | None,
     document_number: str | None,
     member_number: str | None,
-    status: str | None,
+    status: MemberStatus | None,
     after_number: str | None,
     limit: int,
 ) -> list[Member]:
@@ -117,35 +121,24 @@ def search_members(
 
 
 def update_member(
-    session: Session,
-    actor: Principal,
-    cooperative_id: uuid.UUID,
-    member_id: uuid.UUID,
-    data: MemberUpdate,
+    session: Session, ctx: CoopContext, member_id: uuid.UUID, data: MemberUpdate
 ) -> Member:
+    cooperative_id = ctx.cooperative_id
     member = get_member(session, cooperative_id, member_id)
     changes = data.model_dump(exclude_unset=True)
     new_status = changes.pop("status", None)
-    if member.document_type == "RUC" and (changes.get("first_names") or changes.get("last_names")):
-        raise Conflict(
-            "Una persona jurídica no tiene nombres de persona natural", code="invalid_member_data"
-        )
-    if member.document_type != "RUC" and changes.get("legal_name"):
-        raise Conflict("legal_name es solo para personas jurídicas", code="invalid_member_data")
+    legal_person = member.document_type == DocumentType.RUC
+    if legal_person and (changes.get("first_names") or changes.get("last_names")):
+        raise InvalidMemberData(reason="Una persona jurídica no tiene nombres de persona natural")
+    if not legal_person and changes.get("legal_name"):
+        raise InvalidMemberData(reason="legal_name es solo para personas jurídicas")
     for name, value in changes.items():
-        if (
-            value is None
-            and name in ("first_names", "last_names")
-            and member.document_type != "RUC"
-        ):
+        if value is None and name in ("first_names", "last_names") and not legal_person:
             continue  # a natural person keeps their names
         setattr(member, name, value)
     if new_status is not None and new_status != member.status:
-        if new_status not in TRANSITIONS[member.status]:
-            raise Conflict(
-                f"No se puede pasar de {member.status} a {new_status}",
-                code="invalid_status_transition",
-            )
+        if new_status not in TRANSITIONS[MemberStatus(member.status)]:
+            raise InvalidStatusTransition(current=member.status, target=new_status)
         today: date = get_cooperative(session, cooperative_id).business_date
         setattr(member, _STATUS_DATE[new_status], today)
         changes["status"] = f"{member.status}->{new_status}"
@@ -154,7 +147,7 @@ def update_member(
     session.add(member)
     audit_service.record(
         session,
-        actor,
+        ctx.principal,
         "member.update",
         "member",
         member.id,

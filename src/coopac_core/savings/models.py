@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import ClassVar
 
 from sqlalchemy import (
@@ -15,8 +16,32 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from coopac_core.ledger.service import register_account_kind
+from coopac_core.errors import DomainError
+from coopac_core.ledger.accounts import register_account_kind
 from coopac_core.models_base import created_at_field, timestamp_field
+from coopac_core.savings.errors import InsufficientFunds
+
+
+class ProductKind(StrEnum):
+    sight = "sight"  # ahorro a la vista
+    term = "term"  # plazo fijo
+
+
+class EarlyWithdrawal(StrEnum):
+    not_allowed = "not_allowed"
+    forfeit_interest = "forfeit_interest"
+
+
+class AccountStatus(StrEnum):
+    active = "active"
+    dormant = "dormant"
+    blocked = "blocked"
+    closed = "closed"
+
+
+class HoldStatus(StrEnum):
+    active = "active"
+    released = "released"
 
 
 class SavingsProduct(SQLModel, table=True):
@@ -57,7 +82,7 @@ class SavingsProduct(SQLModel, table=True):
 class SavingsAccount(SQLModel, table=True):
     ACCOUNT_KIND: ClassVar[str] = "savings"
     NORMAL_SIDE: ClassVar[str] = "credit"
-    NEGATIVE_BALANCE_CODE: ClassVar[str] = "insufficient_funds"
+    NEGATIVE_BALANCE_ERROR: ClassVar[type[DomainError]] = InsufficientFunds
 
     __tablename__ = "savings_account"
     __table_args__ = (

@@ -6,19 +6,23 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse
 
-from coopac_core.errors import (
-    BadRequest,
-    Conflict,
-    Forbidden,
-    NotFound,
-    Unprocessable,
-    problem_responses,
-)
+from coopac_core.errors import AmountInvalid
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.schemas import Movement, StatementLine
-from coopac_core.pagination import Page, PageParams, cursor_key, make_page, page_params
-from coopac_core.savings import service
+from coopac_core.members.errors import MemberNotActive, MemberNotFound
+from coopac_core.openapi import coop_responses, list_responses, money_responses
+from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
+from coopac_core.products import ProductExists, ProductInactive, ProductNotFound
+from coopac_core.savings import holds, movements, service
+from coopac_core.savings.errors import (
+    AccountClosed,
+    AccountNotEmpty,
+    AccountNotFound,
+    HoldNotFound,
+    HoldReleased,
+    SameAccount,
+)
 from coopac_core.savings.schemas import (
     CashMovementRequest,
     HoldCreate,
@@ -31,7 +35,8 @@ from coopac_core.savings.schemas import (
     TransferOut,
     TransferRequest,
 )
-from coopac_core.security.deps import CoopContext, SessionDep, coop_access
+from coopac_core.security.deps import SessionDep, coop_access
+from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import (
     MANAGE_ACCOUNTS,
     MANAGE_PRODUCTS,
@@ -42,17 +47,16 @@ from coopac_core.security.roles import (
 )
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["savings"])
-MONEY_ERRORS = problem_responses(BadRequest, Forbidden, NotFound, Conflict, Unprocessable)
-PageDep = Annotated[PageParams, Depends(page_params)]
 
 
 @router.post(
     "/savings-products",
     status_code=status.HTTP_201_CREATED,
     response_model=SavingsProductOut,
-    responses=problem_responses(Forbidden, NotFound, Conflict),
+    responses=coop_responses(ProductExists),
+    summary="Create a savings product (sight or term)",
 )
-def create_product(
+def create_savings_product(
     body: SavingsProductCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_PRODUCTS))],
     session: SessionDep,
@@ -63,9 +67,10 @@ def create_product(
 @router.get(
     "/savings-products",
     response_model=Page[SavingsProductOut],
-    responses=problem_responses(Forbidden, NotFound),
+    responses=list_responses(),
+    summary="The cooperative's savings products, by code",
 )
-def list_products(
+def list_savings_products(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_PRODUCTS))],
     session: SessionDep,
     page: PageDep,
@@ -82,9 +87,10 @@ def list_products(
     "/savings-accounts",
     status_code=status.HTTP_201_CREATED,
     response_model=SavingsAccountOut,
-    responses=problem_responses(Forbidden, NotFound, Unprocessable),
+    responses=coop_responses(MemberNotFound, MemberNotActive, ProductNotFound, ProductInactive),
+    summary="Open a savings account for a member or client",
 )
-def open_account(
+def open_savings_account(
     body: SavingsAccountCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(OPEN_ACCOUNTS))],
     session: SessionDep,
@@ -96,9 +102,10 @@ def open_account(
 @router.get(
     "/savings-accounts/{account_id}",
     response_model=SavingsAccountOut,
-    responses=problem_responses(Forbidden, NotFound),
+    responses=coop_responses(AccountNotFound),
+    summary="A savings account with its balance and available balance",
 )
-def get_account(
+def get_savings_account(
     account_id: uuid.UUID,
     ctx: Annotated[CoopContext, Depends(coop_access(READ_ACCOUNTS))],
     session: SessionDep,
@@ -110,27 +117,34 @@ def get_account(
 
 @router.get(
     "/members/{member_id}/savings-accounts",
-    response_model=list[SavingsAccountOut],
-    responses=problem_responses(Forbidden, NotFound),
+    response_model=Page[SavingsAccountOut],
+    responses=list_responses(MemberNotFound),
+    summary="A member's savings accounts, by number",
 )
-def member_accounts(
+def list_member_savings_accounts(
     member_id: uuid.UUID,
     ctx: Annotated[CoopContext, Depends(coop_access(READ_ACCOUNTS))],
     session: SessionDep,
-) -> list[SavingsAccountOut]:
-    return [
-        service.account_out(session, a)
-        for a in service.list_member_accounts(session, ctx.cooperative_id, member_id)
-    ]
+    page: PageDep,
+) -> Page[SavingsAccountOut]:
+    rows = service.list_member_accounts(
+        session,
+        ctx.cooperative_id,
+        member_id,
+        after_number=cursor_key(page.cursor, str),
+        limit=page.limit + 1,
+    )
+    items = [service.account_out(session, a) for a in rows]
+    return make_page(items, page.limit, lambda a: [a.number])
 
 
 @router.patch(
     "/savings-accounts/{account_id}",
     response_model=SavingsAccountOut,
-    responses=problem_responses(Forbidden, NotFound, Conflict),
+    responses=coop_responses(AccountNotFound, AccountClosed, AccountNotEmpty),
     summary="Block, unblock, mark dormant or close an account",
 )
-def update_account(
+def update_savings_account(
     account_id: uuid.UUID,
     body: SavingsAccountUpdate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_ACCOUNTS))],
@@ -143,7 +157,7 @@ def update_account(
     "/savings-accounts/{account_id}/deposits",
     status_code=status.HTTP_201_CREATED,
     response_model=Movement,
-    responses=MONEY_ERRORS,
+    responses=money_responses(*movements.CASH_ERRORS, *movements.CREDIT_ERRORS),
     summary="Cash deposit at a branch counter (Idempotency-Key required)",
 )
 async def deposit(
@@ -151,14 +165,14 @@ async def deposit(
     body: CashMovementRequest,
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
-    return await money.run(lambda session, ctx: service.deposit(session, ctx, account_id, body))
+    return await money.run(lambda session, ctx: movements.deposit(session, ctx, account_id, body))
 
 
 @router.post(
     "/savings-accounts/{account_id}/withdrawals",
     status_code=status.HTTP_201_CREATED,
     response_model=Movement,
-    responses=MONEY_ERRORS,
+    responses=money_responses(*movements.CASH_ERRORS, *movements.DEBIT_ERRORS),
     summary="Cash withdrawal at a branch counter (Idempotency-Key required)",
 )
 async def withdraw(
@@ -166,30 +180,32 @@ async def withdraw(
     body: CashMovementRequest,
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
-    return await money.run(lambda session, ctx: service.withdraw(session, ctx, account_id, body))
+    return await money.run(lambda session, ctx: movements.withdraw(session, ctx, account_id, body))
 
 
 @router.post(
     "/transfers",
     status_code=status.HTTP_201_CREATED,
     response_model=TransferOut,
-    responses=MONEY_ERRORS,
+    responses=money_responses(
+        AmountInvalid, SameAccount, *movements.DEBIT_ERRORS, *movements.CREDIT_ERRORS
+    ),
     summary="Transfer between two savings accounts of the cooperative (Idempotency-Key required)",
 )
 async def transfer(
     body: TransferRequest,
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
-    return await money.run(lambda session, ctx: service.transfer(session, ctx, body))
+    return await money.run(lambda session, ctx: movements.transfer(session, ctx, body))
 
 
 @router.get(
     "/savings-accounts/{account_id}/transactions",
     response_model=Page[StatementLine],
-    responses=problem_responses(Forbidden, NotFound),
+    responses=list_responses(AccountNotFound),
     summary="The account's statement, oldest first",
 )
-def statement(
+def savings_statement(
     account_id: uuid.UUID,
     ctx: Annotated[CoopContext, Depends(coop_access(READ_ACCOUNTS))],
     session: SessionDep,
@@ -206,7 +222,7 @@ def statement(
     "/savings-accounts/{account_id}/holds",
     status_code=status.HTTP_201_CREATED,
     response_model=HoldOut,
-    responses=problem_responses(Forbidden, NotFound, Conflict, Unprocessable),
+    responses=coop_responses(AccountNotFound, AccountClosed, AmountInvalid),
     summary="Hold an amount (a court order, a guarantee): it lowers the available balance",
 )
 def place_hold(
@@ -215,29 +231,37 @@ def place_hold(
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_ACCOUNTS))],
     session: SessionDep,
 ) -> HoldOut:
-    return HoldOut.model_validate(service.place_hold(session, ctx, account_id, body))
+    return HoldOut.model_validate(holds.place_hold(session, ctx, account_id, body))
 
 
 @router.get(
     "/savings-accounts/{account_id}/holds",
-    response_model=list[HoldOut],
-    responses=problem_responses(Forbidden, NotFound),
+    response_model=Page[HoldOut],
+    responses=list_responses(AccountNotFound),
+    summary="An account's holds, in the order they were placed",
 )
 def list_holds(
     account_id: uuid.UUID,
     ctx: Annotated[CoopContext, Depends(coop_access(READ_ACCOUNTS))],
     session: SessionDep,
-) -> list[HoldOut]:
-    return [
-        HoldOut.model_validate(h)
-        for h in service.list_holds(session, ctx.cooperative_id, account_id)
-    ]
+    page: PageDep,
+) -> Page[HoldOut]:
+    rows = holds.list_holds(
+        session,
+        ctx.cooperative_id,
+        account_id,
+        after=cursor_time_id(page.cursor),
+        limit=page.limit + 1,
+    )
+    items = [HoldOut.model_validate(h) for h in rows]
+    return make_page(items, page.limit, lambda h: [h.placed_at.isoformat(), str(h.id)])
 
 
 @router.post(
     "/savings-accounts/{account_id}/holds/{hold_id}/release",
     response_model=HoldOut,
-    responses=problem_responses(Forbidden, NotFound, Conflict),
+    responses=coop_responses(AccountNotFound, HoldNotFound, HoldReleased),
+    summary="Release a hold: its amount is available again",
 )
 def release_hold(
     account_id: uuid.UUID,
@@ -245,4 +269,4 @@ def release_hold(
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_ACCOUNTS))],
     session: SessionDep,
 ) -> HoldOut:
-    return HoldOut.model_validate(service.release_hold(session, ctx, account_id, hold_id))
+    return HoldOut.model_validate(holds.release_hold(session, ctx, account_id, hold_id))

@@ -3,11 +3,13 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal, Self
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from coopac_core.money import CENT, Amount, Currency, Rate
+from coopac_core.money import Amount, Currency, Rate, is_cents
+from coopac_core.savings.models import AccountStatus, EarlyWithdrawal, HoldStatus, ProductKind
+from coopac_core.validation import invalid
 
 Code = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=20)
@@ -41,21 +43,21 @@ class SavingsProductCreate(BaseModel):
 
     code: Code
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    kind: Literal["sight", "term"]
+    kind: ProductKind
     currency: Currency
     tea: Rate = Field(description="Tasa efectiva anual as a fraction: 0.0150 is 1.5% a year")
     min_balance: Amount = Field(default=Decimal("0.00"))
     term_days: int | None = Field(default=None, ge=1, le=3650)
-    early_withdrawal: Literal["not_allowed", "forfeit_interest"] = "not_allowed"
+    early_withdrawal: EarlyWithdrawal = EarlyWithdrawal.not_allowed
 
     @model_validator(mode="after")
     def _rules(self) -> Self:
         if not 0 <= self.tea < 1:
-            raise ValueError("tea es una fracción entre 0 y 1 (0.0150 = 1.5% anual)")
-        if self.min_balance < 0 or self.min_balance != self.min_balance.quantize(CENT):
-            raise ValueError("min_balance debe ser un monto no negativo con dos decimales")
-        if (self.kind == "term") != (self.term_days is not None):
-            raise ValueError("term_days es obligatorio para plazo fijo y solo para él")
+            raise invalid("rate_fraction", field="tea")
+        if not is_cents(self.min_balance):
+            raise invalid("amount_cents", field="min_balance")
+        if (self.kind is ProductKind.term) != (self.term_days is not None):
+            raise invalid("term_days_for_term")
         return self
 
 
@@ -65,12 +67,12 @@ class SavingsProductOut(BaseModel):
     id: uuid.UUID
     code: str
     name: str
-    kind: str
-    currency: str
+    kind: ProductKind
+    currency: Currency
     tea: Rate
     min_balance: Amount
     term_days: int | None
-    early_withdrawal: str
+    early_withdrawal: EarlyWithdrawal
     gl_account_id: uuid.UUID
     is_active: bool
 
@@ -85,11 +87,14 @@ class SavingsAccountOut(BaseModel):
     number: str
     member_id: uuid.UUID
     product_id: uuid.UUID
-    kind: str
-    currency: str
-    status: str
+    kind: ProductKind
+    currency: Currency
+    status: AccountStatus
     balance: Amount
-    available_balance: Amount
+    available_balance: Amount = Field(
+        description="What the holder may take out: balance less holds and the product's "
+        "minimum balance (negative when holds exceed the balance)"
+    )
     held_amount: Amount
     opened_on: date
     placed_on: date | None
@@ -100,7 +105,7 @@ class SavingsAccountOut(BaseModel):
 class SavingsAccountUpdate(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"status": "blocked"}]})
 
-    status: Literal["active", "dormant", "blocked", "closed"]
+    status: AccountStatus
 
 
 class CashMovementRequest(BaseModel):
@@ -147,7 +152,7 @@ class TransferOut(BaseModel):
     id: int = Field(description="The debit line on the source account's statement")
     journal_entry_id: uuid.UUID
     amount: Amount
-    currency: str
+    currency: Currency
     from_account_id: uuid.UUID
     to_account_id: uuid.UUID
     balance: Amount = Field(description="The source account's new balance")
@@ -176,7 +181,7 @@ class HoldOut(BaseModel):
     account_id: uuid.UUID
     amount: Amount
     reason: str
-    status: str
+    status: HoldStatus
     placed_by: str
     placed_at: datetime
     released_by: str | None

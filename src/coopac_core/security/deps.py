@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -13,9 +12,9 @@ from sqlmodel import Session
 
 from coopac_core.config import Settings
 from coopac_core.db import ALL_TENANTS, Database, set_tenant_scope
-from coopac_core.errors import Unauthorized
+from coopac_core.errors import NotAuthenticated
 from coopac_core.security import service
-from coopac_core.security.principal import Principal
+from coopac_core.security.principal import CoopContext, Principal
 from coopac_core.security.roles import Role
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -65,7 +64,7 @@ def authenticate_in(
         # API keys are looked up before we know their cooperative.
         set_tenant_scope(session, ALL_TENANTS)
         return service.principal_from_api_key(session, api_key)
-    raise Unauthorized("Se requiere autenticación", code="not_authenticated")
+    raise NotAuthenticated()
 
 
 def get_principal(
@@ -81,15 +80,6 @@ def get_principal(
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 CooperativeId = Annotated[uuid.UUID, Path(description="The cooperative's id")]
-
-
-@dataclass(frozen=True)
-class CoopContext:
-    """A request acting inside one cooperative, already authorized for it."""
-
-    cooperative_id: uuid.UUID
-    principal: Principal
-    roles: frozenset[Role]
 
 
 def coop_access(allowed: Iterable[Role]) -> Callable[..., CoopContext]:

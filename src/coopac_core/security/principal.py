@@ -1,4 +1,4 @@
-"""Who is calling, and what they may touch. Pure: no database, tested directly."""
+"""Who is calling, and what they may touch. Pure: no database, no HTTP, tested directly."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from coopac_core.errors import Forbidden, NotFound
+from coopac_core.errors import RoleNotAllowed
+from coopac_core.federation.errors import CooperativeNotFound
 from coopac_core.security.roles import FEDERATION_ROLES, Role
 
 
@@ -41,17 +42,27 @@ class Principal:
         """
         roles = self.roles_in(cooperative_id)
         if not roles:
-            raise NotFound("Cooperativa no encontrada", code="cooperative_not_found")
+            raise CooperativeNotFound()
         if Role.federation_admin in roles or roles & frozenset(allowed):
             return roles
-        raise Forbidden("Su rol no permite esta operación", code="forbidden")
+        raise RoleNotAllowed()
 
     def require_federation(self, allowed: Iterable[Role]) -> None:
         if not self.federation_roles & frozenset(allowed):
-            raise Forbidden("Solo la federación puede realizar esta operación", code="forbidden")
+            raise RoleNotAllowed("Solo la federación puede realizar esta operación")
 
     def visible_cooperatives(self) -> frozenset[uuid.UUID] | None:
         """The cooperatives this caller can see; None means all of them."""
         if self.federation_roles & FEDERATION_ROLES:
             return None
         return frozenset(self.cooperative_roles)
+
+
+@dataclass(frozen=True)
+class CoopContext:
+    """An action inside one cooperative by a caller already authorized for it: the person
+    (or key) behind it, the cooperative, and the roles that let them in."""
+
+    cooperative_id: uuid.UUID
+    principal: Principal
+    roles: frozenset[Role]

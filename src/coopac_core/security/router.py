@@ -6,23 +6,26 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Form, status
 
 from coopac_core.db import ALL_TENANTS, set_tenant_scope
-from coopac_core.errors import (
-    BadRequest,
-    Conflict,
-    Forbidden,
-    NotFound,
-    Unprocessable,
-    problem_responses,
-)
-from coopac_core.pagination import Page, PageParams, cursor_key, make_page, page_params
+from coopac_core.errors import RoleNotAllowed
+from coopac_core.federation.errors import BranchNotFound
+from coopac_core.openapi import coop_responses, list_responses, problem_responses
+from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
 from coopac_core.security import service
-from coopac_core.security.deps import (
-    CoopContext,
-    PrincipalDep,
-    SessionDep,
-    SettingsDep,
-    coop_access,
+from coopac_core.security.deps import PrincipalDep, SessionDep, SettingsDep, coop_access
+from coopac_core.security.errors import (
+    ApiKeyNotFound,
+    BranchRequired,
+    CredentialsRequired,
+    InvalidCredentials,
+    InvalidRole,
+    InvalidToken,
+    RefreshTokenRequired,
+    TokenExpired,
+    TokenRevoked,
+    UsernameTaken,
+    UserNotFound,
 )
+from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import MANAGE_API_KEYS, MANAGE_USERS, READ_USERS, Role
 from coopac_core.security.schemas import (
     ApiKeyCreate,
@@ -45,7 +48,15 @@ federation_users_router = APIRouter(prefix="/api/v1/federation", tags=["federati
 @auth_router.post(
     "/auth/token",
     response_model=TokenResponse,
-    responses=problem_responses(BadRequest),
+    responses=problem_responses(
+        CredentialsRequired,
+        RefreshTokenRequired,
+        InvalidCredentials,
+        InvalidToken,
+        TokenExpired,
+        TokenRevoked,
+        authenticated=False,
+    ),
     summary="OAuth2 password flow; also grant_type=refresh_token",
 )
 def issue_token(
@@ -60,10 +71,10 @@ def issue_token(
     set_tenant_scope(session, ALL_TENANTS)
     if grant_type == "refresh_token":
         if not refresh_token:
-            raise BadRequest("Falta refresh_token", code="refresh_token_required")
+            raise RefreshTokenRequired()
         return service.refresh(session, settings, refresh_token)
     if not username or not password:
-        raise BadRequest("Faltan usuario o contraseña", code="credentials_required")
+        raise CredentialsRequired()
     return service.login(session, settings, username, password)
 
 
@@ -92,23 +103,21 @@ def me(principal: PrincipalDep) -> MeResponse:
     "/users",
     status_code=status.HTTP_201_CREATED,
     response_model=UserOut,
-    responses=problem_responses(Forbidden, NotFound, Conflict, Unprocessable),
+    responses=coop_responses(UsernameTaken, InvalidRole, BranchRequired, BranchNotFound),
 )
 def create_user(
     body: UserCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_USERS))],
     session: SessionDep,
 ) -> UserOut:
-    return service.create_user(session, ctx.principal, ctx.cooperative_id, body)
+    return service.create_user(session, ctx, body)
 
 
-@users_router.get(
-    "/users", response_model=Page[UserOut], responses=problem_responses(Forbidden, NotFound)
-)
+@users_router.get("/users", response_model=Page[UserOut], responses=list_responses())
 def list_users(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_USERS))],
     session: SessionDep,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: PageDep,
 ) -> Page[UserOut]:
     rows = service.list_users(
         session, ctx.cooperative_id, limit=page.limit + 1, after=cursor_key(page.cursor, str)
@@ -117,7 +126,7 @@ def list_users(
 
 
 @users_router.get(
-    "/users/{user_id}", response_model=UserOut, responses=problem_responses(Forbidden, NotFound)
+    "/users/{user_id}", response_model=UserOut, responses=coop_responses(UserNotFound)
 )
 def get_user(
     user_id: uuid.UUID,
@@ -130,7 +139,7 @@ def get_user(
 @users_router.patch(
     "/users/{user_id}",
     response_model=UserOut,
-    responses=problem_responses(Forbidden, NotFound, Unprocessable),
+    responses=coop_responses(UserNotFound, InvalidRole, BranchRequired, BranchNotFound),
     summary="Change a user; is_active=false disables them and revokes their tokens",
 )
 def update_user(
@@ -139,14 +148,14 @@ def update_user(
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_USERS))],
     session: SessionDep,
 ) -> UserOut:
-    return service.update_user(session, ctx.principal, ctx.cooperative_id, user_id, body)
+    return service.update_user(session, ctx, user_id, body)
 
 
 @users_router.post(
     "/api-keys",
     status_code=status.HTTP_201_CREATED,
     response_model=ApiKeyCreated,
-    responses=problem_responses(Forbidden, NotFound, Unprocessable),
+    responses=coop_responses(InvalidRole, BranchRequired, BranchNotFound),
     tags=["api-keys"],
     summary="Create an API key for an integration script; the key is shown only once",
 )
@@ -155,25 +164,31 @@ def create_api_key(
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_API_KEYS))],
     session: SessionDep,
 ) -> ApiKeyCreated:
-    return service.create_api_key(session, ctx.principal, ctx.cooperative_id, body)
+    return service.create_api_key(session, ctx, body)
 
 
 @users_router.get(
     "/api-keys",
-    response_model=list[ApiKeyOut],
-    responses=problem_responses(Forbidden, NotFound),
+    response_model=Page[ApiKeyOut],
+    responses=list_responses(),
     tags=["api-keys"],
+    summary="The cooperative's API keys, oldest first",
 )
 def list_api_keys(
-    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_API_KEYS))], session: SessionDep
-) -> list[ApiKeyOut]:
-    return service.list_api_keys(session, ctx.cooperative_id)
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_API_KEYS))],
+    session: SessionDep,
+    page: PageDep,
+) -> Page[ApiKeyOut]:
+    rows = service.list_api_keys(
+        session, ctx.cooperative_id, after=cursor_time_id(page.cursor), limit=page.limit + 1
+    )
+    return make_page(rows, page.limit, lambda k: [k.created_at.isoformat(), str(k.id)])
 
 
 @users_router.post(
     "/api-keys/{api_key_id}/revoke",
     response_model=ApiKeyOut,
-    responses=problem_responses(Forbidden, NotFound),
+    responses=coop_responses(ApiKeyNotFound),
     tags=["api-keys"],
 )
 def revoke_api_key(
@@ -181,14 +196,14 @@ def revoke_api_key(
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_API_KEYS))],
     session: SessionDep,
 ) -> ApiKeyOut:
-    return service.revoke_api_key(session, ctx.principal, ctx.cooperative_id, api_key_id)
+    return service.revoke_api_key(session, ctx, api_key_id)
 
 
 @federation_users_router.post(
     "/users",
     status_code=status.HTTP_201_CREATED,
     response_model=UserOut,
-    responses=problem_responses(Forbidden, Conflict, Unprocessable),
+    responses=problem_responses(RoleNotAllowed, UsernameTaken, InvalidRole),
     summary="Create a federation user (federation_admin or federation_analyst)",
 )
 def create_federation_user(

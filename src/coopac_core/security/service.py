@@ -6,7 +6,7 @@ import hmac
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
@@ -14,13 +14,24 @@ from sqlmodel import Session, col, select
 from coopac_core.audit import service as audit_service
 from coopac_core.config import Settings
 from coopac_core.db import flush_or_conflict
-from coopac_core.errors import Conflict, NotFound, Unauthorized, Unprocessable
+from coopac_core.federation.errors import BranchNotFound
 from coopac_core.federation.models import Branch
 from coopac_core.models_base import utcnow
 from coopac_core.security import tokens
+from coopac_core.security.errors import (
+    ApiKeyNotFound,
+    ApiKeyRevoked,
+    BranchRequired,
+    InvalidApiKey,
+    InvalidCredentials,
+    InvalidRole,
+    TokenRevoked,
+    UsernameTaken,
+    UserNotFound,
+)
 from coopac_core.security.models import ApiKey, RoleGrant, StaffUser
 from coopac_core.security.passwords import hash_password, verify_password
-from coopac_core.security.principal import Principal
+from coopac_core.security.principal import CoopContext, Principal
 from coopac_core.security.roles import BRANCH_ROLES, COOPERATIVE_ROLES, FEDERATION_ROLES, Role
 from coopac_core.security.schemas import (
     ApiKeyCreate,
@@ -60,7 +71,7 @@ def login(session: Session, settings: Settings, username: str, password: str) ->
     ).first()
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
-        raise Unauthorized("Usuario o contraseña incorrectos", code="invalid_credentials")
+        raise InvalidCredentials()
     return _issue_pair(settings, user)
 
 
@@ -85,8 +96,8 @@ def _check_session(is_active: bool, token_version: int, version: int) -> None:
         raise _revoked()
 
 
-def _revoked() -> Unauthorized:
-    return Unauthorized("La sesión fue revocada", code="token_revoked")
+def _revoked() -> TokenRevoked:
+    return TokenRevoked()
 
 
 def principal_from_token(session: Session, settings: Settings, token: str) -> Principal:
@@ -124,7 +135,7 @@ def principal_from_token(session: Session, settings: Settings, token: str) -> Pr
 
 def principal_from_api_key(session: Session, key: str) -> Principal:
     parts = tokens.split_api_key(key)
-    invalid = Unauthorized("Clave de API inválida", code="invalid_api_key")
+    invalid = InvalidApiKey()
     if parts is None:
         raise invalid
     prefix, secret = parts
@@ -132,7 +143,7 @@ def principal_from_api_key(session: Session, key: str) -> Principal:
     if row is None or not hmac.compare_digest(row.secret_hash, tokens.hash_api_secret(secret)):
         raise invalid
     if row.revoked_at is not None:
-        raise Unauthorized("La clave de API fue revocada", code="api_key_revoked")
+        raise ApiKeyRevoked()
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > _API_KEY_TOUCH_INTERVAL:
         row.last_used_at = now
@@ -159,13 +170,11 @@ def _check_roles(
     roles = set(roles)
     if roles - COOPERATIVE_ROLES:
         bad = ", ".join(sorted(roles - COOPERATIVE_ROLES))
-        raise Unprocessable(
-            f"Roles de federación no se otorgan en una cooperativa: {bad}", code="invalid_role"
-        )
+        raise InvalidRole(reason=f"Roles de federación no se otorgan en una cooperativa: {bad}")
     if roles & BRANCH_ROLES and branch_id is None:
-        raise Unprocessable("Un cajero debe tener una agencia (branch_id)", code="branch_required")
+        raise BranchRequired()
     if branch_id is not None and session.get(Branch, (cooperative_id, branch_id)) is None:
-        raise Unprocessable("La agencia no existe en esta cooperativa", code="branch_not_found")
+        raise BranchNotFound()
 
 
 def _user_out(user: StaffUser, grants: Iterable[RoleGrant]) -> UserOut:
@@ -183,9 +192,8 @@ def _user_out(user: StaffUser, grants: Iterable[RoleGrant]) -> UserOut:
     )
 
 
-def create_user(
-    session: Session, actor: Principal, cooperative_id: uuid.UUID, data: UserCreate
-) -> UserOut:
+def create_user(session: Session, ctx: CoopContext, data: UserCreate) -> UserOut:
+    actor, cooperative_id = ctx.principal, ctx.cooperative_id
     _check_roles(session, cooperative_id, data.roles, data.branch_id)
     user = StaffUser(
         cooperative_id=cooperative_id,
@@ -196,7 +204,7 @@ def create_user(
     session.add(user)
     flush_or_conflict(
         session,
-        Conflict(f"El nombre de usuario {user.username!r} ya existe", code="username_taken"),
+        UsernameTaken(username=user.username),
     )
     grants = [
         RoleGrant(user_id=user.id, cooperative_id=cooperative_id, role=r, branch_id=data.branch_id)
@@ -220,9 +228,7 @@ def create_federation_user(
     session: Session, actor: Principal | None, data: FederationUserCreate
 ) -> StaffUser:
     if set(data.roles) - FEDERATION_ROLES:
-        raise Unprocessable(
-            "Solo roles de federación: federation_admin, federation_analyst", code="invalid_role"
-        )
+        raise InvalidRole(reason="Solo roles de federación: federation_admin, federation_analyst")
     user = StaffUser(
         username=data.username,
         full_name=data.full_name,
@@ -231,7 +237,7 @@ def create_federation_user(
     session.add(user)
     flush_or_conflict(
         session,
-        Conflict(f"El nombre de usuario {user.username!r} ya existe", code="username_taken"),
+        UsernameTaken(username=user.username),
     )
     session.add_all([RoleGrant(user_id=user.id, role=r) for r in sorted(set(data.roles))])
     audit_service.record(
@@ -250,7 +256,7 @@ def create_federation_user(
 def _get_user(session: Session, cooperative_id: uuid.UUID, user_id: uuid.UUID) -> StaffUser:
     user = session.get(StaffUser, user_id)
     if user is None or user.cooperative_id != cooperative_id:
-        raise NotFound("Usuario no encontrado", code="user_not_found")
+        raise UserNotFound()
     return user
 
 
@@ -266,7 +272,7 @@ def get_user(session: Session, cooperative_id: uuid.UUID, user_id: uuid.UUID) ->
 def get_federation_user(session: Session, user_id: uuid.UUID) -> UserOut:
     user = session.get(StaffUser, user_id)
     if user is None or user.cooperative_id is not None:
-        raise NotFound("Usuario no encontrado", code="user_not_found")
+        raise UserNotFound()
     return _user_out(user, _grants(session, user.id))
 
 
@@ -286,12 +292,9 @@ def list_users(
 
 
 def update_user(
-    session: Session,
-    actor: Principal,
-    cooperative_id: uuid.UUID,
-    user_id: uuid.UUID,
-    data: UserUpdate,
+    session: Session, ctx: CoopContext, user_id: uuid.UUID, data: UserUpdate
 ) -> UserOut:
+    actor, cooperative_id = ctx.principal, ctx.cooperative_id
     user = _get_user(session, cooperative_id, user_id)
     grants = _grants(session, user.id)
     changes = data.model_dump(exclude_unset=True, exclude={"password"})
@@ -354,9 +357,8 @@ def _api_key_out(row: ApiKey) -> ApiKeyOut:
     )
 
 
-def create_api_key(
-    session: Session, actor: Principal, cooperative_id: uuid.UUID, data: ApiKeyCreate
-) -> ApiKeyCreated:
+def create_api_key(session: Session, ctx: CoopContext, data: ApiKeyCreate) -> ApiKeyCreated:
+    actor, cooperative_id = ctx.principal, ctx.cooperative_id
     _check_roles(session, cooperative_id, data.roles, data.branch_id)
     key, prefix, secret_hash = tokens.new_api_key()
     row = ApiKey(
@@ -382,21 +384,30 @@ def create_api_key(
     return ApiKeyCreated(**_api_key_out(row).model_dump(), key=key)
 
 
-def list_api_keys(session: Session, cooperative_id: uuid.UUID) -> list[ApiKeyOut]:
-    rows = session.exec(
-        select(ApiKey)
-        .where(ApiKey.cooperative_id == cooperative_id)
-        .order_by(col(ApiKey.created_at), col(ApiKey.id))
-    )
+def list_api_keys(
+    session: Session,
+    cooperative_id: uuid.UUID,
+    *,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[ApiKeyOut]:
+    """A cooperative's keys in the order they were created."""
+    stmt = select(ApiKey).where(ApiKey.cooperative_id == cooperative_id)
+    if after is not None:
+        created_at, key_id = after
+        stmt = stmt.where(
+            (col(ApiKey.created_at) > created_at)
+            | ((col(ApiKey.created_at) == created_at) & (col(ApiKey.id) > key_id))
+        )
+    rows = session.exec(stmt.order_by(col(ApiKey.created_at), col(ApiKey.id)).limit(limit))
     return [_api_key_out(r) for r in rows]
 
 
-def revoke_api_key(
-    session: Session, actor: Principal, cooperative_id: uuid.UUID, key_id: uuid.UUID
-) -> ApiKeyOut:
+def revoke_api_key(session: Session, ctx: CoopContext, key_id: uuid.UUID) -> ApiKeyOut:
+    actor, cooperative_id = ctx.principal, ctx.cooperative_id
     row = session.get(ApiKey, (cooperative_id, key_id))
     if row is None:
-        raise NotFound("Clave de API no encontrada", code="api_key_not_found")
+        raise ApiKeyNotFound()
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         session.add(row)

@@ -11,8 +11,8 @@ from typing import Literal
 
 import jwt
 
-from coopac_core.errors import Unauthorized
 from coopac_core.models_base import utcnow
+from coopac_core.security.errors import InvalidToken, TokenExpired
 
 ALGORITHM = "HS256"
 TokenType = Literal["access", "refresh"]
@@ -49,9 +49,9 @@ def decode_token(secret: str, token: str, expected: TokenType) -> TokenClaims:
             token, secret, algorithms=[ALGORITHM], options={"require": ["sub", "exp", "typ"]}
         )
     except jwt.ExpiredSignatureError:
-        raise Unauthorized("El token ha expirado", code="token_expired") from None
+        raise TokenExpired() from None
     except jwt.PyJWTError:
-        raise Unauthorized("Token inválido", code="invalid_token") from None
+        raise InvalidToken() from None
     try:
         if payload["typ"] != expected:
             raise ValueError(payload["typ"])
@@ -62,7 +62,7 @@ def decode_token(secret: str, token: str, expected: TokenType) -> TokenClaims:
             expires_at=datetime.fromtimestamp(payload["exp"], UTC),
         )
     except (ValueError, KeyError, TypeError):
-        raise Unauthorized("Token inválido", code="invalid_token") from None
+        raise InvalidToken() from None
 
 
 def new_api_key() -> tuple[str, str, str]:

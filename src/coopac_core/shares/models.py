@@ -3,13 +3,21 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import ClassVar
 
 from sqlalchemy import CheckConstraint, Column, ForeignKeyConstraint, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from coopac_core.ledger.service import register_account_kind
+from coopac_core.errors import DomainError
+from coopac_core.ledger.accounts import register_account_kind
 from coopac_core.models_base import created_at_field
+from coopac_core.savings.errors import InsufficientFunds
+
+
+class ShareAccountStatus(StrEnum):
+    active = "active"
+    closed = "closed"
 
 
 @register_account_kind
@@ -18,7 +26,7 @@ class ShareAccount(SQLModel, table=True):
 
     ACCOUNT_KIND: ClassVar[str] = "share"
     NORMAL_SIDE: ClassVar[str] = "credit"
-    NEGATIVE_BALANCE_CODE: ClassVar[str] = "insufficient_funds"
+    NEGATIVE_BALANCE_ERROR: ClassVar[type[DomainError]] = InsufficientFunds
 
     __tablename__ = "share_account"
     __table_args__ = (

@@ -6,31 +6,34 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from coopac_core.errors import (
-    BadRequest,
-    Conflict,
-    Forbidden,
-    NotFound,
-    Unprocessable,
-    problem_responses,
-)
+from coopac_core.errors import AmountInvalid
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.schemas import Movement, StatementLine
-from coopac_core.pagination import Page, PageParams, cursor_key, make_page, page_params
-from coopac_core.security.deps import CoopContext, SessionDep, coop_access
+from coopac_core.members.errors import MemberNotActive, MemberNotFound
+from coopac_core.openapi import coop_responses, list_responses, money_responses
+from coopac_core.pagination import Page, PageDep, cursor_key, make_page
+from coopac_core.savings.movements import COUNTERPART_ERRORS
+from coopac_core.security.deps import SessionDep, coop_access
+from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import MOVE_MONEY, READ_ACCOUNTS
 from coopac_core.shares import service
+from coopac_core.shares.errors import MemberNotWithdrawn, NothingToRefund, ShareAccountNotFound
 from coopac_core.shares.schemas import ShareAccountOut, SharePayment, ShareRefund
 
 router = APIRouter(
     prefix="/api/v1/cooperatives/{cooperative_id}/members/{member_id}/share-account",
     tags=["shares"],
 )
-MONEY_ERRORS = problem_responses(BadRequest, Forbidden, NotFound, Conflict, Unprocessable)
+ACCOUNT_ERRORS = (MemberNotFound, ShareAccountNotFound)
 
 
-@router.get("", response_model=ShareAccountOut, responses=problem_responses(Forbidden, NotFound))
+@router.get(
+    "",
+    response_model=ShareAccountOut,
+    responses=coop_responses(*ACCOUNT_ERRORS),
+    summary="A member's share account",
+)
 def get_share_account(
     member_id: uuid.UUID,
     ctx: Annotated[CoopContext, Depends(coop_access(READ_ACCOUNTS))],
@@ -45,7 +48,7 @@ def get_share_account(
     "/payments",
     status_code=201,
     response_model=Movement,
-    responses=MONEY_ERRORS,
+    responses=money_responses(*ACCOUNT_ERRORS, MemberNotActive, AmountInvalid, *COUNTERPART_ERRORS),
     summary="Pay in share capital, in cash or from savings (Idempotency-Key required)",
 )
 async def pay_shares(
@@ -60,7 +63,9 @@ async def pay_shares(
     "/refund",
     status_code=201,
     response_model=Movement,
-    responses=MONEY_ERRORS,
+    responses=money_responses(
+        *ACCOUNT_ERRORS, MemberNotWithdrawn, NothingToRefund, *COUNTERPART_ERRORS
+    ),
     summary="Return all paid-in capital to a withdrawn or deceased member (Idempotency-Key)",
 )
 async def refund_shares(
@@ -74,14 +79,14 @@ async def refund_shares(
 @router.get(
     "/transactions",
     response_model=Page[StatementLine],
-    responses=problem_responses(Forbidden, NotFound),
+    responses=list_responses(*ACCOUNT_ERRORS),
     summary="The share account's statement",
 )
 def share_statement(
     member_id: uuid.UUID,
     ctx: Annotated[CoopContext, Depends(coop_access(READ_ACCOUNTS))],
     session: SessionDep,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: PageDep,
 ) -> Page[StatementLine]:
     account = service.get_share_account(session, ctx.cooperative_id, member_id)
     lines = ledger.statement_lines(

@@ -6,7 +6,9 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
-from coopac_core.money import Amount
+from coopac_core.money import Amount, Currency
+from coopac_core.shares.models import ShareAccountStatus
+from coopac_core.validation import invalid
 
 
 class ShareAccountOut(BaseModel):
@@ -14,9 +16,9 @@ class ShareAccountOut(BaseModel):
 
     id: uuid.UUID
     member_id: uuid.UUID
-    currency: str
+    currency: Currency
     balance: Amount
-    status: str
+    status: ShareAccountStatus
     opened_on: date
     closed_on: date | None
 
@@ -43,9 +45,7 @@ class SharePayment(BaseModel):
     @model_validator(mode="after")
     def _one_source(self) -> Self:
         if (self.branch_id is None) == (self.from_account_id is None):
-            raise ValueError(
-                "Indique branch_id (efectivo) o from_account_id (desde ahorros), no ambos"
-            )
+            raise invalid("one_of_two", first="branch_id", second="from_account_id")
         return self
 
 
@@ -61,5 +61,5 @@ class ShareRefund(BaseModel):
     @model_validator(mode="after")
     def _one_target(self) -> Self:
         if (self.branch_id is None) == (self.to_account_id is None):
-            raise ValueError("Indique branch_id (efectivo) o to_account_id (a ahorros), no ambos")
+            raise invalid("one_of_two", first="branch_id", second="to_account_id")
         return self

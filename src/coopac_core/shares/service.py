@@ -6,15 +6,18 @@ import uuid
 
 from sqlmodel import Session, select
 
-from coopac_core.errors import Conflict, NotFound, Unprocessable
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
-from coopac_core.ledger.chart import SHARE_CAPITAL_GL, code_for
+from coopac_core.ledger.chart import SHARE_CAPITAL_GL
+from coopac_core.ledger.models import EntryKind
 from coopac_core.ledger.schemas import Movement
-from coopac_core.members.models import Member
+from coopac_core.members.errors import MemberNotActive, MemberNotFound
+from coopac_core.members.models import Member, MemberStatus
 from coopac_core.money import Currency, check_amount
-from coopac_core.security.deps import CoopContext
-from coopac_core.shares.models import ShareAccount
+from coopac_core.savings.movements import counterpart_leg
+from coopac_core.security.principal import CoopContext
+from coopac_core.shares.errors import MemberNotWithdrawn, NothingToRefund, ShareAccountNotFound
+from coopac_core.shares.models import ShareAccount, ShareAccountStatus
 from coopac_core.shares.schemas import SharePayment, ShareRefund
 
 # Share capital is subscribed in the cooperative's base currency.
@@ -22,8 +25,8 @@ SHARE_CURRENCY = Currency.PEN
 
 
 def open_share_account(session: Session, member: Member) -> ShareAccount:
-    gl = ledger.gl_account_by_code(
-        session, member.cooperative_id, code_for(SHARE_CAPITAL_GL, SHARE_CURRENCY)
+    gl = ledger.gl_account_for(
+        session, member.cooperative_id, SHARE_CAPITAL_GL, SHARE_CURRENCY.value
     )
     account = ShareAccount(
         cooperative_id=member.cooperative_id,
@@ -47,31 +50,30 @@ def get_share_account(
     if account is None:
         member = session.get(Member, (cooperative_id, member_id))
         if member is None:
-            raise NotFound("Socio no encontrado", code="member_not_found")
-        raise NotFound(
-            "Un cliente que no es socio no tiene aportaciones", code="share_account_not_found"
-        )
+            raise MemberNotFound()
+        raise ShareAccountNotFound()
     return account
 
 
 def _lock(session: Session, cooperative_id: uuid.UUID, member_id: uuid.UUID) -> ShareAccount:
     account = get_share_account(session, cooperative_id, member_id)
-    return ledger.lock_accounts(session, ShareAccount, cooperative_id, [account.id])[account.id]
+    locked = ledger.lock_member_accounts(session, ShareAccount, cooperative_id, [account.id])
+    return locked[account.id]
 
 
 def pay(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: SharePayment) -> Movement:
-    # savings imports members, which opens share accounts: import at call time to avoid a cycle
-    from coopac_core.savings import service as savings
-
     amount = check_amount(data.amount)
     account = _lock(session, ctx.cooperative_id, member_id)
     member = session.get(Member, (ctx.cooperative_id, member_id))
-    if account.status != "active" or member is None or member.status not in ("applicant", "active"):
-        raise Unprocessable(
-            "El socio no puede aportar en su estado actual", code="member_not_active"
-        )
+    if member is None:
+        raise MemberNotFound()
+    if account.status != ShareAccountStatus.active or member.status not in (
+        MemberStatus.applicant,
+        MemberStatus.active,
+    ):
+        raise MemberNotActive(status=member.status)
     share_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
-    source = savings.counterpart_leg(
+    source = counterpart_leg(
         session,
         ctx,
         amount=amount,
@@ -85,9 +87,8 @@ def pay(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: SharePay
     default = "Aporte en efectivo" if cash else "Aporte con cargo a ahorros"
     entry, postings = ledger.post_entry(
         session,
-        ctx.principal,
-        ctx.cooperative_id,
-        "share_payment",
+        ctx,
+        EntryKind.share_payment,
         [source, ledger.Leg(share_gl, -amount, account)],
         branch_id=branch_id,
         description=data.description or default,
@@ -96,20 +97,15 @@ def pay(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: SharePay
 
 
 def refund(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: ShareRefund) -> Movement:
-    from coopac_core.savings import service as savings
-
     account = _lock(session, ctx.cooperative_id, member_id)
     member = session.get(Member, (ctx.cooperative_id, member_id))
-    if member is None or member.status not in ("withdrawn", "deceased"):
-        raise Conflict(
-            "Las aportaciones se devuelven solo al socio retirado o fallecido",
-            code="member_not_withdrawn",
-        )
+    if member is None or member.status not in (MemberStatus.withdrawn, MemberStatus.deceased):
+        raise MemberNotWithdrawn()
     amount = account.balance
     if amount <= 0:
-        raise Unprocessable("No hay aportaciones que devolver", code="nothing_to_refund")
+        raise NothingToRefund()
     share_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
-    target = savings.counterpart_leg(
+    target = counterpart_leg(
         session,
         ctx,
         amount=-amount,
@@ -121,14 +117,13 @@ def refund(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: Share
     branch_id = data.branch_id
     entry, postings = ledger.post_entry(
         session,
-        ctx.principal,
-        ctx.cooperative_id,
-        "share_refund",
+        ctx,
+        EntryKind.share_refund,
         [ledger.Leg(share_gl, amount, account), target],
         branch_id=branch_id,
         description=data.description or "Devolución de aportaciones por retiro",
     )
-    account.status = "closed"
+    account.status = ShareAccountStatus.closed
     account.closed_on = entry.business_date
     session.add(account)
     return ledger.movement(account, entry, postings[0], -amount, account.balance)

@@ -4,11 +4,11 @@ import uuid
 
 from sqlmodel import Session
 
-from coopac_core.errors import Forbidden
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import GlAccount
-from coopac_core.security.deps import CoopContext
+from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import ANY_BRANCH
+from coopac_core.tellers.errors import BranchNotAllowed
 
 
 def branch_cash(
@@ -19,5 +19,5 @@ def branch_cash(
     A teller's cash is their branch's: one at Puno cannot book cash at Juliaca.
     """
     if not ctx.roles & ANY_BRANCH and ctx.principal.branches.get(ctx.cooperative_id) != branch_id:
-        raise Forbidden("Solo puede operar efectivo en su agencia", code="branch_not_allowed")
+        raise BranchNotAllowed()
     return ledger.branch_cash_account(session, ctx.cooperative_id, branch_id, currency)

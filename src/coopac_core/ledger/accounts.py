@@ -1,0 +1,41 @@
+"""Member accounts as the ledger sees them: savings, shares and loans keep a balance that
+only ``post_entry`` moves. Their models register here, so the ledger can lock, post and
+verify them without importing the packages that own them."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import ClassVar, Protocol, TypeVar
+
+from sqlmodel import SQLModel
+
+from coopac_core.errors import DomainError
+
+
+class MemberAccount(Protocol):
+    """A member's product account whose balance the ledger keeps."""
+
+    ACCOUNT_KIND: ClassVar[str]
+    NORMAL_SIDE: ClassVar[str]
+    # Raised when a posting would take the balance below zero.
+    NEGATIVE_BALANCE_ERROR: ClassVar[type[DomainError]]
+    cooperative_id: uuid.UUID
+    id: uuid.UUID
+    currency: str
+    balance: Decimal
+    gl_account_id: uuid.UUID
+
+
+ACCOUNT_MODELS: dict[str, type[SQLModel]] = {}
+M = TypeVar("M", bound=SQLModel)
+
+
+def register_account_kind(model: type[M]) -> type[M]:
+    ACCOUNT_MODELS[model.ACCOUNT_KIND] = model  # type: ignore[attr-defined]
+    return model
+
+
+def holder_amount(account_normal_side: str, posting_amount: Decimal) -> Decimal:
+    """A posting seen from the holder's side: a credit to a deposit is money in (+)."""
+    return -posting_amount if account_normal_side == "credit" else posting_amount

@@ -1,0 +1,62 @@
+"""The ledger's rules, one file a concern: the chart (``gl_accounts``), posting a balanced
+entry (``posting``), reversing one (``reversal``), reading entries, balances and statements
+(``queries``) and proving the books (``verification``)."""
+
+from coopac_core.ledger.service.gl_accounts import (
+    branch_cash_account,
+    create_gl_account,
+    get_gl_account,
+    gl_account_by_code,
+    gl_account_for,
+    list_gl_accounts,
+    open_branch_cash,
+    seed_chart,
+)
+from coopac_core.ledger.service.posting import (
+    Leg,
+    check_legs,
+    lock_member_accounts,
+    movement,
+    post_entry,
+)
+from coopac_core.ledger.service.queries import (
+    TrialBalanceLine,
+    entry_postings,
+    get_entry,
+    list_entries,
+    reversal_of_entry,
+    reversals_of,
+    statement,
+    statement_lines,
+    trial_balance,
+)
+from coopac_core.ledger.service.reversal import reverse_entry
+from coopac_core.ledger.service.verification import VerificationReport, verify
+
+__all__ = [
+    "Leg",
+    "TrialBalanceLine",
+    "VerificationReport",
+    "branch_cash_account",
+    "check_legs",
+    "create_gl_account",
+    "entry_postings",
+    "get_entry",
+    "get_gl_account",
+    "gl_account_by_code",
+    "gl_account_for",
+    "list_entries",
+    "list_gl_accounts",
+    "lock_member_accounts",
+    "movement",
+    "open_branch_cash",
+    "post_entry",
+    "reversal_of_entry",
+    "reversals_of",
+    "reverse_entry",
+    "seed_chart",
+    "statement",
+    "statement_lines",
+    "trial_balance",
+    "verify",
+]

@@ -1,0 +1,192 @@
+"""Posting a balanced entry: the one way money moves and member balances change."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from coopac_core.errors import AmountInvalid
+from coopac_core.federation.errors import CooperativeNotFound
+from coopac_core.federation.models import Cooperative
+from coopac_core.ledger.accounts import M, MemberAccount, holder_amount
+from coopac_core.ledger.errors import (
+    AlreadyReversed,
+    ControlAccount,
+    CurrencyMismatch,
+    EntryUnbalanced,
+    GlAccountNotPostable,
+)
+from coopac_core.ledger.models import GlAccount, JournalEntry, Posting
+from coopac_core.ledger.schemas import Movement
+from coopac_core.money import CENT
+from coopac_core.observability import request_id_var
+from coopac_core.security.principal import CoopContext
+
+
+@dataclass
+class Leg:
+    gl_account: GlAccount
+    amount: Decimal  # positive: debit; negative: credit
+    member_account: MemberAccount | None = None  # locked by the caller
+
+
+def lock_member_accounts(
+    session: Session, model: type[M], cooperative_id: uuid.UUID, ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, M]:
+    """Lock member accounts of one kind for this transaction, always in id order so that
+    two transfers between the same accounts cannot deadlock."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(model)
+        .where(model.cooperative_id == cooperative_id, col(model.id).in_(wanted))  # type: ignore[attr-defined]
+        .order_by(model.id)  # type: ignore[attr-defined]
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    return {row.id: row for row in rows}  # type: ignore[attr-defined]
+
+
+def check_legs(legs: Sequence[Leg]) -> None:
+    """Refuse an entry that would not balance per currency, or that touches an account it
+    may not (a header account, a control account without its member account)."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for leg in legs:
+        gl = leg.gl_account
+        if leg.amount == 0 or leg.amount != leg.amount.quantize(CENT):
+            raise AmountInvalid(reason="importe de asiento")
+        if not gl.allows_posting:
+            raise GlAccountNotPostable(code=gl.code)
+        acct = leg.member_account
+        if gl.control_kind is not None:
+            if acct is None or gl.control_kind != acct.ACCOUNT_KIND or acct.gl_account_id != gl.id:
+                raise ControlAccount(code=gl.code)
+        elif acct is not None:
+            raise ControlAccount(code=gl.code)
+        if acct is not None and acct.currency != gl.currency:
+            raise CurrencyMismatch(reason=f"la cuenta es en {acct.currency}, no en {gl.currency}")
+        totals[gl.currency] += leg.amount
+    unbalanced = [cur for cur, total in totals.items() if total != 0]
+    if unbalanced:
+        raise EntryUnbalanced(currencies=", ".join(unbalanced))
+
+
+def post_entry(
+    session: Session,
+    ctx: CoopContext,
+    kind: str,
+    legs: Sequence[Leg],
+    *,
+    branch_id: uuid.UUID | None = None,
+    description: str | None = None,
+    reversal_of: uuid.UUID | None = None,
+) -> tuple[JournalEntry, list[Posting]]:
+    """Post one balanced entry and move the member balances it touches, atomically.
+
+    Member accounts in ``legs`` must already be locked by the caller, which has checked
+    its own rules against the locked balances.
+    """
+    check_legs(legs)
+    cooperative_id = ctx.cooperative_id
+    coop = session.get(Cooperative, cooperative_id)
+    if coop is None:
+        raise CooperativeNotFound()
+    actor = ctx.principal
+    entry = JournalEntry(
+        cooperative_id=cooperative_id,
+        kind=kind,
+        branch_id=branch_id,
+        business_date=coop.business_date,
+        value_date=coop.business_date,
+        description=description,
+        actor_user_id=actor.user_id,
+        actor_api_key_id=actor.api_key_id,
+        actor_name=actor.name,
+        request_id=request_id_var.get(),
+        reversal_of=reversal_of,
+    )
+    session.add(entry)
+    rows: list[dict[str, Any]] = []
+    for leg in legs:
+        acct = leg.member_account
+        balance_after = None
+        if acct is not None:
+            acct.balance += holder_amount(acct.NORMAL_SIDE, leg.amount)
+            if acct.balance < 0:
+                raise acct.NEGATIVE_BALANCE_ERROR("El movimiento dejaría la cuenta en negativo")
+            balance_after = acct.balance
+            session.add(acct)
+        rows.append(
+            {
+                "cooperative_id": cooperative_id,
+                "entry_id": entry.id,
+                "gl_account_id": leg.gl_account.id,
+                "currency": leg.gl_account.currency,
+                "amount": leg.amount,
+                "account_kind": acct.ACCOUNT_KIND if acct is not None else None,
+                "account_id": acct.id if acct is not None else None,
+                "balance_after": balance_after,
+                "business_date": entry.business_date,
+                "value_date": entry.value_date,
+            }
+        )
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+        if constraint == "uq_journal_entry_reversal_of":
+            raise AlreadyReversed() from None
+        raise
+    # All the lines in one INSERT: render_nulls keeps a GL-only line (NULL member account)
+    # the same shape as a member line; otherwise each shape is a round trip of its own.
+    # RETURNING order is not promised without a sentinel (and asking for it would send one
+    # row at a time), so the lines are matched back to the legs by what they hold.
+    inserted = list(
+        session.scalars(
+            insert(Posting).returning(Posting).execution_options(render_nulls=True), rows
+        )
+    )
+    postings: list[Posting] = []
+    for row in rows:
+        match = next(
+            p
+            for p in inserted
+            if p.gl_account_id == row["gl_account_id"]
+            and p.account_id == row["account_id"]
+            and p.amount == row["amount"]
+        )
+        inserted.remove(match)
+        postings.append(match)
+    return entry, postings
+
+
+def movement(
+    account: MemberAccount,
+    entry: JournalEntry,
+    posting: Posting,
+    amount: Decimal,
+    available: Decimal,
+) -> Movement:
+    """The answer to a money POST on a member account."""
+    return Movement(
+        id=posting.id or 0,
+        journal_entry_id=entry.id,
+        account_id=account.id,
+        kind=entry.kind,
+        amount=amount,
+        currency=account.currency,
+        balance=account.balance,
+        available_balance=available,
+        value_date=entry.value_date,
+        booked_at=entry.created_at,
+        description=entry.description,
+    )

@@ -1,0 +1,93 @@
+"""Proving the books from the rows themselves: ``coopac verify-ledger``."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from coopac_core.ledger.accounts import ACCOUNT_MODELS, holder_amount
+
+
+@dataclass
+class VerificationReport:
+    member_accounts_checked: int = 0
+    control_accounts_checked: int = 0
+    entries_checked: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(session: Session, cooperative_id: uuid.UUID) -> VerificationReport:
+    """Prove, from the rows themselves, that the books hold together:
+    every member balance equals its postings; every control account equals the member
+    balances it controls; every entry balances per currency; debits equal credits."""
+    report = VerificationReport()
+    params = {"c": cooperative_id}
+    control_totals: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
+    for kind, model in sorted(ACCOUNT_MODELS.items()):
+        table = model.__tablename__
+        side = model.NORMAL_SIDE  # type: ignore[attr-defined]
+        sign = "-" if side == "credit" else ""
+        rows = session.execute(
+            text(
+                f"SELECT a.id, a.gl_account_id, a.balance, "
+                f"coalesce({sign}(SELECT sum(p.amount) FROM posting p "
+                f"WHERE p.cooperative_id = a.cooperative_id AND p.account_kind = :k "
+                f"AND p.account_id = a.id), 0) AS posted "
+                f"FROM {table} a WHERE a.cooperative_id = :c"
+            ),
+            {**params, "k": kind},
+        ).all()
+        for acct_id, gl_id, balance, posted in rows:
+            report.member_accounts_checked += 1
+            control_totals[gl_id] += balance
+            if balance != posted:
+                report.problems.append(
+                    f"{kind} {acct_id}: balance {balance} but postings sum {posted}"
+                )
+    controls = session.execute(
+        text(
+            "SELECT g.id, g.code, g.normal_side, coalesce(sum(p.amount), 0) FROM gl_account g "
+            "LEFT JOIN posting p ON p.cooperative_id = g.cooperative_id AND p.gl_account_id = g.id "
+            "WHERE g.cooperative_id = :c AND g.control_kind IS NOT NULL "
+            "GROUP BY g.cooperative_id, g.id"
+        ),
+        params,
+    ).all()
+    for gl_id, code, side, total in controls:
+        report.control_accounts_checked += 1
+        gl_balance = holder_amount(side, Decimal(total))
+        members = control_totals.get(gl_id, Decimal(0))
+        if gl_balance != members:
+            report.problems.append(
+                f"control account {code}: {gl_balance} but member balances sum {members}"
+            )
+    unbalanced = session.execute(
+        text(
+            "SELECT entry_id, currency, sum(amount) FROM posting WHERE cooperative_id = :c "
+            "GROUP BY entry_id, currency HAVING sum(amount) <> 0"
+        ),
+        params,
+    ).all()
+    for entry_id, cur, total in unbalanced:
+        report.problems.append(f"entry {entry_id} unbalanced in {cur} by {total}")
+    report.entries_checked = session.execute(
+        text("SELECT count(*) FROM journal_entry WHERE cooperative_id = :c"), params
+    ).scalar_one()
+    for cur, total in session.execute(
+        text(
+            "SELECT currency, sum(amount) FROM posting WHERE cooperative_id = :c GROUP BY currency"
+        ),
+        params,
+    ).all():
+        if total != 0:
+            report.problems.append(f"trial balance in {cur} off by {total}")
+    return report

@@ -1,0 +1,72 @@
+"""Refusals of loan products, applications, decisions and repayments."""
+
+from __future__ import annotations
+
+from coopac_core.errors import Conflict, Forbidden, NotFound, Unprocessable
+
+
+class LoanNotFound(NotFound):
+    code = "loan_not_found"
+    template = "Crédito no encontrado"
+
+
+class InvalidLoanStatus(Conflict):
+    code = "invalid_loan_status"
+    template = "No se puede {action} un crédito en estado {status}"
+    meaning = "The loan's status does not allow this step of its life."
+
+
+class ApproverIsCreator(Forbidden):
+    code = "approver_is_creator"
+    template = "Quien registró la solicitud no puede decidirla"
+
+
+class ApprovalLimitExceeded(Forbidden):
+    code = "approval_limit_exceeded"
+    template = "El monto {amount} excede su límite de aprobación ({limit})"
+
+
+class AmountOutOfRange(Unprocessable):
+    code = "amount_out_of_range"
+    template = "Monto {value} fuera del rango del producto ({low} a {high})"
+
+
+class TeaOutOfRange(Unprocessable):
+    code = "tea_out_of_range"
+    template = "TEA {value} fuera del rango del producto ({low} a {high})"
+
+
+class TermOutOfRange(Unprocessable):
+    code = "term_out_of_range"
+    template = "Plazo {value} fuera del rango del producto ({low} a {high})"
+
+
+class GraceOutOfRange(Unprocessable):
+    code = "grace_out_of_range"
+    template = "El producto admite hasta {limit} periodos de gracia"
+
+
+class InvalidGuarantor(Unprocessable):
+    code = "invalid_guarantor"
+    template = "{reason}"
+    meaning = "A guarantor must be an active member other than the borrower."
+
+
+class GuarantorsRequired(Unprocessable):
+    code = "guarantors_required"
+    template = "Se requieren {needed} aval(es) socio(s){why}"
+
+
+class ScheduleInvalid(Unprocessable):
+    code = "schedule_invalid"
+    template = "Cronograma inválido: {reason}"
+
+
+class Overpayment(Unprocessable):
+    code = "overpayment"
+    template = "El pago excede lo adeudado ({owed})"
+
+
+class WriteOffNotAllowed(Conflict):
+    code = "write_off_not_allowed"
+    template = "Solo se castiga un crédito clasificado en Pérdida"

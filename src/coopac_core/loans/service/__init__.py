@@ -1,0 +1,33 @@
+"""The rules of a loan's life, one file a concern: products, schedules (simulation and a
+loan's own), applications and the committee's decision, the money of a loan (disbursement,
+repayment, write-off), how loans are shown, and the portfolio. Pure servicing arithmetic
+lives in ``loans.servicing``, schedules in ``loans.schedule``, SBS rules in
+``loans.classification``."""
+
+from coopac_core.loans.service.applications import approve, create_loan, reject, submit
+from coopac_core.loans.service.operations import disburse, repay, write_off
+from coopac_core.loans.service.portfolio import portfolio
+from coopac_core.loans.service.products import create_product, get_product, list_products
+from coopac_core.loans.service.queries import get_loan, list_loans
+from coopac_core.loans.service.schedules import simulate
+from coopac_core.loans.service.views import loan_schedule, loan_view, loan_views
+
+__all__ = [
+    "approve",
+    "create_loan",
+    "create_product",
+    "disburse",
+    "get_loan",
+    "get_product",
+    "list_loans",
+    "list_products",
+    "loan_schedule",
+    "loan_view",
+    "loan_views",
+    "portfolio",
+    "reject",
+    "repay",
+    "simulate",
+    "submit",
+    "write_off",
+]

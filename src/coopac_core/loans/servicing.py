@@ -1,0 +1,226 @@
+"""Servicing a loan, as plain functions of its installments: what is owed, moratory
+interest, days past due, how a payment is allocated and how a prepayment reschedules what
+is not yet due. No database: tested directly, like the schedule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Protocol
+
+from coopac_core.loans.schedule import (
+    Method,
+    Schedule,
+    ScheduleRequest,
+    build_schedule,
+    period_rate,
+)
+from coopac_core.money import round_cents
+
+ZERO = Decimal("0.00")
+
+
+class PrepaymentMode(StrEnum):
+    """What an amount beyond the installments due does: the member's choice."""
+
+    reduce_installment = "reduce_installment"
+    reduce_term = "reduce_term"
+
+
+class Installment(Protocol):
+    """An installment as servicing sees it (``LoanInstallment`` rows satisfy it)."""
+
+    due_date: date
+    principal: Decimal
+    interest: Decimal
+    fees: Decimal
+    insurance: Decimal
+    principal_paid: Decimal
+    interest_paid: Decimal
+    fees_paid: Decimal
+    insurance_paid: Decimal
+    moratory_due: Decimal
+    moratory_paid: Decimal
+    moratory_through: date | None
+    paid_on: date | None
+
+
+class LoanTerms(Protocol):
+    """What rescheduling needs of a loan (``Loan`` rows satisfy it)."""
+
+    tea: Decimal
+    method: str
+    disbursement_date: date
+    insurance_monthly_rate: Decimal
+
+
+def owed(i: Installment) -> Decimal:
+    """What is still owed on an installment, moratory interest accrued so far included."""
+    return (
+        (i.principal - i.principal_paid)
+        + (i.interest - i.interest_paid)
+        + (i.fees - i.fees_paid)
+        + (i.insurance - i.insurance_paid)
+        + (i.moratory_due - i.moratory_paid)
+    )
+
+
+def moratory_since(i: Installment, moratory_tea: Decimal, today: date) -> Decimal:
+    """Moratory interest on the installment's overdue principal since it was last accrued.
+    It runs on principal only: never on interest, so it never compounds (Ley 31143)."""
+    base = i.principal - i.principal_paid
+    start = i.moratory_through or i.due_date
+    days = (today - start).days
+    if base <= 0 or days <= 0 or moratory_tea <= 0:
+        return ZERO
+    return round_cents(base * period_rate(moratory_tea, days))
+
+
+def accrue_moratory(
+    installments: Sequence[Installment], moratory_tea: Decimal, today: date
+) -> None:
+    """Bring the moratory interest of every overdue installment up to ``today``."""
+    for i in installments:
+        if i.due_date < today:
+            i.moratory_due += moratory_since(i, moratory_tea, today)
+            i.moratory_through = today
+
+
+def days_past_due(installments: Sequence[Installment], today: date) -> int:
+    oldest = next((i for i in installments if i.due_date < today and owed(i) > 0), None)
+    return (today - oldest.due_date).days if oldest else 0
+
+
+@dataclass
+class Arrears:
+    days: int
+    overdue: Decimal
+
+
+def arrears(installments: Sequence[Installment], moratory_tea: Decimal, today: date) -> Arrears:
+    """Days past due and what is overdue (moratory interest to ``today`` included)."""
+    overdue = sum(
+        (
+            owed(i) + moratory_since(i, moratory_tea, today)
+            for i in installments
+            if i.due_date < today
+        ),
+        ZERO,
+    )
+    return Arrears(days_past_due(installments, today), overdue)
+
+
+@dataclass
+class Allocation:
+    principal: Decimal = ZERO
+    interest: Decimal = ZERO
+    moratory: Decimal = ZERO
+    fees: Decimal = ZERO
+    insurance: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return self.principal + self.interest + self.moratory + self.fees + self.insurance
+
+
+def _take(available: Decimal, due: Decimal) -> Decimal:
+    return min(available, max(due, ZERO))
+
+
+def allocate(
+    installments: Sequence[Installment], amount: Decimal, today: date
+) -> tuple[Allocation, Decimal]:
+    """Apply a payment to the installments due by ``today``, oldest first; within each:
+    insurance and fees, then moratory, then compensatory interest, then principal.
+    Returns what was applied and what is left over (a prepayment)."""
+    applied = Allocation()
+    left = amount
+    for i in installments:
+        if i.due_date > today or left <= 0:
+            continue
+        for owed_attr, paid_attr, bucket in (
+            ("insurance", "insurance_paid", "insurance"),
+            ("fees", "fees_paid", "fees"),
+            ("moratory_due", "moratory_paid", "moratory"),
+            ("interest", "interest_paid", "interest"),
+            ("principal", "principal_paid", "principal"),
+        ):
+            part = _take(left, getattr(i, owed_attr) - getattr(i, paid_attr))
+            if part:
+                setattr(i, paid_attr, getattr(i, paid_attr) + part)
+                setattr(applied, bucket, getattr(applied, bucket) + part)
+                left -= part
+        if owed(i) == 0 and i.paid_on is None:
+            i.paid_on = today
+    return applied, left
+
+
+def _settle(i: Installment, today: date) -> None:
+    """Nothing more is owed on ``i``: what it asks for becomes what was paid."""
+    i.principal, i.interest = i.principal_paid, i.interest_paid
+    i.fees, i.insurance = i.fees_paid, i.insurance_paid
+    i.paid_on = today
+
+
+def reschedule(
+    loan: LoanTerms,
+    installments: Sequence[Installment],
+    today: date,
+    prepaid: Decimal,
+    mode: PrepaymentMode,
+) -> None:
+    """Apply a prepayment to principal and rebuild the installments not yet due: the same
+    dates with a lower installment, or the same installment over fewer dates."""
+    future = [i for i in installments if i.due_date > today]
+    if not future:
+        return
+    remaining = sum((i.principal - i.principal_paid for i in future), ZERO) - prepaid
+    past = [i for i in installments if i.due_date <= today]
+    start = past[-1].due_date if past else loan.disbursement_date
+    if remaining <= 0:
+        for i in future:
+            _settle(i, today)
+        future[0].principal += prepaid
+        future[0].principal_paid += prepaid
+        return
+    dates = [i.due_date for i in future]
+    method = Method(loan.method)
+    if method in (Method.irregular, Method.single_payment):
+        method = Method.single_payment if len(dates) == 1 else Method.french
+
+    def build(k: int) -> Schedule:
+        return build_schedule(
+            ScheduleRequest(
+                amount=remaining,
+                tea=loan.tea,
+                disbursement_date=start,
+                dates=dates[:k],
+                method=method,
+                insurance_monthly_rate=loan.insurance_monthly_rate,
+            )
+        )
+
+    chosen = build(len(dates))
+    if mode is PrepaymentMode.reduce_term:
+        current = future[0].principal + future[0].interest
+        for k in range(1, len(dates) + 1):
+            candidate = build(k)
+            if max(i.principal + i.interest for i in candidate.installments) <= current:
+                chosen = candidate
+                break
+    rebuilt = {i.due_date: i for i in chosen.installments}
+    for i in future:
+        new = rebuilt.get(i.due_date)
+        if new is None:  # dropped by a shorter term: nothing more is owed on it
+            _settle(i, today)
+        else:
+            i.principal = new.principal + i.principal_paid
+            i.interest = new.interest + i.interest_paid
+            i.insurance = new.insurance + i.insurance_paid
+    # The prepaid principal is recorded, paid, on the first installment not yet due, so that
+    # the installments' principal still adds up to the amount lent.
+    future[0].principal += prepaid
+    future[0].principal_paid += prepaid

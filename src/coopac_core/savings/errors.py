@@ -1,0 +1,71 @@
+"""Refusals of savings accounts, their movements and holds."""
+
+from __future__ import annotations
+
+from coopac_core.errors import Conflict, NotFound, Unprocessable
+
+
+class AccountNotFound(NotFound):
+    code = "account_not_found"
+    template = "Cuenta de ahorro no encontrada"
+
+
+class InsufficientFunds(Unprocessable):
+    code = "insufficient_funds"
+    template = "Saldo disponible insuficiente"
+    meaning = "The amount exceeds the balance less holds and the product's minimum balance."
+
+
+class AccountBlocked(Unprocessable):
+    code = "account_blocked"
+    template = "La cuenta está bloqueada"
+
+
+class AccountClosed(Unprocessable):
+    code = "account_closed"
+    template = "La cuenta está cerrada"
+
+
+class AccountDormant(Unprocessable):
+    code = "account_dormant"
+    template = "La cuenta está inactiva; reactívela antes de retirar"
+
+
+class AccountNotEmpty(Conflict):
+    code = "account_not_empty"
+    template = "Solo se cierra una cuenta sin saldo ni retenciones"
+
+
+class AccountOwnerMismatch(Unprocessable):
+    code = "account_owner_mismatch"
+    template = "La cuenta de ahorro es de otro socio"
+
+
+class SameAccount(Unprocessable):
+    code = "same_account"
+    template = "Origen y destino son la misma cuenta"
+
+
+class TermDepositPlaced(Unprocessable):
+    code = "term_deposit_placed"
+    template = "Un plazo fijo recibe un solo depósito, al abrirse"
+
+
+class TermNotMatured(Unprocessable):
+    code = "term_not_matured"
+    template = "El plazo fijo vence el {maturity_date}"
+
+
+class TermPartialWithdrawal(Unprocessable):
+    code = "term_partial_withdrawal"
+    template = "Un plazo fijo se retira completo"
+
+
+class HoldNotFound(NotFound):
+    code = "hold_not_found"
+    template = "Retención no encontrada"
+
+
+class HoldReleased(Conflict):
+    code = "hold_released"
+    template = "La retención ya fue liberada"

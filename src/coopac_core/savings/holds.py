@@ -1,0 +1,97 @@
+"""Holds (retenciones): an amount set aside by a court order or a guarantee, which lowers
+what the holder may take out."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from coopac_core.audit import service as audit_service
+from coopac_core.models_base import utcnow
+from coopac_core.money import check_amount
+from coopac_core.savings.errors import AccountClosed, HoldNotFound, HoldReleased
+from coopac_core.savings.models import AccountStatus, HoldStatus, SavingsHold
+from coopac_core.savings.schemas import HoldCreate
+from coopac_core.savings.service import get_account, lock_savings_account
+from coopac_core.security.principal import CoopContext
+
+
+def place_hold(
+    session: Session, ctx: CoopContext, account_id: uuid.UUID, data: HoldCreate
+) -> SavingsHold:
+    amount = check_amount(data.amount)
+    account = lock_savings_account(session, ctx.cooperative_id, account_id)
+    if account.status == AccountStatus.closed:
+        raise AccountClosed()
+    hold = SavingsHold(
+        cooperative_id=ctx.cooperative_id,
+        account_id=account.id,
+        amount=amount,
+        reason=data.reason,
+        placed_by=ctx.principal.name,
+    )
+    account.held_amount += amount
+    session.add_all([hold, account])
+    audit_service.record(
+        session,
+        ctx.principal,
+        "savings_hold.place",
+        "savings_hold",
+        hold.id,
+        cooperative_id=ctx.cooperative_id,
+        details={"account_id": str(account.id), "amount": str(amount), "reason": data.reason},
+    )
+    session.flush()
+    return hold
+
+
+def release_hold(
+    session: Session, ctx: CoopContext, account_id: uuid.UUID, hold_id: uuid.UUID
+) -> SavingsHold:
+    account = lock_savings_account(session, ctx.cooperative_id, account_id)
+    hold = session.get(SavingsHold, (ctx.cooperative_id, hold_id))
+    if hold is None or hold.account_id != account.id:
+        raise HoldNotFound()
+    if hold.status != HoldStatus.active:
+        raise HoldReleased()
+    hold.status = HoldStatus.released
+    hold.released_by = ctx.principal.name
+    hold.released_at = utcnow()
+    account.held_amount -= hold.amount
+    session.add_all([hold, account])
+    audit_service.record(
+        session,
+        ctx.principal,
+        "savings_hold.release",
+        "savings_hold",
+        hold.id,
+        cooperative_id=ctx.cooperative_id,
+        details={"account_id": str(account.id), "amount": str(hold.amount)},
+    )
+    session.flush()
+    return hold
+
+
+def list_holds(
+    session: Session,
+    cooperative_id: uuid.UUID,
+    account_id: uuid.UUID,
+    *,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[SavingsHold]:
+    """An account's holds in the order they were placed."""
+    get_account(session, cooperative_id, account_id)
+    stmt = select(SavingsHold).where(
+        SavingsHold.cooperative_id == cooperative_id, SavingsHold.account_id == account_id
+    )
+    if after is not None:
+        placed_at, hold_id = after
+        stmt = stmt.where(
+            (col(SavingsHold.placed_at) > placed_at)
+            | ((col(SavingsHold.placed_at) == placed_at) & (col(SavingsHold.id) > hold_id))
+        )
+    stmt = stmt.order_by(col(SavingsHold.placed_at), col(SavingsHold.id)).limit(limit)
+    return list(session.exec(stmt))

@@ -1,0 +1,20 @@
+"""Refusals of share capital."""
+
+from __future__ import annotations
+
+from coopac_core.errors import Conflict, NotFound, Unprocessable
+
+
+class ShareAccountNotFound(NotFound):
+    code = "share_account_not_found"
+    template = "Un cliente que no es socio no tiene aportaciones"
+
+
+class MemberNotWithdrawn(Conflict):
+    code = "member_not_withdrawn"
+    template = "Las aportaciones se devuelven solo al socio retirado o fallecido"
+
+
+class NothingToRefund(Unprocessable):
+    code = "nothing_to_refund"
+    template = "No hay aportaciones que devolver"
