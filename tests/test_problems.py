@@ -174,3 +174,24 @@ def test_a_nul_character_is_refused_not_a_crash(client: TestClient, world: World
         headers=world.a.headers[Role.teller],
     )
     _is_problem(r, 422, "invalid_input")
+
+
+def test_validation_messages_speak_the_clients_language(client: TestClient, world: World) -> None:
+    body = {"code": "OK", "name": "", "ruc": "20131312956", "sbs_level": "4"}
+    es = client.post("/api/v1/cooperatives", json=body, headers=world.fed_admin).json()
+    fields = {e["field"]: e["message"] for e in es["errors"]}
+    assert not any("Value error" in m or "should" in m for m in fields.values()), fields
+    assert fields["body.name"] == "Debe tener al menos 1 caracter(es)"
+    assert fields["body.ruc"] == "RUC inválido: dígito verificador incorrecto"
+    assert es["detail"] == "La solicitud tiene datos inválidos"
+
+    en = client.post(
+        "/api/v1/cooperatives",
+        json=body,
+        headers={**world.fed_admin, "Accept-Language": "en-GB,en;q=0.9,es;q=0.5"},
+    ).json()
+    fields = {e["field"]: e["message"] for e in en["errors"]}
+    assert fields["body.ruc"] == "Invalid RUC: wrong check digit"
+    assert fields["body.name"].startswith("String should have at least 1 character")
+    assert en["detail"] == "The request has invalid data"
+    assert en["code"] == es["code"] == "validation_error"

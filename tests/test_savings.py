@@ -348,3 +348,19 @@ def test_amounts_are_exact_decimals(client: TestClient, bank: Bank) -> None:
     for _ in range(10):
         bank.deposit(client, account["id"], "0.10")
     assert Decimal(bank.balance(client, account["id"])) == Decimal("1.00")
+
+
+@pytest.mark.parametrize("amount", ["1e2", "1_000", "１００", " 100", "1" + "0" * 30])
+def test_amounts_outside_plain_decimals_are_refused_and_move_nothing(
+    client: TestClient, bank: Bank, amount: str
+) -> None:
+    account = bank.account(client)
+    r = client.post(
+        bank.url(f"/savings-accounts/{account['id']}/deposits"),
+        json={"amount": amount, "branch_id": bank.puno},
+        headers={**bank.teller, **key()},
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "validation_error"
+    assert r.json()["errors"][0]["field"] == "body.amount"
+    assert bank.balance(client, account["id"]) == "0.00"

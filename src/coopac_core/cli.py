@@ -1,4 +1,5 @@
-"""The ``coopac`` command: serve, migrate, create-admin, demo, verify-ledger."""
+"""The ``coopac`` command: serve, migrate, create-admin, demo, verify-ledger, openapi,
+errors-doc."""
 
 from __future__ import annotations
 
@@ -161,6 +162,31 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_openapi(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from coopac_core.main import create_app
+
+    document = create_app(settings).openapi()
+    _write(args.output, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_errors_doc(args: argparse.Namespace, settings: Settings) -> int:
+    from coopac_core.catalogue import errors_markdown
+
+    _write(args.output, errors_markdown())
+    return 0
+
+
+def _write(path: str | None, text: str) -> None:
+    if path:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coopac", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -191,6 +217,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--cooperative", help="code, RUC or id (default: every cooperative)")
     check.set_defaults(func=cmd_verify_ledger)
+
+    api = sub.add_parser("openapi", help="print the OpenAPI document (no database needed)")
+    api.add_argument("--output", help="write to this file instead")
+    api.set_defaults(func=cmd_openapi)
+
+    errs = sub.add_parser("errors-doc", help="print the list of error codes (docs/errors.md)")
+    errs.add_argument("--output", help="write to this file instead")
+    errs.set_defaults(func=cmd_errors_doc)
     return parser
 
 

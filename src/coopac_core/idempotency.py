@@ -43,6 +43,7 @@ from coopac_core.errors import (
 from coopac_core.models_base import created_at_field
 from coopac_core.observability import request_id_var
 from coopac_core.security.deps import (
+    ROLES_OF,
     CooperativeId,
     api_key_scheme,
     authenticate_in,
@@ -275,4 +276,5 @@ def idempotent(allowed: Iterable[Role]) -> Callable[..., Awaitable[MoneyRequest]
             raise NotAuthenticated()
         return MoneyRequest(request, cooperative_id, roles, token, api_key, key, fingerprint)
 
+    ROLES_OF[dependency] = roles
     return dependency

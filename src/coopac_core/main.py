@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -39,6 +40,7 @@ from coopac_core.ledger.router import router as ledger_router
 from coopac_core.loans.router import router as loans_router
 from coopac_core.members.router import router as members_router
 from coopac_core.observability import RequestIdMiddleware, configure_logging, request_id_var
+from coopac_core.openapi import build_document
 from coopac_core.savings.router import router as savings_router
 from coopac_core.security.router import auth_router, federation_users_router, users_router
 from coopac_core.shares.router import router as shares_router
@@ -131,13 +133,13 @@ async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
 
 
 class Health(BaseModel):
-    status: str
+    status: Literal["ok"]
     version: str
 
 
 class Readiness(BaseModel):
-    status: str
-    database: str
+    status: Literal["ok", "unavailable", "migrations_pending"]
+    database: Literal["ok", "unreachable"]
     migration: str | None
     expected_migration: str | None
 
@@ -168,6 +170,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             "Errors are application/problem+json with a stable `code`."
         ),
         lifespan=lifespan,
+        # operationId = the endpoint's name: short and unique (build_document checks it).
+        generate_unique_id_function=lambda route: route.name,
     )
     app.state.settings = settings
     app.add_middleware(RequestIdMiddleware)
@@ -196,7 +200,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         app.include_router(router)
 
     @app.get("/health", response_model=Health, tags=["health"], summary="The process is alive")
-    def health() -> Health:
+    def get_health() -> Health:
         return Health(status="ok", version=__version__)
 
     @app.get(
@@ -206,7 +210,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         summary="The database answers and is at the head migration",
         responses={503: {"model": Readiness}},
     )
-    def ready(request: Request) -> JSONResponse:
+    def get_readiness(request: Request) -> JSONResponse:
         database: Database = request.app.state.db
         expected = request.app.state.head
         try:
@@ -230,4 +234,5 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         )
         return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
 
+    app.openapi = lambda: build_document(app)  # type: ignore[method-assign]
     return app

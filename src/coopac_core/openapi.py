@@ -6,18 +6,26 @@ from collections import defaultdict
 from http import HTTPStatus
 from typing import Any
 
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute, iter_route_contexts
+
 from coopac_core.errors import (
     PROBLEM_JSON,
     DatabaseUnavailable,
     DomainError,
+    FieldError,
     InvalidCursor,
     InvalidInput,
+    Problem,
     RoleNotAllowed,
     ValidationFailed,
 )
 from coopac_core.federation.errors import CooperativeNotFound
 from coopac_core.idempotency import IDEMPOTENCY_ERRORS
+from coopac_core.security.deps import ROLES_OF
 from coopac_core.security.errors import AUTH_ERRORS
+from coopac_core.security.roles import Role
 
 # Any route may answer these, whatever it does.
 ALWAYS: tuple[type[DomainError], ...] = (ValidationFailed, InvalidInput, DatabaseUnavailable)
@@ -67,3 +75,131 @@ def list_responses(*errors: type[DomainError]) -> Responses:
 def money_responses(*errors: type[DomainError]) -> Responses:
     """A money POST: idempotent, under a cooperative."""
     return coop_responses(*IDEMPOTENCY_ERRORS, *errors)
+
+
+# --- the document ------------------------------------------------------------------------
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_REQUEST_ID = {
+    "description": "The request's id: the client's X-Request-ID if it sent a well-formed "
+    "one, else a new one. Quote it when reporting a problem.",
+    "schema": {"type": "string"},
+}
+_REPLAYED = {
+    "description": "`true` when this is the stored answer to an earlier request with the "
+    "same Idempotency-Key: nothing moved this time.",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+# The token endpoint's two grants, each with what it requires (one form, two shapes).
+_TOKEN_GRANTS: dict[str, Any] = {
+    "PasswordGrant": {
+        "type": "object",
+        "title": "PasswordGrant",
+        "required": ["username", "password"],
+        "properties": {
+            "grant_type": {"type": "string", "enum": ["password"], "default": "password"},
+            "username": {"type": "string", "maxLength": 64, "examples": ["sur.cajero"]},
+            "password": {"type": "string", "maxLength": 256, "format": "password"},
+        },
+    },
+    "RefreshTokenGrant": {
+        "type": "object",
+        "title": "RefreshTokenGrant",
+        "required": ["grant_type", "refresh_token"],
+        "properties": {
+            "grant_type": {"type": "string", "enum": ["refresh_token"]},
+            "refresh_token": {"type": "string", "maxLength": 4096},
+        },
+    },
+}
+
+
+def _roles_of(route: APIRoute) -> frozenset[Role] | None:
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dep = stack.pop()
+        if dep.call in ROLES_OF:
+            return ROLES_OF[dep.call]
+        stack.extend(dep.dependencies)
+    return None
+
+
+def _describe_roles(route: APIRoute) -> str | None:
+    roles = _roles_of(route)
+    if roles is None:
+        return None
+    names = ", ".join(f"`{r.value}`" for r in sorted(roles))
+    return (
+        f"**Roles:** {names} in the cooperative (a `federation_admin` may act in any cooperative)."
+    )
+
+
+def build_document(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, made into the contract a client generator can trust."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    # Each operation's route, by its id (the endpoint's name, see create_app).
+    routes: dict[str, APIRoute] = {}
+    ids: list[str] = []
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute) and route.include_in_schema:
+            routes[route.name] = route
+            ids += [route.name] * len(route.methods)
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise RuntimeError(f"operation ids used twice: {duplicated}")
+    doc = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+    )
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    problem.pop("$defs", None)
+    schemas["Problem"] = problem
+    schemas["FieldError"] = FieldError.model_json_schema()
+    schemas.update(_TOKEN_GRANTS)
+    doc["components"]["headers"] = {"X-Request-ID": _REQUEST_ID, "Idempotent-Replayed": _REPLAYED}
+    for path_item in doc["paths"].values():
+        for operation in path_item.values():
+            _finish(operation, routes[operation["operationId"]])
+    schemas.pop("Body_issue_token", None)  # replaced by the two grants
+    app.openapi_schema = doc
+    return doc
+
+
+def _finish(operation: dict[str, Any], route: APIRoute) -> None:
+    roles = _describe_roles(route)
+    if roles:
+        operation["description"] = "\n\n".join(
+            part for part in (operation.get("description"), roles) if part
+        )
+    idempotent = False
+    for param in operation.get("parameters", []):
+        if param["in"] == "header" and param["name"] == IDEMPOTENCY_HEADER:
+            # Declared optional in Python so that a missing key is our own 400
+            # (idempotency_key_required), not a validation error; required all the same.
+            param["required"] = True
+            param["schema"] = {"type": "string", "minLength": 1, "maxLength": 200}
+            idempotent = True
+    for status, response in operation.get("responses", {}).items():
+        headers = response.setdefault("headers", {})
+        headers["X-Request-ID"] = {"$ref": "#/components/headers/X-Request-ID"}
+        # A replay returns the stored answer: a success or a refusal of the operation.
+        if idempotent and status not in ("400", "401", "503"):
+            headers["Idempotent-Replayed"] = {"$ref": "#/components/headers/Idempotent-Replayed"}
+        # 422 from FastAPI's default: replaced by ours (declared by problem_responses).
+        content = response.get("content", {})
+        if PROBLEM_JSON in content and "application/json" in content:
+            del content["application/json"]
+    if operation.get("operationId") == "issue_token":
+        operation["requestBody"]["required"] = True
+        form = operation["requestBody"]["content"]["application/x-www-form-urlencoded"]
+        form["schema"] = {
+            "oneOf": [
+                {"$ref": "#/components/schemas/PasswordGrant"},
+                {"$ref": "#/components/schemas/RefreshTokenGrant"},
+            ]
+        }

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from coopac_core.batch import service
 from coopac_core.federation.schemas import CooperativeOut
@@ -16,6 +16,8 @@ router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["batch"
 
 
 class CloseOfBusiness(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"days": 1}]})
+
     days: int = Field(default=1, ge=1, le=31, description="Business days to close in a row")
 
 

@@ -66,6 +66,10 @@ class JournalEntryOut(BaseModel):
 
 
 class ReversalRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"description": "Depósito registrado en otra cuenta"}]}
+    )
+
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = (
         None
     )

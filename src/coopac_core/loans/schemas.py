@@ -294,11 +294,24 @@ class LoanCreate(BaseModel):
 
 
 class LoanDecision(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"note": "Aprobado en sesión de comité N.° 45"}]}
+    )
+
     note: Text300 | None = None
 
 
 class DisbursementRequest(BaseModel):
     """Pay the loan out: into one of the member's savings accounts, or in cash at a branch."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"to_account_id": "0b7d3a3e-1c59-4b9e-8c1d-2f0a5c7e9b10"},
+                {"branch_id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11"},
+            ]
+        }
+    )
 
     to_account_id: uuid.UUID | None = Field(
         default=None,

@@ -78,6 +78,17 @@ class SavingsProductOut(BaseModel):
 
 
 class SavingsAccountCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "member_id": "0b7d3a3e-1c59-4b9e-8c1d-2f0a5c7e9b10",
+                    "product_id": "5e2f4c6a-7b8d-4e9f-a0b1-c2d3e4f5a6b7",
+                }
+            ]
+        }
+    )
+
     member_id: uuid.UUID
     product_id: uuid.UUID
 

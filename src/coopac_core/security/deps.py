@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
@@ -82,6 +82,11 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 CooperativeId = Annotated[uuid.UUID, Path(description="The cooperative's id")]
 
 
+# The roles each access dependency lets in, by dependency: the OpenAPI document names them
+# in each operation's description.
+ROLES_OF: dict[Callable[..., Any], frozenset[Role]] = {}
+
+
 def coop_access(allowed: Iterable[Role]) -> Callable[..., CoopContext]:
     allowed = frozenset(allowed)
 
@@ -92,6 +97,7 @@ def coop_access(allowed: Iterable[Role]) -> Callable[..., CoopContext]:
     ) -> CoopContext:
         return enter_cooperative(session, cooperative_id, principal, allowed)
 
+    ROLES_OF[dependency] = allowed
     return dependency
 
 

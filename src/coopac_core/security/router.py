@@ -79,7 +79,7 @@ def issue_token(
 
 
 @auth_router.get("/me", response_model=MeResponse, responses=problem_responses())
-def me(principal: PrincipalDep) -> MeResponse:
+def get_me(principal: PrincipalDep) -> MeResponse:
     grants = [
         RoleGrantOut(role=r, cooperative_id=None, branch_id=None)
         for r in sorted(principal.federation_roles)

@@ -102,6 +102,19 @@ class UserOut(BaseModel):
 
 
 class FederationUserCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "fed.analista",
+                    "password": "cambiar-esta-clave",
+                    "full_name": "Analista de la federación",
+                    "roles": ["federation_analyst"],
+                }
+            ]
+        }
+    )
+
     username: Username
     password: Password
     full_name: FullName

@@ -52,6 +52,15 @@ class SharePayment(BaseModel):
 class ShareRefund(BaseModel):
     """Return all paid-in capital to a withdrawn (or deceased) member."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"branch_id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11"},
+                {"to_account_id": "0b7d3a3e-1c59-4b9e-8c1d-2f0a5c7e9b10"},
+            ]
+        }
+    )
+
     branch_id: uuid.UUID | None = None
     to_account_id: uuid.UUID | None = None
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = (
