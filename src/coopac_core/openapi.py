@@ -145,7 +145,7 @@ def build_document(app: FastAPI) -> dict[str, Any]:
         route = context.original_route
         if isinstance(route, APIRoute) and route.include_in_schema:
             routes[route.name] = route
-            ids += [route.name] * len(route.methods)
+            ids += [route.name] * len(route.methods or ())
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
         raise RuntimeError(f"operation ids used twice: {duplicated}")
