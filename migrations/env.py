@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging.config
+import sys
+from pathlib import Path
 from typing import Any, Literal
 
 from alembic import context
@@ -12,6 +14,9 @@ from sqlmodel.sql.sqltypes import AutoString
 
 from coopac_core.config import get_settings
 from coopac_core.metadata import metadata
+
+# The migrations' own frozen helpers (migrations/frozen), never the service's code.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("skip_logging"):

@@ -9,11 +9,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from frozen import rls
 from sqlalchemy.dialects import postgresql
-
-from coopac_core.ledger.chart import DEFAULT_CHART, branch_cash_code, code_for, normal_side_of
-from coopac_core.money import Currency
-from coopac_core.security import rls
 
 TENANT_TABLES = (
     "counter",
@@ -64,6 +61,39 @@ CREATE CONSTRAINT TRIGGER journal_entry_has_postings AFTER INSERT ON journal_ent
 """
 
 
+# The chart of accounts as it stood at this revision: (code template with {c} for the
+# currency digit, name, control kind, contra account, takes postings). Frozen here: the
+# service's chart may change, this migration may not.
+CHART_0002 = (
+    ("11{c}1", "Caja", None, False, False),
+    ("11{c}2", "Bancos y otras empresas del sistema financiero", None, False, True),
+    ("14{c}1", "Créditos vigentes", "loan", False, True),
+    ("14{c}4", "Créditos refinanciados", "loan", False, True),
+    ("14{c}5", "Créditos vencidos", "loan", False, True),
+    ("14{c}6", "Créditos en cobranza judicial", "loan", False, True),
+    ("14{c}8", "Rendimientos devengados de créditos", None, False, True),
+    ("14{c}9", "Provisiones para créditos", None, True, True),
+    ("15{c}1", "Cuentas por cobrar diversas", None, False, True),
+    ("21{c}1", "Obligaciones a la vista", "savings", False, True),
+    ("21{c}2", "Obligaciones por cuentas de ahorro", "savings", False, True),
+    ("21{c}3", "Obligaciones por cuentas a plazo", "savings", False, True),
+    ("25{c}1", "Cuentas por pagar diversas", None, False, True),
+    ("31{c}1", "Capital social: aportaciones", "share", False, True),
+    ("33{c}1", "Reserva cooperativa", None, False, True),
+    ("41{c}1", "Intereses por obligaciones con los asociados", None, False, True),
+    ("45{c}1", "Provisiones para créditos directos", None, False, True),
+    ("51{c}1", "Intereses por créditos", None, False, True),
+    ("51{c}2", "Intereses moratorios", None, False, True),
+    ("52{c}1", "Comisiones por créditos", None, False, True),
+)
+CURRENCY_DIGITS = (("PEN", "1"), ("USD", "2"))
+
+
+def _normal_side(code: str, contra: bool) -> str:
+    debit = (code[0] in "146") != contra
+    return "debit" if debit else "credit"
+
+
 def _seed_existing_cooperatives() -> None:
     """Give cooperatives and branches created before the ledger their chart and cash."""
     bind = op.get_bind()
@@ -73,33 +103,33 @@ def _seed_existing_cooperatives() -> None:
         ":code, :name, :cur, :side, :control, :branch, :posting, true)"
     )
     for (coop_id,) in bind.execute(sa.text("SELECT id FROM cooperative")):
-        for line in DEFAULT_CHART:
-            for cur in Currency:
-                code = code_for(line.template, cur)
+        for template, name, control, contra, posting in CHART_0002:
+            for cur, digit in CURRENCY_DIGITS:
+                code = template.format(c=digit)
                 bind.execute(
                     insert,
                     {
                         "c": coop_id,
                         "code": code,
-                        "name": f"{line.name} ({cur.value})",
-                        "cur": cur.value,
-                        "side": normal_side_of(code, contra=line.contra),
-                        "control": line.control,
+                        "name": f"{name} ({cur})",
+                        "cur": cur,
+                        "side": _normal_side(code, contra),
+                        "control": control,
                         "branch": None,
-                        "posting": line.posting,
+                        "posting": posting,
                     },
                 )
     for coop_id, branch_id, branch_code, name in bind.execute(
         sa.text("SELECT cooperative_id, id, code, name FROM branch")
     ):
-        for cur in Currency:
+        for cur, digit in CURRENCY_DIGITS:
             bind.execute(
                 insert,
                 {
                     "c": coop_id,
-                    "code": branch_cash_code(cur, branch_code),
-                    "name": f"Caja {name} ({cur.value})",
-                    "cur": cur.value,
+                    "code": f"11{digit}1.{branch_code}",
+                    "name": f"Caja {name} ({cur})",
+                    "cur": cur,
                     "side": "debit",
                     "control": None,
                     "branch": branch_id,

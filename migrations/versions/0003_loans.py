@@ -9,9 +9,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from frozen import rls
 from sqlalchemy.dialects import postgresql
-
-from coopac_core.security import rls
 
 revision: str = "0003"
 down_revision: str | None = "0002"

@@ -8,8 +8,7 @@ Create Date: 2026-11-22 21:35:00
 from collections.abc import Sequence
 
 from alembic import op
-
-from coopac_core.security import rls
+from frozen import rls
 
 revision: str = "0004"
 down_revision: str | None = "0003"

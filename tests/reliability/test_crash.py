@@ -20,8 +20,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
 from coopac_core.demo import DEMO_PASSWORD
-from tests.live import free_port
 from tests.reliability.workload import Book, run_clients
+from tests.support.live import free_port
 
 
 class Service:

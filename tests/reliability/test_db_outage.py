@@ -16,9 +16,10 @@ from coopac_core.config import Settings
 from coopac_core.db import Database
 from coopac_core.main import create_app
 from coopac_core.security.roles import Role
-from tests.conftest import Bank, World, key
-from tests.live import serve
 from tests.reliability.workload import Book, run_clients
+from tests.support.bank import Bank, key
+from tests.support.live import serve
+from tests.support.world import World
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine, text
 
 from coopac_core.federation.identifiers import ruc_check_digit
-from tests.conftest import Coop, World, _make_coop
+from tests.support.world import Coop, World, make_coop
 
 
 @pytest.fixture(scope="session")
 def fuzz_coop(client: TestClient, world: World) -> Coop:
     body = "2070000002"
-    return _make_coop(client, world.fed_admin, "COOPFUZZ", body + str(ruc_check_digit(body)))
+    return make_coop(client, world.fed_admin, "COOPFUZZ", body + str(ruc_check_digit(body)))
 
 
 @pytest.fixture(scope="session")

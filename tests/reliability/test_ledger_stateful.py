@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from coopac_core.security.roles import Role
-from tests.conftest import Bank, World, key
+from tests.support.bank import Bank, key
+from tests.support.world import World
 
 ACCOUNTS = 3
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("500.00"), places=2)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError
 
 from coopac_core.db import Database
 from coopac_core.security.roles import Role
-from tests.conftest import PASSWORD, World
+from tests.support.world import PASSWORD, World
 
 
 @pytest.mark.parametrize(

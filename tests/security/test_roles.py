@@ -10,8 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from coopac_core.federation.identifiers import ruc_check_digit
 from coopac_core.security.roles import Role
-from tests.conftest import PASSWORD, World
+from tests.support.world import PASSWORD, World, login
 
 ALL = set(Role)
 R = Role
@@ -125,8 +126,6 @@ _ruc_counter = iter(range(1, 10**6))
 
 
 def _valid_ruc() -> str:
-    from coopac_core.federation.identifiers import ruc_check_digit
-
     body = f"20{next(_ruc_counter) + 50000000:08d}"
     return body + str(ruc_check_digit(body))
 
@@ -207,8 +206,6 @@ def test_role_change_takes_effect_on_existing_tokens(client: TestClient, world: 
         headers=admin,
     )
     uid = r.json()["id"]
-    from tests.conftest import login
-
     h = login(client, "coopa.cambia")
     assert client.get(f"/api/v1/cooperatives/{world.a.id}/users", headers=h).status_code == 200
     r = client.patch(

@@ -3,7 +3,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from coopac_core.security.roles import Role
-from tests.conftest import Bank, World, new_dni
+from tests.support.bank import Bank, new_dni
+from tests.support.world import World
 
 
 def test_open_member_opens_its_share_account(client: TestClient, bank: Bank) -> None:

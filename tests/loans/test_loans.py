@@ -7,18 +7,21 @@ from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
+from coopac_core.db import Database
 from coopac_core.federation.identifiers import ruc_check_digit
 from coopac_core.loans.schedule import period_rate
 from coopac_core.money import round_cents
 from coopac_core.security.roles import Role
-from tests.conftest import Coop, World, _make_coop, key, new_dni
+from tests.support.bank import key, new_dni
+from tests.support.world import Coop, World, make_coop
 
 
 @pytest.fixture(scope="module")
 def lc(client: TestClient, world: World) -> Coop:
     body = "2060000001"
-    return _make_coop(client, world.fed_admin, "COOPLOAN", body + str(ruc_check_digit(body)))
+    return make_coop(client, world.fed_admin, "COOPLOAN", body + str(ruc_check_digit(body)))
 
 
 class Api:
@@ -473,3 +476,30 @@ def test_portfolio_categories_provisions_and_write_off(api: Api) -> None:
     assert out["status"] == "written_off"
     assert out["balance"] == "0.00"
     assert api.get("/ledger/verification", Role.auditor)["ok"] is True
+
+
+def test_a_page_of_loans_costs_the_same_queries_whatever_its_length(api: Api, db: Database) -> None:
+    """One borrower with many loans: the list reads installments, products, guarantors
+    and the debtor's other loans once per page, not once per loan."""
+    member = api.member()
+    for _ in range(2):
+        _active_loan(api, member=member)
+
+    def statements(limit: int) -> int:
+        seen: list[str] = []
+
+        def count(*args: object) -> None:
+            seen.append(str(args[2]))
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            page = api.get("/loans", member_id=member, limit=limit)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        assert isinstance(page["items"], list) and len(page["items"]) == min(limit, 6)
+        return len(seen)
+
+    few = statements(2)
+    for _ in range(4):
+        _active_loan(api, member=member)
+    assert statements(6) == few

@@ -26,8 +26,9 @@ from coopac_core.config import Settings
 from coopac_core.db import Database
 from coopac_core.main import create_app
 from coopac_core.security.roles import Role
-from tests.conftest import Bank, World
-from tests.live import serve
+from tests.support.bank import Bank
+from tests.support.live import serve
+from tests.support.world import World
 
 CLIENTS = 50
 OPS_PER_CLIENT = 12

@@ -17,7 +17,8 @@ from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import EntryKind
 from coopac_core.security.principal import CoopContext, Principal
 from coopac_core.security.roles import Role
-from tests.conftest import Bank, World, key
+from tests.support.bank import Bank, key
+from tests.support.world import World
 
 INSERT_ENTRY = (
     "INSERT INTO journal_entry (cooperative_id, id, kind, business_date, value_date, actor_name) "

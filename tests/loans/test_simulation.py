@@ -5,7 +5,7 @@ from decimal import Decimal
 from fastapi.testclient import TestClient
 
 from coopac_core.security.roles import Role
-from tests.conftest import World
+from tests.support.world import World
 
 
 def _simulate(client: TestClient, world: World, body: dict[str, object]) -> dict[str, object]:

@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 
 from coopac_core.numbering import is_valid_check_digit
 from coopac_core.security.roles import Role
-from tests.conftest import Bank, World, key
+from tests.support.bank import Bank, key
+from tests.support.world import World
 
 
 def test_tellers_day(client: TestClient, bank: Bank) -> None:

@@ -1,10 +1,9 @@
-"""SQL for tenant isolation and append-only tables, used by the migrations.
+"""SQL for tenant isolation and append-only tables, as the migrations 0001 to 0004 use it.
 
 Row-level security: each transaction states its scope with ``set_config('coopac.tenant',
 ..., true)`` (see ``db.set_tenant_scope``): one cooperative's id, or ``*`` for federation-
-wide work. Unset, the app role sees no tenant rows at all. Migrations call these helpers
-as they stood when the migration was written; change them only in ways that keep older
-migrations meaning the same.
+wide work. Unset, the app role sees no tenant rows at all. Frozen: never edit these; a
+later migration that needs something else writes it itself.
 """
 
 from __future__ import annotations

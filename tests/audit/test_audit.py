@@ -6,7 +6,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from coopac_core.security.roles import Role
-from tests.conftest import World
+from tests.support.world import World
 
 
 def test_state_changes_are_audited_with_actor_action_resource_and_request_id(

@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 
 from coopac_core.security import tokens
 from coopac_core.security.roles import Role
-from tests.conftest import PASSWORD, TEST_SECRET, World, login
+from tests.support.database import TEST_SECRET
+from tests.support.world import PASSWORD, World, login
 
 
 def _token(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, object]:

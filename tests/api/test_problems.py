@@ -14,7 +14,7 @@ from coopac_core.db import Database, make_engine, to_sqlalchemy_url
 from coopac_core.main import create_app
 from coopac_core.security.roles import Role
 from coopac_core.security.tokens import issue_token
-from tests.conftest import World
+from tests.support.world import World
 
 
 def _is_problem(r: object, status: int, code: str) -> dict[str, object]:

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from coopac_core.catalogue import errors_markdown
 from coopac_core.errors import CATALOGUE, PROBLEM_JSON, DomainError
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "errors.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "errors.md"
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from coopac_core.security.roles import Role
-from tests.conftest import Bank, World, key
+from tests.support.bank import Bank, key
+from tests.support.world import World
 
 
 def test_share_payments_cash_and_from_savings(client: TestClient, bank: Bank) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import URL
 
 from coopac_core.db import alembic_config, migrate
 from coopac_core.metadata import metadata
-from tests.conftest import settings_for
+from tests.support.database import settings_for
 
 
 def test_downgrade_to_base_and_upgrade_again(
