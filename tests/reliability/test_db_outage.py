@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from decimal import Decimal
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
@@ -18,6 +19,7 @@ from coopac_core.main import create_app
 from coopac_core.security.roles import Role
 from tests.reliability.workload import Book, run_clients
 from tests.support.bank import Bank, key
+from tests.support.http import post_until_answered
 from tests.support.live import serve
 from tests.support.world import World
 
@@ -90,11 +92,10 @@ def test_connections_cut_during_the_workload(
         headers={**bank.teller, **key()},
     )
     assert r.status_code == 201
-    import httpx
-
     with httpx.Client(base_url=live_url) as http:
         assert http.get("/ready").status_code == 200
-        live = http.post(
+        live = post_until_answered(
+            http,
             bank.url(f"/savings-accounts/{accounts[0]}/deposits"),
             json={"amount": "1.00", "branch_id": bank.puno},
             headers={**bank.teller, **key()},

@@ -61,6 +61,17 @@ class Ledgerbook:
                 self.kinds[key] = (kind, amount)
 
 
+def _post(
+    client: httpx.Client, url: str, body: dict[str, Any], headers: dict[str, str], timeout: float
+) -> httpx.Response | None:
+    """One try; None when the link failed (a timeout, a dropped or refused connection, a
+    server that closed without answering): the caller sends the same key again."""
+    try:
+        return client.post(url, json=body, headers=headers, timeout=timeout)
+    except httpx.TransportError:
+        return None
+
+
 def _send_until_definitive(
     client: httpx.Client,
     url: str,
@@ -75,10 +86,9 @@ def _send_until_definitive(
     amount = Decimal(body["amount"])
     timeout = 0.02 if random.random() < 0.15 else 30.0  # some first tries time out client-side
     for _ in range(50):
-        try:
-            r = client.post(url, json=body, headers=headers, timeout=timeout)
-        except httpx.TimeoutException:
-            timeout = 30.0
+        r = _post(client, url, body, headers, timeout)
+        timeout = 30.0
+        if r is None:
             continue
         book.record(key, kind, amount, r)
         if r.status_code in (409, 503):  # key still in flight, or database busy: retry
@@ -90,9 +100,12 @@ def _send_until_definitive(
         if r.status_code == 422:
             assert r.json()["code"] == "insufficient_funds", r.text
         if random.random() < 0.3:  # the answer was lost: the same request again
-            again = client.post(url, json=body, headers=headers, timeout=30.0)
-            while again.status_code in (409, 503):  # busy: retry, as a front-end would
-                again = client.post(url, json=body, headers=headers, timeout=30.0)
+            again = _post(client, url, body, headers, 30.0)
+            for _ in range(50):  # busy or the link dropped: retry, as a front-end would
+                if again is not None and again.status_code not in (409, 503):
+                    break
+                again = _post(client, url, body, headers, 30.0)
+            assert again is not None
             book.record(key, kind, amount, again)
             assert again.status_code == r.status_code
             assert again.headers["idempotent-replayed"] == "true"
