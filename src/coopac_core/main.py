@@ -11,7 +11,7 @@ from typing import Literal
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -133,11 +133,28 @@ async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
 
 
 class Health(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ok", "version": "0.1.0"}]}
+    )
+
     status: Literal["ok"]
     version: str
 
 
 class Readiness(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "status": "ok",
+                    "database": "ok",
+                    "migration": "0004",
+                    "expected_migration": "0004",
+                }
+            ]
+        }
+    )
+
     status: Literal["ok", "unavailable", "migrations_pending"]
     database: Literal["ok", "unreachable"]
     migration: str | None

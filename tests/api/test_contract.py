@@ -130,3 +130,17 @@ def test_request_bodies_carry_examples(document: dict[str, Any]) -> None:
         refs = [body["schema"], *body["schema"].get("anyOf", [])]  # an optional body
         name = next(r["$ref"] for r in refs if "$ref" in r).rsplit("/", 1)[-1]
         assert schemas[name].get("examples"), f"{method} {path}: {name} has no example"
+
+
+def test_answers_carry_examples(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    for path, method, op in _operations(document):
+        for status, response in op["responses"].items():
+            if int(status) >= 300:
+                continue
+            schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+            name = schema.get("$ref", "").rsplit("/", 1)[-1]
+            if name.startswith("Page_"):  # a page shows its items' example
+                name = name.removeprefix("Page_").removesuffix("_")
+            if name:
+                assert schemas[name].get("examples"), f"{method} {path}: {name} has no example"

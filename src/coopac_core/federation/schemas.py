@@ -70,7 +70,25 @@ class CooperativeUpdate(BaseModel):
 
 
 class CooperativeOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "4f9aae38-05d9-464d-be89-5551844626e1",
+                    "code": "COOPSUR",
+                    "name": "Cooperativa de Ahorro y Crédito Sur Andino",
+                    "ruc": "20131312955",
+                    "sbs_level": "2A",
+                    "base_currency": "PEN",
+                    "timezone": "America/Lima",
+                    "business_date": "2026-11-23",
+                    "is_active": True,
+                    "created_at": "2026-11-23T14:05:31.412-05:00",
+                }
+            ]
+        },
+    )
 
     id: uuid.UUID
     code: str
@@ -105,7 +123,23 @@ class BranchCreate(BaseModel):
 
 
 class BranchOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11",
+                    "cooperative_id": "4f9aae38-05d9-464d-be89-5551844626e1",
+                    "code": "PUNO",
+                    "name": "Agencia Puno",
+                    "ubigeo": "210101",
+                    "address": "Jr. Lima 123, Puno",
+                    "is_active": True,
+                    "created_at": "2026-11-23T14:05:31.412-05:00",
+                }
+            ]
+        },
+    )
 
     id: uuid.UUID
     cooperative_id: uuid.UUID

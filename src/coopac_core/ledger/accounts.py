@@ -11,6 +11,7 @@ from typing import ClassVar, Protocol, TypeVar
 from sqlmodel import SQLModel
 
 from coopac_core.errors import DomainError
+from coopac_core.ledger.models import NormalSide
 
 
 class MemberAccount(Protocol):
@@ -38,4 +39,4 @@ def register_account_kind(model: type[M]) -> type[M]:
 
 def holder_amount(account_normal_side: str, posting_amount: Decimal) -> Decimal:
     """A posting seen from the holder's side: a credit to a deposit is money in (+)."""
-    return -posting_amount if account_normal_side == "credit" else posting_amount
+    return -posting_amount if account_normal_side == NormalSide.credit else posting_amount

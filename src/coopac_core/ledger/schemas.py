@@ -25,7 +25,24 @@ class GlAccountCreate(BaseModel):
 
 
 class GlAccountOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "8f7e6d5c-4b3a-4291-8071-6f5e4d3c2b1a",
+                    "code": "2112",
+                    "name": "Obligaciones por cuentas de ahorro (PEN)",
+                    "currency": "PEN",
+                    "normal_side": "credit",
+                    "control_kind": "savings",
+                    "branch_id": None,
+                    "allows_posting": True,
+                    "is_system": True,
+                }
+            ]
+        },
+    )
 
     id: uuid.UUID
     code: str
@@ -50,6 +67,49 @@ class PostingOut(BaseModel):
 
 
 class JournalEntryOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "1e2d3c4b-5a69-4788-97a6-b5c4d3e2f1a0",
+                    "seq": 5120,
+                    "kind": "deposit",
+                    "branch_id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11",
+                    "business_date": "2026-11-23",
+                    "value_date": "2026-11-23",
+                    "description": "Depósito en efectivo",
+                    "actor_name": "sur.cajero",
+                    "request_id": "3f2c9d0e8b7a4c1d",
+                    "reversal_of": None,
+                    "reversed_by": None,
+                    "booked_at": "2026-11-23T14:05:31.412-05:00",
+                    "postings": [
+                        {
+                            "id": 88210,
+                            "gl_account_id": "8f7e6d5c-4b3a-4291-8071-6f5e4d3c2b1a",
+                            "gl_account_code": "1111.PUNO",
+                            "currency": "PEN",
+                            "debit": "100.00",
+                            "credit": "0.00",
+                            "account_kind": None,
+                            "account_id": None,
+                        },
+                        {
+                            "id": 88211,
+                            "gl_account_id": "8f7e6d5c-4b3a-4291-8071-6f5e4d3c2b1a",
+                            "gl_account_code": "2112",
+                            "currency": "PEN",
+                            "debit": "0.00",
+                            "credit": "100.00",
+                            "account_kind": "savings",
+                            "account_id": "5e2f4c6a-7b8d-4e9f-a0b1-c2d3e4f5a6b7",
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     seq: int
     kind: EntryKind
@@ -85,6 +145,37 @@ class TrialBalanceAccount(BaseModel):
 
 
 class TrialBalance(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "as_of": "2026-11-23",
+                    "currency": "PEN",
+                    "accounts": [
+                        {
+                            "code": "1111.PUNO",
+                            "name": "Caja Agencia Puno (PEN)",
+                            "currency": "PEN",
+                            "debits": "5300.00",
+                            "credits": "1200.50",
+                            "balance": "4099.50",
+                        },
+                        {
+                            "code": "2112",
+                            "name": "Obligaciones por cuentas de ahorro (PEN)",
+                            "currency": "PEN",
+                            "debits": "1200.50",
+                            "credits": "5300.00",
+                            "balance": "-4099.50",
+                        },
+                    ],
+                    "total_debits": "6500.50",
+                    "total_credits": "6500.50",
+                }
+            ]
+        }
+    )
+
     as_of: date
     currency: Currency
     accounts: list[TrialBalanceAccount]
@@ -93,6 +184,20 @@ class TrialBalance(BaseModel):
 
 
 class VerificationOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "ok": True,
+                    "member_accounts_checked": 1250,
+                    "control_accounts_checked": 10,
+                    "entries_checked": 48211,
+                    "problems": [],
+                }
+            ]
+        }
+    )
+
     ok: bool
     member_accounts_checked: int
     control_accounts_checked: int
@@ -102,6 +207,23 @@ class VerificationOut(BaseModel):
 
 class StatementLine(BaseModel):
     """A line of a member account's statement, seen from the holder's side."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 88211,
+                    "booked_at": "2026-11-23T14:05:31.412-05:00",
+                    "value_date": "2026-11-23",
+                    "kind": "withdrawal",
+                    "amount": "-120.50",
+                    "balance_after": "179.50",
+                    "description": "Retiro en efectivo",
+                    "journal_entry_id": "1e2d3c4b-5a69-4788-97a6-b5c4d3e2f1a0",
+                }
+            ]
+        }
+    )
 
     id: int
     booked_at: datetime
@@ -115,6 +237,26 @@ class StatementLine(BaseModel):
 
 class Movement(BaseModel):
     """The answer to a money POST: the account's line and its new balance."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 88211,
+                    "journal_entry_id": "1e2d3c4b-5a69-4788-97a6-b5c4d3e2f1a0",
+                    "account_id": "5e2f4c6a-7b8d-4e9f-a0b1-c2d3e4f5a6b7",
+                    "kind": "deposit",
+                    "amount": "100.00",
+                    "currency": "PEN",
+                    "balance": "1350.00",
+                    "available_balance": "850.00",
+                    "value_date": "2026-11-23",
+                    "booked_at": "2026-11-23T14:05:31.412-05:00",
+                    "description": "Depósito en ventanilla",
+                }
+            ]
+        }
+    )
 
     id: int = Field(description="The statement line of this movement")
     journal_entry_id: uuid.UUID

@@ -121,6 +121,43 @@ class ScheduleTotals(BaseModel):
 
 
 class LoanSimulationOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "amount": "3000.00",
+                    "amount_received": "2970.00",
+                    "currency": "PEN",
+                    "tea": "0.240000",
+                    "tcea": "0.262147",
+                    "disbursement_date": "2026-03-01",
+                    "installment": "281.63",
+                    "installments": [
+                        {
+                            "number": 1,
+                            "due_date": "2026-04-01",
+                            "days": 31,
+                            "principal": "224.48",
+                            "interest": "55.19",
+                            "fees": "0.00",
+                            "insurance": "2.40",
+                            "total": "282.07",
+                            "balance_after": "2775.52",
+                        }
+                    ],
+                    "totals": {
+                        "principal": "3000.00",
+                        "interest": "376.43",
+                        "fees": "0.00",
+                        "insurance": "15.61",
+                        "commission": "30.00",
+                        "total_paid": "3392.04",
+                    },
+                }
+            ]
+        }
+    )
+
     amount: Amount
     amount_received: Amount = Field(description="Amount less the commission withheld")
     currency: Currency
@@ -210,7 +247,36 @@ class LoanProductCreate(BaseModel):
 
 
 class LoanProductOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                    "code": "AGRO",
+                    "name": "Crédito agropecuario de campaña",
+                    "credit_type": "microempresa",
+                    "is_agricultural": True,
+                    "currency": "PEN",
+                    "tea_min": "0.180000",
+                    "tea_max": "0.360000",
+                    "amount_min": "500.00",
+                    "amount_max": "20000.00",
+                    "term_min": 1,
+                    "term_max": 24,
+                    "method": "french",
+                    "frequency": "monthly",
+                    "max_grace_periods": 6,
+                    "commission_rate": "0.010000",
+                    "insurance_monthly_rate": "0.000800",
+                    "moratory_tea": "0.120000",
+                    "guarantors_required": 1,
+                    "gl_account_id": "8f7e6d5c-4b3a-4291-8071-6f5e4d3c2b1a",
+                    "is_active": True,
+                }
+            ]
+        },
+    )
 
     id: uuid.UUID
     code: str
@@ -351,6 +417,43 @@ class RepaymentRequest(BaseModel):
 
 
 class LoanOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d",
+                    "number": "5000000183",
+                    "member_id": "0b7d3a3e-1c59-4b9e-8c1d-2f0a5c7e9b10",
+                    "product_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                    "credit_type": "microempresa",
+                    "currency": "PEN",
+                    "amount": "3000.00",
+                    "tea": "0.240000",
+                    "term": 6,
+                    "method": "french",
+                    "frequency": "monthly",
+                    "purpose": "livestock",
+                    "purpose_detail": "Compra de forraje y vacunas para 8 vacas lecheras",
+                    "guarantee": "none",
+                    "guarantor_ids": ["2c9f7b1e-3a4d-4c5e-8f6a-7b8c9d0e1f2a"],
+                    "commission": "30.00",
+                    "status": "active",
+                    "balance": "2511.30",
+                    "disbursement_date": "2026-09-01",
+                    "disbursed_on": "2026-09-01",
+                    "closed_on": None,
+                    "days_past_due": 12,
+                    "category": "normal",
+                    "debtor_category": "normal",
+                    "overdue_amount": "538.22",
+                    "created_by": "sur.credito",
+                    "decided_by": "sur.comite",
+                    "decision_note": "Capacidad de pago verificada",
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     number: str
     member_id: uuid.UUID
@@ -405,12 +508,59 @@ class ScheduleInstallmentOut(BaseModel):
 
 
 class LoanScheduleOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "loan_id": "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d",
+                    "tcea": None,
+                    "installments": [
+                        {
+                            "number": 1,
+                            "due_date": "2026-10-01",
+                            "days": 30,
+                            "principal": "488.70",
+                            "interest": "53.44",
+                            "fees": "0.00",
+                            "insurance": "2.40",
+                            "total": "544.54",
+                            "paid": "544.54",
+                            "moratory_paid": "0.00",
+                            "status": "paid",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     loan_id: uuid.UUID
     tcea: Rate | None
     installments: list[ScheduleInstallmentOut]
 
 
 class RepaymentOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 88230,
+                    "journal_entry_id": "1e2d3c4b-5a69-4788-97a6-b5c4d3e2f1a0",
+                    "loan_id": "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d",
+                    "amount": "550.00",
+                    "principal": "488.70",
+                    "interest": "53.44",
+                    "moratory": "5.46",
+                    "fees": "0.00",
+                    "insurance": "2.40",
+                    "balance": "2511.30",
+                    "status": "active",
+                    "value_date": "2026-11-23",
+                }
+            ]
+        }
+    )
+
     id: int = Field(description="The loan's statement line for this payment")
     journal_entry_id: uuid.UUID
     loan_id: uuid.UUID
@@ -438,6 +588,44 @@ class PortfolioCreditType(BaseModel):
 
 
 class Portfolio(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "as_of": "2026-11-23",
+                    "currency": "PEN",
+                    "loans": 412,
+                    "balance": "1852300.40",
+                    "overdue_balance": "92615.02",
+                    "overdue_ratio": "0.050000",
+                    "par30": "0.061200",
+                    "provisions_required": "61240.18",
+                    "by_category": [
+                        {
+                            "category": "normal",
+                            "loans": 371,
+                            "balance": "1650120.00",
+                            "provision": "16501.20",
+                        }
+                    ],
+                    "by_credit_type": [
+                        {
+                            "credit_type": "microempresa",
+                            "categories": [
+                                {
+                                    "category": "normal",
+                                    "loans": 201,
+                                    "balance": "950300.00",
+                                    "provision": "9503.00",
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     as_of: date
     currency: Currency
     loans: int

@@ -120,7 +120,38 @@ class MemberUpdate(BaseModel):
 
 
 class MemberOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0b7d3a3e-1c59-4b9e-8c1d-2f0a5c7e9b10",
+                    "cooperative_id": "4f9aae38-05d9-464d-be89-5551844626e1",
+                    "member_number": "00000042",
+                    "is_member": True,
+                    "document_type": "DNI",
+                    "document_number": "41234567",
+                    "first_names": "Juana",
+                    "last_names": "Mamani Quispe",
+                    "legal_name": None,
+                    "birth_date": "1980-05-14",
+                    "sex": "F",
+                    "phone": "951234567",
+                    "email": None,
+                    "address": "Comunidad Chucuito s/n",
+                    "ubigeo": "210104",
+                    "occupation": "Productora lechera",
+                    "status": "active",
+                    "applied_on": "2026-11-23",
+                    "admitted_on": "2026-11-23",
+                    "suspended_on": None,
+                    "withdrawn_on": None,
+                    "deceased_on": None,
+                    "created_at": "2026-11-23T14:05:31.412-05:00",
+                }
+            ]
+        },
+    )
 
     id: uuid.UUID
     cooperative_id: uuid.UUID

@@ -62,7 +62,26 @@ class SavingsProductCreate(BaseModel):
 
 
 class SavingsProductOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                    "code": "AHV",
+                    "name": "Ahorro a la vista",
+                    "kind": "sight",
+                    "currency": "PEN",
+                    "tea": "0.015000",
+                    "min_balance": "0.00",
+                    "term_days": None,
+                    "early_withdrawal": "not_allowed",
+                    "gl_account_id": "8f7e6d5c-4b3a-4291-8071-6f5e4d3c2b1a",
+                    "is_active": True,
+                }
+            ]
+        },
+    )
 
     id: uuid.UUID
     code: str
@@ -94,6 +113,29 @@ class SavingsAccountCreate(BaseModel):
 
 
 class SavingsAccountOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "5e2f4c6a-7b8d-4e9f-a0b1-c2d3e4f5a6b7",
+                    "number": "2000000125",
+                    "member_id": "0b7d3a3e-1c59-4b9e-8c1d-2f0a5c7e9b10",
+                    "product_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                    "kind": "sight",
+                    "currency": "PEN",
+                    "status": "active",
+                    "balance": "1250.00",
+                    "available_balance": "750.00",
+                    "held_amount": "500.00",
+                    "opened_on": "2026-11-23",
+                    "placed_on": None,
+                    "maturity_date": None,
+                    "closed_on": None,
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     number: str
     member_id: uuid.UUID
@@ -160,6 +202,27 @@ class TransferRequest(BaseModel):
 
 
 class TransferOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 88213,
+                    "journal_entry_id": "1e2d3c4b-5a69-4788-97a6-b5c4d3e2f1a0",
+                    "amount": "25.50",
+                    "currency": "PEN",
+                    "from_account_id": "5e2f4c6a-7b8d-4e9f-a0b1-c2d3e4f5a6b7",
+                    "to_account_id": "2c9f7b1e-3a4d-4c5e-8f6a-7b8c9d0e1f2a",
+                    "balance": "1224.50",
+                    "available_balance": "724.50",
+                    "to_balance": "125.50",
+                    "value_date": "2026-11-23",
+                    "booked_at": "2026-11-23T14:05:31.412-05:00",
+                    "description": "Pago a proveedor de forraje",
+                }
+            ]
+        }
+    )
+
     id: int = Field(description="The debit line on the source account's statement")
     journal_entry_id: uuid.UUID
     amount: Amount
@@ -186,7 +249,24 @@ class HoldCreate(BaseModel):
 
 
 class HoldOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
+                    "account_id": "5e2f4c6a-7b8d-4e9f-a0b1-c2d3e4f5a6b7",
+                    "amount": "500.00",
+                    "reason": "Embargo judicial Exp. 123-2026",
+                    "status": "active",
+                    "placed_by": "sur.gerente",
+                    "placed_at": "2026-11-23T14:05:31.412-05:00",
+                    "released_by": None,
+                    "released_at": None,
+                }
+            ]
+        },
+    )
 
     id: uuid.UUID
     account_id: uuid.UUID

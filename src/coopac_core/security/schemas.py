@@ -31,6 +31,20 @@ FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 
 
 class TokenResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "access_token": "eyJhbGciOiJIUzI1NiJ9...",
+                    "token_type": "bearer",
+                    "expires_in": 900,
+                    "refresh_token": "eyJhbGciOiJIUzI1NiJ9...",
+                    "refresh_expires_in": 28800,
+                }
+            ]
+        }
+    )
+
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_in: int = Field(description="Seconds until the access token expires", examples=[900])
@@ -45,6 +59,27 @@ class RoleGrantOut(BaseModel):
 
 
 class MeResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
+                    "api_key_id": None,
+                    "username": "sur.cajero",
+                    "full_name": "Rosa Quispe Mamani",
+                    "cooperative_id": "4f9aae38-05d9-464d-be89-5551844626e1",
+                    "roles": [
+                        {
+                            "role": "teller",
+                            "cooperative_id": "4f9aae38-05d9-464d-be89-5551844626e1",
+                            "branch_id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID | None = Field(description="The user's id; empty for an API key")
     api_key_id: uuid.UUID | None = None
     username: str = Field(examples=["cajero.puno"])
@@ -91,6 +126,23 @@ class UserUpdate(BaseModel):
 
 
 class UserOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
+                    "cooperative_id": "4f9aae38-05d9-464d-be89-5551844626e1",
+                    "username": "sur.cajero",
+                    "full_name": "Rosa Quispe Mamani",
+                    "roles": ["teller"],
+                    "branch_id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11",
+                    "is_active": True,
+                    "created_at": "2026-11-23T14:05:31.412-05:00",
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     cooperative_id: uuid.UUID | None
     username: str
@@ -132,6 +184,24 @@ class ApiKeyCreate(BaseModel):
 
 
 class ApiKeyOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
+                    "cooperative_id": "4f9aae38-05d9-464d-be89-5551844626e1",
+                    "name": "export-nocturno",
+                    "prefix": "a1b2c3d4e5f6",
+                    "roles": ["accountant"],
+                    "branch_id": None,
+                    "created_at": "2026-11-23T14:05:31.412-05:00",
+                    "revoked_at": None,
+                    "last_used_at": "2026-11-23T14:05:31.412-05:00",
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     cooperative_id: uuid.UUID
     name: str
@@ -144,4 +214,23 @@ class ApiKeyOut(BaseModel):
 
 
 class ApiKeyCreated(ApiKeyOut):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
+                    "cooperative_id": "4f9aae38-05d9-464d-be89-5551844626e1",
+                    "name": "export-nocturno",
+                    "prefix": "a1b2c3d4e5f6",
+                    "roles": ["accountant"],
+                    "branch_id": None,
+                    "created_at": "2026-11-23T14:05:31.412-05:00",
+                    "revoked_at": None,
+                    "last_used_at": None,
+                    "key": "coopac_a1b2c3d4e5f6_Zx9...shown-once",
+                }
+            ]
+        }
+    )
+
     key: str = Field(description="The full key. It is shown only this once; store it safely.")

@@ -12,7 +12,22 @@ from coopac_core.validation import invalid
 
 
 class ShareAccountOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "2c9f7b1e-3a4d-4c5e-8f6a-7b8c9d0e1f2a",
+                    "member_id": "0b7d3a3e-1c59-4b9e-8c1d-2f0a5c7e9b10",
+                    "currency": "PEN",
+                    "balance": "250.00",
+                    "status": "active",
+                    "opened_on": "2026-11-23",
+                    "closed_on": None,
+                }
+            ]
+        },
+    )
 
     id: uuid.UUID
     member_id: uuid.UUID

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from coopac_core.ledger.accounts import ACCOUNT_MODELS, holder_amount
+from coopac_core.ledger.models import NormalSide
 
 
 @dataclass
@@ -35,7 +36,7 @@ def verify(session: Session, cooperative_id: uuid.UUID) -> VerificationReport:
     for kind, model in sorted(ACCOUNT_MODELS.items()):
         table = model.__tablename__
         side = model.NORMAL_SIDE  # type: ignore[attr-defined]
-        sign = "-" if side == "credit" else ""
+        sign = "-" if side == NormalSide.credit else ""
         rows = session.execute(
             text(
                 f"SELECT a.id, a.gl_account_id, a.balance, "
