@@ -29,11 +29,10 @@ from run import fresh_database, server_url  # noqa: E402
 from coopac_core.config import Settings  # noqa: E402
 from coopac_core.db import ALL_TENANTS, Database, app_url, make_engine, migrate  # noqa: E402
 from coopac_core.main import create_app  # noqa: E402
-from coopac_core.savings import service as savings  # noqa: E402
+from coopac_core.savings import movements  # noqa: E402
 from coopac_core.savings.schemas import CashMovementRequest  # noqa: E402
 from coopac_core.security import service as security  # noqa: E402
-from coopac_core.security.deps import CoopContext  # noqa: E402
-from coopac_core.security.principal import Principal  # noqa: E402
+from coopac_core.security.principal import CoopContext, Principal  # noqa: E402
 from coopac_core.security.roles import Role  # noqa: E402
 from coopac_core.security.schemas import FederationUserCreate  # noqa: E402
 
@@ -142,7 +141,7 @@ def main() -> None:
         started = time.perf_counter()
         for _ in range(args.deposits):
             with db.session(coop_id) as session:
-                savings.deposit(session, ctx, uuid.UUID(account["id"]), body)
+                movements.deposit(session, ctx, uuid.UUID(account["id"]), body)
         direct = time.perf_counter() - started
     n = args.deposits
     print(
