@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 
 from coopac_core.security.roles import Role
@@ -103,3 +104,31 @@ def test_invalid_simulations_are_refused(client: TestClient, world: World) -> No
         ).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the schedule would run past the year 9999
+        {"amount": "3000.00", "tea": "0.24", "term": 12, "disbursement_date": "9999-12-01"},
+        # fees no annual rate can discount: no TCEA exists
+        {
+            "amount": "100.00",
+            "tea": "0.24",
+            "term": 1,
+            "commission": "99.00",
+            "installment_fee": "5000.00",
+        },
+    ],
+    ids=["year-10000", "no-tcea"],
+)
+def test_impossible_simulations_are_refused_not_failed(
+    client: TestClient, world: World, body: dict[str, object]
+) -> None:
+    r = client.post(
+        f"/api/v1/cooperatives/{world.a.id}/loan-simulations",
+        json=body,
+        headers=world.a.headers[Role.credit_officer],
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "schedule_invalid"

@@ -4,6 +4,8 @@ into its input and refuses what it cannot build."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -49,28 +51,34 @@ def _dates(
     return due_dates(first or _first_due(disbursed, frequency), term, frequency)
 
 
-def _build(req: ScheduleRequest) -> Schedule:
+@contextmanager
+def refusing_impossible_schedules() -> Iterator[None]:
+    """A schedule or a TCEA that cannot be computed (dates past the year 9999, fees that
+    no rate can discount, arithmetic out of range) is the request's fault: 422, never 500."""
     try:
-        return build_schedule(req)
-    except ValueError as exc:
+        yield
+    except (ValueError, OverflowError, ArithmeticError) as exc:
         raise ScheduleInvalid(reason=str(exc)) from None
 
 
 def schedule_for(data: LoanSimulationRequest, disbursed: date) -> Schedule:
-    return _build(
-        ScheduleRequest(
-            amount=data.amount,
-            tea=data.tea,
-            disbursement_date=disbursed,
-            dates=_dates(data.frequency, data.term, disbursed, data.first_due_date, data.due_dates),
-            method=data.method,
-            grace_periods=data.grace_periods,
-            grace_type=data.grace_type,
-            insurance_monthly_rate=data.insurance_monthly_rate,
-            installment_fee=data.installment_fee,
-            principal_by_date=tuple(data.principal_by_date or ()),
+    with refusing_impossible_schedules():
+        return build_schedule(
+            ScheduleRequest(
+                amount=data.amount,
+                tea=data.tea,
+                disbursement_date=disbursed,
+                dates=_dates(
+                    data.frequency, data.term, disbursed, data.first_due_date, data.due_dates
+                ),
+                method=data.method,
+                grace_periods=data.grace_periods,
+                grace_type=data.grace_type,
+                insurance_monthly_rate=data.insurance_monthly_rate,
+                installment_fee=data.installment_fee,
+                principal_by_date=tuple(data.principal_by_date or ()),
+            )
         )
-    )
 
 
 def simulate(data: LoanSimulationRequest, business_date: date) -> LoanSimulationOut:
@@ -80,7 +88,8 @@ def simulate(data: LoanSimulationRequest, business_date: date) -> LoanSimulation
     received = data.amount - data.commission
     if received <= 0:
         raise ScheduleInvalid(reason="la comisión no puede igualar o superar el monto")
-    cost = tcea(received, disbursed, [(i.due_date, i.total) for i in schedule.installments])
+    with refusing_impossible_schedules():
+        cost = tcea(received, disbursed, [(i.due_date, i.total) for i in schedule.installments])
     return LoanSimulationOut(
         amount=data.amount,
         amount_received=received,
@@ -118,18 +127,19 @@ def loan_schedule_from(loan: Loan, disbursed: date) -> Schedule:
     """The schedule of a loan's agreed terms, run from ``disbursed``."""
     terms = loan.terms
     explicit = [date.fromisoformat(d) for d in terms.get("due_dates") or []]
-    return _build(
-        ScheduleRequest(
-            amount=loan.amount,
-            tea=loan.tea,
-            disbursement_date=disbursed,
-            dates=_dates(
-                Frequency(loan.frequency), loan.term, disbursed, loan.first_due_date, explicit
-            ),
-            method=Method(loan.method),
-            grace_periods=int(terms.get("grace_periods", 0)),
-            grace_type=GraceType(terms.get("grace_type", "none")),
-            insurance_monthly_rate=loan.insurance_monthly_rate,
-            principal_by_date=tuple(Decimal(p) for p in terms.get("principal_by_date") or ()),
+    with refusing_impossible_schedules():
+        return build_schedule(
+            ScheduleRequest(
+                amount=loan.amount,
+                tea=loan.tea,
+                disbursement_date=disbursed,
+                dates=_dates(
+                    Frequency(loan.frequency), loan.term, disbursed, loan.first_due_date, explicit
+                ),
+                method=Method(loan.method),
+                grace_periods=int(terms.get("grace_periods", 0)),
+                grace_type=GraceType(terms.get("grace_type", "none")),
+                insurance_monthly_rate=loan.insurance_monthly_rate,
+                principal_by_date=tuple(Decimal(p) for p in terms.get("principal_by_date") or ()),
+            )
         )
-    )

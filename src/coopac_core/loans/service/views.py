@@ -27,7 +27,10 @@ from coopac_core.loans.service.queries import (
     installments,
     installments_by_loan,
 )
-from coopac_core.loans.service.schedules import loan_schedule_from
+from coopac_core.loans.service.schedules import (
+    loan_schedule_from,
+    refusing_impossible_schedules,
+)
 from coopac_core.loans.servicing import Arrears, arrears
 from coopac_core.money import Currency
 
@@ -129,11 +132,12 @@ def loan_schedule(session: Session, loan: Loan) -> LoanScheduleOut:
     stored = installments(session, loan)
     if not stored:  # not disbursed: the schedule as it would run from the planned date
         schedule = loan_schedule_from(loan, loan.disbursement_date)
-        cost = tcea(
-            loan.amount - loan.commission,
-            loan.disbursement_date,
-            [(i.due_date, i.total) for i in schedule.installments],
-        )
+        with refusing_impossible_schedules():
+            cost = tcea(
+                loan.amount - loan.commission,
+                loan.disbursement_date,
+                [(i.due_date, i.total) for i in schedule.installments],
+            )
         return LoanScheduleOut(
             loan_id=loan.id,
             tcea=cost,
