@@ -44,6 +44,7 @@ from coopac_core.models_base import created_at_field
 from coopac_core.observability import request_id_var
 from coopac_core.security.deps import (
     ROLES_OF,
+    WRITES_REFUSED_WHILE_INACTIVE,
     CooperativeId,
     api_key_scheme,
     authenticate_in,
@@ -277,4 +278,5 @@ def idempotent(allowed: Iterable[Role]) -> Callable[..., Awaitable[MoneyRequest]
         return MoneyRequest(request, cooperative_id, roles, token, api_key, key, fingerprint)
 
     ROLES_OF[dependency] = roles
+    WRITES_REFUSED_WHILE_INACTIVE.add(dependency)  # ledger.post_entry refuses them
     return dependency

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -21,9 +22,9 @@ from coopac_core.errors import (
     RoleNotAllowed,
     ValidationFailed,
 )
-from coopac_core.federation.errors import CooperativeNotFound
+from coopac_core.federation.errors import CooperativeInactive, CooperativeNotFound
 from coopac_core.idempotency import IDEMPOTENCY_ERRORS
-from coopac_core.security.deps import ROLES_OF
+from coopac_core.security.deps import ROLES_OF, WRITES_REFUSED_WHILE_INACTIVE
 from coopac_core.security.errors import AUTH_ERRORS
 from coopac_core.security.roles import Role
 
@@ -114,14 +115,20 @@ _TOKEN_GRANTS: dict[str, Any] = {
 }
 
 
-def _roles_of(route: APIRoute) -> frozenset[Role] | None:
+def _access_of(route: APIRoute) -> Callable[..., Any] | None:
+    """The route's access dependency (``coop_access`` or ``idempotent``), if any."""
     stack = list(route.dependant.dependencies)
     while stack:
         dep = stack.pop()
         if dep.call in ROLES_OF:
-            return ROLES_OF[dep.call]
+            return dep.call
         stack.extend(dep.dependencies)
     return None
+
+
+def _roles_of(route: APIRoute) -> frozenset[Role] | None:
+    access = _access_of(route)
+    return ROLES_OF[access] if access is not None else None
 
 
 def _describe_roles(route: APIRoute) -> str | None:
@@ -163,14 +170,31 @@ def build_document(app: FastAPI) -> dict[str, Any]:
     schemas.update(_TOKEN_GRANTS)
     doc["components"]["headers"] = {"X-Request-ID": _REQUEST_ID, "Idempotent-Replayed": _REPLAYED}
     for path_item in doc["paths"].values():
-        for operation in path_item.values():
-            _finish(operation, routes[operation["operationId"]])
+        for method, operation in path_item.items():
+            _finish(operation, routes[operation["operationId"]], method)
     schemas.pop("Body_issue_token", None)  # replaced by the two grants
     app.openapi_schema = doc
     return doc
 
 
-def _finish(operation: dict[str, Any], route: APIRoute) -> None:
+def _add_error(operation: dict[str, Any], error: type[DomainError]) -> None:
+    responses = operation.setdefault("responses", {})
+    status = str(error.status)
+    if status not in responses:
+        responses.update(
+            {str(k): v for k, v in problem_responses(error).items() if k == error.status}
+        )
+        return
+    schema = responses[status]["content"][PROBLEM_JSON]["schema"]
+    codes = schema["allOf"][1]["properties"]["code"]["enum"]
+    if error.code not in codes:
+        codes.append(error.code)
+        codes.sort()
+
+
+def _finish(operation: dict[str, Any], route: APIRoute, method: str) -> None:
+    if method != "get" and _access_of(route) in WRITES_REFUSED_WHILE_INACTIVE:
+        _add_error(operation, CooperativeInactive)
     roles = _describe_roles(route)
     if roles:
         operation["description"] = "\n\n".join(

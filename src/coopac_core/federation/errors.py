@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coopac_core.errors import Conflict, NotFound
+from coopac_core.errors import Conflict, Forbidden, NotFound
 
 
 class CooperativeNotFound(NotFound):
@@ -15,6 +15,18 @@ class CooperativeNotFound(NotFound):
 class CooperativeExists(Conflict):
     code = "cooperative_exists"
     template = "Ya existe una cooperativa con ese código o RUC"
+
+
+class CooperativeInactive(Conflict):
+    code = "cooperative_inactive"
+    template = "La cooperativa está inactiva: no admite operaciones"
+    meaning = "The federation deactivated the cooperative: it is read-only until reactivated."
+
+
+class FederationOnly(Forbidden):
+    code = "federation_only"
+    template = "Solo la federación puede cambiar {fields}"
+    meaning = "A cooperative's RUC, SBS level and whether it is active are the federation's."
 
 
 class BranchNotFound(NotFound):

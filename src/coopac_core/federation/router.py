@@ -7,7 +7,12 @@ from fastapi import APIRouter, Depends, status
 
 from coopac_core.errors import InvalidCursor, RoleNotAllowed
 from coopac_core.federation import service
-from coopac_core.federation.errors import BranchExists, BranchNotFound, CooperativeExists
+from coopac_core.federation.errors import (
+    BranchExists,
+    BranchNotFound,
+    CooperativeExists,
+    FederationOnly,
+)
 from coopac_core.federation.schemas import (
     BranchCreate,
     BranchOut,
@@ -78,11 +83,11 @@ def get_cooperative(
 @router.patch(
     "/{cooperative_id}",
     response_model=CooperativeOut,
-    responses=coop_responses(CooperativeExists),
+    responses=coop_responses(CooperativeExists, FederationOnly),
 )
 def update_cooperative(
     body: CooperativeUpdate,
-    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_COOPERATIVE))],
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_COOPERATIVE, while_inactive=True))],
     session: SessionDep,
 ) -> CooperativeOut:
     coop = service.update_cooperative(session, ctx, body)

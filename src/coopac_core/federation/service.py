@@ -15,6 +15,7 @@ from coopac_core.federation.errors import (
     BranchNotFound,
     CooperativeExists,
     CooperativeNotFound,
+    FederationOnly,
 )
 from coopac_core.federation.models import Branch, Cooperative
 from coopac_core.federation.schemas import BranchCreate, CooperativeCreate, CooperativeUpdate
@@ -74,9 +75,17 @@ def list_cooperatives(
     return list(session.exec(stmt.order_by(col(Cooperative.code)).limit(limit)))
 
 
+# What only the federation may change: who the cooperative is to the supervisor, and
+# whether it may operate at all.
+FEDERATION_FIELDS = frozenset({"ruc", "sbs_level", "is_active"})
+
+
 def update_cooperative(session: Session, ctx: CoopContext, data: CooperativeUpdate) -> Cooperative:
     coop = get_cooperative(session, ctx.cooperative_id)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    reserved = sorted(FEDERATION_FIELDS & changes.keys())
+    if reserved and not ctx.principal.is_federation_admin:
+        raise FederationOnly(fields=", ".join(reserved))
     for field, value in changes.items():
         setattr(coop, field, value)
     coop.updated_at = utcnow()

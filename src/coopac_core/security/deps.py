@@ -13,6 +13,8 @@ from sqlmodel import Session
 from coopac_core.config import Settings
 from coopac_core.db import ALL_TENANTS, Database, set_tenant_scope
 from coopac_core.errors import NotAuthenticated
+from coopac_core.federation.errors import CooperativeInactive
+from coopac_core.federation.models import Cooperative
 from coopac_core.security import service
 from coopac_core.security.principal import CoopContext, Principal
 from coopac_core.security.roles import Role
@@ -85,20 +87,42 @@ CooperativeId = Annotated[uuid.UUID, Path(description="The cooperative's id")]
 # The roles each access dependency lets in, by dependency: the OpenAPI document names them
 # in each operation's description.
 ROLES_OF: dict[Callable[..., Any], frozenset[Role]] = {}
+# The access dependencies whose writes a deactivated cooperative refuses.
+WRITES_REFUSED_WHILE_INACTIVE: set[Callable[..., Any]] = set()
 
 
-def coop_access(allowed: Iterable[Role]) -> Callable[..., CoopContext]:
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def coop_access(
+    allowed: Iterable[Role], *, while_inactive: bool = False
+) -> Callable[..., CoopContext]:
+    """The caller, holding one of ``allowed`` in the path's cooperative. A write to a
+    cooperative the federation deactivated is refused (``while_inactive`` lets the
+    federation's own update through, so that it can reactivate it)."""
     allowed = frozenset(allowed)
 
     def dependency(
+        request: Request,
         cooperative_id: CooperativeId,
         principal: Annotated[Principal, Depends(authenticate)],
         session: SessionDep,
     ) -> CoopContext:
-        return enter_cooperative(session, cooperative_id, principal, allowed)
+        ctx = enter_cooperative(session, cooperative_id, principal, allowed)
+        if request.method not in _READS and not while_inactive:
+            require_active(session, cooperative_id)
+        return ctx
 
     ROLES_OF[dependency] = allowed
+    if not while_inactive:
+        WRITES_REFUSED_WHILE_INACTIVE.add(dependency)
     return dependency
+
+
+def require_active(session: Session, cooperative_id: uuid.UUID) -> None:
+    coop = session.get(Cooperative, cooperative_id)
+    if coop is not None and not coop.is_active:
+        raise CooperativeInactive()
 
 
 def enter_cooperative(

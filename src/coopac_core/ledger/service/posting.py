@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from coopac_core.errors import AmountInvalid
-from coopac_core.federation.errors import CooperativeNotFound
+from coopac_core.federation.errors import CooperativeInactive, CooperativeNotFound
 from coopac_core.federation.models import Cooperative
 from coopac_core.ledger.accounts import M, MemberAccount, holder_amount
 from coopac_core.ledger.errors import (
@@ -100,6 +100,8 @@ def post_entry(
     coop = session.get(Cooperative, cooperative_id)
     if coop is None:
         raise CooperativeNotFound()
+    if not coop.is_active:  # the federation deactivated it: no money moves
+        raise CooperativeInactive()
     actor = ctx.principal
     entry = JournalEntry(
         cooperative_id=cooperative_id,
