@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 import uuid
@@ -77,8 +78,13 @@ def uvicorn_log_config(level: str = "INFO") -> dict[str, Any]:
     }
 
 
+# A client's id is kept only if it is one we can log and echo safely: ASCII letters,
+# digits and a few separators (a UUID, a ULID, "pos-puno-000123").
+_REQUEST_ID = re.compile(rf"[A-Za-z0-9._:-]{{1,{_MAX_REQUEST_ID}}}")
+
+
 def _valid_request_id(value: str) -> bool:
-    return 0 < len(value) <= _MAX_REQUEST_ID and all(c.isalnum() or c in "-_.:" for c in value)
+    return _REQUEST_ID.fullmatch(value) is not None
 
 
 class RequestIdMiddleware:

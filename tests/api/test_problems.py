@@ -97,8 +97,11 @@ def test_401_403_404_405_409(client: TestClient, world: World) -> None:
 def test_request_id_is_generated_when_absent(client: TestClient) -> None:
     r = client.get("/health")
     assert len(r.headers["x-request-id"]) == 32
-    r = client.get("/health", headers={"X-Request-ID": "bad id with spaces"})
-    assert r.headers["x-request-id"] != "bad id with spaces"
+    for bad in ("bad id with spaces", "peña-01", "x" * 65, "a;b"):
+        r = client.get("/health", headers={"X-Request-ID": bad.encode("latin-1")})
+        assert r.headers["x-request-id"] != bad and len(r.headers["x-request-id"]) == 32
+    r = client.get("/health", headers={"X-Request-ID": "pos-puno-000123"})
+    assert r.headers["x-request-id"] == "pos-puno-000123"
 
 
 @pytest.fixture

@@ -167,3 +167,21 @@ def test_app_role_is_neither_superuser_nor_owner(db: Database, owner_engine: Eng
         ]
     assert app_user not in owners
     assert no_rls == []
+
+
+def test_a_taken_username_is_refused_without_naming_anyone(
+    client: TestClient, world: World
+) -> None:
+    r = client.post(
+        f"/api/v1/cooperatives/{world.a.id}/users",
+        json={
+            "username": "coopb.admin",
+            "password": PASSWORD,
+            "full_name": "X",
+            "roles": ["auditor"],
+        },
+        headers=world.a.headers[Role.admin],
+    )
+    assert r.status_code == 409
+    assert r.json()["code"] == "username_taken"
+    assert "coopb" not in r.text.lower()

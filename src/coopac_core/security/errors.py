@@ -70,7 +70,8 @@ class BranchRequired(Unprocessable):
 
 class UsernameTaken(Conflict):
     code = "username_taken"
-    template = "El nombre de usuario {username!r} ya existe"
+    template = "El nombre de usuario ya existe"
+    meaning = "Usernames are unique across the federation; the answer names no one."
 
 
 class UserNotFound(NotFound):

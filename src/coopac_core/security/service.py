@@ -204,7 +204,7 @@ def create_user(session: Session, ctx: CoopContext, data: UserCreate) -> UserOut
     session.add(user)
     flush_or_conflict(
         session,
-        UsernameTaken(username=user.username),
+        UsernameTaken(),
     )
     grants = [
         RoleGrant(user_id=user.id, cooperative_id=cooperative_id, role=r, branch_id=data.branch_id)
@@ -237,7 +237,7 @@ def create_federation_user(
     session.add(user)
     flush_or_conflict(
         session,
-        UsernameTaken(username=user.username),
+        UsernameTaken(),
     )
     session.add_all([RoleGrant(user_id=user.id, role=r) for r in sorted(set(data.roles))])
     audit_service.record(
