@@ -136,7 +136,21 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from coopac_core.observability import uvicorn_log_config
+    from coopac_core.security.secret_key import InsecureSecretKey
 
+    if args.demo:
+        # the workers read their settings afresh: tell them too
+        os.environ["COOPAC_DEMO"] = "1"
+        settings = settings.model_copy(update={"demo": True})
+    try:
+        settings.check_secret_key()
+    except InsecureSecretKey as exc:
+        print(
+            f"error: {exc}; set a long random key, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'",
+            file=sys.stderr,
+        )
+        return 2
     db = _prepare(settings)
     try:
         if args.demo:
@@ -158,6 +172,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         log_config=uvicorn_log_config(settings.log_level),
         access_log=False,
         proxy_headers=True,
+        server_header=False,  # no banner naming the server and its version
     )
     return 0
 

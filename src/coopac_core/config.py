@@ -12,6 +12,8 @@ import platformdirs
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from coopac_core.security.secret_key import check_secret_key
+
 
 def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("coopac-core"))
@@ -38,7 +40,15 @@ class Settings(BaseSettings):
     db_pool_size: int = 20
     db_max_overflow: int = 10
     log_level: str = "INFO"
+    # Set by `coopac serve --demo`: demo data, and a weak signing key tolerated.
+    demo: bool = False
     federation_name: str = "Federación de Cooperativas de Ahorro y Crédito"
+
+    def check_secret_key(self) -> None:
+        """Refuse to run with a known, short or guessable key (``--demo`` excepted); a key
+        generated here is random and passes."""
+        if self.secret_key is not None and not self.demo:
+            check_secret_key(self.secret_key.get_secret_value())
 
     def resolved_secret_key(self) -> str:
         if self.secret_key is not None:

@@ -164,6 +164,7 @@ class Readiness(BaseModel):
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    settings.check_secret_key()  # a worker started by hand refuses a weak key too
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
