@@ -6,22 +6,20 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
-from sqlalchemy import text
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coopac_core import __version__
+from coopac_core.api_docs import mount_docs
 from coopac_core.audit.router import router as audit_router
 from coopac_core.batch.router import router as batch_router
 from coopac_core.config import Settings, get_settings
-from coopac_core.db import Database, current_revision, head_revision
+from coopac_core.db import Database, head_revision
 from coopac_core.errors import (
     PROBLEM_JSON,
     DatabaseUnavailable,
@@ -36,12 +34,14 @@ from coopac_core.errors import (
     problem_body,
 )
 from coopac_core.federation.router import router as federation_router
+from coopac_core.health import router as health_router
 from coopac_core.ledger.router import router as ledger_router
 from coopac_core.loans.router import router as loans_router
 from coopac_core.members.router import router as members_router
 from coopac_core.observability import RequestIdMiddleware, configure_logging, request_id_var
 from coopac_core.openapi import build_document
 from coopac_core.savings.router import router as savings_router
+from coopac_core.security.headers import SecurityHeadersMiddleware
 from coopac_core.security.router import auth_router, federation_users_router, users_router
 from coopac_core.shares.router import router as shares_router
 from coopac_core.validation import message, preferred_language
@@ -132,35 +132,6 @@ async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     return problem(request, InternalError)
 
 
-class Health(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"status": "ok", "version": "0.1.0"}]}
-    )
-
-    status: Literal["ok"]
-    version: str
-
-
-class Readiness(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "status": "ok",
-                    "database": "ok",
-                    "migration": "0004",
-                    "expected_migration": "0004",
-                }
-            ]
-        }
-    )
-
-    status: Literal["ok", "unavailable", "migrations_pending"]
-    database: Literal["ok", "unreachable"]
-    migration: str | None
-    expected_migration: str | None
-
-
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
@@ -190,9 +161,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         lifespan=lifespan,
         # operationId = the endpoint's name: short and unique (build_document checks it).
         generate_unique_id_function=lambda route: route.name,
+        # Swagger UI is served locally (api_docs), ReDoc not at all: no third-party CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: even a 500 carries them
 
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
@@ -217,40 +192,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     ):
         app.include_router(router)
 
-    @app.get("/health", response_model=Health, tags=["health"], summary="The process is alive")
-    def get_health() -> Health:
-        return Health(status="ok", version=__version__)
-
-    @app.get(
-        "/ready",
-        response_model=Readiness,
-        tags=["health"],
-        summary="The database answers and is at the head migration",
-        responses={503: {"model": Readiness}},
-    )
-    def get_readiness(request: Request) -> JSONResponse:
-        database: Database = request.app.state.db
-        expected = request.app.state.head
-        try:
-            with database.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-            revision = current_revision(database.engine)
-        except Exception:  # any failure to reach the database means not ready
-            body = Readiness(
-                status="unavailable",
-                database="unreachable",
-                migration=None,
-                expected_migration=expected,
-            )
-            return JSONResponse(body.model_dump(), status_code=503)
-        ok = revision == expected
-        body = Readiness(
-            status="ok" if ok else "migrations_pending",
-            database="ok",
-            migration=revision,
-            expected_migration=expected,
-        )
-        return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
+    app.include_router(health_router)
+    if settings.docs_enabled:
+        mount_docs(app)
 
     app.openapi = lambda: build_document(app)  # type: ignore[method-assign]
     return app

@@ -164,9 +164,15 @@ def test_database_outage_is_503_problem_not_500(
     _is_problem(r, 401, "invalid_token")
 
 
-def test_ready_reports_head_migration(client: TestClient) -> None:
+def test_ready_reports_head_migration_only_to_an_authenticated_caller(
+    client: TestClient, world: World
+) -> None:
     r = client.get("/ready")
     assert r.status_code == 200
+    assert r.json() == {"status": "ok", "database": "ok"}  # nothing about the deployment
+    r = client.get("/ready", headers={"Authorization": "Bearer forged.token.value"})
+    assert "migration" not in r.json()
+    r = client.get("/ready", headers=world.a.headers[Role.auditor])
     assert r.json()["migration"] == r.json()["expected_migration"] is not None
 
 

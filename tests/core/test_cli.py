@@ -123,6 +123,7 @@ def test_serve_demo_on_embedded_database_survives_restart(embedded_dir: Path) ->
             f"{base}/api/v1/auth/token", data={"username": "sur.admin", "password": DEMO_PASSWORD}
         )
         assert r.status_code == 200, r.text
+        assert "server" not in r.headers  # no banner naming the server and its version
         h = {"Authorization": f"Bearer {r.json()['access_token']}"}
         coops = httpx.get(f"{base}/api/v1/cooperatives", headers=h).json()["items"]
         assert [c["code"] for c in coops] == ["COOPSUR"]
