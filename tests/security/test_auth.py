@@ -168,11 +168,16 @@ def test_api_key_lifecycle(client: TestClient, world: World) -> None:
     coop = world.a.id
     r = client.post(
         f"/api/v1/cooperatives/{coop}/api-keys",
-        json={"name": "export-nocturno", "roles": ["accountant"]},
+        json={
+            "name": "export-nocturno",
+            "roles": ["accountant"],
+            "owner_id": world.a.users[Role.accountant],
+        },
         headers=admin,
     )
     assert r.status_code == 201, r.text
     created = r.json()
+    assert created["owner_id"] == world.a.users[Role.accountant]
     key = created["key"]
     assert key.startswith("coopac_")
     # shown once: the listing never carries it

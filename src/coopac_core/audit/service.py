@@ -29,7 +29,7 @@ def record(
     session.add(
         AuditEvent(
             cooperative_id=cooperative_id,
-            actor_user_id=actor.user_id,
+            actor_user_id=actor.person_id,  # for an API key: its owner
             actor_api_key_id=actor.api_key_id,
             actor_name=actor.name,
             action=action,

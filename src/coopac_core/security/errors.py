@@ -41,6 +41,24 @@ class InvalidApiKey(Unauthorized):
     template = "Clave de API inválida"
 
 
+class ApiKeyOwnerInactive(Unauthorized):
+    code = "api_key_owner_inactive"
+    template = "La clave de API ya no actúa por nadie: su titular está inactivo"
+    meaning = "The key's owner was disabled (or it has no owner): the key stops with them."
+
+
+class ApiKeyRoleNotAllowed(Unprocessable):
+    code = "api_key_role_not_allowed"
+    template = "Una clave de API no puede tener los roles {roles}"
+    meaning = "Keys never hold admin, manager or credit_committee: approvals need a person."
+
+
+class ApiKeyOwnerLacksRole(Unprocessable):
+    code = "api_key_owner_lacks_role"
+    template = "El titular de la clave no tiene los roles {roles}"
+    meaning = "A key acts for its owner, with at most the owner's own roles."
+
+
 class ApiKeyRevoked(Unauthorized):
     code = "api_key_revoked"
     template = "La clave de API fue revocada"
@@ -92,4 +110,5 @@ AUTH_ERRORS: tuple[type[DomainError], ...] = (
     TokenRevoked,
     InvalidApiKey,
     ApiKeyRevoked,
+    ApiKeyOwnerInactive,
 )

@@ -91,6 +91,9 @@ class ApiKey(SQLModel, table=True):
     roles: list[str] = Field(sa_column=Column(ARRAY(String(32)), nullable=False))
     branch_id: uuid.UUID | None = None
     created_by: uuid.UUID | None = Field(default=None, foreign_key="staff_user.id")
+    # The person the key acts for: every four-eyes rule compares them, and the key dies
+    # with their account (disabled, or roles withdrawn).
+    owner_id: uuid.UUID | None = Field(default=None, foreign_key="staff_user.id")
     created_at: datetime = created_at_field()
     revoked_at: datetime | None = timestamp_field()
     last_used_at: datetime | None = timestamp_field()

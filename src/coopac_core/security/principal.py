@@ -22,6 +22,14 @@ class Principal:
     cooperative_roles: Mapping[uuid.UUID, frozenset[Role]] = field(default_factory=dict)
     # A teller's branch, per cooperative.
     branches: Mapping[uuid.UUID, uuid.UUID] = field(default_factory=dict)
+    # For an API key: the user it acts for.
+    owner_user_id: uuid.UUID | None = None
+
+    @property
+    def person_id(self) -> uuid.UUID | None:
+        """The person behind the action, whatever the credential: the user, or the owner
+        of the API key. Every rule that needs two people compares this."""
+        return self.user_id or self.owner_user_id
 
     @property
     def is_federation_admin(self) -> bool:

@@ -70,3 +70,8 @@ READ_PORTFOLIO = frozenset(
     }
 )
 CLOSE_BUSINESS_DAY = frozenset({Role.manager, Role.admin})
+# A script may prepare and move money for its owner; it never approves, decides for a
+# committee, or administers: those need a person at a screen.
+API_KEY_FORBIDDEN_ROLES = frozenset(
+    {Role.admin, Role.credit_committee, Role.manager} | FEDERATION_ROLES
+)

@@ -14,6 +14,8 @@ from coopac_core.security import service
 from coopac_core.security.deps import PrincipalDep, SessionDep, SettingsDep, coop_access
 from coopac_core.security.errors import (
     ApiKeyNotFound,
+    ApiKeyOwnerLacksRole,
+    ApiKeyRoleNotAllowed,
     BranchRequired,
     CredentialsRequired,
     InvalidCredentials,
@@ -39,6 +41,7 @@ from coopac_core.security.schemas import (
     UserOut,
     UserUpdate,
 )
+from coopac_core.tellers.errors import BranchNotAllowed
 
 auth_router = APIRouter(prefix="/api/v1", tags=["auth"])
 users_router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["users"])
@@ -155,7 +158,15 @@ def update_user(
     "/api-keys",
     status_code=status.HTTP_201_CREATED,
     response_model=ApiKeyCreated,
-    responses=coop_responses(InvalidRole, BranchRequired, BranchNotFound),
+    responses=coop_responses(
+        InvalidRole,
+        BranchRequired,
+        BranchNotFound,
+        BranchNotAllowed,
+        UserNotFound,
+        ApiKeyRoleNotAllowed,
+        ApiKeyOwnerLacksRole,
+    ),
     tags=["api-keys"],
     summary="Create an API key for an integration script; the key is shown only once",
 )

@@ -175,12 +175,25 @@ class FederationUserCreate(BaseModel):
 
 class ApiKeyCreate(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"name": "export-nocturno", "roles": ["accountant"]}]}
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "export-nocturno",
+                    "roles": ["accountant"],
+                    "owner_id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
+                }
+            ]
+        }
     )
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-    roles: list[Role] = Field(min_length=1)
+    roles: list[Role] = Field(
+        min_length=1, description="At most the owner's roles; never admin, manager or committee"
+    )
     branch_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = Field(
+        default=None, description="The person the key acts for (default: the caller)"
+    )
 
 
 class ApiKeyOut(BaseModel):
@@ -194,6 +207,7 @@ class ApiKeyOut(BaseModel):
                     "prefix": "a1b2c3d4e5f6",
                     "roles": ["accountant"],
                     "branch_id": None,
+                    "owner_id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
                     "created_at": "2026-11-23T14:05:31.412-05:00",
                     "revoked_at": None,
                     "last_used_at": "2026-11-23T14:05:31.412-05:00",
@@ -208,6 +222,7 @@ class ApiKeyOut(BaseModel):
     prefix: str
     roles: list[Role]
     branch_id: uuid.UUID | None
+    owner_id: uuid.UUID | None
     created_at: datetime
     revoked_at: datetime | None
     last_used_at: datetime | None
@@ -224,6 +239,7 @@ class ApiKeyCreated(ApiKeyOut):
                     "prefix": "a1b2c3d4e5f6",
                     "roles": ["accountant"],
                     "branch_id": None,
+                    "owner_id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
                     "created_at": "2026-11-23T14:05:31.412-05:00",
                     "revoked_at": None,
                     "last_used_at": None,

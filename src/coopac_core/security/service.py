@@ -20,7 +20,10 @@ from coopac_core.models_base import utcnow
 from coopac_core.security import tokens
 from coopac_core.security.errors import (
     ApiKeyNotFound,
+    ApiKeyOwnerInactive,
+    ApiKeyOwnerLacksRole,
     ApiKeyRevoked,
+    ApiKeyRoleNotAllowed,
     BranchRequired,
     InvalidApiKey,
     InvalidCredentials,
@@ -32,7 +35,13 @@ from coopac_core.security.errors import (
 from coopac_core.security.models import ApiKey, RoleGrant, StaffUser
 from coopac_core.security.passwords import hash_password, verify_password
 from coopac_core.security.principal import CoopContext, Principal
-from coopac_core.security.roles import BRANCH_ROLES, COOPERATIVE_ROLES, FEDERATION_ROLES, Role
+from coopac_core.security.roles import (
+    API_KEY_FORBIDDEN_ROLES,
+    BRANCH_ROLES,
+    COOPERATIVE_ROLES,
+    FEDERATION_ROLES,
+    Role,
+)
 from coopac_core.security.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -43,6 +52,7 @@ from coopac_core.security.schemas import (
     UserOut,
     UserUpdate,
 )
+from coopac_core.tellers.errors import BranchNotAllowed
 
 # Refreshing last_used_at on every call would turn each request into a write.
 _API_KEY_TOUCH_INTERVAL = timedelta(minutes=5)
@@ -148,10 +158,23 @@ def principal_from_api_key(session: Session, key: str) -> Principal:
     if row.last_used_at is None or now - row.last_used_at > _API_KEY_TOUCH_INTERVAL:
         row.last_used_at = now
         session.add(row)
-    roles = frozenset(Role(r) for r in row.roles)
+    # The key acts for its owner, with no more than the owner holds today: a role taken
+    # from the owner is taken from their keys, and a disabled owner's keys stop.
+    owner = session.execute(
+        text(
+            "SELECT u.is_active, g.role FROM staff_user u LEFT JOIN role_grant g "
+            "ON g.user_id = u.id AND g.cooperative_id = :c WHERE u.id = :o"
+        ),
+        {"c": row.cooperative_id, "o": row.owner_id},
+    ).all()
+    if row.owner_id is None or not owner or not owner[0].is_active:
+        raise ApiKeyOwnerInactive()
+    held = {Role(r.role) for r in owner if r.role is not None}
+    roles = frozenset(Role(r) for r in row.roles) & held - API_KEY_FORBIDDEN_ROLES
     return Principal(
         name=f"api-key:{row.name}",
         api_key_id=row.id,
+        owner_user_id=row.owner_id,
         home_cooperative_id=row.cooperative_id,
         cooperative_roles={row.cooperative_id: roles},
         branches={row.cooperative_id: row.branch_id} if row.branch_id else {},
@@ -351,6 +374,7 @@ def _api_key_out(row: ApiKey) -> ApiKeyOut:
         prefix=row.prefix,
         roles=[Role(r) for r in row.roles],
         branch_id=row.branch_id,
+        owner_id=row.owner_id,
         created_at=row.created_at,
         revoked_at=row.revoked_at,
         last_used_at=row.last_used_at,
@@ -360,6 +384,20 @@ def _api_key_out(row: ApiKey) -> ApiKeyOut:
 def create_api_key(session: Session, ctx: CoopContext, data: ApiKeyCreate) -> ApiKeyCreated:
     actor, cooperative_id = ctx.principal, ctx.cooperative_id
     _check_roles(session, cooperative_id, data.roles, data.branch_id)
+    forbidden = set(data.roles) & API_KEY_FORBIDDEN_ROLES
+    if forbidden:
+        raise ApiKeyRoleNotAllowed(roles=", ".join(sorted(forbidden)))
+    owner_id = data.owner_id or actor.person_id
+    owner = session.get(StaffUser, owner_id) if owner_id else None
+    if owner is None or owner.cooperative_id != cooperative_id or not owner.is_active:
+        raise UserNotFound()
+    grants = _grants(session, owner.id)
+    missing = set(data.roles) - {Role(g.role) for g in grants}
+    if missing:
+        raise ApiKeyOwnerLacksRole(roles=", ".join(sorted(missing)))
+    owner_branch = next((g.branch_id for g in grants if g.branch_id is not None), None)
+    if Role.teller in data.roles and data.branch_id != owner_branch:
+        raise BranchNotAllowed("Una clave de cajero opera en la agencia de su titular")
     key, prefix, secret_hash = tokens.new_api_key()
     row = ApiKey(
         cooperative_id=cooperative_id,
@@ -369,6 +407,7 @@ def create_api_key(session: Session, ctx: CoopContext, data: ApiKeyCreate) -> Ap
         roles=sorted({r.value for r in data.roles}),
         branch_id=data.branch_id,
         created_by=actor.user_id,
+        owner_id=owner.id,
     )
     session.add(row)
     audit_service.record(
@@ -378,7 +417,7 @@ def create_api_key(session: Session, ctx: CoopContext, data: ApiKeyCreate) -> Ap
         "api_key",
         row.id,
         cooperative_id=cooperative_id,
-        details={"name": row.name, "roles": row.roles},
+        details={"name": row.name, "roles": row.roles, "owner": owner.username},
     )
     session.flush()
     return ApiKeyCreated(**_api_key_out(row).model_dump(), key=key)

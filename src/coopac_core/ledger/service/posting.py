@@ -110,7 +110,7 @@ def post_entry(
         business_date=coop.business_date,
         value_date=coop.business_date,
         description=description,
-        actor_user_id=actor.user_id,
+        actor_user_id=actor.person_id,  # for an API key: its owner; the key is beside
         actor_api_key_id=actor.api_key_id,
         actor_name=actor.name,
         request_id=request_id_var.get(),

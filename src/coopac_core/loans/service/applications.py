@@ -114,7 +114,7 @@ def create_loan(session: Session, ctx: CoopContext, data: LoanCreate) -> Loan:
         moratory_tea=product.moratory_tea,
         gl_account_id=product.gl_account_id,
         created_by=ctx.principal.name,
-        created_by_id=ctx.principal.user_id,
+        created_by_id=ctx.principal.person_id,
     )
     loan_schedule_from(loan, disbursement_date)  # refuse now a schedule that cannot be built
     session.add(loan)
@@ -159,7 +159,8 @@ def audit(
 
 
 def _check_decision(ctx: CoopContext, loan: Loan, action: str) -> None:
-    if ctx.principal.user_id is not None and ctx.principal.user_id == loan.created_by_id:
+    # The person behind the decision, whatever the credential (a user, or an API key's owner).
+    if ctx.principal.person_id is not None and ctx.principal.person_id == loan.created_by_id:
         raise ApproverIsCreator()
     if action == "approve":
         limit = max(
