@@ -43,6 +43,7 @@ from coopac_core.errors import (
 from coopac_core.models_base import created_at_field
 from coopac_core.observability import request_id_var
 from coopac_core.security.deps import (
+    MONEY_ACCESS,
     ROLES_OF,
     WRITES_REFUSED_WHILE_INACTIVE,
     CooperativeId,
@@ -255,7 +256,9 @@ class MoneyRequest:
     def _run(self, operation: MoneyOperation, status_code: int) -> JSONResponse:
         with self.db.session() as session:  # committed when the block ends
             principal = authenticate_in(session, self.settings, self.token, self.api_key)
-            ctx = enter_cooperative(session, self.cooperative_id, principal, self.allowed)
+            ctx = enter_cooperative(
+                session, self.cooperative_id, principal, self.allowed, money=True
+            )
             idem = Idempotent(session, ctx, self.key, self.fingerprint, self.path)
             response = idem.run(lambda: operation(session, ctx), status_code)
         return response
@@ -279,4 +282,5 @@ def idempotent(allowed: Iterable[Role]) -> Callable[..., Awaitable[MoneyRequest]
 
     ROLES_OF[dependency] = roles
     WRITES_REFUSED_WHILE_INACTIVE.add(dependency)  # ledger.post_entry refuses them
+    MONEY_ACCESS.add(dependency)
     return dependency

@@ -24,7 +24,7 @@ from coopac_core.errors import (
 )
 from coopac_core.federation.errors import CooperativeInactive, CooperativeNotFound
 from coopac_core.idempotency import IDEMPOTENCY_ERRORS
-from coopac_core.security.deps import ROLES_OF, WRITES_REFUSED_WHILE_INACTIVE
+from coopac_core.security.deps import MONEY_ACCESS, ROLES_OF, WRITES_REFUSED_WHILE_INACTIVE
 from coopac_core.security.errors import AUTH_ERRORS
 from coopac_core.security.roles import Role
 
@@ -132,10 +132,12 @@ def _roles_of(route: APIRoute) -> frozenset[Role] | None:
 
 
 def _describe_roles(route: APIRoute) -> str | None:
-    roles = _roles_of(route)
-    if roles is None:
+    access = _access_of(route)
+    if access is None:
         return None
-    names = ", ".join(f"`{r.value}`" for r in sorted(roles))
+    names = ", ".join(f"`{r.value}`" for r in sorted(ROLES_OF[access]))
+    if access in MONEY_ACCESS:
+        return f"**Roles:** {names} in the cooperative; federation staff never."
     return (
         f"**Roles:** {names} in the cooperative (a `federation_admin` may act in any cooperative)."
     )

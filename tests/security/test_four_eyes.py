@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from coopac_core.security.roles import Role
-from tests.support.bank import new_dni
+from tests.support.bank import Bank, key, new_dni
 from tests.support.world import PASSWORD, World, login
 
 
@@ -131,3 +131,44 @@ def test_a_key_dies_with_its_owners_account_and_roles(client: TestClient, world:
     client.patch(f"{coop}/users/{owner}", json={"is_active": False}, headers=admin)
     r = client.get(f"{coop}/gl-accounts", headers=as_key)
     assert (r.status_code, r.json()["code"]) == (401, "api_key_owner_inactive")
+
+
+def test_an_admin_cannot_grant_themself_money_powers(client: TestClient, world: World) -> None:
+    coop = f"/api/v1/cooperatives/{world.a.id}"
+    admin = world.a.headers[Role.admin]
+    me = world.a.users[Role.admin]
+    r = client.patch(
+        f"{coop}/users/{me}", json={"roles": ["admin", "credit_committee"]}, headers=admin
+    )
+    assert (r.status_code, r.json()["code"]) == (403, "own_roles")
+    # nor can another admin give them to an admin: administration and money stay apart
+    other = _user(client, world, "coopa.admin2", ["admin"])
+    for roles in (["admin", "manager"], ["admin", "teller"], ["admin", "accountant"]):
+        r = client.patch(f"{coop}/users/{other}", json={"roles": roles}, headers=admin)
+        assert (r.status_code, r.json()["code"]) == (422, "admin_with_money_role"), roles
+    roles_now = client.get(f"{coop}/users/{me}", headers=admin).json()["roles"]
+    assert roles_now == ["admin"]
+
+
+def test_neither_the_admin_nor_the_federation_moves_a_members_money(
+    client: TestClient, world: World, bank: Bank
+) -> None:
+    account = bank.account(client)
+    bank.deposit(client, account["id"], "100.00")
+    body = {"amount": "100.00", "branch_id": bank.puno}
+    for who in (world.a.headers[Role.admin], world.fed_admin):
+        r = client.post(
+            bank.url(f"/savings-accounts/{account['id']}/withdrawals"),
+            json=body,
+            headers={**who, **key()},
+        )
+        assert (r.status_code, r.json()["code"]) == (403, "forbidden"), r.text
+    r = client.post(
+        bank.url(f"/savings-accounts/{account['id']}/holds"),
+        json={"amount": "10.00", "reason": "x"},
+        headers=world.fed_admin,
+    )
+    assert r.status_code == 403
+    # the federation still reads, and nothing moved
+    r = client.get(bank.url(f"/savings-accounts/{account['id']}"), headers=world.fed_admin)
+    assert r.status_code == 200 and r.json()["balance"] == "100.00"

@@ -206,7 +206,7 @@ def submit_loan(
 )
 def approve_loan(
     loan_id: uuid.UUID,
-    ctx: Annotated[CoopContext, Depends(coop_access(APPROVE_LOANS))],
+    ctx: Annotated[CoopContext, Depends(coop_access(APPROVE_LOANS, money=True))],
     session: SessionDep,
     body: LoanDecision | None = None,
 ) -> LoanOut:
@@ -223,7 +223,7 @@ def approve_loan(
 )
 def reject_loan(
     loan_id: uuid.UUID,
-    ctx: Annotated[CoopContext, Depends(coop_access(APPROVE_LOANS))],
+    ctx: Annotated[CoopContext, Depends(coop_access(APPROVE_LOANS, money=True))],
     session: SessionDep,
     body: LoanDecision | None = None,
 ) -> LoanOut:

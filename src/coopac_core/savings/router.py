@@ -147,7 +147,7 @@ def list_member_savings_accounts(
 def update_savings_account(
     account_id: uuid.UUID,
     body: SavingsAccountUpdate,
-    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_ACCOUNTS))],
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_ACCOUNTS, money=True))],
     session: SessionDep,
 ) -> SavingsAccountOut:
     return service.account_out(session, service.set_status(session, ctx, account_id, body.status))
@@ -228,7 +228,7 @@ def savings_statement(
 def place_hold(
     account_id: uuid.UUID,
     body: HoldCreate,
-    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_ACCOUNTS))],
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_ACCOUNTS, money=True))],
     session: SessionDep,
 ) -> HoldOut:
     return HoldOut.model_validate(holds.place_hold(session, ctx, account_id, body))
@@ -266,7 +266,7 @@ def list_holds(
 def release_hold(
     account_id: uuid.UUID,
     hold_id: uuid.UUID,
-    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_ACCOUNTS))],
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_ACCOUNTS, money=True))],
     session: SessionDep,
 ) -> HoldOut:
     return HoldOut.model_validate(holds.release_hold(session, ctx, account_id, hold_id))

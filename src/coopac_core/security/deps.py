@@ -87,6 +87,8 @@ CooperativeId = Annotated[uuid.UUID, Path(description="The cooperative's id")]
 # The roles each access dependency lets in, by dependency: the OpenAPI document names them
 # in each operation's description.
 ROLES_OF: dict[Callable[..., Any], frozenset[Role]] = {}
+# The access dependencies that move or decide on a member's money: federation staff never do.
+MONEY_ACCESS: set[Callable[..., Any]] = set()
 # The access dependencies whose writes a deactivated cooperative refuses.
 WRITES_REFUSED_WHILE_INACTIVE: set[Callable[..., Any]] = set()
 
@@ -95,11 +97,12 @@ _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def coop_access(
-    allowed: Iterable[Role], *, while_inactive: bool = False
+    allowed: Iterable[Role], *, while_inactive: bool = False, money: bool = False
 ) -> Callable[..., CoopContext]:
     """The caller, holding one of ``allowed`` in the path's cooperative. A write to a
     cooperative the federation deactivated is refused (``while_inactive`` lets the
-    federation's own update through, so that it can reactivate it)."""
+    federation's own update through, so that it can reactivate it). ``money``: a decision
+    on a member's money (an approval, a hold), which federation staff never make."""
     allowed = frozenset(allowed)
 
     def dependency(
@@ -108,7 +111,7 @@ def coop_access(
         principal: Annotated[Principal, Depends(authenticate)],
         session: SessionDep,
     ) -> CoopContext:
-        ctx = enter_cooperative(session, cooperative_id, principal, allowed)
+        ctx = enter_cooperative(session, cooperative_id, principal, allowed, money=money)
         if request.method not in _READS and not while_inactive:
             require_active(session, cooperative_id)
         return ctx
@@ -116,6 +119,8 @@ def coop_access(
     ROLES_OF[dependency] = allowed
     if not while_inactive:
         WRITES_REFUSED_WHILE_INACTIVE.add(dependency)
+    if money:
+        MONEY_ACCESS.add(dependency)
     return dependency
 
 
@@ -126,10 +131,15 @@ def require_active(session: Session, cooperative_id: uuid.UUID) -> None:
 
 
 def enter_cooperative(
-    session: Session, cooperative_id: uuid.UUID, principal: Principal, allowed: frozenset[Role]
+    session: Session,
+    cooperative_id: uuid.UUID,
+    principal: Principal,
+    allowed: frozenset[Role],
+    *,
+    money: bool = False,
 ) -> CoopContext:
     """Check the caller may act in the cooperative with one of ``allowed``, and narrow the
     transaction to it."""
-    roles = principal.require(cooperative_id, allowed)
+    roles = principal.require(cooperative_id, allowed, federation_may_act=not money)
     set_tenant_scope(session, cooperative_id)
     return CoopContext(cooperative_id, principal, roles)

@@ -6,6 +6,7 @@ from coopac_core.errors import (
     BadRequest,
     Conflict,
     DomainError,
+    Forbidden,
     NotAuthenticated,
     NotFound,
     Unauthorized,
@@ -79,6 +80,19 @@ class InvalidRole(Unprocessable):
     template = "{reason}"
     meaning = "A federation role granted in a cooperative, or a cooperative role to a "
     "federation user."
+
+
+class AdminWithMoneyRole(Unprocessable):
+    code = "admin_with_money_role"
+    template = "Quien administra usuarios no mueve ni aprueba dinero: admin no va con {roles}"
+    meaning = "Segregation of duties: admin never together with teller, manager, "
+    "credit_committee or accountant."
+
+
+class OwnRoles(Forbidden):
+    code = "own_roles"
+    template = "Nadie cambia sus propios roles"
+    meaning = "Another administrator must change them."
 
 
 class BranchRequired(Unprocessable):

@@ -42,17 +42,32 @@ class Principal:
     def roles_in(self, cooperative_id: uuid.UUID) -> frozenset[Role]:
         return self.cooperative_roles.get(cooperative_id, frozenset()) | self.federation_roles
 
-    def require(self, cooperative_id: uuid.UUID, allowed: Iterable[Role]) -> frozenset[Role]:
+    def require(
+        self,
+        cooperative_id: uuid.UUID,
+        allowed: Iterable[Role],
+        *,
+        federation_may_act: bool = True,
+    ) -> frozenset[Role]:
         """Raise unless the caller holds one of ``allowed`` in the cooperative.
 
         A caller with no role at all in that cooperative gets 404, exactly as for a
         cooperative that does not exist: other tenants are not even confirmed to exist.
+        The federation's administrator may act in any cooperative, except where
+        ``federation_may_act`` is false: moving, approving or holding a member's money is
+        the cooperative's own staff's, never the federation's.
         """
         roles = self.roles_in(cooperative_id)
         if not roles:
             raise CooperativeNotFound()
-        if Role.federation_admin in roles or roles & frozenset(allowed):
+        if roles & frozenset(allowed):
             return roles
+        if Role.federation_admin in roles:
+            if federation_may_act:
+                return roles
+            raise RoleNotAllowed(
+                "La federación consulta; no mueve ni decide sobre dinero de socios"
+            )
         raise RoleNotAllowed()
 
     def require_federation(self, allowed: Iterable[Role]) -> None:

@@ -41,12 +41,13 @@ MANAGE_PRODUCTS = frozenset({Role.manager, Role.admin})
 READ_PRODUCTS = STAFF
 OPEN_ACCOUNTS = frozenset({Role.teller, Role.manager, Role.admin})
 READ_ACCOUNTS = STAFF
-# Cash at the counter: a teller only at their own branch (checked by the service).
-MOVE_MONEY = frozenset({Role.teller, Role.manager, Role.admin})
+# Cash at the counter: a teller only at their own branch (checked by the service). The
+# admin administers users and settings and never moves money (segregation of duties).
+MOVE_MONEY = frozenset({Role.teller, Role.manager})
 MANAGE_ACCOUNTS = frozenset({Role.manager, Role.admin})
 READ_LEDGER = frozenset({Role.accountant, Role.auditor, Role.manager, Role.admin})
 MANAGE_CHART = frozenset({Role.accountant, Role.admin})
-REVERSE_ENTRIES = frozenset({Role.accountant, Role.manager, Role.admin})
+REVERSE_ENTRIES = frozenset({Role.accountant, Role.manager})
 # Balances by account carry no member's personal data.
 READ_TRIAL_BALANCE = frozenset(READ_LEDGER | {Role.federation_analyst})
 VERIFY_LEDGER = frozenset({Role.accountant, Role.auditor, Role.admin})
@@ -56,8 +57,8 @@ ANY_BRANCH = frozenset({Role.manager, Role.admin, Role.federation_admin})
 MANAGE_LOANS = frozenset({Role.credit_officer, Role.manager, Role.admin})
 APPROVE_LOANS = frozenset({Role.credit_committee, Role.manager})
 READ_LOANS = STAFF
-DISBURSE_LOANS = frozenset({Role.teller, Role.manager, Role.admin})
-WRITE_OFF_LOANS = frozenset({Role.manager, Role.admin})
+DISBURSE_LOANS = frozenset({Role.teller, Role.manager})
+WRITE_OFF_LOANS = frozenset({Role.manager})
 # Portfolio quality by category is an aggregate: the federation compares it.
 READ_PORTFOLIO = frozenset(
     {
@@ -70,6 +71,8 @@ READ_PORTFOLIO = frozenset(
     }
 )
 CLOSE_BUSINESS_DAY = frozenset({Role.manager, Role.admin})
+# Roles that move or approve money: a user who administers users and roles holds none.
+MONEY_ROLES = frozenset({Role.teller, Role.manager, Role.credit_committee, Role.accountant})
 # A script may prepare and move money for its owner; it never approves, decides for a
 # committee, or administers: those need a person at a screen.
 API_KEY_FORBIDDEN_ROLES = frozenset(

@@ -13,6 +13,7 @@ from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, ma
 from coopac_core.security import service
 from coopac_core.security.deps import PrincipalDep, SessionDep, SettingsDep, coop_access
 from coopac_core.security.errors import (
+    AdminWithMoneyRole,
     ApiKeyNotFound,
     ApiKeyOwnerLacksRole,
     ApiKeyRoleNotAllowed,
@@ -21,6 +22,7 @@ from coopac_core.security.errors import (
     InvalidCredentials,
     InvalidRole,
     InvalidToken,
+    OwnRoles,
     RefreshTokenRequired,
     TokenExpired,
     TokenRevoked,
@@ -106,7 +108,9 @@ def get_me(principal: PrincipalDep) -> MeResponse:
     "/users",
     status_code=status.HTTP_201_CREATED,
     response_model=UserOut,
-    responses=coop_responses(UsernameTaken, InvalidRole, BranchRequired, BranchNotFound),
+    responses=coop_responses(
+        UsernameTaken, InvalidRole, BranchRequired, BranchNotFound, AdminWithMoneyRole
+    ),
 )
 def create_user(
     body: UserCreate,
@@ -142,7 +146,9 @@ def get_user(
 @users_router.patch(
     "/users/{user_id}",
     response_model=UserOut,
-    responses=coop_responses(UserNotFound, InvalidRole, BranchRequired, BranchNotFound),
+    responses=coop_responses(
+        UserNotFound, InvalidRole, BranchRequired, BranchNotFound, AdminWithMoneyRole, OwnRoles
+    ),
     summary="Change a user; is_active=false disables them and revokes their tokens",
 )
 def update_user(

@@ -19,6 +19,7 @@ from coopac_core.federation.models import Branch
 from coopac_core.models_base import utcnow
 from coopac_core.security import tokens
 from coopac_core.security.errors import (
+    AdminWithMoneyRole,
     ApiKeyNotFound,
     ApiKeyOwnerInactive,
     ApiKeyOwnerLacksRole,
@@ -28,6 +29,7 @@ from coopac_core.security.errors import (
     InvalidApiKey,
     InvalidCredentials,
     InvalidRole,
+    OwnRoles,
     TokenRevoked,
     UsernameTaken,
     UserNotFound,
@@ -40,6 +42,7 @@ from coopac_core.security.roles import (
     BRANCH_ROLES,
     COOPERATIVE_ROLES,
     FEDERATION_ROLES,
+    MONEY_ROLES,
     Role,
 )
 from coopac_core.security.schemas import (
@@ -194,6 +197,8 @@ def _check_roles(
     if roles - COOPERATIVE_ROLES:
         bad = ", ".join(sorted(roles - COOPERATIVE_ROLES))
         raise InvalidRole(reason=f"Roles de federación no se otorgan en una cooperativa: {bad}")
+    if Role.admin in roles and roles & MONEY_ROLES:
+        raise AdminWithMoneyRole(roles=", ".join(sorted(roles & MONEY_ROLES)))
     if roles & BRANCH_ROLES and branch_id is None:
         raise BranchRequired()
     if branch_id is not None and session.get(Branch, (cooperative_id, branch_id)) is None:
@@ -332,6 +337,8 @@ def update_user(
         user.is_active = data.is_active
         revoke = revoke or not data.is_active
     if data.roles is not None or "branch_id" in data.model_fields_set:
+        if user.id == actor.person_id:
+            raise OwnRoles()
         roles = set(data.roles) if data.roles is not None else {Role(g.role) for g in grants}
         current_branch = next((g.branch_id for g in grants if g.branch_id), None)
         branch = data.branch_id if "branch_id" in data.model_fields_set else current_branch
