@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     db_pool_size: int = 20
     db_max_overflow: int = 10
     log_level: str = "INFO"
+    # The largest request body read; above it, 413 before anything is parsed.
+    max_body_bytes: int = 1_000_000
     # Swagger UI at /docs, served locally; false turns it off (/openapi.json stays).
     docs_enabled: bool = True
     # Set by `coopac serve --demo`: demo data, and a weak signing key tolerated.

@@ -167,6 +167,14 @@ class MalformedRequest(BadRequest):
     meaning = "The HTTP request itself could not be read (a broken form body)."
 
 
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "payload_too_large"
+    template = "La solicitud excede el tamaño máximo ({limit} bytes)"
+    meaning = "Bodies are capped (COOPAC_MAX_BODY_BYTES, 1 MB by default); bulk work has "
+    "its own endpoints."
+
+
 class MethodNotAllowed(DomainError):
     status = 405
     code = "method_not_allowed"

@@ -41,6 +41,7 @@ from coopac_core.members.router import router as members_router
 from coopac_core.observability import RequestIdMiddleware, configure_logging, request_id_var
 from coopac_core.openapi import build_document
 from coopac_core.savings.router import router as savings_router
+from coopac_core.security.body_limit import BodyLimitMiddleware
 from coopac_core.security.headers import SecurityHeadersMiddleware
 from coopac_core.security.router import auth_router, federation_users_router, users_router
 from coopac_core.shares.router import router as shares_router
@@ -166,6 +167,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         redoc_url=None,
     )
     app.state.settings = settings
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # outermost: even a 500 carries them
 

@@ -18,6 +18,7 @@ from coopac_core.errors import (
     FieldError,
     InvalidCursor,
     InvalidInput,
+    PayloadTooLarge,
     Problem,
     RoleNotAllowed,
     ValidationFailed,
@@ -29,7 +30,12 @@ from coopac_core.security.errors import AUTH_ERRORS
 from coopac_core.security.roles import Role
 
 # Any route may answer these, whatever it does.
-ALWAYS: tuple[type[DomainError], ...] = (ValidationFailed, InvalidInput, DatabaseUnavailable)
+ALWAYS: tuple[type[DomainError], ...] = (
+    ValidationFailed,
+    InvalidInput,
+    DatabaseUnavailable,
+    PayloadTooLarge,
+)
 # A route inside a cooperative: unknown to the caller (404) or not for their role (403).
 COOP_ACCESS: tuple[type[DomainError], ...] = (CooperativeNotFound, RoleNotAllowed)
 

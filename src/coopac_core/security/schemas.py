@@ -106,7 +106,7 @@ class UserCreate(BaseModel):
     username: Username
     password: Password
     full_name: FullName
-    roles: list[Role] = Field(min_length=1)
+    roles: list[Role] = Field(min_length=1, max_length=len(Role))
     branch_id: uuid.UUID | None = None
 
     @field_validator("roles")
@@ -120,7 +120,7 @@ class UserUpdate(BaseModel):
 
     full_name: FullName | None = None
     password: Password | None = None
-    roles: list[Role] | None = Field(default=None, min_length=1)
+    roles: list[Role] | None = Field(default=None, min_length=1, max_length=len(Role))
     branch_id: uuid.UUID | None = None
     is_active: bool | None = None
 
@@ -170,7 +170,7 @@ class FederationUserCreate(BaseModel):
     username: Username
     password: Password
     full_name: FullName
-    roles: list[Role] = Field(min_length=1, examples=[["federation_analyst"]])
+    roles: list[Role] = Field(min_length=1, max_length=2, examples=[["federation_analyst"]])
 
 
 class ApiKeyCreate(BaseModel):

@@ -24,6 +24,11 @@ from coopac_core.loans.servicing import PrepaymentMode
 from coopac_core.money import Amount, Currency, Rate, is_cents
 from coopac_core.validation import invalid
 
+# What one application may carry: bounded, so one request cannot make thousands of rows.
+MAX_INSTALLMENTS = 360
+MAX_GUARANTORS = 10
+MAX_COLLATERAL = 20
+
 Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
 
@@ -196,14 +201,14 @@ class LoanCreate(BaseModel):
     first_due_date: date | None = None
     method: Method | None = Field(default=None, description="Default: the product's")
     frequency: Frequency | None = Field(default=None, description="Default: the product's")
-    due_dates: list[date] | None = None
-    principal_by_date: list[Amount] | None = None
+    due_dates: list[date] | None = Field(default=None, max_length=MAX_INSTALLMENTS)
+    principal_by_date: list[Amount] | None = Field(default=None, max_length=MAX_INSTALLMENTS)
     grace_periods: int = Field(default=0, ge=0, le=60)
     grace_type: GraceType = GraceType.none
     purpose: Purpose
     purpose_detail: Text300 | None = None
-    guarantor_ids: list[uuid.UUID] = Field(default_factory=list)
-    collateral: list[CollateralIn] = Field(default_factory=list)
+    guarantor_ids: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_GUARANTORS)
+    collateral: list[CollateralIn] = Field(default_factory=list, max_length=MAX_COLLATERAL)
 
     @model_validator(mode="after")
     def _cents(self) -> Self:

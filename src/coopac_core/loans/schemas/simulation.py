@@ -54,9 +54,11 @@ class LoanSimulationRequest(BaseModel):
     frequency: Frequency = Frequency.monthly
     disbursement_date: date | None = Field(default=None, description="Default: the business date")
     first_due_date: date | None = Field(default=None, description="Default: one period later")
-    due_dates: list[date] | None = Field(default=None, description="For frequency 'dates'")
+    due_dates: list[date] | None = Field(
+        default=None, max_length=360, description="For frequency 'dates'"
+    )
     principal_by_date: list[Amount] | None = Field(
-        default=None, description="For method 'irregular'"
+        default=None, max_length=360, description="For method 'irregular'"
     )
     grace_periods: int = Field(default=0, ge=0, le=60)
     grace_type: GraceType = GraceType.none
