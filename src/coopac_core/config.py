@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     db_pool_size: int = 20
     db_max_overflow: int = 10
     log_level: str = "INFO"
+    # Failed logins from one address in 10 minutes before it must wait (429).
+    login_address_max_failures: int = 20
     # The largest request body read; above it, 413 before anything is parsed.
     max_body_bytes: int = 1_000_000
     # Swagger UI at /docs, served locally; false turns it off (/openapi.json stays).

@@ -72,8 +72,10 @@ def problem(
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return problem(request, type(exc), exc.detail, headers=headers)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+    if "retry_after" in exc.params:  # 429: when to try again
+        headers["Retry-After"] = str(exc.params["retry_after"])
+    return problem(request, type(exc), exc.detail, headers=headers or None)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -70,6 +70,7 @@ CUSTOM: dict[str, tuple[str, str]] = {
         "legal_name is only for legal persons (RUC)",
     ),
     "birth_date": ("Fecha de nacimiento inválida", "Invalid birth date"),
+    "password": ("{reason_es}", "{reason_en}"),
 }
 
 # Pydantic's own error types, in Spanish. Anything else falls back to a generic message.

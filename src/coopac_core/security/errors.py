@@ -65,6 +65,45 @@ class ApiKeyRevoked(Unauthorized):
     template = "La clave de API fue revocada"
 
 
+class TooManyAttempts(DomainError):
+    status = 429
+    code = "too_many_attempts"
+    template = "Demasiados intentos fallidos desde esta dirección; espere {retry_after} s"
+    meaning = "More than 20 failed logins from one address in 10 minutes; Retry-After says "
+    "when to try again."
+
+
+class AccountLocked(DomainError):
+    status = 429
+    code = "account_locked"
+    template = "Cuenta bloqueada por intentos fallidos; espere {retry_after} s o pida el desbloqueo"
+    meaning = "Five wrong passwords in a row lock the account for 15 minutes, or until an "
+    "admin unlocks it."
+
+
+class RefreshTokenReused(Unauthorized):
+    code = "refresh_token_reused"
+    template = "El refresh token ya se usó: se cerraron las sesiones que nacieron de él"
+    meaning = "A refresh token works once. Presented again, it was copied: its whole family "
+    "of tokens is revoked and the user logs in again."
+
+
+class WeakPassword(Unprocessable):
+    code = "weak_password"
+    template = "{reason}"
+    meaning = "At least 12 characters, not the username, not a common password."
+
+
+class CurrentPasswordWrong(Forbidden):
+    code = "current_password_wrong"
+    template = "La contraseña actual no es correcta"
+
+
+class PasswordChangeNotForKeys(Forbidden):
+    code = "password_change_not_for_keys"
+    template = "Una clave de API no tiene contraseña"
+
+
 class CredentialsRequired(BadRequest):
     code = "credentials_required"
     template = "Faltan usuario o contraseña"

@@ -5,9 +5,12 @@ from datetime import datetime
 
 from sqlalchemy import (
     ARRAY,
+    BigInteger,
     CheckConstraint,
     Column,
+    DateTime,
     ForeignKeyConstraint,
+    Identity,
     Index,
     String,
     UniqueConstraint,
@@ -36,6 +39,9 @@ class StaffUser(SQLModel, table=True):
     # Bumped when a user is disabled or changes password: every token carrying an older
     # version stops working at once.
     token_version: int = Field(default=1)
+    # Wrong passwords in a row; at the limit the account locks until locked_until.
+    failed_logins: int = Field(default=0)
+    locked_until: datetime | None = timestamp_field()
     created_at: datetime = created_at_field()
     updated_at: datetime | None = timestamp_field()
 
@@ -67,6 +73,37 @@ class RoleGrant(SQLModel, table=True):
     branch_id: uuid.UUID | None = None
     role: str = Field(max_length=32)
     created_at: datetime = created_at_field()
+
+
+class RefreshToken(SQLModel, table=True):
+    """A refresh token handed out: used once, then replaced by the next of its family. A
+    token presented twice was stolen or replayed: its whole family is revoked."""
+
+    __tablename__ = "refresh_token"
+    __table_args__ = (Index("ix_refresh_token_family", "family_id"),)
+
+    jti: uuid.UUID = Field(primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="staff_user.id")
+    family_id: uuid.UUID
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True), nullable=False)
+    used_at: datetime | None = timestamp_field()
+    revoked_at: datetime | None = timestamp_field()
+    created_at: datetime = created_at_field()
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed login, by the address it came from: too many from one address in a window
+    and that address waits (whatever usernames it tries)."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_address", "address", "occurred_at"),)
+
+    id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, Identity(always=True), primary_key=True)
+    )
+    address: str = Field(max_length=64)
+    username: str = Field(max_length=64)
+    occurred_at: datetime = created_at_field()
 
 
 class ApiKey(SQLModel, table=True):

@@ -3,31 +3,37 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Form, status
+from fastapi import APIRouter, Depends, Form, Request, Response, status
 
-from coopac_core.db import ALL_TENANTS, set_tenant_scope
+from coopac_core.db import ALL_TENANTS, Database, set_tenant_scope
 from coopac_core.errors import RoleNotAllowed
 from coopac_core.federation.errors import BranchNotFound
 from coopac_core.openapi import coop_responses, list_responses, problem_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
-from coopac_core.security import service
+from coopac_core.security import login, service
 from coopac_core.security.deps import PrincipalDep, SessionDep, SettingsDep, coop_access
 from coopac_core.security.errors import (
+    AccountLocked,
     AdminWithMoneyRole,
     ApiKeyNotFound,
     ApiKeyOwnerLacksRole,
     ApiKeyRoleNotAllowed,
     BranchRequired,
     CredentialsRequired,
+    CurrentPasswordWrong,
     InvalidCredentials,
     InvalidRole,
     InvalidToken,
     OwnRoles,
+    PasswordChangeNotForKeys,
     RefreshTokenRequired,
+    RefreshTokenReused,
     TokenExpired,
     TokenRevoked,
+    TooManyAttempts,
     UsernameTaken,
     UserNotFound,
+    WeakPassword,
 )
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import MANAGE_API_KEYS, MANAGE_USERS, READ_USERS, Role
@@ -36,7 +42,9 @@ from coopac_core.security.schemas import (
     ApiKeyCreated,
     ApiKeyOut,
     FederationUserCreate,
+    LogoutRequest,
     MeResponse,
+    PasswordChange,
     RoleGrantOut,
     TokenResponse,
     UserCreate,
@@ -60,11 +68,15 @@ federation_users_router = APIRouter(prefix="/api/v1/federation", tags=["federati
         InvalidToken,
         TokenExpired,
         TokenRevoked,
+        RefreshTokenReused,
+        TooManyAttempts,
+        AccountLocked,
         authenticated=False,
     ),
-    summary="OAuth2 password flow; also grant_type=refresh_token",
+    summary="OAuth2 password flow; also grant_type=refresh_token (each refresh token works once)",
 )
 def issue_token(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     grant_type: Annotated[Literal["password", "refresh_token"], Form()] = "password",
@@ -74,13 +86,54 @@ def issue_token(
 ) -> TokenResponse:
     # No caller yet: the credentials themselves decide whose rows are read.
     set_tenant_scope(session, ALL_TENANTS)
+    db: Database = request.app.state.db
     if grant_type == "refresh_token":
         if not refresh_token:
             raise RefreshTokenRequired()
-        return service.refresh(session, settings, refresh_token)
+        try:
+            return login.refresh(session, settings, refresh_token)
+        except RefreshTokenReused as reused:
+            # This request's transaction rolls back (and lets go of the token's row); the
+            # revocation must stand, so it commits on its own.
+            session.rollback()
+            with db.session(ALL_TENANTS) as own:
+                login.revoke_family(own, uuid.UUID(str(reused.params["family"])))
+            raise
     if not username or not password:
         raise CredentialsRequired()
-    return service.login(session, settings, username, password)
+    address = request.client.host if request.client else "unknown"
+    try:
+        return login.login(session, settings, username, password, address)
+    except InvalidCredentials:
+        with db.session(ALL_TENANTS) as own:  # counted even though the login fails
+            login.record_failure(own, username, address)
+        raise
+
+
+@auth_router.post(
+    "/auth/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(InvalidToken, TokenExpired, TokenRevoked, authenticated=False),
+    summary="End the session a refresh token belongs to",
+)
+def logout(body: LogoutRequest, session: SessionDep, settings: SettingsDep) -> Response:
+    set_tenant_scope(session, ALL_TENANTS)
+    login.logout(session, settings, body.refresh_token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@auth_router.post(
+    "/auth/password",
+    response_model=TokenResponse,
+    responses=problem_responses(CurrentPasswordWrong, WeakPassword, PasswordChangeNotForKeys),
+    summary="Change one's own password: other sessions end, this one gets new tokens",
+)
+def change_password(
+    body: PasswordChange, principal: PrincipalDep, session: SessionDep, settings: SettingsDep
+) -> TokenResponse:
+    return login.change_password(
+        session, settings, principal, body.current_password, body.new_password
+    )
 
 
 @auth_router.get("/me", response_model=MeResponse, responses=problem_responses())
@@ -147,7 +200,13 @@ def get_user(
     "/users/{user_id}",
     response_model=UserOut,
     responses=coop_responses(
-        UserNotFound, InvalidRole, BranchRequired, BranchNotFound, AdminWithMoneyRole, OwnRoles
+        UserNotFound,
+        InvalidRole,
+        BranchRequired,
+        BranchNotFound,
+        AdminWithMoneyRole,
+        OwnRoles,
+        WeakPassword,
     ),
     summary="Change a user; is_active=false disables them and revokes their tokens",
 )
@@ -158,6 +217,20 @@ def update_user(
     session: SessionDep,
 ) -> UserOut:
     return service.update_user(session, ctx, user_id, body)
+
+
+@users_router.post(
+    "/users/{user_id}/unlock",
+    response_model=UserOut,
+    responses=coop_responses(UserNotFound),
+    summary="Unlock a user locked out by wrong passwords",
+)
+def unlock_user(
+    user_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_USERS))],
+    session: SessionDep,
+) -> UserOut:
+    return service.unlock_user(session, ctx, user_id)
 
 
 @users_router.post(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import (
     BaseModel,
@@ -11,10 +11,12 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 
-from coopac_core.security.passwords import MIN_PASSWORD_LENGTH
+from coopac_core.security.passwords import MIN_PASSWORD_LENGTH, password_problem
 from coopac_core.security.roles import Role
+from coopac_core.validation import invalid
 
 
 def _normalize_username(value: object) -> object:
@@ -28,6 +30,25 @@ Username = Annotated[
 ]
 Password = Annotated[str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=256)]
 FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class LogoutRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"refresh_token": "eyJhbGciOi..."}]})
+
+    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"current_password": "clave-de-hoy-2026", "new_password": "otra-clave-mas-larga"}
+            ]
+        }
+    )
+
+    current_password: Annotated[str, Field(min_length=1, max_length=256)]
+    new_password: Password
 
 
 class TokenResponse(BaseModel):
@@ -114,6 +135,12 @@ class UserCreate(BaseModel):
     def _distinct(cls, roles: list[Role]) -> list[Role]:
         return sorted(set(roles))
 
+    @model_validator(mode="after")
+    def _strong_password(self) -> Self:
+        if (problem := password_problem(self.password, self.username)) is not None:
+            raise invalid("password", reason_es=problem[0], reason_en=problem[1])
+        return self
+
 
 class UserUpdate(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"is_active": False}]})
@@ -171,6 +198,12 @@ class FederationUserCreate(BaseModel):
     password: Password
     full_name: FullName
     roles: list[Role] = Field(min_length=1, max_length=2, examples=[["federation_analyst"]])
+
+    @model_validator(mode="after")
+    def _strong_password(self) -> Self:
+        if (problem := password_problem(self.password, self.username)) is not None:
+            raise invalid("password", reason_es=problem[0], reason_en=problem[1])
+        return self
 
 
 class ApiKeyCreate(BaseModel):

@@ -17,7 +17,7 @@ from coopac_core.db import flush_or_conflict
 from coopac_core.federation.errors import BranchNotFound
 from coopac_core.federation.models import Branch
 from coopac_core.models_base import utcnow
-from coopac_core.security import tokens
+from coopac_core.security import login, tokens
 from coopac_core.security.errors import (
     AdminWithMoneyRole,
     ApiKeyNotFound,
@@ -27,15 +27,15 @@ from coopac_core.security.errors import (
     ApiKeyRoleNotAllowed,
     BranchRequired,
     InvalidApiKey,
-    InvalidCredentials,
     InvalidRole,
     OwnRoles,
     TokenRevoked,
     UsernameTaken,
     UserNotFound,
+    WeakPassword,
 )
 from coopac_core.security.models import ApiKey, RoleGrant, StaffUser
-from coopac_core.security.passwords import hash_password, verify_password
+from coopac_core.security.passwords import hash_password, password_problem
 from coopac_core.security.principal import CoopContext, Principal
 from coopac_core.security.roles import (
     API_KEY_FORBIDDEN_ROLES,
@@ -50,7 +50,6 @@ from coopac_core.security.schemas import (
     ApiKeyCreated,
     ApiKeyOut,
     FederationUserCreate,
-    TokenResponse,
     UserCreate,
     UserOut,
     UserUpdate,
@@ -62,36 +61,6 @@ _API_KEY_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
 # --- tokens -----------------------------------------------------------------------------
-
-
-def _issue_pair(settings: Settings, user: StaffUser) -> TokenResponse:
-    secret = settings.resolved_secret_key()
-    access_life = timedelta(minutes=settings.access_token_minutes)
-    refresh_life = timedelta(minutes=settings.refresh_token_minutes)
-    access, _ = tokens.issue_token(secret, user.id, user.token_version, "access", access_life)
-    refresh, _ = tokens.issue_token(secret, user.id, user.token_version, "refresh", refresh_life)
-    return TokenResponse(
-        access_token=access,
-        expires_in=int(access_life.total_seconds()),
-        refresh_token=refresh,
-        refresh_expires_in=int(refresh_life.total_seconds()),
-    )
-
-
-def login(session: Session, settings: Settings, username: str, password: str) -> TokenResponse:
-    user = session.exec(
-        select(StaffUser).where(StaffUser.username == username.strip().lower())
-    ).first()
-    ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or not user.is_active:
-        raise InvalidCredentials()
-    return _issue_pair(settings, user)
-
-
-def refresh(session: Session, settings: Settings, refresh_token: str) -> TokenResponse:
-    claims = tokens.decode_token(settings.resolved_secret_key(), refresh_token, "refresh")
-    user = _active_user(session, claims.user_id, claims.version)
-    return _issue_pair(settings, user)
 
 
 def _active_user(session: Session, user_id: uuid.UUID, version: int) -> StaffUser:
@@ -159,8 +128,17 @@ def principal_from_api_key(session: Session, key: str) -> Principal:
         raise ApiKeyRevoked()
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > _API_KEY_TOUCH_INTERVAL:
+        # at most one audit line per key per interval: who used it is on every entry
         row.last_used_at = now
         session.add(row)
+        audit_service.record(
+            session,
+            Principal(name=f"api-key:{row.name}", api_key_id=row.id, owner_user_id=row.owner_id),
+            "api_key.use",
+            "api_key",
+            row.id,
+            cooperative_id=row.cooperative_id,
+        )
     # The key acts for its owner, with no more than the owner holds today: a role taken
     # from the owner is taken from their keys, and a disabled owner's keys stop.
     owner = session.execute(
@@ -330,6 +308,8 @@ def update_user(
     if data.full_name is not None:
         user.full_name = data.full_name
     if data.password is not None:
+        if (problem := password_problem(data.password, user.username)) is not None:
+            raise WeakPassword(problem[0])
         user.password_hash = hash_password(data.password)
         changes["password"] = "changed"  # noqa: S105 - audit note, never the password
         revoke = True
@@ -462,3 +442,10 @@ def revoke_api_key(session: Session, ctx: CoopContext, key_id: uuid.UUID) -> Api
         )
         session.flush()
     return _api_key_out(row)
+
+
+def unlock_user(session: Session, ctx: CoopContext, user_id: uuid.UUID) -> UserOut:
+    user = _get_user(session, ctx.cooperative_id, user_id)
+    login.unlock(session, ctx, user)
+    session.flush()
+    return _user_out(user, _grants(session, user.id))

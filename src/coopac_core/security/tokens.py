@@ -25,10 +25,17 @@ class TokenClaims:
     version: int
     type: TokenType
     expires_at: datetime
+    jti: uuid.UUID | None = None
 
 
 def issue_token(
-    secret: str, user_id: uuid.UUID, version: int, type_: TokenType, lifetime: timedelta
+    secret: str,
+    user_id: uuid.UUID,
+    version: int,
+    type_: TokenType,
+    lifetime: timedelta,
+    *,
+    jti: uuid.UUID | None = None,
 ) -> tuple[str, datetime]:
     expires = utcnow() + lifetime
     payload = {
@@ -37,7 +44,7 @@ def issue_token(
         "typ": type_,
         "exp": expires,
         "iat": utcnow(),
-        "jti": uuid.uuid4().hex,
+        "jti": (jti or uuid.uuid4()).hex,
     }
     return jwt.encode(payload, secret, algorithm=ALGORITHM), expires
 
@@ -60,6 +67,7 @@ def decode_token(secret: str, token: str, expected: TokenType) -> TokenClaims:
             version=int(payload.get("ver", 0)),
             type=expected,
             expires_at=datetime.fromtimestamp(payload["exp"], UTC),
+            jti=uuid.UUID(payload["jti"]) if "jti" in payload else None,
         )
     except (ValueError, KeyError, TypeError):
         raise InvalidToken() from None
