@@ -87,6 +87,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_verify_ledger(args: argparse.Namespace, settings: Settings) -> int:
     from sqlmodel import or_, select
 
+    from coopac_core import main  # noqa: F401 - every product and its checks, loaded
     from coopac_core.federation.models import Cooperative
     from coopac_core.ledger.service import verify
 

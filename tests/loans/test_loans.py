@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import Engine, event, text
 
 from coopac_core.db import Database
 from coopac_core.federation.identifiers import ruc_check_digit
@@ -503,3 +503,41 @@ def test_a_page_of_loans_costs_the_same_queries_whatever_its_length(api: Api, db
     for _ in range(4):
         _active_loan(api, member=member)
     assert statements(6) == few
+
+
+def test_a_disbursement_is_not_mirrored_and_verify_ledger_checks_loan_records(
+    api: Api, owner_engine: Engine
+) -> None:
+    loan, _ = _active_loan(api)
+    entries = api.get("/journal-entries", Role.accountant, kind="loan_disbursement")["items"]
+    assert isinstance(entries, list)
+    entry = next(e for e in entries if any(p["account_id"] == loan["id"] for p in e["postings"]))
+    r = api.c.post(
+        api.url(f"/journal-entries/{entry['id']}/reversal"),
+        headers={**api.h(Role.accountant), **key()},
+    )
+    assert (r.status_code, r.json()["code"]) == (409, "reversal_not_supported")
+    after = api.get(f"/loans/{loan['id']}")
+    assert (after["status"], after["balance"]) == ("active", loan["balance"])
+    assert api.get("/ledger/verification", Role.auditor)["ok"] is True
+    # a loan whose schedule no longer owes its balance is caught
+    with owner_engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE loan_installment SET principal_paid = principal "
+                "WHERE loan_id = :l AND number = 1"
+            ),
+            {"l": loan["id"]},
+        )
+    report = api.get("/ledger/verification", Role.auditor)
+    assert report["ok"] is False
+    problems = report["problems"]
+    assert isinstance(problems, list)
+    assert any(str(loan["number"]) in p for p in problems)
+    with owner_engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE loan_installment SET principal_paid = 0 WHERE loan_id = :l AND number = 1"
+            ),
+            {"l": loan["id"]},
+        )

@@ -88,8 +88,12 @@ class LedgerMachine(RuleBasedStateMachine):
         index = data.draw(st.integers(0, len(self.reversible) - 1))
         entry, effect = self.reversible[index]
         status, body = self._post(f"/journal-entries/{entry}/reversal", {}, Role.accountant)
-        # a reversal never breaks an account: refused if it would take a balance below zero
-        if all(self.balance[a] - delta >= 0 for a, delta in effect.items()):
+        # a reversal obeys the account's rules: refused if it would take money a hold keeps
+        # (or take a balance below zero)
+        if all(
+            self.balance[a] - delta - (self.held[a] if delta > 0 else 0) >= 0
+            for a, delta in effect.items()
+        ):
             assert status == 201, body
             for a, delta in effect.items():
                 self.balance[a] -= delta

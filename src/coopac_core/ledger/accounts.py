@@ -5,10 +5,11 @@ verify them without importing the packages that own them."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
-from typing import ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from coopac_core.errors import DomainError
 from coopac_core.ledger.models import NormalSide
@@ -29,6 +30,11 @@ class MemberAccount(Protocol):
 
 
 ACCOUNT_MODELS: dict[str, type[SQLModel]] = {}
+# A product's rules for a reversal touching one of its accounts: called with the locked
+# account and what the reversal moves for the holder (negative: money leaves). Raises the
+# product's own refusal. Registered by the product package.
+ReversalGuard = Callable[[Session, Any, Decimal], None]
+REVERSAL_GUARDS: dict[str, ReversalGuard] = {}
 M = TypeVar("M", bound=SQLModel)
 
 

@@ -53,6 +53,13 @@ class AlreadyReversed(Conflict):
     template = "El asiento ya fue extornado"
 
 
+class ReversalNotSupported(Conflict):
+    code = "reversal_not_supported"
+    template = "Un asiento de {kind} no se extorna con su espejo: corrija con la operación inversa"
+    meaning = "Loan disbursements, repayments and write-offs and share refunds change a "
+    "product's records (installments, statuses) that a mirror entry would leave wrong."
+
+
 class CannotReverseReversal(Conflict):
     code = "cannot_reverse_reversal"
     template = "Un extorno no se extorna; registre un nuevo movimiento"

@@ -19,6 +19,7 @@ from coopac_core.ledger.errors import (
     GlAccountNotFound,
     GlCodeCurrency,
     JournalEntryNotFound,
+    ReversalNotSupported,
 )
 from coopac_core.ledger.models import EntryKind, JournalEntry, Posting
 from coopac_core.ledger.schemas import (
@@ -45,6 +46,7 @@ from coopac_core.security.roles import (
     REVERSE_ENTRIES,
     VERIFY_LEDGER,
 )
+from coopac_core.shares.errors import ShareAccountClosed
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["ledger"])
 
@@ -190,6 +192,8 @@ def get_journal_entry(
         JournalEntryNotFound,
         AlreadyReversed,
         CannotReverseReversal,
+        ReversalNotSupported,
+        ShareAccountClosed,
         Overpayment,
         *CREDIT_ERRORS,
         *DEBIT_ERRORS,

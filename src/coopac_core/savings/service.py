@@ -15,6 +15,7 @@ from coopac_core.db import flush_or_conflict
 from coopac_core.federation.models import Cooperative
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
+from coopac_core.ledger.accounts import REVERSAL_GUARDS
 from coopac_core.ledger.chart import SAVINGS_GL
 from coopac_core.ledger.errors import CurrencyMismatch
 from coopac_core.ledger.models import GlAccount
@@ -294,6 +295,21 @@ def after_credit(session: Session, account: SavingsAccount, product: SavingsProd
         today = get_cooperative(session, account.cooperative_id).business_date
         account.placed_on = today
         account.maturity_date = today + timedelta(days=product.term_days or 0)
+
+
+def guard_reversal(session: Session, account: SavingsAccount, delta: Decimal) -> None:
+    """A reversal obeys the account's rules: it does not take money a hold keeps (a court
+    order), nor move a blocked or closed account. The product's minimum balance is a rule
+    for the holder's withdrawals; undoing a deposit made in error may go below it."""
+    if account.status == AccountStatus.blocked:
+        raise AccountBlocked()
+    if account.status == AccountStatus.closed:
+        raise AccountClosed()
+    if delta < 0 and -delta > account.balance - account.held_amount:
+        raise InsufficientFunds()
+
+
+REVERSAL_GUARDS[SavingsAccount.ACCOUNT_KIND] = guard_reversal
 
 
 def check_can_debit(

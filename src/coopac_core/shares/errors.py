@@ -15,6 +15,11 @@ class MemberNotWithdrawn(Conflict):
     template = "Las aportaciones se devuelven solo al socio retirado o fallecido"
 
 
+class ShareAccountClosed(Unprocessable):
+    code = "share_account_closed"
+    template = "Las aportaciones de este socio ya fueron devueltas"
+
+
 class NothingToRefund(Unprocessable):
     code = "nothing_to_refund"
     template = "No hay aportaciones que devolver"

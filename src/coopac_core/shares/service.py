@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from sqlmodel import Session, select
 
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
+from coopac_core.ledger.accounts import REVERSAL_GUARDS
 from coopac_core.ledger.chart import SHARE_CAPITAL_GL
 from coopac_core.ledger.models import EntryKind
 from coopac_core.ledger.schemas import Movement
@@ -16,7 +18,12 @@ from coopac_core.members.models import Member, MemberStatus
 from coopac_core.money import Currency, check_amount
 from coopac_core.savings.movements import counterpart_leg
 from coopac_core.security.principal import CoopContext
-from coopac_core.shares.errors import MemberNotWithdrawn, NothingToRefund, ShareAccountNotFound
+from coopac_core.shares.errors import (
+    MemberNotWithdrawn,
+    NothingToRefund,
+    ShareAccountClosed,
+    ShareAccountNotFound,
+)
 from coopac_core.shares.models import ShareAccount, ShareAccountStatus
 from coopac_core.shares.schemas import SharePayment, ShareRefund
 
@@ -37,6 +44,16 @@ def open_share_account(session: Session, member: Member) -> ShareAccount:
     )
     session.add(account)
     return account
+
+
+def guard_reversal(session: Session, account: ShareAccount, delta: Decimal) -> None:
+    """A closed share account (capital returned to a withdrawn or deceased member) takes
+    no reversal: it would put capital back into it."""
+    if account.status == ShareAccountStatus.closed:
+        raise ShareAccountClosed()
+
+
+REVERSAL_GUARDS[ShareAccount.ACCOUNT_KIND] = guard_reversal
 
 
 def get_share_account(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -12,6 +13,11 @@ from sqlmodel import Session
 
 from coopac_core.ledger.accounts import ACCOUNT_MODELS, holder_amount
 from coopac_core.ledger.models import NormalSide
+
+# A product's own proof that its records agree with the balances the ledger keeps (a
+# loan's status and installments against its balance): each returns the problems found.
+# Registered by the product package.
+PRODUCT_CHECKS: list[Callable[[Session, uuid.UUID], list[str]]] = []
 
 
 @dataclass
@@ -29,7 +35,8 @@ class VerificationReport:
 def verify(session: Session, cooperative_id: uuid.UUID) -> VerificationReport:
     """Prove, from the rows themselves, that the books hold together:
     every member balance equals its postings; every control account equals the member
-    balances it controls; every entry balances per currency; debits equal credits."""
+    balances it controls; every entry balances per currency; debits equal credits; and
+    each product's records agree with its balances (``PRODUCT_CHECKS``)."""
     report = VerificationReport()
     params = {"c": cooperative_id}
     control_totals: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
@@ -80,6 +87,8 @@ def verify(session: Session, cooperative_id: uuid.UUID) -> VerificationReport:
     ).all()
     for entry_id, cur, total in unbalanced:
         report.problems.append(f"entry {entry_id} unbalanced in {cur} by {total}")
+    for check in PRODUCT_CHECKS:
+        report.problems.extend(check(session, cooperative_id))
     report.entries_checked = session.execute(
         text("SELECT count(*) FROM journal_entry WHERE cooperative_id = :c"), params
     ).scalar_one()

@@ -10,10 +10,12 @@ from coopac_core.loans.service.portfolio import portfolio
 from coopac_core.loans.service.products import create_product, get_product, list_products
 from coopac_core.loans.service.queries import get_loan, list_loans
 from coopac_core.loans.service.schedules import simulate
+from coopac_core.loans.service.verification import check_loan_records
 from coopac_core.loans.service.views import loan_schedule, loan_view, loan_views
 
 __all__ = [
     "approve",
+    "check_loan_records",
     "create_loan",
     "create_product",
     "disburse",
