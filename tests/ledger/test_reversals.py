@@ -58,9 +58,7 @@ def test_a_share_refund_is_not_mirrored_into_a_closed_share_account(
         json={"amount": "200.00", "branch_id": bank.puno},
         headers={**bank.teller, **key()},
     )
-    client.patch(
-        bank.url(f"/members/{member['id']}"), json={"status": "deceased"}, headers=bank.teller
-    )
+    bank.record_status(client, member["id"], "deceased")
     refund = client.post(
         f"{url}/refund", json={"branch_id": bank.puno}, headers={**bank.teller, **key()}
     ).json()
@@ -82,9 +80,7 @@ def test_a_share_payment_of_a_member_since_refunded_is_not_reversed(
         json={"amount": "50.00", "branch_id": bank.puno},
         headers={**bank.teller, **key()},
     ).json()
-    client.patch(
-        bank.url(f"/members/{member['id']}"), json={"status": "withdrawn"}, headers=bank.teller
-    )
+    bank.record_status(client, member["id"], "withdrawn")
     client.post(f"{url}/refund", json={"branch_id": bank.puno}, headers={**bank.teller, **key()})
     assert _reverse(client, world, bank, payment["journal_entry_id"]) == (
         422,

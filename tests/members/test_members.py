@@ -144,8 +144,20 @@ def test_status_transitions(client: TestClient, bank: Bank) -> None:
     r = client.patch(url, json={"status": "suspended"}, headers=bank.teller)
     assert r.status_code == 200
     assert r.json()["suspended_on"] is not None
-    r = client.patch(url, json={"status": "withdrawn", "phone": "999888777"}, headers=bank.teller)
+    # a withdrawal has legal effect: not a teller's, and never without its document
+    r = client.patch(url, json={"status": "withdrawn"}, headers=bank.teller)
+    assert (r.status_code, r.json()["code"]) == (403, "forbidden")
+    manager = bank.coop.headers[Role.manager]
+    r = client.patch(url, json={"status": "withdrawn"}, headers=manager)
+    assert (r.status_code, r.json()["code"]) == (422, "document_reference_required")
+    assert client.get(url, headers=bank.teller).json()["status"] == "suspended"
+    r = client.patch(
+        url,
+        json={"status": "withdrawn", "phone": "999888777", "document_reference": "Carta 12"},
+        headers=manager,
+    )
     assert r.status_code == 200
+    assert r.json()["status_document"] == "Carta 12"
     assert r.json()["withdrawn_on"] is not None
     assert r.json()["phone"] == "999888777"
     r = client.patch(url, json={"status": "active"}, headers=bank.teller)

@@ -92,9 +92,7 @@ def test_withdrawn_member_gets_shares_back(client: TestClient, bank: Bank) -> No
     assert r.status_code == 409
     assert r.json()["code"] == "member_not_withdrawn"
 
-    client.patch(
-        bank.url(f"/members/{member['id']}"), json={"status": "withdrawn"}, headers=bank.teller
-    )
+    bank.record_status(client, member["id"], "withdrawn")
     r = client.post(
         f"{url}/refund", json={"branch_id": bank.puno}, headers={**bank.teller, **key()}
     )
@@ -124,9 +122,7 @@ def test_refund_to_savings(client: TestClient, bank: Bank) -> None:
         json={"amount": "60.00", "branch_id": bank.puno},
         headers={**bank.teller, **key()},
     )
-    client.patch(
-        bank.url(f"/members/{member['id']}"), json={"status": "withdrawn"}, headers=bank.teller
-    )
+    bank.record_status(client, member["id"], "withdrawn")
     r = client.post(
         f"{url}/refund", json={"to_account_id": saving["id"]}, headers={**bank.teller, **key()}
     )

@@ -81,6 +81,15 @@ class Bank:
         body: dict[str, object] = r.json()
         return body
 
+    def record_status(self, client: TestClient, member_id: object, status: str) -> None:
+        """A withdrawal or a death, recorded as the manager does: with its document."""
+        r = client.patch(
+            self.url(f"/members/{member_id}"),
+            json={"status": status, "document_reference": f"Documento {status} 001"},
+            headers=self.coop.headers[Role.manager],
+        )
+        assert r.status_code == 200, r.text
+
     def balance(self, client: TestClient, account_id: object) -> str:
         r = client.get(self.url(f"/savings-accounts/{account_id}"), headers=self.teller)
         assert r.status_code == 200, r.text

@@ -27,6 +27,12 @@ class InvalidStatusTransition(Conflict):
     meaning = "Withdrawn and deceased are final; see the member statuses in the README."
 
 
+class DocumentReferenceRequired(Unprocessable):
+    code = "document_reference_required"
+    template = "Registrar {status} requiere la referencia del documento que lo acredita"
+    meaning = "A withdrawal or a death is recorded with its document (document_reference)."
+
+
 class MemberNotActive(Unprocessable):
     code = "member_not_active"
     template = "El socio está en estado {status}"

@@ -70,5 +70,8 @@ class Member(SQLModel, table=True):
     suspended_on: date | None = None
     withdrawn_on: date | None = None
     deceased_on: date | None = None
+    # The document behind a change with legal effect (a resignation letter, a death
+    # certificate): the last one recorded.
+    status_document: str | None = Field(default=None, max_length=100)
     created_at: datetime = created_at_field()
     updated_at: datetime | None = timestamp_field()

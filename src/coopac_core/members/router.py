@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, status
 from coopac_core import admission
 from coopac_core.members import service
 from coopac_core.members.errors import (
+    DocumentReferenceRequired,
     InvalidMemberData,
     InvalidStatusTransition,
     MemberExists,
@@ -87,7 +88,9 @@ def get_member(
 @router.patch(
     "/{member_id}",
     response_model=MemberOut,
-    responses=coop_responses(MemberNotFound, InvalidMemberData, InvalidStatusTransition),
+    responses=coop_responses(
+        MemberNotFound, InvalidMemberData, InvalidStatusTransition, DocumentReferenceRequired
+    ),
     summary="Change a member's data or status (applicant, active, suspended, withdrawn, deceased)",
 )
 def update_member(

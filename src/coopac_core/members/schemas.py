@@ -100,7 +100,12 @@ class MemberCreate(BaseModel):
 
 class MemberUpdate(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"phone": "951000111"}, {"status": "withdrawn"}]}
+        json_schema_extra={
+            "examples": [
+                {"phone": "951000111"},
+                {"status": "deceased", "document_reference": "Acta de defunción 2026-004512"},
+            ]
+        }
     )
 
     first_names: Text100 | None = None
@@ -117,6 +122,10 @@ class MemberUpdate(BaseModel):
     ubigeo: Ubigeo | None = None
     occupation: Text100 | None = None
     status: MemberStatus | None = None
+    document_reference: Text100 | None = Field(
+        default=None,
+        description="Required to record a withdrawal or a death: the letter or certificate",
+    )
 
 
 class MemberOut(BaseModel):
@@ -175,4 +184,5 @@ class MemberOut(BaseModel):
     suspended_on: date | None
     withdrawn_on: date | None
     deceased_on: date | None
+    status_document: str | None = None
     created_at: datetime

@@ -13,8 +13,10 @@ from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
 from coopac_core.db import flush_or_conflict
+from coopac_core.errors import RoleNotAllowed
 from coopac_core.federation.service import get_cooperative
 from coopac_core.members.errors import (
+    DocumentReferenceRequired,
     InvalidMemberData,
     InvalidStatusTransition,
     MemberExists,
@@ -25,9 +27,12 @@ from coopac_core.members.schemas import MemberCreate, MemberUpdate
 from coopac_core.models_base import utcnow
 from coopac_core.numbering import next_value
 from coopac_core.security.principal import CoopContext
+from coopac_core.security.roles import RECORD_LEGAL_STATUS
 
 # Which status may follow which. Withdrawn and deceased are final.
 _S = MemberStatus
+# Statuses with legal effect: final, and they refund shares.
+LEGAL_STATUSES = frozenset({_S.withdrawn, _S.deceased})
 TRANSITIONS: dict[MemberStatus, frozenset[MemberStatus]] = {
     _S.applicant: frozenset({_S.active, _S.withdrawn, _S.deceased}),
     _S.active: frozenset({_S.suspended, _S.withdrawn, _S.deceased}),
@@ -127,6 +132,7 @@ def update_member(
     member = get_member(session, cooperative_id, member_id)
     changes = data.model_dump(exclude_unset=True)
     new_status = changes.pop("status", None)
+    document = changes.pop("document_reference", None)
     legal_person = member.document_type == DocumentType.RUC
     if legal_person and (changes.get("first_names") or changes.get("last_names")):
         raise InvalidMemberData(reason="Una persona jurídica no tiene nombres de persona natural")
@@ -139,6 +145,13 @@ def update_member(
     if new_status is not None and new_status != member.status:
         if new_status not in TRANSITIONS[MemberStatus(member.status)]:
             raise InvalidStatusTransition(current=member.status, target=new_status)
+        if new_status in LEGAL_STATUSES:
+            if not ctx.roles & RECORD_LEGAL_STATUS:
+                raise RoleNotAllowed(f"Solo la gerencia registra el estado {new_status}")
+            if not document:
+                raise DocumentReferenceRequired(status=new_status)
+            member.status_document = document
+            changes["document_reference"] = document
         today: date = get_cooperative(session, cooperative_id).business_date
         setattr(member, _STATUS_DATE[new_status], today)
         changes["status"] = f"{member.status}->{new_status}"

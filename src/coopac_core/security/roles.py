@@ -37,6 +37,9 @@ READ_AUDIT = frozenset({Role.admin, Role.auditor})
 STAFF = frozenset(COOPERATIVE_ROLES)
 MANAGE_MEMBERS = frozenset({Role.teller, Role.credit_officer, Role.manager, Role.admin})
 READ_MEMBERS = STAFF
+# A withdrawal or a death has legal effect (shares are refunded, accounts close): the
+# manager records it, with its document; a teller does not.
+RECORD_LEGAL_STATUS = frozenset({Role.manager})
 MANAGE_PRODUCTS = frozenset({Role.manager, Role.admin})
 READ_PRODUCTS = STAFF
 OPEN_ACCOUNTS = frozenset({Role.teller, Role.manager, Role.admin})
