@@ -98,6 +98,21 @@ def main() -> None:
             json={"member_id": member["id"], "product_id": product["id"]},
             headers=h,
         ).json()
+        # the federation reads; the cooperative's manager moves the money
+        c.post(
+            f"{p}/users",
+            json={
+                "username": "p.gerente",
+                "password": PASSWORD,
+                "full_name": "G",
+                "roles": ["manager"],
+            },
+            headers=h,
+        )
+        token = c.post(
+            "/api/v1/auth/token", data={"username": "p.gerente", "password": PASSWORD}
+        ).json()
+        h = {"Authorization": f"Bearer {token['access_token']}"}
 
         def deposit() -> None:
             r = c.post(

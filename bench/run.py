@@ -366,6 +366,23 @@ def setup(svc: Service, owner: URL) -> World:
         json={"code": "AHV", "name": "Ahorro", "kind": "sight", "currency": "PEN", "tea": "0.01"},
         headers=headers,
     ).json()
+    # Money moves by the cooperative's own staff, never the federation's: a manager (any
+    # branch, no daily total) takes the load.
+    manager = http.post(
+        f"{prefix}/users",
+        json={
+            "username": "bench.gerente",
+            "password": PASSWORD,
+            "full_name": "Gerencia",
+            "roles": ["manager"],
+        },
+        headers=headers,
+    )
+    assert manager.status_code == 201, manager.text
+    token = http.post(
+        "/api/v1/auth/token", data={"username": "bench.gerente", "password": PASSWORD}
+    ).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
     engine = create_engine(owner)
     with engine.begin() as conn:
         conn.execute(

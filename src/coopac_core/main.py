@@ -36,6 +36,7 @@ from coopac_core.errors import (
 from coopac_core.federation.router import router as federation_router
 from coopac_core.health import router as health_router
 from coopac_core.ledger.router import router as ledger_router
+from coopac_core.limits.router import router as limits_router
 from coopac_core.loans.router import router as loans_router
 from coopac_core.members.router import router as members_router
 from coopac_core.observability import RequestIdMiddleware, configure_logging, request_id_var
@@ -192,6 +193,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         savings_router,
         ledger_router,
         loans_router,
+        limits_router,
         batch_router,
     ):
         app.include_router(router)

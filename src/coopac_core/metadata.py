@@ -7,6 +7,7 @@ from coopac_core import numbering as _numbering
 from coopac_core.audit import models as _audit
 from coopac_core.federation import models as _federation
 from coopac_core.ledger import models as _ledger
+from coopac_core.limits import models as _limits
 from coopac_core.loans import models as _loans
 from coopac_core.members import models as _members
 from coopac_core.savings import models as _savings
@@ -19,6 +20,7 @@ __all__ = [
     "_federation",
     "_idempotency",
     "_ledger",
+    "_limits",
     "_loans",
     "_members",
     "_numbering",

@@ -74,6 +74,10 @@ READ_PORTFOLIO = frozenset(
     }
 )
 CLOSE_BUSINESS_DAY = frozenset({Role.manager, Role.admin})
+# Limits are risk policy: the admin sets them (and moves no money); who moves money and
+# who audits it read them.
+MANAGE_LIMITS = frozenset({Role.admin})
+READ_LIMITS = frozenset({Role.admin, Role.manager, Role.teller, Role.auditor})
 # Roles that move or approve money: a user who administers users and roles holds none.
 MONEY_ROLES = frozenset({Role.teller, Role.manager, Role.credit_committee, Role.accountant})
 # A script may prepare and move money for its owner; it never approves, decides for a
