@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from coopac_core.security.roles import Role
 from tests.support.bank import Bank, key, new_dni
-from tests.support.world import PASSWORD, World, login
+from tests.support.world import World, add_user, login
 
 
 def _key(client: TestClient, world: World, body: dict[str, object]) -> dict[str, object]:
@@ -19,16 +19,6 @@ def _key(client: TestClient, world: World, body: dict[str, object]) -> dict[str,
     )
     result: dict[str, object] = {"status": r.status_code, **r.json()}
     return result
-
-
-def _user(client: TestClient, world: World, username: str, roles: list[str]) -> str:
-    r = client.post(
-        f"/api/v1/cooperatives/{world.a.id}/users",
-        json={"username": username, "password": PASSWORD, "full_name": username, "roles": roles},
-        headers=world.a.headers[Role.admin],
-    )
-    assert r.status_code == 201, r.text
-    return str(r.json()["id"])
 
 
 def test_a_key_never_holds_approval_roles_or_admin(client: TestClient, world: World) -> None:
@@ -53,7 +43,7 @@ def test_the_owner_of_a_key_cannot_approve_what_the_key_applied_for(
     client: TestClient, world: World
 ) -> None:
     coop = f"/api/v1/cooperatives/{world.a.id}"
-    mixed = _user(client, world, "coopa.mixto", ["credit_officer", "credit_committee"])
+    mixed = add_user(client, world.a, "coopa.mixto", ["credit_officer", "credit_committee"])
     key = _key(
         client, world, {"name": "originacion", "roles": ["credit_officer"], "owner_id": mixed}
     )
@@ -115,7 +105,7 @@ def test_the_owner_of_a_key_cannot_approve_what_the_key_applied_for(
 def test_a_key_dies_with_its_owners_account_and_roles(client: TestClient, world: World) -> None:
     coop = f"/api/v1/cooperatives/{world.a.id}"
     admin = world.a.headers[Role.admin]
-    owner = _user(client, world, "coopa.dueno", ["accountant"])
+    owner = add_user(client, world.a, "coopa.dueno", ["accountant"])
     key = _key(client, world, {"name": "export", "roles": ["accountant"], "owner_id": owner})
     as_key = {"X-API-Key": str(key["key"])}
     assert client.get(f"{coop}/journal-entries", headers=as_key).status_code == 200
@@ -142,7 +132,7 @@ def test_an_admin_cannot_grant_themself_money_powers(client: TestClient, world: 
     )
     assert (r.status_code, r.json()["code"]) == (403, "own_roles")
     # nor can another admin give them to an admin: administration and money stay apart
-    other = _user(client, world, "coopa.admin2", ["admin"])
+    other = add_user(client, world.a, "coopa.admin2", ["admin"])
     for roles in (["admin", "manager"], ["admin", "teller"], ["admin", "accountant"]):
         r = client.patch(f"{coop}/users/{other}", json={"roles": roles}, headers=admin)
         assert (r.status_code, r.json()["code"]) == (422, "admin_with_money_role"), roles

@@ -9,25 +9,15 @@ from coopac_core.config import Settings
 from coopac_core.db import Database
 from coopac_core.main import create_app
 from coopac_core.security.roles import Role
-from tests.support.world import PASSWORD, World, login
+from tests.support.world import PASSWORD, World, add_user, login
 
 TOKEN = "/api/v1/auth/token"
-
-
-def _user(client: TestClient, world: World, username: str, roles: list[str]) -> str:
-    r = client.post(
-        f"/api/v1/cooperatives/{world.a.id}/users",
-        json={"username": username, "password": PASSWORD, "full_name": username, "roles": roles},
-        headers=world.a.headers[Role.admin],
-    )
-    assert r.status_code == 201, r.text
-    return str(r.json()["id"])
 
 
 def test_repeated_wrong_passwords_lock_the_account_until_an_admin_unlocks_it(
     client: TestClient, world: World
 ) -> None:
-    user = _user(client, world, "coopa.victima", ["auditor"])
+    user = add_user(client, world.a, "coopa.victima", ["auditor"])
     for _ in range(5):
         r = client.post(TOKEN, data={"username": "coopa.victima", "password": "adivina-123456"})
         assert (r.status_code, r.json()["code"]) == (401, "invalid_credentials")
@@ -86,7 +76,7 @@ def test_weak_passwords_are_refused(client: TestClient, world: World) -> None:
 def test_a_refresh_token_works_once_and_a_replay_ends_the_session(
     client: TestClient, world: World
 ) -> None:
-    _user(client, world, "coopa.movil", ["auditor"])
+    add_user(client, world.a, "coopa.movil", ["auditor"])
     first = client.post(TOKEN, data={"username": "coopa.movil", "password": PASSWORD}).json()
     second = client.post(
         TOKEN, data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
@@ -106,7 +96,7 @@ def test_a_refresh_token_works_once_and_a_replay_ends_the_session(
 
 
 def test_logout_ends_the_session(client: TestClient, world: World) -> None:
-    _user(client, world, "coopa.salida", ["auditor"])
+    add_user(client, world.a, "coopa.salida", ["auditor"])
     pair = client.post(TOKEN, data={"username": "coopa.salida", "password": PASSWORD}).json()
     r = client.post("/api/v1/auth/logout", json={"refresh_token": pair["refresh_token"]})
     assert r.status_code == 204
@@ -117,7 +107,7 @@ def test_logout_ends_the_session(client: TestClient, world: World) -> None:
 
 
 def test_a_user_changes_their_own_password(client: TestClient, world: World) -> None:
-    _user(client, world, "coopa.cambia2", ["auditor"])
+    add_user(client, world.a, "coopa.cambia2", ["auditor"])
     old = login(client, "coopa.cambia2")
     url = "/api/v1/auth/password"
     r = client.post(

@@ -66,3 +66,14 @@ def make_coop(client: TestClient, fed: dict[str, str], code: str, ruc: str) -> C
         coop.users[role] = r.json()["id"]
         coop.headers[role] = login(client, username)
     return coop
+
+
+def add_user(client: TestClient, coop: Coop, username: str, roles: list[str]) -> str:
+    """A user made by the cooperative's admin, with the test password; their id."""
+    r = client.post(
+        f"/api/v1/cooperatives/{coop.id}/users",
+        json={"username": username, "password": PASSWORD, "full_name": username, "roles": roles},
+        headers=coop.headers[Role.admin],
+    )
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])
