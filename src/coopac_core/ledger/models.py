@@ -92,6 +92,14 @@ class JournalEntry(SQLModel, table=True):
             postgresql_where="reversal_of IS NOT NULL",
         ),
         Index("ix_journal_entry_date", "cooperative_id", "business_date", "seq"),
+        # what one person moved today, by kind: the daily limit's sum, on every money POST
+        Index(
+            "ix_journal_entry_actor_day",
+            "cooperative_id",
+            "actor_user_id",
+            "business_date",
+            "kind",
+        ),
         ForeignKeyConstraint(
             ["cooperative_id", "branch_id"], ["branch.cooperative_id", "branch.id"]
         ),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
-from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger.models import EntryKind
 from coopac_core.limits.errors import LimitExceeded
 from coopac_core.limits.models import OperationLimit
@@ -81,24 +81,32 @@ def _limit_of(
 
 
 def check_limit(
-    session: Session, ctx: CoopContext, operation: EntryKind, currency: str, amount: Decimal
+    session: Session,
+    ctx: CoopContext,
+    operation: str,
+    currency: str,
+    amount: Decimal,
+    today: date,
 ) -> None:
     """Refuse a movement above the caller's limit for it, per operation and per day (the
-    same person's movements of the same kind and currency on this business date)."""
-    cur = Currency(currency)
-    limit = _limit_of(session, ctx, operation, cur)
+    same person's movements of the same kind and currency on business date ``today``).
+    Called by ``ledger.post_entry`` for every entry, so no writer can forget it; a kind
+    no limit governs (a reversal, an accrual) passes."""
+    if operation not in LIMITED:
+        return
+    kind, cur = EntryKind(operation), Currency(currency)
+    limit = _limit_of(session, ctx, kind, cur)
     if limit is None:
         return
     if amount > limit.per_operation:
         raise LimitExceeded(
             scope="por operación",
-            operation=operation.value,
+            operation=kind.value,
             limit=limit.per_operation,
             currency=cur.value,
         )
     if limit.per_day is None or ctx.principal.person_id is None:
         return
-    today = get_cooperative(session, ctx.cooperative_id).business_date
     moved = session.execute(
         text(
             "SELECT coalesce(sum(p.amount), 0) FROM journal_entry e JOIN posting p "
@@ -109,14 +117,14 @@ def check_limit(
         {
             "c": ctx.cooperative_id,
             "d": today,
-            "k": operation.value,
+            "k": kind.value,
             "u": ctx.principal.person_id,
             "cur": cur.value,
         },
     ).scalar_one()
     if moved + amount > limit.per_day:
         raise LimitExceeded(
-            scope="diario", operation=operation.value, limit=limit.per_day, currency=cur.value
+            scope="diario", operation=kind.value, limit=limit.per_day, currency=cur.value
         )
 
 

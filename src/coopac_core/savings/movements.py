@@ -15,7 +15,6 @@ from coopac_core.ledger.errors import CurrencyMismatch
 from coopac_core.ledger.models import EntryKind
 from coopac_core.ledger.schemas import Movement
 from coopac_core.limits.errors import LimitExceeded
-from coopac_core.limits.service import check_limit
 from coopac_core.money import Currency, check_amount
 from coopac_core.savings.errors import (
     AccountBlocked,
@@ -80,7 +79,6 @@ def deposit(
     check_currency(account, data.currency)
     product = get_product(session, ctx.cooperative_id, account.product_id)
     check_can_credit(account, product)
-    check_limit(session, ctx, EntryKind.deposit, account.currency, amount)
     cash = branch_cash(session, ctx, data.branch_id, account.currency)
     savings_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
     entry, postings = ledger.post_entry(
@@ -103,7 +101,6 @@ def withdraw(
     check_currency(account, data.currency)
     product = get_product(session, ctx.cooperative_id, account.product_id)
     check_can_debit(session, account, product, amount)
-    check_limit(session, ctx, EntryKind.withdrawal, account.currency, amount)
     cash = branch_cash(session, ctx, data.branch_id, account.currency)
     savings_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
     entry, postings = ledger.post_entry(
@@ -135,7 +132,6 @@ def transfer(session: Session, ctx: CoopContext, data: TransferRequest) -> Trans
     target_product = get_product(session, ctx.cooperative_id, target.product_id)
     check_can_debit(session, source, source_product, amount)
     check_can_credit(target, target_product)
-    check_limit(session, ctx, EntryKind.transfer, source.currency, amount)
     entry, postings = ledger.post_entry(
         session,
         ctx,

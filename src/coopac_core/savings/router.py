@@ -10,6 +10,7 @@ from coopac_core.errors import AmountInvalid
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.schemas import Movement, StatementLine
+from coopac_core.limits.errors import LimitExceeded
 from coopac_core.members.errors import MemberNotActive, MemberNotFound
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
@@ -188,7 +189,11 @@ async def withdraw(
     status_code=status.HTTP_201_CREATED,
     response_model=TransferOut,
     responses=money_responses(
-        AmountInvalid, SameAccount, *movements.DEBIT_ERRORS, *movements.CREDIT_ERRORS
+        AmountInvalid,
+        SameAccount,
+        LimitExceeded,
+        *movements.DEBIT_ERRORS,
+        *movements.CREDIT_ERRORS,
     ),
     summary="Transfer between two savings accounts of the cooperative (Idempotency-Key required)",
 )

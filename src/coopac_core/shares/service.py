@@ -13,7 +13,6 @@ from coopac_core.ledger.accounts import REVERSAL_GUARDS
 from coopac_core.ledger.chart import SHARE_CAPITAL_GL
 from coopac_core.ledger.models import EntryKind
 from coopac_core.ledger.schemas import Movement
-from coopac_core.limits.service import check_limit
 from coopac_core.members.errors import MemberNotActive, MemberNotFound
 from coopac_core.members.models import Member, MemberStatus
 from coopac_core.money import Currency, check_amount
@@ -90,7 +89,6 @@ def pay(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: SharePay
         MemberStatus.active,
     ):
         raise MemberNotActive(status=member.status)
-    check_limit(session, ctx, EntryKind.share_payment, account.currency, amount)
     share_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
     source = counterpart_leg(
         session,
@@ -123,7 +121,6 @@ def refund(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: Share
     amount = account.balance
     if amount <= 0:
         raise NothingToRefund()
-    check_limit(session, ctx, EntryKind.share_refund, account.currency, amount)
     share_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
     target = counterpart_leg(
         session,

@@ -6,6 +6,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,7 @@ from coopac_core.ledger.errors import (
 )
 from coopac_core.ledger.models import GlAccount, JournalEntry, Posting
 from coopac_core.ledger.schemas import Movement
+from coopac_core.limits.service import check_limit
 from coopac_core.money import CENT
 from coopac_core.observability import request_id_var
 from coopac_core.security.principal import CoopContext
@@ -80,6 +82,19 @@ def check_legs(legs: Sequence[Leg]) -> None:
         raise EntryUnbalanced(currencies=", ".join(unbalanced))
 
 
+def _check_limits(
+    session: Session, ctx: CoopContext, kind: str, legs: Sequence[Leg], today: date
+) -> None:
+    """The caller's limit for this kind of movement, per currency: an entry moves what its
+    debits add up to (a deposit's cash, a transfer's source, a disbursement's loan)."""
+    moved: dict[str, Decimal] = defaultdict(Decimal)
+    for leg in legs:
+        if leg.amount > 0:
+            moved[leg.gl_account.currency] += leg.amount
+    for currency, amount in moved.items():
+        check_limit(session, ctx, kind, currency, amount, today)
+
+
 def post_entry(
     session: Session,
     ctx: CoopContext,
@@ -102,6 +117,7 @@ def post_entry(
         raise CooperativeNotFound()
     if not coop.is_active:  # the federation deactivated it: no money moves
         raise CooperativeInactive()
+    _check_limits(session, ctx, kind, legs, coop.business_date)
     actor = ctx.principal
     entry = JournalEntry(
         cooperative_id=cooperative_id,

@@ -9,7 +9,6 @@ from sqlmodel import Session
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import AccountKind, EntryKind
-from coopac_core.limits.service import check_limit
 from coopac_core.loans.classification import Category
 from coopac_core.loans.errors import InvalidLoanStatus, Overpayment, WriteOffNotAllowed
 from coopac_core.loans.models import LoanInstallment, LoanStatus
@@ -43,7 +42,6 @@ def disburse(
     loan = lock_loan(session, coop_id, loan_id)
     if loan.status != LoanStatus.approved:
         raise InvalidLoanStatus(action="desembolsar", status=loan.status)
-    check_limit(session, ctx, EntryKind.loan_disbursement, loan.currency, loan.amount)
     today = get_cooperative(session, coop_id).business_date
     # The schedule runs from the day the money really leaves.
     schedule = loan_schedule_from(loan, today)
@@ -114,7 +112,6 @@ def repay(
     )
     if amount > due_now + future_principal:
         raise Overpayment(owed=due_now + future_principal)
-    check_limit(session, ctx, EntryKind.loan_repayment, loan.currency, amount)
     applied, left = allocate(rows, amount, today)
     if left > 0:
         reschedule(loan, rows, today, left, data.prepayment)
