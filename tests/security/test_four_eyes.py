@@ -11,42 +11,54 @@ from tests.support.bank import Bank, key, new_dni
 from tests.support.world import World, add_user, login
 
 
-def _key(client: TestClient, world: World, body: dict[str, object]) -> dict[str, object]:
-    r = client.post(
-        f"/api/v1/cooperatives/{world.a.id}/api-keys",
-        json=body,
-        headers=world.a.headers[Role.admin],
-    )
+def _key(
+    client: TestClient, world: World, maker: dict[str, str], body: dict[str, object]
+) -> dict[str, object]:
+    """A key made by ``maker``: it acts for them."""
+    r = client.post(f"/api/v1/cooperatives/{world.a.id}/api-keys", json=body, headers=maker)
     result: dict[str, object] = {"status": r.status_code, **r.json()}
     return result
 
 
 def test_a_key_never_holds_approval_roles_or_admin(client: TestClient, world: World) -> None:
-    owner = world.a.users[Role.credit_officer]
-    for roles in (["credit_committee"], ["manager"], ["admin"], ["credit_officer", "admin"]):
-        out = _key(client, world, {"name": "todo", "roles": roles, "owner_id": owner})
+    for role, roles in (
+        (Role.credit_committee, ["credit_committee"]),
+        (Role.manager, ["manager"]),
+        (Role.admin, ["admin"]),
+    ):
+        out = _key(client, world, world.a.headers[role], {"name": "todo", "roles": roles})
         assert (out["status"], out["code"]) == (422, "api_key_role_not_allowed"), out
 
 
-def test_a_key_holds_at_most_its_owners_roles(client: TestClient, world: World) -> None:
-    owner = world.a.users[Role.credit_officer]
+def test_a_key_is_its_makers_own_with_at_most_their_roles(client: TestClient, world: World) -> None:
+    officer = world.a.headers[Role.credit_officer]
+    out = _key(client, world, officer, {"name": "x", "roles": ["credit_officer", "accountant"]})
+    assert (out["status"], out["code"]) == (422, "api_key_owner_lacks_role")
+    # the admin cannot make a teller's key and hold it: a key acts for its maker only
+    teller = world.a.users[Role.teller]
     out = _key(
-        client, world, {"name": "x", "roles": ["credit_officer", "accountant"], "owner_id": owner}
+        client,
+        world,
+        world.a.headers[Role.admin],
+        {
+            "name": "caja",
+            "roles": ["teller"],
+            "owner_id": teller,
+            "branch_id": world.a.branches["PUNO"],
+        },
     )
     assert (out["status"], out["code"]) == (422, "api_key_owner_lacks_role")
-    # the admin who creates a key is not its owner by default unless they hold its roles
-    out = _key(client, world, {"name": "x", "roles": ["credit_officer"]})
-    assert (out["status"], out["code"]) == (422, "api_key_owner_lacks_role")
+    out = _key(client, world, officer, {"name": "mia", "roles": ["credit_officer"]})
+    assert out["status"] == 201 and out["owner_id"] == world.a.users[Role.credit_officer]
 
 
 def test_the_owner_of_a_key_cannot_approve_what_the_key_applied_for(
     client: TestClient, world: World
 ) -> None:
     coop = f"/api/v1/cooperatives/{world.a.id}"
-    mixed = add_user(client, world.a, "coopa.mixto", ["credit_officer", "credit_committee"])
-    key = _key(
-        client, world, {"name": "originacion", "roles": ["credit_officer"], "owner_id": mixed}
-    )
+    add_user(client, world.a, "coopa.mixto", ["credit_officer", "credit_committee"])
+    mixed_login = login(client, "coopa.mixto")
+    key = _key(client, world, mixed_login, {"name": "originacion", "roles": ["credit_officer"]})
     assert key["status"] == 201, key
     as_key = {"X-API-Key": str(key["key"])}
     product = client.post(
@@ -92,7 +104,7 @@ def test_the_owner_of_a_key_cannot_approve_what_the_key_applied_for(
     # the key itself cannot decide, and neither can the person it acts for
     r = client.post(f"{coop}/loans/{loan_id}/approve", headers=as_key)
     assert (r.status_code, r.json()["code"]) == (403, "forbidden")
-    r = client.post(f"{coop}/loans/{loan_id}/approve", headers=login(client, "coopa.mixto"))
+    r = client.post(f"{coop}/loans/{loan_id}/approve", headers=mixed_login)
     assert (r.status_code, r.json()["code"]) == (403, "approver_is_creator")
     assert client.get(f"{coop}/loans/{loan_id}", headers=as_key).json()["status"] == "submitted"
     # a second person can
@@ -106,7 +118,9 @@ def test_a_key_dies_with_its_owners_account_and_roles(client: TestClient, world:
     coop = f"/api/v1/cooperatives/{world.a.id}"
     admin = world.a.headers[Role.admin]
     owner = add_user(client, world.a, "coopa.dueno", ["accountant"])
-    key = _key(client, world, {"name": "export", "roles": ["accountant"], "owner_id": owner})
+    key = _key(
+        client, world, login(client, "coopa.dueno"), {"name": "export", "roles": ["accountant"]}
+    )
     as_key = {"X-API-Key": str(key["key"])}
     assert client.get(f"{coop}/journal-entries", headers=as_key).status_code == 200
 

@@ -57,7 +57,7 @@ class ApiKeyRoleNotAllowed(Unprocessable):
 class ApiKeyOwnerLacksRole(Unprocessable):
     code = "api_key_owner_lacks_role"
     template = "El titular de la clave no tiene los roles {roles}"
-    meaning = "A key acts for its owner, with at most the owner's own roles."
+    meaning = "A key acts for the person who makes it, with at most that person's own roles."
 
 
 class ApiKeyRevoked(Unauthorized):

@@ -31,6 +31,9 @@ READ_BRANCHES = READ_COOPERATIVE
 MANAGE_USERS = frozenset({Role.admin})
 READ_USERS = frozenset({Role.admin, Role.manager, Role.auditor})
 MANAGE_API_KEYS = frozenset({Role.admin})
+# A key is its maker's own: whoever holds a role may make a key that acts for them with it.
+# Nobody makes a key for someone else (an admin would then move money as a teller).
+CREATE_API_KEYS = frozenset(COOPERATIVE_ROLES)
 READ_AUDIT = frozenset({Role.admin, Role.auditor})
 
 # Members hold personal data: no federation_analyst here.

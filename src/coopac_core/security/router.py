@@ -36,7 +36,13 @@ from coopac_core.security.errors import (
     WeakPassword,
 )
 from coopac_core.security.principal import CoopContext
-from coopac_core.security.roles import MANAGE_API_KEYS, MANAGE_USERS, READ_USERS, Role
+from coopac_core.security.roles import (
+    CREATE_API_KEYS,
+    MANAGE_API_KEYS,
+    MANAGE_USERS,
+    READ_USERS,
+    Role,
+)
 from coopac_core.security.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -242,16 +248,16 @@ def unlock_user(
         BranchRequired,
         BranchNotFound,
         BranchNotAllowed,
-        UserNotFound,
         ApiKeyRoleNotAllowed,
         ApiKeyOwnerLacksRole,
     ),
     tags=["api-keys"],
-    summary="Create an API key for an integration script; the key is shown only once",
+    summary="Create an API key that acts for the caller, with some of their roles; the key is "
+    "shown only once",
 )
 def create_api_key(
     body: ApiKeyCreate,
-    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_API_KEYS))],
+    ctx: Annotated[CoopContext, Depends(coop_access(CREATE_API_KEYS))],
     session: SessionDep,
 ) -> ApiKeyCreated:
     return service.create_api_key(session, ctx, body)

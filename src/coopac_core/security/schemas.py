@@ -213,7 +213,6 @@ class ApiKeyCreate(BaseModel):
                 {
                     "name": "export-nocturno",
                     "roles": ["accountant"],
-                    "owner_id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
                 }
             ]
         }
@@ -221,12 +220,11 @@ class ApiKeyCreate(BaseModel):
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     roles: list[Role] = Field(
-        min_length=1, description="At most the owner's roles; never admin, manager or committee"
+        min_length=1,
+        description="At most the caller's own roles (the key acts for them); never admin, "
+        "manager or credit_committee",
     )
     branch_id: uuid.UUID | None = None
-    owner_id: uuid.UUID | None = Field(
-        default=None, description="The person the key acts for (default: the caller)"
-    )
 
 
 class ApiKeyOut(BaseModel):

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from coopac_core.audit import service as audit_service
 from coopac_core.config import Settings
 from coopac_core.db import flush_or_conflict
+from coopac_core.errors import RoleNotAllowed
 from coopac_core.federation.errors import BranchNotFound
 from coopac_core.federation.models import Branch
 from coopac_core.models_base import utcnow
@@ -374,11 +375,11 @@ def create_api_key(session: Session, ctx: CoopContext, data: ApiKeyCreate) -> Ap
     forbidden = set(data.roles) & API_KEY_FORBIDDEN_ROLES
     if forbidden:
         raise ApiKeyRoleNotAllowed(roles=", ".join(sorted(forbidden)))
-    owner_id = data.owner_id or actor.person_id
-    owner = session.get(StaffUser, owner_id) if owner_id else None
-    if owner is None or owner.cooperative_id != cooperative_id or not owner.is_active:
-        raise UserNotFound()
-    grants = _grants(session, owner.id)
+    # The key acts for whoever makes it, never for someone else.
+    owner = session.get(StaffUser, actor.user_id) if actor.user_id else None
+    if owner is None:
+        raise RoleNotAllowed("Una clave de API no crea claves: lo hace su titular")
+    grants = [g for g in _grants(session, owner.id) if g.cooperative_id == cooperative_id]
     missing = set(data.roles) - {Role(g.role) for g in grants}
     if missing:
         raise ApiKeyOwnerLacksRole(roles=", ".join(sorted(missing)))
