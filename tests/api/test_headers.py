@@ -22,7 +22,6 @@ def test_money_and_tokens_are_never_cached_and_nothing_is_sniffed(
         assert r.headers["cache-control"] == "no-store"
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["x-frame-options"] == "DENY"
-        assert "server" not in r.headers
         assert "strict-transport-security" not in r.headers  # plain HTTP here
     health = client.get("/health")
     assert health.headers["x-content-type-options"] == "nosniff"

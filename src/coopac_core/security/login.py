@@ -9,7 +9,7 @@ import math
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, text, update
+from sqlalchemy import ColumnElement, func, text, update
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
@@ -150,12 +150,16 @@ def refresh(session: Session, settings: Settings, refresh_token: str) -> TokenRe
     return _issue_pair(session, settings, user, family=row.family_id)
 
 
-def revoke_family(session: Session, family: uuid.UUID) -> None:
+def _revoke(session: Session, which: ColumnElement[bool]) -> None:
     session.execute(
         update(RefreshToken)
-        .where(col(RefreshToken.family_id) == family, col(RefreshToken.revoked_at).is_(None))
+        .where(which, col(RefreshToken.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+def revoke_family(session: Session, family: uuid.UUID) -> None:
+    _revoke(session, col(RefreshToken.family_id) == family)
 
 
 def logout(session: Session, settings: Settings, refresh_token: str) -> None:
@@ -193,12 +197,7 @@ def change_password(
     user.token_version += 1
     user.updated_at = utcnow()
     session.add(user)
-    session.execute(
-        text(
-            "UPDATE refresh_token SET revoked_at = now() WHERE user_id = :u AND revoked_at IS NULL"
-        ),
-        {"u": user.id},
-    )
+    _revoke(session, col(RefreshToken.user_id) == user.id)
     audit_service.record(
         session,
         principal,

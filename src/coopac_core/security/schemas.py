@@ -13,6 +13,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.config import JsonDict
 
 from coopac_core.security.passwords import MIN_PASSWORD_LENGTH, password_problem
 from coopac_core.security.roles import Role
@@ -227,25 +228,22 @@ class ApiKeyCreate(BaseModel):
     branch_id: uuid.UUID | None = None
 
 
+_API_KEY_EXAMPLE: JsonDict = {
+    "id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
+    "cooperative_id": "4f9aae38-05d9-464d-be89-5551844626e1",
+    "name": "export-nocturno",
+    "prefix": "a1b2c3d4e5f6",
+    "roles": ["accountant"],
+    "branch_id": None,
+    "owner_id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
+    "created_at": "2026-11-23T14:05:31.412-05:00",
+    "revoked_at": None,
+    "last_used_at": "2026-11-23T14:05:31.412-05:00",
+}
+
+
 class ApiKeyOut(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
-                    "cooperative_id": "4f9aae38-05d9-464d-be89-5551844626e1",
-                    "name": "export-nocturno",
-                    "prefix": "a1b2c3d4e5f6",
-                    "roles": ["accountant"],
-                    "branch_id": None,
-                    "owner_id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
-                    "created_at": "2026-11-23T14:05:31.412-05:00",
-                    "revoked_at": None,
-                    "last_used_at": "2026-11-23T14:05:31.412-05:00",
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [_API_KEY_EXAMPLE]})
 
     id: uuid.UUID
     cooperative_id: uuid.UUID
@@ -262,21 +260,7 @@ class ApiKeyOut(BaseModel):
 class ApiKeyCreated(ApiKeyOut):
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [
-                {
-                    "id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
-                    "cooperative_id": "4f9aae38-05d9-464d-be89-5551844626e1",
-                    "name": "export-nocturno",
-                    "prefix": "a1b2c3d4e5f6",
-                    "roles": ["accountant"],
-                    "branch_id": None,
-                    "owner_id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
-                    "created_at": "2026-11-23T14:05:31.412-05:00",
-                    "revoked_at": None,
-                    "last_used_at": None,
-                    "key": "coopac_a1b2c3d4e5f6_Zx9...shown-once",
-                }
-            ]
+            "examples": [{**_API_KEY_EXAMPLE, "key": "coopac_a1b2c3d4e5f6_Zx9...shown-once"}]
         }
     )
 
