@@ -43,9 +43,8 @@ from coopac_core.errors import (
 from coopac_core.models_base import created_at_field
 from coopac_core.observability import request_id_var
 from coopac_core.security.deps import (
-    MONEY_ACCESS,
-    ROLES_OF,
-    WRITES_REFUSED_WHILE_INACTIVE,
+    ACCESS,
+    Access,
     CooperativeId,
     api_key_scheme,
     authenticate_in,
@@ -280,7 +279,6 @@ def idempotent(allowed: Iterable[Role]) -> Callable[..., Awaitable[MoneyRequest]
             raise NotAuthenticated()
         return MoneyRequest(request, cooperative_id, roles, token, api_key, key, fingerprint)
 
-    ROLES_OF[dependency] = roles
-    WRITES_REFUSED_WHILE_INACTIVE.add(dependency)  # ledger.post_entry refuses them
-    MONEY_ACCESS.add(dependency)
+    # ledger.post_entry refuses them in a deactivated cooperative
+    ACCESS[dependency] = Access(roles, money=True, refused_while_inactive=True)
     return dependency

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -25,9 +24,8 @@ from coopac_core.errors import (
 )
 from coopac_core.federation.errors import CooperativeInactive, CooperativeNotFound
 from coopac_core.idempotency import IDEMPOTENCY_ERRORS
-from coopac_core.security.deps import MONEY_ACCESS, ROLES_OF, WRITES_REFUSED_WHILE_INACTIVE
+from coopac_core.security.deps import ACCESS, Access
 from coopac_core.security.errors import AUTH_ERRORS
-from coopac_core.security.roles import Role
 
 # Any route may answer these, whatever it does.
 ALWAYS: tuple[type[DomainError], ...] = (
@@ -121,28 +119,23 @@ _TOKEN_GRANTS: dict[str, Any] = {
 }
 
 
-def _access_of(route: APIRoute) -> Callable[..., Any] | None:
-    """The route's access dependency (``coop_access`` or ``idempotent``), if any."""
+def _access_of(route: APIRoute) -> Access | None:
+    """The route's access rule (from ``coop_access`` or ``idempotent``), if any."""
     stack = list(route.dependant.dependencies)
     while stack:
         dep = stack.pop()
-        if dep.call in ROLES_OF:
-            return dep.call
+        if dep.call in ACCESS:
+            return ACCESS[dep.call]
         stack.extend(dep.dependencies)
     return None
-
-
-def _roles_of(route: APIRoute) -> frozenset[Role] | None:
-    access = _access_of(route)
-    return ROLES_OF[access] if access is not None else None
 
 
 def _describe_roles(route: APIRoute) -> str | None:
     access = _access_of(route)
     if access is None:
         return None
-    names = ", ".join(f"`{r.value}`" for r in sorted(ROLES_OF[access]))
-    if access in MONEY_ACCESS:
+    names = ", ".join(f"`{r.value}`" for r in sorted(access.roles))
+    if access.money:
         return f"**Roles:** {names} in the cooperative; federation staff never."
     return (
         f"**Roles:** {names} in the cooperative (a `federation_admin` may act in any cooperative)."
@@ -201,7 +194,8 @@ def _add_error(operation: dict[str, Any], error: type[DomainError]) -> None:
 
 
 def _finish(operation: dict[str, Any], route: APIRoute, method: str) -> None:
-    if method != "get" and _access_of(route) in WRITES_REFUSED_WHILE_INACTIVE:
+    access = _access_of(route)
+    if method != "get" and access is not None and access.refused_while_inactive:
         _add_error(operation, CooperativeInactive)
     roles = _describe_roles(route)
     if roles:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
@@ -84,13 +85,16 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 CooperativeId = Annotated[uuid.UUID, Path(description="The cooperative's id")]
 
 
-# The roles each access dependency lets in, by dependency: the OpenAPI document names them
-# in each operation's description.
-ROLES_OF: dict[Callable[..., Any], frozenset[Role]] = {}
-# The access dependencies that move or decide on a member's money: federation staff never do.
-MONEY_ACCESS: set[Callable[..., Any]] = set()
-# The access dependencies whose writes a deactivated cooperative refuses.
-WRITES_REFUSED_WHILE_INACTIVE: set[Callable[..., Any]] = set()
+@dataclass(frozen=True)
+class Access:
+    """What an access dependency lets in, as the OpenAPI document describes it."""
+
+    roles: frozenset[Role]
+    money: bool  # moves or decides on a member's money: federation staff never
+    refused_while_inactive: bool  # a deactivated cooperative refuses its writes
+
+
+ACCESS: dict[Callable[..., Any], Access] = {}
 
 
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -116,11 +120,7 @@ def coop_access(
             require_active(session, cooperative_id)
         return ctx
 
-    ROLES_OF[dependency] = allowed
-    if not while_inactive:
-        WRITES_REFUSED_WHILE_INACTIVE.add(dependency)
-    if money:
-        MONEY_ACCESS.add(dependency)
+    ACCESS[dependency] = Access(allowed, money, refused_while_inactive=not while_inactive)
     return dependency
 
 
