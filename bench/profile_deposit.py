@@ -63,6 +63,7 @@ def main() -> None:
                 full_name="x",
                 roles=[Role.federation_admin],
             ),
+            must_change_password=False,
         )
     with TestClient(create_app(settings, db)) as c:
         token = c.post(
@@ -109,8 +110,14 @@ def main() -> None:
             },
             headers=h,
         )
-        token = c.post(
+        first = c.post(
             "/api/v1/auth/token", data={"username": "p.gerente", "password": PASSWORD}
+        ).json()
+        # a user the admin made chooses their own password first
+        token = c.post(
+            "/api/v1/auth/password",
+            json={"current_password": PASSWORD, "new_password": PASSWORD + "-own"},
+            headers={"Authorization": f"Bearer {first['access_token']}"},
         ).json()
         h = {"Authorization": f"Bearer {token['access_token']}"}
 

@@ -54,6 +54,7 @@ from coopac_core.db import start_embedded, to_sqlalchemy_url  # noqa: E402
 ACCOUNTS = 10_000
 BRANCHES = 20
 PASSWORD = "bench-password-123"
+FIRST_PASSWORD = "bench-first-password-456"
 
 
 # --- PostgreSQL -------------------------------------------------------------------------
@@ -372,15 +373,21 @@ def setup(svc: Service, owner: URL) -> World:
         f"{prefix}/users",
         json={
             "username": "bench.gerente",
-            "password": PASSWORD,
+            "password": FIRST_PASSWORD,
             "full_name": "Gerencia",
             "roles": ["manager"],
         },
         headers=headers,
     )
     assert manager.status_code == 201, manager.text
+    # A user the admin made chooses their own password before anything else.
+    first = http.post(
+        "/api/v1/auth/token", data={"username": "bench.gerente", "password": FIRST_PASSWORD}
+    ).json()
     token = http.post(
-        "/api/v1/auth/token", data={"username": "bench.gerente", "password": PASSWORD}
+        "/api/v1/auth/password",
+        json={"current_password": FIRST_PASSWORD, "new_password": PASSWORD},
+        headers={"Authorization": f"Bearer {first['access_token']}"},
     ).json()
     headers = {"Authorization": f"Bearer {token['access_token']}"}
     engine = create_engine(owner)

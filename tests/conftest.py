@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL
@@ -25,6 +26,7 @@ from coopac_core.db import (
     to_sqlalchemy_url,
 )
 from coopac_core.main import create_app
+from coopac_core.security import passwords
 from coopac_core.security import service as security_service
 from coopac_core.security.roles import Role
 from coopac_core.security.schemas import FederationUserCreate
@@ -34,6 +36,11 @@ from tests.support.world import PASSWORD, World, login, make_coop
 
 # pgserver logs from an atexit hook, after pytest has closed its streams
 logging.getLogger("pgserver").setLevel(logging.WARNING)
+
+# Every user the tests make hashes and verifies a few passwords (created, first login,
+# own password chosen). The service's argon2 cost (about 0.1 s a hash) is the point in
+# production and no point here: what the tests check is who may log in, not how slowly.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 @pytest.fixture(scope="session")
@@ -104,6 +111,7 @@ def world(client: TestClient, db: Database) -> World:
                 FederationUserCreate(
                     username=username, password=PASSWORD, full_name=username, roles=[role]
                 ),
+                must_change_password=False,
             )
     fed = login(client, "fed.admin")
     return World(

@@ -48,7 +48,7 @@ def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
     db = _prepare(settings)
     try:
         with db.session(ALL_TENANTS) as session:
-            user = service.create_federation_user(session, None, data)
+            user = service.create_federation_user(session, None, data, must_change_password=False)
     except DomainError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 1

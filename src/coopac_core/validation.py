@@ -61,6 +61,10 @@ CUSTOM: dict[str, tuple[str, str]] = {
         "Una persona jurídica (RUC) requiere legal_name",
         "A legal person (RUC) needs legal_name",
     ),
+    "password_not_settable": (
+        "Un administrador no fija contraseñas: use POST .../users/{id}/force-password-change",
+        "An administrator does not set passwords: use POST .../users/{id}/force-password-change",
+    ),
     "names_required": (
         "Una persona natural requiere first_names y last_names",
         "A natural person needs first_names and last_names",

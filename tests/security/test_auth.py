@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from coopac_core.security import tokens
 from coopac_core.security.roles import Role
 from tests.support.database import TEST_SECRET
-from tests.support.world import PASSWORD, World, login
+from tests.support.world import PASSWORD, World, add_user, login
 
 
 def _token(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, object]:
@@ -96,18 +96,7 @@ def test_refresh_token_gives_new_access_token_but_is_not_an_access_token(
 def test_disabling_a_user_revokes_their_tokens(client: TestClient, world: World) -> None:
     coop = world.a.id
     admin = world.a.headers[Role.admin]
-    r = client.post(
-        f"/api/v1/cooperatives/{coop}/users",
-        json={
-            "username": "coopa.temporal",
-            "password": PASSWORD,
-            "full_name": "Temporal",
-            "roles": ["auditor"],
-        },
-        headers=admin,
-    )
-    assert r.status_code == 201
-    user_id = r.json()["id"]
+    user_id = add_user(client, world.a, "coopa.temporal", ["auditor"])
     body = _token(client, "coopa.temporal")
     access = {"Authorization": f"Bearer {body['access_token']}"}
     assert client.get("/api/v1/me", headers=access).status_code == 200
@@ -138,29 +127,102 @@ def test_disabling_a_user_revokes_their_tokens(client: TestClient, world: World)
     assert client.get("/api/v1/me", headers=access).status_code == 401
 
 
-def test_password_change_revokes_old_tokens(client: TestClient, world: World) -> None:
+def test_an_admin_never_sets_a_password_only_sends_the_user_to_choose_one(
+    client: TestClient, world: World
+) -> None:
+    """The attack: an admin reset a teller's password and logged in as them."""
     coop = world.a.id
     admin = world.a.headers[Role.admin]
-    r = client.post(
-        f"/api/v1/cooperatives/{coop}/users",
-        json={
-            "username": "coopa.clave",
-            "password": PASSWORD,
-            "full_name": "Clave",
-            "roles": ["auditor"],
-        },
-        headers=admin,
-    )
-    user_id = r.json()["id"]
+    user_id = add_user(client, world.a, "coopa.clave", ["auditor"])
     old = login(client, "coopa.clave")
     r = client.patch(
         f"/api/v1/cooperatives/{coop}/users/{user_id}",
         json={"password": "nueva-clave-456"},
         headers=admin,
     )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["type"] == "password_not_settable"
+    r = client.post(
+        "/api/v1/auth/token", data={"username": "coopa.clave", "password": "nueva-clave-456"}
+    )
+    assert r.status_code == 401
+
+    r = client.post(
+        f"/api/v1/cooperatives/{coop}/users/{user_id}/force-password-change", headers=admin
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["password_change_required"] is True
+    assert client.get("/api/v1/me", headers=old).status_code == 401  # sessions ended
+    # the next login may only change the password
+    r = client.post("/api/v1/auth/token", data={"username": "coopa.clave", "password": PASSWORD})
     assert r.status_code == 200
-    assert client.get("/api/v1/me", headers=old).status_code == 401
-    login(client, "coopa.clave", "nueva-clave-456")
+    assert r.json()["password_change_required"] is True
+    pending = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    assert client.get("/api/v1/me", headers=pending).json()["password_change_required"] is True
+    r = client.get(f"/api/v1/cooperatives/{coop}", headers=pending)
+    assert r.status_code == 403
+    assert r.json()["code"] == "password_change_required"
+    r = client.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": PASSWORD},
+        headers=pending,
+    )
+    assert r.status_code == 422
+    assert r.json()["code"] == "same_password"
+    r = client.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": "la-mia-propia-789"},
+        headers=pending,
+    )
+    assert r.status_code == 200
+    own = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    assert client.get(f"/api/v1/cooperatives/{coop}", headers=own).status_code == 200
+    login(client, "coopa.clave", "la-mia-propia-789")
+    # an admin forcing their own is pointed at the self-service change
+    r = client.post(
+        f"/api/v1/cooperatives/{coop}/users/{world.a.users[Role.admin]}/force-password-change",
+        headers=admin,
+    )
+    assert r.status_code == 403
+    assert r.json()["code"] == "own_password_forced"
+
+
+def test_a_user_the_admin_made_chooses_their_own_password_first(
+    client: TestClient, world: World
+) -> None:
+    admin = world.a.headers[Role.admin]
+    r = client.post(
+        f"/api/v1/cooperatives/{world.a.id}/users",
+        json={
+            "username": "coopa.nuevo",
+            "password": "la-que-sabe-el-admin",
+            "full_name": "Nuevo",
+            "roles": ["teller"],
+            "branch_id": world.a.branches["PUNO"],
+        },
+        headers=admin,
+    )
+    assert r.status_code == 201
+    assert r.json()["password_change_required"] is True
+    token = _token(client, "coopa.nuevo", "la-que-sabe-el-admin")
+    assert token["password_change_required"] is True
+    h = {"Authorization": f"Bearer {token['access_token']}"}
+    r = client.get(f"/api/v1/cooperatives/{world.a.id}/members", headers=h)
+    assert r.status_code == 403
+    assert r.json()["code"] == "password_change_required"
+    # nor the money path (it authenticates on its own, in one trip to the database)
+    r = client.post(
+        f"/api/v1/cooperatives/{world.a.id}/savings-accounts/{uuid.uuid4()}/deposits",
+        json={"amount": "10.00", "branch_id": world.a.branches["PUNO"]},
+        headers={**h, "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert (r.status_code, r.json()["code"]) == (403, "password_change_required")
+    # a refresh does not escape it
+    r = client.post(
+        "/api/v1/auth/token",
+        data={"grant_type": "refresh_token", "refresh_token": token["refresh_token"]},
+    )
+    assert r.status_code == 200 and r.json()["password_change_required"] is True
 
 
 def test_api_key_lifecycle(client: TestClient, world: World) -> None:

@@ -12,7 +12,7 @@ from httpx import Response
 
 from coopac_core.federation.identifiers import ruc_check_digit
 from coopac_core.security.roles import Role
-from tests.support.world import PASSWORD, World, login
+from tests.support.world import PASSWORD, World, add_user, login
 
 ALL = set(Role)
 R = Role
@@ -195,17 +195,7 @@ def test_federation_roles_cannot_be_granted_inside_a_cooperative(
 
 def test_role_change_takes_effect_on_existing_tokens(client: TestClient, world: World) -> None:
     admin = world.a.headers[R.admin]
-    r = client.post(
-        f"/api/v1/cooperatives/{world.a.id}/users",
-        json={
-            "username": "coopa.cambia",
-            "password": PASSWORD,
-            "full_name": "X",
-            "roles": ["admin"],
-        },
-        headers=admin,
-    )
-    uid = r.json()["id"]
+    uid = add_user(client, world.a, "coopa.cambia", ["admin"])
     h = login(client, "coopa.cambia")
     assert client.get(f"/api/v1/cooperatives/{world.a.id}/users", headers=h).status_code == 200
     r = client.patch(

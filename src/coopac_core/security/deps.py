@@ -17,6 +17,7 @@ from coopac_core.errors import NotAuthenticated
 from coopac_core.federation.errors import CooperativeInactive
 from coopac_core.federation.models import Cooperative
 from coopac_core.security import service
+from coopac_core.security.errors import PasswordChangeRequired
 from coopac_core.security.principal import CoopContext, Principal
 from coopac_core.security.roles import Role
 
@@ -47,6 +48,16 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
+def authenticate_pending(
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    api_key: Annotated[str | None, Depends(api_key_scheme)],
+) -> Principal:
+    """The caller, even one whose session may only change its password."""
+    return authenticate_in(session, settings, token, api_key, allow_pending=True)
+
+
 def authenticate(
     session: SessionDep,
     settings: SettingsDep,
@@ -57,12 +68,21 @@ def authenticate(
 
 
 def authenticate_in(
-    session: Session, settings: Settings, token: str | None, api_key: str | None
+    session: Session,
+    settings: Settings,
+    token: str | None,
+    api_key: str | None,
+    *,
+    allow_pending: bool = False,
 ) -> Principal:
     """Who is calling. The tenant scope it leaves is not the request's: the caller sets
-    that (``get_principal``, ``enter_cooperative``)."""
+    that (``get_principal``, ``enter_cooperative``). A session that must first change its
+    password is refused unless ``allow_pending`` (the two routes that let it do so)."""
     if token:
-        return service.principal_from_token(session, settings, token)
+        principal = service.principal_from_token(session, settings, token)
+        if principal.password_change_required and not allow_pending:
+            raise PasswordChangeRequired()
+        return principal
     if api_key:
         # API keys are looked up before we know their cooperative.
         set_tenant_scope(session, ALL_TENANTS)
@@ -70,9 +90,7 @@ def authenticate_in(
     raise NotAuthenticated()
 
 
-def get_principal(
-    principal: Annotated[Principal, Depends(authenticate)], session: SessionDep
-) -> Principal:
+def _scoped(session: Session, principal: Principal) -> Principal:
     """The caller, with the transaction narrowed to what they may see."""
     if principal.is_federation_user:
         set_tenant_scope(session, ALL_TENANTS)
@@ -81,7 +99,21 @@ def get_principal(
     return principal
 
 
+def get_principal(
+    principal: Annotated[Principal, Depends(authenticate)], session: SessionDep
+) -> Principal:
+    return _scoped(session, principal)
+
+
+def get_pending_principal(
+    principal: Annotated[Principal, Depends(authenticate_pending)], session: SessionDep
+) -> Principal:
+    return _scoped(session, principal)
+
+
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+# For the two routes a session that must first change its password may call.
+PendingPrincipalDep = Annotated[Principal, Depends(get_pending_principal)]
 CooperativeId = Annotated[uuid.UUID, Path(description="The cooperative's id")]
 
 

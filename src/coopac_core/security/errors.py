@@ -99,6 +99,21 @@ class CurrentPasswordWrong(Forbidden):
     template = "La contraseña actual no es correcta"
 
 
+class PasswordChangeRequired(Forbidden):
+    code = "password_change_required"
+    template = (
+        "Debe elegir su propia contraseña antes de continuar: POST /api/v1/auth/password "
+        "con la contraseña actual y la nueva"
+    )
+    meaning = "A user created by an administrator (or sent to change it) must first set "
+    "their own password; until then the session may only call /auth/password and /auth/me."
+
+
+class SamePassword(Unprocessable):
+    code = "same_password"
+    template = "La nueva contraseña debe ser distinta de la actual"
+
+
 class PasswordChangeNotForKeys(Forbidden):
     code = "password_change_not_for_keys"
     template = "Una clave de API no tiene contraseña"
@@ -126,6 +141,11 @@ class AdminWithMoneyRole(Unprocessable):
     template = "Quien administra usuarios no mueve ni aprueba dinero: admin no va con {roles}"
     meaning = "Segregation of duties: admin never together with teller, manager, "
     "credit_committee or accountant."
+
+
+class OwnPasswordForced(Forbidden):
+    code = "own_password_forced"
+    template = "Para cambiar su propia contraseña use POST /api/v1/auth/password"
 
 
 class OwnRoles(Forbidden):
@@ -164,4 +184,5 @@ AUTH_ERRORS: tuple[type[DomainError], ...] = (
     InvalidApiKey,
     ApiKeyRevoked,
     ApiKeyOwnerInactive,
+    PasswordChangeRequired,
 )

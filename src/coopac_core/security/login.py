@@ -22,6 +22,7 @@ from coopac_core.security.errors import (
     InvalidCredentials,
     PasswordChangeNotForKeys,
     RefreshTokenReused,
+    SamePassword,
     TokenRevoked,
     TooManyAttempts,
     WeakPassword,
@@ -49,7 +50,15 @@ def _issue_pair(
     access_life = timedelta(minutes=settings.access_token_minutes)
     refresh_life = timedelta(minutes=settings.refresh_token_minutes)
     jti = uuid.uuid4()
-    access, _ = tokens.issue_token(secret, user.id, user.token_version, "access", access_life)
+    pending = user.must_change_password
+    access, _ = tokens.issue_token(
+        secret,
+        user.id,
+        user.token_version,
+        "access",
+        access_life,
+        password_change_required=pending,
+    )
     refresh, expires = tokens.issue_token(
         secret, user.id, user.token_version, "refresh", refresh_life, jti=jti
     )
@@ -60,6 +69,7 @@ def _issue_pair(
         expires_in=int(access_life.total_seconds()),
         refresh_token=refresh,
         refresh_expires_in=int(refresh_life.total_seconds()),
+        password_change_required=pending,
     )
 
 
@@ -158,6 +168,10 @@ def _revoke(session: Session, which: ColumnElement[bool]) -> None:
     )
 
 
+def revoke_user_sessions(session: Session, user_id: uuid.UUID) -> None:
+    _revoke(session, col(RefreshToken.user_id) == user_id)
+
+
 def revoke_family(session: Session, family: uuid.UUID) -> None:
     _revoke(session, col(RefreshToken.family_id) == family)
 
@@ -193,11 +207,14 @@ def change_password(
         raise CurrentPasswordWrong()
     if (problem := password_problem(new, user.username)) is not None:
         raise WeakPassword(problem[0])
+    if verify_password(user.password_hash, new):
+        raise SamePassword()
     user.password_hash = hash_password(new)
+    user.must_change_password = False
     user.token_version += 1
     user.updated_at = utcnow()
     session.add(user)
-    _revoke(session, col(RefreshToken.user_id) == user.id)
+    revoke_user_sessions(session, user.id)
     audit_service.record(
         session,
         principal,

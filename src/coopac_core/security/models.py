@@ -42,6 +42,10 @@ class StaffUser(SQLModel, table=True):
     # Wrong passwords in a row; at the limit the account locks until locked_until.
     failed_logins: int = Field(default=0)
     locked_until: datetime | None = timestamp_field()
+    # Set for a user an administrator created or sent to change their password: until they
+    # choose their own, their session may do nothing but change it. The administrator
+    # never knows the password the user works with.
+    must_change_password: bool = Field(default=False)
     created_at: datetime = created_at_field()
     updated_at: datetime | None = timestamp_field()
 

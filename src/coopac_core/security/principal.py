@@ -24,6 +24,8 @@ class Principal:
     branches: Mapping[uuid.UUID, uuid.UUID] = field(default_factory=dict)
     # For an API key: the user it acts for.
     owner_user_id: uuid.UUID | None = None
+    # A session that may only change its password (see StaffUser.must_change_password).
+    password_change_required: bool = False
 
     @property
     def person_id(self) -> uuid.UUID | None:

@@ -53,7 +53,11 @@ MOVE_MONEY = frozenset({Role.teller, Role.manager})
 MANAGE_ACCOUNTS = frozenset({Role.manager, Role.admin})
 READ_LEDGER = frozenset({Role.accountant, Role.auditor, Role.manager, Role.admin})
 MANAGE_CHART = frozenset({Role.accountant, Role.admin})
-REVERSE_ENTRIES = frozenset({Role.accountant, Role.manager})
+# A reversal: whoever booked an entry may undo it on its own business day (a teller's slip
+# at their counter); anything else is a request that a second person decides.
+REVERSE_ENTRIES = frozenset({Role.teller, Role.accountant, Role.manager})
+APPROVE_REVERSALS = frozenset({Role.accountant, Role.manager})
+READ_REVERSAL_REQUESTS = frozenset(REVERSE_ENTRIES | {Role.auditor})
 # Balances by account carry no member's personal data.
 READ_TRIAL_BALANCE = frozenset(READ_LEDGER | {Role.federation_analyst})
 VERIFY_LEDGER = frozenset({Role.accountant, Role.auditor, Role.admin})

@@ -11,7 +11,13 @@ from coopac_core.federation.errors import BranchNotFound
 from coopac_core.openapi import coop_responses, list_responses, problem_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
 from coopac_core.security import login, service
-from coopac_core.security.deps import PrincipalDep, SessionDep, SettingsDep, coop_access
+from coopac_core.security.deps import (
+    PendingPrincipalDep,
+    PrincipalDep,
+    SessionDep,
+    SettingsDep,
+    coop_access,
+)
 from coopac_core.security.errors import (
     AccountLocked,
     AdminWithMoneyRole,
@@ -24,10 +30,12 @@ from coopac_core.security.errors import (
     InvalidCredentials,
     InvalidRole,
     InvalidToken,
+    OwnPasswordForced,
     OwnRoles,
     PasswordChangeNotForKeys,
     RefreshTokenRequired,
     RefreshTokenReused,
+    SamePassword,
     TokenExpired,
     TokenRevoked,
     TooManyAttempts,
@@ -131,11 +139,16 @@ def logout(body: LogoutRequest, session: SessionDep, settings: SettingsDep) -> R
 @auth_router.post(
     "/auth/password",
     response_model=TokenResponse,
-    responses=problem_responses(CurrentPasswordWrong, WeakPassword, PasswordChangeNotForKeys),
+    responses=problem_responses(
+        CurrentPasswordWrong, WeakPassword, SamePassword, PasswordChangeNotForKeys
+    ),
     summary="Change one's own password: other sessions end, this one gets new tokens",
 )
 def change_password(
-    body: PasswordChange, principal: PrincipalDep, session: SessionDep, settings: SettingsDep
+    body: PasswordChange,
+    principal: PendingPrincipalDep,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> TokenResponse:
     return login.change_password(
         session, settings, principal, body.current_password, body.new_password
@@ -143,7 +156,7 @@ def change_password(
 
 
 @auth_router.get("/me", response_model=MeResponse, responses=problem_responses())
-def get_me(principal: PrincipalDep) -> MeResponse:
+def get_me(principal: PendingPrincipalDep) -> MeResponse:
     grants = [
         RoleGrantOut(role=r, cooperative_id=None, branch_id=None)
         for r in sorted(principal.federation_roles)
@@ -160,6 +173,7 @@ def get_me(principal: PrincipalDep) -> MeResponse:
         full_name=principal.full_name,
         cooperative_id=principal.home_cooperative_id,
         roles=grants,
+        password_change_required=principal.password_change_required,
     )
 
 
@@ -212,7 +226,6 @@ def get_user(
         BranchNotFound,
         AdminWithMoneyRole,
         OwnRoles,
-        WeakPassword,
     ),
     summary="Change a user; is_active=false disables them and revokes their tokens",
 )
@@ -223,6 +236,21 @@ def update_user(
     session: SessionDep,
 ) -> UserOut:
     return service.update_user(session, ctx, user_id, body)
+
+
+@users_router.post(
+    "/users/{user_id}/force-password-change",
+    response_model=UserOut,
+    responses=coop_responses(UserNotFound, OwnPasswordForced),
+    summary="Send a user to choose a new password: their sessions end and their next login "
+    "may only change it (the administrator never sets nor learns it)",
+)
+def force_password_change(
+    user_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_USERS))],
+    session: SessionDep,
+) -> UserOut:
+    return service.force_password_change(session, ctx, user_id)
 
 
 @users_router.post(

@@ -62,6 +62,7 @@ class TokenResponse(BaseModel):
                     "expires_in": 900,
                     "refresh_token": "eyJhbGciOiJIUzI1NiJ9...",
                     "refresh_expires_in": 28800,
+                    "password_change_required": False,
                 }
             ]
         }
@@ -72,6 +73,12 @@ class TokenResponse(BaseModel):
     expires_in: int = Field(description="Seconds until the access token expires", examples=[900])
     refresh_token: str
     refresh_expires_in: int = Field(examples=[28800])
+    password_change_required: bool = Field(
+        default=False,
+        description="True until the user chooses their own password (a user an administrator "
+        "created or sent to change it): these tokens may only call POST /api/v1/auth/password "
+        "and GET /api/v1/auth/me; anything else is 403 password_change_required",
+    )
 
 
 class RoleGrantOut(BaseModel):
@@ -108,6 +115,7 @@ class MeResponse(BaseModel):
     full_name: str | None = None
     cooperative_id: uuid.UUID | None
     roles: list[RoleGrantOut]
+    password_change_required: bool = False
 
 
 class UserCreate(BaseModel):
@@ -147,10 +155,18 @@ class UserUpdate(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"is_active": False}]})
 
     full_name: FullName | None = None
-    password: Password | None = None
     roles: list[Role] | None = Field(default=None, min_length=1, max_length=len(Role))
     branch_id: uuid.UUID | None = None
     is_active: bool | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password(cls, data: object) -> object:
+        # An administrator never sets (nor learns) the password a user works with: they
+        # send the user to choose a new one (POST .../users/{id}/force-password-change).
+        if isinstance(data, dict) and "password" in data:
+            raise invalid("password_not_settable")
+        return data
 
 
 class UserOut(BaseModel):
@@ -178,6 +194,9 @@ class UserOut(BaseModel):
     roles: list[Role]
     branch_id: uuid.UUID | None
     is_active: bool
+    password_change_required: bool = Field(
+        default=False, description="The user must choose their own password at next login"
+    )
     created_at: datetime
 
 

@@ -29,14 +29,14 @@ from coopac_core.security.errors import (
     BranchRequired,
     InvalidApiKey,
     InvalidRole,
+    OwnPasswordForced,
     OwnRoles,
     TokenRevoked,
     UsernameTaken,
     UserNotFound,
-    WeakPassword,
 )
 from coopac_core.security.models import ApiKey, RoleGrant, StaffUser
-from coopac_core.security.passwords import hash_password, password_problem
+from coopac_core.security.passwords import hash_password
 from coopac_core.security.principal import CoopContext, Principal
 from coopac_core.security.roles import (
     API_KEY_FORBIDDEN_ROLES,
@@ -113,6 +113,7 @@ def principal_from_token(session: Session, settings: Settings, token: str) -> Pr
         federation_roles=frozenset(federation),
         cooperative_roles={k: frozenset(v) for k, v in per_coop.items()},
         branches=branches,
+        password_change_required=claims.password_change_required,
     )
 
 
@@ -195,11 +196,16 @@ def _user_out(user: StaffUser, grants: Iterable[RoleGrant]) -> UserOut:
         roles=sorted(Role(g.role) for g in grants),
         branch_id=branch,
         is_active=user.is_active,
+        password_change_required=user.must_change_password,
         created_at=user.created_at,
     )
 
 
-def create_user(session: Session, ctx: CoopContext, data: UserCreate) -> UserOut:
+def create_user(
+    session: Session, ctx: CoopContext, data: UserCreate, *, must_change_password: bool = True
+) -> UserOut:
+    """A cooperative's user. The administrator chose this password, so by default it is
+    only good for choosing another (the demo's users, whose password is published, skip it)."""
     actor, cooperative_id = ctx.principal, ctx.cooperative_id
     _check_roles(session, cooperative_id, data.roles, data.branch_id)
     user = StaffUser(
@@ -207,6 +213,7 @@ def create_user(session: Session, ctx: CoopContext, data: UserCreate) -> UserOut
         username=data.username,
         full_name=data.full_name,
         password_hash=hash_password(data.password),
+        must_change_password=must_change_password,
     )
     session.add(user)
     flush_or_conflict(
@@ -232,14 +239,22 @@ def create_user(session: Session, ctx: CoopContext, data: UserCreate) -> UserOut
 
 
 def create_federation_user(
-    session: Session, actor: Principal | None, data: FederationUserCreate
+    session: Session,
+    actor: Principal | None,
+    data: FederationUserCreate,
+    *,
+    must_change_password: bool = True,
 ) -> StaffUser:
+    """A federation user. Made by another person over the API, they choose their own
+    password at first login; the operator making their own account at the command line
+    does not (``must_change_password=False``)."""
     if set(data.roles) - FEDERATION_ROLES:
         raise InvalidRole(reason="Solo roles de federación: federation_admin, federation_analyst")
     user = StaffUser(
         username=data.username,
         full_name=data.full_name,
         password_hash=hash_password(data.password),
+        must_change_password=must_change_password,
     )
     session.add(user)
     flush_or_conflict(
@@ -304,16 +319,10 @@ def update_user(
     actor, cooperative_id = ctx.principal, ctx.cooperative_id
     user = _get_user(session, cooperative_id, user_id)
     grants = _grants(session, user.id)
-    changes = data.model_dump(exclude_unset=True, exclude={"password"})
+    changes = data.model_dump(exclude_unset=True)
     revoke = False
     if data.full_name is not None:
         user.full_name = data.full_name
-    if data.password is not None:
-        if (problem := password_problem(data.password, user.username)) is not None:
-            raise WeakPassword(problem[0])
-        user.password_hash = hash_password(data.password)
-        changes["password"] = "changed"  # noqa: S105 - audit note, never the password
-        revoke = True
     if data.is_active is not None and data.is_active != user.is_active:
         user.is_active = data.is_active
         revoke = revoke or not data.is_active
@@ -443,6 +452,29 @@ def revoke_api_key(session: Session, ctx: CoopContext, key_id: uuid.UUID) -> Api
         )
         session.flush()
     return _api_key_out(row)
+
+
+def force_password_change(session: Session, ctx: CoopContext, user_id: uuid.UUID) -> UserOut:
+    """Send a user to choose a new password: their sessions end now, and the next login
+    may only change it. The administrator neither sets nor learns it."""
+    user = _get_user(session, ctx.cooperative_id, user_id)
+    if user.id == ctx.principal.person_id:
+        raise OwnPasswordForced()
+    user.must_change_password = True
+    user.token_version += 1
+    user.updated_at = utcnow()
+    session.add(user)
+    login.revoke_user_sessions(session, user.id)
+    audit_service.record(
+        session,
+        ctx.principal,
+        "user.force_password_change",
+        "staff_user",
+        user.id,
+        cooperative_id=ctx.cooperative_id,
+    )
+    session.flush()
+    return _user_out(user, _grants(session, user.id))
 
 
 def unlock_user(session: Session, ctx: CoopContext, user_id: uuid.UUID) -> UserOut:

@@ -26,6 +26,8 @@ class TokenClaims:
     type: TokenType
     expires_at: datetime
     jti: uuid.UUID | None = None
+    # The session may only change its password (the user must choose their own first).
+    password_change_required: bool = False
 
 
 def issue_token(
@@ -36,9 +38,10 @@ def issue_token(
     lifetime: timedelta,
     *,
     jti: uuid.UUID | None = None,
+    password_change_required: bool = False,
 ) -> tuple[str, datetime]:
     expires = utcnow() + lifetime
-    payload = {
+    payload: dict[str, object] = {
         "sub": str(user_id),
         "ver": version,
         "typ": type_,
@@ -46,6 +49,8 @@ def issue_token(
         "iat": utcnow(),
         "jti": (jti or uuid.uuid4()).hex,
     }
+    if password_change_required:
+        payload["pwc"] = True
     return jwt.encode(payload, secret, algorithm=ALGORITHM), expires
 
 
@@ -68,6 +73,7 @@ def decode_token(secret: str, token: str, expected: TokenType) -> TokenClaims:
             type=expected,
             expires_at=datetime.fromtimestamp(payload["exp"], UTC),
             jti=uuid.UUID(payload["jti"]) if "jti" in payload else None,
+            password_change_required=payload.get("pwc") is True,
         )
     except (ValueError, KeyError, TypeError):
         raise InvalidToken() from None
