@@ -17,13 +17,13 @@ import hashlib
 import json
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import Column, text
+from sqlalchemy import Column, Index, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, Session, SQLModel
@@ -56,6 +56,10 @@ from coopac_core.security.roles import Role
 
 MAX_KEY_LENGTH = 200
 REPLAY_HEADER = "Idempotent-Replayed"
+# How long a key is remembered: a retry within it replays the first answer. Close of
+# business removes older keys (``expire_keys``); a retry after that is a new request. A
+# teller's retry comes within seconds, a nightly script's within a day: 30 days is ample.
+RETENTION = timedelta(days=30)
 
 
 class IdempotencyKeyRequired(BadRequest):
@@ -88,8 +92,13 @@ IDEMPOTENCY_ERRORS: tuple[type[DomainError], ...] = (
 )
 
 
+# What a money operation answers: its model, or its model and the status it decided.
+Answer = BaseModel | tuple[BaseModel, int]
+
+
 class IdempotencyRecord(SQLModel, table=True):
     __tablename__ = "idempotency_key"
+    __table_args__ = (Index("ix_idempotency_key_created", "cooperative_id", "created_at"),)
 
     cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
     key: str = Field(max_length=MAX_KEY_LENGTH, primary_key=True)
@@ -119,7 +128,8 @@ async def idempotency_key_header(
         Header(
             alias="Idempotency-Key",
             description="Required: a unique key per money movement (a UUID is ideal). "
-            "Retrying with the same key and body returns the first response again.",
+            "Retrying with the same key and body returns the first response again. A key "
+            "is remembered for 30 days; close of business forgets older ones.",
         ),
     ] = None,
 ) -> str:
@@ -173,13 +183,17 @@ class Idempotent:
             raise
         return claimed is not None
 
-    def run(self, operation: Callable[[], BaseModel], status_code: int = 201) -> JSONResponse:
+    def run(self, operation: Callable[[], Answer], status_code: int = 201) -> JSONResponse:
+        """``operation`` answers a model (sent with ``status_code``) or, when the outcome
+        decides the status (done now, or waiting for a second person), a (model, status)."""
         if not self._claim():
             return self._replay()
         try:
             result = operation()
         except DomainError as exc:
             return self._refuse(exc)
+        if isinstance(result, tuple):
+            result, status_code = result
         body = result.model_dump(mode="json", by_alias=True)
         self.session.execute(
             text(
@@ -219,7 +233,7 @@ class Idempotent:
         )
 
 
-MoneyOperation = Callable[[Session, CoopContext], BaseModel]
+MoneyOperation = Callable[[Session, CoopContext], Answer]
 
 
 class MoneyRequest:
@@ -282,3 +296,13 @@ def idempotent(allowed: Iterable[Role]) -> Callable[..., Awaitable[MoneyRequest]
     # ledger.post_entry refuses them in a deactivated cooperative
     ACCESS[dependency] = Access(roles, money=True, refused_while_inactive=True)
     return dependency
+
+
+def expire_keys(session: Session, cooperative_id: uuid.UUID, now: datetime) -> int:
+    """Forget the cooperative's keys older than RETENTION; how many. Through a function of
+    the schema's owner: the service's role may not delete keys (migration 0011)."""
+    removed: int = session.execute(
+        text("SELECT coopac_expire_idempotency_keys(:c, :before)"),
+        {"c": cooperative_id, "before": now - RETENTION},
+    ).scalar_one()
+    return removed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coopac_core.errors import Conflict, Forbidden, NotFound
+from coopac_core.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 
 class CooperativeNotFound(NotFound):
@@ -37,3 +37,8 @@ class BranchNotFound(NotFound):
 class BranchExists(Conflict):
     code = "branch_exists"
     template = "Ya existe una agencia con el código {code}"
+
+
+class BusinessDateInFuture(Unprocessable):
+    code = "business_date_in_future"
+    template = "La fecha de negocio inicial no puede ser posterior a hoy ({today})"

@@ -10,6 +10,7 @@ from coopac_core.federation import service
 from coopac_core.federation.errors import (
     BranchExists,
     BranchNotFound,
+    BusinessDateInFuture,
     CooperativeExists,
     FederationOnly,
 )
@@ -39,7 +40,7 @@ router = APIRouter(prefix="/api/v1/cooperatives", tags=["cooperatives"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=CooperativeOut,
-    responses=problem_responses(RoleNotAllowed, CooperativeExists),
+    responses=problem_responses(RoleNotAllowed, CooperativeExists, BusinessDateInFuture),
     summary="Register a cooperative in the federation (federation_admin)",
 )
 def create_cooperative(

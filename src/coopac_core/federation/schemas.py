@@ -4,7 +4,14 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from coopac_core.federation.identifiers import ruc_problem, ubigeo_problem
 from coopac_core.federation.models import SbsLevel
@@ -58,6 +65,13 @@ class CooperativeCreate(BaseModel):
     name: Name
     ruc: Ruc
     sbs_level: SbsLevel
+    business_date: date | None = Field(
+        default=None,
+        ge=date(2000, 1, 1),
+        description="Where its books start: today in the cooperative's time zone by "
+        "default, or a past date for a cooperative taking over from its previous system "
+        "(close of business then catches up day by day). Never in the future.",
+    )
 
 
 class CooperativeUpdate(BaseModel):

@@ -13,6 +13,7 @@ from coopac_core.db import flush_or_conflict
 from coopac_core.federation.errors import (
     BranchExists,
     BranchNotFound,
+    BusinessDateInFuture,
     CooperativeExists,
     CooperativeNotFound,
     FederationOnly,
@@ -31,12 +32,15 @@ def local_today(tz: str = DEFAULT_TIMEZONE) -> date:
 
 
 def create_cooperative(session: Session, actor: Principal, data: CooperativeCreate) -> Cooperative:
+    today = local_today()
+    if data.business_date is not None and data.business_date > today:
+        raise BusinessDateInFuture(today=today.isoformat())
     coop = Cooperative(
         code=data.code,
         name=data.name,
         ruc=data.ruc,
         sbs_level=data.sbs_level,
-        business_date=local_today(),
+        business_date=data.business_date or today,
     )
     session.add(coop)
     flush_or_conflict(session, CooperativeExists())
@@ -48,7 +52,7 @@ def create_cooperative(session: Session, actor: Principal, data: CooperativeCrea
         "cooperative",
         coop.id,
         cooperative_id=coop.id,
-        details=data.model_dump(),
+        details=data.model_dump(mode="json"),
     )
     return coop
 
@@ -117,7 +121,7 @@ def create_branch(session: Session, ctx: CoopContext, data: BranchCreate) -> Bra
         "branch",
         branch.id,
         cooperative_id=cooperative_id,
-        details=data.model_dump(),
+        details=data.model_dump(mode="json"),
     )
     return branch
 

@@ -1,0 +1,21 @@
+"""Refusals of close of business."""
+
+from __future__ import annotations
+
+from coopac_core.errors import Conflict, Forbidden
+
+
+class BusinessDateAheadOfCalendar(Conflict):
+    code = "business_date_ahead_of_calendar"
+    template = (
+        "La fecha de negocio no puede pasar la fecha calendario de la cooperativa "
+        "({today}); cerrar hasta {target} no es posible"
+    )
+    meaning = "Close of business never moves the business date past today in the "
+    "cooperative's time zone; only the manager's pre-holiday close reaches tomorrow."
+
+
+class MultiDayCloseNeedsManager(Forbidden):
+    code = "multi_day_close_needs_manager"
+    template = "Cerrar más de un día, o el día siguiente antes de un feriado, lo hace el gerente"
+    meaning = "days > 1 and pre_holiday need the manager role."

@@ -1,0 +1,102 @@
+"""The business date never runs ahead of the calendar: the attack moved a cooperative to 2028."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.testclient import TestClient
+
+from coopac_core.federation.identifiers import ruc_check_digit
+from coopac_core.security.roles import Role
+from tests.support.world import Coop, World, make_coop
+
+
+def _ruc(body: str) -> str:
+    return body + str(ruc_check_digit(body))
+
+
+def _lima_today() -> date:
+    return datetime.now(ZoneInfo("America/Lima")).date()
+
+
+@pytest.fixture(scope="module")
+def coop(client: TestClient, world: World) -> Coop:
+    # its books start ten days back: close of business may catch up to today, no further
+    start = _lima_today() - timedelta(days=10)
+    return make_coop(client, world.fed_admin, "COOPCAL", _ruc("2060000002"), start)
+
+
+def _close(client: TestClient, coop: Coop, role: Role, **body: object) -> tuple[int, dict]:  # type: ignore[type-arg]
+    r = client.post(
+        f"/api/v1/cooperatives/{coop.id}/close-of-business", json=body, headers=coop.headers[role]
+    )
+    return r.status_code, r.json()
+
+
+def _business_date(client: TestClient, coop: Coop) -> date:
+    r = client.get(f"/api/v1/cooperatives/{coop.id}", headers=coop.headers[Role.manager])
+    return date.fromisoformat(r.json()["business_date"])
+
+
+def test_close_of_business_catches_up_to_today_and_never_passes_it(
+    client: TestClient, coop: Coop
+) -> None:
+    today = _lima_today()
+    assert _business_date(client, coop) == today - timedelta(days=10)
+    # more than one day at once is the manager's
+    status, body = _close(client, coop, Role.admin, days=3)
+    assert (status, body["code"]) == (403, "multi_day_close_needs_manager")
+    assert _business_date(client, coop) == today - timedelta(days=10)
+    status, body = _close(client, coop, Role.admin, days=1)
+    assert status == 200, body
+    assert body["business_date"] == (today - timedelta(days=9)).isoformat()
+    # the attack: a year in one go
+    for _ in range(12):
+        status, body = _close(client, coop, Role.manager, days=31)
+        if status != 200:
+            break
+    assert (status, body["code"]) == (409, "business_date_ahead_of_calendar")
+    assert _business_date(client, coop) == today - timedelta(days=9)
+    status, body = _close(client, coop, Role.manager, days=9)
+    assert status == 200 and body["business_date"] == today.isoformat()
+    status, body = _close(client, coop, Role.manager, days=1)
+    assert (status, body["code"]) == (409, "business_date_ahead_of_calendar")
+    assert _business_date(client, coop) == today
+
+
+def test_only_the_manager_closes_the_eve_of_a_holiday_and_only_one_day_ahead(
+    client: TestClient, coop: Coop
+) -> None:
+    today = _business_date(client, coop)
+    status, body = _close(client, coop, Role.admin, days=1, pre_holiday=True)
+    assert (status, body["code"]) == (403, "multi_day_close_needs_manager")
+    if today < _lima_today():  # the first test left it at today; tolerate a midnight between
+        pytest.skip("the calendar moved during the test")
+    status, body = _close(client, coop, Role.manager, days=2, pre_holiday=True)
+    assert (status, body["code"]) == (409, "business_date_ahead_of_calendar")
+    status, body = _close(client, coop, Role.manager, days=1, pre_holiday=True)
+    assert status == 200, body
+    assert body["business_date"] == (today + timedelta(days=1)).isoformat()
+    status, body = _close(client, coop, Role.manager, days=1, pre_holiday=True)
+    assert (status, body["code"]) == (409, "business_date_ahead_of_calendar")
+
+
+def test_a_cooperative_cannot_start_its_books_in_the_future(
+    client: TestClient, world: World
+) -> None:
+    r = client.post(
+        "/api/v1/cooperatives",
+        json={
+            "code": "COOPFUT",
+            "name": "Futura",
+            "ruc": _ruc("2060000003"),
+            "sbs_level": "2A",
+            "business_date": (_lima_today() + timedelta(days=2)).isoformat(),
+        },
+        headers=world.fed_admin,
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "business_date_in_future")
+    r = client.get("/api/v1/cooperatives", headers=world.fed_admin)
+    assert all(c["code"] != "COOPFUT" for c in r.json()["items"])
