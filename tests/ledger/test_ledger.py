@@ -116,44 +116,34 @@ def test_journal_entry_shows_balanced_postings(
     assert client.get(bank.url("/journal-entries"), headers=bank.teller).status_code == 403
 
 
-def test_reversal_mirrors_once(client: TestClient, bank: Bank, world: World) -> None:
-    accountant = world.a.headers[Role.accountant]
+def test_a_teller_reverses_their_own_slip_of_today_alone_once(
+    client: TestClient, bank: Bank, world: World
+) -> None:
     account = bank.account(client)
-    dep = bank.deposit(client, account["id"], "80.00")
+    dep = bank.deposit(client, account["id"], "80.00")  # booked by the teller
     url = bank.url(f"/journal-entries/{dep['journal_entry_id']}/reversal")
-    assert client.post(url, headers=accountant).json()["code"] == "idempotency_key_required"
+    assert client.post(url, headers=bank.teller).json()["code"] == "idempotency_key_required"
     k = key()
-    r = client.post(
-        url,
-        json={"description": "Depósito digitado en cuenta equivocada"},
-        headers={**accountant, **k},
-    )
+    body = {"description": "Depósito digitado en cuenta equivocada"}
+    r = client.post(url, json=body, headers={**bank.teller, **k})
     assert r.status_code == 201, r.text
     rev = r.json()
     assert rev["kind"] == "reversal"
     assert rev["reversal_of"] == dep["journal_entry_id"]
     assert bank.balance(client, account["id"]) == "0.00"
+    accountant = world.a.headers[Role.accountant]
     original = client.get(
         bank.url(f"/journal-entries/{dep['journal_entry_id']}"), headers=accountant
     ).json()
     assert original["reversed_by"] == rev["id"]
     # replay returns the same reversal; a new attempt is refused
-    assert (
-        client.post(
-            url,
-            json={"description": "Depósito digitado en cuenta equivocada"},
-            headers={**accountant, **k},
-        ).json()["id"]
-        == rev["id"]
-    )
-    again = client.post(url, headers={**accountant, **key()})
-    assert again.status_code == 409
-    assert again.json()["code"] == "already_reversed"
+    assert client.post(url, json=body, headers={**bank.teller, **k}).json()["id"] == rev["id"]
+    again = client.post(url, headers={**bank.teller, **key()})
+    assert (again.status_code, again.json()["code"]) == (409, "already_reversed")
     rr = client.post(
-        bank.url(f"/journal-entries/{rev['id']}/reversal"), headers={**accountant, **key()}
+        bank.url(f"/journal-entries/{rev['id']}/reversal"), headers={**bank.teller, **key()}
     )
-    assert rr.status_code == 409
-    assert rr.json()["code"] == "cannot_reverse_reversal"
+    assert (rr.status_code, rr.json()["code"]) == (409, "cannot_reverse_reversal")
     statement = client.get(
         bank.url(f"/savings-accounts/{account['id']}/transactions"), headers=bank.teller
     ).json()
@@ -161,6 +151,70 @@ def test_reversal_mirrors_once(client: TestClient, bank: Bank, world: World) -> 
         ("deposit", "80.00", "80.00"),
         ("reversal", "-80.00", "0.00"),
     ]
+
+
+def test_reversing_someone_elses_entry_takes_a_second_person(
+    client: TestClient, bank: Bank, world: World
+) -> None:
+    """The review's point: one person alone undid what another booked."""
+    accountant = world.a.headers[Role.accountant]
+    manager = world.a.headers[Role.manager]
+    account = bank.account(client)
+    dep = bank.deposit(client, account["id"], "80.00")  # booked by the teller
+    url = bank.url(f"/journal-entries/{dep['journal_entry_id']}/reversal")
+    r = client.post(url, json={"description": "Cuenta equivocada"}, headers={**accountant, **key()})
+    assert r.status_code == 202, r.text
+    request = r.json()
+    assert (request["status"], request["requested_by"]) == ("pending", "coopa.accountant")
+    assert bank.balance(client, account["id"]) == "80.00"  # nothing moved yet
+    again = client.post(url, headers={**manager, **key()})
+    assert (again.status_code, again.json()["code"]) == (409, "reversal_already_requested")
+    approve = bank.url(f"/reversal-requests/{request['id']}/approve")
+    # the one who asked does not approve, not even with a key of their own
+    r = client.post(approve, headers={**accountant, **key()})
+    assert (r.status_code, r.json()["code"]) == (403, "reversal_same_person")
+    made = client.post(
+        bank.url("/api-keys"), json={"name": "cierre", "roles": ["accountant"]}, headers=accountant
+    ).json()
+    r = client.post(approve, headers={"X-API-Key": made["key"], **key()})
+    assert (r.status_code, r.json()["code"]) == (403, "reversal_approval_needs_person")
+    assert bank.balance(client, account["id"]) == "80.00"
+    # the teller may ask but not decide
+    r = client.post(approve, headers={**bank.teller, **key()})
+    assert r.status_code == 403
+    r = client.post(approve, json={"note": "Visto el voucher"}, headers={**manager, **key()})
+    assert r.status_code == 201, r.text
+    assert r.json()["reversal_of"] == dep["journal_entry_id"]
+    assert bank.balance(client, account["id"]) == "0.00"
+    got = client.get(bank.url(f"/reversal-requests/{request['id']}"), headers=accountant).json()
+    assert (got["status"], got["decided_by"], got["reversal_entry_id"]) == (
+        "approved",
+        "coopa.manager",
+        r.json()["id"],
+    )
+    r = client.post(bank.url(f"/reversal-requests/{request['id']}/reject"), headers=manager)
+    assert (r.status_code, r.json()["code"]) == (409, "reversal_request_decided")
+    pending = client.get(
+        bank.url("/reversal-requests"), params={"status": "pending"}, headers=manager
+    ).json()["items"]
+    assert all(p["id"] != request["id"] for p in pending)
+
+
+def test_a_rejected_reversal_moves_nothing(client: TestClient, bank: Bank, world: World) -> None:
+    account = bank.account(client)
+    dep = bank.deposit(client, account["id"], "30.00")
+    r = client.post(
+        bank.url(f"/journal-entries/{dep['journal_entry_id']}/reversal"),
+        headers={**world.a.headers[Role.manager], **key()},
+    )
+    assert r.status_code == 202
+    r = client.post(
+        bank.url(f"/reversal-requests/{r.json()['id']}/reject"),
+        json={"note": "El depósito es correcto"},
+        headers=world.a.headers[Role.accountant],
+    )
+    assert (r.status_code, r.json()["status"]) == (200, "rejected")
+    assert bank.balance(client, account["id"]) == "30.00"
 
 
 def test_reversal_cannot_overdraw(client: TestClient, bank: Bank, world: World) -> None:

@@ -48,9 +48,10 @@ def test_a_blocked_account_takes_no_reversal(client: TestClient, world: World, b
     assert bank.balance(client, account["id"]) == "100.00"
 
 
-def test_a_share_refund_is_not_mirrored_into_a_closed_share_account(
+def test_reversing_a_share_refund_reopens_the_share_account_it_closed(
     client: TestClient, world: World, bank: Bank
 ) -> None:
+    """The attack put 200.00 back into a deceased member's closed share account."""
     member = bank.member(client)
     url = bank.url(f"/members/{member['id']}/share-account")
     client.post(
@@ -62,10 +63,25 @@ def test_a_share_refund_is_not_mirrored_into_a_closed_share_account(
     refund = client.post(
         f"{url}/refund", json={"branch_id": bank.puno}, headers={**bank.teller, **key()}
     ).json()
-    assert _reverse(client, world, bank, refund["journal_entry_id"]) == (
-        409,
-        "reversal_not_supported",
+    request = client.post(
+        bank.url(f"/journal-entries/{refund['journal_entry_id']}/reversal"),
+        headers={**world.a.headers[Role.accountant], **key()},
     )
+    assert request.status_code == 202
+    r = client.post(
+        bank.url(f"/reversal-requests/{request.json()['id']}/approve"),
+        headers={**world.a.headers[Role.manager], **key()},
+    )
+    assert r.status_code == 201, r.text
+    # the capital is the member's again, in an open account, awaiting a correct refund
+    account = client.get(url, headers=bank.teller).json()
+    assert (account["status"], account["balance"]) == ("active", "200.00")
+    report = client.get(bank.url("/ledger/verification"), headers=world.a.headers[Role.auditor])
+    assert report.json()["ok"] is True, report.json()["problems"]
+    again = client.post(
+        f"{url}/refund", json={"branch_id": bank.puno}, headers={**bank.teller, **key()}
+    )
+    assert again.status_code == 201, again.text
     account = client.get(url, headers=bank.teller).json()
     assert (account["status"], account["balance"]) == ("closed", "0.00")
 

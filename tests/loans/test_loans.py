@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,7 +21,9 @@ from tests.support.world import Coop, World, make_coop
 @pytest.fixture(scope="module")
 def lc(client: TestClient, world: World) -> Coop:
     body = "2060000001"
-    return make_coop(client, world.fed_admin, "COOPLOAN", body + str(ruc_check_digit(body)))
+    # Its books start three years back: the tests close days up to today (never past it).
+    start = datetime.now(UTC).date() - timedelta(days=3 * 365)
+    return make_coop(client, world.fed_admin, "COOPLOAN", body + str(ruc_check_digit(body)), start)
 
 
 class Api:
@@ -476,6 +478,18 @@ def test_portfolio_categories_provisions_and_write_off(api: Api) -> None:
     assert out["status"] == "written_off"
     assert out["balance"] == "0.00"
     assert api.get("/ledger/verification", Role.auditor)["ok"] is True
+    # the manager undoes their own write-off of today: the loan is back, as it was
+    entries = api.get("/journal-entries", Role.accountant, kind="loan_write_off")["items"]
+    assert isinstance(entries, list)
+    entry = next(e for e in entries if any(p["account_id"] == healthy["id"] for p in e["postings"]))
+    api.post(f"/journal-entries/{entry['id']}/reversal", Role.manager, money=True)
+    assert api.last.status_code == 201, api.last.text
+    back = api.get(f"/loans/{healthy['id']}")
+    assert (back["status"], back["balance"]) == ("active", view["balance"])
+    assert back["category"] == "perdida"
+    assert api.get("/ledger/verification", Role.auditor)["ok"] is True
+    api.post(f"/loans/{healthy['id']}/write-off", Role.manager, money=True)
+    assert api.last.status_code == 201, api.last.text
 
 
 def test_a_page_of_loans_costs_the_same_queries_whatever_its_length(api: Api, db: Database) -> None:
@@ -505,20 +519,58 @@ def test_a_page_of_loans_costs_the_same_queries_whatever_its_length(api: Api, db
     assert statements(6) == few
 
 
-def test_a_disbursement_is_not_mirrored_and_verify_ledger_checks_loan_records(
-    api: Api, owner_engine: Engine
-) -> None:
-    loan, _ = _active_loan(api)
-    entries = api.get("/journal-entries", Role.accountant, kind="loan_disbursement")["items"]
-    assert isinstance(entries, list)
-    entry = next(e for e in entries if any(p["account_id"] == loan["id"] for p in e["postings"]))
-    r = api.c.post(
-        api.url(f"/journal-entries/{entry['id']}/reversal"),
-        headers={**api.h(Role.accountant), **key()},
+def _loan_entries(api: Api, loan_id: object, kind: str) -> list[dict[str, object]]:
+    items = api.get("/journal-entries", Role.accountant, kind=kind, limit=200)["items"]
+    assert isinstance(items, list)
+    return [e for e in items if any(p["account_id"] == loan_id for p in e["postings"])]
+
+
+def _reverse_with_approval(api: Api, entry_id: object) -> None:
+    """The accountant asks, the manager approves: the entries were the teller's."""
+    request = api.post(f"/journal-entries/{entry_id}/reversal", Role.accountant, money=True)
+    assert api.last.status_code == 202, api.last.text
+    api.post(f"/reversal-requests/{request['id']}/approve", Role.manager, money=True)
+    assert api.last.status_code == 201, api.last.text
+
+
+def test_reversing_a_loans_operations_restores_it_newest_first(api: Api) -> None:
+    """The attack left a loan active with balance 0 and six pending installments."""
+    loan, account = _active_loan(api, "1200.00", 6)
+    schedule = api.get(f"/loans/{loan['id']}/schedule")
+    for amount in ("150.00", "100.00"):
+        api.post(
+            f"/loans/{loan['id']}/repayments",
+            Role.teller,
+            {"amount": amount, "from_account_id": account},
+            money=True,
+        )
+        assert api.last.status_code == 201, api.last.text
+    first, second = sorted(
+        _loan_entries(api, loan["id"], "loan_repayment"), key=lambda e: int(str(e["seq"]))
     )
-    assert (r.status_code, r.json()["code"]) == (409, "reversal_not_supported")
+    # newest first: the first repayment waits for the second to be undone
+    api.post(f"/journal-entries/{first['id']}/reversal", Role.accountant, money=True)
+    assert (api.last.status_code, api.last.json()["code"]) == (409, "reversal_out_of_order")
+    _reverse_with_approval(api, second["id"])
+    _reverse_with_approval(api, first["id"])
+    assert api.get(f"/loans/{loan['id']}/schedule") == schedule
+    assert api.get(f"/loans/{loan['id']}")["balance"] == "1200.00"
+    # the disbursement: the loan is approved again, without a schedule, its money back
+    (disbursement,) = _loan_entries(api, loan["id"], "loan_disbursement")
+    _reverse_with_approval(api, disbursement["id"])
     after = api.get(f"/loans/{loan['id']}")
-    assert (after["status"], after["balance"]) == ("active", loan["balance"])
+    assert (after["status"], after["balance"]) == ("approved", "0.00")
+    assert api.get("/ledger/verification", Role.auditor)["ok"] is True
+    # ... and may be paid out again, the right way
+    api.post(
+        f"/loans/{loan['id']}/disburse", Role.teller, {"savings_account_id": account}, money=True
+    )
+    assert api.last.status_code == 201, api.last.text
+    assert api.get("/ledger/verification", Role.auditor)["ok"] is True
+
+
+def test_verify_ledger_checks_loan_records(api: Api, owner_engine: Engine) -> None:
+    loan, _ = _active_loan(api)
     assert api.get("/ledger/verification", Role.auditor)["ok"] is True
     # a loan whose schedule no longer owes its balance is caught
     with owner_engine.begin() as conn:

@@ -87,13 +87,16 @@ class LedgerMachine(RuleBasedStateMachine):
     def reverse(self, data: st.DataObject) -> None:
         index = data.draw(st.integers(0, len(self.reversible) - 1))
         entry, effect = self.reversible[index]
+        # the accountant asks (not their entry: a second person must approve)
         status, body = self._post(f"/journal-entries/{entry}/reversal", {}, Role.accountant)
         # a reversal obeys the account's rules: refused if it would take money a hold keeps
-        # (or take a balance below zero)
+        # (or take a balance below zero), when asked and again when approved
         if all(
             self.balance[a] - delta - (self.held[a] if delta > 0 else 0) >= 0
             for a, delta in effect.items()
         ):
+            assert (status, body["status"]) == (202, "pending"), body
+            status, body = self._post(f"/reversal-requests/{body['id']}/approve", {}, Role.manager)
             assert status == 201, body
             for a, delta in effect.items():
                 self.balance[a] -= delta

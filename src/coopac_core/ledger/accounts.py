@@ -35,6 +35,13 @@ ACCOUNT_MODELS: dict[str, type[SQLModel]] = {}
 # product's own refusal. Registered by the product package.
 ReversalGuard = Callable[[Session, Any, Decimal], None]
 REVERSAL_GUARDS: dict[str, ReversalGuard] = {}
+# The inverse of the operation an entry recorded, for the entries whose product records a
+# mirror entry alone would leave wrong (a loan's installments and status, a closed share
+# account). Called with the entry about to be reversed, its member accounts already
+# locked; it restores the records or raises the product's refusal. Registered by the
+# product package, keyed by entry kind.
+InverseOperation = Callable[[Session, Any], None]
+INVERSE_OPERATIONS: dict[str, InverseOperation] = {}
 M = TypeVar("M", bound=SQLModel)
 
 

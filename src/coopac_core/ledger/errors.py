@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coopac_core.errors import Conflict, NotFound, Unprocessable
+from coopac_core.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 
 class GlAccountNotFound(NotFound):
@@ -55,9 +55,45 @@ class AlreadyReversed(Conflict):
 
 class ReversalNotSupported(Conflict):
     code = "reversal_not_supported"
-    template = "Un asiento de {kind} no se extorna con su espejo: corrija con la operación inversa"
-    meaning = "Loan disbursements, repayments and write-offs and share refunds change a "
-    "product's records (installments, statuses) that a mirror entry would leave wrong."
+    template = "Un asiento de {kind} no se extorna: {reason}"
+    meaning = "The entry changed a product's records that its reversal cannot restore (for "
+    "example a loan operation recorded before the service kept what the loan was before it)."
+
+
+class ReversalOutOfOrder(Conflict):
+    code = "reversal_out_of_order"
+    template = (
+        "El crédito tiene operaciones posteriores sin extornar ({later}): extórnelas primero, "
+        "de la más reciente a la más antigua"
+    )
+    meaning = "A loan's operations are undone newest first: each restores the loan as it was "
+    "just before it."
+
+
+class ReversalAlreadyRequested(Conflict):
+    code = "reversal_already_requested"
+    template = "Ya hay una solicitud de extorno pendiente para este asiento ({request_id})"
+
+
+class ReversalRequestNotFound(NotFound):
+    code = "reversal_request_not_found"
+    template = "Solicitud de extorno no encontrada"
+
+
+class ReversalRequestDecided(Conflict):
+    code = "reversal_request_decided"
+    template = "La solicitud de extorno ya fue {status}"
+
+
+class ReversalSamePerson(Forbidden):
+    code = "reversal_same_person"
+    template = "Quien solicitó el extorno no puede aprobarlo ni rechazarlo"
+    meaning = "Four eyes: another person (not another credential of the same person) decides."
+
+
+class ReversalApprovalNeedsPerson(Forbidden):
+    code = "reversal_approval_needs_person"
+    template = "Un extorno lo aprueba una persona con su usuario, no una clave de API"
 
 
 class CannotReverseReversal(Conflict):

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from coopac_core.ledger.models import AccountKind, EntryKind, NormalSide
+from coopac_core.ledger.models import AccountKind, EntryKind, NormalSide, ReversalRequestStatus
 from coopac_core.money import Amount, Currency
 
 
@@ -133,6 +133,51 @@ class ReversalRequest(BaseModel):
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = (
         None
     )
+
+
+class ReversalRequestOut(BaseModel):
+    """A reversal waiting for (or decided by) a second person."""
+
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0b7e2c1a-4f4e-4d0b-9a51-3c1f2e9d8a77",
+                    "journal_entry_id": "5d2f8a10-7c3b-4e9a-8f61-2b0c9d4e1a33",
+                    "status": "pending",
+                    "reason": "Depósito registrado en otra cuenta",
+                    "requested_by": "sur.cajero",
+                    "requested_at": "2026-11-26T15:04:05Z",
+                    "decided_by": None,
+                    "decided_at": None,
+                    "decision_note": None,
+                    "reversal_entry_id": None,
+                }
+            ]
+        },
+    )
+
+    id: uuid.UUID
+    journal_entry_id: uuid.UUID
+    status: ReversalRequestStatus
+    reason: str | None
+    requested_by: str
+    requested_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+    reversal_entry_id: uuid.UUID | None = Field(
+        description="The reversal entry, once approved and posted"
+    )
+
+
+class ReversalDecision(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"note": "Verificado con el voucher del cliente"}]}
+    )
+
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
 
 
 class TrialBalanceAccount(BaseModel):

@@ -220,3 +220,25 @@ class LoanCollateral(SQLModel, table=True):
     description: str = Field(max_length=300)
     value: Decimal = _money()
     guarantee: str = Field(max_length=16)
+
+
+class LoanOperation(SQLModel, table=True):
+    """What a loan and its installments were just before a money operation (disbursement,
+    repayment, write-off): its reversal restores exactly that. Written with the entry."""
+
+    __tablename__ = "loan_operation"
+    __table_args__ = (
+        ForeignKeyConstraint(["cooperative_id", "loan_id"], ["loan.cooperative_id", "loan.id"]),
+        ForeignKeyConstraint(
+            ["cooperative_id", "journal_entry_id"],
+            ["journal_entry.cooperative_id", "journal_entry.id"],
+        ),
+        Index("ix_loan_operation_loan", "cooperative_id", "loan_id"),
+    )
+
+    cooperative_id: uuid.UUID = Field(primary_key=True)
+    journal_entry_id: uuid.UUID = Field(primary_key=True)
+    loan_id: uuid.UUID
+    loan_before: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    installments_before: list[dict[str, Any]] = Field(sa_column=Column(JSONB, nullable=False))
+    created_at: datetime = created_at_field()

@@ -9,9 +9,9 @@ from sqlmodel import Session, select
 
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
-from coopac_core.ledger.accounts import REVERSAL_GUARDS
+from coopac_core.ledger.accounts import INVERSE_OPERATIONS, REVERSAL_GUARDS
 from coopac_core.ledger.chart import SHARE_CAPITAL_GL
-from coopac_core.ledger.models import EntryKind
+from coopac_core.ledger.models import EntryKind, JournalEntry
 from coopac_core.ledger.schemas import Movement
 from coopac_core.members.errors import MemberNotActive, MemberNotFound
 from coopac_core.members.models import Member, MemberStatus
@@ -26,6 +26,7 @@ from coopac_core.shares.errors import (
 )
 from coopac_core.shares.models import ShareAccount, ShareAccountStatus
 from coopac_core.shares.schemas import SharePayment, ShareRefund
+from coopac_core.shares.verification import check_share_records  # noqa: F401 - registers it
 
 # Share capital is subscribed in the cooperative's base currency.
 SHARE_CURRENCY = Currency.PEN
@@ -54,6 +55,23 @@ def guard_reversal(session: Session, account: ShareAccount, delta: Decimal) -> N
 
 
 REVERSAL_GUARDS[ShareAccount.ACCOUNT_KIND] = guard_reversal
+
+
+def undo_refund(session: Session, entry: JournalEntry) -> None:
+    """The inverse of a refund: the share account it closed opens again, so that the
+    capital it gets back is the member's again (awaiting a correct refund, if the member
+    stays withdrawn or deceased). Its lines are already locked by the reversal."""
+    postings = ledger.entry_postings(session, entry.cooperative_id, [entry.id])[entry.id]
+    for p in postings:
+        if p.account_kind == ShareAccount.ACCOUNT_KIND and p.account_id is not None:
+            account = session.get(ShareAccount, (entry.cooperative_id, p.account_id))
+            assert account is not None
+            account.status = ShareAccountStatus.active
+            account.closed_on = None
+            session.add(account)
+
+
+INVERSE_OPERATIONS[EntryKind.share_refund] = undo_refund
 
 
 def get_share_account(

@@ -30,27 +30,41 @@ from coopac_core.ledger.service.queries import (
     statement_lines,
     trial_balance,
 )
-from coopac_core.ledger.service.reversal import reverse_entry
+from coopac_core.ledger.service.reversal import (
+    ReversalOutcome,
+    approve_reversal,
+    get_reversal_request,
+    list_reversal_requests,
+    reject_reversal,
+    request_reversal,
+    reverse_entry,
+)
 from coopac_core.ledger.service.verification import VerificationReport, verify
 
 __all__ = [
     "Leg",
+    "ReversalOutcome",
     "TrialBalanceLine",
     "VerificationReport",
+    "approve_reversal",
     "branch_cash_account",
     "check_legs",
     "create_gl_account",
     "entry_postings",
     "get_entry",
     "get_gl_account",
+    "get_reversal_request",
     "gl_account_by_code",
     "gl_account_for",
     "list_entries",
     "list_gl_accounts",
+    "list_reversal_requests",
     "lock_member_accounts",
     "movement",
     "open_branch_cash",
     "post_entry",
+    "reject_reversal",
+    "request_reversal",
     "reversal_of_entry",
     "reversals_of",
     "reverse_entry",

@@ -1,28 +1,57 @@
-"""Reversing an entry: its mirror, linked to it, posted once."""
+"""Reversing an entry: the inverse of its operation, posted once as the entry's mirror.
+
+Who reverses alone and who needs a second person: the person who booked an entry may undo
+it on its own business day (a teller's slip at their own counter, before the day closes;
+until tills exist, a person's own entries stand for their till). Anything else (another
+person's entry, or an earlier day's) is a request that another person approves or rejects.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlmodel import Session
+from sqlalchemy import tuple_
+from sqlmodel import Session, col, select
 
+from coopac_core.audit import service as audit_service
+from coopac_core.db import flush_or_conflict
+from coopac_core.federation.models import Cooperative
 from coopac_core.ledger.accounts import (
     ACCOUNT_MODELS,
+    INVERSE_OPERATIONS,
     REVERSAL_GUARDS,
     MemberAccount,
     holder_amount,
 )
-from coopac_core.ledger.errors import AlreadyReversed, CannotReverseReversal, ReversalNotSupported
-from coopac_core.ledger.models import EntryKind, JournalEntry, Posting
+from coopac_core.ledger.errors import (
+    AlreadyReversed,
+    CannotReverseReversal,
+    ReversalAlreadyRequested,
+    ReversalApprovalNeedsPerson,
+    ReversalNotSupported,
+    ReversalRequestDecided,
+    ReversalRequestNotFound,
+    ReversalSamePerson,
+)
+from coopac_core.ledger.models import (
+    EntryKind,
+    JournalEntry,
+    Posting,
+    ReversalRequest,
+    ReversalRequestStatus,
+)
 from coopac_core.ledger.service.gl_accounts import get_gl_account
 from coopac_core.ledger.service.posting import Leg, lock_member_accounts, post_entry
 from coopac_core.ledger.service.queries import entry_postings, get_entry, reversal_of_entry
+from coopac_core.models_base import utcnow
 from coopac_core.security.principal import CoopContext
 
 # Entries whose product records (installments, loan and share statuses) a mirror entry
-# cannot restore: refused until each has its inverse operation.
-NOT_MIRRORED = frozenset(
+# cannot restore on its own: reversed only through their product's inverse operation.
+NEEDS_INVERSE = frozenset(
     {
         EntryKind.loan_disbursement,
         EntryKind.loan_repayment,
@@ -32,19 +61,24 @@ NOT_MIRRORED = frozenset(
 )
 
 
+def _check_reversible(session: Session, entry: JournalEntry) -> None:
+    if entry.reversal_of is not None:
+        raise CannotReverseReversal()
+    if reversal_of_entry(session, entry.cooperative_id, entry.id) is not None:
+        raise AlreadyReversed()
+    if entry.kind in NEEDS_INVERSE and entry.kind not in INVERSE_OPERATIONS:
+        raise ReversalNotSupported(kind=entry.kind, reason="no tiene operación inversa")
+
+
 def reverse_entry(
     session: Session, ctx: CoopContext, entry_id: uuid.UUID, description: str | None = None
 ) -> tuple[JournalEntry, list[Posting]]:
-    """Post the mirror of an entry, linked to it. An entry is reversed at most once; the
-    database's unique index on ``reversal_of`` holds that even under concurrency."""
+    """Undo an entry's operation and post its mirror, linked to it. An entry is reversed
+    at most once; the database's unique index on ``reversal_of`` holds that even under
+    concurrency. Who may do it is decided by the callers below."""
     cooperative_id = ctx.cooperative_id
     entry = get_entry(session, cooperative_id, entry_id)
-    if entry.reversal_of is not None:
-        raise CannotReverseReversal()
-    if reversal_of_entry(session, cooperative_id, entry_id) is not None:
-        raise AlreadyReversed()
-    if entry.kind in NOT_MIRRORED:
-        raise ReversalNotSupported(kind=entry.kind)
+    _check_reversible(session, entry)
     postings = entry_postings(session, cooperative_id, [entry_id])[entry_id]
     by_kind: dict[str, set[uuid.UUID]] = defaultdict(set)
     for p in postings:
@@ -56,6 +90,9 @@ def reverse_entry(
             session, ACCOUNT_MODELS[kind], cooperative_id, by_kind[kind]
         ).items():
             locked[(kind, acct_id)] = acct  # type: ignore[assignment]
+    inverse = INVERSE_OPERATIONS.get(entry.kind)
+    if inverse is not None:
+        inverse(session, entry)
     for p in postings:
         if p.account_kind is None or p.account_id is None:
             continue
@@ -82,3 +119,163 @@ def reverse_entry(
         description=description or f"Extorno de {entry.kind}",
         reversal_of=entry.id,
     )
+
+
+@dataclass(frozen=True)
+class ReversalOutcome:
+    """Either the reversal was posted (``entry``), or it waits for a second person
+    (``request``)."""
+
+    entry: tuple[JournalEntry, list[Posting]] | None = None
+    request: ReversalRequest | None = None
+
+
+def may_reverse_alone(session: Session, ctx: CoopContext, entry: JournalEntry) -> bool:
+    """The person who booked the entry, on its own business day."""
+    person = ctx.principal.person_id
+    coop = session.get(Cooperative, ctx.cooperative_id)
+    assert coop is not None
+    today = coop.business_date
+    return person is not None and entry.actor_user_id == person and entry.business_date == today
+
+
+def request_reversal(
+    session: Session, ctx: CoopContext, entry_id: uuid.UUID, reason: str | None = None
+) -> ReversalOutcome:
+    """Reverse now if the caller may do it alone; otherwise record a request for another
+    person to decide. Refusals (already reversed, not reversible) come at once either way."""
+    entry = get_entry(session, ctx.cooperative_id, entry_id)
+    _check_reversible(session, entry)
+    if may_reverse_alone(session, ctx, entry):
+        return ReversalOutcome(entry=reverse_entry(session, ctx, entry_id, reason))
+    # Tried now and undone, so that what the account's rules refuse (a hold, a blocked
+    # account, a later loan operation) is refused at once rather than at approval. The
+    # approval tries it again against the accounts as they are then.
+    attempt = session.begin_nested()
+    try:
+        reverse_entry(session, ctx, entry_id, reason)
+    finally:
+        attempt.rollback()
+    pending = session.exec(
+        select(ReversalRequest).where(
+            ReversalRequest.cooperative_id == ctx.cooperative_id,
+            ReversalRequest.journal_entry_id == entry_id,
+            ReversalRequest.status == ReversalRequestStatus.pending,
+        )
+    ).first()
+    if pending is not None:
+        raise ReversalAlreadyRequested(request_id=str(pending.id))
+    request = ReversalRequest(
+        cooperative_id=ctx.cooperative_id,
+        journal_entry_id=entry_id,
+        reason=reason,
+        requested_by=ctx.principal.name,
+        requested_by_id=ctx.principal.person_id,
+    )
+    session.add(request)
+    # Two asking at once: the partial unique index lets one through.
+    flush_or_conflict(session, ReversalAlreadyRequested(request_id="?"))
+    audit_service.record(
+        session,
+        ctx.principal,
+        "reversal.request",
+        "journal_entry",
+        entry_id,
+        cooperative_id=ctx.cooperative_id,
+        details={"request_id": str(request.id), "reason": reason},
+    )
+    return ReversalOutcome(request=request)
+
+
+def _decide(session: Session, ctx: CoopContext, request_id: uuid.UUID) -> ReversalRequest:
+    request = session.get(ReversalRequest, (ctx.cooperative_id, request_id), with_for_update=True)
+    if request is None:
+        raise ReversalRequestNotFound()
+    if request.status != ReversalRequestStatus.pending:
+        raise ReversalRequestDecided(
+            status="aprobada" if request.status == ReversalRequestStatus.approved else "rechazada"
+        )
+    if ctx.principal.api_key_id is not None:
+        raise ReversalApprovalNeedsPerson()
+    if ctx.principal.person_id is None or ctx.principal.person_id == request.requested_by_id:
+        raise ReversalSamePerson()
+    return request
+
+
+def approve_reversal(
+    session: Session, ctx: CoopContext, request_id: uuid.UUID, note: str | None = None
+) -> tuple[ReversalRequest, JournalEntry, list[Posting]]:
+    """A second person approves: the reversal is posted now, by them."""
+    request = _decide(session, ctx, request_id)
+    entry, postings = reverse_entry(session, ctx, request.journal_entry_id, request.reason)
+    request.status = ReversalRequestStatus.approved
+    request.decided_by = ctx.principal.name
+    request.decided_by_id = ctx.principal.person_id
+    request.decided_at = utcnow()
+    request.decision_note = note
+    request.reversal_entry_id = entry.id
+    session.add(request)
+    audit_service.record(
+        session,
+        ctx.principal,
+        "reversal.approve",
+        "journal_entry",
+        request.journal_entry_id,
+        cooperative_id=ctx.cooperative_id,
+        details={"request_id": str(request.id), "reversal_entry_id": str(entry.id)},
+    )
+    session.flush()
+    return request, entry, postings
+
+
+def reject_reversal(
+    session: Session, ctx: CoopContext, request_id: uuid.UUID, note: str | None = None
+) -> ReversalRequest:
+    request = _decide(session, ctx, request_id)
+    request.status = ReversalRequestStatus.rejected
+    request.decided_by = ctx.principal.name
+    request.decided_by_id = ctx.principal.person_id
+    request.decided_at = utcnow()
+    request.decision_note = note
+    session.add(request)
+    audit_service.record(
+        session,
+        ctx.principal,
+        "reversal.reject",
+        "journal_entry",
+        request.journal_entry_id,
+        cooperative_id=ctx.cooperative_id,
+        details={"request_id": str(request.id), "note": note},
+    )
+    session.flush()
+    return request
+
+
+def get_reversal_request(
+    session: Session, cooperative_id: uuid.UUID, request_id: uuid.UUID
+) -> ReversalRequest:
+    request = session.get(ReversalRequest, (cooperative_id, request_id))
+    if request is None:
+        raise ReversalRequestNotFound()
+    return request
+
+
+def list_reversal_requests(
+    session: Session,
+    cooperative_id: uuid.UUID,
+    *,
+    status: ReversalRequestStatus | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[ReversalRequest]:
+    """Oldest first: the queue a supervisor works through."""
+    stmt = select(ReversalRequest).where(ReversalRequest.cooperative_id == cooperative_id)
+    if status is not None:
+        stmt = stmt.where(ReversalRequest.status == status)
+    if after is not None:
+        stmt = stmt.where(
+            tuple_(col(ReversalRequest.requested_at), col(ReversalRequest.id))
+            > tuple_(after[0], after[1])
+        )
+    stmt = stmt.order_by(col(ReversalRequest.requested_at), col(ReversalRequest.id))
+    return list(session.exec(stmt.limit(limit)))

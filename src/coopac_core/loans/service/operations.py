@@ -13,6 +13,7 @@ from coopac_core.loans.classification import Category
 from coopac_core.loans.errors import InvalidLoanStatus, Overpayment, WriteOffNotAllowed
 from coopac_core.loans.models import LoanInstallment, LoanStatus
 from coopac_core.loans.schemas import LoanOut, RepaymentOut, RepaymentRequest
+from coopac_core.loans.service import reversals
 from coopac_core.loans.service.applications import audit
 from coopac_core.loans.service.queries import installments, lock_loan
 from coopac_core.loans.service.schedules import loan_schedule_from
@@ -42,6 +43,7 @@ def disburse(
     loan = lock_loan(session, coop_id, loan_id)
     if loan.status != LoanStatus.approved:
         raise InvalidLoanStatus(action="desembolsar", status=loan.status)
+    before = reversals.remember(loan, [])
     today = get_cooperative(session, coop_id).business_date
     # The schedule runs from the day the money really leaves.
     schedule = loan_schedule_from(loan, today)
@@ -61,7 +63,7 @@ def disburse(
     if loan.commission > 0:
         fee_gl = ledger.gl_account_for(session, coop_id, FEE_INCOME_GL, loan.currency)
         legs.append(ledger.Leg(fee_gl, -loan.commission))
-    ledger.post_entry(
+    entry, _ = ledger.post_entry(
         session,
         ctx,
         EntryKind.loan_disbursement,
@@ -69,6 +71,7 @@ def disburse(
         branch_id=branch_id,
         description=f"Desembolso del crédito {loan.number}",
     )
+    reversals.record(session, loan, entry, before)
     session.add_all(
         LoanInstallment(
             cooperative_id=coop_id,
@@ -105,6 +108,7 @@ def repay(
         raise InvalidLoanStatus(action="pagar", status=loan.status)
     today = get_cooperative(session, coop_id).business_date
     rows = installments(session, loan)
+    before = reversals.remember(loan, rows)
     accrue_moratory(rows, loan.moratory_tea, today)
     due_now = sum((owed(i) for i in rows if i.due_date <= today), ZERO)
     future_principal = sum(
@@ -147,6 +151,7 @@ def repay(
         branch_id=data.branch_id,
         description=data.description or f"Pago del crédito {loan.number}",
     )
+    reversals.record(session, loan, entry, before)
     session.add_all(rows)
     if loan.balance == 0 and all(owed(i) == 0 for i in rows):
         loan.status = LoanStatus.paid_off
@@ -180,15 +185,17 @@ def write_off(session: Session, ctx: CoopContext, loan_id: uuid.UUID) -> LoanOut
     view = loan_view(session, loan)
     if view.category is not Category.perdida:
         raise WriteOffNotAllowed()
+    before = reversals.remember(loan, installments(session, loan))
     expense_gl = ledger.gl_account_for(session, coop_id, WRITE_OFF_EXPENSE_GL, loan.currency)
     loan_gl = ledger.get_gl_account(session, coop_id, loan.gl_account_id)
-    ledger.post_entry(
+    entry, _ = ledger.post_entry(
         session,
         ctx,
         EntryKind.loan_write_off,
         [ledger.Leg(expense_gl, loan.balance), ledger.Leg(loan_gl, -loan.balance, loan)],
         description=f"Castigo del crédito {loan.number}",
     )
+    reversals.record(session, loan, entry, before)
     loan.status = LoanStatus.written_off
     loan.closed_on = get_cooperative(session, coop_id).business_date
     session.add(loan)

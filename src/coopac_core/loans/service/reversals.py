@@ -1,0 +1,125 @@
+"""Undoing a loan's money operation: the loan and its installments go back to exactly what
+they were just before it, newest operation first. The ledger posts the mirror entry."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, text
+from sqlmodel import Session, SQLModel, col
+
+from coopac_core.ledger.accounts import INVERSE_OPERATIONS
+from coopac_core.ledger.errors import ReversalNotSupported, ReversalOutOfOrder
+from coopac_core.ledger.models import EntryKind, JournalEntry
+from coopac_core.loans.models import Loan, LoanInstallment, LoanOperation
+
+# What an operation may change on the loan row (the balance is the ledger's).
+LOAN_FIELDS = ("status", "disbursement_date", "disbursed_on", "closed_on", "updated_at")
+_INSTALLMENT_FIELDS = tuple(
+    name for name in LoanInstallment.model_fields if name not in ("cooperative_id", "loan_id")
+)
+
+
+def _dump(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def _load(model: type[SQLModel], name: str, value: object) -> Any:
+    """A value kept by ``_dump``, back as its column's Python type."""
+    if value is None:
+        return None
+    try:
+        kind = model.__table__.c[name].type.python_type  # type: ignore[attr-defined]
+    except NotImplementedError:
+        return value
+    if kind is datetime:
+        return datetime.fromisoformat(str(value))
+    if kind is date:
+        return date.fromisoformat(str(value))
+    if kind in (Decimal, int):
+        return kind(value)
+    return value  # text, kept as it was
+
+
+def remember(
+    loan: Loan, rows: list[LoanInstallment]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The loan and its installments as they are now, before an operation changes them."""
+    before = {name: _dump(getattr(loan, name)) for name in LOAN_FIELDS}
+    schedule = [{name: _dump(getattr(i, name)) for name in _INSTALLMENT_FIELDS} for i in rows]
+    return before, schedule
+
+
+def record(
+    session: Session,
+    loan: Loan,
+    entry: JournalEntry,
+    before: tuple[dict[str, Any], list[dict[str, Any]]],
+) -> None:
+    session.add(
+        LoanOperation(
+            cooperative_id=loan.cooperative_id,
+            journal_entry_id=entry.id,
+            loan_id=loan.id,
+            loan_before=before[0],
+            installments_before=before[1],
+        )
+    )
+
+
+def _later_operations(session: Session, op: LoanOperation, entry: JournalEntry) -> list[str]:
+    """The loan's operations booked after this one and not yet reversed."""
+    rows = session.execute(
+        text(
+            "SELECT e.kind FROM loan_operation o JOIN journal_entry e "
+            "ON e.cooperative_id = o.cooperative_id AND e.id = o.journal_entry_id "
+            "WHERE o.cooperative_id = :c AND o.loan_id = :l AND e.seq > :seq "
+            "AND NOT EXISTS (SELECT 1 FROM journal_entry r WHERE r.cooperative_id = "
+            "o.cooperative_id AND r.reversal_of = o.journal_entry_id) ORDER BY e.seq"
+        ),
+        {"c": op.cooperative_id, "l": op.loan_id, "seq": entry.seq},
+    ).all()
+    return [r.kind for r in rows]
+
+
+def undo_loan_operation(session: Session, entry: JournalEntry) -> None:
+    """Registered for disbursements, repayments and write-offs. The loan is already locked
+    (it is one of the entry's member accounts)."""
+    op = session.get(LoanOperation, (entry.cooperative_id, entry.id))
+    if op is None:
+        raise ReversalNotSupported(
+            kind=entry.kind, reason="se registró antes de que se guardara el estado previo"
+        )
+    later = _later_operations(session, op, entry)
+    if later:
+        raise ReversalOutOfOrder(later=", ".join(later))
+    loan = session.get(Loan, (op.cooperative_id, op.loan_id))
+    assert loan is not None
+    for name, value in op.loan_before.items():
+        setattr(loan, name, _load(Loan, name, value))
+    session.add(loan)
+    session.execute(
+        delete(LoanInstallment).where(
+            col(LoanInstallment.cooperative_id) == loan.cooperative_id,
+            col(LoanInstallment.loan_id) == loan.id,
+        )
+    )
+    session.add_all(
+        LoanInstallment(
+            cooperative_id=loan.cooperative_id,
+            loan_id=loan.id,
+            **{name: _load(LoanInstallment, name, value) for name, value in row.items()},
+        )
+        for row in op.installments_before
+    )
+    session.flush()
+
+
+for kind in (EntryKind.loan_disbursement, EntryKind.loan_repayment, EntryKind.loan_write_off):
+    INVERSE_OPERATIONS[kind] = undo_loan_operation
