@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from coopac_core.models_base import created_at_field, timestamp_field
@@ -45,11 +45,18 @@ class Member(SQLModel, table=True):
             "(document_type = 'RUC') = (legal_name IS NOT NULL)", name="legal_person_named"
         ),
         Index("ix_member_names", "cooperative_id", "last_names", "first_names"),
+        ForeignKeyConstraint(
+            ["cooperative_id", "branch_id"], ["branch.cooperative_id", "branch.id"]
+        ),
     )
 
     cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     member_number: str = Field(max_length=20)
+    # The member's branch (agencia de afiliación): where their accounts are served without
+    # them being present (a teller elsewhere moves no money out of them by transfer).
+    # Empty for members registered before branches were recorded: any branch serves them.
+    branch_id: uuid.UUID | None = None
     # False for a client who is not a member: a saver, or a borrower backed by a member.
     is_member: bool = Field(default=True)
     document_type: str = Field(max_length=3)

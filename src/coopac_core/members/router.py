@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from coopac_core import admission
+from coopac_core.federation.errors import BranchNotFound
 from coopac_core.members import service
 from coopac_core.members.errors import (
     DocumentReferenceRequired,
@@ -29,7 +30,7 @@ router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}/members", tags=
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=MemberOut,
-    responses=coop_responses(MemberExists),
+    responses=coop_responses(MemberExists, BranchNotFound),
     summary="Open a member (or a non-member client); a member's share account opens with it",
 )
 def create_member(
@@ -89,7 +90,11 @@ def get_member(
     "/{member_id}",
     response_model=MemberOut,
     responses=coop_responses(
-        MemberNotFound, InvalidMemberData, InvalidStatusTransition, DocumentReferenceRequired
+        MemberNotFound,
+        InvalidMemberData,
+        InvalidStatusTransition,
+        DocumentReferenceRequired,
+        BranchNotFound,
     ),
     summary="Change a member's data or status (applicant, active, suspended, withdrawn, deceased)",
 )

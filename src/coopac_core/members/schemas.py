@@ -81,6 +81,11 @@ class MemberCreate(BaseModel):
     occupation: Text100 | None = None
     is_member: bool = Field(default=True, description="False for a client who is not a member")
     status: Literal[MemberStatus.applicant, MemberStatus.active] = MemberStatus.active
+    branch_id: uuid.UUID | None = Field(
+        default=None,
+        description="The member's branch (agencia de afiliación); by default the registering "
+        "teller's branch",
+    )
 
     @model_validator(mode="after")
     def _person(self) -> Self:
@@ -121,6 +126,9 @@ class MemberUpdate(BaseModel):
     address: Text300 | None = None
     ubigeo: Ubigeo | None = None
     occupation: Text100 | None = None
+    branch_id: uuid.UUID | None = Field(
+        default=None, description="Move the member to another branch (manager or admin)"
+    )
     status: MemberStatus | None = None
     document_reference: Text100 | None = Field(
         default=None,
@@ -185,4 +193,5 @@ class MemberOut(BaseModel):
     withdrawn_on: date | None
     deceased_on: date | None
     status_document: str | None = None
+    branch_id: uuid.UUID | None = None
     created_at: datetime

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from coopac_core.audit import service as audit_service
 from coopac_core.db import flush_or_conflict
 from coopac_core.errors import RoleNotAllowed
-from coopac_core.federation.service import get_cooperative
+from coopac_core.federation.service import get_branch, get_cooperative
 from coopac_core.members.errors import (
     DocumentReferenceRequired,
     InvalidMemberData,
@@ -27,7 +27,7 @@ from coopac_core.members.schemas import MemberCreate, MemberUpdate
 from coopac_core.models_base import utcnow
 from coopac_core.numbering import next_value
 from coopac_core.security.principal import CoopContext
-from coopac_core.security.roles import RECORD_LEGAL_STATUS
+from coopac_core.security.roles import ANY_BRANCH, RECORD_LEGAL_STATUS
 
 # Which status may follow which. Withdrawn and deceased are final.
 _S = MemberStatus
@@ -62,12 +62,18 @@ def create_member(session: Session, ctx: CoopContext, data: MemberCreate) -> Mem
     ).first()
     if duplicate is not None:
         raise _exists(data)
+    fields = data.model_dump()
+    # A teller registers members of their own branch unless told otherwise.
+    branch_id = data.branch_id or ctx.principal.branches.get(cooperative_id)
+    if branch_id is not None:
+        get_branch(session, cooperative_id, branch_id)
+    fields["branch_id"] = branch_id
     member = Member(
         cooperative_id=cooperative_id,
         member_number=f"{next_value(session, cooperative_id, 'member'):08d}",
         applied_on=today,
         admitted_on=today if data.status == MemberStatus.active else None,
-        **data.model_dump(),
+        **fields,
     )
     session.add(member)
     flush_or_conflict(session, _exists(data))
@@ -138,6 +144,13 @@ def update_member(
         raise InvalidMemberData(reason="Una persona jurídica no tiene nombres de persona natural")
     if not legal_person and changes.get("legal_name"):
         raise InvalidMemberData(reason="legal_name es solo para personas jurídicas")
+    if "branch_id" in changes:
+        # Moving a member is not for a branch's own staff: a teller would move members to
+        # their branch and then serve them without them there.
+        if not ctx.roles & ANY_BRANCH:
+            raise RoleNotAllowed("Solo la gerencia o el administrador cambian la agencia del socio")
+        if changes["branch_id"] is not None:
+            get_branch(session, cooperative_id, changes["branch_id"])
     for name, value in changes.items():
         if value is None and name in ("first_names", "last_names") and not legal_person:
             continue  # a natural person keeps their names

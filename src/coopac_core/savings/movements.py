@@ -41,7 +41,7 @@ from coopac_core.savings.service import (
 )
 from coopac_core.security.principal import CoopContext
 from coopac_core.tellers.errors import BranchNotAllowed
-from coopac_core.tellers.service import branch_cash
+from coopac_core.tellers.service import branch_cash, check_member_branch
 
 # What each movement can refuse, for the routes' documented answers.
 CASH_ERRORS: tuple[type[DomainError], ...] = (
@@ -128,6 +128,7 @@ def transfer(session: Session, ctx: CoopContext, data: TransferRequest) -> Trans
     if source.currency != target.currency:
         raise CurrencyMismatch(reason="las cuentas son de monedas distintas")
     check_currency(source, data.currency)
+    check_member_branch(session, ctx, source.member_id)
     source_product = get_product(session, ctx.cooperative_id, source.product_id)
     target_product = get_product(session, ctx.cooperative_id, target.product_id)
     check_can_debit(session, source, source_product, amount)

@@ -46,6 +46,7 @@ from coopac_core.security.roles import (
     READ_ACCOUNTS,
     READ_PRODUCTS,
 )
+from coopac_core.tellers.errors import MemberOfOtherBranch
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["savings"])
 
@@ -192,6 +193,7 @@ async def withdraw(
         AmountInvalid,
         SameAccount,
         LimitExceeded,
+        MemberOfOtherBranch,
         *movements.DEBIT_ERRORS,
         *movements.CREDIT_ERRORS,
     ),
