@@ -95,10 +95,28 @@ def make_engine(url: URL, settings: Settings, *, pool_size: int | None = None) -
     )
 
 
+def federation_role(app_role: str) -> str:
+    """The role that sees every tenant (migration 0014); the service's role may become it."""
+    return f"{app_role}_federation"
+
+
 def set_tenant_scope(session: Session, scope: uuid.UUID | str) -> None:
-    """Limit this transaction to one cooperative, or to all (``ALL_TENANTS``)."""
-    value = str(scope)
-    session.execute(text("SELECT set_config('coopac.tenant', :v, true)"), {"v": value})
+    """Limit this transaction to one cooperative, or open it to all (``ALL_TENANTS``).
+
+    One cooperative is a setting the row-level policies compare with. All of them is not a
+    setting: it is the federation role, which the transaction becomes (SET LOCAL ROLE) and
+    which only the service's own role may become. Both end with the transaction."""
+    if scope == ALL_TENANTS:
+        bind = session.get_bind()
+        engine = bind if isinstance(bind, Engine) else bind.engine
+        user = engine.url.username or ""
+        tenant, role = "", federation_role(user)
+    else:
+        tenant, role = str(scope), "none"
+    session.execute(
+        text("SELECT set_config('coopac.tenant', :t, true), set_config('role', :r, true)"),
+        {"t": tenant, "r": role},
+    )
 
 
 def flush_or_conflict(session: Session, conflict: Conflict) -> None:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from coopac_core import admission
+from coopac_core.db import set_tenant_scope
 from coopac_core.federation import service as federation
 from coopac_core.federation.models import Cooperative
 from coopac_core.federation.schemas import BranchCreate, CooperativeCreate
@@ -119,6 +120,7 @@ def load_demo(session: Session) -> bool:
                 FederationUserCreate(
                     username=username, password=DEMO_PASSWORD, full_name=username, roles=roles
                 ),
+                must_change_password=False,
             )
     coops = {c.code: federation.create_cooperative(session, CLI, c) for c in COOPERATIVES}
     acting = {code: _acting_in(coop.id) for code, coop in coops.items()}
@@ -139,7 +141,12 @@ def load_demo(session: Session) -> bool:
                 roles=roles,
                 branch_id=branch,
             ),
+            must_change_password=False,  # the demo's password is published on purpose
         )
+    # Money moves inside one cooperative's scope, as every request's does: the posting
+    # trigger moves only the balances the transaction's tenant can see.
+    session.flush()
+    set_tenant_scope(session, coops["COOPSUR"].id)
     _load_money(session, coops["COOPSUR"].id, branches[("COOPSUR", "PUNO")].id)
     return True
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from coopac_core.errors import AmountInvalid
@@ -138,11 +139,13 @@ def post_entry(
         acct = leg.member_account
         balance_after = None
         if acct is not None:
-            acct.balance += holder_amount(acct.NORMAL_SIDE, leg.amount)
-            if acct.balance < 0:
+            balance_after = acct.balance + holder_amount(acct.NORMAL_SIDE, leg.amount)
+            if balance_after < 0:
                 raise acct.NEGATIVE_BALANCE_ERROR("El movimiento dejaría la cuenta en negativo")
-            balance_after = acct.balance
-            session.add(acct)
+            # The database moves the balance itself, from the postings (the posting
+            # trigger of migration 0014; the service's role may not write it). The row is
+            # locked, so this is what the trigger will make it.
+            set_committed_value(acct, "balance", balance_after)
         rows.append(
             {
                 "cooperative_id": cooperative_id,
