@@ -45,7 +45,28 @@ DELETED = ("role_grant", "loan_installment")
 # holder's side (a credit raises a deposit, a debit raises a loan). It runs as the schema's
 # owner within the request's tenant, and refuses to move fewer accounts than were posted
 # to (a row the tenant cannot see would otherwise be skipped in silence).
-APPLY_POSTINGS = """
+# (account kind, table, how a posting moves it: deposits and shares are credit-normal, so a
+# credit (negative amount) raises them; a loan is debit-normal)
+_KINDS = (
+    ("savings", "savings_account", "-"),
+    ("share", "share_account", "-"),
+    ("loan", "loan", "+"),
+)
+_MOVE_KIND = """
+    SELECT count(DISTINCT account_id) INTO expected
+    FROM new_postings WHERE account_kind = '{kind}';
+    IF expected > 0 THEN
+        UPDATE {table} a SET balance = a.balance {sign} d.amount
+        FROM (SELECT cooperative_id, account_id, sum(amount) AS amount FROM new_postings
+              WHERE account_kind = '{kind}' GROUP BY cooperative_id, account_id) d
+        WHERE a.cooperative_id = d.cooperative_id AND a.id = d.account_id;
+        GET DIAGNOSTICS moved = ROW_COUNT;
+        IF moved <> expected THEN
+            RAISE EXCEPTION 'posted to % {kind} accounts, moved %', expected, moved;
+        END IF;
+    END IF;"""
+APPLY_POSTINGS = (
+    """
 CREATE FUNCTION coopac_apply_postings() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = public, pg_temp
@@ -53,43 +74,9 @@ AS $$
 DECLARE
     expected integer;
     moved integer;
-BEGIN
-    SELECT count(DISTINCT account_id) INTO expected
-    FROM new_postings WHERE account_kind = 'savings';
-    IF expected > 0 THEN
-        UPDATE savings_account a SET balance = a.balance - d.amount
-        FROM (SELECT cooperative_id, account_id, sum(amount) AS amount FROM new_postings
-              WHERE account_kind = 'savings' GROUP BY cooperative_id, account_id) d
-        WHERE a.cooperative_id = d.cooperative_id AND a.id = d.account_id;
-        GET DIAGNOSTICS moved = ROW_COUNT;
-        IF moved <> expected THEN
-            RAISE EXCEPTION 'posted to % savings accounts, moved %', expected, moved;
-        END IF;
-    END IF;
-    SELECT count(DISTINCT account_id) INTO expected
-    FROM new_postings WHERE account_kind = 'share';
-    IF expected > 0 THEN
-        UPDATE share_account a SET balance = a.balance - d.amount
-        FROM (SELECT cooperative_id, account_id, sum(amount) AS amount FROM new_postings
-              WHERE account_kind = 'share' GROUP BY cooperative_id, account_id) d
-        WHERE a.cooperative_id = d.cooperative_id AND a.id = d.account_id;
-        GET DIAGNOSTICS moved = ROW_COUNT;
-        IF moved <> expected THEN
-            RAISE EXCEPTION 'posted to % share accounts, moved %', expected, moved;
-        END IF;
-    END IF;
-    SELECT count(DISTINCT account_id) INTO expected
-    FROM new_postings WHERE account_kind = 'loan';
-    IF expected > 0 THEN
-        UPDATE loan a SET balance = a.balance + d.amount
-        FROM (SELECT cooperative_id, account_id, sum(amount) AS amount FROM new_postings
-              WHERE account_kind = 'loan' GROUP BY cooperative_id, account_id) d
-        WHERE a.cooperative_id = d.cooperative_id AND a.id = d.account_id;
-        GET DIAGNOSTICS moved = ROW_COUNT;
-        IF moved <> expected THEN
-            RAISE EXCEPTION 'posted to % loans, moved %', expected, moved;
-        END IF;
-    END IF;
+BEGIN"""
+    + "".join(_MOVE_KIND.format(kind=k, table=t, sign=sign) for k, t, sign in _KINDS)
+    + """
     RETURN NULL;
 END
 $$;
@@ -98,6 +85,7 @@ CREATE TRIGGER posting_moves_balances AFTER INSERT ON posting
 REFERENCING NEW TABLE AS new_postings
 FOR EACH STATEMENT EXECUTE FUNCTION coopac_apply_postings();
 """
+)
 
 OLD_TENANT_ALL = """
 CREATE OR REPLACE FUNCTION coopac_tenant_all() RETURNS boolean

@@ -156,6 +156,8 @@ def request_reversal(
         reverse_entry(session, ctx, entry_id, reason)
     finally:
         attempt.rollback()
+        # balances the attempt set as committed are not the database's: read them again
+        session.expire_all()
     pending = session.exec(
         select(ReversalRequest).where(
             ReversalRequest.cooperative_id == ctx.cooperative_id,
@@ -202,17 +204,26 @@ def _decide(session: Session, ctx: CoopContext, request_id: uuid.UUID) -> Revers
     return request
 
 
+def _record_decision(
+    request: ReversalRequest,
+    ctx: CoopContext,
+    status: ReversalRequestStatus,
+    note: str | None,
+) -> None:
+    request.status = status
+    request.decided_by = ctx.principal.name
+    request.decided_by_id = ctx.principal.person_id
+    request.decided_at = utcnow()
+    request.decision_note = note
+
+
 def approve_reversal(
     session: Session, ctx: CoopContext, request_id: uuid.UUID, note: str | None = None
 ) -> tuple[ReversalRequest, JournalEntry, list[Posting]]:
     """A second person approves: the reversal is posted now, by them."""
     request = _decide(session, ctx, request_id)
     entry, postings = reverse_entry(session, ctx, request.journal_entry_id, request.reason)
-    request.status = ReversalRequestStatus.approved
-    request.decided_by = ctx.principal.name
-    request.decided_by_id = ctx.principal.person_id
-    request.decided_at = utcnow()
-    request.decision_note = note
+    _record_decision(request, ctx, ReversalRequestStatus.approved, note)
     request.reversal_entry_id = entry.id
     session.add(request)
     audit_service.record(
@@ -232,11 +243,7 @@ def reject_reversal(
     session: Session, ctx: CoopContext, request_id: uuid.UUID, note: str | None = None
 ) -> ReversalRequest:
     request = _decide(session, ctx, request_id)
-    request.status = ReversalRequestStatus.rejected
-    request.decided_by = ctx.principal.name
-    request.decided_by_id = ctx.principal.person_id
-    request.decided_at = utcnow()
-    request.decision_note = note
+    _record_decision(request, ctx, ReversalRequestStatus.rejected, note)
     session.add(request)
     audit_service.record(
         session,
