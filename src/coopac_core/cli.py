@@ -1,5 +1,5 @@
-"""The ``coopac`` command: serve, migrate, create-admin, demo, verify-ledger, openapi,
-errors-doc."""
+"""The ``coopac`` command: serve, migrate, create-admin, demo, verify-ledger,
+close-of-business, openapi, errors-doc."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 
 from coopac_core.config import Settings, get_settings
 from coopac_core.db import ALL_TENANTS, Database, app_url, make_engine, migrate, owner_url
@@ -123,6 +124,73 @@ def cmd_verify_ledger(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed else 0
 
 
+def cmd_close_of_business(args: argparse.Namespace, settings: Settings) -> int:
+    """Close days with a progress bar per step; the same run the API starts, done here."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+    from sqlmodel import or_, select
+
+    from coopac_core import main  # noqa: F401 - every product and its steps, loaded
+    from coopac_core.cob import service as cob
+    from coopac_core.cob.models import CobRun, CobStep, RunStatus
+    from coopac_core.db import set_tenant_scope
+    from coopac_core.errors import DomainError
+    from coopac_core.federation.models import Cooperative
+    from coopac_core.security.principal import CoopContext, Principal
+    from coopac_core.security.roles import Role
+
+    db = _prepare(settings)
+    try:
+        with db.session(ALL_TENANTS) as session:
+            wanted = args.cooperative.upper()
+            coop = session.exec(
+                select(Cooperative).where(
+                    or_(Cooperative.code == wanted, Cooperative.ruc == wanted)
+                )
+            ).first()
+            if coop is None:
+                print("error: no such cooperative", file=sys.stderr)
+                return 2
+            set_tenant_scope(session, coop.id)
+            # the operator at the server's console acts with the manager's authority
+            ctx = CoopContext(coop.id, Principal(name="cli"), frozenset({Role.manager}))
+            try:
+                run = cob.start_run(session, ctx, args.days, pre_holiday=args.pre_holiday)
+            except DomainError as exc:
+                print(f"error: {exc.detail}", file=sys.stderr)
+                return 1
+            coop_id, run_id = coop.id, run.id
+            print(f"{coop.code}: closing {run.business_date_from} to {run.business_date_to}")
+        with Progress(
+            TextColumn("{task.description:<28}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[day]}"),
+        ) as bars:
+            tasks: dict[str, TaskID] = {}
+
+            def show(run: CobRun, steps: list[CobStep]) -> None:
+                for step in steps:
+                    if step.name not in tasks:
+                        tasks[step.name] = bars.add_task(step.name, total=None, day="")
+                    bars.update(
+                        tasks[step.name],
+                        total=max(step.total, step.processed) or None,
+                        completed=step.processed,
+                        day=str(run.current_day),
+                    )
+
+            status = cob.execute(db, coop_id, run_id, show)
+        with db.session(coop_id) as session:
+            run = cob.get_run(session, coop_id, run_id)
+            if status is RunStatus.succeeded:
+                print(f"succeeded: business date now {run.business_date_to + timedelta(days=1)}")
+                return 0
+            print(f"failed: {run.error or status}", file=sys.stderr)
+            return 1
+    finally:
+        db.dispose()
+
+
 def _is_uuid(value: str) -> bool:
     import uuid
 
@@ -233,6 +301,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--cooperative", help="code, RUC or id (default: every cooperative)")
     check.set_defaults(func=cmd_verify_ledger)
+
+    cob = sub.add_parser(
+        "close-of-business",
+        help="close business days (interest, maturities, dormancy) with a progress bar",
+    )
+    cob.add_argument("--cooperative", required=True, help="code or RUC")
+    cob.add_argument("--days", type=int, default=1, choices=range(1, 32), metavar="1..31")
+    cob.add_argument("--pre-holiday", action="store_true", help="close tomorrow in advance")
+    cob.set_defaults(func=cmd_close_of_business)
 
     api = sub.add_parser("openapi", help="print the OpenAPI document (no database needed)")
     api.add_argument("--output", help="write to this file instead")

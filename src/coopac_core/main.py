@@ -17,7 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from coopac_core import __version__
 from coopac_core.api_docs import mount_docs
 from coopac_core.audit.router import router as audit_router
-from coopac_core.batch.router import router as batch_router
+from coopac_core.cob import runner as cob_runner
+from coopac_core.cob.router import router as cob_router
 from coopac_core.config import Settings, get_settings
 from coopac_core.db import Database, head_revision
 from coopac_core.errors import (
@@ -146,6 +147,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         own_db = db is None
         app.state.db = db or Database.from_settings(settings)
         app.state.head = head_revision(settings, app.state.db.owner_url)
+        # A close of business a stopped process left half done goes on from where it was.
+        try:
+            cob_runner.resume_all(app.state.db)
+        except Exception:  # the service still starts; the next POST resumes it
+            logging.getLogger(__name__).exception("could not resume close of business")
         # What start-up loaded (modules, mappers, routes) lives as long as the process:
         # out of the collector's sight, a full collection no longer walks it in the middle
         # of a teller's request.
@@ -194,7 +200,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         ledger_router,
         loans_router,
         limits_router,
-        batch_router,
+        cob_router,
     ):
         app.include_router(router)
 

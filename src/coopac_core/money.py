@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -32,6 +32,18 @@ class Currency(StrEnum):
 
 # The SBS chart marks the currency in the third digit of an account code.
 CURRENCY_DIGIT = {Currency.PEN: "1", Currency.USD: "2"}
+
+
+# Rates are TEA; a period's rate is (1 + TEA)^(days/360) - 1 (DOMAIN.md, DESIGN.md 3).
+DAYS_IN_YEAR = Decimal(360)
+_RATE_PRECISION = 40
+
+
+def period_rate(tea: Decimal, days: int | Decimal) -> Decimal:
+    """Effective rate for ``days`` days from the annual effective rate (40 digits)."""
+    with localcontext() as ctx:
+        ctx.prec = _RATE_PRECISION
+        return (Decimal(1) + tea) ** (Decimal(days) / DAYS_IN_YEAR) - Decimal(1)
 
 
 def round_cents(value: Decimal) -> Decimal:

@@ -11,10 +11,10 @@ from sqlalchemy import Engine, event, text
 
 from coopac_core.db import Database
 from coopac_core.federation.identifiers import ruc_check_digit
-from coopac_core.loans.schedule import period_rate
-from coopac_core.money import round_cents
+from coopac_core.money import period_rate, round_cents
 from coopac_core.security.roles import Role
 from tests.support.bank import key, new_dni
+from tests.support.cob import close_until
 from tests.support.world import Coop, World, make_coop
 
 
@@ -91,14 +91,7 @@ class Api:
         return str(acct["id"])
 
     def close_days(self, days: int) -> str:
-        left = days
-        out: dict[str, object] = {}
-        while left:
-            step = min(left, 31)
-            out = self.post("/close-of-business", Role.manager, {"days": step})
-            assert self.last.status_code == 200, self.last.text
-            left -= step
-        return str(out["business_date"])
+        return close_until(self.c, self.coop, days)
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ from coopac_core.loans.schedule import (
     build_schedule,
     due_dates,
     french_installment,
-    period_rate,
     tcea,
 )
+from coopac_core.money import period_rate
 
 
 def test_domain_worked_example_uneven_first_period() -> None:

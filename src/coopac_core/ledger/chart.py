@@ -35,6 +35,7 @@ DEFAULT_CHART: tuple[ChartLine, ...] = (
     ChartLine("21{c}1", "Obligaciones a la vista", control=AccountKind.savings),
     ChartLine("21{c}2", "Obligaciones por cuentas de ahorro", control=AccountKind.savings),
     ChartLine("21{c}3", "Obligaciones por cuentas a plazo", control=AccountKind.savings),
+    ChartLine("21{c}8", "Gastos por pagar de obligaciones con los asociados"),
     ChartLine("25{c}1", "Cuentas por pagar diversas"),
     ChartLine("31{c}1", "Capital social: aportaciones", control=AccountKind.share),
     ChartLine("33{c}1", "Reserva cooperativa"),
@@ -48,6 +49,9 @@ DEFAULT_CHART: tuple[ChartLine, ...] = (
 CASH_PARENT = "11{c}1"
 SAVINGS_GL = {"sight": "21{c}2", "term": "21{c}3"}  # by savings product kind
 SHARE_CAPITAL_GL = "31{c}1"
+# Interest on deposits: the cost as it accrues, and what is owed until it is paid in.
+INTEREST_EXPENSE_GL = "41{c}1"
+INTEREST_PAYABLE_GL = "21{c}8"
 
 
 def code_for(template: str, currency: Currency) -> str:

@@ -45,6 +45,9 @@ class EntryKind(StrEnum):
     loan_repayment = "loan_repayment"
     loan_write_off = "loan_write_off"
     reversal = "reversal"
+    # close of business: a day's interest owed to savers, booked; a month's, paid in
+    interest_accrual = "interest_accrual"
+    interest = "interest"
 
 
 class GlAccount(SQLModel, table=True):

@@ -16,9 +16,8 @@ from datetime import date, timedelta
 from decimal import Decimal, localcontext
 from enum import StrEnum
 
-from coopac_core.money import round_cents, round_rate
+from coopac_core.money import DAYS_IN_YEAR, period_rate, round_cents, round_rate
 
-DAYS_IN_YEAR = Decimal(360)
 ZERO = Decimal("0.00")
 # Working precision for powers and the TCEA search: far beyond the céntimo.
 _PRECISION = 40
@@ -42,13 +41,6 @@ class GraceType(StrEnum):
     none = "none"
     interest_only = "interest_only"  # interest is paid, principal waits
     capitalised = "capitalised"  # nothing is paid, interest joins the principal
-
-
-def period_rate(tea: Decimal, days: int) -> Decimal:
-    """Effective rate for ``days`` days from the annual effective rate."""
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        return (Decimal(1) + tea) ** (Decimal(days) / DAYS_IN_YEAR) - Decimal(1)
 
 
 def discount_factor(tea: Decimal, days: int) -> Decimal:

@@ -16,9 +16,8 @@ from coopac_core.loans.schedule import (
     Schedule,
     ScheduleRequest,
     build_schedule,
-    period_rate,
 )
-from coopac_core.money import round_cents
+from coopac_core.money import period_rate, round_cents
 
 ZERO = Decimal("0.00")
 

@@ -73,6 +73,12 @@ class SavingsProduct(SQLModel, table=True):
     )
     term_days: int | None = None
     early_withdrawal: str = Field(default="not_allowed", max_length=20)
+    # Below this end-of-day balance a sight account earns nothing that day.
+    min_balance_for_interest: Decimal = Field(
+        default=Decimal("0.00"), sa_column=Column(Numeric(18, 2), nullable=False)
+    )
+    # A sight account without a movement by its holder for this long becomes dormant.
+    dormant_after_days: int | None = None
     gl_account_id: uuid.UUID
     is_active: bool = Field(default=True)
     created_at: datetime = created_at_field()
@@ -123,6 +129,8 @@ class SavingsAccount(SQLModel, table=True):
     opened_on: date
     placed_on: date | None = None  # term deposits: when the money was placed
     maturity_date: date | None = None
+    # The business date of the holder's last movement (interest paid is not one).
+    last_movement_on: date | None = None
     closed_on: date | None = None
     created_at: datetime = created_at_field()
     updated_at: datetime | None = timestamp_field()
@@ -152,3 +160,70 @@ class SavingsHold(SQLModel, table=True):
     placed_at: datetime = created_at_field()
     released_by: str | None = Field(default=None, max_length=100)
     released_at: datetime | None = timestamp_field()
+
+
+class SavingsAccrual(SQLModel, table=True):
+    """A day's interest on an account's balance at the end of that day, kept unrounded (10
+    decimals). Its key is the proof that no account accrues twice for one date."""
+
+    __tablename__ = "savings_accrual"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["cooperative_id", "account_id"],
+            ["savings_account.cooperative_id", "savings_account.id"],
+        ),
+        # what a product accrued on a day: the day's booking reads it
+        Index("ix_savings_accrual_day", "cooperative_id", "accrual_date", "product_id"),
+    )
+
+    cooperative_id: uuid.UUID = Field(primary_key=True)
+    account_id: uuid.UUID = Field(primary_key=True)
+    accrual_date: date = Field(primary_key=True)
+    product_id: uuid.UUID
+    balance: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))
+    amount: Decimal = Field(sa_column=Column(Numeric(24, 10), nullable=False))
+
+
+class SavingsAccrualBooking(SQLModel, table=True):
+    """A product's accruals of a day, in the ledger. ``accrued_total`` is everything the
+    product has accrued through that day, unrounded; the day's entry books the change of its
+    rounded value, so that the books carry exactly round(accrued_total) at every date."""
+
+    __tablename__ = "savings_accrual_booking"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["cooperative_id", "product_id"],
+            ["savings_product.cooperative_id", "savings_product.id"],
+        ),
+    )
+
+    cooperative_id: uuid.UUID = Field(primary_key=True)
+    product_id: uuid.UUID = Field(primary_key=True)
+    accrual_date: date = Field(primary_key=True)
+    accrued_total: Decimal = Field(sa_column=Column(Numeric(28, 10), nullable=False))
+    amount: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))
+    journal_entry_id: uuid.UUID | None = None
+
+
+class SavingsCapitalisation(SQLModel, table=True):
+    """A month's interest paid into an account: what had accrued since the last one (with
+    what its rounding left), the céntimos paid, and what is carried to the next."""
+
+    __tablename__ = "savings_capitalisation"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["cooperative_id", "account_id"],
+            ["savings_account.cooperative_id", "savings_account.id"],
+        ),
+        # half-up rounding may pay up to half a céntimo more than accrued: carried < 0
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
+
+    cooperative_id: uuid.UUID = Field(primary_key=True)
+    account_id: uuid.UUID = Field(primary_key=True)
+    period_end: date = Field(primary_key=True)
+    product_id: uuid.UUID
+    accrued: Decimal = Field(sa_column=Column(Numeric(24, 10), nullable=False))
+    amount: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))
+    carried: Decimal = Field(sa_column=Column(Numeric(24, 10), nullable=False))
+    journal_entry_id: uuid.UUID | None = None

@@ -38,6 +38,7 @@ from coopac_core.savings.service import (
     get_product,
     lock_savings_account,
     lock_savings_accounts,
+    moved_by_holder,
 )
 from coopac_core.security.principal import CoopContext
 from coopac_core.tellers.errors import BranchNotAllowed
@@ -90,6 +91,7 @@ def deposit(
         description=data.description or "Depósito en efectivo",
     )
     after_credit(session, account, product)
+    moved_by_holder(account, entry.business_date)
     return ledger.movement(account, entry, postings[1], amount, available(account, product))
 
 
@@ -111,6 +113,7 @@ def withdraw(
         branch_id=data.branch_id,
         description=data.description or "Retiro en efectivo",
     )
+    moved_by_holder(account, entry.business_date)
     return ledger.movement(account, entry, postings[0], -amount, available(account, product))
 
 
@@ -152,6 +155,8 @@ def transfer(session: Session, ctx: CoopContext, data: TransferRequest) -> Trans
         description=data.description or f"Transferencia a {target.number}",
     )
     after_credit(session, target, target_product)
+    moved_by_holder(source, entry.business_date)
+    moved_by_holder(target, entry.business_date)
     return TransferOut(
         id=postings[0].id or 0,
         journal_entry_id=entry.id,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
@@ -136,7 +137,8 @@ def list_member_savings_accounts(
         after_number=cursor_key(page.cursor, str),
         limit=page.limit + 1,
     )
-    items = [service.account_out(session, a) for a in rows]
+    accrued = service.accrued_interest(session, ctx.cooperative_id, [a.id for a in rows])
+    items = [service.account_out(session, a, accrued.get(a.id, Decimal(0))) for a in rows]
     return make_page(items, page.limit, lambda a: [a.number])
 
 

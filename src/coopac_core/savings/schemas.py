@@ -49,6 +49,17 @@ class SavingsProductCreate(BaseModel):
     min_balance: Amount = Field(default=Decimal("0.00"))
     term_days: int | None = Field(default=None, ge=1, le=3650)
     early_withdrawal: EarlyWithdrawal = EarlyWithdrawal.not_allowed
+    min_balance_for_interest: Amount = Field(
+        default=Decimal("0.00"),
+        description="A day whose closing balance is below this earns no interest",
+    )
+    dormant_after_days: int | None = Field(
+        default=None,
+        ge=30,
+        le=3650,
+        description="Days without a movement by the holder before a sight account becomes "
+        "dormant at close of business; empty: never",
+    )
 
     @model_validator(mode="after")
     def _rules(self) -> Self:
@@ -56,6 +67,8 @@ class SavingsProductCreate(BaseModel):
             raise invalid("rate_fraction", field="tea")
         if not is_cents(self.min_balance):
             raise invalid("amount_cents", field="min_balance")
+        if not is_cents(self.min_balance_for_interest):
+            raise invalid("amount_cents", field="min_balance_for_interest")
         if (self.kind is ProductKind.term) != (self.term_days is not None):
             raise invalid("term_days_for_term")
         return self
@@ -92,6 +105,8 @@ class SavingsProductOut(BaseModel):
     min_balance: Amount
     term_days: int | None
     early_withdrawal: EarlyWithdrawal
+    min_balance_for_interest: Amount = Decimal("0.00")
+    dormant_after_days: int | None = None
     gl_account_id: uuid.UUID
     is_active: bool
 
@@ -153,6 +168,11 @@ class SavingsAccountOut(BaseModel):
     placed_on: date | None
     maturity_date: date | None
     closed_on: date | None
+    accrued_interest: Amount = Field(
+        default=Decimal("0.00"),
+        description="Interest accrued and not yet paid in (it is paid on the month's last "
+        "day), to the céntimo; kept with ten decimals per day",
+    )
 
 
 class SavingsAccountUpdate(BaseModel):

@@ -4,10 +4,10 @@ movement of a savings account obeys (``check_can_credit``, ``check_can_debit``).
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_
+from sqlalchemy import and_, text
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
@@ -23,9 +23,10 @@ from coopac_core.members.errors import MemberNotActive
 from coopac_core.members.models import MemberStatus
 from coopac_core.members.service import get_member
 from coopac_core.models_base import utcnow
-from coopac_core.money import Currency
+from coopac_core.money import Currency, round_cents
 from coopac_core.numbering import next_value, with_check_digit
 from coopac_core.products import ProductExists, ProductInactive, ProductNotFound
+from coopac_core.savings import close_of_business  # noqa: F401 - registers its steps
 from coopac_core.savings.errors import (
     AccountBlocked,
     AccountClosed,
@@ -72,6 +73,8 @@ def create_product(
         min_balance=data.min_balance,
         term_days=data.term_days,
         early_withdrawal=data.early_withdrawal,
+        min_balance_for_interest=data.min_balance_for_interest,
+        dormant_after_days=data.dormant_after_days,
         gl_account_id=gl.id,
     )
     session.add(product)
@@ -117,8 +120,37 @@ def available(account: SavingsAccount, product: SavingsProduct) -> Decimal:
     return account.balance - account.held_amount - product.min_balance
 
 
-def account_out(session: Session, account: SavingsAccount) -> SavingsAccountOut:
+def accrued_interest(
+    session: Session, cooperative_id: uuid.UUID, account_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Decimal]:
+    """Interest accrued and not yet paid in, per account: what the last month's rounding
+    carried, and every day accrued since (unrounded). One query for a page of accounts."""
+    if not account_ids:
+        return {}
+    rows = session.execute(
+        text(
+            "SELECT a.id, coalesce(k.carried, 0) + coalesce((SELECT sum(s.amount) "
+            "  FROM savings_accrual s WHERE s.cooperative_id = a.cooperative_id "
+            "  AND s.account_id = a.id AND s.accrual_date > coalesce(k.period_end, "
+            "  DATE '0001-01-01')), 0) "
+            "FROM savings_account a LEFT JOIN LATERAL (SELECT c.carried, c.period_end "
+            "  FROM savings_capitalisation c WHERE c.cooperative_id = a.cooperative_id "
+            "  AND c.account_id = a.id ORDER BY c.period_end DESC LIMIT 1) k ON true "
+            "WHERE a.cooperative_id = :c AND a.id = ANY(:ids)"
+        ),
+        {"c": cooperative_id, "ids": account_ids},
+    ).all()
+    return {account_id: Decimal(amount) for account_id, amount in rows}
+
+
+def account_out(
+    session: Session, account: SavingsAccount, accrued: Decimal | None = None
+) -> SavingsAccountOut:
     product = get_product(session, account.cooperative_id, account.product_id)
+    if accrued is None:
+        accrued = accrued_interest(session, account.cooperative_id, [account.id]).get(
+            account.id, Decimal(0)
+        )
     return SavingsAccountOut(
         id=account.id,
         number=account.number,
@@ -134,6 +166,7 @@ def account_out(session: Session, account: SavingsAccount) -> SavingsAccountOut:
         placed_on=account.placed_on,
         maturity_date=account.maturity_date,
         closed_on=account.closed_on,
+        accrued_interest=round_cents(accrued),
     )
 
 
@@ -296,6 +329,13 @@ def after_credit(session: Session, account: SavingsAccount, product: SavingsProd
         today = get_cooperative(session, account.cooperative_id).business_date
         account.placed_on = today
         account.maturity_date = today + timedelta(days=product.term_days or 0)
+
+
+def moved_by_holder(account: SavingsAccount, day: date) -> None:
+    """The holder's movement of ``day``: dormancy counts from the last one. Written only
+    when the day changes, so a busy account costs no extra write."""
+    if account.last_movement_on != day:
+        account.last_movement_on = day
 
 
 def guard_reversal(session: Session, account: SavingsAccount, delta: Decimal) -> None:

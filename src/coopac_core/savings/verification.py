@@ -7,11 +7,14 @@ movements' and the reversal guard's rule, checked when the money moves."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from sqlalchemy import text
 from sqlmodel import Session
 
+from coopac_core.ledger.chart import INTEREST_PAYABLE_GL, code_for
 from coopac_core.ledger.service.verification import PRODUCT_CHECKS
+from coopac_core.money import Currency, round_cents
 
 
 def check_savings_records(session: Session, cooperative_id: uuid.UUID) -> list[str]:
@@ -39,3 +42,67 @@ def check_savings_records(session: Session, cooperative_id: uuid.UUID) -> list[s
 
 
 PRODUCT_CHECKS.append(check_savings_records)
+
+
+def check_interest_records(session: Session, cooperative_id: uuid.UUID) -> list[str]:
+    """Interest payable on deposits is provable from the accruals. The rounding rule
+    (``savings.interest.booked_change``): each product's bookings add up to its accruals'
+    unrounded total rounded half-up to the céntimo; its capitalisations paid in céntimos.
+    So the payable account holds, per currency, exactly the sum over products of
+    round(accrued) less what was paid in."""
+    problems = []
+    products = session.execute(
+        text(
+            "SELECT p.id, p.code, p.currency, "
+            "  coalesce((SELECT sum(amount) FROM savings_accrual s "
+            "            WHERE s.cooperative_id = p.cooperative_id AND s.product_id = p.id), 0),"
+            "  coalesce((SELECT sum(amount) FROM savings_accrual_booking b "
+            "            WHERE b.cooperative_id = p.cooperative_id AND b.product_id = p.id), 0),"
+            "  (SELECT accrued_total FROM savings_accrual_booking b "
+            "   WHERE b.cooperative_id = p.cooperative_id AND b.product_id = p.id "
+            "   ORDER BY accrual_date DESC LIMIT 1),"
+            "  coalesce((SELECT sum(amount) FROM savings_capitalisation k "
+            "            WHERE k.cooperative_id = p.cooperative_id AND k.product_id = p.id), 0) "
+            "FROM savings_product p WHERE p.cooperative_id = :c"
+        ),
+        {"c": cooperative_id},
+    ).all()
+    owed: dict[str, Decimal] = {}
+    for _, code, currency, accrued, booked, running_total, paid in products:
+        if running_total is not None and running_total != accrued:
+            problems.append(
+                f"savings product {code}: bookings counted {running_total} accrued, "
+                f"the accruals add up to {accrued}"
+            )
+        if booked != round_cents(accrued):
+            problems.append(
+                f"savings product {code}: booked {booked}, accrued {accrued} rounds to "
+                f"{round_cents(accrued)}"
+            )
+        owed[currency] = owed.get(currency, Decimal("0.00")) + booked - paid
+    ledger_says = dict(
+        session.execute(
+            text(
+                "SELECT g.currency, -coalesce(sum(p.amount), 0) FROM gl_account g "
+                "LEFT JOIN posting p ON p.cooperative_id = g.cooperative_id "
+                "AND p.gl_account_id = g.id WHERE g.cooperative_id = :c "
+                "AND g.code = ANY(:codes) GROUP BY g.currency"
+            ),
+            {
+                "c": cooperative_id,
+                "codes": [code_for(INTEREST_PAYABLE_GL, currency) for currency in Currency],
+            },
+        ).all()
+    )
+    for currency in sorted(set(owed) | set(ledger_says)):
+        expected = owed.get(currency, Decimal("0.00"))
+        held = Decimal(ledger_says.get(currency, 0))
+        if held != expected:
+            problems.append(
+                f"interest payable on deposits in {currency}: the ledger holds {held}, "
+                f"the accruals owe {expected}"
+            )
+    return problems
+
+
+PRODUCT_CHECKS.append(check_interest_records)

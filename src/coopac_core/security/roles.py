@@ -81,6 +81,7 @@ READ_PORTFOLIO = frozenset(
     }
 )
 CLOSE_BUSINESS_DAY = frozenset({Role.manager, Role.admin})
+READ_CLOSE_OF_BUSINESS = frozenset(CLOSE_BUSINESS_DAY | {Role.accountant, Role.auditor})
 # Limits are risk policy: the admin sets them (and moves no money); who moves money and
 # who audits it read them.
 MANAGE_LIMITS = frozenset({Role.admin})

@@ -17,6 +17,7 @@ from coopac_core.ledger.service.posting import (
     check_legs,
     lock_member_accounts,
     movement,
+    post_bulk_entry,
     post_entry,
 )
 from coopac_core.ledger.service.queries import (
@@ -62,6 +63,7 @@ __all__ = [
     "lock_member_accounts",
     "movement",
     "open_branch_cash",
+    "post_bulk_entry",
     "post_entry",
     "reject_reversal",
     "request_reversal",

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -105,11 +105,14 @@ def post_entry(
     branch_id: uuid.UUID | None = None,
     description: str | None = None,
     reversal_of: uuid.UUID | None = None,
+    business_date: date | None = None,
 ) -> tuple[JournalEntry, list[Posting]]:
     """Post one balanced entry and move the member balances it touches, atomically.
 
     Member accounts in ``legs`` must already be locked by the caller, which has checked
-    its own rules against the locked balances.
+    its own rules against the locked balances. ``business_date``: close of business books
+    the day it closes, which is before the cooperative's date (already moved on); anything
+    else is booked on the cooperative's business date.
     """
     check_legs(legs)
     cooperative_id = ctx.cooperative_id
@@ -120,12 +123,13 @@ def post_entry(
         raise CooperativeInactive()
     _check_limits(session, ctx, kind, legs, coop.business_date)
     actor = ctx.principal
+    day = business_date or coop.business_date
     entry = JournalEntry(
         cooperative_id=cooperative_id,
         kind=kind,
         branch_id=branch_id,
-        business_date=coop.business_date,
-        value_date=coop.business_date,
+        business_date=day,
+        value_date=day,
         description=description,
         actor_user_id=actor.person_id,  # for an API key: its owner; the key is beside
         actor_api_key_id=actor.api_key_id,
@@ -188,6 +192,63 @@ def post_entry(
         inserted.remove(match)
         postings.append(match)
     return entry, postings
+
+
+def post_bulk_entry(
+    session: Session,
+    ctx: CoopContext,
+    kind: str,
+    *,
+    business_date: date,
+    description: str,
+    counterpart: GlAccount,
+    member_lines: str,
+    params: dict[str, Any],
+    entry_id: uuid.UUID | None = None,
+) -> JournalEntry:
+    """One entry with a line per member account, for work done over many accounts at once
+    (a month's interest), and one line on ``counterpart`` that balances them.
+
+    ``member_lines`` is a query, run inside the INSERT, that yields ``gl_account_id,
+    currency, amount, account_kind, account_id, balance_after`` for accounts the caller has
+    locked and checked; it must yield at least one line. ``entry_id``: when the caller's
+    own rows name the entry before it exists. The posting trigger moves their
+    balances, as for every entry. Set-based: no row passes through Python."""
+    entry = JournalEntry(
+        cooperative_id=ctx.cooperative_id,
+        id=entry_id or uuid.uuid4(),
+        kind=kind,
+        business_date=business_date,
+        value_date=business_date,
+        description=description,
+        actor_user_id=ctx.principal.person_id,
+        actor_api_key_id=ctx.principal.api_key_id,
+        actor_name=ctx.principal.name,
+        request_id=request_id_var.get(),
+    )
+    session.add(entry)
+    session.flush()
+    session.execute(
+        text(
+            f"WITH lines AS ({member_lines}) "
+            "INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount, "
+            "account_kind, account_id, balance_after, business_date, value_date) "
+            "SELECT :bulk_c, :bulk_e, gl_account_id, currency, amount, account_kind, account_id, "
+            "balance_after, :bulk_d, :bulk_d FROM lines "
+            "UNION ALL "
+            "SELECT :bulk_c, :bulk_e, :bulk_gl, :bulk_cur, -sum(amount), NULL, NULL, NULL, "
+            ":bulk_d, :bulk_d FROM lines HAVING count(*) > 0"
+        ),
+        {
+            **params,
+            "bulk_c": ctx.cooperative_id,
+            "bulk_e": entry.id,
+            "bulk_d": business_date,
+            "bulk_gl": counterpart.id,
+            "bulk_cur": counterpart.currency,
+        },
+    )
+    return entry
 
 
 def movement(

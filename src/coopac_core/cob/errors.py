@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coopac_core.errors import Conflict, Forbidden
+from coopac_core.errors import Conflict, Forbidden, NotFound
 
 
 class BusinessDateAheadOfCalendar(Conflict):
@@ -19,3 +19,14 @@ class MultiDayCloseNeedsManager(Forbidden):
     code = "multi_day_close_needs_manager"
     template = "Cerrar más de un día, o el día siguiente antes de un feriado, lo hace el gerente"
     meaning = "days > 1 and pre_holiday need the manager role."
+
+
+class CloseOfBusinessRunning(Conflict):
+    code = "close_of_business_running"
+    template = "Ya hay un cierre del día en curso ({run_id}); espere a que termine"
+    meaning = "One close-of-business run per cooperative at a time."
+
+
+class CobRunNotFound(NotFound):
+    code = "close_of_business_run_not_found"
+    template = "Cierre del día no encontrado"

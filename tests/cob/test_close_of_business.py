@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from coopac_core.federation.identifiers import ruc_check_digit
 from coopac_core.security.roles import Role
+from tests.support.cob import close_days
 from tests.support.world import Coop, World, make_coop
 
 
@@ -28,11 +30,12 @@ def coop(client: TestClient, world: World) -> Coop:
     return make_coop(client, world.fed_admin, "COOPCAL", _ruc("2060000002"), start)
 
 
-def _close(client: TestClient, coop: Coop, role: Role, **body: object) -> tuple[int, dict]:  # type: ignore[type-arg]
-    r = client.post(
-        f"/api/v1/cooperatives/{coop.id}/close-of-business", json=body, headers=coop.headers[role]
-    )
-    return r.status_code, r.json()
+def _close(client: TestClient, coop: Coop, role: Role, **body: object) -> tuple[int, Any]:
+    days = int(str(body.pop("days", 1)))
+    status, out = close_days(client, coop, days, role, **body)
+    if status == 202:
+        assert out["status"] == "succeeded", out
+    return status, out
 
 
 def _business_date(client: TestClient, coop: Coop) -> date:
@@ -50,17 +53,19 @@ def test_close_of_business_catches_up_to_today_and_never_passes_it(
     assert (status, body["code"]) == (403, "multi_day_close_needs_manager")
     assert _business_date(client, coop) == today - timedelta(days=10)
     status, body = _close(client, coop, Role.admin, days=1)
-    assert status == 200, body
-    assert body["business_date"] == (today - timedelta(days=9)).isoformat()
+    assert status == 202, body
+    assert body["business_date_to"] == (today - timedelta(days=10)).isoformat()
+    assert _business_date(client, coop) == today - timedelta(days=9)
     # the attack: a year in one go
     for _ in range(12):
         status, body = _close(client, coop, Role.manager, days=31)
-        if status != 200:
+        if status != 202:
             break
     assert (status, body["code"]) == (409, "business_date_ahead_of_calendar")
     assert _business_date(client, coop) == today - timedelta(days=9)
     status, body = _close(client, coop, Role.manager, days=9)
-    assert status == 200 and body["business_date"] == today.isoformat()
+    assert status == 202 and body["business_date_to"] == (today - timedelta(days=1)).isoformat()
+    assert _business_date(client, coop) == today
     status, body = _close(client, coop, Role.manager, days=1)
     assert (status, body["code"]) == (409, "business_date_ahead_of_calendar")
     assert _business_date(client, coop) == today
@@ -77,8 +82,8 @@ def test_only_the_manager_closes_the_eve_of_a_holiday_and_only_one_day_ahead(
     status, body = _close(client, coop, Role.manager, days=2, pre_holiday=True)
     assert (status, body["code"]) == (409, "business_date_ahead_of_calendar")
     status, body = _close(client, coop, Role.manager, days=1, pre_holiday=True)
-    assert status == 200, body
-    assert body["business_date"] == (today + timedelta(days=1)).isoformat()
+    assert status == 202, body
+    assert _business_date(client, coop) == today + timedelta(days=1)
     status, body = _close(client, coop, Role.manager, days=1, pre_holiday=True)
     assert (status, body["code"]) == (409, "business_date_ahead_of_calendar")
 

@@ -1,0 +1,250 @@
+"""Close of business: a run closes one day after another, each through its steps in order.
+
+Starting a run moves the business date at once to the day after the last it closes, so
+tellers go on working while it runs; the run closes each day D from what is dated D or
+earlier. The work is done outside the request (``cob.runner``), a chunk per transaction,
+and resumes after a crash from the progress its rows keep."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import text, tuple_
+from sqlmodel import Session, col, select
+
+from coopac_core.audit import service as audit_service
+from coopac_core.cob.errors import (
+    BusinessDateAheadOfCalendar,
+    CloseOfBusinessRunning,
+    CobRunNotFound,
+    MultiDayCloseNeedsManager,
+)
+from coopac_core.cob.models import CobRun, CobStep, RunStatus, StepStatus
+from coopac_core.cob.steps import Chunk, Step, ordered, register
+from coopac_core.db import Database, flush_or_conflict
+from coopac_core.federation.models import Cooperative
+from coopac_core.federation.service import local_today
+from coopac_core.idempotency import expire_keys
+from coopac_core.models_base import utcnow
+from coopac_core.security.principal import CoopContext, Principal
+from coopac_core.security.roles import Role
+
+log = logging.getLogger(__name__)
+
+# Accounts per transaction: large enough that the per-chunk cost is small, small enough that
+# a teller waiting on a locked account waits a fraction of a second.
+CHUNK = 5000
+
+
+def running_run(session: Session, cooperative_id: uuid.UUID) -> CobRun | None:
+    return session.exec(
+        select(CobRun).where(
+            CobRun.cooperative_id == cooperative_id, CobRun.status == RunStatus.running
+        )
+    ).first()
+
+
+def start_run(
+    session: Session, ctx: CoopContext, days: int, *, pre_holiday: bool = False
+) -> CobRun:
+    """Record a run that closes ``days`` days from the business date, and move the date
+    past them now. The business date never passes today in the cooperative's time zone,
+    except by one day when the manager closes the eve of a holiday in advance. More than
+    one day at once, or a pre-holiday close, is the manager's decision (DOMAIN.md is
+    silent; the prudent rule: a wrong multi-day close moves every due date)."""
+    if (days > 1 or pre_holiday) and Role.manager not in ctx.roles:
+        raise MultiDayCloseNeedsManager()
+    coop = session.get(Cooperative, ctx.cooperative_id, with_for_update=True)
+    assert coop is not None
+    if (current := running_run(session, coop.id)) is not None:
+        raise CloseOfBusinessRunning(run_id=str(current.id))
+    first = coop.business_date
+    target = first + timedelta(days=days)
+    today = local_today(coop.timezone)
+    if target > today + timedelta(days=1 if pre_holiday else 0):
+        raise BusinessDateAheadOfCalendar(today=today.isoformat(), target=target.isoformat())
+    run = CobRun(
+        cooperative_id=coop.id,
+        business_date_from=first,
+        business_date_to=target - timedelta(days=1),
+        current_day=first,
+        pre_holiday=pre_holiday,
+        started_by=ctx.principal.name,
+        started_by_id=ctx.principal.person_id,
+    )
+    session.add(run)
+    flush_or_conflict(session, CloseOfBusinessRunning(run_id="?"))
+    session.add_all(
+        CobStep(cooperative_id=coop.id, run_id=run.id, name=step.name, position=step.position)
+        for step in ordered()
+    )
+    coop.business_date = target
+    session.add(coop)
+    audit_service.record(
+        session,
+        ctx.principal,
+        "business_day.close",
+        "cooperative",
+        coop.id,
+        cooperative_id=coop.id,
+        details={
+            "run_id": str(run.id),
+            "from": first.isoformat(),
+            "to": run.business_date_to.isoformat(),
+            "business_date": target.isoformat(),
+            "pre_holiday": pre_holiday,
+        },
+    )
+    session.flush()
+    return run
+
+
+def get_run(session: Session, cooperative_id: uuid.UUID, run_id: uuid.UUID) -> CobRun:
+    run = session.get(CobRun, (cooperative_id, run_id))
+    if run is None:
+        raise CobRunNotFound()
+    return run
+
+
+def run_steps(session: Session, run: CobRun) -> list[CobStep]:
+    return list(
+        session.exec(
+            select(CobStep)
+            .where(CobStep.cooperative_id == run.cooperative_id, CobStep.run_id == run.id)
+            .order_by(col(CobStep.position))
+        )
+    )
+
+
+def list_runs(
+    session: Session,
+    cooperative_id: uuid.UUID,
+    *,
+    before: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[CobRun]:
+    """Newest first."""
+    stmt = select(CobRun).where(CobRun.cooperative_id == cooperative_id)
+    if before is not None:
+        stmt = stmt.where(tuple_(col(CobRun.started_at), col(CobRun.id)) < tuple_(*before))
+    stmt = stmt.order_by(col(CobRun.started_at).desc(), col(CobRun.id).desc())
+    return list(session.exec(stmt.limit(limit)))
+
+
+# --- doing it --------------------------------------------------------------------------
+
+
+def _system(run: CobRun) -> CoopContext:
+    """Who the run's entries are booked by: the run itself, on behalf of its starter."""
+    principal = Principal(name=f"cierre:{run.started_by}"[:100])
+    return CoopContext(run.cooperative_id, principal, frozenset({Role.manager}))
+
+
+Progress = Callable[[CobRun, list[CobStep]], None]
+
+
+def execute(
+    db: Database, cooperative_id: uuid.UUID, run_id: uuid.UUID, progress: Progress | None = None
+) -> RunStatus | None:
+    """Do the run to its end, or to its failure. None when another process is doing it
+    (a session-level advisory lock: it dies with its connection, so a killed process
+    leaves the run to whoever resumes it)."""
+    with db.engine.connect() as lock:
+        key = run_id.int & ((1 << 63) - 1)
+        if not lock.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one():
+            return None
+        try:
+            return _execute(db, cooperative_id, run_id, progress)
+        finally:
+            lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            lock.commit()
+
+
+def _execute(
+    db: Database, cooperative_id: uuid.UUID, run_id: uuid.UUID, progress: Progress | None
+) -> RunStatus:
+    step: Step | None = None
+    try:
+        while True:
+            with db.session(cooperative_id) as session:
+                run = get_run(session, cooperative_id, run_id)
+                if run.status != RunStatus.running:
+                    return RunStatus(run.status)
+                day = run.current_day
+                if day > run.business_date_to:
+                    run.status = RunStatus.succeeded
+                    run.finished_at = utcnow()
+                    session.add(run)
+                    for row in run_steps(session, run):
+                        row.status = StepStatus.succeeded
+                        session.add(row)
+                    return RunStatus.succeeded
+                ctx = _system(run)
+            for step in ordered():
+                if step.applies(day):
+                    _close_step(db, ctx, run_id, step, day, progress)
+            step = None
+            with db.session(cooperative_id) as session:
+                run = get_run(session, cooperative_id, run_id)
+                run.current_day = day + timedelta(days=1)
+                session.add(run)
+    except Exception as exc:
+        log.exception("close of business %s failed", run_id)
+        with db.session(cooperative_id) as session:
+            run = get_run(session, cooperative_id, run_id)
+            run.status = RunStatus.failed
+            run.finished_at = utcnow()
+            run.error = f"{type(exc).__name__}: {exc}"[:1000]
+            session.add(run)
+            if step is not None:
+                failed = session.get(CobStep, (cooperative_id, run_id, step.name))
+                if failed is not None:
+                    failed.status = StepStatus.failed
+                    session.add(failed)
+        return RunStatus.failed
+
+
+def _close_step(
+    db: Database,
+    ctx: CoopContext,
+    run_id: uuid.UUID,
+    step: Step,
+    day: date,
+    progress: Progress | None,
+) -> None:
+    """One step through one day, a chunk per transaction with its progress."""
+    while True:
+        with db.session(ctx.cooperative_id) as session:
+            row = session.get(
+                CobStep, (ctx.cooperative_id, run_id, step.name), with_for_update=True
+            )
+            assert row is not None
+            if row.done_through is not None and row.done_through >= day:
+                return
+            if row.cursor is None:  # the day's first chunk
+                row.total += step.total(session, ctx, day)
+            row.status = StepStatus.running
+            chunk = step.run_chunk(session, ctx, day, row.cursor, CHUNK)
+            row.processed += chunk.processed
+            row.cursor = chunk.cursor
+            if chunk.cursor is None:
+                row.done_through = day
+            session.add(row)
+            if progress is not None:
+                session.flush()
+                run = get_run(session, ctx.cooperative_id, run_id)
+                progress(run, run_steps(session, run))
+        if chunk.cursor is None:
+            return
+
+
+def _expire_idempotency_keys(
+    session: Session, ctx: CoopContext, day: date, cursor: str | None, limit: int
+) -> Chunk:
+    return Chunk(expire_keys(session, ctx.cooperative_id, utcnow()), None)
+
+
+register(Step("idempotency_cleanup", 90, lambda session, ctx, day: 0, _expire_idempotency_keys))

@@ -1,0 +1,147 @@
+"""Interest on savings through close of business, to the céntimo against a computation done
+here by hand from the issue's formula: a day's interest on that day's closing balance,
+B × ((1 + TEA)^(1/360) − 1), kept unrounded, paid in (half-up) on the month's last day."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.testclient import TestClient
+
+from coopac_core.cob.service import start_run
+from coopac_core.db import Database
+from coopac_core.federation.identifiers import ruc_check_digit
+from coopac_core.savings.interest import daily_accrual, daily_factor
+from coopac_core.security.principal import CoopContext, Principal
+from coopac_core.security.roles import Role
+from tests.support.bank import Bank, key, make_bank
+from tests.support.cob import close_until, wait_for_run
+from tests.support.world import World, make_coop
+
+TEA = Decimal("0.05")
+
+
+def _month_start() -> date:
+    """The first day of last month in Lima: its month end is closable today."""
+    today = datetime.now(ZoneInfo("America/Lima")).date()
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+@pytest.fixture(scope="module")
+def interest_bank(client: TestClient, world: World) -> Bank:
+    body = "2060000004"
+    coop = make_coop(
+        client, world.fed_admin, "COOPINT", body + str(ruc_check_digit(body)), _month_start()
+    )
+    return make_bank(client, coop)
+
+
+def _by_hand(balances: list[Decimal]) -> Decimal:
+    """Each day's interest from the formula, at 40 digits, kept to 10 decimals."""
+    with localcontext() as ctx:
+        ctx.prec = 40
+        factor = (1 + TEA) ** (Decimal(1) / Decimal(360)) - 1
+        return sum(
+            ((b * factor).quantize(Decimal("1e-10"), rounding=ROUND_HALF_UP) for b in balances),
+            Decimal(0),
+        )
+
+
+def _account(client: TestClient, bank: Bank) -> Any:
+    r = client.post(
+        bank.url("/savings-products"),
+        json={
+            "code": "AHINT",
+            "name": "Ahorro con interés",
+            "kind": "sight",
+            "currency": "PEN",
+            "tea": str(TEA),
+        },
+        headers=bank.admin,
+    )
+    assert r.status_code == 201, r.text
+    return bank.account(client, product=r.json()["id"])
+
+
+def test_the_sql_and_the_formula_agree() -> None:
+    for balance in (Decimal("0.01"), Decimal("1000.00"), Decimal("123456789.99")):
+        assert daily_accrual(balance, TEA) == _by_hand([balance])
+    assert daily_factor(Decimal(0)) == 0
+
+
+def test_a_month_of_interest_to_the_centimo(client: TestClient, interest_bank: Bank) -> None:
+    bank = interest_bank
+    start = _month_start()
+    month_end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    account = _account(client, bank)
+    url = bank.url(f"/savings-accounts/{account['id']}")
+    bank.deposit(client, account["id"], "1000.00")  # on day 1
+    close_until(client, bank.coop, 9)  # days 1 to 9 close on 1000.00
+    r = client.post(
+        f"{url}/withdrawals",
+        json={"amount": "300.00", "branch_id": bank.puno},
+        headers={**bank.teller, **key()},
+    )
+    assert r.status_code == 201, r.text
+    close_until(client, bank.coop, 10)  # days 10 to 19 on 700.00
+    got = client.get(url, headers=bank.teller).json()
+    so_far = _by_hand([Decimal("1000.00")] * 9 + [Decimal("700.00")] * 10)
+    assert got["accrued_interest"] == str(so_far.quantize(Decimal("0.01"), ROUND_HALF_UP))
+    assert got["balance"] == "700.00"  # nothing paid in before the month's end
+    bank.deposit(client, account["id"], "500.50")  # on day 20
+    rest = (month_end - start).days + 1 - 19
+    close_until(client, bank.coop, rest)  # day 20 to the month's end on 1200.50
+    accrued = _by_hand(
+        [Decimal("1000.00")] * 9 + [Decimal("700.00")] * 10 + [Decimal("1200.50")] * rest
+    )
+    paid = accrued.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert paid > 0
+    got = client.get(url, headers=bank.teller).json()
+    assert got["balance"] == str(Decimal("1200.50") + paid)
+    lines = client.get(f"{url}/transactions", headers=bank.teller).json()["items"]
+    interest = [x for x in lines if x["kind"] == "interest"]
+    assert [(x["amount"], x["value_date"]) for x in interest] == [
+        (str(paid), month_end.isoformat())
+    ]
+    # what rounding left stays accrued, and the books prove the interest owed
+    assert got["accrued_interest"] == str((accrued - paid).quantize(Decimal("0.01"), ROUND_HALF_UP))
+    report = client.get(bank.url("/ledger/verification"), headers=bank.coop.headers[Role.auditor])
+    assert report.json()["ok"] is True, report.json()["problems"]
+    runs = client.get(
+        bank.url("/close-of-business/runs"), headers=bank.coop.headers[Role.manager]
+    ).json()["items"]
+    assert runs[0]["business_date_to"] == month_end.isoformat()
+    steps = {s["name"]: s for s in runs[0]["steps"]}
+    assert steps["savings_capitalisation"]["status"] == "succeeded"
+    assert steps["savings_capitalisation"]["processed"] >= 1
+
+
+def test_one_run_at_a_time_and_a_left_run_resumes_on_the_next_post(
+    client: TestClient, world: World, db: Database
+) -> None:
+    body = "2060000005"
+    start = datetime.now(ZoneInfo("America/Lima")).date() - timedelta(days=5)
+    coop = make_coop(client, world.fed_admin, "COOPRUN", body + str(ruc_check_digit(body)), start)
+    # a run recorded by a process that died before doing it
+    with db.session(uuid.UUID(coop.id)) as session:
+        ctx = CoopContext(uuid.UUID(coop.id), Principal(name="muerto"), frozenset({Role.manager}))
+        left = start_run(session, ctx, 2)
+        left_id = str(left.id)
+    url = f"/api/v1/cooperatives/{coop.id}/close-of-business"
+    second = client.post(url, json={"days": 1}, headers=coop.headers[Role.manager])
+    assert (second.status_code, second.json()["code"]) == (409, "close_of_business_running")
+    assert left_id in second.json()["detail"]
+    # ... and that POST set the left run going again
+    run = wait_for_run(client, coop, f"{url}/runs/{left_id}")
+    assert (run["status"], run["business_date_to"]) == (
+        "succeeded",
+        (start + timedelta(days=1)).isoformat(),
+    )
+    third = client.post(url, json={"days": 1}, headers=coop.headers[Role.manager])
+    assert third.status_code == 202, third.text
+    assert wait_for_run(client, coop, third.headers["Location"])["status"] == "succeeded"

@@ -1,0 +1,48 @@
+"""Close of business from a test: start a run and wait for it, as a client would."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from coopac_core.security.roles import Role
+from tests.support.world import Coop
+
+
+def wait_for_run(client: TestClient, coop: Coop, location: str, timeout: float = 120) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        run = client.get(location, headers=coop.headers[Role.manager]).json()
+        if run["status"] != "running":
+            return run
+        assert time.monotonic() < deadline, run
+        time.sleep(0.05)
+
+
+def close_days(
+    client: TestClient, coop: Coop, days: int = 1, role: Role = Role.manager, **extra: object
+) -> tuple[int, Any]:
+    """(status, body): the refusal, or the finished run when it was accepted (202)."""
+    r = client.post(
+        f"/api/v1/cooperatives/{coop.id}/close-of-business",
+        json={"days": days, **extra},
+        headers=coop.headers[role],
+    )
+    if r.status_code != 202:
+        return r.status_code, r.json()
+    assert r.json()["status"] == "running"
+    return 202, wait_for_run(client, coop, r.headers["Location"])
+
+
+def close_until(client: TestClient, coop: Coop, days: int) -> str:
+    """Close ``days`` days, 31 at a time; the business date after."""
+    left = days
+    while left:
+        step = min(left, 31)
+        status, run = close_days(client, coop, step)
+        assert status == 202 and run["status"] == "succeeded", run
+        left -= step
+    r = client.get(f"/api/v1/cooperatives/{coop.id}", headers=coop.headers[Role.manager])
+    return str(r.json()["business_date"])
