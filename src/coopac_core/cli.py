@@ -179,7 +179,7 @@ def cmd_close_of_business(args: argparse.Namespace, settings: Settings) -> int:
                         day=str(run.current_day),
                     )
 
-            status = cob.execute(db, coop_id, run_id, show)
+            status = cob.execute(db, coop_id, run_id, show, chunk=settings.cob_chunk_size)
         with db.session(coop_id) as session:
             run = cob.get_run(session, coop_id, run_id)
             if status is RunStatus.succeeded:

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Failed logins from one address in 10 minutes before it must wait (429).
     login_address_max_failures: int = 20
+    # Close of business: accounts per transaction.
+    cob_chunk_size: int = Field(default=5000, ge=1)
     # The largest request body read; above it, 413 before anything is parsed.
     max_body_bytes: int = 1_000_000
     # Swagger UI at /docs, served locally; false turns it off (/openapi.json stays).

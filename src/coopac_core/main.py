@@ -149,7 +149,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         app.state.head = head_revision(settings, app.state.db.owner_url)
         # A close of business a stopped process left half done goes on from where it was.
         try:
-            cob_runner.resume_all(app.state.db)
+            cob_runner.resume_all(app.state.db, settings.cob_chunk_size)
         except Exception:  # the service still starts; the next POST resumes it
             logging.getLogger(__name__).exception("could not resume close of business")
         # What start-up loaded (modules, mappers, routes) lives as long as the process:

@@ -15,6 +15,7 @@ from coopac_core.cob.errors import (
 )
 from coopac_core.cob.models import CobRun
 from coopac_core.cob.schemas import CloseOfBusiness, CobRunOut, CobStepOut
+from coopac_core.config import Settings
 from coopac_core.db import Database
 from coopac_core.openapi import coop_responses, list_responses
 from coopac_core.pagination import Page, PageDep, cursor_time_id, make_page
@@ -69,17 +70,18 @@ def close_of_business(
 ) -> CobRunOut:
     body = body or CloseOfBusiness()
     db: Database = request.app.state.db
+    settings: Settings = request.app.state.settings
     try:
         run = service.start_run(session, ctx, body.days, pre_holiday=body.pre_holiday)
     except CloseOfBusinessRunning:
         # a run a dead process left behind resumes now (its lock says if anyone has it)
         current = service.running_run(session, ctx.cooperative_id)
         if current is not None:
-            runner.launch(db, ctx.cooperative_id, current.id)
+            runner.launch(db, ctx.cooperative_id, current.id, settings.cob_chunk_size)
         raise
     response.headers["Location"] = _url(request, run)
     # after the request's commit: the runner's own transactions must see the run
-    background.add_task(runner.launch, db, ctx.cooperative_id, run.id)
+    background.add_task(runner.launch, db, ctx.cooperative_id, run.id, settings.cob_chunk_size)
     return _run_out(session, run)
 
 

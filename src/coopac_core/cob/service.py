@@ -34,8 +34,9 @@ from coopac_core.security.roles import Role
 
 log = logging.getLogger(__name__)
 
-# Accounts per transaction: large enough that the per-chunk cost is small, small enough that
-# a teller waiting on a locked account waits a fraction of a second.
+# Accounts per transaction (setting cob_chunk_size): large enough that the per-chunk cost
+# is small, small enough that a teller waiting on a locked account waits a fraction of a
+# second.
 CHUNK = 5000
 
 
@@ -147,7 +148,12 @@ Progress = Callable[[CobRun, list[CobStep]], None]
 
 
 def execute(
-    db: Database, cooperative_id: uuid.UUID, run_id: uuid.UUID, progress: Progress | None = None
+    db: Database,
+    cooperative_id: uuid.UUID,
+    run_id: uuid.UUID,
+    progress: Progress | None = None,
+    *,
+    chunk: int = CHUNK,
 ) -> RunStatus | None:
     """Do the run to its end, or to its failure. None when another process is doing it
     (a session-level advisory lock: it dies with its connection, so a killed process
@@ -157,14 +163,18 @@ def execute(
         if not lock.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one():
             return None
         try:
-            return _execute(db, cooperative_id, run_id, progress)
+            return _execute(db, cooperative_id, run_id, progress, chunk)
         finally:
             lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
             lock.commit()
 
 
 def _execute(
-    db: Database, cooperative_id: uuid.UUID, run_id: uuid.UUID, progress: Progress | None
+    db: Database,
+    cooperative_id: uuid.UUID,
+    run_id: uuid.UUID,
+    progress: Progress | None,
+    chunk: int,
 ) -> RunStatus:
     step: Step | None = None
     try:
@@ -185,7 +195,7 @@ def _execute(
                 ctx = _system(run)
             for step in ordered():
                 if step.applies(day):
-                    _close_step(db, ctx, run_id, step, day, progress)
+                    _close_step(db, ctx, run_id, step, day, progress, chunk)
             step = None
             with db.session(cooperative_id) as session:
                 run = get_run(session, cooperative_id, run_id)
@@ -214,6 +224,7 @@ def _close_step(
     step: Step,
     day: date,
     progress: Progress | None,
+    size: int,
 ) -> None:
     """One step through one day, a chunk per transaction with its progress."""
     while True:
@@ -227,7 +238,7 @@ def _close_step(
             if row.cursor is None:  # the day's first chunk
                 row.total += step.total(session, ctx, day)
             row.status = StepStatus.running
-            chunk = step.run_chunk(session, ctx, day, row.cursor, CHUNK)
+            chunk = step.run_chunk(session, ctx, day, row.cursor, size)
             row.processed += chunk.processed
             row.cursor = chunk.cursor
             if chunk.cursor is None:

@@ -1,0 +1,199 @@
+"""The service is killed (SIGKILL, every worker) in the middle of a close of business and
+started again: the run resumes by itself, and every account is accrued exactly once for
+every day it closed, no day missing, none twice."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL
+
+from coopac_core.federation.identifiers import ruc_check_digit
+from tests.support.process import Service
+
+ACCOUNTS = 1200
+DAYS = 12
+PASSWORD = "clave-del-cierre-123"
+
+
+@pytest.fixture
+def service(new_database: Callable[[], URL], tmp_path: Path) -> Iterator[tuple[Service, URL]]:
+    url = new_database()
+    svc = Service(url, tmp_path)
+    # small chunks: the run takes long enough, in many transactions, to be killed inside
+    svc.env["COOPAC_COB_CHUNK_SIZE"] = "100"
+    yield svc, url
+    svc.stop()
+
+
+def _login(http: httpx.Client, username: str, password: str) -> dict[str, str]:
+    token = http.post("/api/v1/auth/token", data={"username": username, "password": password})
+    assert token.status_code == 200, token.text
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+def _cooperative(http: httpx.Client, svc: Service) -> tuple[str, dict[str, str]]:
+    """A cooperative whose books start DAYS + 1 days back, and its manager's headers."""
+    subprocess.run(
+        [sys.executable, "-m", "coopac_core.cli", "create-admin", "--username", "fed.jefa",
+         "--password", PASSWORD],
+        env=svc.env, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    fed = _login(http, "fed.jefa", PASSWORD)
+    start = datetime.now(ZoneInfo("America/Lima")).date() - timedelta(days=DAYS + 1)
+    body = "2060000009"
+    coop = http.post(
+        "/api/v1/cooperatives",
+        json={
+            "code": "COOPKILL",
+            "name": "Cooperativa del cierre",
+            "ruc": body + str(ruc_check_digit(body)),
+            "sbs_level": "2A",
+            "business_date": start.isoformat(),
+        },
+        headers=fed,
+    ).json()
+    prefix = f"/api/v1/cooperatives/{coop['id']}"
+    r = http.post(
+        f"{prefix}/branches",
+        json={"code": "PUNO", "name": "Agencia Puno", "ubigeo": "210101"},
+        headers=fed,
+    )
+    assert r.status_code == 201, r.text
+    r = http.post(
+        f"{prefix}/savings-products",
+        json={"code": "AHV", "name": "Ahorro", "kind": "sight", "currency": "PEN", "tea": "0.03"},
+        headers=fed,
+    )
+    assert r.status_code == 201, r.text
+    r = http.post(
+        f"{prefix}/users",
+        json={
+            "username": "kill.gerente",
+            "password": "primera-clave-123",
+            "full_name": "Gerencia",
+            "roles": ["manager"],
+        },
+        headers=fed,
+    )
+    assert r.status_code == 201, r.text
+    first = _login(http, "kill.gerente", "primera-clave-123")
+    r = http.post(
+        "/api/v1/auth/password",
+        json={"current_password": "primera-clave-123", "new_password": PASSWORD},
+        headers=first,
+    )
+    assert r.status_code == 200, r.text
+    return str(coop["id"]), _login(http, "kill.gerente", PASSWORD)
+
+
+def _load_accounts(url: URL, coop: str) -> None:
+    """ACCOUNTS members with an account and their opening deposit, in one entry (SQL)."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO member (cooperative_id, id, member_number, is_member, document_type, "
+                "document_number, first_names, last_names, status, applied_on, admitted_on) "
+                "SELECT c.id, gen_random_uuid(), lpad(n::text, 8, '0'), true, 'DNI', "
+                "lpad((40000000 + n)::text, 8, '0'), 'Socia', 'Crash', 'active', "
+                "c.business_date, c.business_date FROM cooperative c, "
+                "generate_series(1, :n) AS n WHERE c.id = :c"
+            ),
+            {"c": coop, "n": ACCOUNTS},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO savings_account (cooperative_id, id, number, member_id, product_id, "
+                "currency, status, balance, held_amount, gl_account_id, opened_on) "
+                "SELECT m.cooperative_id, gen_random_uuid(), '2' || m.member_number || '0', m.id, "
+                "p.id, 'PEN', 'active', 0, 0, p.gl_account_id, c.business_date "
+                "FROM member m JOIN savings_product p ON p.cooperative_id = m.cooperative_id "
+                "JOIN cooperative c ON c.id = m.cooperative_id WHERE m.cooperative_id = :c"
+            ),
+            {"c": coop},
+        )
+        conn.execute(
+            text(
+                "WITH e AS (INSERT INTO journal_entry (cooperative_id, id, kind, business_date, "
+                "value_date, description, actor_name) SELECT id, gen_random_uuid(), 'deposit', "
+                "business_date, business_date, 'Saldos iniciales', 'test' FROM cooperative "
+                "WHERE id = :c RETURNING cooperative_id, id, business_date) "
+                "INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount, "
+                "account_kind, account_id, balance_after, business_date, value_date) "
+                "SELECT e.cooperative_id, e.id, a.gl_account_id, 'PEN', -500.00, 'savings', a.id, "
+                "500.00, e.business_date, e.business_date FROM e JOIN savings_account a "
+                "ON a.cooperative_id = e.cooperative_id "
+                "UNION ALL SELECT e.cooperative_id, e.id, g.id, 'PEN', 500.00 * :n, NULL, NULL, "
+                "NULL, e.business_date, e.business_date FROM e JOIN gl_account g "
+                "ON g.cooperative_id = e.cooperative_id AND g.code = '1111.PUNO'"
+            ),
+            {"c": coop, "n": ACCOUNTS},
+        )
+    engine.dispose()
+
+
+def _run(http: httpx.Client, url: str, headers: dict[str, str]) -> Any:
+    return http.get(url, headers=headers).json()
+
+
+def test_sigkill_mid_close_of_business_accrues_every_account_once_a_day(
+    service: tuple[Service, URL],
+) -> None:
+    svc, url = service
+    svc.start()
+    http = httpx.Client(base_url=svc.base, timeout=30)
+    coop, manager = _cooperative(http, svc)
+    _load_accounts(url, coop)
+    r = http.post(
+        f"/api/v1/cooperatives/{coop}/close-of-business", json={"days": DAYS}, headers=manager
+    )
+    assert r.status_code == 202, r.text
+    location = r.headers["Location"]
+    # kill it once it is well inside the run: some chunks committed, most not
+    deadline = time.monotonic() + 60
+    while True:
+        run = _run(http, location, manager)
+        accrual = next(s for s in run["steps"] if s["name"] == "savings_accrual")
+        if accrual["processed"] >= 2 * ACCOUNTS or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert run["status"] == "running", run
+    svc.kill()
+    svc.start()  # resumes the run by itself
+    deadline = time.monotonic() + 180
+    while (run := _run(http, location, manager))["status"] == "running":
+        assert time.monotonic() < deadline, run
+        time.sleep(0.2)
+    assert run["status"] == "succeeded", run
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        per_day = conn.execute(
+            text(
+                "SELECT accrual_date, count(*), count(DISTINCT account_id) FROM savings_accrual "
+                "WHERE cooperative_id = :c GROUP BY accrual_date ORDER BY accrual_date"
+            ),
+            {"c": coop},
+        ).all()
+    engine.dispose()
+    assert len(per_day) == DAYS
+    assert all(rows == accounts == ACCOUNTS for _, rows, accounts in per_day), per_day
+    verify = subprocess.run(
+        [sys.executable, "-m", "coopac_core.cli", "verify-ledger"],
+        env=svc.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert verify.returncode == 0, verify.stdout + verify.stderr

@@ -1,0 +1,70 @@
+"""The service as its own process (``coopac serve``), to be killed and started again."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy.engine import URL
+
+from tests.support.live import free_port
+
+
+class Service:
+    def __init__(self, url: URL, data_dir: Path) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("COOPAC_")}
+        self.env.update(
+            COOPAC_DATABASE_URL=url.render_as_string(hide_password=False).replace("+psycopg", ""),
+            COOPAC_DATA_DIR=str(data_dir),
+            COOPAC_SECRET_KEY="crash-test-secret-key-0123456789-abcdefghij",
+            COOPAC_LOG_LEVEL="WARNING",
+        )
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, *extra: str) -> None:
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "coopac_core.cli",
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
+                "2",
+                *extra,
+            ],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: SIGKILL reaches every worker
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base}/ready", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("service did not start")
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
