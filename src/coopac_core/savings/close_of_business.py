@@ -182,16 +182,14 @@ def _booking_total(session: Session, ctx: CoopContext, day: date) -> int:
 # --- capitalisation --------------------------------------------------------------------
 
 # What each account of the chunk has accrued since the last month's end, with what that
-# month's rounding carried; the céntimos paid in (half-up) and what is carried on. The
-# chunk's accounts are locked: a teller's movement waits for the chunk, not the reverse.
+# month's rounding carried; the céntimos paid in (half-up) and what is carried on.
 _CAPITALISE = """
 WITH chunk AS (
     SELECT a.id, a.product_id FROM savings_account a
     WHERE a.cooperative_id = :c AND a.product_id = ANY(:pids) AND a.id > :after
       AND a.status <> 'closed'
     ORDER BY a.id LIMIT :limit
-    FOR UPDATE
-), due AS (
+), due AS MATERIALIZED (
     SELECT ch.id AS account_id, ch.product_id,
            coalesce((SELECT sum(s.amount) FROM savings_accrual s
                      WHERE s.cooperative_id = :c AND s.account_id = ch.id
@@ -220,13 +218,17 @@ SELECT (SELECT id FROM chunk ORDER BY id DESC LIMIT 1), (SELECT count(*) FROM ch
 """
 
 # The lines of a product's interest in this chunk: credits to the accounts, with the
-# balance each will have (the chunk holds their locks).
+# balance each will have. The accounts are locked as they are read, so that no teller's
+# movement slips between the balance read here and the trigger's update.
 _INTEREST_LINES = """
 SELECT a.gl_account_id, a.currency, -k.amount AS amount, 'savings' AS account_kind,
        a.id AS account_id, a.balance + k.amount AS balance_after
 FROM savings_capitalisation k
 JOIN savings_account a ON a.cooperative_id = k.cooperative_id AND a.id = k.account_id
 WHERE k.cooperative_id = :c AND k.period_end = :d AND k.journal_entry_id = :e
+  AND k.account_id > :after AND k.account_id <= :last
+ORDER BY a.id
+FOR UPDATE OF a
 """
 
 
@@ -264,7 +266,13 @@ def capitalise(
                 session, coop_id, INTEREST_PAYABLE_GL, product.currency
             ),
             member_lines=_INTEREST_LINES,
-            params={"c": coop_id, "d": day, "e": entry_ids[product.id]},
+            params={
+                "c": coop_id,
+                "d": day,
+                "e": entry_ids[product.id],
+                "after": _after(cursor),
+                "last": last,
+            },
             entry_id=entry_ids[product.id],
         )
     return Chunk(int(count), _next(last, int(count), limit))

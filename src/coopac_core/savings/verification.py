@@ -67,6 +67,16 @@ def check_interest_records(session: Session, cooperative_id: uuid.UUID) -> list[
         ),
         {"c": cooperative_id},
     ).all()
+    orphans = session.execute(
+        text(
+            "SELECT count(*) FROM savings_accrual s WHERE s.cooperative_id = :c AND NOT EXISTS "
+            "(SELECT 1 FROM savings_account a WHERE a.cooperative_id = s.cooperative_id "
+            "AND a.id = s.account_id)"
+        ),
+        {"c": cooperative_id},
+    ).scalar_one()
+    if orphans:
+        problems.append(f"{orphans} savings accruals name no account")
     owed: dict[str, Decimal] = {}
     for _, code, currency, accrued, booked, running_total, paid in products:
         if running_total is not None and running_total != accrued:

@@ -1,0 +1,279 @@
+"""Close of business at scale: one cooperative with 1,000,000 sight accounts and 100,000 term
+deposits (loaded with COPY), then one ordinary day and one month-end day closed.
+
+    .venv/bin/python bench/cob.py [--accounts 1000000] [--terms 100000] [--chunk 5000]
+
+Prints, per day: wall time, accrual rows per second, PostgreSQL CPU seconds (every postgres
+process on the machine: the server is this run's alone) and the run's peak memory (the
+Python process's resident set, sampled). Targets on a 2-core machine: an ordinary day
+under 30 s, a month-end day under 90 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import psutil
+from sqlalchemy import event, text
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from run import fresh_database, server_url  # noqa: E402
+
+from coopac_core import main as _all_models  # noqa: E402,F401 - every product and its steps
+from coopac_core.cob import service as cob  # noqa: E402
+from coopac_core.config import Settings  # noqa: E402
+from coopac_core.db import ALL_TENANTS, Database, app_url, make_engine, migrate  # noqa: E402
+from coopac_core.federation import service as federation  # noqa: E402
+from coopac_core.federation.schemas import BranchCreate, CooperativeCreate  # noqa: E402
+from coopac_core.savings import service as savings  # noqa: E402
+from coopac_core.savings.schemas import SavingsProductCreate  # noqa: E402
+from coopac_core.security.principal import CoopContext, Principal  # noqa: E402
+from coopac_core.security.roles import Role  # noqa: E402
+
+
+def postgres_cpu() -> dict[int, float]:
+    out = {}
+    for p in psutil.process_iter(["name"]):
+        if p.info["name"] == "postgres":
+            try:
+                t = p.cpu_times()
+                out[p.pid] = t.user + t.system
+            except psutil.Error:
+                pass
+    return out
+
+
+class PeakRss:
+    """The process's resident set, sampled every 50 ms while the block runs."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._proc = psutil.Process()
+
+    def __enter__(self) -> PeakRss:
+        self.peak = self._proc.memory_info().rss
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, self._proc.memory_info().rss)
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def load(db: Database, owner_engine: object, accounts: int, terms: int) -> tuple[uuid.UUID, date]:
+    """The cooperative, its products, members and accounts; balances set by one entry."""
+    lima = datetime.now(ZoneInfo("America/Lima")).date()
+    month_end = lima.replace(day=1) - timedelta(days=1)  # last month's last day
+    start = month_end - timedelta(days=1)  # an ordinary day, then the month's end
+    system = Principal(name="bench")
+    with db.session(ALL_TENANTS) as session:
+        coop = federation.create_cooperative(
+            session,
+            system,
+            CooperativeCreate(
+                code="COOPBIG",
+                name="Cooperativa grande",
+                ruc="20131312955",
+                sbs_level="3",
+                business_date=start,
+            ),
+        )
+        ctx = CoopContext(coop.id, system, frozenset({Role.federation_admin}))
+        federation.create_branch(
+            session, ctx, BranchCreate(code="PUNO", name="Agencia Puno", ubigeo="210101")
+        )
+        sight = savings.create_product(
+            session,
+            ctx,
+            SavingsProductCreate(
+                code="AHV", name="Ahorro", kind="sight", currency="PEN", tea=Decimal("0.015")
+            ),
+        )
+        term = savings.create_product(
+            session,
+            ctx,
+            SavingsProductCreate(
+                code="PF180",
+                name="Plazo fijo",
+                kind="term",
+                currency="PEN",
+                tea=Decimal("0.06"),
+                term_days=180,
+            ),
+        )
+        coop_id, sight_id, term_id = coop.id, sight.id, term.id
+        sight_gl, term_gl = sight.gl_account_id, term.gl_account_id
+    raw = owner_engine.raw_connection()  # type: ignore[attr-defined]
+    try:
+        cur = raw.cursor()
+        total = accounts + terms
+        t0 = time.perf_counter()
+        with cur.copy(
+            "COPY member (cooperative_id, id, member_number, is_member, document_type, "
+            "document_number, first_names, last_names, status, applied_on, admitted_on) "
+            "FROM STDIN"
+        ) as copy:
+            for n in range(total):
+                copy.write_row(
+                    (coop_id, uuid.uuid4(), f"{n:08d}", True, "DNI", f"{40000000 + n:08d}",
+                     "Socia", "Grande", "active", start, start)
+                )  # fmt: skip
+        cur.execute("SELECT id, member_number FROM member WHERE cooperative_id = %s", (coop_id,))
+        members = sorted(cur.fetchall(), key=lambda r: r[1])
+        with cur.copy(
+            "COPY savings_account (cooperative_id, id, number, member_id, product_id, currency, "
+            "status, balance, held_amount, gl_account_id, opened_on, placed_on, maturity_date) "
+            "FROM STDIN"
+        ) as copy:
+            for n, (member_id, number) in enumerate(members):
+                is_term = n >= accounts
+                placed = start - timedelta(days=n % 170) if is_term else None
+                copy.write_row(
+                    (coop_id, uuid.uuid4(), f"2{number}{int(is_term)}", member_id,
+                     term_id if is_term else sight_id, "PEN", "active", 0, 0,
+                     term_gl if is_term else sight_gl, placed or start, placed,
+                     placed + timedelta(days=180) if placed else None)
+                )  # fmt: skip
+        # every balance from one entry (the posting trigger sets them)
+        cur.execute(
+            "WITH e AS (INSERT INTO journal_entry (cooperative_id, id, kind, business_date, "
+            "value_date, description, actor_name) VALUES (%(c)s, gen_random_uuid(), 'deposit', "
+            "%(d)s, %(d)s, 'Saldos iniciales', 'bench') RETURNING cooperative_id, id) "
+            "INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount, "
+            "account_kind, account_id, balance_after, business_date, value_date) "
+            "SELECT e.cooperative_id, e.id, a.gl_account_id, 'PEN', -1000.00, 'savings', a.id, "
+            "1000.00, %(d)s, %(d)s FROM e JOIN savings_account a "
+            "ON a.cooperative_id = e.cooperative_id "
+            "UNION ALL SELECT e.cooperative_id, e.id, g.id, 'PEN', 1000.00 * %(n)s, NULL, NULL, "
+            "NULL, %(d)s, %(d)s FROM e JOIN gl_account g ON g.cooperative_id = e.cooperative_id "
+            "AND g.code = '1111.PUNO'",
+            {"c": coop_id, "d": start, "n": total},
+        )
+        raw.commit()
+        print(f"loaded {accounts:,} sight accounts and {terms:,} term deposits "
+              f"in {time.perf_counter() - t0:.1f} s")  # fmt: skip
+    finally:
+        raw.close()
+    with owner_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:  # type: ignore[attr-defined]
+        conn.execute(text("VACUUM ANALYZE"))
+    return coop_id, start
+
+
+class StatementTimes:
+    """Where the database time of the run goes, by statement (first words)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.totals: dict[str, list[float]] = {}
+
+    def __enter__(self) -> StatementTimes:
+        event.listen(self.db.engine, "before_cursor_execute", self._before)
+        event.listen(self.db.engine, "after_cursor_execute", self._after)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self.db.engine, "before_cursor_execute", self._before)
+        event.remove(self.db.engine, "after_cursor_execute", self._after)
+
+    def _before(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        conn.info["bench_t0"] = time.perf_counter()
+
+    def _after(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        key = " ".join(statement.split())[:70]
+        entry = self.totals.setdefault(key, [0.0, 0])
+        entry[0] += time.perf_counter() - conn.info.pop("bench_t0", time.perf_counter())
+        entry[1] += 1
+
+    def report(self, top: int = 6) -> None:
+        ranked = sorted(self.totals.items(), key=lambda kv: -kv[1][0])[:top]
+        for key, (seconds, count) in ranked:
+            print(f"    {seconds:7.2f} s {int(count):6d}x  {key}")
+
+
+def close_one_day(db: Database, coop_id: uuid.UUID, chunk: int, label: str) -> None:
+    with db.session(coop_id) as session:
+        ctx = CoopContext(coop_id, Principal(name="bench"), frozenset({Role.manager}))
+        run = cob.start_run(session, ctx, 1)
+        run_id, day = run.id, run.business_date_from
+    with db.session(coop_id) as session:
+        before_rows = session.execute(
+            text("SELECT count(*) FROM savings_accrual WHERE cooperative_id = :c"), {"c": coop_id}
+        ).scalar_one()
+    pg_before = postgres_cpu()
+    t0 = time.perf_counter()
+    cpu0 = time.process_time()
+    with PeakRss() as rss, StatementTimes(db) as statements:
+        status = cob.execute(db, coop_id, run_id, chunk=chunk)
+    wall = time.perf_counter() - t0
+    py_cpu = time.process_time() - cpu0
+    pg_after = postgres_cpu()
+    pg_cpu = sum(v - pg_before.get(pid, 0.0) for pid, v in pg_after.items())
+    with db.session(coop_id) as session:
+        run = cob.get_run(session, coop_id, run_id)
+        steps = cob.run_steps(session, run)
+        rows = (
+            session.execute(
+                text("SELECT count(*) FROM savings_accrual WHERE cooperative_id = :c"),
+                {"c": coop_id},
+            ).scalar_one()
+            - before_rows
+        )
+    print(f"\n{label} ({day}): {status} in {wall:.1f} s wall")
+    print(f"  accrual rows {rows:,}: {rows / wall:,.0f} rows/s over the whole run")
+    print(f"  PostgreSQL CPU {pg_cpu:.1f} s, Python CPU {py_cpu:.1f} s")
+    print(f"  peak resident memory of the run's process {rss.peak / 2**20:.0f} MiB")
+    for s in steps:
+        print(f"  {s.name:<26} {s.status:<10} {s.processed:>10,} / {s.total:,}")
+    if run.error:
+        print(f"  error: {run.error}")
+    print("  database time by statement:")
+    statements.report()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--accounts", type=int, default=1_000_000)
+    parser.add_argument("--terms", type=int, default=100_000)
+    parser.add_argument("--chunk", type=int, default=cob.CHUNK)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="coopac-cob-"))
+    owner = fresh_database(server_url(tmp), "coopac_cob_bench")
+    settings = Settings(
+        database_url=owner.render_as_string(hide_password=False),
+        data_dir=tmp,
+        secret_key="cob-bench-secret-key-0123456789-abcdefghijkl",  # type: ignore[arg-type]
+        log_level="WARNING",
+    )
+    migrate(owner, settings)
+    db = Database(owner, make_engine(app_url(owner, settings), settings, pool_size=4))
+    from sqlalchemy import create_engine
+
+    owner_engine = create_engine(owner)
+    coop_id, _ = load(db, owner_engine, args.accounts, args.terms)
+    close_one_day(db, coop_id, args.chunk, "ordinary day")
+    close_one_day(db, coop_id, args.chunk, "month-end day")
+    db.dispose()
+    owner_engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
