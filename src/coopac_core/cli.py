@@ -68,11 +68,16 @@ def _print_demo_logins() -> None:
 
 
 def _load_demo(db: Database) -> None:
-    from coopac_core.demo import load_demo
+    from coopac_core import main  # noqa: F401 - every product and its close-of-business steps
+    from coopac_core.demo import catch_up, load_demo
 
     with db.session(ALL_TENANTS) as session:
         loaded = load_demo(session)
+    # a demo left half closed (stopped during its first start) goes on from where it was
+    days = catch_up(db)
     print("demo data loaded" if loaded else "demo data already present")
+    if days:
+        print(f"closed {days} business days of demo history up to today")
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlmodel import Session, select
 
 from coopac_core import admission
-from coopac_core.db import set_tenant_scope
+from coopac_core.cob import service as cob
+from coopac_core.cob.models import RunStatus
+from coopac_core.db import ALL_TENANTS, Database, set_tenant_scope
 from coopac_core.federation import service as federation
 from coopac_core.federation.models import Cooperative
 from coopac_core.federation.schemas import BranchCreate, CooperativeCreate
+from coopac_core.federation.service import local_today
 from coopac_core.loans import service as loans
 from coopac_core.loans.classification import CreditType
 from coopac_core.loans.schedule import Frequency, Method
@@ -122,7 +126,15 @@ def load_demo(session: Session) -> bool:
                 ),
                 must_change_password=False,
             )
-    coops = {c.code: federation.create_cooperative(session, CLI, c) for c in COOPERATIVES}
+    # The books start a few months back; catch_up then closes every day to today, so that
+    # the demo shows interest accrued and paid in at each month's end.
+    start = history_start()
+    coops = {
+        c.code: federation.create_cooperative(
+            session, CLI, c.model_copy(update={"business_date": start})
+        )
+        for c in COOPERATIVES
+    }
     acting = {code: _acting_in(coop.id) for code, coop in coops.items()}
     branches = {
         (code, b.code): federation.create_branch(session, acting[code], b)
@@ -149,6 +161,37 @@ def load_demo(session: Session) -> bool:
     set_tenant_scope(session, coops["COOPSUR"].id)
     _load_money(session, coops["COOPSUR"].id, branches[("COOPSUR", "PUNO")].id)
     return True
+
+
+def history_start() -> date:
+    """The first day of the month three months before this one, in Lima."""
+    first = local_today().replace(day=1)
+    for _ in range(3):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return first
+
+
+def catch_up(db: Database) -> int:
+    """Close every demo cooperative's days up to today (finishing first a run a stopped
+    process left); the days closed."""
+    closed = 0
+    for code in (c.code for c in COOPERATIVES):
+        while True:
+            with db.session(ALL_TENANTS) as session:
+                coop = session.exec(select(Cooperative).where(Cooperative.code == code)).one()
+                coop_id, left = coop.id, (local_today(coop.timezone) - coop.business_date).days
+            with db.session(coop_id) as session:
+                run = cob.running_run(session, coop_id)
+                if run is None and left > 0:
+                    ctx = CoopContext(coop_id, CLI, frozenset({Role.manager}))
+                    run = cob.start_run(session, ctx, min(left, 31))
+                    closed += min(left, 31)
+                run_id = run.id if run is not None else None
+            if run_id is None:
+                break
+            if cob.execute(db, coop_id, run_id) is not RunStatus.succeeded:
+                raise RuntimeError(f"the demo's close of business failed in {code}")
+    return closed
 
 
 def _acting_in(cooperative_id: uuid.UUID) -> CoopContext:
@@ -180,7 +223,7 @@ def _load_money(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUI
             tea=Decimal("0.0050"),
         ),
     )
-    savings.create_product(
+    term_product = savings.create_product(
         session,
         ctx,
         SavingsProductCreate(
@@ -252,3 +295,11 @@ def _load_money(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUI
             account.id,
             CashMovementRequest(amount=Decimal(saved), branch_id=branch_id),
         )
+        if dni == MEMBERS[0][0]:  # one member also keeps a term deposit
+            term = savings.open_account(session, ctx, member.id, term_product.id)
+            movements.deposit(
+                session,
+                ctx,
+                term.id,
+                CashMovementRequest(amount=Decimal("5000.00"), branch_id=branch_id),
+            )

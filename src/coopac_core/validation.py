@@ -61,6 +61,10 @@ CUSTOM: dict[str, tuple[str, str]] = {
         "Una persona jurídica (RUC) requiere legal_name",
         "A legal person (RUC) needs legal_name",
     ),
+    "penalty_tea_for_penalty": (
+        "penalty_tea va con early_withdrawal = penalty_tea, y solo con él",
+        "penalty_tea goes with early_withdrawal = penalty_tea, and only with it",
+    ),
     "password_not_settable": (
         "Un administrador no fija contraseñas: use POST .../users/{id}/force-password-change",
         "An administrator does not set passwords: use POST .../users/{id}/force-password-change",

@@ -145,3 +145,45 @@ def test_one_run_at_a_time_and_a_left_run_resumes_on_the_next_post(
     third = client.post(url, json={"days": 1}, headers=coop.headers[Role.manager])
     assert third.status_code == 202, third.text
     assert wait_for_run(client, coop, third.headers["Location"])["status"] == "succeeded"
+
+
+def test_an_account_its_holder_leaves_alone_falls_dormant_and_a_deposit_wakes_it(
+    client: TestClient, world: World
+) -> None:
+    body = "2060000007"
+    start = datetime.now(ZoneInfo("America/Lima")).date() - timedelta(days=35)
+    coop = make_coop(client, world.fed_admin, "COOPDORM", body + str(ruc_check_digit(body)), start)
+    bank = make_bank(client, coop)
+    r = client.post(
+        bank.url("/savings-products"),
+        json={
+            "code": "AHDOR",
+            "name": "Ahorro que se duerme",
+            "kind": "sight",
+            "currency": "PEN",
+            "tea": "0.01",
+            "dormant_after_days": 30,
+        },
+        headers=bank.admin,
+    )
+    assert r.status_code == 201, r.text
+    sleepy = bank.account(client, product=r.json()["id"])
+    busy = bank.account(client, product=r.json()["id"])
+    bank.deposit(client, sleepy["id"], "50.00")
+    bank.deposit(client, busy["id"], "50.00")
+    close_until(client, coop, 20)
+    bank.deposit(client, busy["id"], "5.00")  # its holder came back on day 21
+    close_until(client, coop, 11)  # day 31 after the last movement of the first
+    status = {
+        a["id"]: client.get(bank.url(f"/savings-accounts/{a['id']}"), headers=bank.teller).json()[
+            "status"
+        ]
+        for a in (sleepy, busy)
+    }
+    assert status == {sleepy["id"]: "dormant", busy["id"]: "active"}
+    # interest still accrues on a dormant account (the money is the member's)
+    got = client.get(bank.url(f"/savings-accounts/{sleepy['id']}"), headers=bank.teller).json()
+    assert got["accrued_interest"] != "0.00" or got["balance"] != "50.00"
+    bank.deposit(client, sleepy["id"], "1.00")
+    got = client.get(bank.url(f"/savings-accounts/{sleepy['id']}"), headers=bank.teller).json()
+    assert got["status"] == "active"

@@ -158,7 +158,9 @@ def execute(
     """Do the run to its end, or to its failure. None when another process is doing it
     (a session-level advisory lock: it dies with its connection, so a killed process
     leaves the run to whoever resumes it)."""
-    with db.engine.connect() as lock:
+    # Autocommit: the lock is the session's, and no transaction stays open for the run's
+    # length (one would hold back vacuum, and the run's own updates would pile up dead).
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock:
         key = run_id.int & ((1 << 63) - 1)
         if not lock.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one():
             return None
@@ -166,7 +168,6 @@ def execute(
             return _execute(db, cooperative_id, run_id, progress, chunk)
         finally:
             lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-            lock.commit()
 
 
 def _execute(

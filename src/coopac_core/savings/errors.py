@@ -69,3 +69,15 @@ class HoldNotFound(NotFound):
 class HoldReleased(Conflict):
     code = "hold_released"
     template = "La retención ya fue liberada"
+
+
+class NotATermDeposit(Conflict):
+    code = "not_a_term_deposit"
+    template = "La cuenta no es un depósito a plazo colocado: {reason}"
+
+
+class InvalidPayoutAccount(Unprocessable):
+    code = "invalid_payout_account"
+    template = "{reason}"
+    meaning = "A term deposit pays out to a sight account of the same member, in its "
+    "currency, not closed; renew_principal and transfer need one, sight accounts take none."

@@ -29,7 +29,14 @@ class ProductKind(StrEnum):
 
 class EarlyWithdrawal(StrEnum):
     not_allowed = "not_allowed"
-    forfeit_interest = "forfeit_interest"
+    forfeit_interest = "forfeit_interest"  # cancelled early: no interest at all
+    penalty_tea = "penalty_tea"  # cancelled early: the days elapsed at the product's lower TEA
+
+
+class MaturityInstruction(StrEnum):
+    renew = "renew"  # principal and interest placed again, same term, the product's TEA then
+    renew_principal = "renew_principal"  # interest paid to a sight account, principal renewed
+    transfer = "transfer"  # everything to a sight account; the deposit closes
 
 
 class AccountStatus(StrEnum):
@@ -54,7 +61,8 @@ class SavingsProduct(SQLModel, table=True):
         CheckConstraint("min_balance >= 0", name="min_balance_not_negative"),
         CheckConstraint("(kind = 'term') = (term_days IS NOT NULL)", name="term_days_for_term"),
         CheckConstraint(
-            "early_withdrawal IN ('not_allowed', 'forfeit_interest')", name="early_withdrawal_valid"
+            "early_withdrawal IN ('not_allowed', 'forfeit_interest', 'penalty_tea')",
+            name="early_withdrawal_valid",
         ),
         ForeignKeyConstraint(
             ["cooperative_id", "gl_account_id"], ["gl_account.cooperative_id", "gl_account.id"]
@@ -73,6 +81,8 @@ class SavingsProduct(SQLModel, table=True):
     )
     term_days: int | None = None
     early_withdrawal: str = Field(default="not_allowed", max_length=20)
+    # The lower TEA an early cancellation earns (early_withdrawal = penalty_tea).
+    penalty_tea: Decimal | None = Field(default=None, sa_column=Column(Numeric(9, 6)))
     # Below this end-of-day balance a sight account earns nothing that day.
     min_balance_for_interest: Decimal = Field(
         default=Decimal("0.00"), sa_column=Column(Numeric(18, 2), nullable=False)
@@ -99,8 +109,22 @@ class SavingsAccount(SQLModel, table=True):
         CheckConstraint(
             "status IN ('active', 'dormant', 'blocked', 'closed')", name="status_valid"
         ),
+        CheckConstraint(
+            "maturity_instruction IS NULL OR maturity_instruction IN "
+            "('renew', 'renew_principal', 'transfer')",
+            name="maturity_instruction_valid",
+        ),
+        CheckConstraint(
+            "maturity_instruction IS NULL OR maturity_instruction = 'renew' "
+            "OR payout_account_id IS NOT NULL",
+            name="payout_account_for_instruction",
+        ),
         ForeignKeyConstraint(
             ["cooperative_id", "member_id"], ["member.cooperative_id", "member.id"]
+        ),
+        ForeignKeyConstraint(
+            ["cooperative_id", "payout_account_id"],
+            ["savings_account.cooperative_id", "savings_account.id"],
         ),
         ForeignKeyConstraint(
             ["cooperative_id", "product_id"],
@@ -129,6 +153,12 @@ class SavingsAccount(SQLModel, table=True):
     opened_on: date
     placed_on: date | None = None  # term deposits: when the money was placed
     maturity_date: date | None = None
+    # A term deposit's placement: the amount and TEA fixed when it was placed, and what
+    # happens at maturity (paid to payout_account_id, a sight account of the member).
+    placed_amount: Decimal | None = Field(default=None, sa_column=Column(Numeric(18, 2)))
+    rate: Decimal | None = Field(default=None, sa_column=Column(Numeric(9, 6)))
+    maturity_instruction: str | None = Field(default=None, max_length=16)
+    payout_account_id: uuid.UUID | None = None
     # The business date of the holder's last movement (interest paid is not one).
     last_movement_on: date | None = None
     closed_on: date | None = None

@@ -16,24 +16,31 @@ from coopac_core.members.errors import MemberNotActive, MemberNotFound
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
 from coopac_core.products import ProductExists, ProductInactive, ProductNotFound
-from coopac_core.savings import holds, movements, service
+from coopac_core.savings import holds, movements, service, term_deposits
 from coopac_core.savings.errors import (
     AccountClosed,
     AccountNotEmpty,
     AccountNotFound,
     HoldNotFound,
     HoldReleased,
+    InsufficientFunds,
+    InvalidPayoutAccount,
+    NotATermDeposit,
     SameAccount,
+    TermNotMatured,
 )
 from coopac_core.savings.schemas import (
     CashMovementRequest,
     HoldCreate,
     HoldOut,
+    MaturityInstructionChange,
     SavingsAccountCreate,
     SavingsAccountOut,
     SavingsAccountUpdate,
     SavingsProductCreate,
     SavingsProductOut,
+    TermCancellation,
+    TermCancellationOut,
     TransferOut,
     TransferRequest,
 )
@@ -90,7 +97,9 @@ def list_savings_products(
     "/savings-accounts",
     status_code=status.HTTP_201_CREATED,
     response_model=SavingsAccountOut,
-    responses=coop_responses(MemberNotFound, MemberNotActive, ProductNotFound, ProductInactive),
+    responses=coop_responses(
+        MemberNotFound, MemberNotActive, ProductNotFound, ProductInactive, InvalidPayoutAccount
+    ),
     summary="Open a savings account for a member or client",
 )
 def open_savings_account(
@@ -98,7 +107,14 @@ def open_savings_account(
     ctx: Annotated[CoopContext, Depends(coop_access(OPEN_ACCOUNTS))],
     session: SessionDep,
 ) -> SavingsAccountOut:
-    account = service.open_account(session, ctx, body.member_id, body.product_id)
+    account = service.open_account(
+        session,
+        ctx,
+        body.member_id,
+        body.product_id,
+        body.maturity_instruction,
+        body.payout_account_id,
+    )
     return service.account_out(session, account)
 
 
@@ -185,6 +201,43 @@ async def withdraw(
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
     return await money.run(lambda session, ctx: movements.withdraw(session, ctx, account_id, body))
+
+
+@router.put(
+    "/savings-accounts/{account_id}/maturity-instruction",
+    response_model=SavingsAccountOut,
+    responses=coop_responses(AccountNotFound, NotATermDeposit, InvalidPayoutAccount),
+    summary="Change what a term deposit does at maturity (until the day before it)",
+)
+def change_maturity_instruction(
+    account_id: uuid.UUID,
+    body: MaturityInstructionChange,
+    ctx: Annotated[CoopContext, Depends(coop_access(OPEN_ACCOUNTS))],
+    session: SessionDep,
+) -> SavingsAccountOut:
+    return service.account_out(
+        session, term_deposits.change_instruction(session, ctx, account_id, body)
+    )
+
+
+@router.post(
+    "/savings-accounts/{account_id}/cancellation",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TermCancellationOut,
+    responses=money_responses(
+        *movements.COUNTERPART_ERRORS, NotATermDeposit, TermNotMatured, InsufficientFunds
+    ),
+    summary="Cancel a term deposit before maturity: principal and the interest its product "
+    "allows, in cash or to a sight account of the member (Idempotency-Key required)",
+)
+async def cancel_term_deposit(
+    account_id: uuid.UUID,
+    body: TermCancellation,
+    money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
+) -> JSONResponse:
+    return await money.run(
+        lambda session, ctx: term_deposits.cancel(session, ctx, account_id, body)
+    )
 
 
 @router.post(

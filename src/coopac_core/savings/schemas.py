@@ -8,7 +8,13 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from coopac_core.money import Amount, Currency, Rate, is_cents
-from coopac_core.savings.models import AccountStatus, EarlyWithdrawal, HoldStatus, ProductKind
+from coopac_core.savings.models import (
+    AccountStatus,
+    EarlyWithdrawal,
+    HoldStatus,
+    MaturityInstruction,
+    ProductKind,
+)
 from coopac_core.validation import invalid
 
 Code = Annotated[
@@ -49,6 +55,10 @@ class SavingsProductCreate(BaseModel):
     min_balance: Amount = Field(default=Decimal("0.00"))
     term_days: int | None = Field(default=None, ge=1, le=3650)
     early_withdrawal: EarlyWithdrawal = EarlyWithdrawal.not_allowed
+    penalty_tea: Rate | None = Field(
+        default=None,
+        description="The lower TEA an early cancellation earns, for early_withdrawal = penalty_tea",
+    )
     min_balance_for_interest: Amount = Field(
         default=Decimal("0.00"),
         description="A day whose closing balance is below this earns no interest",
@@ -69,6 +79,10 @@ class SavingsProductCreate(BaseModel):
             raise invalid("amount_cents", field="min_balance")
         if not is_cents(self.min_balance_for_interest):
             raise invalid("amount_cents", field="min_balance_for_interest")
+        if (self.early_withdrawal is EarlyWithdrawal.penalty_tea) != (self.penalty_tea is not None):
+            raise invalid("penalty_tea_for_penalty")
+        if self.penalty_tea is not None and not 0 <= self.penalty_tea < self.tea:
+            raise invalid("rate_fraction", field="penalty_tea")
         if (self.kind is ProductKind.term) != (self.term_days is not None):
             raise invalid("term_days_for_term")
         return self
@@ -105,6 +119,7 @@ class SavingsProductOut(BaseModel):
     min_balance: Amount
     term_days: int | None
     early_withdrawal: EarlyWithdrawal
+    penalty_tea: Rate | None = None
     min_balance_for_interest: Amount = Decimal("0.00")
     dormant_after_days: int | None = None
     gl_account_id: uuid.UUID
@@ -125,6 +140,31 @@ class SavingsAccountCreate(BaseModel):
 
     member_id: uuid.UUID
     product_id: uuid.UUID
+    maturity_instruction: MaturityInstruction | None = Field(
+        default=None,
+        description="Term deposits: what happens at maturity (default renew)",
+    )
+    payout_account_id: uuid.UUID | None = Field(
+        default=None,
+        description="Term deposits: the member's own sight account in the same currency that "
+        "takes the interest (renew_principal) or everything (transfer)",
+    )
+
+
+class MaturityInstructionChange(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "maturity_instruction": "transfer",
+                    "payout_account_id": "5e2f4c6a-7b8d-4e9f-a0b1-c2d3e4f5a6b7",
+                }
+            ]
+        }
+    )
+
+    maturity_instruction: MaturityInstruction
+    payout_account_id: uuid.UUID | None = None
 
 
 class SavingsAccountOut(BaseModel):
@@ -168,6 +208,10 @@ class SavingsAccountOut(BaseModel):
     placed_on: date | None
     maturity_date: date | None
     closed_on: date | None
+    placed_amount: Amount | None = None
+    rate: Rate | None = Field(default=None, description="A term deposit's TEA, fixed at placement")
+    maturity_instruction: MaturityInstruction | None = None
+    payout_account_id: uuid.UUID | None = None
     accrued_interest: Amount = Field(
         default=Decimal("0.00"),
         description="Interest accrued and not yet paid in (it is paid on the month's last "
@@ -297,3 +341,52 @@ class HoldOut(BaseModel):
     placed_at: datetime
     released_by: str | None
     released_at: datetime | None
+
+
+class TermCancellation(BaseModel):
+    """Cancel a term deposit before maturity: principal, and the interest its product allows
+    for the days elapsed, paid out in cash at a branch or to a sight account of the member."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"branch_id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11"},
+                {"to_account_id": "0b7d3a3e-1c59-4b9e-8c1d-2f0a5c7e9b10"},
+            ]
+        }
+    )
+
+    branch_id: uuid.UUID | None = None
+    to_account_id: uuid.UUID | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Self:
+        if (self.branch_id is None) == (self.to_account_id is None):
+            raise invalid("one_of_two", first="branch_id", second="to_account_id")
+        return self
+
+
+class TermCancellationOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "journal_entry_id": "5d2f8a10-7c3b-4e9a-8f61-2b0c9d4e1a33",
+                    "account_id": "5e2f4c6a-7b8d-4e9f-a0b1-c2d3e4f5a6b7",
+                    "principal": "8000.00",
+                    "interest": "2.22",
+                    "paid_out": "8002.22",
+                    "currency": "PEN",
+                    "closed_on": "2026-11-26",
+                }
+            ]
+        }
+    )
+
+    journal_entry_id: uuid.UUID
+    account_id: uuid.UUID
+    principal: Amount
+    interest: Amount = Field(description="What the product pays for the days elapsed")
+    paid_out: Amount
+    currency: Currency
+    closed_on: date

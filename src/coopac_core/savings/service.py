@@ -34,6 +34,7 @@ from coopac_core.savings.errors import (
     AccountNotEmpty,
     AccountNotFound,
     InsufficientFunds,
+    InvalidPayoutAccount,
     TermDepositPlaced,
     TermNotMatured,
     TermPartialWithdrawal,
@@ -41,6 +42,7 @@ from coopac_core.savings.errors import (
 from coopac_core.savings.models import (
     AccountStatus,
     EarlyWithdrawal,
+    MaturityInstruction,
     ProductKind,
     SavingsAccount,
     SavingsProduct,
@@ -73,6 +75,7 @@ def create_product(
         min_balance=data.min_balance,
         term_days=data.term_days,
         early_withdrawal=data.early_withdrawal,
+        penalty_tea=data.penalty_tea,
         min_balance_for_interest=data.min_balance_for_interest,
         dormant_after_days=data.dormant_after_days,
         gl_account_id=gl.id,
@@ -166,12 +169,42 @@ def account_out(
         placed_on=account.placed_on,
         maturity_date=account.maturity_date,
         closed_on=account.closed_on,
+        placed_amount=account.placed_amount,
+        rate=account.rate,
+        maturity_instruction=account.maturity_instruction,
+        payout_account_id=account.payout_account_id,
         accrued_interest=round_cents(accrued),
     )
 
 
+def check_payout(
+    session: Session,
+    account: SavingsAccount,
+    instruction: MaturityInstruction,
+    payout_account_id: uuid.UUID | None,
+) -> None:
+    """A term deposit pays out to a sight account of its own member, in its currency."""
+    if instruction is MaturityInstruction.renew and payout_account_id is None:
+        return
+    if payout_account_id is None:
+        raise InvalidPayoutAccount(f"{instruction.value} necesita payout_account_id")
+    payout = session.get(SavingsAccount, (account.cooperative_id, payout_account_id))
+    if payout is None or payout.member_id != account.member_id:
+        raise InvalidPayoutAccount("La cuenta de abono debe ser del mismo socio")
+    product = get_product(session, account.cooperative_id, payout.product_id)
+    if product.kind != ProductKind.sight or payout.currency != account.currency:
+        raise InvalidPayoutAccount("La cuenta de abono es de ahorro a la vista, en la misma moneda")
+    if payout.status == AccountStatus.closed:
+        raise InvalidPayoutAccount("La cuenta de abono está cerrada")
+
+
 def open_account(
-    session: Session, ctx: CoopContext, member_id: uuid.UUID, product_id: uuid.UUID
+    session: Session,
+    ctx: CoopContext,
+    member_id: uuid.UUID,
+    product_id: uuid.UUID,
+    maturity_instruction: MaturityInstruction | None = None,
+    payout_account_id: uuid.UUID | None = None,
 ) -> SavingsAccount:
     member = get_member(session, ctx.cooperative_id, member_id)
     if member.status not in (MemberStatus.active, MemberStatus.applicant):
@@ -179,6 +212,9 @@ def open_account(
     product = get_product(session, ctx.cooperative_id, product_id)
     if not product.is_active:
         raise ProductInactive()
+    is_term = product.kind == ProductKind.term
+    if not is_term and (maturity_instruction is not None or payout_account_id is not None):
+        raise InvalidPayoutAccount("Una cuenta a la vista no tiene instrucción de vencimiento")
     seq = next_value(session, ctx.cooperative_id, "savings_account")
     account = SavingsAccount(
         cooperative_id=ctx.cooperative_id,
@@ -189,6 +225,11 @@ def open_account(
         gl_account_id=product.gl_account_id,
         opened_on=get_cooperative(session, ctx.cooperative_id).business_date,
     )
+    if is_term:
+        instruction = maturity_instruction or MaturityInstruction.renew
+        check_payout(session, account, instruction, payout_account_id)
+        account.maturity_instruction = instruction
+        account.payout_account_id = payout_account_id
     session.add(account)
     audit_service.record(
         session,
@@ -329,6 +370,9 @@ def after_credit(session: Session, account: SavingsAccount, product: SavingsProd
         today = get_cooperative(session, account.cooperative_id).business_date
         account.placed_on = today
         account.maturity_date = today + timedelta(days=product.term_days or 0)
+        # the amount and rate of the placement are fixed now, whatever the product does later
+        account.placed_amount = account.balance
+        account.rate = product.tea
 
 
 def moved_by_holder(account: SavingsAccount, day: date) -> None:

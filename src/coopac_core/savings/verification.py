@@ -54,8 +54,13 @@ def check_interest_records(session: Session, cooperative_id: uuid.UUID) -> list[
     products = session.execute(
         text(
             "SELECT p.id, p.code, p.currency, "
+            # accruals of the days already booked (a cancellation's give-back of today
+            # is booked at today's close)
             "  coalesce((SELECT sum(amount) FROM savings_accrual s "
-            "            WHERE s.cooperative_id = p.cooperative_id AND s.product_id = p.id), 0),"
+            "            WHERE s.cooperative_id = p.cooperative_id AND s.product_id = p.id "
+            "            AND s.accrual_date <= (SELECT max(accrual_date) FROM "
+            "              savings_accrual_booking b WHERE b.cooperative_id = p.cooperative_id "
+            "              AND b.product_id = p.id)), 0),"
             "  coalesce((SELECT sum(amount) FROM savings_accrual_booking b "
             "            WHERE b.cooperative_id = p.cooperative_id AND b.product_id = p.id), 0),"
             "  (SELECT accrued_total FROM savings_accrual_booking b "
