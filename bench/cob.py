@@ -141,7 +141,8 @@ def load(db: Database, owner_engine: object, accounts: int, terms: int) -> tuple
         members = sorted(cur.fetchall(), key=lambda r: r[1])
         with cur.copy(
             "COPY savings_account (cooperative_id, id, number, member_id, product_id, currency, "
-            "status, balance, held_amount, gl_account_id, opened_on, placed_on, maturity_date) "
+            "status, balance, held_amount, gl_account_id, opened_on, placed_on, maturity_date, "
+            "placed_amount, rate) "
             "FROM STDIN"
         ) as copy:
             for n, (member_id, number) in enumerate(members):
@@ -151,7 +152,9 @@ def load(db: Database, owner_engine: object, accounts: int, terms: int) -> tuple
                     (coop_id, uuid.uuid4(), f"2{number}{int(is_term)}", member_id,
                      term_id if is_term else sight_id, "PEN", "active", 0, 0,
                      term_gl if is_term else sight_gl, placed or start, placed,
-                     placed + timedelta(days=180) if placed else None)
+                     placed + timedelta(days=180) if placed else None,
+                     Decimal("1000.00") if is_term else None,
+                     Decimal("0.06") if is_term else None)
                 )  # fmt: skip
         # every balance from one entry (the posting trigger sets them)
         cur.execute(
@@ -209,10 +212,10 @@ class StatementTimes:
             print(f"    {seconds:7.2f} s {int(count):6d}x  {key}")
 
 
-def close_one_day(db: Database, coop_id: uuid.UUID, chunk: int, label: str) -> None:
+def close_one_day(db: Database, coop_id: uuid.UUID, chunk: int, workers: int, label: str) -> None:
     with db.session(coop_id) as session:
         ctx = CoopContext(coop_id, Principal(name="bench"), frozenset({Role.manager}))
-        run = cob.start_run(session, ctx, 1)
+        run = cob.start_run(session, ctx, 1, workers=workers)
         run_id, day = run.id, run.business_date_from
     with db.session(coop_id) as session:
         before_rows = session.execute(
@@ -229,7 +232,7 @@ def close_one_day(db: Database, coop_id: uuid.UUID, chunk: int, label: str) -> N
     pg_cpu = sum(v - pg_before.get(pid, 0.0) for pid, v in pg_after.items())
     with db.session(coop_id) as session:
         run = cob.get_run(session, coop_id, run_id)
-        steps = cob.run_steps(session, run)
+        steps = cob.summarise(cob.run_steps(session, run))
         rows = (
             session.execute(
                 text("SELECT count(*) FROM savings_accrual WHERE cooperative_id = :c"),
@@ -254,6 +257,7 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--terms", type=int, default=100_000)
     parser.add_argument("--chunk", type=int, default=cob.CHUNK)
+    parser.add_argument("--workers", type=int, default=cob.WORKERS)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="coopac-cob-"))
     owner = fresh_database(server_url(tmp), "coopac_cob_bench")
@@ -264,13 +268,14 @@ def main() -> None:
         log_level="WARNING",
     )
     migrate(owner, settings)
-    db = Database(owner, make_engine(app_url(owner, settings), settings, pool_size=4))
+    db = Database(owner, make_engine(app_url(owner, settings), settings, pool_size=8))
     from sqlalchemy import create_engine
 
     owner_engine = create_engine(owner)
     coop_id, _ = load(db, owner_engine, args.accounts, args.terms)
-    close_one_day(db, coop_id, args.chunk, "ordinary day")
-    close_one_day(db, coop_id, args.chunk, "month-end day")
+    print(f"chunks of {args.chunk:,} accounts, {args.workers} connections per parallel step")
+    close_one_day(db, coop_id, args.chunk, args.workers, "ordinary day")
+    close_one_day(db, coop_id, args.chunk, args.workers, "month-end day")
     db.dispose()
     owner_engine.dispose()
 

@@ -94,6 +94,8 @@ def upgrade() -> None:
         sa.Column("cooperative_id", sa.Uuid(), nullable=False),
         sa.Column("run_id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("part", sa.Integer(), nullable=False),
+        sa.Column("parts", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("processed", sa.Integer(), nullable=False),
@@ -108,7 +110,9 @@ def upgrade() -> None:
             ["cob_run.cooperative_id", "cob_run.id"],
             name=op.f("cob_step_cooperative_id_run_id_fkey"),
         ),
-        sa.PrimaryKeyConstraint("cooperative_id", "run_id", "name", name=op.f("cob_step_pkey")),
+        sa.PrimaryKeyConstraint(
+            "cooperative_id", "run_id", "name", "part", name=op.f("cob_step_pkey")
+        ),
     )
     op.create_table(
         "savings_accrual_booking",

@@ -136,7 +136,7 @@ def cmd_close_of_business(args: argparse.Namespace, settings: Settings) -> int:
 
     from coopac_core import main  # noqa: F401 - every product and its steps, loaded
     from coopac_core.cob import service as cob
-    from coopac_core.cob.models import CobRun, CobStep, RunStatus
+    from coopac_core.cob.models import CobRun, RunStatus
     from coopac_core.db import set_tenant_scope
     from coopac_core.errors import DomainError
     from coopac_core.federation.models import Cooperative
@@ -159,7 +159,13 @@ def cmd_close_of_business(args: argparse.Namespace, settings: Settings) -> int:
             # the operator at the server's console acts with the manager's authority
             ctx = CoopContext(coop.id, Principal(name="cli"), frozenset({Role.manager}))
             try:
-                run = cob.start_run(session, ctx, args.days, pre_holiday=args.pre_holiday)
+                run = cob.start_run(
+                    session,
+                    ctx,
+                    args.days,
+                    pre_holiday=args.pre_holiday,
+                    workers=settings.cob_workers,
+                )
             except DomainError as exc:
                 print(f"error: {exc.detail}", file=sys.stderr)
                 return 1
@@ -173,7 +179,7 @@ def cmd_close_of_business(args: argparse.Namespace, settings: Settings) -> int:
         ) as bars:
             tasks: dict[str, TaskID] = {}
 
-            def show(run: CobRun, steps: list[CobStep]) -> None:
+            def show(run: CobRun, steps: list[cob.StepSummary]) -> None:
                 for step in steps:
                     if step.name not in tasks:
                         tasks[step.name] = bars.add_task(step.name, total=None, day="")

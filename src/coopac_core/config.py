@@ -42,8 +42,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Failed logins from one address in 10 minutes before it must wait (429).
     login_address_max_failures: int = 20
-    # Close of business: accounts per transaction.
+    # Close of business: accounts per transaction, and connections working on a parallel
+    # step at once (one per core is what a day's SQL can use).
     cob_chunk_size: int = Field(default=5000, ge=1)
+    cob_workers: int = Field(default=2, ge=1, le=16)
     # The largest request body read; above it, 413 before anything is parsed.
     max_body_bytes: int = 1_000_000
     # Swagger UI at /docs, served locally; false turns it off (/openapi.json stays).

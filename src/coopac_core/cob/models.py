@@ -57,7 +57,8 @@ class CobRun(SQLModel, table=True):
 
 
 class CobStep(SQLModel, table=True):
-    """A step of a run, across its days: ``done_through`` is the last day it finished, and
+    """A step of a run, across its days, for one span of accounts (``part``; a parallel
+    step has one row per span): ``done_through`` is the last day it finished, and
     ``cursor`` where it stopped inside the day it is on (the last key it processed)."""
 
     __tablename__ = "cob_step"
@@ -73,6 +74,8 @@ class CobStep(SQLModel, table=True):
     cooperative_id: uuid.UUID = Field(primary_key=True)
     run_id: uuid.UUID = Field(primary_key=True)
     name: str = Field(primary_key=True, max_length=40)
+    part: int = Field(default=0, primary_key=True)
+    parts: int = Field(default=1)
     position: int
     status: str = Field(default=StepStatus.pending, max_length=10)
     processed: int = Field(default=0)

@@ -36,7 +36,7 @@ def _run_out(session: Session, run: CobRun) -> CobRunOut:
         finished_at=run.finished_at,
         steps=[
             CobStepOut(name=s.name, status=s.status, processed=s.processed, total=s.total)
-            for s in service.run_steps(session, run)
+            for s in service.summarise(service.run_steps(session, run))
         ],
         error=run.error,
     )
@@ -72,7 +72,13 @@ def close_of_business(
     db: Database = request.app.state.db
     settings: Settings = request.app.state.settings
     try:
-        run = service.start_run(session, ctx, body.days, pre_holiday=body.pre_holiday)
+        run = service.start_run(
+            session,
+            ctx,
+            body.days,
+            pre_holiday=body.pre_holiday,
+            workers=settings.cob_workers,
+        )
     except CloseOfBusinessRunning:
         # a run a dead process left behind resumes now (its lock says if anyone has it)
         current = service.running_run(session, ctx.cooperative_id)

@@ -8,8 +8,10 @@ and resumes after a crash from the progress its rows keep."""
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import text, tuple_
@@ -23,7 +25,7 @@ from coopac_core.cob.errors import (
     MultiDayCloseNeedsManager,
 )
 from coopac_core.cob.models import CobRun, CobStep, RunStatus, StepStatus
-from coopac_core.cob.steps import Chunk, Step, ordered, register
+from coopac_core.cob.steps import Chunk, Span, Step, ordered, register, spans
 from coopac_core.db import Database, flush_or_conflict
 from coopac_core.federation.models import Cooperative
 from coopac_core.federation.service import local_today
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 # is small, small enough that a teller waiting on a locked account waits a fraction of a
 # second.
 CHUNK = 5000
+WORKERS = 2
 
 
 def running_run(session: Session, cooperative_id: uuid.UUID) -> CobRun | None:
@@ -49,7 +52,12 @@ def running_run(session: Session, cooperative_id: uuid.UUID) -> CobRun | None:
 
 
 def start_run(
-    session: Session, ctx: CoopContext, days: int, *, pre_holiday: bool = False
+    session: Session,
+    ctx: CoopContext,
+    days: int,
+    *,
+    pre_holiday: bool = False,
+    workers: int = WORKERS,
 ) -> CobRun:
     """Record a run that closes ``days`` days from the business date, and move the date
     past them now. The business date never passes today in the cooperative's time zone,
@@ -79,8 +87,17 @@ def start_run(
     session.add(run)
     flush_or_conflict(session, CloseOfBusinessRunning(run_id="?"))
     session.add_all(
-        CobStep(cooperative_id=coop.id, run_id=run.id, name=step.name, position=step.position)
+        CobStep(
+            cooperative_id=coop.id,
+            run_id=run.id,
+            name=step.name,
+            part=part,
+            parts=parts,
+            position=step.position,
+        )
         for step in ordered()
+        for parts in [workers if step.parallel else 1]
+        for part in range(parts)
     )
     coop.business_date = target
     session.add(coop)
@@ -115,9 +132,45 @@ def run_steps(session: Session, run: CobRun) -> list[CobStep]:
         session.exec(
             select(CobStep)
             .where(CobStep.cooperative_id == run.cooperative_id, CobStep.run_id == run.id)
-            .order_by(col(CobStep.position))
+            .order_by(col(CobStep.position), col(CobStep.part))
         )
     )
+
+
+@dataclass(frozen=True)
+class StepSummary:
+    """A step across its spans, as the run shows it."""
+
+    name: str
+    status: StepStatus
+    processed: int
+    total: int
+
+
+def summarise(rows: list[CobStep]) -> list[StepSummary]:
+    by_name: dict[str, list[CobStep]] = {}
+    for row in rows:  # in position order
+        by_name.setdefault(row.name, []).append(row)
+    out = []
+    for name, parts in by_name.items():
+        statuses = {StepStatus(p.status) for p in parts}
+        if StepStatus.failed in statuses:
+            status = StepStatus.failed
+        elif statuses == {StepStatus.succeeded}:
+            status = StepStatus.succeeded
+        elif statuses == {StepStatus.pending}:
+            status = StepStatus.pending
+        else:
+            status = StepStatus.running
+        out.append(
+            StepSummary(
+                name,
+                status,
+                sum(p.processed for p in parts),
+                sum(p.total for p in parts),
+            )
+        )
+    return out
 
 
 def list_runs(
@@ -144,7 +197,7 @@ def _system(run: CobRun) -> CoopContext:
     return CoopContext(run.cooperative_id, principal, frozenset({Role.manager}))
 
 
-Progress = Callable[[CobRun, list[CobStep]], None]
+Progress = Callable[[CobRun, list[StepSummary]], None]
 
 
 def execute(
@@ -196,7 +249,7 @@ def _execute(
                 ctx = _system(run)
             for step in ordered():
                 if step.applies(day):
-                    _close_step(db, ctx, run_id, step, day, progress, chunk)
+                    _close_step_parts(db, ctx, run_id, step, day, progress, chunk)
             step = None
             with db.session(cooperative_id) as session:
                 run = get_run(session, cooperative_id, run_id)
@@ -211,11 +264,57 @@ def _execute(
             run.error = f"{type(exc).__name__}: {exc}"[:1000]
             session.add(run)
             if step is not None:
-                failed = session.get(CobStep, (cooperative_id, run_id, step.name))
-                if failed is not None:
+                for failed in session.exec(
+                    select(CobStep).where(
+                        CobStep.cooperative_id == cooperative_id,
+                        CobStep.run_id == run_id,
+                        CobStep.name == step.name,
+                    )
+                ):
                     failed.status = StepStatus.failed
                     session.add(failed)
         return RunStatus.failed
+
+
+def _close_step_parts(
+    db: Database,
+    ctx: CoopContext,
+    run_id: uuid.UUID,
+    step: Step,
+    day: date,
+    progress: Progress | None,
+    size: int,
+) -> None:
+    """A step through one day: each of its spans on a thread and connection of its own."""
+    with db.session(ctx.cooperative_id) as session:
+        parts = session.exec(
+            select(CobStep.part).where(
+                CobStep.cooperative_id == ctx.cooperative_id,
+                CobStep.run_id == run_id,
+                CobStep.name == step.name,
+            )
+        ).all()
+    if len(parts) <= 1:
+        _close_step(db, ctx, run_id, step, day, progress, size, 0, 1)
+        return
+    failures: list[BaseException] = []
+
+    def work(part: int) -> None:
+        try:
+            _close_step(db, ctx, run_id, step, day, progress, size, part, len(parts))
+        except BaseException as exc:  # handed to the run, which records it
+            failures.append(exc)
+
+    threads = [
+        threading.Thread(target=work, args=(part,), name=f"cob-{step.name}-{part}")
+        for part in sorted(parts)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failures:
+        raise failures[0]
 
 
 def _close_step(
@@ -226,20 +325,24 @@ def _close_step(
     day: date,
     progress: Progress | None,
     size: int,
+    part: int,
+    parts: int,
 ) -> None:
-    """One step through one day, a chunk per transaction with its progress."""
+    """One span of a step through one day, a chunk per transaction with its progress."""
+    whole = spans(parts)[part]
     while True:
         with db.session(ctx.cooperative_id) as session:
             row = session.get(
-                CobStep, (ctx.cooperative_id, run_id, step.name), with_for_update=True
+                CobStep, (ctx.cooperative_id, run_id, step.name, part), with_for_update=True
             )
             assert row is not None
             if row.done_through is not None and row.done_through >= day:
                 return
-            if row.cursor is None:  # the day's first chunk
+            if row.cursor is None and part == 0:  # the day's first chunk: count the day once
                 row.total += step.total(session, ctx, day)
             row.status = StepStatus.running
-            chunk = step.run_chunk(session, ctx, day, row.cursor, size)
+            after = uuid.UUID(row.cursor) if row.cursor else whole.after
+            chunk = step.run_chunk(session, ctx, day, Span(after, whole.upto), size)
             row.processed += chunk.processed
             row.cursor = chunk.cursor
             if chunk.cursor is None:
@@ -248,13 +351,13 @@ def _close_step(
             if progress is not None:
                 session.flush()
                 run = get_run(session, ctx.cooperative_id, run_id)
-                progress(run, run_steps(session, run))
+                progress(run, summarise(run_steps(session, run)))
         if chunk.cursor is None:
             return
 
 
 def _expire_idempotency_keys(
-    session: Session, ctx: CoopContext, day: date, cursor: str | None, limit: int
+    session: Session, ctx: CoopContext, day: date, span: Span, limit: int
 ) -> Chunk:
     return Chunk(expire_keys(session, ctx.cooperative_id, utcnow()), None)
 

@@ -1,13 +1,16 @@
 """The steps of a closed day, in order. Each product package registers its own (savings:
 accrual, booking, capitalisation, dormancy), so the run knows them without importing them.
 
-A step works through one day in chunks: ``run_chunk`` does up to ``limit`` items after
-``cursor`` and answers how many it did and where to go on (``None``: the day is done). Each
-chunk is committed with the step's progress, so a crash resumes at the next chunk; what
-a chunk writes is keyed so that doing it twice writes it once."""
+A step works through one day in chunks: ``run_chunk`` does up to ``limit`` items of its
+``span`` of keys (accounts by id) and answers how many it did and where to go on (``None``:
+the span is done). Each chunk is committed with the step's progress, so a crash resumes at
+the next chunk; what a chunk writes is keyed so that doing it twice writes it once. A
+``parallel`` step's keys are split in spans done at once, one database connection each:
+on two cores, a step's PostgreSQL work then uses both."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,6 +18,25 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from coopac_core.security.principal import CoopContext
+
+_KEYS = 1 << 128
+
+
+@dataclass(frozen=True)
+class Span:
+    """Keys greater than ``after`` and at most ``upto``."""
+
+    after: uuid.UUID
+    upto: uuid.UUID
+
+
+def spans(parts: int) -> list[Span]:
+    """The key space of uuids in ``parts`` equal spans."""
+    bounds = [_KEYS * i // parts for i in range(parts + 1)]
+    return [
+        Span(uuid.UUID(int=max(bounds[i] - 1, 0)), uuid.UUID(int=bounds[i + 1] - 1))
+        for i in range(parts)
+    ]
 
 
 @dataclass(frozen=True)
@@ -29,9 +51,11 @@ class Step:
     position: int
     # How many items the day has (for the progress shown), before its first chunk.
     total: Callable[[Session, CoopContext, date], int]
-    run_chunk: Callable[[Session, CoopContext, date, str | None, int], Chunk]
+    run_chunk: Callable[[Session, CoopContext, date, Span, int], Chunk]
     # Whether the step runs on a day at all (capitalisation: the last of the month).
     applies: Callable[[date], bool] = lambda day: True
+    # Whether its spans of accounts may be done at once, each on its own connection.
+    parallel: bool = False
 
 
 STEPS: dict[str, Step] = {}

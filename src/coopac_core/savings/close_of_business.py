@@ -12,15 +12,13 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from coopac_core.cob.steps import Chunk, Step, is_month_end, register
+from coopac_core.cob.steps import Chunk, Span, Step, is_month_end, register
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import INTEREST_EXPENSE_GL, INTEREST_PAYABLE_GL
 from coopac_core.ledger.models import EntryKind
 from coopac_core.savings.interest import booked_change, daily_factor
 from coopac_core.savings.models import ProductKind, SavingsAccrualBooking, SavingsProduct
 from coopac_core.security.principal import CoopContext
-
-_NO_ACCOUNT = uuid.UUID(int=0)
 
 
 def _sight_products(session: Session, cooperative_id: uuid.UUID) -> list[SavingsProduct]:
@@ -34,10 +32,6 @@ def _sight_products(session: Session, cooperative_id: uuid.UUID) -> list[Savings
             .order_by(col(SavingsProduct.id))
         )
     )
-
-
-def _after(cursor: str | None) -> uuid.UUID:
-    return uuid.UUID(cursor) if cursor else _NO_ACCOUNT
 
 
 def _next(last: uuid.UUID | None, count: int, limit: int) -> str | None:
@@ -60,8 +54,9 @@ WITH later AS (
 ), chunk AS (
     SELECT a.id, a.product_id, a.balance + coalesce(l.amount, 0) AS eod
     FROM savings_account a LEFT JOIN later l ON l.account_id = a.id
-    WHERE a.cooperative_id = :c AND a.product_id = ANY(:pids) AND a.id > :after
-      AND a.opened_on <= :d AND (a.status <> 'closed' OR a.closed_on > :d)
+    WHERE a.cooperative_id = :c AND a.product_id = ANY(:pids)
+      AND a.id > :after AND a.id <= :upto AND a.opened_on <= :d
+      AND (a.status <> 'closed' OR a.closed_on > :d)
     ORDER BY a.id LIMIT :limit
 ), accrued AS (
     INSERT INTO savings_accrual (cooperative_id, account_id, accrual_date, product_id,
@@ -91,7 +86,7 @@ def _accrual_total(session: Session, ctx: CoopContext, day: date) -> int:
     )
 
 
-def accrue(session: Session, ctx: CoopContext, day: date, cursor: str | None, limit: int) -> Chunk:
+def accrue(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
     products = _sight_products(session, ctx.cooperative_id)
     if not products:
         return Chunk(0, None)
@@ -100,7 +95,8 @@ def accrue(session: Session, ctx: CoopContext, day: date, cursor: str | None, li
         {
             "c": ctx.cooperative_id,
             "d": day,
-            "after": _after(cursor),
+            "after": span.after,
+            "upto": span.upto,
             "limit": limit,
             "gls": sorted({p.gl_account_id for p in products}),
             "pids": [p.id for p in products],
@@ -114,7 +110,7 @@ def accrue(session: Session, ctx: CoopContext, day: date, cursor: str | None, li
 # --- booking ---------------------------------------------------------------------------
 
 
-def book(session: Session, ctx: CoopContext, day: date, cursor: str | None, limit: int) -> Chunk:
+def book(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
     """One entry per product for the day: interest expense on deposits against interest
     payable on deposits, by the change of the product's rounded running total."""
     coop_id = ctx.cooperative_id
@@ -186,8 +182,8 @@ def _booking_total(session: Session, ctx: CoopContext, day: date) -> int:
 _CAPITALISE = """
 WITH chunk AS (
     SELECT a.id, a.product_id FROM savings_account a
-    WHERE a.cooperative_id = :c AND a.product_id = ANY(:pids) AND a.id > :after
-      AND a.status <> 'closed'
+    WHERE a.cooperative_id = :c AND a.product_id = ANY(:pids)
+      AND a.id > :after AND a.id <= :upto AND a.status <> 'closed'
     ORDER BY a.id LIMIT :limit
 ), due AS MATERIALIZED (
     SELECT ch.id AS account_id, ch.product_id,
@@ -232,9 +228,7 @@ FOR UPDATE OF a
 """
 
 
-def capitalise(
-    session: Session, ctx: CoopContext, day: date, cursor: str | None, limit: int
-) -> Chunk:
+def capitalise(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
     coop_id = ctx.cooperative_id
     products = {p.id: p for p in _sight_products(session, coop_id)}
     if not products:
@@ -246,7 +240,8 @@ def capitalise(
             "c": coop_id,
             "d": day,
             "prev": day.replace(day=1) - timedelta(days=1),
-            "after": _after(cursor),
+            "after": span.after,
+            "upto": span.upto,
             "limit": limit,
             "pids": list(entry_ids),
             "eids": list(entry_ids.values()),
@@ -270,7 +265,7 @@ def capitalise(
                 "c": coop_id,
                 "d": day,
                 "e": entry_ids[product.id],
-                "after": _after(cursor),
+                "after": span.after,
                 "last": last,
             },
             entry_id=entry_ids[product.id],
@@ -294,9 +289,7 @@ def _capitalisation_total(session: Session, ctx: CoopContext, day: date) -> int:
 # --- dormancy --------------------------------------------------------------------------
 
 
-def fall_dormant(
-    session: Session, ctx: CoopContext, day: date, cursor: str | None, limit: int
-) -> Chunk:
+def fall_dormant(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
     """A sight account its holder has not moved for the product's ``dormant_after_days``
     becomes dormant (a deposit wakes it). One statement: it touches only those."""
     moved = (
@@ -317,9 +310,16 @@ def fall_dormant(
     return Chunk(int(moved or 0), None)
 
 
-register(Step("savings_accrual", 10, _accrual_total, accrue))
+register(Step("savings_accrual", 10, _accrual_total, accrue, parallel=True))
 register(Step("savings_accrual_booking", 20, _booking_total, book))
 register(
-    Step("savings_capitalisation", 30, _capitalisation_total, capitalise, applies=is_month_end)
+    Step(
+        "savings_capitalisation",
+        30,
+        _capitalisation_total,
+        capitalise,
+        applies=is_month_end,
+        parallel=True,
+    )
 )
 register(Step("savings_dormancy", 40, lambda session, ctx, day: 0, fall_dormant))

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
-from coopac_core.cob.steps import Chunk, Step, register
+from coopac_core.cob.steps import Chunk, Span, Step, register
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import INTEREST_EXPENSE_GL, INTEREST_PAYABLE_GL
@@ -96,7 +96,7 @@ def _term_products(session: Session, cooperative_id: uuid.UUID) -> dict[uuid.UUI
     }
 
 
-def accrue(session: Session, ctx: CoopContext, day: date, cursor: str | None, limit: int) -> Chunk:
+def accrue(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
     """Each placed term deposit's share of the day. Computed here (a few per cent of the
     accounts, and the formula's exact rounding), written set-based."""
     products = _term_products(session, ctx.cooperative_id)
@@ -107,7 +107,8 @@ def accrue(session: Session, ctx: CoopContext, day: date, cursor: str | None, li
         .where(
             SavingsAccount.cooperative_id == ctx.cooperative_id,
             col(SavingsAccount.product_id).in_(list(products)),
-            col(SavingsAccount.id) > uuid.UUID(cursor or (0).__str__().zfill(32)),
+            col(SavingsAccount.id) > span.after,
+            col(SavingsAccount.id) <= span.upto,
             col(SavingsAccount.placed_on).is_not(None),
             col(SavingsAccount.placed_on) <= day,
             col(SavingsAccount.maturity_date) > day,
@@ -121,14 +122,15 @@ def accrue(session: Session, ctx: CoopContext, day: date, cursor: str | None, li
             continue
         assert a.placed_on is not None
         assert a.maturity_date is not None
-        assert a.placed_amount is not None
-        assert a.rate is not None
+        # loaded from another system without them: the balance and the product's rate
+        placed = a.placed_amount if a.placed_amount is not None else a.balance
+        rate = a.rate if a.rate is not None else products[a.product_id].tea
         term = (a.maturity_date - a.placed_on).days
-        share = day_accrual(a.placed_amount, a.rate, (day - a.placed_on).days + 1, term)
+        share = day_accrual(placed, rate, (day - a.placed_on).days + 1, term)
         if share:
             ids.append(a.id)
             product_ids.append(a.product_id)
-            balances.append(a.placed_amount)
+            balances.append(placed)
             amounts.append(share)
     if ids:
         session.execute(
@@ -173,7 +175,7 @@ def _accrued_since(session: Session, account: SavingsAccount, since: date) -> De
     return Decimal(total)
 
 
-def mature(session: Session, ctx: CoopContext, day: date, cursor: str | None, limit: int) -> Chunk:
+def mature(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
     """Deposits whose last day of term is ``day`` are paid their interest and follow their
     instruction; the entries are dated the maturity date (the next day)."""
     products = _term_products(session, ctx.cooperative_id)
@@ -188,7 +190,8 @@ def mature(session: Session, ctx: CoopContext, day: date, cursor: str | None, li
                 col(SavingsAccount.product_id).in_(list(products)),
                 SavingsAccount.maturity_date == maturity,
                 SavingsAccount.status != AccountStatus.closed,
-                col(SavingsAccount.id) > uuid.UUID(cursor or "0" * 32),
+                col(SavingsAccount.id) > span.after,
+                col(SavingsAccount.id) <= span.upto,
             )
             .order_by(col(SavingsAccount.id))
             .limit(limit)
@@ -290,7 +293,7 @@ def _maturity_total(session: Session, ctx: CoopContext, day: date) -> int:
     )
 
 
-register(Step("term_deposit_accrual", 15, _accrual_total, accrue))
+register(Step("term_deposit_accrual", 15, _accrual_total, accrue, parallel=True))
 register(Step("term_deposit_maturity", 25, _maturity_total, mature))
 
 
