@@ -40,6 +40,9 @@ def upgrade() -> None:
     op.add_column(
         "savings_product", sa.Column("penalty_tea", sa.Numeric(precision=9, scale=6), nullable=True)
     )
+    op.create_index(
+        "ix_savings_account_product", "savings_account", ["cooperative_id", "product_id", "id"]
+    )
     # ### end Alembic commands ###
     op.create_check_constraint(
         "maturity_instruction_valid",
@@ -79,6 +82,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_savings_account_product", table_name="savings_account")
     op.drop_constraint("early_withdrawal_valid", "savings_product", type_="check")
     op.create_check_constraint(
         "early_withdrawal_valid",

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
+from coopac_core.cob.steps import STEPS, Chunk, Step
 from coopac_core.federation.identifiers import ruc_check_digit
 from coopac_core.security.roles import Role
 from tests.support.cob import close_days
@@ -105,3 +106,26 @@ def test_a_cooperative_cannot_start_its_books_in_the_future(
     assert (r.status_code, r.json()["code"]) == (422, "business_date_in_future")
     r = client.get("/api/v1/cooperatives", headers=world.fed_admin)
     assert all(c["code"] != "COOPFUT" for c in r.json()["items"])
+
+
+def test_a_failed_run_is_shown_and_the_next_post_takes_it_up_again(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = _lima_today() - timedelta(days=4)
+    coop = make_coop(client, world.fed_admin, "COOPFAIL", _ruc("2060000008"), start)
+
+    def boom(*args: object) -> Chunk:
+        raise RuntimeError("el disco se llenó")
+
+    monkeypatch.setitem(STEPS, "boom", Step("boom", 50, lambda *a: 0, boom))
+    status, run = close_days(client, coop, 2)
+    assert (status, run["status"]) == (202, "failed")
+    assert run["error"] == "RuntimeError: el disco se llenó"
+    assert {s["name"]: s["status"] for s in run["steps"]}["boom"] == "failed"
+    # the business date moved on at once; the days are not closed until the run is
+    assert _business_date(client, coop) == start + timedelta(days=2)
+    monkeypatch.delitem(STEPS, "boom")
+    status, again = close_days(client, coop, 1)
+    assert (status, again["id"], again["status"]) == (202, run["id"], "succeeded")
+    assert again["business_date_to"] == (start + timedelta(days=1)).isoformat()
+    assert _business_date(client, coop) == start + timedelta(days=2)

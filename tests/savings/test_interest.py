@@ -171,7 +171,40 @@ def test_an_account_its_holder_leaves_alone_falls_dormant_and_a_deposit_wakes_it
     busy = bank.account(client, product=r.json()["id"])
     bank.deposit(client, sleepy["id"], "50.00")
     bank.deposit(client, busy["id"], "50.00")
+    # a product that pays nothing on a day that closes below 500.00
+    r = client.post(
+        bank.url("/savings-products"),
+        json={
+            "code": "AHMIN500",
+            "name": "Ahorro con mínimo para intereses",
+            "kind": "sight",
+            "currency": "PEN",
+            "tea": "0.05",
+            "min_balance_for_interest": "500.00",
+        },
+        headers=bank.admin,
+    )
+    assert r.status_code == 201, r.text
+    below, above = (
+        bank.account(client, product=r.json()["id"]),
+        bank.account(client, product=r.json()["id"]),
+    )
+    bank.deposit(client, below["id"], "499.99")
+    bank.deposit(client, above["id"], "500.00")
     close_until(client, coop, 20)
+    got = {
+        a["id"]: client.get(bank.url(f"/savings-accounts/{a['id']}"), headers=bank.teller).json()
+        for a in (below, above)
+    }
+    assert (got[below["id"]]["balance"], got[below["id"]]["accrued_interest"]) == (
+        "499.99",
+        "0.00",
+    )
+    # paid in at a month's end or still accrued: together what 20 days on 500.00 earn
+    earned = (
+        Decimal(got[above["id"]]["balance"]) - 500 + Decimal(got[above["id"]]["accrued_interest"])
+    )
+    assert abs(earned - _by_hand([Decimal("500.00")] * 20)) <= Decimal("0.01")
     bank.deposit(client, busy["id"], "5.00")  # its holder came back on day 21
     close_until(client, coop, 11)  # day 31 after the last movement of the first
     status = {

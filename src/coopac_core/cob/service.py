@@ -70,6 +70,30 @@ def start_run(
     assert coop is not None
     if (current := running_run(session, coop.id)) is not None:
         raise CloseOfBusinessRunning(run_id=str(current.id))
+    latest = session.exec(
+        select(CobRun)
+        .where(CobRun.cooperative_id == coop.id)
+        .order_by(col(CobRun.started_at).desc())
+        .limit(1)
+    ).first()
+    if latest is not None and latest.status == RunStatus.failed:
+        # Its days are past the business date already and not closed: this POST takes the
+        # failed run up again where it stopped, rather than closing later days.
+        latest.status = RunStatus.running
+        latest.finished_at = None
+        latest.error = None
+        session.add(latest)
+        audit_service.record(
+            session,
+            ctx.principal,
+            "business_day.close_retry",
+            "cooperative",
+            coop.id,
+            cooperative_id=coop.id,
+            details={"run_id": str(latest.id)},
+        )
+        session.flush()
+        return latest
     first = coop.business_date
     target = first + timedelta(days=days)
     today = local_today(coop.timezone)
@@ -261,7 +285,9 @@ def _execute(
             run = get_run(session, cooperative_id, run_id)
             run.status = RunStatus.failed
             run.finished_at = utcnow()
-            run.error = f"{type(exc).__name__}: {exc}"[:1000]
+            # what went wrong, without the statement and its parameters (those are logged)
+            cause = str(getattr(exc, "orig", None) or exc).splitlines() or [""]
+            run.error = f"{type(exc).__name__}: {cause[0]}"[:1000]
             session.add(run)
             if step is not None:
                 for failed in session.exec(

@@ -134,6 +134,8 @@ class SavingsAccount(SQLModel, table=True):
             ["cooperative_id", "gl_account_id"], ["gl_account.cooperative_id", "gl_account.id"]
         ),
         Index("ix_savings_account_member", "cooperative_id", "member_id"),
+        # a product's accounts in key order: close of business walks term deposits so
+        Index("ix_savings_account_product", "cooperative_id", "product_id", "id"),
     )
 
     cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)

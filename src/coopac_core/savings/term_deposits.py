@@ -102,34 +102,33 @@ def accrue(session: Session, ctx: CoopContext, day: date, span: Span, limit: int
     products = _term_products(session, ctx.cooperative_id)
     if not products:
         return Chunk(0, None)
-    rows = session.exec(
-        select(SavingsAccount)
-        .where(
-            SavingsAccount.cooperative_id == ctx.cooperative_id,
-            col(SavingsAccount.product_id).in_(list(products)),
-            col(SavingsAccount.id) > span.after,
-            col(SavingsAccount.id) <= span.upto,
-            col(SavingsAccount.placed_on).is_not(None),
-            col(SavingsAccount.placed_on) <= day,
-            col(SavingsAccount.maturity_date) > day,
-        )
-        .order_by(col(SavingsAccount.id))
-        .limit(limit)
+    # only the columns the arithmetic needs: no account object per row
+    rows = session.execute(
+        text(
+            "SELECT a.id, a.product_id, a.balance, a.placed_amount, a.rate, a.placed_on, "
+            "a.maturity_date FROM savings_account a WHERE a.cooperative_id = :c "
+            "AND a.product_id = ANY(:pids) AND a.id > :after AND a.id <= :upto "
+            "AND a.placed_on <= :d AND a.maturity_date > :d "
+            "AND (a.status <> 'closed' OR a.closed_on > :d) ORDER BY a.id LIMIT :limit"
+        ),
+        {
+            "c": ctx.cooperative_id,
+            "pids": list(products),
+            "after": span.after,
+            "upto": span.upto,
+            "d": day,
+            "limit": limit,
+        },
     ).all()
     ids, product_ids, balances, amounts = [], [], [], []
-    for a in rows:
-        if a.status == AccountStatus.closed and (a.closed_on is None or a.closed_on <= day):
-            continue
-        assert a.placed_on is not None
-        assert a.maturity_date is not None
+    for account_id, product_id, balance, placed_amount, rate, placed_on, maturity in rows:
         # loaded from another system without them: the balance and the product's rate
-        placed = a.placed_amount if a.placed_amount is not None else a.balance
-        rate = a.rate if a.rate is not None else products[a.product_id].tea
-        term = (a.maturity_date - a.placed_on).days
-        share = day_accrual(placed, rate, (day - a.placed_on).days + 1, term)
+        placed = placed_amount if placed_amount is not None else balance
+        tea = rate if rate is not None else products[product_id].tea
+        share = day_accrual(placed, tea, (day - placed_on).days + 1, (maturity - placed_on).days)
         if share:
-            ids.append(a.id)
-            product_ids.append(a.product_id)
+            ids.append(account_id)
+            product_ids.append(product_id)
             balances.append(placed)
             amounts.append(share)
     if ids:
@@ -143,7 +142,7 @@ def accrue(session: Session, ctx: CoopContext, day: date, span: Span, limit: int
             {"c": ctx.cooperative_id, "d": day, "ids": ids, "pids": product_ids,
              "bals": balances, "amts": amounts},
         )  # fmt: skip
-    last = rows[-1].id if rows else None
+    last = rows[-1][0] if rows else None
     return Chunk(len(rows), str(last) if last is not None and len(rows) >= limit else None)
 
 

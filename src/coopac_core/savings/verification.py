@@ -121,3 +121,36 @@ def check_interest_records(session: Session, cooperative_id: uuid.UUID) -> list[
 
 
 PRODUCT_CHECKS.append(check_interest_records)
+
+
+def check_term_accruals(session: Session, cooperative_id: uuid.UUID) -> list[str]:
+    """No term deposit has accrued more in its current placement than its interest at
+    maturity, K × ((1 + TEA)^(n/360) − 1) rounded once (``term_deposits.term_interest``)."""
+    # here, not at the top: term_deposits needs savings.service, which loads this module
+    from coopac_core.savings.term_deposits import term_interest
+
+    rows = session.execute(
+        text(
+            "SELECT a.number, a.placed_amount, a.rate, a.maturity_date - a.placed_on, "
+            "  coalesce((SELECT sum(s.amount) FROM savings_accrual s "
+            "            WHERE s.cooperative_id = a.cooperative_id AND s.account_id = a.id "
+            "            AND s.accrual_date >= a.placed_on), 0) "
+            "FROM savings_account a JOIN savings_product p "
+            "ON p.cooperative_id = a.cooperative_id AND p.id = a.product_id "
+            "WHERE a.cooperative_id = :c AND p.kind = 'term' AND a.placed_on IS NOT NULL "
+            "AND a.status <> 'closed' AND a.placed_amount IS NOT NULL AND a.rate IS NOT NULL"
+        ),
+        {"c": cooperative_id},
+    ).all()
+    problems = []
+    for number, amount, rate, term, accrued in rows:
+        limit = term_interest(amount, rate, term)
+        if accrued > limit:
+            problems.append(
+                f"term deposit {number}: accrued {accrued}, more than its interest at "
+                f"maturity {limit}"
+            )
+    return problems
+
+
+PRODUCT_CHECKS.append(check_term_accruals)
