@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from coopac_core.federation.identifiers import ruc_check_digit
-from coopac_core.savings.term_deposits import day_accrual, term_interest
+from coopac_core.savings.interest import day_accrual, term_interest
 from coopac_core.security.roles import Role
 from tests.support.bank import Bank, key, make_bank
 from tests.support.cob import close_until

@@ -1,17 +1,12 @@
-"""Term deposits (plazo fijo): interest accrued day by day so that the term's days add up to
-exactly the interest at maturity, rounded once; what happens at maturity; early cancellation.
-
-Interest for n days on the placed amount K: I = K × ((1 + TEA)^(n/360) − 1), rounded
-half-up to the céntimo. Day k of the term accrues cum(k) − cum(k − 1), where cum(k) is that
-formula for k days, kept to ten decimals, and cum(n) = I: the last day takes what rounding
-leaves, so the accruals of a term add up to I exactly."""
+"""Term deposits (plazo fijo) through close of business and at the counter: each day's share
+of the interest at maturity (``savings.interest.day_accrual``), what happens at maturity,
+early cancellation."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from decimal import Decimal
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
@@ -22,9 +17,8 @@ from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import INTEREST_EXPENSE_GL, INTEREST_PAYABLE_GL
 from coopac_core.ledger.models import EntryKind
-from coopac_core.money import period_rate, round_cents
 from coopac_core.savings.errors import InsufficientFunds, NotATermDeposit, TermNotMatured
-from coopac_core.savings.interest import ACCRUAL_QUANTUM
+from coopac_core.savings.interest import day_accrual, term_interest
 from coopac_core.savings.models import (
     AccountStatus,
     EarlyWithdrawal,
@@ -50,35 +44,6 @@ from coopac_core.savings.service import (
 from coopac_core.security.principal import CoopContext
 
 ZERO = Decimal("0.00")
-
-
-# --- the arithmetic --------------------------------------------------------------------
-
-
-@lru_cache(maxsize=65536)
-def _rate(tea: Decimal, days: int) -> Decimal:
-    return period_rate(tea, days)
-
-
-def term_interest(amount: Decimal, tea: Decimal, days: int) -> Decimal:
-    """I = K × ((1 + TEA)^(n/360) − 1), half-up to the céntimo."""
-    return round_cents(amount * _rate(tea, days))
-
-
-def cumulative(amount: Decimal, tea: Decimal, days: int, term: int) -> Decimal:
-    """What the first ``days`` days of a ``term``-day placement have accrued."""
-    if days <= 0:
-        return Decimal(0)
-    if days >= term:
-        return term_interest(amount, tea, term)
-    return (amount * _rate(tea, days)).quantize(ACCRUAL_QUANTUM, rounding=ROUND_HALF_UP)
-
-
-def day_accrual(amount: Decimal, tea: Decimal, day_of_term: int, term: int) -> Decimal:
-    """Day k's share: cum(k) − cum(k − 1); the term's days add up to I."""
-    return cumulative(amount, tea, day_of_term, term) - cumulative(
-        amount, tea, day_of_term - 1, term
-    )
 
 
 # --- close of business: accrual ---------------------------------------------------------

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from coopac_core.ledger.chart import INTEREST_PAYABLE_GL, code_for
 from coopac_core.ledger.service.verification import PRODUCT_CHECKS
 from coopac_core.money import Currency, round_cents
+from coopac_core.savings.interest import term_interest
 
 
 def check_savings_records(session: Session, cooperative_id: uuid.UUID) -> list[str]:
@@ -126,9 +127,6 @@ PRODUCT_CHECKS.append(check_interest_records)
 def check_term_accruals(session: Session, cooperative_id: uuid.UUID) -> list[str]:
     """No term deposit has accrued more in its current placement than its interest at
     maturity, K × ((1 + TEA)^(n/360) − 1) rounded once (``term_deposits.term_interest``)."""
-    # here, not at the top: term_deposits needs savings.service, which loads this module
-    from coopac_core.savings.term_deposits import term_interest
-
     rows = session.execute(
         text(
             "SELECT a.number, a.placed_amount, a.rate, a.maturity_date - a.placed_on, "
