@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     login_address_max_failures: int = 20
     # Close of business: accounts per transaction, and connections working on a parallel
     # step at once (one per core is what a day's SQL can use).
-    cob_chunk_size: int = Field(default=5000, ge=1)
+    cob_chunk_size: int = Field(default=10_000, ge=1)
     cob_workers: int = Field(default=2, ge=1, le=16)
     # The largest request body read; above it, 413 before anything is parsed.
     max_body_bytes: int = 1_000_000

@@ -37,9 +37,10 @@ from coopac_core.security.roles import Role
 log = logging.getLogger(__name__)
 
 # Accounts per transaction (setting cob_chunk_size): large enough that the per-chunk cost
-# is small, small enough that a teller waiting on a locked account waits a fraction of a
-# second.
-CHUNK = 5000
+# is small, small enough that a teller whose account a month-end chunk holds waits well
+# under a second. bench/cob.py: 10,000 closed a million accounts' month end in 81.5 s,
+# 5,000 in 91.9 s.
+CHUNK = 10_000
 WORKERS = 2
 
 
