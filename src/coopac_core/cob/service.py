@@ -38,8 +38,8 @@ log = logging.getLogger(__name__)
 
 # Accounts per transaction (setting cob_chunk_size): large enough that the per-chunk cost
 # is small, small enough that a teller whose account a month-end chunk holds waits well
-# under a second. bench/cob.py: 10,000 closed a million accounts' month end in 81.5 s,
-# 5,000 in 91.9 s.
+# under a second. bench/cob.py, a million accounts' month end: 81.5 s and 97.6 s in two
+# runs of 10,000 a chunk, 91.9 s in one of 5,000 (this machine varies by a tenth).
 CHUNK = 10_000
 WORKERS = 2
 
