@@ -126,12 +126,15 @@ def load_demo(session: Session) -> bool:
                 ),
                 must_change_password=False,
             )
-    # The books start a few months back; catch_up then closes every day to today, so that
-    # the demo shows interest accrued and paid in at each month's end.
+    # COOPSUR's books start a few months back; catch_up then closes every day to today, so
+    # that the demo shows interest accrued and paid in at each month's end. COOPNORTE has no
+    # members or money: it starts today (a history of empty days would only slow the start).
     start = history_start()
     coops = {
         c.code: federation.create_cooperative(
-            session, CLI, c.model_copy(update={"business_date": start})
+            session,
+            CLI,
+            c.model_copy(update={"business_date": start if c.code == "COOPSUR" else None}),
         )
         for c in COOPERATIVES
     }
