@@ -57,6 +57,10 @@ NEEDS_INVERSE = frozenset(
         EntryKind.loan_repayment,
         EntryKind.loan_write_off,
         EntryKind.share_refund,
+        # close of business: a mirror would leave the accruals, bookings and payments the
+        # books are proved against (verify-ledger) saying otherwise; none has an inverse
+        EntryKind.interest_accrual,
+        EntryKind.interest,
     }
 )
 
