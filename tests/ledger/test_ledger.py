@@ -238,11 +238,20 @@ def test_chart_of_accounts(client: TestClient, bank: Bank, world: World) -> None
     h = world.a.headers[Role.accountant]
     chart = client.get(bank.url("/gl-accounts"), params={"limit": 500}, headers=h).json()["items"]
     codes = {a["code"]: a for a in chart}
-    for code in ("1111.PUNO", "1121.PUNO", "2112", "2122", "3111", "1411", "5111"):
+    for code in ("1111.PUNO", "1121.PUNO", "2112", "2122", "3111", "1411", "5114.01"):
         assert code in codes
     assert codes["2112"]["control_kind"] == "savings"
     assert codes["3111"]["normal_side"] == "credit"
     assert codes["1411"]["normal_side"] == "debit"
+    # the SBS manual's codes: banks 11x3, loan interest and commissions 51x4, provision
+    # expense 43; memorandum accounts (81 debit, 83 their contra); 14x9 is the parent of the
+    # generic and specific provisions, which are contra assets
+    for code in ("1113", "5114.03", "4312", "8113", "8314", "1419.01", "1429.02"):
+        assert code in codes
+    for gone in ("1112", "5111", "5211", "4511"):
+        assert gone not in codes
+    assert (codes["8114"]["normal_side"], codes["8314"]["normal_side"]) == ("debit", "credit")
+    assert (codes["1419.02"]["normal_side"], codes["1419"]["allows_posting"]) == ("credit", False)
     r = client.post(
         bank.url("/gl-accounts"),
         json={"code": "1512", "name": "Adelantos al personal", "currency": "PEN"},

@@ -30,7 +30,9 @@ class Inst:
     interest_paid: D = ZERO
     fees_paid: D = ZERO
     insurance_paid: D = ZERO
+    interest_accrued: D = ZERO
     moratory_due: D = ZERO
+    moratory_accrued: D = ZERO
     moratory_paid: D = ZERO
     moratory_through: date | None = None
     paid_on: date | None = None

@@ -3,8 +3,10 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from coopac_core.models_base import created_at_field, timestamp_field
@@ -38,6 +40,14 @@ class Cooperative(SQLModel, table=True):
     # the wall clock.
     business_date: date
     is_active: bool = Field(default=True)
+    # A COOPAC operates only with its members (Ley 30822); a UNICA-style village group lends
+    # to non-members backed by a member guarantor.
+    operates_with_non_members: bool = Field(default=False)
+    # The credit rules marked "to confirm" (``loans.policy.CreditPolicy``); {}: the defaults.
+    credit_policy: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=Column(JSONB, nullable=False, server_default="{}"),
+    )
     created_at: datetime = created_at_field()
     updated_at: datetime | None = timestamp_field()
 

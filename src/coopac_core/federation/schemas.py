@@ -72,6 +72,11 @@ class CooperativeCreate(BaseModel):
         "default, or a past date for a cooperative taking over from its previous system "
         "(close of business then catches up day by day). Never in the future.",
     )
+    operates_with_non_members: bool = Field(
+        default=False,
+        description="A COOPAC operates only with its members (Ley 30822); true for a "
+        "UNICA-style group that lends to non-members backed by a member guarantor",
+    )
 
 
 class CooperativeUpdate(BaseModel):
@@ -81,6 +86,7 @@ class CooperativeUpdate(BaseModel):
     ruc: Ruc | None = None
     sbs_level: SbsLevel | None = None
     is_active: bool | None = None
+    operates_with_non_members: bool | None = None
 
 
 class CooperativeOut(BaseModel):
@@ -98,6 +104,7 @@ class CooperativeOut(BaseModel):
                     "timezone": "America/Lima",
                     "business_date": "2026-11-23",
                     "is_active": True,
+                    "operates_with_non_members": False,
                     "created_at": "2026-11-23T14:05:31.412-05:00",
                 }
             ]
@@ -113,6 +120,7 @@ class CooperativeOut(BaseModel):
     timezone: str
     business_date: date
     is_active: bool
+    operates_with_non_members: bool
     created_at: datetime
 
 

@@ -41,6 +41,7 @@ def create_cooperative(session: Session, actor: Principal, data: CooperativeCrea
         ruc=data.ruc,
         sbs_level=data.sbs_level,
         business_date=data.business_date or today,
+        operates_with_non_members=data.operates_with_non_members,
     )
     session.add(coop)
     flush_or_conflict(session, CooperativeExists())

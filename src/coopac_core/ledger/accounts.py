@@ -29,6 +29,22 @@ class MemberAccount(Protocol):
     gl_account_id: uuid.UUID
 
 
+# Where a member account's balance sits: (the column naming a control account, the SQL of
+# the part of the balance in it). One account by default; a loan's principal is split
+# between vigentes, vencidos and judicial.
+DEFAULT_CONTROL_PARTS: tuple[tuple[str, str], ...] = (("gl_account_id", "balance"),)
+
+
+def control_parts(model: Any) -> tuple[tuple[str, str], ...]:
+    parts: tuple[tuple[str, str], ...] = getattr(model, "CONTROL_PARTS", DEFAULT_CONTROL_PARTS)
+    return parts
+
+
+def control_accounts(account: Any) -> set[uuid.UUID]:
+    """The control accounts a member account may be posted to."""
+    return {getattr(account, column) for column, _ in control_parts(account)} - {None}
+
+
 ACCOUNT_MODELS: dict[str, type[SQLModel]] = {}
 # A product's rules for a reversal touching one of its accounts: called with the locked
 # account and what the reversal moves for the holder (negative: money leaves). Raises the

@@ -22,15 +22,22 @@ class ChartLine:
     posting: bool = True
 
 
+# Checked against the SBS accounting manual (DOMAIN.md): banks other than the central bank
+# are 11x3 (11x2 is the BCRP, where a COOPAC holds no account); loan interest and
+# commissions are income 51x4; provision expense is group 43; memorandum accounts are class
+# 8 (81 debit, 83 its contra). Sub-accounts (".01") split what the manual keeps in one
+# account where the books must show the parts (generic and specific provisions).
 DEFAULT_CHART: tuple[ChartLine, ...] = (
     ChartLine("11{c}1", "Caja", posting=False),  # each branch posts to its own sub-account
-    ChartLine("11{c}2", "Bancos y otras empresas del sistema financiero"),
+    ChartLine("11{c}3", "Bancos y otras empresas del sistema financiero del país"),
     ChartLine("14{c}1", "Créditos vigentes", control=AccountKind.loan),
     ChartLine("14{c}4", "Créditos refinanciados", control=AccountKind.loan),
     ChartLine("14{c}5", "Créditos vencidos", control=AccountKind.loan),
     ChartLine("14{c}6", "Créditos en cobranza judicial", control=AccountKind.loan),
     ChartLine("14{c}8", "Rendimientos devengados de créditos"),
-    ChartLine("14{c}9", "Provisiones para créditos", contra=True),
+    ChartLine("14{c}9", "Provisiones para créditos", contra=True, posting=False),
+    ChartLine("14{c}9.01", "Provisiones específicas para créditos", contra=True),
+    ChartLine("14{c}9.02", "Provisiones genéricas para créditos", contra=True),
     ChartLine("15{c}1", "Cuentas por cobrar diversas"),
     ChartLine("21{c}1", "Obligaciones a la vista", control=AccountKind.savings),
     ChartLine("21{c}2", "Obligaciones por cuentas de ahorro", control=AccountKind.savings),
@@ -40,10 +47,18 @@ DEFAULT_CHART: tuple[ChartLine, ...] = (
     ChartLine("31{c}1", "Capital social: aportaciones", control=AccountKind.share),
     ChartLine("33{c}1", "Reserva cooperativa"),
     ChartLine("41{c}1", "Intereses por obligaciones con los asociados"),
-    ChartLine("45{c}1", "Provisiones para créditos directos"),
-    ChartLine("51{c}1", "Intereses por créditos"),
-    ChartLine("51{c}2", "Intereses moratorios"),
-    ChartLine("52{c}1", "Comisiones por créditos"),
+    ChartLine("43{c}2", "Provisiones para créditos directos"),
+    ChartLine("51{c}4", "Intereses y comisiones por créditos", posting=False),
+    ChartLine("51{c}4.01", "Intereses por créditos"),
+    ChartLine("51{c}4.02", "Intereses moratorios por créditos"),
+    ChartLine("51{c}4.03", "Comisiones por créditos"),
+    # DOMAIN.md is silent on where a recovery of written-off loans goes: other income (to
+    # confirm against the manual).
+    ChartLine("56{c}4", "Recuperación de créditos castigados"),
+    ChartLine("81{c}3", "Créditos castigados"),
+    ChartLine("81{c}4", "Rendimientos de créditos en suspenso"),
+    ChartLine("83{c}3", "Contracuenta de créditos castigados"),
+    ChartLine("83{c}4", "Contracuenta de rendimientos en suspenso"),
 )
 
 CASH_PARENT = "11{c}1"
@@ -59,7 +74,9 @@ def code_for(template: str, currency: Currency) -> str:
 
 
 def normal_side_of(code: str, *, contra: bool = False) -> NormalSide:
-    side = NormalSide.debit if code[0] in "146" else NormalSide.credit
+    # class 8: 81 (deudoras) and 84 are debit-normal, 82 and 83 (their contra) credit
+    debit = code[0] in "146" or code[:2] in ("81", "84")
+    side = NormalSide.debit if debit else NormalSide.credit
     if contra:
         side = NormalSide.credit if side is NormalSide.debit else NormalSide.debit
     return side

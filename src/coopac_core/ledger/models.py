@@ -48,6 +48,13 @@ class EntryKind(StrEnum):
     # close of business: a day's interest owed to savers, booked; a month's, paid in
     interest_accrual = "interest_accrual"
     interest = "interest"
+    # close of business on loans: interest accrued (or suspended), principal moved between
+    # vigentes and vencidos, provisions booked at month end
+    loan_accrual = "loan_accrual"
+    loan_transfer = "loan_transfer"
+    loan_provision = "loan_provision"
+    loan_judicial = "loan_judicial"
+    loan_recovery = "loan_recovery"
 
 
 class GlAccount(SQLModel, table=True):

@@ -70,3 +70,50 @@ class Overpayment(Unprocessable):
 class WriteOffNotAllowed(Conflict):
     code = "write_off_not_allowed"
     template = "Solo se castiga un crédito clasificado en Pérdida"
+
+
+class WriteOffNotProvisioned(Conflict):
+    code = "write_off_not_provisioned"
+    template = (
+        "El crédito debe estar provisionado al 100% para castigarlo (provisión {provision}, "
+        "saldo {balance})"
+    )
+    meaning = "The month-end provisions booked for the loan do not yet cover its balance."
+
+
+class WriteOffNotRequested(Conflict):
+    code = "write_off_not_requested"
+    template = "No hay una solicitud de castigo pendiente para este crédito"
+
+
+class WriteOffAlreadyRequested(Conflict):
+    code = "write_off_already_requested"
+    template = "El castigo de este crédito ya fue solicitado por {by}"
+
+
+class WriteOffSamePerson(Forbidden):
+    code = "write_off_same_person"
+    template = "Quien solicitó el castigo no puede aprobarlo: lo aprueba otra persona"
+    meaning = "Four eyes: a write-off is approved by a person other than its requester, "
+    "with their own credential (not an API key)."
+
+
+class JudicialRequiresOverdue(Conflict):
+    code = "judicial_requires_overdue"
+    template = "Solo un crédito vencido pasa a cobranza judicial (situación: {status})"
+
+
+class NotWrittenOff(Conflict):
+    code = "loan_not_written_off"
+    template = "Solo se registran recuperaciones de un crédito castigado"
+
+
+class RecoveryExceedsDebt(Unprocessable):
+    code = "recovery_exceeds_debt"
+    template = "La recuperación excede lo castigado pendiente ({owed})"
+
+
+class AsOfInFuture(Unprocessable):
+    code = "as_of_in_future"
+    template = "La fecha {as_of} es posterior a la fecha de operaciones ({business_date})"
+    meaning = "A report says what was true at a date: not of a date still to come."

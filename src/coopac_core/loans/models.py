@@ -33,6 +33,14 @@ class LoanStatus(StrEnum):
     written_off = "written_off"
 
 
+class AccountingStatus(StrEnum):
+    """Where the loan's principal sits in the books (SBS situación contable)."""
+
+    current = "current"  # vigente, 14x1 (an unpaid installment may already be in 14x5)
+    overdue = "overdue"  # vencido, 14x5
+    judicial = "judicial"  # en cobranza judicial, 14x6
+
+
 class Purpose(StrEnum):
     agriculture = "agriculture"
     livestock = "livestock"
@@ -57,7 +65,8 @@ class LoanProduct(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("cooperative_id", "code", name="uq_loan_product_code"),
         CheckConstraint(
-            "credit_type IN ('consumo', 'microempresa', 'pequena_empresa', 'hipotecario')",
+            "credit_type IN ('consumo', 'consumo_revolvente', 'consumo_no_revolvente', "
+            "'microempresa', 'pequena_empresa', 'mediana_empresa', 'hipotecario')",
             name="credit_type_valid",
         ),
         CheckConstraint("currency IN ('PEN', 'USD')", name="currency_valid"),
@@ -73,7 +82,7 @@ class LoanProduct(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     code: str = Field(max_length=20)
     name: str = Field(max_length=200)
-    credit_type: str = Field(max_length=16)
+    credit_type: str = Field(max_length=24)
     is_agricultural: bool = Field(default=False)
     currency: str = Field(max_length=3)
     tea_min: Decimal = _rate()
@@ -101,6 +110,11 @@ class Loan(SQLModel, table=True):
     ACCOUNT_KIND: ClassVar[str] = "loan"
     NORMAL_SIDE: ClassVar[str] = "debit"
     NEGATIVE_BALANCE_ERROR: ClassVar[type[DomainError]] = Overpayment
+    CONTROL_PARTS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("gl_account_id", "balance - overdue_balance - judicial_balance"),
+        ("overdue_gl_account_id", "overdue_balance"),
+        ("judicial_gl_account_id", "judicial_balance"),
+    )
 
     __tablename__ = "loan"
     __table_args__ = (
@@ -114,6 +128,22 @@ class Loan(SQLModel, table=True):
         CheckConstraint(
             "guarantee IN ('none', 'preferred', 'preferred_quick')", name="guarantee_valid"
         ),
+        CheckConstraint(
+            "accounting_status IN ('current', 'overdue', 'judicial')",
+            name="accounting_status_valid",
+        ),
+        # the parts of the balance in vencidos and judicial (the rest is in vigentes); that
+        # they fit in the balance is verify-ledger's to prove (a reversal restores them just
+        # before its entry restores the balance)
+        CheckConstraint(
+            "overdue_balance >= 0 AND judicial_balance >= 0",
+            name="balance_parts",
+        ),
+        CheckConstraint(
+            "suspended_interest >= 0 AND suspended_moratory >= 0 AND provision_generic >= 0 "
+            "AND provision_specific >= 0 AND written_off_balance >= 0",
+            name="memo_not_negative",
+        ),
         ForeignKeyConstraint(
             ["cooperative_id", "member_id"], ["member.cooperative_id", "member.id"]
         ),
@@ -122,6 +152,14 @@ class Loan(SQLModel, table=True):
         ),
         ForeignKeyConstraint(
             ["cooperative_id", "gl_account_id"], ["gl_account.cooperative_id", "gl_account.id"]
+        ),
+        ForeignKeyConstraint(
+            ["cooperative_id", "overdue_gl_account_id"],
+            ["gl_account.cooperative_id", "gl_account.id"],
+        ),
+        ForeignKeyConstraint(
+            ["cooperative_id", "judicial_gl_account_id"],
+            ["gl_account.cooperative_id", "gl_account.id"],
         ),
         Index("ix_loan_member", "cooperative_id", "member_id"),
         Index("ix_loan_status", "cooperative_id", "status"),
@@ -149,7 +187,31 @@ class Loan(SQLModel, table=True):
     moratory_tea: Decimal = _rate()
     status: str = Field(default="draft", max_length=12)
     balance: Decimal = _money()
-    gl_account_id: uuid.UUID
+    gl_account_id: uuid.UUID  # créditos vigentes (14x1)
+    # The TCEA agreed at disbursement (the schedule's, with commission and insurance).
+    tcea: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 8)))
+    # Where the principal sits: what is not in vencidos or judicial is in vigentes.
+    accounting_status: str = Field(default=AccountingStatus.current, max_length=8)
+    overdue_gl_account_id: uuid.UUID | None = None  # 14x5
+    judicial_gl_account_id: uuid.UUID | None = None  # 14x6
+    overdue_balance: Decimal = _money()
+    judicial_balance: Decimal = _money()
+    # Interest accrued and not collected that is carried in memorandum accounts (rendimientos
+    # en suspenso) rather than in 14x8; the rest of what is uncollected is in 14x8.
+    suspended_interest: Decimal = _money()
+    suspended_moratory: Decimal = _money()
+    # The last classification by close of business (loan's own, and its debtor's).
+    days_past_due: int = Field(default=0)
+    category: str = Field(default="normal", max_length=10)
+    debtor_category: str = Field(default="normal", max_length=10)
+    # The allowance booked for this loan (14x9) at the last month end.
+    provision_generic: Decimal = _money()
+    provision_specific: Decimal = _money()
+    # Written off: what is still owed, kept in memorandum accounts until recovered.
+    written_off_balance: Decimal = _money()
+    write_off_requested_by: str | None = Field(default=None, max_length=100)
+    write_off_requested_by_id: uuid.UUID | None = None
+    write_off_requested_at: datetime | None = timestamp_field()
     created_by: str = Field(max_length=100)
     created_by_id: uuid.UUID | None = None
     submitted_at: datetime | None = timestamp_field()
@@ -169,6 +231,10 @@ class LoanInstallment(SQLModel, table=True):
         CheckConstraint(
             "principal_paid <= principal AND interest_paid <= interest", name="not_overpaid"
         ),
+        CheckConstraint(
+            "interest_accrued <= interest AND interest_paid <= interest_accrued",
+            name="interest_accrued_bounds",
+        ),
     )
 
     cooperative_id: uuid.UUID = Field(primary_key=True)
@@ -184,8 +250,14 @@ class LoanInstallment(SQLModel, table=True):
     interest_paid: Decimal = _money()
     fees_paid: Decimal = _money()
     insurance_paid: Decimal = _money()
-    # Moratory interest accrued on overdue principal and not yet paid, through a date.
+    # Interest recognised so far (accrued day by day, or paid before it accrued); what of it
+    # is not paid is receivable (14x8) or in suspense.
+    interest_accrued: Decimal = _money()
+    # Moratory interest on overdue principal: ``moratory_due`` is what was settled through
+    # ``moratory_through`` (at a payment); ``moratory_accrued`` what close of business has
+    # accrued since, recomputed whole each day so that daily rounding never adds up.
     moratory_due: Decimal = _money()
+    moratory_accrued: Decimal = _money()
     moratory_paid: Decimal = _money()
     moratory_through: date | None = None
     paid_on: date | None = None
@@ -219,6 +291,9 @@ class LoanCollateral(SQLModel, table=True):
     loan_id: uuid.UUID
     description: str = Field(max_length=300)
     value: Decimal = _money()
+    # What the guarantee would fetch if sold (the appraisal's): a guarantee's provision rate
+    # applies only to the part of the loan it covers.
+    realizable_value: Decimal = _money()
     guarantee: str = Field(max_length=16)
 
 
@@ -242,3 +317,53 @@ class LoanOperation(SQLModel, table=True):
     loan_before: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
     installments_before: list[dict[str, Any]] = Field(sa_column=Column(JSONB, nullable=False))
     created_at: datetime = created_at_field()
+
+
+class LoanClassification(SQLModel, table=True):
+    """A loan at a month end, as close of business classified and provisioned it: what a
+    report for that month reads. Written once (append-only)."""
+
+    __tablename__ = "loan_classification"
+    __table_args__ = (
+        ForeignKeyConstraint(["cooperative_id", "loan_id"], ["loan.cooperative_id", "loan.id"]),
+        Index("ix_loan_classification_day", "cooperative_id", "as_of"),
+    )
+
+    cooperative_id: uuid.UUID = Field(primary_key=True)
+    loan_id: uuid.UUID = Field(primary_key=True)
+    as_of: date = Field(primary_key=True)
+    member_id: uuid.UUID
+    credit_type: str = Field(max_length=24)
+    currency: str = Field(max_length=3)
+    status: str = Field(max_length=12)
+    accounting_status: str = Field(max_length=8)
+    days_past_due: int
+    category: str = Field(max_length=10)  # the loan's own
+    debtor_category: str = Field(max_length=10)  # its debtor's (alineamiento)
+    balance: Decimal = _money()
+    overdue_balance: Decimal = _money()
+    judicial_balance: Decimal = _money()
+    accrued_interest: Decimal = _money()  # in 14x8
+    suspended_interest: Decimal = _money()  # interest and moratory, in suspense
+    covered: Decimal = _money()  # by pledged deposits and collateral at realisable value
+    provision_generic: Decimal = _money()
+    provision_specific: Decimal = _money()
+
+
+class DebtorClassification(SQLModel, table=True):
+    """A debtor's category at a month end: the worst of their loans in the cooperative."""
+
+    __tablename__ = "debtor_classification"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["cooperative_id", "member_id"], ["member.cooperative_id", "member.id"]
+        ),
+    )
+
+    cooperative_id: uuid.UUID = Field(primary_key=True)
+    member_id: uuid.UUID = Field(primary_key=True)
+    as_of: date = Field(primary_key=True)
+    category: str = Field(max_length=10)
+    days_past_due: int
+    loans: int
+    balance: Decimal = _money()

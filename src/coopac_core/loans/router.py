@@ -17,18 +17,27 @@ from coopac_core.loans.errors import (
     AmountOutOfRange,
     ApprovalLimitExceeded,
     ApproverIsCreator,
+    AsOfInFuture,
     GraceOutOfRange,
     GuarantorsRequired,
     InvalidGuarantor,
     InvalidLoanStatus,
+    JudicialRequiresOverdue,
     LoanNotFound,
+    NotWrittenOff,
     Overpayment,
+    RecoveryExceedsDebt,
     ScheduleInvalid,
     TeaOutOfRange,
     TermOutOfRange,
+    WriteOffAlreadyRequested,
     WriteOffNotAllowed,
+    WriteOffNotProvisioned,
+    WriteOffNotRequested,
+    WriteOffSamePerson,
 )
 from coopac_core.loans.models import LoanStatus
+from coopac_core.loans.policy import CreditPolicy
 from coopac_core.loans.schemas import (
     DisbursementRequest,
     LoanCreate,
@@ -40,10 +49,12 @@ from coopac_core.loans.schemas import (
     LoanSimulationOut,
     LoanSimulationRequest,
     Portfolio,
+    RecoveryOut,
+    RecoveryRequest,
     RepaymentOut,
     RepaymentRequest,
 )
-from coopac_core.members.errors import MemberNotActive, MemberNotFound
+from coopac_core.members.errors import MemberNotActive, MemberNotFound, MemberRequired
 from coopac_core.money import Currency
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, make_page
@@ -125,6 +136,7 @@ def list_loan_products(
     responses=coop_responses(
         MemberNotFound,
         MemberNotActive,
+        MemberRequired,
         ProductNotFound,
         ProductInactive,
         AmountInvalid,
@@ -283,18 +295,92 @@ async def repay_loan(
     return await money.run(lambda session, ctx: service.repay(session, ctx, loan_id, body))
 
 
+WRITE_OFF_ERRORS = (
+    LoanNotFound,
+    InvalidLoanStatus,
+    WriteOffNotAllowed,
+    WriteOffNotProvisioned,
+    WriteOffAlreadyRequested,
+)
+
+
 @router.post(
     "/loans/{loan_id}/write-off",
-    status_code=status.HTTP_201_CREATED,
+    status_code=status.HTTP_202_ACCEPTED,
     response_model=LoanOut,
-    responses=money_responses(LoanNotFound, InvalidLoanStatus, WriteOffNotAllowed),
-    summary="Write off a loan classified Pérdida (Idempotency-Key required)",
+    responses=coop_responses(*WRITE_OFF_ERRORS),
+    summary="Ask to write off (castigo) a loan whose debtor is in Pérdida and whose booked "
+    "provisions cover its balance; another person approves it",
 )
-async def write_off_loan(
+def request_write_off(
+    loan_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(WRITE_OFF_LOANS, money=True))],
+    session: SessionDep,
+) -> LoanOut:
+    return service.request_write_off(session, ctx, loan_id)
+
+
+@router.post(
+    "/loans/{loan_id}/write-off/approve",
+    response_model=LoanOut,
+    responses=money_responses(*WRITE_OFF_ERRORS, WriteOffNotRequested, WriteOffSamePerson),
+    summary="Approve a write-off: a person other than who asked, with their own credential; "
+    "the allowance is applied and the debt kept in memorandum accounts (Idempotency-Key "
+    "required)",
+)
+async def approve_write_off(
     loan_id: uuid.UUID,
     money: Annotated[MoneyRequest, Depends(idempotent(WRITE_OFF_LOANS))],
 ) -> JSONResponse:
-    return await money.run(lambda session, ctx: service.write_off(session, ctx, loan_id))
+    return await money.run(
+        lambda session, ctx: service.approve_write_off(session, ctx, loan_id), 200
+    )
+
+
+@router.post(
+    "/loans/{loan_id}/write-off/reject",
+    response_model=LoanOut,
+    responses=coop_responses(LoanNotFound, WriteOffNotRequested),
+    summary="Turn down a write-off asked for",
+)
+def reject_write_off(
+    loan_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(WRITE_OFF_LOANS, money=True))],
+    session: SessionDep,
+) -> LoanOut:
+    return service.reject_write_off(session, ctx, loan_id)
+
+
+@router.post(
+    "/loans/{loan_id}/recoveries",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RecoveryOut,
+    responses=money_responses(
+        LoanNotFound, NotWrittenOff, RecoveryExceedsDebt, *COUNTERPART_ERRORS
+    ),
+    summary="A payment on a written-off loan: income, and the written-off debt goes down "
+    "(Idempotency-Key required)",
+)
+async def recover_loan(
+    loan_id: uuid.UUID,
+    body: RecoveryRequest,
+    money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
+) -> JSONResponse:
+    return await money.run(lambda session, ctx: service.recover(session, ctx, loan_id, body))
+
+
+@router.post(
+    "/loans/{loan_id}/judicial-collection",
+    response_model=LoanOut,
+    responses=coop_responses(LoanNotFound, InvalidLoanStatus, JudicialRequiresOverdue),
+    summary="Take an overdue loan to court: its balance moves to cobranza judicial (14x6)",
+)
+def judicial_collection(
+    loan_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(APPROVE_LOANS, money=True))],
+    session: SessionDep,
+) -> LoanOut:
+    return service.to_judicial_collection(session, ctx, loan_id)
 
 
 @router.get(
@@ -319,7 +405,7 @@ def loan_statement(
 @router.get(
     "/portfolio",
     response_model=Portfolio,
-    responses=coop_responses(),
+    responses=coop_responses(AsOfInFuture),
     summary="Portfolio by SBS category: balances, required provisions, overdue ratio, PAR30",
 )
 def get_portfolio(
@@ -335,3 +421,30 @@ def get_portfolio(
         as_of or coop.business_date,
         (currency or Currency(coop.base_currency)).value,
     )
+
+
+@router.get(
+    "/credit-policy",
+    response_model=CreditPolicy,
+    responses=coop_responses(),
+    summary="The cooperative's credit policy: the figures the regulation leaves to confirm",
+)
+def get_credit_policy(
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_LOANS))],
+    session: SessionDep,
+) -> CreditPolicy:
+    return service.credit_policy(session, ctx.cooperative_id)
+
+
+@router.put(
+    "/credit-policy",
+    response_model=CreditPolicy,
+    responses=coop_responses(),
+    summary="Set the credit policy (manager or admin); what is left out takes the default",
+)
+def put_credit_policy(
+    body: CreditPolicy,
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_PRODUCTS))],
+    session: SessionDep,
+) -> CreditPolicy:
+    return service.set_credit_policy(session, ctx, body)

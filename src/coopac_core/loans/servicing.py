@@ -41,7 +41,9 @@ class Installment(Protocol):
     interest_paid: Decimal
     fees_paid: Decimal
     insurance_paid: Decimal
+    interest_accrued: Decimal
     moratory_due: Decimal
+    moratory_accrued: Decimal
     moratory_paid: Decimal
     moratory_through: date | None
     paid_on: date | None
@@ -63,7 +65,7 @@ def owed(i: Installment) -> Decimal:
         + (i.interest - i.interest_paid)
         + (i.fees - i.fees_paid)
         + (i.insurance - i.insurance_paid)
-        + (i.moratory_due - i.moratory_paid)
+        + (i.moratory_due + i.moratory_accrued - i.moratory_paid)
     )
 
 
@@ -78,14 +80,27 @@ def moratory_since(i: Installment, moratory_tea: Decimal, today: date) -> Decima
     return round_cents(base * period_rate(moratory_tea, days))
 
 
+def moratory_pending(i: Installment, moratory_tea: Decimal, today: date) -> Decimal:
+    """Moratory interest owed through ``today`` beyond what close of business accrued."""
+    return max(moratory_since(i, moratory_tea, today) - i.moratory_accrued, ZERO)
+
+
 def accrue_moratory(
     installments: Sequence[Installment], moratory_tea: Decimal, today: date
-) -> None:
-    """Bring the moratory interest of every overdue installment up to ``today``."""
+) -> Decimal:
+    """Bring the moratory interest of every overdue installment up to ``today`` and settle
+    it (a payment is about to be allocated): what close of business accrued since the last
+    settlement is recomputed whole, never added day by day. Returns what is recognised now
+    for the first time (close of business had not accrued it)."""
+    new = ZERO
     for i in installments:
         if i.due_date < today:
-            i.moratory_due += moratory_since(i, moratory_tea, today)
+            segment = max(moratory_since(i, moratory_tea, today), i.moratory_accrued)
+            new += segment - i.moratory_accrued
+            i.moratory_due += segment
+            i.moratory_accrued = ZERO
             i.moratory_through = today
+    return new
 
 
 def days_past_due(installments: Sequence[Installment], today: date) -> int:
@@ -103,7 +118,7 @@ def arrears(installments: Sequence[Installment], moratory_tea: Decimal, today: d
     """Days past due and what is overdue (moratory interest to ``today`` included)."""
     overdue = sum(
         (
-            owed(i) + moratory_since(i, moratory_tea, today)
+            owed(i) + moratory_pending(i, moratory_tea, today)
             for i in installments
             if i.due_date < today
         ),
@@ -124,17 +139,30 @@ class Allocation:
     def total(self) -> Decimal:
         return self.principal + self.interest + self.moratory + self.fees + self.insurance
 
+    def add(self, other: Allocation) -> None:
+        self.principal += other.principal
+        self.interest += other.interest
+        self.moratory += other.moratory
+        self.fees += other.fees
+        self.insurance += other.insurance
+
 
 def _take(available: Decimal, due: Decimal) -> Decimal:
     return min(available, max(due, ZERO))
 
 
 def allocate(
-    installments: Sequence[Installment], amount: Decimal, today: date
+    installments: Sequence[Installment],
+    amount: Decimal,
+    today: date,
+    *,
+    paid_on: date | None = None,
 ) -> tuple[Allocation, Decimal]:
     """Apply a payment to the installments due by ``today``, oldest first; within each:
     insurance and fees, then moratory, then compensatory interest, then principal.
-    Returns what was applied and what is left over (a prepayment)."""
+    Returns what was applied and what is left over (a prepayment). Advancing installments
+    not yet due is the same with ``today`` beyond them and ``paid_on`` the day it is paid."""
+    settled_on = paid_on or today
     applied = Allocation()
     left = amount
     for i in installments:
@@ -153,8 +181,52 @@ def allocate(
                 setattr(applied, bucket, getattr(applied, bucket) + part)
                 left -= part
         if owed(i) == 0 and i.paid_on is None:
-            i.paid_on = today
+            i.paid_on = settled_on
     return applied, left
+
+
+@dataclass
+class Recognition:
+    """How the interest of a payment meets what had been recognised: ``collected`` clears
+    interest already accrued (a receivable, or in suspense); ``beyond`` is interest paid
+    before it accrued, recognised now."""
+
+    collected: Decimal = ZERO
+    beyond: Decimal = ZERO
+
+
+def uncollected_interest(installments: Sequence[Installment]) -> list[Decimal]:
+    return [i.interest_accrued - i.interest_paid for i in installments]
+
+
+def recognise_payment(
+    installments: Sequence[Installment],
+    paid_before: Sequence[Decimal],
+    uncollected: Sequence[Decimal],
+) -> Recognition:
+    """After ``allocate``: split each installment's interest just paid into what had accrued
+    and what had not, and count the latter as accrued now."""
+    out = Recognition()
+    for i, before, open_ in zip(installments, paid_before, uncollected, strict=True):
+        paid_now = i.interest_paid - before
+        if paid_now <= 0:
+            continue
+        collected = min(paid_now, max(open_, ZERO))
+        out.collected += collected
+        out.beyond += paid_now - collected
+        i.interest_accrued += paid_now - collected
+    return out
+
+
+def cap_recognised(installments: Sequence[Installment]) -> Decimal:
+    """After a reschedule: interest recognised beyond what an installment now asks for is
+    no longer owed. Returns how much recognition is undone."""
+    excess = ZERO
+    for i in installments:
+        if i.interest_accrued > i.interest:
+            excess += i.interest_accrued - i.interest
+            i.interest_accrued = i.interest
+    return excess
 
 
 def _settle(i: Installment, today: date) -> None:

@@ -38,3 +38,10 @@ class MemberNotActive(Unprocessable):
     template = "El socio está en estado {status}"
     meaning = "The member's status does not allow this operation (a suspended, withdrawn or "
     "deceased member cannot open accounts, borrow or pay in shares)."
+
+
+class MemberRequired(Unprocessable):
+    code = "member_required"
+    template = "La cooperativa opera solo con sus socios: {who} no es socio"
+    meaning = "A COOPAC operates only with its members (Ley 30822), unless the cooperative "
+    "operates_with_non_members (a UNICA-style group)."

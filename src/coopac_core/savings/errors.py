@@ -81,3 +81,10 @@ class InvalidPayoutAccount(Unprocessable):
     template = "{reason}"
     meaning = "A term deposit pays out to a sight account of the same member, in its "
     "currency, not closed; renew_principal and transfer need one, sight accounts take none."
+
+
+class PledgeInvalid(Unprocessable):
+    code = "pledge_invalid"
+    template = "No se puede afectar el depósito al crédito: {reason}"
+    meaning = "A hold pledged to a loan names a loan of the cooperative, not closed, in the "
+    "account's currency."

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from coopac_core.audit import service as audit_service
 from coopac_core.models_base import utcnow
 from coopac_core.money import check_amount
-from coopac_core.savings.errors import AccountClosed, HoldNotFound, HoldReleased
+from coopac_core.savings.errors import AccountClosed, HoldNotFound, HoldReleased, PledgeInvalid
 from coopac_core.savings.models import AccountStatus, HoldStatus, SavingsHold
 from coopac_core.savings.schemas import HoldCreate
 from coopac_core.savings.service import get_account, lock_savings_account
@@ -25,10 +25,13 @@ def place_hold(
     account = lock_savings_account(session, ctx.cooperative_id, account_id)
     if account.status == AccountStatus.closed:
         raise AccountClosed()
+    if data.loan_id is not None:
+        _check_pledge(session, ctx.cooperative_id, account.currency, data.loan_id)
     hold = SavingsHold(
         cooperative_id=ctx.cooperative_id,
         account_id=account.id,
         amount=amount,
+        loan_id=data.loan_id,
         reason=data.reason,
         placed_by=ctx.principal.name,
     )
@@ -41,10 +44,29 @@ def place_hold(
         "savings_hold",
         hold.id,
         cooperative_id=ctx.cooperative_id,
-        details={"account_id": str(account.id), "amount": str(amount), "reason": data.reason},
+        details={
+            "account_id": str(account.id),
+            "amount": str(amount),
+            "reason": data.reason,
+            "loan_id": str(data.loan_id) if data.loan_id else None,
+        },
     )
     session.flush()
     return hold
+
+
+def _check_pledge(
+    session: Session, cooperative_id: uuid.UUID, currency: str, loan_id: uuid.UUID
+) -> None:
+    """A deposit is pledged to a loan of the cooperative, not yet closed, in its currency."""
+    from coopac_core.loans.models import Loan, LoanStatus
+
+    loan = session.get(Loan, (cooperative_id, loan_id))
+    open_statuses = (LoanStatus.draft, LoanStatus.submitted, LoanStatus.approved, LoanStatus.active)
+    if loan is None or loan.status not in open_statuses:
+        raise PledgeInvalid(reason="el crédito no existe o ya está cerrado")
+    if loan.currency != currency:
+        raise PledgeInvalid(reason=f"el crédito es en {loan.currency}, la cuenta en {currency}")
 
 
 def release_hold(

@@ -179,13 +179,22 @@ class SavingsHold(SQLModel, table=True):
             ["cooperative_id", "account_id"],
             ["savings_account.cooperative_id", "savings_account.id"],
         ),
+        ForeignKeyConstraint(["cooperative_id", "loan_id"], ["loan.cooperative_id", "loan.id"]),
         Index("ix_savings_hold_account", "cooperative_id", "account_id"),
+        Index(
+            "ix_savings_hold_loan",
+            "cooperative_id",
+            "loan_id",
+            postgresql_where="loan_id IS NOT NULL",
+        ),
     )
 
     cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     account_id: uuid.UUID
     amount: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))
+    # A deposit pledged to a loan (autoliquidable): it covers the loan's provision at 1%.
+    loan_id: uuid.UUID | None = None
     reason: str = Field(max_length=300)
     status: str = Field(default="active", max_length=8)
     placed_by: str = Field(max_length=100)

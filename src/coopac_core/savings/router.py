@@ -12,7 +12,7 @@ from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.schemas import Movement, StatementLine
 from coopac_core.limits.errors import LimitExceeded
-from coopac_core.members.errors import MemberNotActive, MemberNotFound
+from coopac_core.members.errors import MemberNotActive, MemberNotFound, MemberRequired
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
 from coopac_core.products import ProductExists, ProductInactive, ProductNotFound
@@ -98,7 +98,12 @@ def list_savings_products(
     status_code=status.HTTP_201_CREATED,
     response_model=SavingsAccountOut,
     responses=coop_responses(
-        MemberNotFound, MemberNotActive, ProductNotFound, ProductInactive, InvalidPayoutAccount
+        MemberNotFound,
+        MemberNotActive,
+        MemberRequired,
+        ProductNotFound,
+        ProductInactive,
+        InvalidPayoutAccount,
     ),
     summary="Open a savings account for a member or client",
 )

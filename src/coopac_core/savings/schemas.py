@@ -304,12 +304,24 @@ class TransferOut(BaseModel):
 class HoldCreate(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [{"amount": "500.00", "reason": "Embargo judicial Exp. 123-2026"}]
+            "examples": [
+                {"amount": "500.00", "reason": "Embargo judicial Exp. 123-2026"},
+                {
+                    "amount": "2000.00",
+                    "reason": "Garantía del crédito 5000000183",
+                    "loan_id": "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d",
+                },
+            ]
         }
     )
 
     amount: Amount
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    loan_id: uuid.UUID | None = Field(
+        default=None,
+        description="The loan this deposit is pledged to (autoliquidable): it covers the "
+        "loan's provision at 1%",
+    )
 
 
 class HoldOut(BaseModel):
@@ -322,6 +334,7 @@ class HoldOut(BaseModel):
                     "account_id": "5e2f4c6a-7b8d-4e9f-a0b1-c2d3e4f5a6b7",
                     "amount": "500.00",
                     "reason": "Embargo judicial Exp. 123-2026",
+                    "loan_id": None,
                     "status": "active",
                     "placed_by": "sur.gerente",
                     "placed_at": "2026-11-23T14:05:31.412-05:00",
@@ -336,6 +349,7 @@ class HoldOut(BaseModel):
     account_id: uuid.UUID
     amount: Amount
     reason: str
+    loan_id: uuid.UUID | None = None
     status: HoldStatus
     placed_by: str
     placed_at: datetime

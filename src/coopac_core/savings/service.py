@@ -19,7 +19,7 @@ from coopac_core.ledger.accounts import REVERSAL_GUARDS
 from coopac_core.ledger.chart import SAVINGS_GL
 from coopac_core.ledger.errors import CurrencyMismatch
 from coopac_core.ledger.models import GlAccount
-from coopac_core.members.errors import MemberNotActive
+from coopac_core.members.errors import MemberNotActive, MemberRequired
 from coopac_core.members.models import MemberStatus
 from coopac_core.members.service import get_member
 from coopac_core.models_base import utcnow
@@ -209,6 +209,9 @@ def open_account(
     member = get_member(session, ctx.cooperative_id, member_id)
     if member.status not in (MemberStatus.active, MemberStatus.applicant):
         raise MemberNotActive(status=member.status)
+    coop = get_cooperative(session, ctx.cooperative_id)
+    if not member.is_member and not coop.operates_with_non_members:
+        raise MemberRequired(who="el titular")
     product = get_product(session, ctx.cooperative_id, product_id)
     if not product.is_active:
         raise ProductInactive()
@@ -223,7 +226,7 @@ def open_account(
         product_id=product.id,
         currency=product.currency,
         gl_account_id=product.gl_account_id,
-        opened_on=get_cooperative(session, ctx.cooperative_id).business_date,
+        opened_on=coop.business_date,
     )
     if is_term:
         instruction = maturity_instruction or MaturityInstruction.renew

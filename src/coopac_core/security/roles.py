@@ -68,7 +68,9 @@ MANAGE_LOANS = frozenset({Role.credit_officer, Role.manager, Role.admin})
 APPROVE_LOANS = frozenset({Role.credit_committee, Role.manager})
 READ_LOANS = STAFF
 DISBURSE_LOANS = frozenset({Role.teller, Role.manager})
-WRITE_OFF_LOANS = frozenset({Role.manager})
+# A write-off is asked for and approved by two people: the manager and the credit committee
+# (or the board), in either order.
+WRITE_OFF_LOANS = frozenset({Role.manager, Role.credit_committee})
 # Portfolio quality by category is an aggregate: the federation compares it.
 READ_PORTFOLIO = frozenset(
     {

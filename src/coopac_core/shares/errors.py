@@ -23,3 +23,10 @@ class ShareAccountClosed(Unprocessable):
 class NothingToRefund(Unprocessable):
     code = "nothing_to_refund"
     template = "No hay aportaciones que devolver"
+
+
+class GuarantorOfOutstandingLoan(Conflict):
+    code = "guarantor_of_outstanding_loan"
+    template = (
+        "El socio es aval del crédito {number}, pendiente de pago: sus aportaciones no se devuelven"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from coopac_core.federation.service import get_cooperative
@@ -13,12 +14,14 @@ from coopac_core.ledger.accounts import INVERSE_OPERATIONS, REVERSAL_GUARDS
 from coopac_core.ledger.chart import SHARE_CAPITAL_GL
 from coopac_core.ledger.models import EntryKind, JournalEntry
 from coopac_core.ledger.schemas import Movement
+from coopac_core.loans.service import operations as loans
 from coopac_core.members.errors import MemberNotActive, MemberNotFound
 from coopac_core.members.models import Member, MemberStatus
 from coopac_core.money import Currency, check_amount
 from coopac_core.savings.movements import counterpart_leg
 from coopac_core.security.principal import CoopContext
 from coopac_core.shares.errors import (
+    GuarantorOfOutstandingLoan,
     MemberNotWithdrawn,
     NothingToRefund,
     ShareAccountClosed,
@@ -55,6 +58,21 @@ def guard_reversal(session: Session, account: ShareAccount, delta: Decimal) -> N
 
 
 REVERSAL_GUARDS[ShareAccount.ACCOUNT_KIND] = guard_reversal
+
+
+def _check_not_guarantor(session: Session, cooperative_id: uuid.UUID, member_id: uuid.UUID) -> None:
+    """A guarantor stays bound while a loan they guarantee is outstanding: their share
+    capital is not refunded."""
+    number = session.execute(
+        text(
+            "SELECT l.number FROM loan_guarantor g JOIN loan l ON l.cooperative_id = "
+            "g.cooperative_id AND l.id = g.loan_id WHERE g.cooperative_id = :c "
+            "AND g.member_id = :m AND l.status = 'active' ORDER BY l.number LIMIT 1"
+        ),
+        {"c": cooperative_id, "m": member_id},
+    ).scalar_one_or_none()
+    if number is not None:
+        raise GuarantorOfOutstandingLoan(number=number)
 
 
 def undo_refund(session: Session, entry: JournalEntry) -> None:
@@ -136,10 +154,31 @@ def refund(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: Share
     member = session.get(Member, (ctx.cooperative_id, member_id))
     if member is None or member.status not in (MemberStatus.withdrawn, MemberStatus.deceased):
         raise MemberNotWithdrawn()
-    amount = account.balance
-    if amount <= 0:
+    _check_not_guarantor(session, ctx.cooperative_id, member_id)
+    if account.balance <= 0:
         raise NothingToRefund()
     share_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
+    # what the member owes the cooperative is netted first (each loan a repayment from
+    # the shares); the rest is paid out
+    netted, last_entry = loans.net_member_debts(
+        session,
+        ctx,
+        member_id,
+        account.balance,
+        lambda part: ledger.Leg(share_gl, part, account),
+    )
+    amount = account.balance
+    if amount <= 0 and last_entry is not None:  # all of it went to the member's debts
+        account.status = ShareAccountStatus.closed
+        account.closed_on = get_cooperative(session, ctx.cooperative_id).business_date
+        session.add(account)
+        entry = ledger.get_entry(session, ctx.cooperative_id, last_entry)
+        line = next(
+            p
+            for p in ledger.entry_postings(session, ctx.cooperative_id, [last_entry])[last_entry]
+            if p.account_id == account.id
+        )
+        return ledger.movement(account, entry, line, -netted, account.balance)
     target = counterpart_leg(
         session,
         ctx,

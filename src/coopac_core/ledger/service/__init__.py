@@ -14,11 +14,13 @@ from coopac_core.ledger.service.gl_accounts import (
 )
 from coopac_core.ledger.service.posting import (
     Leg,
+    Line,
     check_legs,
     lock_member_accounts,
     movement,
     post_bulk_entry,
     post_entry,
+    post_lines,
 )
 from coopac_core.ledger.service.queries import (
     TrialBalanceLine,
@@ -44,6 +46,7 @@ from coopac_core.ledger.service.verification import VerificationReport, verify
 
 __all__ = [
     "Leg",
+    "Line",
     "ReversalOutcome",
     "TrialBalanceLine",
     "VerificationReport",
@@ -65,6 +68,7 @@ __all__ = [
     "open_branch_cash",
     "post_bulk_entry",
     "post_entry",
+    "post_lines",
     "reject_reversal",
     "request_reversal",
     "reversal_of_entry",

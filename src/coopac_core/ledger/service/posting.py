@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from coopac_core.errors import AmountInvalid
 from coopac_core.federation.errors import CooperativeInactive, CooperativeNotFound
 from coopac_core.federation.models import Cooperative
-from coopac_core.ledger.accounts import M, MemberAccount, holder_amount
+from coopac_core.ledger.accounts import M, MemberAccount, control_accounts, holder_amount
 from coopac_core.ledger.errors import (
     AlreadyReversed,
     ControlAccount,
@@ -71,7 +71,11 @@ def check_legs(legs: Sequence[Leg]) -> None:
             raise GlAccountNotPostable(code=gl.code)
         acct = leg.member_account
         if gl.control_kind is not None:
-            if acct is None or gl.control_kind != acct.ACCOUNT_KIND or acct.gl_account_id != gl.id:
+            if (
+                acct is None
+                or gl.control_kind != acct.ACCOUNT_KIND
+                or gl.id not in control_accounts(acct)
+            ):
                 raise ControlAccount(code=gl.code)
         elif acct is not None:
             raise ControlAccount(code=gl.code)
@@ -246,6 +250,71 @@ def post_bulk_entry(
             "bulk_d": business_date,
             "bulk_gl": counterpart.id,
             "bulk_cur": counterpart.currency,
+        },
+    )
+    return entry
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line for ``post_lines``: a member line names its account, already locked and
+    checked by the caller, and the balance it leaves."""
+
+    gl_account_id: uuid.UUID
+    currency: str
+    amount: Decimal
+    account_kind: str | None = None
+    account_id: uuid.UUID | None = None
+    balance_after: Decimal | None = None
+
+
+def post_lines(
+    session: Session,
+    ctx: CoopContext,
+    kind: str,
+    lines: Sequence[Line],
+    *,
+    business_date: date,
+    description: str,
+) -> JournalEntry | None:
+    """One entry from many lines computed by a set-based step (close of business moving
+    loans between accounts), in one INSERT: the posting triggers check that it balances and
+    move the member balances, as for every entry. Nothing to post: no entry."""
+    lines = [line for line in lines if line.amount != 0]
+    if not lines:
+        return None
+    entry = JournalEntry(
+        cooperative_id=ctx.cooperative_id,
+        kind=kind,
+        business_date=business_date,
+        value_date=business_date,
+        description=description,
+        actor_user_id=ctx.principal.person_id,
+        actor_api_key_id=ctx.principal.api_key_id,
+        actor_name=ctx.principal.name,
+        request_id=request_id_var.get(),
+    )
+    session.add(entry)
+    session.flush()
+    session.execute(
+        text(
+            "INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount, "
+            "account_kind, account_id, balance_after, business_date, value_date) "
+            "SELECT :c, :e, l.gl, l.cur, l.amount, l.kind, l.acct, l.after, :d, :d "
+            "FROM unnest(CAST(:gls AS uuid[]), CAST(:curs AS text[]), "
+            "CAST(:amounts AS numeric[]), CAST(:kinds AS text[]), CAST(:accts AS uuid[]), "
+            "CAST(:afters AS numeric[])) AS l(gl, cur, amount, kind, acct, after)"
+        ),
+        {
+            "c": ctx.cooperative_id,
+            "e": entry.id,
+            "d": business_date,
+            "gls": [line.gl_account_id for line in lines],
+            "curs": [line.currency for line in lines],
+            "amounts": [line.amount for line in lines],
+            "kinds": [line.account_kind for line in lines],
+            "accts": [line.account_id for line in lines],
+            "afters": [line.balance_after for line in lines],
         },
     )
     return entry

@@ -61,6 +61,11 @@ NEEDS_INVERSE = frozenset(
         # books are proved against (verify-ledger) saying otherwise; none has an inverse
         EntryKind.interest_accrual,
         EntryKind.interest,
+        EntryKind.loan_accrual,
+        EntryKind.loan_transfer,
+        EntryKind.loan_provision,
+        EntryKind.loan_judicial,
+        EntryKind.loan_recovery,
     }
 )
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel import Session
 
-from coopac_core.ledger.accounts import ACCOUNT_MODELS, holder_amount
+from coopac_core.ledger.accounts import ACCOUNT_MODELS, control_parts, holder_amount
 from coopac_core.ledger.models import NormalSide
 
 # A product's own proof that its records agree with the balances the ledger keeps (a
@@ -44,19 +44,25 @@ def verify(session: Session, cooperative_id: uuid.UUID) -> VerificationReport:
         table = model.__tablename__
         side = model.NORMAL_SIDE  # type: ignore[attr-defined]
         sign = "-" if side == NormalSide.credit else ""
+        parts = control_parts(model)
+        columns = ", ".join(f"a.{column}, {amount}" for column, amount in parts)
         rows = session.execute(
             text(
-                f"SELECT a.id, a.gl_account_id, a.balance, "
+                f"SELECT a.id, a.balance, "
                 f"coalesce({sign}(SELECT sum(p.amount) FROM posting p "
                 f"WHERE p.cooperative_id = a.cooperative_id AND p.account_kind = :k "
-                f"AND p.account_id = a.id), 0) AS posted "
+                f"AND p.account_id = a.id), 0) AS posted, {columns} "
                 f"FROM {table} a WHERE a.cooperative_id = :c"
             ),
             {**params, "k": kind},
         ).all()
-        for acct_id, gl_id, balance, posted in rows:
+        for acct_id, balance, posted, *split in rows:
             report.member_accounts_checked += 1
-            control_totals[gl_id] += balance
+            for gl_id, amount in zip(split[::2], split[1::2], strict=True):
+                if gl_id is not None:
+                    control_totals[gl_id] += amount
+                elif amount:
+                    report.problems.append(f"{kind} {acct_id}: {amount} in no control account")
             if balance != posted:
                 report.problems.append(
                     f"{kind} {acct_id}: balance {balance} but postings sum {posted}"

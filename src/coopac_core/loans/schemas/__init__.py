@@ -3,6 +3,7 @@
 from coopac_core.loans.schemas.loans import (
     CollateralIn,
     DisbursementRequest,
+    ExcessAs,
     InstallmentStatus,
     LoanCreate,
     LoanDecision,
@@ -10,6 +11,8 @@ from coopac_core.loans.schemas.loans import (
     LoanProductCreate,
     LoanProductOut,
     LoanScheduleOut,
+    RecoveryOut,
+    RecoveryRequest,
     RepaymentOut,
     RepaymentRequest,
     ScheduleInstallmentOut,
@@ -29,6 +32,7 @@ from coopac_core.loans.schemas.simulation import (
 __all__ = [
     "CollateralIn",
     "DisbursementRequest",
+    "ExcessAs",
     "InstallmentOut",
     "InstallmentStatus",
     "LoanCreate",
@@ -42,6 +46,8 @@ __all__ = [
     "Portfolio",
     "PortfolioCategory",
     "PortfolioCreditType",
+    "RecoveryOut",
+    "RecoveryRequest",
     "RepaymentOut",
     "RepaymentRequest",
     "ScheduleInstallmentOut",

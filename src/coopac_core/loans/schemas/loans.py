@@ -18,7 +18,7 @@ from pydantic import (
 )
 
 from coopac_core.loans.classification import Category, CreditType, Guarantee
-from coopac_core.loans.models import LoanStatus, Purpose
+from coopac_core.loans.models import AccountingStatus, LoanStatus, Purpose
 from coopac_core.loans.schedule import Frequency, GraceType, Method
 from coopac_core.loans.servicing import PrepaymentMode
 from coopac_core.money import Amount, Currency, Rate, is_cents
@@ -162,6 +162,11 @@ class LoanProductOut(BaseModel):
 class CollateralIn(BaseModel):
     description: Text300
     value: Amount
+    realizable_value: Amount | None = Field(
+        default=None,
+        description="What it would fetch if sold (the appraisal's): a preferred guarantee "
+        "lowers the provision only on the part of the loan this covers. Default: value",
+    )
     guarantee: Guarantee = Field(
         default=Guarantee.none, description="preferred or preferred_quick lowers the provision"
     )
@@ -170,6 +175,8 @@ class CollateralIn(BaseModel):
     def _cents(self) -> Self:
         if not is_cents(self.value):
             raise invalid("amount_cents", field="value")
+        if self.realizable_value is not None and not is_cents(self.realizable_value):
+            raise invalid("amount_cents", field="realizable_value")
         return self
 
 
@@ -251,6 +258,11 @@ class DisbursementRequest(BaseModel):
         return self
 
 
+class ExcessAs(StrEnum):
+    advance_installments = "advance_installments"  # adelanto de cuotas
+    prepayment = "prepayment"  # pago anticipado
+
+
 class RepaymentRequest(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -263,7 +275,13 @@ class RepaymentRequest(BaseModel):
     from_account_id: uuid.UUID | None = None
     prepayment: PrepaymentMode = Field(
         default=PrepaymentMode.reduce_installment,
-        description="What an amount beyond the installments due does: the member's choice",
+        description="What a prepayment does: the member's choice",
+    )
+    excess_as: ExcessAs | None = Field(
+        default=None,
+        description="What an amount beyond the installments due is: by default, up to the "
+        "credit policy's number of installments (2) advances the next ones as they are, "
+        "more is a prepayment (Res. SBS 3274-2017); the member may choose either",
     )
     description: Text300 | None = None
 
@@ -304,6 +322,15 @@ class LoanOut(BaseModel):
                     "category": "normal",
                     "debtor_category": "normal",
                     "overdue_amount": "538.22",
+                    "accounting_status": "current",
+                    "overdue_balance": "0.00",
+                    "judicial_balance": "0.00",
+                    "accrued_interest": "21.37",
+                    "suspended_interest": "0.00",
+                    "tcea": "0.283461",
+                    "provision": "25.11",
+                    "written_off_balance": "0.00",
+                    "write_off_requested_by": None,
                     "created_by": "sur.credito",
                     "decided_by": "sur.comite",
                     "decision_note": "Capacidad de pago verificada",
@@ -339,9 +366,72 @@ class LoanOut(BaseModel):
     overdue_amount: Amount = Field(
         description="Installments due and unpaid, moratory interest included"
     )
+    accounting_status: AccountingStatus = Field(
+        description="Where its principal sits: current (vigente, 14x1), overdue (vencido, "
+        "14x5) or judicial (cobranza judicial, 14x6)"
+    )
+    overdue_balance: Amount = Field(description="Principal in créditos vencidos (14x5)")
+    judicial_balance: Amount = Field(description="Principal in cobranza judicial (14x6)")
+    accrued_interest: Amount = Field(
+        description="Interest and moratory interest accrued and not collected, in 14x8"
+    )
+    suspended_interest: Amount = Field(
+        description="Interest accrued and not collected carried in suspense (memorandum)"
+    )
+    tcea: Rate | None = Field(description="The TCEA agreed at disbursement")
+    provision: Amount = Field(description="Provision booked at the last month end (14x9)")
+    written_off_balance: Amount = Field(
+        description="Written off and not yet recovered (memorandum accounts)"
+    )
+    write_off_requested_by: str | None = Field(
+        description="A write-off waiting for a second person's approval"
+    )
     created_by: str
     decided_by: str | None
     decision_note: str | None
+
+
+class RecoveryRequest(BaseModel):
+    """A payment on a written-off loan, in cash at a branch or from a savings account."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"amount": "300.00", "branch_id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11"}]
+        }
+    )
+
+    amount: Amount
+    branch_id: uuid.UUID | None = None
+    from_account_id: uuid.UUID | None = None
+    description: Text300 | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Self:
+        if (self.branch_id is None) == (self.from_account_id is None):
+            raise invalid("one_of_two", first="branch_id", second="from_account_id")
+        return self
+
+
+class RecoveryOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "journal_entry_id": "1e2d3c4b-5a69-4788-97a6-b5c4d3e2f1a0",
+                    "loan_id": "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d",
+                    "amount": "300.00",
+                    "written_off_balance": "9712.40",
+                    "value_date": "2027-03-02",
+                }
+            ]
+        }
+    )
+
+    journal_entry_id: uuid.UUID
+    loan_id: uuid.UUID
+    amount: Amount
+    written_off_balance: Amount
+    value_date: date
 
 
 class InstallmentStatus(StrEnum):
@@ -371,7 +461,7 @@ class LoanScheduleOut(BaseModel):
             "examples": [
                 {
                     "loan_id": "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d",
-                    "tcea": None,
+                    "tcea": "0.283461",
                     "installments": [
                         {
                             "number": 1,

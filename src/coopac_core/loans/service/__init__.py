@@ -4,8 +4,18 @@ repayment, write-off), how loans are shown, and the portfolio. Pure servicing ar
 lives in ``loans.servicing``, schedules in ``loans.schedule``, SBS rules in
 ``loans.classification``."""
 
+from coopac_core.loans import close_of_business  # noqa: F401 - registers its steps
 from coopac_core.loans.service.applications import approve, create_loan, reject, submit
-from coopac_core.loans.service.operations import disburse, repay, write_off
+from coopac_core.loans.service.operations import (
+    approve_write_off,
+    disburse,
+    recover,
+    reject_write_off,
+    repay,
+    request_write_off,
+    to_judicial_collection,
+)
+from coopac_core.loans.service.policy import credit_policy, set_credit_policy
 from coopac_core.loans.service.portfolio import portfolio
 from coopac_core.loans.service.products import create_product, get_product, list_products
 from coopac_core.loans.service.queries import get_loan, list_loans
@@ -15,9 +25,11 @@ from coopac_core.loans.service.views import loan_schedule, loan_view, loan_views
 
 __all__ = [
     "approve",
+    "approve_write_off",
     "check_loan_records",
     "create_loan",
     "create_product",
+    "credit_policy",
     "disburse",
     "get_loan",
     "get_product",
@@ -27,9 +39,13 @@ __all__ = [
     "loan_view",
     "loan_views",
     "portfolio",
+    "recover",
     "reject",
+    "reject_write_off",
     "repay",
+    "request_write_off",
+    "set_credit_policy",
     "simulate",
     "submit",
-    "write_off",
+    "to_judicial_collection",
 ]

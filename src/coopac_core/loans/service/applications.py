@@ -29,7 +29,7 @@ from coopac_core.loans.schemas import LoanCreate
 from coopac_core.loans.service.products import get_product
 from coopac_core.loans.service.queries import lock_loan
 from coopac_core.loans.service.schedules import loan_schedule_from
-from coopac_core.members.errors import MemberNotActive
+from coopac_core.members.errors import MemberNotActive, MemberRequired
 from coopac_core.members.models import MemberStatus
 from coopac_core.members.service import get_member
 from coopac_core.models_base import utcnow
@@ -62,6 +62,9 @@ def create_loan(session: Session, ctx: CoopContext, data: LoanCreate) -> Loan:
     member = get_member(session, coop_id, data.member_id)
     if member.status != MemberStatus.active:
         raise MemberNotActive(status=member.status)
+    coop = get_cooperative(session, coop_id)
+    if not member.is_member and not coop.operates_with_non_members:
+        raise MemberRequired(who="el solicitante")
     product = get_product(session, coop_id, data.product_id)
     if not product.is_active:
         raise ProductInactive()
@@ -85,7 +88,7 @@ def create_loan(session: Session, ctx: CoopContext, data: LoanCreate) -> Loan:
     if len(guarantors) < needed:
         why = "" if member.is_member else ": el solicitante no es socio"
         raise GuarantorsRequired(needed=needed, why=why)
-    business_date = get_cooperative(session, coop_id).business_date
+    business_date = coop.business_date
     disbursement_date = data.disbursement_date or business_date
     loan = Loan(
         cooperative_id=coop_id,
@@ -128,6 +131,7 @@ def create_loan(session: Session, ctx: CoopContext, data: LoanCreate) -> Loan:
             loan_id=loan.id,
             description=c.description,
             value=c.value,
+            realizable_value=c.value if c.realizable_value is None else c.realizable_value,
             guarantee=c.guarantee.value,
         )
         for c in data.collateral

@@ -1,35 +1,64 @@
-"""The money of a loan: paying it out, taking repayments, writing it off."""
+"""The money of a loan: paying it out, taking repayments, taking it to court, writing it
+off (two people) and recovering what was written off."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import AccountKind, EntryKind
+from coopac_core.loans import accounting as gl
 from coopac_core.loans.classification import Category
-from coopac_core.loans.errors import InvalidLoanStatus, Overpayment, WriteOffNotAllowed
-from coopac_core.loans.models import LoanInstallment, LoanStatus
-from coopac_core.loans.schemas import LoanOut, RepaymentOut, RepaymentRequest
+from coopac_core.loans.errors import (
+    InvalidLoanStatus,
+    JudicialRequiresOverdue,
+    NotWrittenOff,
+    Overpayment,
+    RecoveryExceedsDebt,
+    WriteOffAlreadyRequested,
+    WriteOffNotAllowed,
+    WriteOffNotProvisioned,
+    WriteOffNotRequested,
+    WriteOffSamePerson,
+)
+from coopac_core.loans.models import AccountingStatus, Loan, LoanInstallment, LoanStatus
+from coopac_core.loans.policy import policy_of
+from coopac_core.loans.schedule import Schedule, tcea
+from coopac_core.loans.schemas import (
+    ExcessAs,
+    LoanOut,
+    RecoveryOut,
+    RecoveryRequest,
+    RepaymentOut,
+    RepaymentRequest,
+)
 from coopac_core.loans.service import reversals
 from coopac_core.loans.service.applications import audit
 from coopac_core.loans.service.queries import installments, lock_loan
-from coopac_core.loans.service.schedules import loan_schedule_from
+from coopac_core.loans.service.schedules import loan_schedule_from, refusing_impossible_schedules
 from coopac_core.loans.service.views import loan_view
-from coopac_core.loans.servicing import ZERO, accrue_moratory, allocate, owed, reschedule
+from coopac_core.loans.servicing import (
+    ZERO,
+    PrepaymentMode,
+    accrue_moratory,
+    allocate,
+    cap_recognised,
+    moratory_pending,
+    owed,
+    recognise_payment,
+    reschedule,
+    uncollected_interest,
+)
 from coopac_core.models_base import utcnow
 from coopac_core.money import check_amount
 from coopac_core.savings.movements import counterpart_leg
 from coopac_core.security.principal import CoopContext
-
-# GL accounts a loan's money moves through, by chart template ({c}: currency digit).
-INTEREST_INCOME_GL = "51{c}1"
-MORATORY_INCOME_GL = "51{c}2"
-FEE_INCOME_GL = "52{c}1"
-INSURANCE_PAYABLE_GL = "25{c}1"  # desgravamen collected for the insurer
-WRITE_OFF_EXPENSE_GL = "45{c}1"
 
 
 def disburse(
@@ -61,7 +90,7 @@ def disburse(
         ),
     ]
     if loan.commission > 0:
-        fee_gl = ledger.gl_account_for(session, coop_id, FEE_INCOME_GL, loan.currency)
+        fee_gl = ledger.gl_account_for(session, coop_id, gl.FEE_INCOME_GL, loan.currency)
         legs.append(ledger.Leg(fee_gl, -loan.commission))
     entry, _ = ledger.post_entry(
         session,
@@ -89,6 +118,10 @@ def disburse(
     loan.status = LoanStatus.active
     loan.disbursement_date = today
     loan.disbursed_on = today
+    loan.tcea = schedule_tcea(loan, schedule)
+    loan.overdue_gl_account_id, loan.judicial_gl_account_id = gl.principal_gl_ids(
+        session, coop_id, loan.currency
+    )
     loan.updated_at = utcnow()
     session.add(loan)
     audit(
@@ -99,29 +132,65 @@ def disburse(
 
 
 def repay(
-    session: Session, ctx: CoopContext, loan_id: uuid.UUID, data: RepaymentRequest
+    session: Session,
+    ctx: CoopContext,
+    loan_id: uuid.UUID,
+    data: RepaymentRequest,
+    *,
+    counterpart: Callable[[Decimal], ledger.Leg] | None = None,
 ) -> RepaymentOut:
+    """A payment: what is due first (oldest installment first); beyond it, up to the
+    policy's number of installments advances the next ones as they are, more is a
+    prepayment that lowers principal and reschedules (the member chooses how, and may
+    choose either). Interest collected clears what had accrued; the books follow the loan's
+    parts (vigentes, vencidos, judicial, suspense)."""
     coop_id = ctx.cooperative_id
     amount = check_amount(data.amount)
     loan = lock_loan(session, coop_id, loan_id)
     if loan.status != LoanStatus.active:
         raise InvalidLoanStatus(action="pagar", status=loan.status)
-    today = get_cooperative(session, coop_id).business_date
+    coop = get_cooperative(session, coop_id)
+    today = coop.business_date
     rows = installments(session, loan)
     before = reversals.remember(loan, rows)
-    accrue_moratory(rows, loan.moratory_tea, today)
+    lines = gl.Lines(loan)
+    lines.recognise(accrue_moratory(rows, loan.moratory_tea, today))
+    paid_before = [i.interest_paid for i in rows]
+    uncollected = uncollected_interest(rows)
     due_now = sum((owed(i) for i in rows if i.due_date <= today), ZERO)
-    future_principal = sum(
-        (i.principal - i.principal_paid for i in rows if i.due_date > today), ZERO
-    )
-    if amount > due_now + future_principal:
+    future = [i for i in rows if i.due_date > today]
+    future_principal = sum((i.principal - i.principal_paid for i in future), ZERO)
+    future_owed = sum((owed(i) for i in future), ZERO)
+    if amount > due_now + max(future_principal, future_owed):
         raise Overpayment(owed=due_now + future_principal)
     applied, left = allocate(rows, amount, today)
     if left > 0:
-        reschedule(loan, rows, today, left, data.prepayment)
-        applied.principal += left
+        policy = policy_of(coop.credit_policy)
+        advance_limit = sum((owed(i) for i in future[: policy.advance_max_installments]), ZERO)
+        as_advance = (
+            data.excess_as is ExcessAs.advance_installments
+            if data.excess_as is not None
+            else left <= advance_limit
+        )
+        if as_advance:
+            if left > future_owed:
+                raise Overpayment(owed=due_now + future_owed)
+            more, left = allocate(rows, left, date.max, paid_on=today)
+            applied.add(more)
+        elif left > future_principal:
+            raise Overpayment(owed=due_now + future_principal)
+        if left > 0:
+            reschedule(loan, rows, today, left, data.prepayment)
+            applied.principal += left
+    interest = recognise_payment(rows, paid_before, uncollected)
+    lines.unrecognise(cap_recognised(rows))
+    lines.collect(interest.collected, applied.moratory, interest.beyond)
+    lines.add(gl.FEE_INCOME_GL, -applied.fees)
+    lines.add(gl.INSURANCE_PAYABLE_GL, -applied.insurance)
     legs = [
-        counterpart_leg(
+        counterpart(amount)
+        if counterpart is not None
+        else counterpart_leg(
             session,
             ctx,
             amount=amount,
@@ -132,17 +201,10 @@ def repay(
         )
     ]
     if applied.principal:
-        loan_gl = ledger.get_gl_account(session, coop_id, loan.gl_account_id)
-        legs.append(ledger.Leg(loan_gl, -applied.principal, loan))
-    for template, part in (
-        (INTEREST_INCOME_GL, applied.interest),
-        (MORATORY_INCOME_GL, applied.moratory),
-        (FEE_INCOME_GL, applied.fees),
-        (INSURANCE_PAYABLE_GL, applied.insurance),
-    ):
-        if part:
-            gl = ledger.gl_account_for(session, coop_id, template, loan.currency)
-            legs.append(ledger.Leg(gl, -part))
+        legs += gl.principal_legs(
+            session, loan, applied.principal, gl.loan_gl_accounts(session, loan)
+        )
+    legs += lines.legs(session)
     entry, postings = ledger.post_entry(
         session,
         ctx,
@@ -156,6 +218,7 @@ def repay(
     if loan.balance == 0 and all(owed(i) == 0 for i in rows):
         loan.status = LoanStatus.paid_off
         loan.closed_on = today
+        loan.accounting_status = AccountingStatus.current
     loan.updated_at = utcnow()
     session.add(loan)
     session.flush()
@@ -176,29 +239,263 @@ def repay(
     )
 
 
-def write_off(session: Session, ctx: CoopContext, loan_id: uuid.UUID) -> LoanOut:
-    """Castigo: a loan in Pérdida leaves the balance sheet; the debt remains collectable."""
-    coop_id = ctx.cooperative_id
-    loan = lock_loan(session, coop_id, loan_id)
+def payoff(session: Session, loan: Loan, today: date) -> Decimal:
+    """What settles the loan today: everything due, moratory interest to today included,
+    and the principal not yet due."""
+    rows = installments(session, loan)
+    due = sum(
+        (
+            owed(i) + moratory_pending(i, loan.moratory_tea, today)
+            for i in rows
+            if i.due_date <= today
+        ),
+        ZERO,
+    )
+    return due + sum((i.principal - i.principal_paid for i in rows if i.due_date > today), ZERO)
+
+
+def net_member_debts(
+    session: Session,
+    ctx: CoopContext,
+    member_id: uuid.UUID,
+    available: Decimal,
+    source: Callable[[Decimal], ledger.Leg],
+) -> tuple[Decimal, uuid.UUID | None]:
+    """A withdrawing member's money owed back to them (share capital) first pays what they
+    owe the cooperative: their active loans in the cooperative's currency of ``source``,
+    oldest first, each a repayment from ``source``. Returns what was used and the last
+    repayment's entry."""
+    used = ZERO
+    last_entry = None
+    currency = source(Decimal("0.01")).gl_account.currency
+    today = get_cooperative(session, ctx.cooperative_id).business_date
+    loans = session.exec(
+        select(Loan)
+        .where(
+            Loan.cooperative_id == ctx.cooperative_id,
+            Loan.member_id == member_id,
+            Loan.status == LoanStatus.active,
+            Loan.currency == currency,
+        )
+        .order_by(col(Loan.disbursed_on), col(Loan.number))
+    ).all()
+    for loan in loans:
+        part = min(available - used, payoff(session, loan, today))
+        if part <= 0:
+            break
+        data = RepaymentRequest.model_construct(
+            amount=part,
+            branch_id=None,
+            from_account_id=None,
+            prepayment=PrepaymentMode.reduce_installment,
+            excess_as=ExcessAs.prepayment,
+            description=f"Compensación con aportaciones del crédito {loan.number}",
+        )
+        last_entry = repay(session, ctx, loan.id, data, counterpart=source).journal_entry_id
+        used += part
+    return used, last_entry
+
+
+def request_write_off(session: Session, ctx: CoopContext, loan_id: uuid.UUID) -> LoanOut:
+    """Castigo, first person: only a loan whose debtor is in Pérdida and whose provisions
+    booked cover its balance. A second person approves it (``approve_write_off``)."""
+    loan = lock_loan(session, ctx.cooperative_id, loan_id)
+    _check_write_off(loan)
+    if loan.write_off_requested_at is not None:
+        raise WriteOffAlreadyRequested(by=loan.write_off_requested_by)
+    loan.write_off_requested_by = ctx.principal.name
+    loan.write_off_requested_by_id = ctx.principal.person_id
+    loan.write_off_requested_at = utcnow()
+    session.add(loan)
+    audit(session, ctx, loan, "loan.write_off_request", {"balance": str(loan.balance)})
+    session.flush()
+    return loan_view(session, loan)
+
+
+def reject_write_off(session: Session, ctx: CoopContext, loan_id: uuid.UUID) -> LoanOut:
+    loan = lock_loan(session, ctx.cooperative_id, loan_id)
+    if loan.write_off_requested_at is None:
+        raise WriteOffNotRequested()
+    audit(
+        session, ctx, loan, "loan.write_off_reject", {"requested_by": loan.write_off_requested_by}
+    )
+    loan.write_off_requested_by = loan.write_off_requested_by_id = None
+    loan.write_off_requested_at = None
+    session.add(loan)
+    session.flush()
+    return loan_view(session, loan)
+
+
+def _check_write_off(loan: Loan) -> None:
     if loan.status != LoanStatus.active:
         raise InvalidLoanStatus(action="castigar", status=loan.status)
-    view = loan_view(session, loan)
-    if view.category is not Category.perdida:
+    if loan.debtor_category != Category.perdida:
         raise WriteOffNotAllowed()
-    before = reversals.remember(loan, installments(session, loan))
-    expense_gl = ledger.gl_account_for(session, coop_id, WRITE_OFF_EXPENSE_GL, loan.currency)
-    loan_gl = ledger.get_gl_account(session, coop_id, loan.gl_account_id)
+    provision = loan.provision_generic + loan.provision_specific
+    if provision < loan.balance:
+        raise WriteOffNotProvisioned(provision=provision, balance=loan.balance)
+
+
+def approve_write_off(session: Session, ctx: CoopContext, loan_id: uuid.UUID) -> LoanOut:
+    """Castigo, second person: the allowance (14x9) is applied against the loan, what the
+    provisions held beyond its balance is released, interest still in 14x8 is reversed, and
+    everything the member still owes is kept in memorandum accounts until recovered."""
+    coop_id = ctx.cooperative_id
+    loan = lock_loan(session, coop_id, loan_id)
+    if loan.write_off_requested_at is None:
+        raise WriteOffNotRequested()
+    if (
+        ctx.principal.api_key_id is not None
+        or ctx.principal.person_id is None
+        or ctx.principal.person_id == loan.write_off_requested_by_id
+    ):
+        raise WriteOffSamePerson()
+    _check_write_off(loan)
+    rows = installments(session, loan)
+    before = reversals.remember(loan, rows)
+    accounts = gl.loan_gl_accounts(session, loan)
+    lines = gl.Lines(loan)
+    balance = loan.balance
+    legs = gl.principal_legs(session, loan, balance, accounts)
+    # the allowance applied: the specific provision first, then the generic
+    specific = min(balance, loan.provision_specific)
+    lines.add(gl.PROVISION_SPECIFIC_GL, loan.provision_specific)
+    lines.add(gl.PROVISION_GENERIC_GL, loan.provision_generic)
+    lines.add(
+        gl.PROVISION_EXPENSE_GL, -(loan.provision_generic + loan.provision_specific - balance)
+    )
+    # interest owed: what is receivable leaves income, what is in suspense leaves it; both
+    # are kept, with the principal, among the written-off debts
+    open_interest = sum((i.interest_accrued - i.interest_paid for i in rows), ZERO)
+    open_moratory = sum((i.moratory_due + i.moratory_accrued - i.moratory_paid for i in rows), ZERO)
+    receivable_interest = open_interest - loan.suspended_interest
+    receivable_moratory = open_moratory - loan.suspended_moratory
+    lines.move(gl.INTEREST_INCOME_GL, gl.ACCRUED_INTEREST_GL, receivable_interest)
+    lines.move(gl.MORATORY_INCOME_GL, gl.ACCRUED_INTEREST_GL, receivable_moratory)
+    lines.move(
+        gl.SUSPENDED_CONTRA_GL,
+        gl.SUSPENDED_GL,
+        loan.suspended_interest + loan.suspended_moratory,
+    )
+    written_off = balance + open_interest + open_moratory
+    lines.move(gl.WRITTEN_OFF_GL, gl.WRITTEN_OFF_CONTRA_GL, written_off)
     entry, _ = ledger.post_entry(
         session,
         ctx,
         EntryKind.loan_write_off,
-        [ledger.Leg(expense_gl, loan.balance), ledger.Leg(loan_gl, -loan.balance, loan)],
+        legs + lines.legs(session),
         description=f"Castigo del crédito {loan.number}",
     )
     reversals.record(session, loan, entry, before)
+    for i in rows:  # nothing is receivable on the books any more: it is all written off
+        i.interest_accrued = i.interest_paid
+        i.moratory_due, i.moratory_accrued = i.moratory_paid, ZERO
+    session.add_all(rows)
     loan.status = LoanStatus.written_off
     loan.closed_on = get_cooperative(session, coop_id).business_date
+    loan.suspended_interest = loan.suspended_moratory = ZERO
+    loan.provision_generic = loan.provision_specific = ZERO
+    loan.written_off_balance = written_off
     session.add(loan)
-    audit(session, ctx, loan, "loan.write_off", {"days_past_due": view.days_past_due})
+    audit(
+        session,
+        ctx,
+        loan,
+        "loan.write_off",
+        {
+            "requested_by": loan.write_off_requested_by,
+            "principal": str(balance),
+            "interest": str(open_interest + open_moratory),
+            "allowance_applied": str(specific + (balance - specific)),
+        },
+    )
     session.flush()
     return loan_view(session, loan)
+
+
+def recover(
+    session: Session, ctx: CoopContext, loan_id: uuid.UUID, data: RecoveryRequest
+) -> RecoveryOut:
+    """A payment on a written-off loan: income when collected, and the written-off debt
+    kept in memorandum accounts goes down by as much."""
+    coop_id = ctx.cooperative_id
+    amount = check_amount(data.amount)
+    loan = lock_loan(session, coop_id, loan_id)
+    if loan.status != LoanStatus.written_off:
+        raise NotWrittenOff()
+    if amount > loan.written_off_balance:
+        raise RecoveryExceedsDebt(owed=loan.written_off_balance)
+    before = reversals.remember(loan, [])
+    lines = gl.Lines(loan)
+    lines.add(gl.RECOVERY_INCOME_GL, -amount)
+    lines.move(gl.WRITTEN_OFF_CONTRA_GL, gl.WRITTEN_OFF_GL, amount)
+    cash = counterpart_leg(
+        session,
+        ctx,
+        amount=amount,
+        currency=loan.currency,
+        member_id=loan.member_id,
+        branch_id=data.branch_id,
+        account_id=data.from_account_id,
+    )
+    entry, _ = ledger.post_entry(
+        session,
+        ctx,
+        EntryKind.loan_recovery,
+        [cash, *lines.legs(session)],
+        branch_id=data.branch_id,
+        description=data.description or f"Recuperación del crédito castigado {loan.number}",
+    )
+    reversals.record(session, loan, entry, before)
+    loan.written_off_balance -= amount
+    loan.updated_at = utcnow()
+    session.add(loan)
+    audit(session, ctx, loan, "loan.recovery", {"amount": str(amount)})
+    session.flush()
+    return RecoveryOut(
+        journal_entry_id=entry.id,
+        loan_id=loan.id,
+        amount=amount,
+        written_off_balance=loan.written_off_balance,
+        value_date=entry.value_date,
+    )
+
+
+def to_judicial_collection(session: Session, ctx: CoopContext, loan_id: uuid.UUID) -> LoanOut:
+    """An overdue loan taken to court: its whole balance moves to 14x6."""
+    loan = lock_loan(session, ctx.cooperative_id, loan_id)
+    if loan.status != LoanStatus.active:
+        raise InvalidLoanStatus(action="pasar a cobranza judicial", status=loan.status)
+    if loan.accounting_status != AccountingStatus.overdue:
+        raise JudicialRequiresOverdue(status=loan.accounting_status)
+    before = reversals.remember(loan, installments(session, loan))
+    accounts = gl.loan_gl_accounts(session, loan)
+    legs = gl.principal_legs(session, loan, loan.balance, accounts)
+    legs.append(ledger.Leg(accounts["judicial"], loan.balance, loan))
+    entry, _ = ledger.post_entry(
+        session,
+        ctx,
+        EntryKind.loan_judicial,
+        legs,
+        description=f"Crédito {loan.number} a cobranza judicial",
+    )
+    reversals.record(session, loan, entry, before)
+    loan.judicial_balance = loan.balance
+    loan.overdue_balance = ZERO
+    loan.accounting_status = AccountingStatus.judicial
+    loan.updated_at = utcnow()
+    session.add(loan)
+    audit(session, ctx, loan, "loan.judicial_collection", {"balance": str(loan.balance)})
+    session.flush()
+    return loan_view(session, loan)
+
+
+def schedule_tcea(loan: Loan, schedule: Schedule) -> Decimal | None:
+    """The TCEA of the schedule agreed at disbursement: what the member pays (installments
+    with insurance) against what they received (the amount less the commission)."""
+    with refusing_impossible_schedules():
+        return tcea(
+            loan.amount - loan.commission,
+            loan.disbursement_date,
+            [(i.due_date, i.total) for i in schedule.installments],
+        )

@@ -1,4 +1,5 @@
-"""The portfolio by SBS category: balances, required provisions, overdue ratio, PAR30."""
+"""The portfolio by SBS category at a date: balances, required provisions, overdue ratio,
+PAR30. A past date reads the loans as they were then, not as they are paid today."""
 
 from __future__ import annotations
 
@@ -6,58 +7,112 @@ import uuid
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import text
+from sqlmodel import Session, col, select
 
+from coopac_core.federation.service import get_cooperative
 from coopac_core.loans.classification import (
     Category,
+    Cover,
     CreditType,
-    Guarantee,
     classify,
-    provision_rate,
+    required_provision,
     worst,
 )
-from coopac_core.loans.models import Loan, LoanStatus
+from coopac_core.loans.errors import AsOfInFuture
+from coopac_core.loans.models import Loan, LoanInstallment
+from coopac_core.loans.policy import policy_of
 from coopac_core.loans.schemas import Portfolio, PortfolioCategory, PortfolioCreditType
 from coopac_core.loans.service.products import products_by_id
 from coopac_core.loans.service.queries import installments_by_loan
+from coopac_core.loans.service.reversals import installments_from
 from coopac_core.loans.servicing import ZERO, days_past_due
-from coopac_core.money import Currency, round_cents, round_rate
+from coopac_core.money import Currency, round_rate
 
-# Days past due after which a loan counts in the cartera atrasada (vencida). DOMAIN.md is
-# silent: prudent defaults from SBS practice (30 days; 90 for housing), to confirm.
-OVERDUE_AFTER_DAYS: dict[CreditType, int] = {
-    CreditType.consumo: 30,
-    CreditType.microempresa: 30,
-    CreditType.pequena_empresa: 30,
-    CreditType.hipotecario: 90,
-}
 PAR_DAYS = 30
 
 
-def portfolio(session: Session, cooperative_id: uuid.UUID, as_of: date, currency: str) -> Portfolio:
-    """Loans by SBS category with balances and required provisions, overdue ratio, PAR30.
+# Each loan that was out at the date: its balance then, and the part of it in vencidos or
+# judicial then (cartera atrasada), both from its postings up to that day.
+_LOANS_AT = """
+SELECT l.id, coalesce(sum(p.amount), 0) AS balance,
+       coalesce(sum(p.amount) FILTER (WHERE p.gl_account_id IN (l.overdue_gl_account_id,
+                                                                l.judicial_gl_account_id)), 0)
+           AS overdue
+FROM loan l JOIN posting p ON p.cooperative_id = l.cooperative_id AND p.account_kind = 'loan'
+    AND p.account_id = l.id AND p.business_date <= :d
+WHERE l.cooperative_id = :c AND l.disbursed_on <= :d
+GROUP BY l.id HAVING sum(p.amount) > 0
+"""
+# The installments of a loan at the date are those its first operation after it found
+# (kept by ``reversals.remember``); a loan with none since is as it is now.
+_FIRST_AFTER = """
+SELECT DISTINCT ON (o.loan_id) o.loan_id, o.installments_before
+FROM loan_operation o JOIN journal_entry e
+    ON e.cooperative_id = o.cooperative_id AND e.id = o.journal_entry_id
+WHERE o.cooperative_id = :c AND o.loan_id = ANY(:ids) AND e.business_date > :d
+ORDER BY o.loan_id, e.seq
+"""
 
-    Days past due are counted at ``as_of`` against the installments as paid today. A debtor
-    takes the worst category of all their loans in the cooperative, whatever the currency."""
+
+def _covers(session: Session, cooperative_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[Any, Cover]:
+    """What guarantees each loan now: pledged deposits, collateral at realisable value."""
+    rows = session.execute(
+        text(
+            "SELECT l.id, "
+            "coalesce((SELECT sum(h.amount) FROM savings_hold h WHERE h.cooperative_id = "
+            "l.cooperative_id AND h.loan_id = l.id AND h.status = 'active'), 0), "
+            "coalesce((SELECT sum(k.realizable_value) FROM loan_collateral k WHERE "
+            "k.cooperative_id = l.cooperative_id AND k.loan_id = l.id "
+            "AND k.guarantee = 'preferred_quick'), 0), "
+            "coalesce((SELECT sum(k.realizable_value) FROM loan_collateral k WHERE "
+            "k.cooperative_id = l.cooperative_id AND k.loan_id = l.id "
+            "AND k.guarantee = 'preferred'), 0) "
+            "FROM loan l WHERE l.cooperative_id = :c AND l.id = ANY(:ids)"
+        ),
+        {"c": cooperative_id, "ids": ids},
+    ).all()
+    return {r[0]: Cover(pledged=r[1], preferred_quick=r[2], preferred=r[3]) for r in rows}
+
+
+def portfolio(session: Session, cooperative_id: uuid.UUID, as_of: date, currency: str) -> Portfolio:
+    """Loans by SBS category with balances and required provisions, overdue ratio
+    (vencidos and judicial over the portfolio), PAR30, at ``as_of``.
+
+    Balances and the vencido part come from the postings up to that day; days past due
+    from the installments as they were then. A debtor takes the worst category of all their
+    loans in the cooperative, whatever the currency. Guarantees are counted as they are
+    today (their history is not kept)."""
+    business_date = get_cooperative(session, cooperative_id).business_date
+    if as_of > business_date:
+        raise AsOfInFuture(as_of=as_of, business_date=business_date)
+    params = {"c": cooperative_id, "d": as_of}
+    state = {r.id: r for r in session.execute(text(_LOANS_AT), params)}
+    ids = list(state)
     loans = list(
         session.exec(
-            select(Loan).where(
-                Loan.cooperative_id == cooperative_id, Loan.status == LoanStatus.active
-            )
+            select(Loan).where(Loan.cooperative_id == cooperative_id, col(Loan.id).in_(ids))
         )
     )
-    by_loan = installments_by_loan(session, cooperative_id, [loan.id for loan in loans])
+    schedules: dict[uuid.UUID, list[LoanInstallment]] = dict(
+        installments_by_loan(session, cooperative_id, ids)
+    )
+    for loan_id, before in session.execute(text(_FIRST_AFTER), {**params, "ids": ids}):
+        schedules[loan_id] = installments_from(cooperative_id, loan_id, before)
     products = products_by_id(session, cooperative_id, {loan.product_id for loan in loans})
+    policy = policy_of(get_cooperative(session, cooperative_id).credit_policy)
+    covers = _covers(session, cooperative_id, ids)
     debtor: dict[uuid.UUID, Category] = defaultdict(lambda: Category.normal)
     rows = []
     for loan in loans:
         credit_type = CreditType(products[loan.product_id].credit_type)
-        dpd = days_past_due(by_loan[loan.id], as_of)
-        category = classify(credit_type, dpd)
+        dpd = days_past_due(schedules.get(loan.id, []), as_of)
+        category = classify(credit_type, dpd, policy.bands(credit_type))
         debtor[loan.member_id] = worst([debtor[loan.member_id], category])
         if loan.currency == currency:
-            rows.append((loan, credit_type, dpd, category))
+            rows.append((loan, credit_type, dpd))
 
     def blank() -> dict[Category, list[Decimal]]:
         return {c: [Decimal(0), ZERO, ZERO] for c in Category}
@@ -65,22 +120,20 @@ def portfolio(session: Session, cooperative_id: uuid.UUID, as_of: date, currency
     totals = blank()
     by_type: dict[CreditType, dict[Category, list[Decimal]]] = {}
     balance = overdue = par = provisions = ZERO
-    for loan, credit_type, dpd, _ in rows:
+    for loan, credit_type, dpd in rows:
         category = debtor[loan.member_id]  # alineamiento: the debtor's worst category
-        provision = round_cents(
-            loan.balance * provision_rate(credit_type, category, Guarantee(loan.guarantee))
-        )
+        exposure = state[loan.id].balance
+        need = required_provision(credit_type, category, exposure, covers.get(loan.id, Cover()))
         for table in (totals, by_type.setdefault(credit_type, blank())):
             cell = table[category]
             cell[0] += 1
-            cell[1] += loan.balance
-            cell[2] += provision
-        balance += loan.balance
-        provisions += provision
-        if dpd > OVERDUE_AFTER_DAYS[credit_type]:
-            overdue += loan.balance
+            cell[1] += exposure
+            cell[2] += need.total
+        balance += exposure
+        provisions += need.total
+        overdue += state[loan.id].overdue
         if dpd > PAR_DAYS:
-            par += loan.balance
+            par += exposure
 
     def cells(table: dict[Category, list[Decimal]]) -> list[PortfolioCategory]:
         return [

@@ -3,6 +3,7 @@ they were just before it, newest operation first. The ledger posts the mirror en
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,14 +17,34 @@ from coopac_core.ledger.models import EntryKind, JournalEntry
 from coopac_core.loans.models import Loan, LoanInstallment, LoanOperation
 
 # What an operation may change on the loan row (the balance is the ledger's).
-LOAN_FIELDS = ("status", "disbursement_date", "disbursed_on", "closed_on", "updated_at")
+LOAN_FIELDS = (
+    "status",
+    "disbursement_date",
+    "disbursed_on",
+    "closed_on",
+    "updated_at",
+    "tcea",
+    "accounting_status",
+    "overdue_gl_account_id",
+    "judicial_gl_account_id",
+    "overdue_balance",
+    "judicial_balance",
+    "suspended_interest",
+    "suspended_moratory",
+    "provision_generic",
+    "provision_specific",
+    "written_off_balance",
+    "write_off_requested_by",
+    "write_off_requested_by_id",
+    "write_off_requested_at",
+)
 _INSTALLMENT_FIELDS = tuple(
     name for name in LoanInstallment.model_fields if name not in ("cooperative_id", "loan_id")
 )
 
 
 def _dump(value: object) -> object:
-    if isinstance(value, Decimal):
+    if isinstance(value, (Decimal, uuid.UUID)):
         return str(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
@@ -44,6 +65,8 @@ def _load(model: type[SQLModel], name: str, value: object) -> Any:
         return date.fromisoformat(str(value))
     if kind in (Decimal, int):
         return kind(value)
+    if kind is uuid.UUID:
+        return uuid.UUID(str(value))
     return value  # text, kept as it was
 
 
@@ -54,6 +77,19 @@ def remember(
     before = {name: _dump(getattr(loan, name)) for name in LOAN_FIELDS}
     schedule = [{name: _dump(getattr(i, name)) for name in _INSTALLMENT_FIELDS} for i in rows]
     return before, schedule
+
+
+def installments_from(
+    cooperative_id: uuid.UUID, loan_id: uuid.UUID, kept: list[dict[str, Any]]
+) -> list[LoanInstallment]:
+    """Installments as ``remember`` kept them (not added to any session). Kept before
+    interest was recognised as it accrued (0017): what was paid was what was recognised."""
+    out = []
+    for row in kept:
+        values = {name: _load(LoanInstallment, name, value) for name, value in row.items()}
+        values.setdefault("interest_accrued", values.get("interest_paid", Decimal(0)))
+        out.append(LoanInstallment(cooperative_id=cooperative_id, loan_id=loan_id, **values))
+    return out
 
 
 def record(
@@ -88,6 +124,21 @@ def _later_operations(session: Session, op: LoanOperation, entry: JournalEntry) 
     return [r.kind for r in rows]
 
 
+def _closed_since(session: Session, entry: JournalEntry) -> bool:
+    """Close of business has worked on the loan since the operation (accrued, classified,
+    moved it between accounts): restoring the loan as it was before would undo that too."""
+    return bool(
+        session.execute(
+            text(
+                "SELECT c.business_date > :d OR EXISTS (SELECT 1 FROM cob_run r WHERE "
+                "r.cooperative_id = c.id AND r.status = 'running') FROM cooperative c "
+                "WHERE c.id = :c"
+            ),
+            {"c": entry.cooperative_id, "d": entry.business_date},
+        ).scalar_one()
+    )
+
+
 def undo_loan_operation(session: Session, entry: JournalEntry) -> None:
     """Registered for disbursements, repayments and write-offs. The loan is already locked
     (it is one of the entry's member accounts)."""
@@ -99,6 +150,12 @@ def undo_loan_operation(session: Session, entry: JournalEntry) -> None:
     later = _later_operations(session, op, entry)
     if later:
         raise ReversalOutOfOrder(later=", ".join(later))
+    if _closed_since(session, entry):
+        raise ReversalNotSupported(
+            kind=entry.kind,
+            reason="su día ya se cerró (o se está cerrando) y el cierre devengó y clasificó "
+            "el crédito desde entonces: corríjalo con una operación nueva",
+        )
     loan = session.get(Loan, (op.cooperative_id, op.loan_id))
     assert loan is not None
     for name, value in op.loan_before.items():
@@ -110,16 +167,15 @@ def undo_loan_operation(session: Session, entry: JournalEntry) -> None:
             col(LoanInstallment.loan_id) == loan.id,
         )
     )
-    session.add_all(
-        LoanInstallment(
-            cooperative_id=loan.cooperative_id,
-            loan_id=loan.id,
-            **{name: _load(LoanInstallment, name, value) for name, value in row.items()},
-        )
-        for row in op.installments_before
-    )
+    session.add_all(installments_from(loan.cooperative_id, loan.id, op.installments_before))
     session.flush()
 
 
-for kind in (EntryKind.loan_disbursement, EntryKind.loan_repayment, EntryKind.loan_write_off):
+for kind in (
+    EntryKind.loan_disbursement,
+    EntryKind.loan_repayment,
+    EntryKind.loan_write_off,
+    EntryKind.loan_judicial,
+    EntryKind.loan_recovery,
+):
     INVERSE_OPERATIONS[kind] = undo_loan_operation

@@ -1,15 +1,21 @@
-"""A loan's records against its balance, for ``coopac verify-ledger``: what a mirror entry
-or a bug could leave wrong (an active loan whose installments owe another principal, a
-closed one with a balance, an undisbursed one with a schedule)."""
+"""A loan's records against its balance and the books, for ``coopac verify-ledger``: what a
+mirror entry or a bug could leave wrong (an active loan whose installments owe another
+principal, a closed one with a balance, an undisbursed one with a schedule), and every
+balance close of business keeps for loans, proved against the ledger: accrued interest
+(14x8), interest in suspense, provisions (14x9) and written-off debts (memorandum)."""
 
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from sqlalchemy import text
 from sqlmodel import Session
 
+from coopac_core.ledger.chart import code_for
 from coopac_core.ledger.service.verification import PRODUCT_CHECKS
+from coopac_core.loans import accounting as gl
+from coopac_core.money import Currency
 
 
 def check_loan_records(session: Session, cooperative_id: uuid.UUID) -> list[str]:
@@ -36,4 +42,92 @@ def check_loan_records(session: Session, cooperative_id: uuid.UUID) -> list[str]
     return problems
 
 
+def _parts(session: Session, cooperative_id: uuid.UUID) -> list[str]:
+    """Each loan's parts agree with its postings and its accounting status: what its
+    postings put in vencidos and judicial is what it says is there."""
+    rows = session.execute(
+        text(
+            "SELECT l.number, l.status, l.accounting_status, l.overdue_balance, "
+            "l.judicial_balance, "
+            "coalesce(sum(p.amount) FILTER (WHERE p.gl_account_id = l.overdue_gl_account_id), 0),"
+            " coalesce(sum(p.amount) FILTER (WHERE p.gl_account_id = l.judicial_gl_account_id), 0)"
+            " FROM loan l LEFT JOIN posting p ON p.cooperative_id = l.cooperative_id "
+            "AND p.account_kind = 'loan' AND p.account_id = l.id "
+            "WHERE l.cooperative_id = :c AND l.disbursed_on IS NOT NULL "
+            "GROUP BY l.cooperative_id, l.id"
+        ),
+        {"c": cooperative_id},
+    ).all()
+    problems = []
+    for number, loan_status, status, overdue, judicial, posted_overdue, posted_judicial in rows:
+        if (overdue, judicial) != (posted_overdue, posted_judicial):
+            problems.append(
+                f"loan {number}: vencido {overdue} and judicial {judicial} but its postings "
+                f"put {posted_overdue} and {posted_judicial} there"
+            )
+        expected = "judicial" if judicial else "overdue" if overdue else "current"
+        if loan_status == "active" and status != expected:
+            problems.append(f"loan {number}: {status} with vencido {overdue}, judicial {judicial}")
+    return problems
+
+
+def _gl_balance(
+    session: Session, cooperative_id: uuid.UUID, template: str, currency: str
+) -> Decimal:
+    """The account's balance, debits positive."""
+    return Decimal(
+        session.execute(
+            text(
+                "SELECT coalesce(sum(p.amount), 0) FROM posting p JOIN gl_account g "
+                "ON g.cooperative_id = p.cooperative_id AND g.id = p.gl_account_id "
+                "WHERE p.cooperative_id = :c AND g.code = :code"
+            ),
+            {"c": cooperative_id, "code": code_for(template, Currency(currency))},
+        ).scalar_one()
+    )
+
+
+_TOTALS = """
+SELECT coalesce(sum(u.open), 0) - coalesce(sum(l.suspended_interest + l.suspended_moratory), 0),
+       coalesce(sum(l.suspended_interest + l.suspended_moratory), 0),
+       coalesce(sum(l.provision_generic), 0), coalesce(sum(l.provision_specific), 0),
+       coalesce(sum(l.written_off_balance), 0)
+FROM loan l LEFT JOIN LATERAL (
+    SELECT sum(i.interest_accrued - i.interest_paid + i.moratory_due + i.moratory_accrued
+               - i.moratory_paid) AS open
+    FROM loan_installment i WHERE i.cooperative_id = l.cooperative_id AND i.loan_id = l.id
+) u ON true
+WHERE l.cooperative_id = :c AND l.currency = :cur
+"""
+
+
+def check_loan_books(session: Session, cooperative_id: uuid.UUID) -> list[str]:
+    """Per currency: 14x8 holds the interest accrued and not collected that is not in
+    suspense; the suspense accounts hold the rest; 14x9 holds the provisions booked per
+    loan (generic and specific apart); the written-off accounts hold what is still owed on
+    written-off loans."""
+    problems = _parts(session, cooperative_id)
+    for currency in Currency:
+        accrued, suspended, generic, specific, written_off = session.execute(
+            text(_TOTALS), {"c": cooperative_id, "cur": currency.value}
+        ).one()
+        for what, template, expected in (
+            ("accrued interest", gl.ACCRUED_INTEREST_GL, accrued),
+            ("interest in suspense", gl.SUSPENDED_GL, suspended),
+            ("its contra account", gl.SUSPENDED_CONTRA_GL, -suspended),
+            ("generic provisions", gl.PROVISION_GENERIC_GL, -generic),
+            ("specific provisions", gl.PROVISION_SPECIFIC_GL, -specific),
+            ("written-off loans", gl.WRITTEN_OFF_GL, written_off),
+            ("their contra account", gl.WRITTEN_OFF_CONTRA_GL, -written_off),
+        ):
+            booked = _gl_balance(session, cooperative_id, template, currency.value)
+            if booked != expected:
+                code = code_for(template, currency)
+                problems.append(
+                    f"{what} ({code}): the books hold {booked} but the loans say {expected}"
+                )
+    return problems
+
+
 PRODUCT_CHECKS.append(check_loan_records)
+PRODUCT_CHECKS.append(check_loan_books)

@@ -12,7 +12,14 @@ from sqlmodel import Session
 
 from coopac_core.federation.service import get_cooperative
 from coopac_core.loans.classification import Category, CreditType, Guarantee, classify, worst
-from coopac_core.loans.models import Loan, LoanInstallment, LoanProduct, LoanStatus, Purpose
+from coopac_core.loans.models import (
+    AccountingStatus,
+    Loan,
+    LoanInstallment,
+    LoanProduct,
+    LoanStatus,
+    Purpose,
+)
 from coopac_core.loans.schedule import Frequency, Method, tcea
 from coopac_core.loans.schemas import (
     InstallmentStatus,
@@ -78,6 +85,7 @@ def loan_views(session: Session, loans: Sequence[Loan]) -> list[LoanOut]:
                 category,
                 worst([category, debtor.get(loan.member_id, category)]),
                 guarantors[loan.id],
+                schedule[loan.id],
             )
         )
     return out
@@ -94,7 +102,20 @@ def _loan_out(
     category: Category,
     debtor_category: Category,
     guarantor_ids: list[uuid.UUID],
+    rows: list[LoanInstallment],
 ) -> LoanOut:
+    uncollected = sum(
+        (
+            i.interest_accrued
+            - i.interest_paid
+            + i.moratory_due
+            + i.moratory_accrued
+            - i.moratory_paid
+            for i in rows
+        ),
+        ZERO,
+    )
+    suspended = loan.suspended_interest + loan.suspended_moratory
     return LoanOut(
         id=loan.id,
         number=loan.number,
@@ -121,6 +142,15 @@ def _loan_out(
         category=category,
         debtor_category=debtor_category,
         overdue_amount=state.overdue,
+        accounting_status=AccountingStatus(loan.accounting_status),
+        overdue_balance=loan.overdue_balance,
+        judicial_balance=loan.judicial_balance,
+        accrued_interest=uncollected - suspended,
+        suspended_interest=suspended,
+        tcea=loan.tcea,
+        provision=loan.provision_generic + loan.provision_specific,
+        written_off_balance=loan.written_off_balance,
+        write_off_requested_by=loan.write_off_requested_by,
         created_by=loan.created_by,
         decided_by=loan.decided_by,
         decision_note=loan.decision_note,
@@ -183,4 +213,4 @@ def loan_schedule(session: Session, loan: Loan) -> LoanScheduleOut:
                 status=status,
             )
         )
-    return LoanScheduleOut(loan_id=loan.id, tcea=None, installments=out)
+    return LoanScheduleOut(loan_id=loan.id, tcea=loan.tcea, installments=out)

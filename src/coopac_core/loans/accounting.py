@@ -1,0 +1,159 @@
+"""Where a loan's money sits in the books (SBS chart, ``ledger.chart``), and the lines an
+operation adds so that the books follow the loan: principal split between vigentes (14x1),
+vencidos (14x5) and judicial (14x6); interest recognised as it accrues (14x8 against 51x4)
+or, while the loan is suspended, carried in memorandum accounts until collected."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from coopac_core.ledger import service as ledger
+from coopac_core.ledger.models import GlAccount
+from coopac_core.loans.classification import Category
+from coopac_core.loans.models import AccountingStatus, Loan
+
+# GL accounts a loan's money moves through, by chart template ({c}: currency digit).
+LOAN_CURRENT_GL = "14{c}1"
+LOAN_OVERDUE_GL = "14{c}5"
+LOAN_JUDICIAL_GL = "14{c}6"
+ACCRUED_INTEREST_GL = "14{c}8"
+PROVISION_SPECIFIC_GL = "14{c}9.01"
+PROVISION_GENERIC_GL = "14{c}9.02"
+PROVISION_EXPENSE_GL = "43{c}2"
+INTEREST_INCOME_GL = "51{c}4.01"
+MORATORY_INCOME_GL = "51{c}4.02"
+FEE_INCOME_GL = "51{c}4.03"
+RECOVERY_INCOME_GL = "56{c}4"
+INSURANCE_PAYABLE_GL = "25{c}1"  # desgravamen collected for the insurer
+WRITTEN_OFF_GL = "81{c}3"
+WRITTEN_OFF_CONTRA_GL = "83{c}3"
+SUSPENDED_GL = "81{c}4"
+SUSPENDED_CONTRA_GL = "83{c}4"
+
+# A debtor in these categories has its interest suspended, whatever the loan's own state.
+SUSPENDING_CATEGORIES = frozenset({Category.dudoso, Category.perdida})
+
+
+def is_suspended(loan: Loan) -> bool:
+    """Overdue or judicial loans, and loans of debtors in Dudoso or Pérdida, do not accrue
+    to income: their interest is carried in suspense until collected. (Refinanced loans
+    too; this service does not refinance, so none is.)"""
+    return (
+        loan.accounting_status != AccountingStatus.current
+        or loan.debtor_category in SUSPENDING_CATEGORIES
+    )
+
+
+def current_balance(loan: Loan) -> Decimal:
+    """The part of the principal in vigentes (14x1)."""
+    return loan.balance - loan.overdue_balance - loan.judicial_balance
+
+
+@dataclass
+class Lines:
+    """An operation's lines on GL-only accounts, by template, summed: each account gets one
+    line whatever number of movements made it."""
+
+    loan: Loan
+    amounts: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+    def add(self, template: str, amount: Decimal) -> None:
+        self.amounts[template] += amount
+
+    def move(self, debit: str, credit: str, amount: Decimal) -> None:
+        if amount:
+            self.add(debit, amount)
+            self.add(credit, -amount)
+
+    def legs(self, session: Session) -> list[ledger.Leg]:
+        out = []
+        for template, amount in sorted(self.amounts.items()):
+            if amount:
+                gl = ledger.gl_account_for(
+                    session, self.loan.cooperative_id, template, self.loan.currency
+                )
+                out.append(ledger.Leg(gl, amount))
+        return out
+
+    # --- interest -----------------------------------------------------------------------
+
+    def recognise(self, moratory: Decimal) -> None:
+        """Moratory interest accrued at a payment (since close of business last did): into
+        14x8, or into suspense while the loan is suspended."""
+        if moratory <= 0:
+            return
+        if is_suspended(self.loan):
+            self.move(SUSPENDED_GL, SUSPENDED_CONTRA_GL, moratory)
+            self.loan.suspended_moratory += moratory
+        else:
+            self.move(ACCRUED_INTEREST_GL, MORATORY_INCOME_GL, moratory)
+
+    def collect(self, interest: Decimal, moratory: Decimal, beyond: Decimal) -> None:
+        """Interest collected: what had accrued clears its receivable, the part in suspense
+        (older) first, which becomes income now; ``beyond`` had not accrued yet: income."""
+        for amount, attr, income in (
+            (interest, "suspended_interest", INTEREST_INCOME_GL),
+            (moratory, "suspended_moratory", MORATORY_INCOME_GL),
+        ):
+            if amount <= 0:
+                continue
+            suspended: Decimal = getattr(self.loan, attr)
+            from_suspense = min(amount, suspended)
+            if from_suspense:
+                setattr(self.loan, attr, suspended - from_suspense)
+                self.move(SUSPENDED_CONTRA_GL, SUSPENDED_GL, from_suspense)
+                self.add(income, -from_suspense)
+            self.add(ACCRUED_INTEREST_GL, -(amount - from_suspense))
+        self.add(INTEREST_INCOME_GL, -beyond)
+
+    def unrecognise(self, interest: Decimal) -> None:
+        """Interest recognised and no longer owed (a prepayment lowered it): out of
+        suspense first, else out of income."""
+        if interest <= 0:
+            return
+        from_suspense = min(interest, self.loan.suspended_interest)
+        if from_suspense:
+            self.loan.suspended_interest -= from_suspense
+            self.move(SUSPENDED_CONTRA_GL, SUSPENDED_GL, from_suspense)
+        self.move(INTEREST_INCOME_GL, ACCRUED_INTEREST_GL, interest - from_suspense)
+
+
+def principal_legs(
+    session: Session, loan: Loan, amount: Decimal, gl: dict[str, GlAccount]
+) -> list[ledger.Leg]:
+    """The credit lines of principal repaid: judicial first, then vencidos (the oldest
+    installments are paid first, and they are the ones transferred), then vigentes. Keeps
+    the loan's parts in step."""
+    legs = []
+    left = amount
+    for attr, key in (("judicial_balance", "judicial"), ("overdue_balance", "overdue")):
+        part = min(left, getattr(loan, attr))
+        if part > 0:
+            legs.append(ledger.Leg(gl[key], -part, loan))
+            setattr(loan, attr, getattr(loan, attr) - part)
+            left -= part
+    if left > 0:
+        legs.append(ledger.Leg(gl["current"], -left, loan))
+    return legs
+
+
+def loan_gl_accounts(session: Session, loan: Loan) -> dict[str, GlAccount]:
+    """The loan's three principal accounts (vigentes is its product's)."""
+    coop_id = loan.cooperative_id
+    return {
+        "current": ledger.get_gl_account(session, coop_id, loan.gl_account_id),
+        "overdue": ledger.gl_account_for(session, coop_id, LOAN_OVERDUE_GL, loan.currency),
+        "judicial": ledger.gl_account_for(session, coop_id, LOAN_JUDICIAL_GL, loan.currency),
+    }
+
+
+def principal_gl_ids(session: Session, cooperative_id: uuid.UUID, currency: str) -> list[uuid.UUID]:
+    return [
+        ledger.gl_account_for(session, cooperative_id, t, currency).id
+        for t in (LOAN_OVERDUE_GL, LOAN_JUDICIAL_GL)
+    ]

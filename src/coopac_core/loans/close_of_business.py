@@ -1,0 +1,583 @@
+"""The loans side of close of business. Each closed day D, in order:
+
+1. ``loan_classification``: days past due at D and the loan's SBS category;
+2. ``loan_alignment``: each debtor takes the worst category of their loans (kept per month
+   end in ``debtor_classification``);
+3. ``loan_overdue``: principal moves between vigentes (14x1) and vencidos (14x5) as the
+   credit policy says, and a suspended loan's interest receivable (14x8) is reversed out of
+   income into suspense (memorandum accounts);
+4. ``loan_accrual``: each installment's interest accrues its share of the day, and moratory
+   interest its due on overdue principal: to income against 14x8, or into suspense;
+5. ``loan_provisions`` (month end): the provision each loan requires, booked by its change,
+   and the loan as it stood (``loan_classification``) for the month's reports.
+
+Set-based SQL over chunks of loans, each chunk locked first (tellers work on while the run
+closes earlier days, and the statements after the lock read what they committed). What a
+chunk writes is computed against what is already there (a target, not an increment), so a
+chunk done twice writes once."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from coopac_core.cob.steps import Chunk, Span, Step, is_month_end, register
+from coopac_core.federation.service import get_cooperative
+from coopac_core.ledger import service as ledger
+from coopac_core.ledger.models import EntryKind
+from coopac_core.loans import accounting as gl
+from coopac_core.loans.classification import (
+    CATEGORY_ORDER,
+    Category,
+    Cover,
+    CreditType,
+    required_provision,
+)
+from coopac_core.loans.policy import CreditPolicy, policy_of
+from coopac_core.security.principal import CoopContext
+
+ZERO = Decimal("0.00")
+
+# ``accounting.is_suspended`` for a row of ``loan l``.
+SUSPENDED_SQL = (
+    "(l.accounting_status <> 'current' OR l.debtor_category IN ("
+    + ", ".join(f"'{c.value}'" for c in sorted(gl.SUSPENDING_CATEGORIES))
+    + "))"
+)
+
+
+def _policy(session: Session, ctx: CoopContext) -> CreditPolicy:
+    return policy_of(get_cooperative(session, ctx.cooperative_id).credit_policy)
+
+
+def _lock(
+    session: Session, ctx: CoopContext, span: Span, limit: int, where: str = "status = 'active'"
+) -> list[uuid.UUID]:
+    """The chunk's loans, locked in id order: a teller's payment on one of them waits for
+    the chunk, or the chunk for it."""
+    return list(
+        session.execute(
+            text(
+                f"SELECT id FROM loan WHERE cooperative_id = :c AND {where} "
+                "AND id > :after AND id <= :upto ORDER BY id LIMIT :limit FOR UPDATE"
+            ),
+            {"c": ctx.cooperative_id, "after": span.after, "upto": span.upto, "limit": limit},
+        ).scalars()
+    )
+
+
+def _done(ids: Sequence[uuid.UUID], limit: int) -> Chunk:
+    return Chunk(len(ids), str(ids[-1]) if ids and len(ids) >= limit else None)
+
+
+def _active_total(session: Session, ctx: CoopContext, day: date) -> int:
+    return int(
+        session.execute(
+            text("SELECT count(*) FROM loan WHERE cooperative_id = :c AND status = 'active'"),
+            {"c": ctx.cooperative_id},
+        ).scalar_one()
+    )
+
+
+def _gl_ids(session: Session, ctx: CoopContext, template: str) -> dict[str, uuid.UUID]:
+    return {
+        cur: ledger.gl_account_for(session, ctx.cooperative_id, template, cur).id
+        for cur in ("PEN", "USD")
+    }
+
+
+# --- 1. classification ------------------------------------------------------------------
+
+# Days past due at the end of D: the oldest installment due before D not fully paid by D
+# (``paid_on`` is the business day it was settled, so a payment the next day still counts
+# as unpaid at D).
+_CLASSIFY = """
+WITH ids AS (SELECT unnest(CAST(:ids AS uuid[])) AS id),
+late AS (
+    SELECT i.loan_id, min(i.due_date) AS oldest FROM loan_installment i
+    JOIN ids ON ids.id = i.loan_id
+    WHERE i.cooperative_id = :c AND i.due_date < :d AND (i.paid_on IS NULL OR i.paid_on > :d)
+    GROUP BY i.loan_id
+), bands AS (
+    SELECT * FROM unnest(CAST(:types AS text[]), CAST(:normal AS int[]), CAST(:cpp AS int[]),
+                         CAST(:deficiente AS int[]), CAST(:dudoso AS int[]))
+        AS b(credit_type, normal, cpp, deficiente, dudoso)
+), state AS (
+    SELECT l.id, coalesce(:d - late.oldest, 0) AS dpd, b.normal, b.cpp, b.deficiente, b.dudoso
+    FROM loan l JOIN ids ON ids.id = l.id
+    JOIN loan_product p ON p.cooperative_id = l.cooperative_id AND p.id = l.product_id
+    JOIN bands b ON b.credit_type = p.credit_type
+    LEFT JOIN late ON late.loan_id = l.id
+    WHERE l.cooperative_id = :c
+), classified AS (
+    SELECT id, dpd, CASE WHEN dpd <= normal THEN 'normal' WHEN dpd <= cpp THEN 'cpp'
+                         WHEN dpd <= deficiente THEN 'deficiente'
+                         WHEN dpd <= dudoso THEN 'dudoso' ELSE 'perdida' END AS category
+    FROM state
+)
+UPDATE loan l SET days_past_due = c.dpd, category = c.category
+FROM classified c
+WHERE l.cooperative_id = :c AND l.id = c.id
+  AND (l.days_past_due <> c.dpd OR l.category <> c.category)
+"""
+
+
+def classify(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
+    ids = _lock(session, ctx, span, limit)
+    if ids:
+        policy = _policy(session, ctx)
+        types = list(CreditType)
+        bands = [policy.bands(t) for t in types]
+        session.execute(
+            text(_CLASSIFY),
+            {
+                "c": ctx.cooperative_id,
+                "d": day,
+                "ids": ids,
+                "types": [t.value for t in types],
+                "normal": [b[0] for b in bands],
+                "cpp": [b[1] for b in bands],
+                "deficiente": [b[2] for b in bands],
+                "dudoso": [b[3] for b in bands],
+            },
+        )
+    return _done(ids, limit)
+
+
+# --- 2. alignment -----------------------------------------------------------------------
+
+_ORDER = "ARRAY[" + ", ".join(f"'{c.value}'" for c in CATEGORY_ORDER) + "]"
+_ALIGN = f"""
+WITH worst AS (
+    SELECT member_id, ({_ORDER})[max(array_position({_ORDER}, category::text))] AS category
+    FROM loan WHERE cooperative_id = :c AND status = 'active' GROUP BY member_id
+)
+UPDATE loan l SET debtor_category = w.category FROM worst w
+WHERE l.cooperative_id = :c AND l.status = 'active' AND l.member_id = w.member_id
+  AND l.debtor_category <> w.category
+"""
+_KEEP_DEBTORS = f"""
+INSERT INTO debtor_classification (cooperative_id, member_id, as_of, category, days_past_due,
+                                   loans, balance)
+SELECT :c, member_id, :d, ({_ORDER})[max(array_position({_ORDER}, category::text))],
+       max(days_past_due), count(*), sum(balance)
+FROM loan WHERE cooperative_id = :c AND status = 'active'
+GROUP BY member_id
+ON CONFLICT DO NOTHING
+"""
+
+
+def align(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
+    """The debtor's category is the worst of their loans in the cooperative (alineamiento),
+    whatever the currency. One statement over the cooperative's loans: it touches only the
+    loans whose debtor's category changed."""
+    params = {"c": ctx.cooperative_id, "d": day}
+    moved = session.connection().execute(text(_ALIGN), params).rowcount
+    if is_month_end(day):
+        session.execute(text(_KEEP_DEBTORS), params)
+    return Chunk(int(moved or 0), None)
+
+
+# --- 3. overdue and suspension ----------------------------------------------------------
+
+_OVERDUE = """
+WITH ids AS (SELECT unnest(CAST(:ids AS uuid[])) AS id),
+pol AS (
+    SELECT * FROM unnest(CAST(:types AS text[]), CAST(:whole AS int[]), CAST(:each AS bool[]))
+        AS p(credit_type, whole_after, by_installment)
+), target AS (
+    SELECT l.id, l.currency, l.balance, l.overdue_balance, l.gl_account_id,
+           l.overdue_gl_account_id,
+           CASE WHEN l.days_past_due > pol.whole_after THEN l.balance
+                WHEN pol.by_installment THEN coalesce(
+                    (SELECT sum(i.principal - i.principal_paid) FROM loan_installment i
+                     WHERE i.cooperative_id = l.cooperative_id AND i.loan_id = l.id
+                       AND :d - i.due_date > :each_after), 0)
+                ELSE 0 END AS overdue
+    FROM loan l JOIN ids ON ids.id = l.id
+    JOIN loan_product p ON p.cooperative_id = l.cooperative_id AND p.id = l.product_id
+    JOIN pol ON pol.credit_type = p.credit_type
+    WHERE l.cooperative_id = :c AND l.accounting_status <> 'judicial'
+)
+SELECT id, currency, balance, gl_account_id, overdue_gl_account_id,
+       overdue - overdue_balance AS delta, overdue
+FROM target WHERE overdue <> overdue_balance ORDER BY id
+"""
+_SET_OVERDUE = """
+UPDATE loan l SET overdue_balance = t.overdue,
+    accounting_status = CASE WHEN t.overdue > 0 THEN 'overdue' ELSE 'current' END,
+    updated_at = now()
+FROM unnest(CAST(:ids AS uuid[]), CAST(:overdue AS numeric[])) AS t(id, overdue)
+WHERE l.cooperative_id = :c AND l.id = t.id
+"""
+# A suspended loan carries all its uncollected interest in suspense: what is still in 14x8
+# moves there (by type, for the income it reverses).
+_SUSPEND = f"""
+WITH ids AS (SELECT unnest(CAST(:ids AS uuid[])) AS id),
+open AS (
+    SELECT l.id, l.currency,
+           sum(i.interest_accrued - i.interest_paid) - l.suspended_interest AS d_int,
+           sum(i.moratory_due + i.moratory_accrued - i.moratory_paid) - l.suspended_moratory
+               AS d_mor
+    FROM loan l JOIN ids ON ids.id = l.id
+    JOIN loan_installment i ON i.cooperative_id = l.cooperative_id AND i.loan_id = l.id
+    WHERE l.cooperative_id = :c AND {SUSPENDED_SQL}
+    GROUP BY l.id, l.currency, l.suspended_interest, l.suspended_moratory
+), moved AS (
+    UPDATE loan l SET suspended_interest = l.suspended_interest + o.d_int,
+                      suspended_moratory = l.suspended_moratory + o.d_mor
+    FROM open o WHERE l.cooperative_id = :c AND l.id = o.id AND (o.d_int > 0 OR o.d_mor > 0)
+    RETURNING o.currency, o.d_int, o.d_mor
+)
+SELECT currency, sum(d_int), sum(d_mor) FROM moved GROUP BY currency ORDER BY currency
+"""
+
+
+def overdue(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
+    ids = _lock(session, ctx, span, limit)
+    if not ids:
+        return _done(ids, limit)
+    policy = _policy(session, ctx)
+    types = list(CreditType)
+    params: dict[str, Any] = {"c": ctx.cooperative_id, "d": day, "ids": ids}
+    moves = session.execute(
+        text(_OVERDUE),
+        {
+            **params,
+            "types": [t.value for t in types],
+            "whole": [policy.overdue_whole_after_days[t] for t in types],
+            "each": [policy.by_installment(t) for t in types],
+            "each_after": policy.overdue_installment_after_days,
+        },
+    ).all()
+    if moves:
+        _transfer(session, ctx, day, moves)
+    suspended = session.execute(text(_SUSPEND), params).all()
+    lines = []
+    for currency, d_int, d_mor in suspended:
+        accrued = _gl_ids(session, ctx, gl.ACCRUED_INTEREST_GL)[currency]
+        lines += [
+            ledger.Line(_gl_ids(session, ctx, gl.INTEREST_INCOME_GL)[currency], currency, d_int),
+            ledger.Line(_gl_ids(session, ctx, gl.MORATORY_INCOME_GL)[currency], currency, d_mor),
+            ledger.Line(accrued, currency, -(d_int + d_mor)),
+            ledger.Line(_gl_ids(session, ctx, gl.SUSPENDED_GL)[currency], currency, d_int + d_mor),
+            ledger.Line(
+                _gl_ids(session, ctx, gl.SUSPENDED_CONTRA_GL)[currency], currency, -(d_int + d_mor)
+            ),
+        ]
+    ledger.post_lines(
+        session,
+        ctx,
+        EntryKind.loan_accrual,
+        _merge(lines),
+        business_date=day,
+        description=f"Rendimientos de créditos a suspenso {day.isoformat()}",
+    )
+    return _done(ids, limit)
+
+
+def _transfer(session: Session, ctx: CoopContext, day: date, moves: Sequence[Any]) -> None:
+    """Principal from vigentes to vencidos (or back): two lines per loan, on its own
+    accounts; the balance does not change."""
+    lines = []
+    for loan_id, currency, balance, current_gl, overdue_gl, delta, _ in moves:
+        lines += [
+            ledger.Line(overdue_gl, currency, delta, "loan", loan_id, balance),
+            ledger.Line(current_gl, currency, -delta, "loan", loan_id, balance),
+        ]
+    ledger.post_lines(
+        session,
+        ctx,
+        EntryKind.loan_transfer,
+        lines,
+        business_date=day,
+        description=f"Créditos vencidos {day.isoformat()}",
+    )
+    session.execute(
+        text(_SET_OVERDUE),
+        {
+            "c": ctx.cooperative_id,
+            "ids": [m[0] for m in moves],
+            "overdue": [m[6] for m in moves],
+        },
+    )
+
+
+# --- 4. accrual -------------------------------------------------------------------------
+
+# Each installment's interest is recognised by its share of the days of its period elapsed
+# at the end of D (actual days, as the schedule computed it), rounded once: the recognised
+# total reaches the installment's interest exactly on its due date. Moratory interest on
+# overdue principal is recomputed whole since it was last settled (as ``servicing.
+# moratory_since``), never added day by day, so that rounding never adds up.
+_ACCRUE = f"""
+WITH ids AS (SELECT unnest(CAST(:ids AS uuid[])) AS id),
+calc AS (
+    SELECT i.loan_id, i.number, i.interest_accrued AS old_int, i.moratory_accrued AS old_mor,
+        CASE WHEN i.interest > i.interest_accrued AND i.due_date - i.days < :d
+             THEN greatest(i.interest_accrued, least(i.interest, round(
+                 i.interest * least(:d - (i.due_date - i.days), i.days) / greatest(i.days, 1),
+                 2)))
+             ELSE i.interest_accrued END AS new_int,
+        CASE WHEN i.due_date < :d AND i.principal > i.principal_paid AND l.moratory_tea > 0
+                  AND :d > coalesce(i.moratory_through, i.due_date)
+             THEN greatest(i.moratory_accrued, round((i.principal - i.principal_paid) * (
+                 power(1 + l.moratory_tea,
+                       (:d - coalesce(i.moratory_through, i.due_date)) / 360.0) - 1), 2))
+             ELSE i.moratory_accrued END AS new_mor
+    FROM loan_installment i JOIN ids ON ids.id = i.loan_id
+    JOIN loan l ON l.cooperative_id = i.cooperative_id AND l.id = i.loan_id
+    WHERE i.cooperative_id = :c
+      AND ((i.interest > i.interest_accrued AND i.due_date - i.days < :d)
+           OR (i.due_date < :d AND i.principal > i.principal_paid))
+), changed AS (
+    UPDATE loan_installment i SET interest_accrued = c.new_int, moratory_accrued = c.new_mor
+    FROM calc c
+    WHERE i.cooperative_id = :c AND i.loan_id = c.loan_id AND i.number = c.number
+      AND (c.new_int <> c.old_int OR c.new_mor <> c.old_mor)
+    RETURNING i.loan_id, c.new_int - c.old_int AS a_int, c.new_mor - c.old_mor AS a_mor
+), loans AS (
+    SELECT ch.loan_id, l.currency, {SUSPENDED_SQL} AS suspended,
+           sum(ch.a_int) AS a_int, sum(ch.a_mor) AS a_mor
+    FROM changed ch JOIN loan l ON l.cooperative_id = :c AND l.id = ch.loan_id
+    GROUP BY ch.loan_id, l.currency, suspended
+), into_suspense AS (
+    UPDATE loan l SET suspended_interest = l.suspended_interest + s.a_int,
+                      suspended_moratory = l.suspended_moratory + s.a_mor
+    FROM loans s WHERE s.suspended AND l.cooperative_id = :c AND l.id = s.loan_id
+    RETURNING 1
+)
+SELECT currency, suspended, sum(a_int), sum(a_mor), (SELECT count(*) FROM into_suspense)
+FROM loans GROUP BY currency, suspended ORDER BY currency, suspended
+"""
+
+
+def accrue(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
+    ids = _lock(session, ctx, span, limit)
+    if not ids:
+        return _done(ids, limit)
+    rows = session.execute(text(_ACCRUE), {"c": ctx.cooperative_id, "d": day, "ids": ids}).all()
+    lines = []
+    for currency, suspended, a_int, a_mor, _ in rows:
+        total = a_int + a_mor
+        if suspended:
+            lines += [
+                ledger.Line(_gl_ids(session, ctx, gl.SUSPENDED_GL)[currency], currency, total),
+                ledger.Line(
+                    _gl_ids(session, ctx, gl.SUSPENDED_CONTRA_GL)[currency], currency, -total
+                ),
+            ]
+        else:
+            lines += [
+                ledger.Line(
+                    _gl_ids(session, ctx, gl.ACCRUED_INTEREST_GL)[currency], currency, total
+                ),
+                ledger.Line(
+                    _gl_ids(session, ctx, gl.INTEREST_INCOME_GL)[currency], currency, -a_int
+                ),
+                ledger.Line(
+                    _gl_ids(session, ctx, gl.MORATORY_INCOME_GL)[currency], currency, -a_mor
+                ),
+            ]
+    ledger.post_lines(
+        session,
+        ctx,
+        EntryKind.loan_accrual,
+        _merge(lines),
+        business_date=day,
+        description=f"Intereses de créditos devengados {day.isoformat()}",
+    )
+    return _done(ids, limit)
+
+
+def _merge(lines: list[ledger.Line]) -> list[ledger.Line]:
+    """GL-only lines summed per account: one line each."""
+    sums: dict[tuple[uuid.UUID, str], Decimal] = defaultdict(Decimal)
+    for line in lines:
+        sums[(line.gl_account_id, line.currency)] += line.amount
+    return [ledger.Line(g, cur, amount) for (g, cur), amount in sorted(sums.items()) if amount]
+
+
+# --- 5. provisions ----------------------------------------------------------------------
+
+# Each loan at the end of D as the provision needs it: its exposure (the balance less what
+# was posted after D), its debtor's category, what guarantees it.
+_PROVISION_STATE = """
+WITH ids AS (SELECT unnest(CAST(:ids AS uuid[])) AS id)
+SELECT l.id, l.member_id, l.currency, l.status, l.accounting_status, p.credit_type,
+       l.days_past_due, l.category, l.debtor_category,
+       l.balance - coalesce((SELECT sum(x.amount) FROM posting x
+                             WHERE x.cooperative_id = l.cooperative_id
+                               AND x.account_kind = 'loan' AND x.account_id = l.id
+                               AND x.business_date > :d), 0) AS exposure,
+       l.overdue_balance, l.judicial_balance,
+       coalesce((SELECT sum(i.interest_accrued - i.interest_paid + i.moratory_due
+                            + i.moratory_accrued - i.moratory_paid)
+                 FROM loan_installment i
+                 WHERE i.cooperative_id = l.cooperative_id AND i.loan_id = l.id), 0)
+           - l.suspended_interest - l.suspended_moratory AS accrued,
+       l.suspended_interest + l.suspended_moratory AS suspended,
+       coalesce((SELECT sum(h.amount) FROM savings_hold h
+                 WHERE h.cooperative_id = l.cooperative_id AND h.loan_id = l.id
+                   AND h.status = 'active'), 0) AS pledged,
+       coalesce((SELECT sum(k.realizable_value) FROM loan_collateral k
+                 WHERE k.cooperative_id = l.cooperative_id AND k.loan_id = l.id
+                   AND k.guarantee = 'preferred_quick'), 0) AS quick,
+       coalesce((SELECT sum(k.realizable_value) FROM loan_collateral k
+                 WHERE k.cooperative_id = l.cooperative_id AND k.loan_id = l.id
+                   AND k.guarantee = 'preferred'), 0) AS preferred,
+       l.provision_generic, l.provision_specific
+FROM loan l JOIN ids ON ids.id = l.id
+JOIN loan_product p ON p.cooperative_id = l.cooperative_id AND p.id = l.product_id
+WHERE l.cooperative_id = :c
+ORDER BY l.id
+"""
+_SET_PROVISIONS = """
+UPDATE loan l SET provision_generic = t.generic, provision_specific = t.specific
+FROM unnest(CAST(:ids AS uuid[]), CAST(:generic AS numeric[]), CAST(:specific AS numeric[]))
+    AS t(id, generic, specific)
+WHERE l.cooperative_id = :c AND l.id = t.id
+"""
+_KEEP_LOANS = """
+INSERT INTO loan_classification (cooperative_id, loan_id, as_of, member_id, credit_type,
+    currency, status, accounting_status, days_past_due, category, debtor_category, balance,
+    overdue_balance, judicial_balance, accrued_interest, suspended_interest, covered,
+    provision_generic, provision_specific)
+SELECT :c, t.loan_id, :d, t.member_id, t.credit_type, t.currency, t.status,
+       t.accounting_status, t.dpd, t.category, t.debtor_category, t.balance, t.overdue,
+       t.judicial, t.accrued, t.suspended, t.covered, t.generic, t.specific
+FROM unnest(CAST(:ids AS uuid[]), CAST(:members AS uuid[]), CAST(:types AS text[]),
+            CAST(:currencies AS text[]), CAST(:statuses AS text[]), CAST(:acc AS text[]),
+            CAST(:dpds AS int[]), CAST(:cats AS text[]), CAST(:debtor AS text[]),
+            CAST(:balances AS numeric[]), CAST(:overdue AS numeric[]),
+            CAST(:judicial AS numeric[]), CAST(:accrued AS numeric[]),
+            CAST(:suspended AS numeric[]), CAST(:covered AS numeric[]),
+            CAST(:generic AS numeric[]), CAST(:specific AS numeric[]))
+    AS t(loan_id, member_id, credit_type, currency, status, accounting_status, dpd, category,
+         debtor_category, balance, overdue, judicial, accrued, suspended, covered, generic,
+         specific)
+ON CONFLICT DO NOTHING
+"""
+
+
+def provision(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
+    """The month's provisions: each loan's requirement (``classification.required_provision``,
+    the one rule, in Python) against what is booked; the change is expense (group 43)
+    against the allowance (14x9), generic and specific apart; a decrease is reversed. A
+    loan no longer active releases what it had."""
+    ids = _lock(
+        session,
+        ctx,
+        span,
+        limit,
+        where="(status = 'active' OR provision_generic + provision_specific > 0)",
+    )
+    if not ids:
+        return _done(ids, limit)
+    rows = session.execute(
+        text(_PROVISION_STATE), {"c": ctx.cooperative_id, "d": day, "ids": ids}
+    ).all()
+    changed: dict[str, list[Any]] = defaultdict(list)
+    kept: dict[str, list[Any]] = defaultdict(list)
+    deltas: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for r in rows:
+        cover = Cover(pledged=r.pledged, preferred_quick=r.quick, preferred=r.preferred)
+        if r.status == "active":
+            need = required_provision(
+                CreditType(r.credit_type), Category(r.debtor_category), r.exposure, cover
+            )
+            generic, specific = need.generic, need.specific
+        else:
+            generic = specific = ZERO
+        if (generic, specific) != (r.provision_generic, r.provision_specific):
+            changed["ids"].append(r.id)
+            changed["generic"].append(generic)
+            changed["specific"].append(specific)
+            deltas[r.currency][0] += generic - r.provision_generic
+            deltas[r.currency][1] += specific - r.provision_specific
+        if r.status != "active":
+            continue
+        covered = min(r.exposure, cover.pledged + cover.preferred_quick + cover.preferred)
+        for key, value in (
+            ("ids", r.id),
+            ("members", r.member_id),
+            ("types", r.credit_type),
+            ("currencies", r.currency),
+            ("statuses", r.status),
+            ("acc", r.accounting_status),
+            ("dpds", r.days_past_due),
+            ("cats", r.category),
+            ("debtor", r.debtor_category),
+            ("balances", r.exposure),
+            ("overdue", r.overdue_balance),
+            ("judicial", r.judicial_balance),
+            ("accrued", r.accrued),
+            ("suspended", r.suspended),
+            ("covered", covered),
+            ("generic", generic),
+            ("specific", specific),
+        ):
+            kept[key].append(value)
+    if changed:
+        session.execute(text(_SET_PROVISIONS), {"c": ctx.cooperative_id, **changed})
+    if kept:
+        session.execute(text(_KEEP_LOANS), {"c": ctx.cooperative_id, "d": day, **kept})
+    lines = []
+    for currency, (generic, specific) in sorted(deltas.items()):
+        lines += [
+            ledger.Line(
+                _gl_ids(session, ctx, gl.PROVISION_EXPENSE_GL)[currency],
+                currency,
+                generic + specific,
+            ),
+            ledger.Line(
+                _gl_ids(session, ctx, gl.PROVISION_GENERIC_GL)[currency], currency, -generic
+            ),
+            ledger.Line(
+                _gl_ids(session, ctx, gl.PROVISION_SPECIFIC_GL)[currency], currency, -specific
+            ),
+        ]
+    ledger.post_lines(
+        session,
+        ctx,
+        EntryKind.loan_provision,
+        lines,
+        business_date=day,
+        description=f"Provisiones de créditos {day.isoformat()}",
+    )
+    return _done(ids, limit)
+
+
+def _provision_total(session: Session, ctx: CoopContext, day: date) -> int:
+    return int(
+        session.execute(
+            text(
+                "SELECT count(*) FROM loan WHERE cooperative_id = :c AND (status = 'active' "
+                "OR provision_generic + provision_specific > 0)"
+            ),
+            {"c": ctx.cooperative_id},
+        ).scalar_one()
+    )
+
+
+register(Step("loan_classification", 50, _active_total, classify, parallel=True))
+register(Step("loan_alignment", 51, lambda session, ctx, day: 0, align))
+register(Step("loan_overdue", 52, _active_total, overdue, parallel=True))
+register(Step("loan_accrual", 53, _active_total, accrue, parallel=True))
+register(
+    Step(
+        "loan_provisions",
+        54,
+        _provision_total,
+        provision,
+        applies=is_month_end,
+        parallel=True,
+    )
+)

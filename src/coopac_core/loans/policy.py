@@ -1,0 +1,102 @@
+"""A cooperative's credit policy: the figures the regulation leaves "to confirm" (DOMAIN.md),
+named and set per cooperative, with the defaults the issue gives. Pure data."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from coopac_core.loans.classification import (
+    CONSUMER_TYPES,
+    DAYS_PAST_DUE_LIMITS,
+    MEDIANA_EMPRESA_BANDS,
+    Bands,
+    CreditType,
+)
+
+Days = Annotated[int, Field(ge=1, le=3650)]
+
+
+def _default_whole_after() -> dict[CreditType, int]:
+    whole = {t: 90 for t in CONSUMER_TYPES}
+    whole.update(
+        {
+            CreditType.hipotecario: 90,
+            CreditType.microempresa: 30,
+            CreditType.pequena_empresa: 30,
+            CreditType.mediana_empresa: 15,
+        }
+    )
+    return whole
+
+
+class CreditPolicy(BaseModel):
+    """``GET/PUT .../credit-policy``. Days are counted past the due date: "more than N"."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "overdue_installment_after_days": 30,
+                    "overdue_whole_after_days": {
+                        "consumo": 90,
+                        "consumo_revolvente": 90,
+                        "consumo_no_revolvente": 90,
+                        "hipotecario": 90,
+                        "microempresa": 30,
+                        "pequena_empresa": 30,
+                        "mediana_empresa": 15,
+                    },
+                    "mediana_empresa_bands": [15, 60, 120, 365],
+                    "advance_max_installments": 2,
+                }
+            ]
+        },
+    )
+
+    overdue_installment_after_days: Days = Field(
+        default=30,
+        description="Consumo and hipotecario: an unpaid installment moves to créditos "
+        "vencidos (14x5) this many days after its due date",
+    )
+    overdue_whole_after_days: dict[CreditType, Days] = Field(
+        default_factory=_default_whole_after,
+        description="Days past due after which the whole balance is vencido, by credit type",
+    )
+    mediana_empresa_bands: tuple[int, int, int, int] = Field(
+        default=MEDIANA_EMPRESA_BANDS,
+        description="Last day past due of Normal, CPP, Deficiente and Dudoso for mediana "
+        "empresa; beyond the last: Pérdida",
+    )
+    advance_max_installments: int = Field(
+        default=2,
+        ge=0,
+        le=12,
+        description="A payment beyond what is due that covers up to this many installments "
+        "advances them (Res. SBS 3274-2017); more is a prepayment",
+    )
+
+    @model_validator(mode="after")
+    def _complete(self) -> CreditPolicy:
+        missing = _default_whole_after()
+        missing.update(self.overdue_whole_after_days)
+        self.overdue_whole_after_days = missing
+        b = self.mediana_empresa_bands
+        if not 0 <= b[0] < b[1] < b[2] < b[3]:
+            raise ValueError("mediana_empresa_bands must rise")
+        return self
+
+    def bands(self, credit_type: CreditType) -> Bands:
+        if credit_type is CreditType.mediana_empresa:
+            return self.mediana_empresa_bands
+        return DAYS_PAST_DUE_LIMITS[credit_type]
+
+    def by_installment(self, credit_type: CreditType) -> bool:
+        """Whether unpaid installments move to 14x5 one by one before the whole balance."""
+        return credit_type in CONSUMER_TYPES or credit_type is CreditType.hipotecario
+
+
+def policy_of(stored: dict[str, Any] | None) -> CreditPolicy:
+    return CreditPolicy.model_validate(stored or {})
