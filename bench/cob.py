@@ -1,7 +1,10 @@
-"""Close of business at scale: one cooperative with 1,000,000 sight accounts and 100,000 term
-deposits (loaded with COPY), then one ordinary day and one month-end day closed.
+"""Close of business at scale: one cooperative with 1,000,000 sight accounts, 100,000 term
+deposits and 200,000 active loans, a tenth of them in arrears (loaded with COPY); then the
+first day (which catches up what the loaded loans had not accrued nor been classified for),
+one ordinary day and one month-end day closed.
 
-    .venv/bin/python bench/cob.py [--accounts 1000000] [--terms 100000] [--chunk 5000]
+    .venv/bin/python bench/cob.py [--accounts 1000000] [--terms 100000] [--loans 200000]
+                                  [--chunk 10000] [--workers 2]
 
 Prints, per day: wall time, accrual rows per second, PostgreSQL CPU seconds (every postgres
 process on the machine: the server is this run's alone) and the run's peak memory (the
@@ -38,6 +41,11 @@ from coopac_core.config import Settings  # noqa: E402
 from coopac_core.db import ALL_TENANTS, Database, app_url, make_engine, migrate  # noqa: E402
 from coopac_core.federation import service as federation  # noqa: E402
 from coopac_core.federation.schemas import BranchCreate, CooperativeCreate  # noqa: E402
+from coopac_core.ledger import service as ledger  # noqa: E402
+from coopac_core.loans import service as loan_service  # noqa: E402
+from coopac_core.loans.classification import CreditType  # noqa: E402
+from coopac_core.loans.schemas import LoanProductCreate  # noqa: E402
+from coopac_core.money import Currency  # noqa: E402
 from coopac_core.savings import service as savings  # noqa: E402
 from coopac_core.savings.schemas import SavingsProductCreate  # noqa: E402
 from coopac_core.security.principal import CoopContext, Principal  # noqa: E402
@@ -79,11 +87,13 @@ class PeakRss:
         self._thread.join()
 
 
-def load(db: Database, owner_engine: object, accounts: int, terms: int) -> tuple[uuid.UUID, date]:
+def load(
+    db: Database, owner_engine: object, accounts: int, terms: int, loans: int
+) -> tuple[uuid.UUID, date]:
     """The cooperative, its products, members and accounts; balances set by one entry."""
     lima = datetime.now(ZoneInfo("America/Lima")).date()
     month_end = lima.replace(day=1) - timedelta(days=1)  # last month's last day
-    start = month_end - timedelta(days=1)  # an ordinary day, then the month's end
+    start = month_end - timedelta(days=2)  # the first day, an ordinary day, the month's end
     system = Principal(name="bench")
     with db.session(ALL_TENANTS) as session:
         coop = federation.create_cooperative(
@@ -120,8 +130,29 @@ def load(db: Database, owner_engine: object, accounts: int, terms: int) -> tuple
                 term_days=180,
             ),
         )
+        credit = loan_service.create_product(
+            session,
+            ctx,
+            LoanProductCreate(
+                code="CONSUMO",
+                name="Consumo",
+                credit_type=CreditType.consumo_no_revolvente,
+                currency=Currency.PEN,
+                tea_min=Decimal("0.10"),
+                tea_max=Decimal("0.40"),
+                amount_min=Decimal("100"),
+                amount_max=Decimal("50000"),
+                term_min=1,
+                term_max=36,
+                moratory_tea=Decimal("0.12"),
+            ),
+        )
         coop_id, sight_id, term_id = coop.id, sight.id, term.id
         sight_gl, term_gl = sight.gl_account_id, term.gl_account_id
+        loan_product, loan_gl = credit.id, credit.gl_account_id
+        overdue_gl, judicial_gl = (
+            ledger.gl_account_for(session, coop_id, t, "PEN").id for t in ("14{c}5", "14{c}6")
+        )
     raw = owner_engine.raw_connection()  # type: ignore[attr-defined]
     try:
         cur = raw.cursor()
@@ -172,13 +203,86 @@ def load(db: Database, owner_engine: object, accounts: int, terms: int) -> tuple
             {"c": coop_id, "d": start, "n": total},
         )
         raw.commit()
-        print(f"loaded {accounts:,} sight accounts and {terms:,} term deposits "
+        _load_loans(
+            cur, coop_id, [m for m, _ in members[:loans]], start, loan_product,
+            (loan_gl, overdue_gl, judicial_gl),
+        )  # fmt: skip
+        raw.commit()
+        print(f"loaded {accounts:,} sight accounts, {terms:,} term deposits and {loans:,} loans "
               f"in {time.perf_counter() - t0:.1f} s")  # fmt: skip
     finally:
         raw.close()
     with owner_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:  # type: ignore[attr-defined]
         conn.execute(text("VACUUM ANALYZE"))
     return coop_id, start
+
+
+def _load_loans(
+    cur: Any,
+    coop_id: uuid.UUID,
+    borrowers: list[uuid.UUID],
+    start: date,
+    product_id: uuid.UUID,
+    gls: tuple[uuid.UUID, uuid.UUID, uuid.UUID],
+) -> None:
+    """S/ 1,200 in 12 installments of 30 days, paid out up to 330 days before ``start``:
+    nine in ten paid up to date, one in ten paying nothing since it was paid out. Their
+    balances are set by one entry, as a disbursement's would."""
+    loan_gl, overdue_gl, judicial_gl = gls
+    zero = Decimal("0.00")
+    ids = [uuid.uuid4() for _ in borrowers]
+    with cur.copy(
+        "COPY loan (cooperative_id, id, number, member_id, product_id, currency, amount, tea, "
+        "term, method, frequency, disbursement_date, terms, purpose, guarantee, commission, "
+        "insurance_monthly_rate, moratory_tea, status, balance, gl_account_id, created_by, "
+        "disbursed_on, accounting_status, overdue_gl_account_id, judicial_gl_account_id, "
+        "overdue_balance, judicial_balance, suspended_interest, suspended_moratory, "
+        "days_past_due, category, debtor_category, provision_generic, provision_specific, "
+        "written_off_balance) FROM STDIN"
+    ) as copy:
+        for n, (loan_id, member_id) in enumerate(zip(ids, borrowers, strict=True)):
+            paid_out = start - timedelta(days=n % 330)
+            copy.write_row(
+                (coop_id, loan_id, f"5{n:09d}", member_id, product_id, "PEN", Decimal("1200"),
+                 Decimal("0.24"), 12, "french", "monthly", paid_out, "{}", "consumption", "none",
+                 zero, zero, Decimal("0.12"), "active", zero, loan_gl, "bench", paid_out,
+                 "current", overdue_gl, judicial_gl, zero, zero, zero, zero, 0, "normal",
+                 "normal", zero, zero, zero)
+            )  # fmt: skip
+    principal, interest = Decimal("100.00"), Decimal("12.00")
+    with cur.copy(
+        "COPY loan_installment (cooperative_id, loan_id, number, due_date, days, principal, "
+        "interest, fees, insurance, principal_paid, interest_paid, fees_paid, insurance_paid, "
+        "interest_accrued, moratory_due, moratory_accrued, moratory_paid, paid_on) FROM STDIN"
+    ) as copy:
+        for n, loan_id in enumerate(ids):
+            paid_out = start - timedelta(days=n % 330)
+            in_arrears = n % 10 == 0
+            for k in range(1, 13):
+                due = paid_out + timedelta(days=30 * k)
+                paid = due <= start and not in_arrears
+                copy.write_row(
+                    (coop_id, loan_id, k, due, 30, principal, interest, zero, zero,
+                     principal if paid else zero, interest if paid else zero, zero, zero,
+                     interest if paid else zero, zero, zero, zero, due if paid else None)
+                )  # fmt: skip
+    cur.execute(
+        "WITH e AS (INSERT INTO journal_entry (cooperative_id, id, kind, business_date, "
+        "value_date, description, actor_name) VALUES (%(c)s, gen_random_uuid(), "
+        "'loan_disbursement', %(d)s, %(d)s, 'Créditos iniciales', 'bench') "
+        "RETURNING cooperative_id, id), "
+        "owed AS (SELECT l.id, sum(i.principal - i.principal_paid) AS balance FROM loan l "
+        "JOIN loan_installment i ON i.cooperative_id = l.cooperative_id AND i.loan_id = l.id "
+        "WHERE l.cooperative_id = %(c)s GROUP BY l.id) "
+        "INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount, "
+        "account_kind, account_id, balance_after, business_date, value_date) "
+        "SELECT e.cooperative_id, e.id, %(gl)s, 'PEN', o.balance, 'loan', o.id, o.balance, "
+        "%(d)s, %(d)s FROM e CROSS JOIN owed o "
+        "UNION ALL SELECT e.cooperative_id, e.id, g.id, 'PEN', -(SELECT sum(balance) FROM owed), "
+        "NULL, NULL, NULL, %(d)s, %(d)s FROM e JOIN gl_account g "
+        "ON g.cooperative_id = e.cooperative_id AND g.code = '1111.PUNO'",
+        {"c": coop_id, "d": start, "gl": loan_gl},
+    )
 
 
 class StatementTimes:
@@ -221,6 +325,10 @@ def close_one_day(db: Database, coop_id: uuid.UUID, chunk: int, workers: int, la
         before_rows = session.execute(
             text("SELECT count(*) FROM savings_accrual WHERE cooperative_id = :c"), {"c": coop_id}
         ).scalar_one()
+        loans = session.execute(
+            text("SELECT count(*) FROM loan WHERE cooperative_id = :c AND status = 'active'"),
+            {"c": coop_id},
+        ).scalar_one()
     pg_before = postgres_cpu()
     t0 = time.perf_counter()
     cpu0 = time.process_time()
@@ -242,6 +350,7 @@ def close_one_day(db: Database, coop_id: uuid.UUID, chunk: int, workers: int, la
         )
     print(f"\n{label} ({day}): {status} in {wall:.1f} s wall")
     print(f"  accrual rows {rows:,}: {rows / wall:,.0f} rows/s over the whole run")
+    print(f"  active loans {loans:,}: {loans / wall:,.0f} loans/s over the whole run")
     print(f"  PostgreSQL CPU {pg_cpu:.1f} s, Python CPU {py_cpu:.1f} s")
     print(f"  peak resident memory of the run's process {rss.peak / 2**20:.0f} MiB")
     for s in steps:
@@ -256,6 +365,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--terms", type=int, default=100_000)
+    parser.add_argument("--loans", type=int, default=200_000)
     parser.add_argument("--chunk", type=int, default=cob.CHUNK)
     parser.add_argument("--workers", type=int, default=cob.WORKERS)
     args = parser.parse_args()
@@ -272,10 +382,17 @@ def main() -> None:
     from sqlalchemy import create_engine
 
     owner_engine = create_engine(owner)
-    coop_id, _ = load(db, owner_engine, args.accounts, args.terms)
+    coop_id, _ = load(db, owner_engine, args.accounts, args.terms, args.loans)
     print(f"chunks of {args.chunk:,} accounts, {args.workers} connections per parallel step")
+    close_one_day(db, coop_id, args.chunk, args.workers, "first day (loaded loans catch up)")
     close_one_day(db, coop_id, args.chunk, args.workers, "ordinary day")
     close_one_day(db, coop_id, args.chunk, args.workers, "month-end day")
+    t0 = time.perf_counter()
+    with db.session(coop_id) as session:
+        report = ledger.verify(session, coop_id)
+    print(f"\nverify-ledger: {'ok' if report.ok else 'FAILED'} in {time.perf_counter() - t0:.1f} s")
+    for problem in report.problems[:20]:
+        print(f"  {problem}")
     db.dispose()
     owner_engine.dispose()
 
