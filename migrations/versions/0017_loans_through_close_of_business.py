@@ -30,7 +30,7 @@ CREDIT_TYPES = (
 # that what was posted to them stays where it belongs.
 RENAMED = (
     ("11{c}2", "11{c}3", "Bancos y otras empresas del sistema financiero del país"),
-    ("51{c}1", "51{c}4.01", "Intereses por créditos"),
+    ("51{c}1", "51{c}4", "Intereses por créditos"),
     ("51{c}2", "51{c}4.02", "Intereses moratorios por créditos"),
     ("52{c}1", "51{c}4.03", "Comisiones por créditos"),
     ("45{c}1", "43{c}2", "Provisiones para créditos directos"),
@@ -39,7 +39,6 @@ RENAMED = (
 ADDED = (
     ("14{c}9.01", "Provisiones específicas para créditos", "credit", True),
     ("14{c}9.02", "Provisiones genéricas para créditos", "credit", True),
-    ("51{c}4", "Intereses y comisiones por créditos", "credit", False),
     ("56{c}4", "Recuperación de créditos castigados", "credit", True),
     ("81{c}3", "Créditos castigados", "debit", True),
     ("81{c}4", "Rendimientos de créditos en suspenso", "debit", True),
@@ -183,6 +182,7 @@ def upgrade() -> None:
         sa.Column("write_off_requested_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.add_column("loan_collateral", _money("realizable_value"))
+    op.create_index("ix_loan_collateral_loan", "loan_collateral", ["cooperative_id", "loan_id"])
     op.add_column("loan_installment", _money("interest_accrued"))
     op.add_column("loan_installment", _money("moratory_accrued"))
     op.add_column("savings_hold", sa.Column("loan_id", sa.Uuid(), nullable=True))
@@ -269,6 +269,18 @@ def upgrade() -> None:
     ):
         for column in columns:
             op.alter_column(table, column, server_default=None)
+    op.create_index(
+        "ix_loan_installment_unpaid",
+        "loan_installment",
+        ["cooperative_id", "due_date"],
+        postgresql_where="paid_on IS NULL",
+    )
+    op.create_index(
+        "ix_loan_installment_paid",
+        "loan_installment",
+        ["cooperative_id", "paid_on"],
+        postgresql_where="paid_on IS NOT NULL",
+    )
     # installments change every day now (interest accrued): room for in-page updates
     op.execute("ALTER TABLE loan_installment SET (fillfactor = 80)")
     for role in (app, fed):
@@ -336,6 +348,8 @@ def _chart() -> None:
 
 def downgrade() -> None:
     op.execute("ALTER TABLE loan_installment RESET (fillfactor)")
+    op.drop_index("ix_loan_installment_paid", table_name="loan_installment")
+    op.drop_index("ix_loan_installment_unpaid", table_name="loan_installment")
     _force_rls(("gl_account",), False)
     for digit, _ in CURRENCIES:
         for code, *_ in ADDED:
@@ -384,6 +398,7 @@ def downgrade() -> None:
     op.drop_column("savings_hold", "loan_id")
     op.drop_column("loan_installment", "moratory_accrued")
     op.drop_column("loan_installment", "interest_accrued")
+    op.drop_index("ix_loan_collateral_loan", table_name="loan_collateral")
     op.drop_column("loan_collateral", "realizable_value")
     for column in reversed(LOAN_COLUMNS):
         op.drop_column("loan", column)

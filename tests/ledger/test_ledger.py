@@ -238,7 +238,7 @@ def test_chart_of_accounts(client: TestClient, bank: Bank, world: World) -> None
     h = world.a.headers[Role.accountant]
     chart = client.get(bank.url("/gl-accounts"), params={"limit": 500}, headers=h).json()["items"]
     codes = {a["code"]: a for a in chart}
-    for code in ("1111.PUNO", "1121.PUNO", "2112", "2122", "3111", "1411", "5114.01"):
+    for code in ("1111.PUNO", "1121.PUNO", "2112", "2122", "3111", "1411", "5114"):
         assert code in codes
     assert codes["2112"]["control_kind"] == "savings"
     assert codes["3111"]["normal_side"] == "credit"
@@ -321,23 +321,41 @@ def test_database_refuses_an_unbalanced_entry(owner_engine: Engine, bank: Bank) 
             ),
             {"c": bank.coop.id, "e": entry, "g": gl},
         )
-    # and a posting whose currency is not its account's
-    with pytest.raises(DBAPIError, match="foreign key"), owner_engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO journal_entry (cooperative_id, id, kind, business_date, value_date, "
-                "actor_name) VALUES (:c, :e, 'manual', current_date, current_date, 'test')"
-            ),
-            {"c": bank.coop.id, "e": entry},
-        )
-        conn.execute(
-            text(
-                "INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount, "
-                "business_date, value_date) "
-                "VALUES (:c, :e, :g, 'USD', 10.00, current_date, current_date)"
-            ),
-            {"c": bank.coop.id, "e": entry, "g": gl},
-        )
+    # a balanced entry whose lines name what is not there: their entry, their account in
+    # their currency (checked once per statement, in place of foreign keys: migration 0018)
+    with owner_engine.connect() as conn:
+        other = conn.execute(
+            text("SELECT id FROM gl_account WHERE cooperative_id <> :c AND code = '1113' LIMIT 1"),
+            {"c": bank.coop.id},
+        ).scalar_one()
+    for entry_exists, lines, refusal in (
+        (True, [(gl, "USD", "10.00"), (gl, "USD", "-10.00")], "GL account"),
+        (True, [(other, "PEN", "-10.00"), (gl, "PEN", "10.00")], "GL account"),
+        (False, [(gl, "PEN", "10.00"), (gl, "PEN", "-10.00")], "journal entry"),
+    ):
+        refused = pytest.raises(DBAPIError, match=f"{refusal} .* does not exist")
+        with refused, owner_engine.begin() as conn:
+            if entry_exists:
+                conn.execute(
+                    text(
+                        "INSERT INTO journal_entry (cooperative_id, id, kind, business_date, "
+                        "value_date, actor_name) VALUES (:c, :e, 'manual', current_date, "
+                        "current_date, 'test')"
+                    ),
+                    {"c": bank.coop.id, "e": entry},
+                )
+            for account, currency, amount in lines:
+                conn.execute(
+                    text(
+                        "INSERT INTO posting (cooperative_id, entry_id, gl_account_id, "
+                        "currency, amount, business_date, value_date) VALUES (:c, :e, :g, "
+                        ":cur, :a, current_date, current_date)"
+                    ),
+                    {"c": bank.coop.id, "e": entry, "g": account, "cur": currency, "a": amount},
+                )
+    # and what lines name is never deleted
+    with pytest.raises(DBAPIError, match="append-only"), owner_engine.begin() as conn:
+        conn.execute(text("DELETE FROM gl_account WHERE id = :g"), {"g": gl})
 
 
 def test_verify_ledger_api_and_cli_detect_a_tampered_balance(

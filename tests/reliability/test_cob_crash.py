@@ -1,6 +1,6 @@
 """The service is killed (SIGKILL, every worker) in the middle of a close of business and
 started again: the run resumes by itself, and every account is accrued exactly once for
-every day it closed, no day missing, none twice."""
+every day it closed, no day missing, none twice; every loan's interest too."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from coopac_core.federation.identifiers import ruc_check_digit
 from tests.support.process import Service
 
 ACCOUNTS = 1200
+LOANS = 300
 DAYS = 12
 PASSWORD = "clave-del-cierre-123"
 
@@ -143,6 +145,77 @@ def _load_accounts(url: URL, coop: str) -> None:
     engine.dispose()
 
 
+def _load_loans(url: URL, coop: str) -> None:
+    """LOANS loans of S/ 1,200 paid out on the first day: 12 installments of 30 days, each
+    with S/ 12.00 of interest; their balances set by one entry (SQL)."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        params = {"c": coop, "n": LOANS}
+        conn.execute(
+            text(
+                "INSERT INTO loan_product (cooperative_id, id, code, name, credit_type, "
+                "is_agricultural, currency, tea_min, tea_max, amount_min, amount_max, term_min, "
+                "term_max, method, frequency, max_grace_periods, commission_rate, "
+                "insurance_monthly_rate, moratory_tea, guarantors_required, gl_account_id, "
+                "is_active) SELECT :c, gen_random_uuid(), 'CONSUMO', 'Consumo', 'consumo', "
+                "false, 'PEN', 0.1, 0.4, 100, 50000, 1, 36, 'french', 'monthly', 0, 0, 0, 0.12, "
+                "0, g.id, true FROM gl_account g WHERE g.cooperative_id = :c AND g.code = '1411'"
+            ),
+            params,
+        )
+        conn.execute(
+            text(
+                "INSERT INTO loan (cooperative_id, id, number, member_id, product_id, currency, "
+                "amount, tea, term, method, frequency, disbursement_date, terms, purpose, "
+                "guarantee, commission, insurance_monthly_rate, moratory_tea, status, balance, "
+                "gl_account_id, created_by, disbursed_on, accounting_status, "
+                "overdue_gl_account_id, judicial_gl_account_id, overdue_balance, "
+                "judicial_balance, suspended_interest, suspended_moratory, days_past_due, "
+                "category, debtor_category, provision_generic, provision_specific, "
+                "written_off_balance) "
+                "SELECT :c, gen_random_uuid(), '5' || m.member_number, m.id, p.id, 'PEN', 1200, "
+                "0.24, 12, 'french', 'monthly', c.business_date, '{}', 'consumption', 'none', "
+                "0, 0, 0.12, 'active', 0, p.gl_account_id, 'test', c.business_date, 'current', "
+                "(SELECT id FROM gl_account WHERE cooperative_id = :c AND code = '1415'), "
+                "(SELECT id FROM gl_account WHERE cooperative_id = :c AND code = '1416'), "
+                "0, 0, 0, 0, 0, 'normal', 'normal', 0, 0, 0 "
+                "FROM member m JOIN loan_product p ON p.cooperative_id = m.cooperative_id "
+                "JOIN cooperative c ON c.id = m.cooperative_id WHERE m.cooperative_id = :c "
+                "ORDER BY m.member_number LIMIT :n"
+            ),
+            params,
+        )
+        conn.execute(
+            text(
+                "INSERT INTO loan_installment (cooperative_id, loan_id, number, due_date, days, "
+                "principal, interest, fees, insurance, principal_paid, interest_paid, fees_paid, "
+                "insurance_paid, interest_accrued, moratory_due, moratory_accrued, "
+                "moratory_paid) SELECT l.cooperative_id, l.id, k, l.disbursement_date + 30 * k, "
+                "30, 100, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM loan l, "
+                "generate_series(1, 12) AS k WHERE l.cooperative_id = :c"
+            ),
+            params,
+        )
+        conn.execute(
+            text(
+                "WITH e AS (INSERT INTO journal_entry (cooperative_id, id, kind, business_date, "
+                "value_date, description, actor_name) SELECT id, gen_random_uuid(), "
+                "'loan_disbursement', business_date, business_date, 'Créditos', 'test' "
+                "FROM cooperative WHERE id = :c RETURNING cooperative_id, id, business_date) "
+                "INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount, "
+                "account_kind, account_id, balance_after, business_date, value_date) "
+                "SELECT e.cooperative_id, e.id, l.gl_account_id, 'PEN', 1200.00, 'loan', l.id, "
+                "1200.00, e.business_date, e.business_date FROM e JOIN loan l "
+                "ON l.cooperative_id = e.cooperative_id "
+                "UNION ALL SELECT e.cooperative_id, e.id, g.id, 'PEN', -1200.00 * :n, NULL, NULL, "
+                "NULL, e.business_date, e.business_date FROM e JOIN gl_account g "
+                "ON g.cooperative_id = e.cooperative_id AND g.code = '1111.PUNO'"
+            ),
+            params,
+        )
+    engine.dispose()
+
+
 def _run(http: httpx.Client, url: str, headers: dict[str, str]) -> Any:
     return http.get(url, headers=headers).json()
 
@@ -155,6 +228,7 @@ def test_sigkill_mid_close_of_business_accrues_every_account_once_a_day(
     http = httpx.Client(base_url=svc.base, timeout=30)
     coop, manager = _cooperative(http, svc)
     _load_accounts(url, coop)
+    _load_loans(url, coop)
     r = http.post(
         f"/api/v1/cooperatives/{coop}/close-of-business", json={"days": DAYS}, headers=manager
     )
@@ -186,9 +260,20 @@ def test_sigkill_mid_close_of_business_accrues_every_account_once_a_day(
             ),
             {"c": coop},
         ).all()
+        # each loan's first installment has accrued its share of the DAYS - 1 days elapsed
+        # at the end of the last day closed (paid out on the first): 12.00 x 11 / 30, once
+        accrued = conn.execute(
+            text(
+                "SELECT sum(interest_accrued), count(DISTINCT loan_id) FILTER (WHERE "
+                "interest_accrued > 0) FROM loan_installment WHERE cooperative_id = :c"
+            ),
+            {"c": coop},
+        ).one()
     engine.dispose()
     assert len(per_day) == DAYS
     assert all(rows == accounts == ACCOUNTS for _, rows, accounts in per_day), per_day
+    share = round(Decimal("12.00") * (DAYS - 1) / 30, 2)
+    assert tuple(accrued) == (share * LOANS, LOANS)
     verify = subprocess.run(
         [sys.executable, "-m", "coopac_core.cli", "verify-ledger"],
         env=svc.env,

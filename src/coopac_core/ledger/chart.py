@@ -48,8 +48,8 @@ DEFAULT_CHART: tuple[ChartLine, ...] = (
     ChartLine("33{c}1", "Reserva cooperativa"),
     ChartLine("41{c}1", "Intereses por obligaciones con los asociados"),
     ChartLine("43{c}2", "Provisiones para créditos directos"),
-    ChartLine("51{c}4", "Intereses y comisiones por créditos", posting=False),
-    ChartLine("51{c}4.01", "Intereses por créditos"),
+    # interest on loans in 51x4 itself, its moratory interest and commissions beside it
+    ChartLine("51{c}4", "Intereses por créditos"),
     ChartLine("51{c}4.02", "Intereses moratorios por créditos"),
     ChartLine("51{c}4.03", "Comisiones por créditos"),
     # DOMAIN.md is silent on where a recovery of written-off loans goes: other income (to

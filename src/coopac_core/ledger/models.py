@@ -197,13 +197,9 @@ class Posting(SQLModel, table=True):
         CheckConstraint(
             "(account_kind IS NULL) = (account_id IS NULL)", name="member_account_complete"
         ),
-        ForeignKeyConstraint(
-            ["cooperative_id", "entry_id"], ["journal_entry.cooperative_id", "journal_entry.id"]
-        ),
-        ForeignKeyConstraint(
-            ["cooperative_id", "gl_account_id", "currency"],
-            ["gl_account.cooperative_id", "gl_account.id", "gl_account.currency"],
-        ),
+        # Its entry and its GL account (in its currency) are proved once per INSERT
+        # statement by the trigger that proves each entry balances (migration 0018), not
+        # by foreign keys (a lookup and a lock per line); neither can be deleted.
         Index("ix_posting_entry", "cooperative_id", "entry_id"),
         Index("ix_posting_member_account", "cooperative_id", "account_id", "id"),
         Index("ix_posting_gl_date", "cooperative_id", "gl_account_id", "business_date"),

@@ -73,6 +73,12 @@ def _lock(
     )
 
 
+def _chunk(ctx: CoopContext, day: date, ids: Sequence[uuid.UUID]) -> dict[str, Any]:
+    """A chunk's parameters: its loans, and their bounds, which let the statements read
+    the loans and their installments as one range of each primary key."""
+    return {"c": ctx.cooperative_id, "d": day, "ids": list(ids), "first": ids[0], "last": ids[-1]}
+
+
 def _done(ids: Sequence[uuid.UUID], limit: int) -> Chunk:
     return Chunk(len(ids), str(ids[-1]) if ids and len(ids) >= limit else None)
 
@@ -97,25 +103,29 @@ def _gl_ids(session: Session, ctx: CoopContext, template: str) -> dict[str, uuid
 
 # Days past due at the end of D: the oldest installment due before D not fully paid by D
 # (``paid_on`` is the business day it was settled, so a payment the next day still counts
-# as unpaid at D).
+# as unpaid at D). Only the loans in arrears, or that were, can change: the installments
+# are read through the indexes of the unpaid and of the recently paid (0017).
 _CLASSIFY = """
-WITH ids AS (SELECT unnest(CAST(:ids AS uuid[])) AS id),
-late AS (
-    SELECT i.loan_id, min(i.due_date) AS oldest FROM loan_installment i
-    JOIN ids ON ids.id = i.loan_id
-    WHERE i.cooperative_id = :c AND i.due_date < :d AND (i.paid_on IS NULL OR i.paid_on > :d)
-    GROUP BY i.loan_id
+WITH late AS (
+    SELECT loan_id, min(due_date) AS oldest FROM (
+        SELECT loan_id, due_date FROM loan_installment
+        WHERE cooperative_id = :c AND paid_on IS NULL AND due_date < :d
+        UNION ALL
+        SELECT loan_id, due_date FROM loan_installment
+        WHERE cooperative_id = :c AND paid_on > :d AND due_date < :d
+    ) u GROUP BY loan_id
 ), bands AS (
     SELECT * FROM unnest(CAST(:types AS text[]), CAST(:normal AS int[]), CAST(:cpp AS int[]),
                          CAST(:deficiente AS int[]), CAST(:dudoso AS int[]))
         AS b(credit_type, normal, cpp, deficiente, dudoso)
 ), state AS (
     SELECT l.id, coalesce(:d - late.oldest, 0) AS dpd, b.normal, b.cpp, b.deficiente, b.dudoso
-    FROM loan l JOIN ids ON ids.id = l.id
+    FROM loan l
     JOIN loan_product p ON p.cooperative_id = l.cooperative_id AND p.id = l.product_id
     JOIN bands b ON b.credit_type = p.credit_type
     LEFT JOIN late ON late.loan_id = l.id
-    WHERE l.cooperative_id = :c
+    WHERE l.cooperative_id = :c AND l.status = 'active'
+      AND (late.loan_id IS NOT NULL OR l.days_past_due <> 0 OR l.category <> 'normal')
 ), classified AS (
     SELECT id, dpd, CASE WHEN dpd <= normal THEN 'normal' WHEN dpd <= cpp THEN 'cpp'
                          WHEN dpd <= deficiente THEN 'deficiente'
@@ -130,17 +140,20 @@ WHERE l.cooperative_id = :c AND l.id = c.id
 
 
 def classify(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
-    ids = _lock(session, ctx, span, limit)
-    if ids:
-        policy = _policy(session, ctx)
-        types = list(CreditType)
-        bands = [policy.bands(t) for t in types]
-        session.execute(
+    """One statement over the cooperative: it touches only the loans whose days past due
+    or category changed (a loan in arrears, every day). A teller's payment on one of them
+    made after D waits for it, or it for the payment, and either way D's state is what is
+    written: the payment's day is later."""
+    policy = _policy(session, ctx)
+    types = list(CreditType)
+    bands = [policy.bands(t) for t in types]
+    moved = (
+        session.connection()
+        .execute(
             text(_CLASSIFY),
             {
                 "c": ctx.cooperative_id,
                 "d": day,
-                "ids": ids,
                 "types": [t.value for t in types],
                 "normal": [b[0] for b in bands],
                 "cpp": [b[1] for b in bands],
@@ -148,7 +161,9 @@ def classify(session: Session, ctx: CoopContext, day: date, span: Span, limit: i
                 "dudoso": [b[3] for b in bands],
             },
         )
-    return _done(ids, limit)
+        .rowcount
+    )
+    return Chunk(int(moved or 0), None)
 
 
 # --- 2. alignment -----------------------------------------------------------------------
@@ -188,8 +203,7 @@ def align(session: Session, ctx: CoopContext, day: date, span: Span, limit: int)
 # --- 3. overdue and suspension ----------------------------------------------------------
 
 _OVERDUE = """
-WITH ids AS (SELECT unnest(CAST(:ids AS uuid[])) AS id),
-pol AS (
+WITH pol AS (
     SELECT * FROM unnest(CAST(:types AS text[]), CAST(:whole AS int[]), CAST(:each AS bool[]))
         AS p(credit_type, whole_after, by_installment)
 ), target AS (
@@ -201,10 +215,14 @@ pol AS (
                      WHERE i.cooperative_id = l.cooperative_id AND i.loan_id = l.id
                        AND :d - i.due_date > :each_after), 0)
                 ELSE 0 END AS overdue
-    FROM loan l JOIN ids ON ids.id = l.id
+    FROM loan l
     JOIN loan_product p ON p.cooperative_id = l.cooperative_id AND p.id = l.product_id
     JOIN pol ON pol.credit_type = p.credit_type
-    WHERE l.cooperative_id = :c AND l.accounting_status <> 'judicial'
+    WHERE l.cooperative_id = :c AND l.id = ANY(CAST(:ids AS uuid[]))
+      AND l.id BETWEEN :first AND :last
+      AND l.accounting_status <> 'judicial'
+      -- a loan up to date with nothing in vencidos has nothing to move
+      AND (l.days_past_due > 0 OR l.overdue_balance > 0)
 )
 SELECT id, currency, balance, gl_account_id, overdue_gl_account_id,
        overdue - overdue_balance AS delta, overdue
@@ -220,15 +238,16 @@ WHERE l.cooperative_id = :c AND l.id = t.id
 # A suspended loan carries all its uncollected interest in suspense: what is still in 14x8
 # moves there (by type, for the income it reverses).
 _SUSPEND = f"""
-WITH ids AS (SELECT unnest(CAST(:ids AS uuid[])) AS id),
-open AS (
+WITH open AS (
     SELECT l.id, l.currency,
            sum(i.interest_accrued - i.interest_paid) - l.suspended_interest AS d_int,
            sum(i.moratory_due + i.moratory_accrued - i.moratory_paid) - l.suspended_moratory
                AS d_mor
-    FROM loan l JOIN ids ON ids.id = l.id
+    FROM loan l
     JOIN loan_installment i ON i.cooperative_id = l.cooperative_id AND i.loan_id = l.id
-    WHERE l.cooperative_id = :c AND {SUSPENDED_SQL}
+        AND i.loan_id BETWEEN :first AND :last
+    WHERE l.cooperative_id = :c AND l.id = ANY(CAST(:ids AS uuid[]))
+      AND l.id BETWEEN :first AND :last AND {SUSPENDED_SQL}
     GROUP BY l.id, l.currency, l.suspended_interest, l.suspended_moratory
 ), moved AS (
     UPDATE loan l SET suspended_interest = l.suspended_interest + o.d_int,
@@ -246,7 +265,7 @@ def overdue(session: Session, ctx: CoopContext, day: date, span: Span, limit: in
         return _done(ids, limit)
     policy = _policy(session, ctx)
     types = list(CreditType)
-    params: dict[str, Any] = {"c": ctx.cooperative_id, "d": day, "ids": ids}
+    params = _chunk(ctx, day, ids)
     moves = session.execute(
         text(_OVERDUE),
         {
@@ -318,8 +337,7 @@ def _transfer(session: Session, ctx: CoopContext, day: date, moves: Sequence[Any
 # overdue principal is recomputed whole since it was last settled (as ``servicing.
 # moratory_since``), never added day by day, so that rounding never adds up.
 _ACCRUE = f"""
-WITH ids AS (SELECT unnest(CAST(:ids AS uuid[])) AS id),
-calc AS (
+WITH calc AS (
     SELECT i.loan_id, i.number, i.interest_accrued AS old_int, i.moratory_accrued AS old_mor,
         CASE WHEN i.interest > i.interest_accrued AND i.due_date - i.days < :d
              THEN greatest(i.interest_accrued, least(i.interest, round(
@@ -332,9 +350,11 @@ calc AS (
                  power(1 + l.moratory_tea,
                        (:d - coalesce(i.moratory_through, i.due_date)) / 360.0) - 1), 2))
              ELSE i.moratory_accrued END AS new_mor
-    FROM loan_installment i JOIN ids ON ids.id = i.loan_id
-    JOIN loan l ON l.cooperative_id = i.cooperative_id AND l.id = i.loan_id
-    WHERE i.cooperative_id = :c
+    FROM loan l
+    JOIN loan_installment i ON i.cooperative_id = l.cooperative_id AND i.loan_id = l.id
+        AND i.loan_id BETWEEN :first AND :last
+    WHERE l.cooperative_id = :c AND l.id = ANY(CAST(:ids AS uuid[]))
+      AND l.id BETWEEN :first AND :last
       AND ((i.interest > i.interest_accrued AND i.due_date - i.days < :d)
            OR (i.due_date < :d AND i.principal > i.principal_paid))
 ), changed AS (
@@ -363,7 +383,7 @@ def accrue(session: Session, ctx: CoopContext, day: date, span: Span, limit: int
     ids = _lock(session, ctx, span, limit)
     if not ids:
         return _done(ids, limit)
-    rows = session.execute(text(_ACCRUE), {"c": ctx.cooperative_id, "d": day, "ids": ids}).all()
+    rows = session.execute(text(_ACCRUE), _chunk(ctx, day, ids)).all()
     lines = []
     for currency, suspended, a_int, a_mor, _ in rows:
         total = a_int + a_mor
@@ -410,7 +430,6 @@ def _merge(lines: list[ledger.Line]) -> list[ledger.Line]:
 # Each loan at the end of D as the provision needs it: its exposure (the balance less what
 # was posted after D), its debtor's category, what guarantees it.
 _PROVISION_STATE = """
-WITH ids AS (SELECT unnest(CAST(:ids AS uuid[])) AS id)
 SELECT l.id, l.member_id, l.currency, l.status, l.accounting_status, p.credit_type,
        l.days_past_due, l.category, l.debtor_category,
        l.balance - coalesce((SELECT sum(x.amount) FROM posting x
@@ -434,9 +453,10 @@ SELECT l.id, l.member_id, l.currency, l.status, l.accounting_status, p.credit_ty
                  WHERE k.cooperative_id = l.cooperative_id AND k.loan_id = l.id
                    AND k.guarantee = 'preferred'), 0) AS preferred,
        l.provision_generic, l.provision_specific
-FROM loan l JOIN ids ON ids.id = l.id
+FROM loan l
 JOIN loan_product p ON p.cooperative_id = l.cooperative_id AND p.id = l.product_id
-WHERE l.cooperative_id = :c
+WHERE l.cooperative_id = :c AND l.id = ANY(CAST(:ids AS uuid[]))
+  AND l.id BETWEEN :first AND :last
 ORDER BY l.id
 """
 _SET_PROVISIONS = """
@@ -481,9 +501,7 @@ def provision(session: Session, ctx: CoopContext, day: date, span: Span, limit: 
     )
     if not ids:
         return _done(ids, limit)
-    rows = session.execute(
-        text(_PROVISION_STATE), {"c": ctx.cooperative_id, "d": day, "ids": ids}
-    ).all()
+    rows = session.execute(text(_PROVISION_STATE), _chunk(ctx, day, ids)).all()
     changed: dict[str, list[Any]] = defaultdict(list)
     kept: dict[str, list[Any]] = defaultdict(list)
     deltas: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
@@ -567,7 +585,7 @@ def _provision_total(session: Session, ctx: CoopContext, day: date) -> int:
     )
 
 
-register(Step("loan_classification", 50, _active_total, classify, parallel=True))
+register(Step("loan_classification", 50, lambda session, ctx, day: 0, classify))
 register(Step("loan_alignment", 51, lambda session, ctx, day: 0, align))
 register(Step("loan_overdue", 52, _active_total, overdue, parallel=True))
 register(Step("loan_accrual", 53, _active_total, accrue, parallel=True))

@@ -235,6 +235,20 @@ class LoanInstallment(SQLModel, table=True):
             "interest_accrued <= interest AND interest_paid <= interest_accrued",
             name="interest_accrued_bounds",
         ),
+        # what close of business classifies by: the installments unpaid, and those paid
+        # lately (a payment after the day being closed)
+        Index(
+            "ix_loan_installment_unpaid",
+            "cooperative_id",
+            "due_date",
+            postgresql_where="paid_on IS NULL",
+        ),
+        Index(
+            "ix_loan_installment_paid",
+            "cooperative_id",
+            "paid_on",
+            postgresql_where="paid_on IS NOT NULL",
+        ),
     )
 
     cooperative_id: uuid.UUID = Field(primary_key=True)
@@ -284,6 +298,7 @@ class LoanCollateral(SQLModel, table=True):
         CheckConstraint(
             "guarantee IN ('none', 'preferred', 'preferred_quick')", name="guarantee_valid"
         ),
+        Index("ix_loan_collateral_loan", "cooperative_id", "loan_id"),
     )
 
     cooperative_id: uuid.UUID = Field(primary_key=True)

@@ -164,6 +164,7 @@ def refund(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: Share
         session,
         ctx,
         member_id,
+        account.currency,
         account.balance,
         lambda part: ledger.Leg(share_gl, part, account),
     )

@@ -258,16 +258,15 @@ def net_member_debts(
     session: Session,
     ctx: CoopContext,
     member_id: uuid.UUID,
+    currency: str,
     available: Decimal,
     source: Callable[[Decimal], ledger.Leg],
 ) -> tuple[Decimal, uuid.UUID | None]:
     """A withdrawing member's money owed back to them (share capital) first pays what they
-    owe the cooperative: their active loans in the cooperative's currency of ``source``,
-    oldest first, each a repayment from ``source``. Returns what was used and the last
-    repayment's entry."""
+    owe the cooperative: their active loans in ``currency``, oldest first, each a repayment
+    from ``source``. Returns what was used and the last repayment's entry."""
     used = ZERO
     last_entry = None
-    currency = source(Decimal("0.01")).gl_account.currency
     today = get_cooperative(session, ctx.cooperative_id).business_date
     loans = session.exec(
         select(Loan)
@@ -357,8 +356,7 @@ def approve_write_off(session: Session, ctx: CoopContext, loan_id: uuid.UUID) ->
     lines = gl.Lines(loan)
     balance = loan.balance
     legs = gl.principal_legs(session, loan, balance, accounts)
-    # the allowance applied: the specific provision first, then the generic
-    specific = min(balance, loan.provision_specific)
+    # the allowance applied against the principal; what it held beyond is released
     lines.add(gl.PROVISION_SPECIFIC_GL, loan.provision_specific)
     lines.add(gl.PROVISION_GENERIC_GL, loan.provision_generic)
     lines.add(
@@ -406,7 +404,7 @@ def approve_write_off(session: Session, ctx: CoopContext, loan_id: uuid.UUID) ->
             "requested_by": loan.write_off_requested_by,
             "principal": str(balance),
             "interest": str(open_interest + open_moratory),
-            "allowance_applied": str(specific + (balance - specific)),
+            "allowance_applied": str(balance),
         },
     )
     session.flush()

@@ -20,6 +20,7 @@ from coopac_core.loans.models import (
     LoanStatus,
     Purpose,
 )
+from coopac_core.loans.policy import policy_of
 from coopac_core.loans.schedule import Frequency, Method, tcea
 from coopac_core.loans.schemas import (
     InstallmentStatus,
@@ -56,7 +57,9 @@ def loan_views(session: Session, loans: Sequence[Loan]) -> list[LoanOut]:
     if not loans:
         return []
     coop_id = loans[0].cooperative_id
-    today = get_cooperative(session, coop_id).business_date
+    coop = get_cooperative(session, coop_id)
+    today = coop.business_date
+    policy = policy_of(coop.credit_policy)
     others = active_loans_of(session, coop_id, {loan.member_id for loan in loans})
     every = {loan.id: loan for loan in (*loans, *others)}
     products = products_by_id(session, coop_id, {loan.product_id for loan in every.values()})
@@ -66,17 +69,21 @@ def loan_views(session: Session, loans: Sequence[Loan]) -> list[LoanOut]:
     def credit_type(loan: Loan) -> CreditType:
         return CreditType(products[loan.product_id].credit_type)
 
+    def category_of(loan: Loan, days: int) -> Category:
+        kind = credit_type(loan)
+        return classify(kind, days, policy.bands(kind))
+
     state = {
         loan_id: loan_arrears(loan, schedule[loan_id], today) for loan_id, loan in every.items()
     }
     debtor: dict[uuid.UUID, Category] = {}
     for loan_id, loan in every.items():
         if loan.status == LoanStatus.active:
-            category = classify(credit_type(loan), state[loan_id].days)
+            category = category_of(loan, state[loan_id].days)
             debtor[loan.member_id] = worst([debtor.get(loan.member_id, category), category])
     out = []
     for loan in loans:
-        category = classify(credit_type(loan), state[loan.id].days)
+        category = category_of(loan, state[loan.id].days)
         out.append(
             _loan_out(
                 loan,
