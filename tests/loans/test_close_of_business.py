@@ -103,10 +103,13 @@ class Walk:
         return dict(out)
 
 
-@pytest.fixture(scope="module")
-def walk(client: TestClient, world: World) -> Walk:
-    body = "2060000077"
-    coop = make_coop(client, world.fed_admin, "COOPWALK", body + str(ruc_check_digit(body)), START)
+def _cooperative(
+    client: TestClient, world: World, code: str, ruc_body: str, start: date, credit_type: str
+) -> Walk:
+    """A cooperative whose books start on ``start``, with one consumo product."""
+    coop = make_coop(
+        client, world.fed_admin, code, ruc_body + str(ruc_check_digit(ruc_body)), start
+    )
     w = Walk(client, coop)
     product = w.post(
         "/loan-products",
@@ -114,7 +117,7 @@ def walk(client: TestClient, world: World) -> Walk:
         {
             "code": "CONSUMO",
             "name": "Consumo",
-            "credit_type": "consumo_no_revolvente",
+            "credit_type": credit_type,
             "currency": "PEN",
             "tea_min": "0.10",
             "tea_max": "0.40",
@@ -128,6 +131,11 @@ def walk(client: TestClient, world: World) -> Walk:
     assert w.last.status_code == 201, w.last.text
     w.product = product["id"]
     return w
+
+
+@pytest.fixture(scope="module")
+def walk(client: TestClient, world: World) -> Walk:
+    return _cooperative(client, world, "COOPWALK", "2060000077", START, "consumo_no_revolvente")
 
 
 class Expected:
@@ -304,30 +312,8 @@ def test_a_loan_unpaid_for_140_days_through_the_books(walk: Walk) -> None:
 @pytest.fixture(scope="module")
 def rules(client: TestClient, world: World) -> Walk:
     """A cooperative of its own for the credit rules (the walk's books stay the walk's)."""
-    body = "2060000078"
     start = datetime.now(UTC).date() - timedelta(days=400)
-    coop = make_coop(client, world.fed_admin, "COOPRULES", body + str(ruc_check_digit(body)), start)
-    w = Walk(client, coop)
-    product = w.post(
-        "/loan-products",
-        Role.admin,
-        {
-            "code": "CONSUMO",
-            "name": "Consumo",
-            "credit_type": "consumo",
-            "currency": "PEN",
-            "tea_min": "0.10",
-            "tea_max": "0.40",
-            "amount_min": "100.00",
-            "amount_max": "50000.00",
-            "term_min": 1,
-            "term_max": 36,
-            "moratory_tea": str(MORATORY_TEA),
-        },
-    )
-    assert w.last.status_code == 201, w.last.text
-    w.product = product["id"]
-    return w
+    return _cooperative(client, world, "COOPRULES", "2060000078", start, "consumo")
 
 
 def test_an_overdue_loan_goes_to_judicial_collection(rules: Walk) -> None:

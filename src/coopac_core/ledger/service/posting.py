@@ -198,6 +198,32 @@ def post_entry(
     return entry, postings
 
 
+def _set_entry(
+    session: Session,
+    ctx: CoopContext,
+    kind: str,
+    business_date: date,
+    description: str,
+    entry_id: uuid.UUID | None = None,
+) -> JournalEntry:
+    """The entry of a set-based posting, written before its lines name it."""
+    entry = JournalEntry(
+        cooperative_id=ctx.cooperative_id,
+        id=entry_id or uuid.uuid4(),
+        kind=kind,
+        business_date=business_date,
+        value_date=business_date,
+        description=description,
+        actor_user_id=ctx.principal.person_id,
+        actor_api_key_id=ctx.principal.api_key_id,
+        actor_name=ctx.principal.name,
+        request_id=request_id_var.get(),
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
 def post_bulk_entry(
     session: Session,
     ctx: CoopContext,
@@ -218,20 +244,7 @@ def post_bulk_entry(
     locked and checked; it must yield at least one line. ``entry_id``: when the caller's
     own rows name the entry before it exists. The posting trigger moves their
     balances, as for every entry. Set-based: no row passes through Python."""
-    entry = JournalEntry(
-        cooperative_id=ctx.cooperative_id,
-        id=entry_id or uuid.uuid4(),
-        kind=kind,
-        business_date=business_date,
-        value_date=business_date,
-        description=description,
-        actor_user_id=ctx.principal.person_id,
-        actor_api_key_id=ctx.principal.api_key_id,
-        actor_name=ctx.principal.name,
-        request_id=request_id_var.get(),
-    )
-    session.add(entry)
-    session.flush()
+    entry = _set_entry(session, ctx, kind, business_date, description, entry_id)
     session.execute(
         text(
             f"WITH lines AS ({member_lines}) "
@@ -283,19 +296,7 @@ def post_lines(
     lines = [line for line in lines if line.amount != 0]
     if not lines:
         return None
-    entry = JournalEntry(
-        cooperative_id=ctx.cooperative_id,
-        kind=kind,
-        business_date=business_date,
-        value_date=business_date,
-        description=description,
-        actor_user_id=ctx.principal.person_id,
-        actor_api_key_id=ctx.principal.api_key_id,
-        actor_name=ctx.principal.name,
-        request_id=request_id_var.get(),
-    )
-    session.add(entry)
-    session.flush()
+    entry = _set_entry(session, ctx, kind, business_date, description)
     session.execute(
         text(
             "INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount, "
