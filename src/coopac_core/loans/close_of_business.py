@@ -8,8 +8,8 @@
    income into suspense (memorandum accounts);
 4. ``loan_accrual``: each installment's interest accrues its share of the day, and moratory
    interest its due on overdue principal: to income against 14x8, or into suspense;
-5. ``loan_provisions`` (month end): the provision each loan requires, booked by its change,
-   and the loan as it stood (``loan_classification``) for the month's reports.
+5. ``loan_provisions`` (month end, ``loans.provisions``): the provision each loan
+   requires, booked by its change, and the loan as it stood for the month's reports.
 
 Set-based SQL over chunks of loans, each chunk locked first (tellers work on while the run
 closes earlier days, and the statements after the lock read what they committed). What a
@@ -35,10 +35,7 @@ from coopac_core.ledger.models import EntryKind
 from coopac_core.loans import accounting as gl
 from coopac_core.loans.classification import (
     CATEGORY_ORDER,
-    Category,
-    Cover,
     CreditType,
-    required_provision,
 )
 from coopac_core.loans.policy import CreditPolicy, policy_of
 from coopac_core.security.principal import CoopContext
@@ -57,7 +54,7 @@ def _policy(session: Session, ctx: CoopContext) -> CreditPolicy:
     return policy_of(get_cooperative(session, ctx.cooperative_id).credit_policy)
 
 
-def _lock(
+def lock_chunk(
     session: Session, ctx: CoopContext, span: Span, limit: int, where: str = "status = 'active'"
 ) -> list[uuid.UUID]:
     """The chunk's loans, locked in id order: a teller's payment on one of them waits for
@@ -73,13 +70,13 @@ def _lock(
     )
 
 
-def _chunk(ctx: CoopContext, day: date, ids: Sequence[uuid.UUID]) -> dict[str, Any]:
+def chunk_params(ctx: CoopContext, day: date, ids: Sequence[uuid.UUID]) -> dict[str, Any]:
     """A chunk's parameters: its loans, and their bounds, which let the statements read
     the loans and their installments as one range of each primary key."""
     return {"c": ctx.cooperative_id, "d": day, "ids": list(ids), "first": ids[0], "last": ids[-1]}
 
 
-def _done(ids: Sequence[uuid.UUID], limit: int) -> Chunk:
+def chunk_done(ids: Sequence[uuid.UUID], limit: int) -> Chunk:
     return Chunk(len(ids), str(ids[-1]) if ids and len(ids) >= limit else None)
 
 
@@ -92,7 +89,7 @@ def _active_total(session: Session, ctx: CoopContext, day: date) -> int:
     )
 
 
-def _gl_ids(session: Session, ctx: CoopContext, template: str) -> dict[str, uuid.UUID]:
+def gl_ids(session: Session, ctx: CoopContext, template: str) -> dict[str, uuid.UUID]:
     return {
         cur: ledger.gl_account_for(session, ctx.cooperative_id, template, cur).id
         for cur in ("PEN", "USD")
@@ -260,12 +257,12 @@ SELECT currency, sum(d_int), sum(d_mor) FROM moved GROUP BY currency ORDER BY cu
 
 
 def overdue(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
-    ids = _lock(session, ctx, span, limit)
+    ids = lock_chunk(session, ctx, span, limit)
     if not ids:
-        return _done(ids, limit)
+        return chunk_done(ids, limit)
     policy = _policy(session, ctx)
     types = list(CreditType)
-    params = _chunk(ctx, day, ids)
+    params = chunk_params(ctx, day, ids)
     moves = session.execute(
         text(_OVERDUE),
         {
@@ -281,25 +278,25 @@ def overdue(session: Session, ctx: CoopContext, day: date, span: Span, limit: in
     suspended = session.execute(text(_SUSPEND), params).all()
     lines = []
     for currency, d_int, d_mor in suspended:
-        accrued = _gl_ids(session, ctx, gl.ACCRUED_INTEREST_GL)[currency]
+        accrued = gl_ids(session, ctx, gl.ACCRUED_INTEREST_GL)[currency]
         lines += [
-            ledger.Line(_gl_ids(session, ctx, gl.INTEREST_INCOME_GL)[currency], currency, d_int),
-            ledger.Line(_gl_ids(session, ctx, gl.MORATORY_INCOME_GL)[currency], currency, d_mor),
+            ledger.Line(gl_ids(session, ctx, gl.INTEREST_INCOME_GL)[currency], currency, d_int),
+            ledger.Line(gl_ids(session, ctx, gl.MORATORY_INCOME_GL)[currency], currency, d_mor),
             ledger.Line(accrued, currency, -(d_int + d_mor)),
-            ledger.Line(_gl_ids(session, ctx, gl.SUSPENDED_GL)[currency], currency, d_int + d_mor),
+            ledger.Line(gl_ids(session, ctx, gl.SUSPENDED_GL)[currency], currency, d_int + d_mor),
             ledger.Line(
-                _gl_ids(session, ctx, gl.SUSPENDED_CONTRA_GL)[currency], currency, -(d_int + d_mor)
+                gl_ids(session, ctx, gl.SUSPENDED_CONTRA_GL)[currency], currency, -(d_int + d_mor)
             ),
         ]
     ledger.post_lines(
         session,
         ctx,
         EntryKind.loan_accrual,
-        _merge(lines),
+        merge_lines(lines),
         business_date=day,
         description=f"Rendimientos de créditos a suspenso {day.isoformat()}",
     )
-    return _done(ids, limit)
+    return chunk_done(ids, limit)
 
 
 def _transfer(session: Session, ctx: CoopContext, day: date, moves: Sequence[Any]) -> None:
@@ -380,44 +377,44 @@ FROM loans GROUP BY currency, suspended ORDER BY currency, suspended
 
 
 def accrue(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
-    ids = _lock(session, ctx, span, limit)
+    ids = lock_chunk(session, ctx, span, limit)
     if not ids:
-        return _done(ids, limit)
-    rows = session.execute(text(_ACCRUE), _chunk(ctx, day, ids)).all()
+        return chunk_done(ids, limit)
+    rows = session.execute(text(_ACCRUE), chunk_params(ctx, day, ids)).all()
     lines = []
     for currency, suspended, a_int, a_mor, _ in rows:
         total = a_int + a_mor
         if suspended:
             lines += [
-                ledger.Line(_gl_ids(session, ctx, gl.SUSPENDED_GL)[currency], currency, total),
+                ledger.Line(gl_ids(session, ctx, gl.SUSPENDED_GL)[currency], currency, total),
                 ledger.Line(
-                    _gl_ids(session, ctx, gl.SUSPENDED_CONTRA_GL)[currency], currency, -total
+                    gl_ids(session, ctx, gl.SUSPENDED_CONTRA_GL)[currency], currency, -total
                 ),
             ]
         else:
             lines += [
                 ledger.Line(
-                    _gl_ids(session, ctx, gl.ACCRUED_INTEREST_GL)[currency], currency, total
+                    gl_ids(session, ctx, gl.ACCRUED_INTEREST_GL)[currency], currency, total
                 ),
                 ledger.Line(
-                    _gl_ids(session, ctx, gl.INTEREST_INCOME_GL)[currency], currency, -a_int
+                    gl_ids(session, ctx, gl.INTEREST_INCOME_GL)[currency], currency, -a_int
                 ),
                 ledger.Line(
-                    _gl_ids(session, ctx, gl.MORATORY_INCOME_GL)[currency], currency, -a_mor
+                    gl_ids(session, ctx, gl.MORATORY_INCOME_GL)[currency], currency, -a_mor
                 ),
             ]
     ledger.post_lines(
         session,
         ctx,
         EntryKind.loan_accrual,
-        _merge(lines),
+        merge_lines(lines),
         business_date=day,
         description=f"Intereses de créditos devengados {day.isoformat()}",
     )
-    return _done(ids, limit)
+    return chunk_done(ids, limit)
 
 
-def _merge(lines: list[ledger.Line]) -> list[ledger.Line]:
+def merge_lines(lines: list[ledger.Line]) -> list[ledger.Line]:
     """GL-only lines summed per account: one line each."""
     sums: dict[tuple[uuid.UUID, str], Decimal] = defaultdict(Decimal)
     for line in lines:
@@ -425,177 +422,7 @@ def _merge(lines: list[ledger.Line]) -> list[ledger.Line]:
     return [ledger.Line(g, cur, amount) for (g, cur), amount in sorted(sums.items()) if amount]
 
 
-# --- 5. provisions ----------------------------------------------------------------------
-
-# Each loan at the end of D as the provision needs it: its exposure (the balance less what
-# was posted after D), its debtor's category, what guarantees it.
-_PROVISION_STATE = """
-SELECT l.id, l.member_id, l.currency, l.status, l.accounting_status, p.credit_type,
-       l.days_past_due, l.category, l.debtor_category,
-       l.balance - coalesce((SELECT sum(x.amount) FROM posting x
-                             WHERE x.cooperative_id = l.cooperative_id
-                               AND x.account_kind = 'loan' AND x.account_id = l.id
-                               AND x.business_date > :d), 0) AS exposure,
-       l.overdue_balance, l.judicial_balance,
-       coalesce((SELECT sum(i.interest_accrued - i.interest_paid + i.moratory_due
-                            + i.moratory_accrued - i.moratory_paid)
-                 FROM loan_installment i
-                 WHERE i.cooperative_id = l.cooperative_id AND i.loan_id = l.id), 0)
-           - l.suspended_interest - l.suspended_moratory AS accrued,
-       l.suspended_interest + l.suspended_moratory AS suspended,
-       coalesce((SELECT sum(h.amount) FROM savings_hold h
-                 WHERE h.cooperative_id = l.cooperative_id AND h.loan_id = l.id
-                   AND h.status = 'active'), 0) AS pledged,
-       coalesce((SELECT sum(k.realizable_value) FROM loan_collateral k
-                 WHERE k.cooperative_id = l.cooperative_id AND k.loan_id = l.id
-                   AND k.guarantee = 'preferred_quick'), 0) AS quick,
-       coalesce((SELECT sum(k.realizable_value) FROM loan_collateral k
-                 WHERE k.cooperative_id = l.cooperative_id AND k.loan_id = l.id
-                   AND k.guarantee = 'preferred'), 0) AS preferred,
-       l.provision_generic, l.provision_specific
-FROM loan l
-JOIN loan_product p ON p.cooperative_id = l.cooperative_id AND p.id = l.product_id
-WHERE l.cooperative_id = :c AND l.id = ANY(CAST(:ids AS uuid[]))
-  AND l.id BETWEEN :first AND :last
-ORDER BY l.id
-"""
-_SET_PROVISIONS = """
-UPDATE loan l SET provision_generic = t.generic, provision_specific = t.specific
-FROM unnest(CAST(:ids AS uuid[]), CAST(:generic AS numeric[]), CAST(:specific AS numeric[]))
-    AS t(id, generic, specific)
-WHERE l.cooperative_id = :c AND l.id = t.id
-"""
-_KEEP_LOANS = """
-INSERT INTO loan_classification (cooperative_id, loan_id, as_of, member_id, credit_type,
-    currency, status, accounting_status, days_past_due, category, debtor_category, balance,
-    overdue_balance, judicial_balance, accrued_interest, suspended_interest, covered,
-    provision_generic, provision_specific)
-SELECT :c, t.loan_id, :d, t.member_id, t.credit_type, t.currency, t.status,
-       t.accounting_status, t.dpd, t.category, t.debtor_category, t.balance, t.overdue,
-       t.judicial, t.accrued, t.suspended, t.covered, t.generic, t.specific
-FROM unnest(CAST(:ids AS uuid[]), CAST(:members AS uuid[]), CAST(:types AS text[]),
-            CAST(:currencies AS text[]), CAST(:statuses AS text[]), CAST(:acc AS text[]),
-            CAST(:dpds AS int[]), CAST(:cats AS text[]), CAST(:debtor AS text[]),
-            CAST(:balances AS numeric[]), CAST(:overdue AS numeric[]),
-            CAST(:judicial AS numeric[]), CAST(:accrued AS numeric[]),
-            CAST(:suspended AS numeric[]), CAST(:covered AS numeric[]),
-            CAST(:generic AS numeric[]), CAST(:specific AS numeric[]))
-    AS t(loan_id, member_id, credit_type, currency, status, accounting_status, dpd, category,
-         debtor_category, balance, overdue, judicial, accrued, suspended, covered, generic,
-         specific)
-ON CONFLICT DO NOTHING
-"""
-
-
-def provision(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
-    """The month's provisions: each loan's requirement (``classification.required_provision``,
-    the one rule, in Python) against what is booked; the change is expense (group 43)
-    against the allowance (14x9), generic and specific apart; a decrease is reversed. A
-    loan no longer active releases what it had."""
-    ids = _lock(
-        session,
-        ctx,
-        span,
-        limit,
-        where="(status = 'active' OR provision_generic + provision_specific > 0)",
-    )
-    if not ids:
-        return _done(ids, limit)
-    rows = session.execute(text(_PROVISION_STATE), _chunk(ctx, day, ids)).all()
-    changed: dict[str, list[Any]] = defaultdict(list)
-    kept: dict[str, list[Any]] = defaultdict(list)
-    deltas: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    for r in rows:
-        cover = Cover(pledged=r.pledged, preferred_quick=r.quick, preferred=r.preferred)
-        if r.status == "active":
-            need = required_provision(
-                CreditType(r.credit_type), Category(r.debtor_category), r.exposure, cover
-            )
-            generic, specific = need.generic, need.specific
-        else:
-            generic = specific = ZERO
-        if (generic, specific) != (r.provision_generic, r.provision_specific):
-            changed["ids"].append(r.id)
-            changed["generic"].append(generic)
-            changed["specific"].append(specific)
-            deltas[r.currency][0] += generic - r.provision_generic
-            deltas[r.currency][1] += specific - r.provision_specific
-        if r.status != "active":
-            continue
-        covered = min(r.exposure, cover.pledged + cover.preferred_quick + cover.preferred)
-        for key, value in (
-            ("ids", r.id),
-            ("members", r.member_id),
-            ("types", r.credit_type),
-            ("currencies", r.currency),
-            ("statuses", r.status),
-            ("acc", r.accounting_status),
-            ("dpds", r.days_past_due),
-            ("cats", r.category),
-            ("debtor", r.debtor_category),
-            ("balances", r.exposure),
-            ("overdue", r.overdue_balance),
-            ("judicial", r.judicial_balance),
-            ("accrued", r.accrued),
-            ("suspended", r.suspended),
-            ("covered", covered),
-            ("generic", generic),
-            ("specific", specific),
-        ):
-            kept[key].append(value)
-    if changed:
-        session.execute(text(_SET_PROVISIONS), {"c": ctx.cooperative_id, **changed})
-    if kept:
-        session.execute(text(_KEEP_LOANS), {"c": ctx.cooperative_id, "d": day, **kept})
-    lines = []
-    for currency, (generic, specific) in sorted(deltas.items()):
-        lines += [
-            ledger.Line(
-                _gl_ids(session, ctx, gl.PROVISION_EXPENSE_GL)[currency],
-                currency,
-                generic + specific,
-            ),
-            ledger.Line(
-                _gl_ids(session, ctx, gl.PROVISION_GENERIC_GL)[currency], currency, -generic
-            ),
-            ledger.Line(
-                _gl_ids(session, ctx, gl.PROVISION_SPECIFIC_GL)[currency], currency, -specific
-            ),
-        ]
-    ledger.post_lines(
-        session,
-        ctx,
-        EntryKind.loan_provision,
-        lines,
-        business_date=day,
-        description=f"Provisiones de créditos {day.isoformat()}",
-    )
-    return _done(ids, limit)
-
-
-def _provision_total(session: Session, ctx: CoopContext, day: date) -> int:
-    return int(
-        session.execute(
-            text(
-                "SELECT count(*) FROM loan WHERE cooperative_id = :c AND (status = 'active' "
-                "OR provision_generic + provision_specific > 0)"
-            ),
-            {"c": ctx.cooperative_id},
-        ).scalar_one()
-    )
-
-
 register(Step("loan_classification", 50, lambda session, ctx, day: 0, classify))
 register(Step("loan_alignment", 51, lambda session, ctx, day: 0, align))
 register(Step("loan_overdue", 52, _active_total, overdue, parallel=True))
 register(Step("loan_accrual", 53, _active_total, accrue, parallel=True))
-register(
-    Step(
-        "loan_provisions",
-        54,
-        _provision_total,
-        provision,
-        applies=is_month_end,
-        parallel=True,
-    )
-)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
+from coopac_core.loans.models import Loan, LoanStatus
 from coopac_core.models_base import utcnow
 from coopac_core.money import check_amount
 from coopac_core.savings.errors import AccountClosed, HoldNotFound, HoldReleased, PledgeInvalid
@@ -59,8 +60,6 @@ def _check_pledge(
     session: Session, cooperative_id: uuid.UUID, currency: str, loan_id: uuid.UUID
 ) -> None:
     """A deposit is pledged to a loan of the cooperative, not yet closed, in its currency."""
-    from coopac_core.loans.models import Loan, LoanStatus
-
     loan = session.get(Loan, (cooperative_id, loan_id))
     open_statuses = (LoanStatus.draft, LoanStatus.submitted, LoanStatus.approved, LoanStatus.active)
     if loan is None or loan.status not in open_statuses:

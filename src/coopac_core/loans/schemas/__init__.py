@@ -2,8 +2,6 @@
 
 from coopac_core.loans.schemas.loans import (
     CollateralIn,
-    DisbursementRequest,
-    ExcessAs,
     InstallmentStatus,
     LoanCreate,
     LoanDecision,
@@ -11,16 +9,20 @@ from coopac_core.loans.schemas.loans import (
     LoanProductCreate,
     LoanProductOut,
     LoanScheduleOut,
-    RecoveryOut,
-    RecoveryRequest,
-    RepaymentOut,
-    RepaymentRequest,
     ScheduleInstallmentOut,
 )
 from coopac_core.loans.schemas.portfolio import (
     Portfolio,
     PortfolioCategory,
     PortfolioCreditType,
+)
+from coopac_core.loans.schemas.servicing import (
+    DisbursementRequest,
+    ExcessAs,
+    RecoveryOut,
+    RecoveryRequest,
+    RepaymentOut,
+    RepaymentRequest,
 )
 from coopac_core.loans.schemas.simulation import (
     InstallmentOut,
