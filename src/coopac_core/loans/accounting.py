@@ -123,9 +123,7 @@ class Lines:
         self.move(INTEREST_INCOME_GL, ACCRUED_INTEREST_GL, interest - from_suspense)
 
 
-def principal_legs(
-    session: Session, loan: Loan, amount: Decimal, gl: dict[str, GlAccount]
-) -> list[ledger.Leg]:
+def principal_legs(loan: Loan, amount: Decimal, gl: dict[str, GlAccount]) -> list[ledger.Leg]:
     """The credit lines of principal repaid: judicial first, then vencidos (the oldest
     installments are paid first, and they are the ones transferred), then vigentes. Keeps
     the loan's parts in step."""

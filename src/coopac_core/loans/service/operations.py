@@ -201,9 +201,7 @@ def repay(
         )
     ]
     if applied.principal:
-        legs += gl.principal_legs(
-            session, loan, applied.principal, gl.loan_gl_accounts(session, loan)
-        )
+        legs += gl.principal_legs(loan, applied.principal, gl.loan_gl_accounts(session, loan))
     legs += lines.legs(session)
     entry, postings = ledger.post_entry(
         session,
@@ -355,7 +353,7 @@ def approve_write_off(session: Session, ctx: CoopContext, loan_id: uuid.UUID) ->
     accounts = gl.loan_gl_accounts(session, loan)
     lines = gl.Lines(loan)
     balance = loan.balance
-    legs = gl.principal_legs(session, loan, balance, accounts)
+    legs = gl.principal_legs(loan, balance, accounts)
     # the allowance applied against the principal; what it held beyond is released
     lines.add(gl.PROVISION_SPECIFIC_GL, loan.provision_specific)
     lines.add(gl.PROVISION_GENERIC_GL, loan.provision_generic)
@@ -468,7 +466,7 @@ def to_judicial_collection(session: Session, ctx: CoopContext, loan_id: uuid.UUI
         raise JudicialRequiresOverdue(status=loan.accounting_status)
     before = reversals.remember(loan, installments(session, loan))
     accounts = gl.loan_gl_accounts(session, loan)
-    legs = gl.principal_legs(session, loan, loan.balance, accounts)
+    legs = gl.principal_legs(loan, loan.balance, accounts)
     legs.append(ledger.Leg(accounts["judicial"], loan.balance, loan))
     entry, _ = ledger.post_entry(
         session,
