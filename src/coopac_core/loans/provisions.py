@@ -27,38 +27,46 @@ from coopac_core.loans.close_of_business import (
 )
 from coopac_core.security.principal import CoopContext
 
-# Each loan at the end of D as the provision needs it: its exposure (the balance less what
-# was posted after D), its debtor's category, what guarantees it.
+# Each loan at the end of D as the provision needs it and as the month's reports keep it:
+# its exposure (the balance less what was posted after D), its debtor's category, what
+# guarantees it. The columns up to ``covered`` are ``_KEEP_LOANS``'s, in its order.
 _PROVISION_STATE = """
-SELECT l.id, l.member_id, l.currency, l.status, l.accounting_status, p.credit_type,
-       l.days_past_due, l.category, l.debtor_category,
-       l.balance - coalesce((SELECT sum(x.amount) FROM posting x
-                             WHERE x.cooperative_id = l.cooperative_id
-                               AND x.account_kind = 'loan' AND x.account_id = l.id
-                               AND x.business_date > :d), 0) AS exposure,
-       l.overdue_balance, l.judicial_balance,
-       coalesce((SELECT sum(i.interest_accrued - i.interest_paid + i.moratory_due
-                            + i.moratory_accrued - i.moratory_paid)
-                 FROM loan_installment i
-                 WHERE i.cooperative_id = l.cooperative_id AND i.loan_id = l.id), 0)
-           - l.suspended_interest - l.suspended_moratory AS accrued,
-       l.suspended_interest + l.suspended_moratory AS suspended,
-       coalesce((SELECT sum(h.amount) FROM savings_hold h
-                 WHERE h.cooperative_id = l.cooperative_id AND h.loan_id = l.id
-                   AND h.status = 'active'), 0) AS pledged,
-       coalesce((SELECT sum(k.realizable_value) FROM loan_collateral k
-                 WHERE k.cooperative_id = l.cooperative_id AND k.loan_id = l.id
-                   AND k.guarantee = 'preferred_quick'), 0) AS quick,
-       coalesce((SELECT sum(k.realizable_value) FROM loan_collateral k
-                 WHERE k.cooperative_id = l.cooperative_id AND k.loan_id = l.id
-                   AND k.guarantee = 'preferred'), 0) AS preferred,
-       l.provision_generic, l.provision_specific
-FROM loan l
-JOIN loan_product p ON p.cooperative_id = l.cooperative_id AND p.id = l.product_id
-WHERE l.cooperative_id = :c AND l.id = ANY(CAST(:ids AS uuid[]))
-  AND l.id BETWEEN :first AND :last
-ORDER BY l.id
+WITH state AS (
+    SELECT l.id, l.member_id, p.credit_type, l.currency, l.status, l.accounting_status,
+           l.days_past_due, l.category, l.debtor_category,
+           l.balance - coalesce((SELECT sum(x.amount) FROM posting x
+                                 WHERE x.cooperative_id = l.cooperative_id
+                                   AND x.account_kind = 'loan' AND x.account_id = l.id
+                                   AND x.business_date > :d), 0) AS exposure,
+           l.overdue_balance, l.judicial_balance,
+           coalesce((SELECT sum(i.interest_accrued - i.interest_paid + i.moratory_due
+                                + i.moratory_accrued - i.moratory_paid)
+                     FROM loan_installment i
+                     WHERE i.cooperative_id = l.cooperative_id AND i.loan_id = l.id), 0)
+               - l.suspended_interest - l.suspended_moratory AS accrued,
+           l.suspended_interest + l.suspended_moratory AS suspended,
+           coalesce((SELECT sum(h.amount) FROM savings_hold h
+                     WHERE h.cooperative_id = l.cooperative_id AND h.loan_id = l.id
+                       AND h.status = 'active'), 0) AS pledged,
+           coalesce((SELECT sum(k.realizable_value) FROM loan_collateral k
+                     WHERE k.cooperative_id = l.cooperative_id AND k.loan_id = l.id
+                       AND k.guarantee = 'preferred_quick'), 0) AS quick,
+           coalesce((SELECT sum(k.realizable_value) FROM loan_collateral k
+                     WHERE k.cooperative_id = l.cooperative_id AND k.loan_id = l.id
+                       AND k.guarantee = 'preferred'), 0) AS preferred,
+           l.provision_generic, l.provision_specific
+    FROM loan l
+    JOIN loan_product p ON p.cooperative_id = l.cooperative_id AND p.id = l.product_id
+    WHERE l.cooperative_id = :c AND l.id = ANY(CAST(:ids AS uuid[]))
+      AND l.id BETWEEN :first AND :last
+)
+SELECT id, member_id, credit_type, currency, status, accounting_status, days_past_due,
+       category, debtor_category, exposure, overdue_balance, judicial_balance, accrued,
+       suspended, least(exposure, pledged + quick + preferred) AS covered,
+       pledged, quick, preferred, provision_generic, provision_specific
+FROM state ORDER BY id
 """
+_KEPT = 15  # columns of a state row that ``_KEEP_LOANS`` keeps, before the provisions
 _SET_PROVISIONS = """
 UPDATE loan l SET provision_generic = t.generic, provision_specific = t.specific
 FROM unnest(CAST(:ids AS uuid[]), CAST(:generic AS numeric[]), CAST(:specific AS numeric[]))
@@ -66,32 +74,48 @@ FROM unnest(CAST(:ids AS uuid[]), CAST(:generic AS numeric[]), CAST(:specific AS
 WHERE l.cooperative_id = :c AND l.id = t.id
 """
 _KEEP_LOANS = """
-INSERT INTO loan_classification (cooperative_id, loan_id, as_of, member_id, credit_type,
-    currency, status, accounting_status, days_past_due, category, debtor_category, balance,
+INSERT INTO loan_classification (cooperative_id, loan_id, member_id, credit_type, currency,
+    status, accounting_status, days_past_due, category, debtor_category, balance,
     overdue_balance, judicial_balance, accrued_interest, suspended_interest, covered,
-    provision_generic, provision_specific)
-SELECT :c, t.loan_id, :d, t.member_id, t.credit_type, t.currency, t.status,
-       t.accounting_status, t.dpd, t.category, t.debtor_category, t.balance, t.overdue,
-       t.judicial, t.accrued, t.suspended, t.covered, t.generic, t.specific
-FROM unnest(CAST(:ids AS uuid[]), CAST(:members AS uuid[]), CAST(:types AS text[]),
-            CAST(:currencies AS text[]), CAST(:statuses AS text[]), CAST(:acc AS text[]),
-            CAST(:dpds AS int[]), CAST(:cats AS text[]), CAST(:debtor AS text[]),
-            CAST(:balances AS numeric[]), CAST(:overdue AS numeric[]),
-            CAST(:judicial AS numeric[]), CAST(:accrued AS numeric[]),
-            CAST(:suspended AS numeric[]), CAST(:covered AS numeric[]),
-            CAST(:generic AS numeric[]), CAST(:specific AS numeric[]))
-    AS t(loan_id, member_id, credit_type, currency, status, accounting_status, dpd, category,
-         debtor_category, balance, overdue, judicial, accrued, suspended, covered, generic,
-         specific)
+    provision_generic, provision_specific, as_of)
+SELECT :c, t.*, :d FROM unnest(CAST(:ids AS uuid[]), CAST(:members AS uuid[]),
+            CAST(:types AS text[]), CAST(:currencies AS text[]), CAST(:statuses AS text[]),
+            CAST(:acc AS text[]), CAST(:dpds AS int[]), CAST(:cats AS text[]),
+            CAST(:debtor AS text[]), CAST(:balances AS numeric[]),
+            CAST(:overdue AS numeric[]), CAST(:judicial AS numeric[]),
+            CAST(:accrued AS numeric[]), CAST(:suspended AS numeric[]),
+            CAST(:covered AS numeric[]), CAST(:generic AS numeric[]),
+            CAST(:specific AS numeric[]))
+    AS t(loan_id, member_id, credit_type, currency, status, accounting_status,
+         days_past_due, category, debtor_category, balance, overdue_balance,
+         judicial_balance, accrued_interest, suspended_interest, covered, provision_generic,
+         provision_specific)
 ON CONFLICT DO NOTHING
 """
+_KEEP_NAMES = (
+    "ids",
+    "members",
+    "types",
+    "currencies",
+    "statuses",
+    "acc",
+    "dpds",
+    "cats",
+    "debtor",
+    "balances",
+    "overdue",
+    "judicial",
+    "accrued",
+    "suspended",
+    "covered",
+)
 
 
 def provision(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
     """The month's provisions: each loan's requirement (``classification.required_provision``,
     the one rule, in Python) against what is booked; the change is expense (group 43)
     against the allowance (14x9), generic and specific apart; a decrease is reversed. A
-    loan no longer active releases what it had."""
+    loan no longer active releases what it had. The active loans are kept as they stood."""
     ids = lock_chunk(
         session,
         ctx,
@@ -102,51 +126,42 @@ def provision(session: Session, ctx: CoopContext, day: date, span: Span, limit: 
     if not ids:
         return chunk_done(ids, limit)
     rows = session.execute(text(_PROVISION_STATE), chunk_params(ctx, day, ids)).all()
+    needs = [
+        required_provision(
+            CreditType(r.credit_type),
+            Category(r.debtor_category),
+            r.exposure,
+            Cover(pledged=r.pledged, preferred_quick=r.quick, preferred=r.preferred),
+        )
+        if r.status == "active"
+        else None
+        for r in rows
+    ]
     changed: dict[str, list[Any]] = defaultdict(list)
-    kept: dict[str, list[Any]] = defaultdict(list)
     deltas: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    for r in rows:
-        cover = Cover(pledged=r.pledged, preferred_quick=r.quick, preferred=r.preferred)
-        if r.status == "active":
-            need = required_provision(
-                CreditType(r.credit_type), Category(r.debtor_category), r.exposure, cover
-            )
-            generic, specific = need.generic, need.specific
-        else:
-            generic = specific = ZERO
+    for r, need in zip(rows, needs, strict=True):
+        generic, specific = (need.generic, need.specific) if need else (ZERO, ZERO)
         if (generic, specific) != (r.provision_generic, r.provision_specific):
             changed["ids"].append(r.id)
             changed["generic"].append(generic)
             changed["specific"].append(specific)
             deltas[r.currency][0] += generic - r.provision_generic
             deltas[r.currency][1] += specific - r.provision_specific
-        if r.status != "active":
-            continue
-        covered = min(r.exposure, cover.pledged + cover.preferred_quick + cover.preferred)
-        for key, value in (
-            ("ids", r.id),
-            ("members", r.member_id),
-            ("types", r.credit_type),
-            ("currencies", r.currency),
-            ("statuses", r.status),
-            ("acc", r.accounting_status),
-            ("dpds", r.days_past_due),
-            ("cats", r.category),
-            ("debtor", r.debtor_category),
-            ("balances", r.exposure),
-            ("overdue", r.overdue_balance),
-            ("judicial", r.judicial_balance),
-            ("accrued", r.accrued),
-            ("suspended", r.suspended),
-            ("covered", covered),
-            ("generic", generic),
-            ("specific", specific),
-        ):
-            kept[key].append(value)
     if changed:
         session.execute(text(_SET_PROVISIONS), {"c": ctx.cooperative_id, **changed})
+    kept = [(r, need) for r, need in zip(rows, needs, strict=True) if need is not None]
     if kept:
-        session.execute(text(_KEEP_LOANS), {"c": ctx.cooperative_id, "d": day, **kept})
+        columns = list(zip(*(tuple(r)[:_KEPT] for r, _ in kept), strict=True))
+        session.execute(
+            text(_KEEP_LOANS),
+            {
+                "c": ctx.cooperative_id,
+                "d": day,
+                **{name: list(values) for name, values in zip(_KEEP_NAMES, columns, strict=True)},
+                "generic": [need.generic for _, need in kept],
+                "specific": [need.specific for _, need in kept],
+            },
+        )
     lines = []
     for currency, (generic, specific) in sorted(deltas.items()):
         lines += [
