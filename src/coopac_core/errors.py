@@ -203,3 +203,9 @@ def problem_body(
     ).model_dump(exclude_none=True)
     body.update(jsonable_encoder(extra or {}))
     return body
+
+
+class AsOfInFuture(Unprocessable):
+    code = "as_of_in_future"
+    template = "La fecha {as_of} es posterior a la fecha de operaciones ({business_date})"
+    meaning = "A report says what was true at a date: not of a date still to come."

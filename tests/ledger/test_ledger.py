@@ -62,6 +62,13 @@ def test_trial_balance_balances_per_currency(client: TestClient, bank: Bank, wor
     before = _trial_balance(client, bank, world, as_of="2000-01-01")
     assert before["accounts"] == []
     assert before["total_debits"] == "0.00"
+    # a date still to come has no trial balance yet
+    r = client.get(
+        bank.url("/ledger/trial-balance"),
+        params={"as_of": "2999-01-01"},
+        headers=world.a.headers[Role.accountant],
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "as_of_in_future")
 
 
 def test_journal_entry_shows_balanced_postings(

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from coopac_core.errors import DomainError
+from coopac_core.errors import AsOfInFuture, DomainError
 from coopac_core.federation.service import get_cooperative
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger import service
@@ -340,7 +340,7 @@ def reject_reversal_request(
 @router.get(
     "/ledger/trial-balance",
     response_model=TrialBalance,
-    responses=coop_responses(),
+    responses=coop_responses(AsOfInFuture),
     summary="Balance de comprobación: debits and credits per account up to a business date",
 )
 def get_trial_balance(
@@ -353,6 +353,8 @@ def get_trial_balance(
 ) -> TrialBalance:
     coop = get_cooperative(session, ctx.cooperative_id)
     day = as_of or coop.business_date
+    if day > coop.business_date:
+        raise AsOfInFuture(as_of=day, business_date=coop.business_date)
     cur = currency.value if currency else coop.base_currency
     lines = service.trial_balance(session, ctx.cooperative_id, day, cur)
     return TrialBalance(

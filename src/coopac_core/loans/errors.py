@@ -111,9 +111,3 @@ class NotWrittenOff(Conflict):
 class RecoveryExceedsDebt(Unprocessable):
     code = "recovery_exceeds_debt"
     template = "La recuperación excede lo castigado pendiente ({owed})"
-
-
-class AsOfInFuture(Unprocessable):
-    code = "as_of_in_future"
-    template = "La fecha {as_of} es posterior a la fecha de operaciones ({business_date})"
-    meaning = "A report says what was true at a date: not of a date still to come."

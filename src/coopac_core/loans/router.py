@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse
 
-from coopac_core.errors import AmountInvalid
+from coopac_core.errors import AmountInvalid, AsOfInFuture
 from coopac_core.federation.service import get_cooperative
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger import service as ledger
@@ -17,7 +17,6 @@ from coopac_core.loans.errors import (
     AmountOutOfRange,
     ApprovalLimitExceeded,
     ApproverIsCreator,
-    AsOfInFuture,
     GraceOutOfRange,
     GuarantorsRequired,
     InvalidGuarantor,

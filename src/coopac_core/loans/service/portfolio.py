@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from coopac_core.errors import AsOfInFuture
 from coopac_core.federation.service import get_cooperative
 from coopac_core.loans.classification import (
     Category,
@@ -21,7 +22,6 @@ from coopac_core.loans.classification import (
     required_provision,
     worst,
 )
-from coopac_core.loans.errors import AsOfInFuture
 from coopac_core.loans.models import Loan, LoanInstallment
 from coopac_core.loans.policy import policy_of
 from coopac_core.loans.schemas import Portfolio, PortfolioCategory, PortfolioCreditType
