@@ -13,7 +13,6 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from coopac_core.ledger import service as ledger
-from coopac_core.ledger.models import GlAccount
 from coopac_core.loans.classification import Category
 from coopac_core.loans.models import AccountingStatus, Loan
 
@@ -71,14 +70,12 @@ class Lines:
             self.add(credit, -amount)
 
     def legs(self, session: Session) -> list[ledger.Leg]:
-        out = []
-        for template, amount in sorted(self.amounts.items()):
-            if amount:
-                gl = ledger.gl_account_for(
-                    session, self.loan.cooperative_id, template, self.loan.currency
-                )
-                out.append(ledger.Leg(gl, amount))
-        return out
+        """One line per account with an amount; the accounts read in one query."""
+        used = sorted(t for t, amount in self.amounts.items() if amount)
+        accounts = ledger.gl_accounts_for(
+            session, self.loan.cooperative_id, used, self.loan.currency
+        )
+        return [ledger.Leg(accounts[t], self.amounts[t]) for t in used]
 
     # --- interest -----------------------------------------------------------------------
 
@@ -123,31 +120,26 @@ class Lines:
         self.move(INTEREST_INCOME_GL, ACCRUED_INTEREST_GL, interest - from_suspense)
 
 
-def principal_legs(loan: Loan, amount: Decimal, gl: dict[str, GlAccount]) -> list[ledger.Leg]:
+def principal_legs(session: Session, loan: Loan, amount: Decimal) -> list[ledger.Leg]:
     """The credit lines of principal repaid: judicial first, then vencidos (the oldest
     installments are paid first, and they are the ones transferred), then vigentes. Keeps
-    the loan's parts in step."""
+    the loan's parts in step; reads only the accounts it credits."""
     legs = []
     left = amount
-    for attr, key in (("judicial_balance", "judicial"), ("overdue_balance", "overdue")):
+    for attr, account_id in (
+        ("judicial_balance", loan.judicial_gl_account_id),
+        ("overdue_balance", loan.overdue_gl_account_id),
+    ):
         part = min(left, getattr(loan, attr))
-        if part > 0:
-            legs.append(ledger.Leg(gl[key], -part, loan))
+        if part > 0 and account_id is not None:
+            account = ledger.get_gl_account(session, loan.cooperative_id, account_id)
+            legs.append(ledger.Leg(account, -part, loan))
             setattr(loan, attr, getattr(loan, attr) - part)
             left -= part
     if left > 0:
-        legs.append(ledger.Leg(gl["current"], -left, loan))
+        current = ledger.get_gl_account(session, loan.cooperative_id, loan.gl_account_id)
+        legs.append(ledger.Leg(current, -left, loan))
     return legs
-
-
-def loan_gl_accounts(session: Session, loan: Loan) -> dict[str, GlAccount]:
-    """The loan's three principal accounts (vigentes is its product's)."""
-    coop_id = loan.cooperative_id
-    return {
-        "current": ledger.get_gl_account(session, coop_id, loan.gl_account_id),
-        "overdue": ledger.gl_account_for(session, coop_id, LOAN_OVERDUE_GL, loan.currency),
-        "judicial": ledger.gl_account_for(session, coop_id, LOAN_JUDICIAL_GL, loan.currency),
-    }
 
 
 def principal_gl_ids(session: Session, cooperative_id: uuid.UUID, currency: str) -> list[uuid.UUID]:

@@ -67,6 +67,27 @@ def gl_account_for(
     return gl_account_by_code(session, cooperative_id, code_for(template, Currency(currency)))
 
 
+def gl_accounts_for(
+    session: Session, cooperative_id: uuid.UUID, templates: list[str], currency: str
+) -> dict[str, GlAccount]:
+    """The accounts of several chart templates in ``currency``, in one query."""
+    if not templates:
+        return {}
+    codes = {code_for(t, Currency(currency)): t for t in templates}
+    found = {
+        a.code: a
+        for a in session.exec(
+            select(GlAccount).where(
+                GlAccount.cooperative_id == cooperative_id, col(GlAccount.code).in_(codes)
+            )
+        )
+    }
+    missing = sorted(set(codes) - set(found))
+    if missing:
+        raise GlAccountNotFound(code=", ".join(missing))
+    return {t: found[code] for code, t in codes.items()}
+
+
 def get_gl_account(session: Session, cooperative_id: uuid.UUID, account_id: uuid.UUID) -> GlAccount:
     account = session.get(GlAccount, (cooperative_id, account_id))
     if account is None:

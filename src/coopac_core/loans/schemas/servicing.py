@@ -54,16 +54,29 @@ class ExcessAs(StrEnum):
     prepayment = "prepayment"  # pago anticipado
 
 
-class RepaymentRequest(BaseModel):
+class LoanPayment(BaseModel):
+    """Money paid on a loan: in cash at a branch, or from one of the member's savings
+    accounts."""
+
+    amount: Amount
+    branch_id: uuid.UUID | None = None
+    from_account_id: uuid.UUID | None = None
+    description: Text300 | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Self:
+        if (self.branch_id is None) == (self.from_account_id is None):
+            raise invalid("one_of_two", first="branch_id", second="from_account_id")
+        return self
+
+
+class RepaymentRequest(LoanPayment):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [{"amount": "550.00", "branch_id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11"}]
         }
     )
 
-    amount: Amount
-    branch_id: uuid.UUID | None = None
-    from_account_id: uuid.UUID | None = None
     prepayment: PrepaymentMode = Field(
         default=PrepaymentMode.reduce_installment,
         description="What a prepayment does: the member's choice",
@@ -74,16 +87,9 @@ class RepaymentRequest(BaseModel):
         "credit policy's number of installments (2) advances the next ones as they are, "
         "more is a prepayment (Res. SBS 3274-2017); the member may choose either",
     )
-    description: Text300 | None = None
-
-    @model_validator(mode="after")
-    def _one_source(self) -> Self:
-        if (self.branch_id is None) == (self.from_account_id is None):
-            raise invalid("one_of_two", first="branch_id", second="from_account_id")
-        return self
 
 
-class RecoveryRequest(BaseModel):
+class RecoveryRequest(LoanPayment):
     """A payment on a written-off loan, in cash at a branch or from a savings account."""
 
     model_config = ConfigDict(
@@ -91,17 +97,6 @@ class RecoveryRequest(BaseModel):
             "examples": [{"amount": "300.00", "branch_id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11"}]
         }
     )
-
-    amount: Amount
-    branch_id: uuid.UUID | None = None
-    from_account_id: uuid.UUID | None = None
-    description: Text300 | None = None
-
-    @model_validator(mode="after")
-    def _one_source(self) -> Self:
-        if (self.branch_id is None) == (self.from_account_id is None):
-            raise invalid("one_of_two", first="branch_id", second="from_account_id")
-        return self
 
 
 class RecoveryOut(BaseModel):

@@ -201,7 +201,7 @@ def repay(
         )
     ]
     if applied.principal:
-        legs += gl.principal_legs(loan, applied.principal, gl.loan_gl_accounts(session, loan))
+        legs += gl.principal_legs(session, loan, applied.principal)
     legs += lines.legs(session)
     entry, postings = ledger.post_entry(
         session,
@@ -350,10 +350,9 @@ def approve_write_off(session: Session, ctx: CoopContext, loan_id: uuid.UUID) ->
     _check_write_off(loan)
     rows = installments(session, loan)
     before = reversals.remember(loan, rows)
-    accounts = gl.loan_gl_accounts(session, loan)
     lines = gl.Lines(loan)
     balance = loan.balance
-    legs = gl.principal_legs(loan, balance, accounts)
+    legs = gl.principal_legs(session, loan, balance)
     # the allowance applied against the principal; what it held beyond is released
     lines.add(gl.PROVISION_SPECIFIC_GL, loan.provision_specific)
     lines.add(gl.PROVISION_GENERIC_GL, loan.provision_generic)
@@ -465,9 +464,10 @@ def to_judicial_collection(session: Session, ctx: CoopContext, loan_id: uuid.UUI
     if loan.accounting_status != AccountingStatus.overdue:
         raise JudicialRequiresOverdue(status=loan.accounting_status)
     before = reversals.remember(loan, installments(session, loan))
-    accounts = gl.loan_gl_accounts(session, loan)
-    legs = gl.principal_legs(loan, loan.balance, accounts)
-    legs.append(ledger.Leg(accounts["judicial"], loan.balance, loan))
+    assert loan.judicial_gl_account_id is not None  # set when it was paid out
+    judicial = ledger.get_gl_account(session, loan.cooperative_id, loan.judicial_gl_account_id)
+    legs = gl.principal_legs(session, loan, loan.balance)
+    legs.append(ledger.Leg(judicial, loan.balance, loan))
     entry, _ = ledger.post_entry(
         session,
         ctx,
