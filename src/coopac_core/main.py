@@ -34,6 +34,7 @@ from coopac_core.errors import (
     ValidationFailed,
     problem_body,
 )
+from coopac_core.federation.indicators_router import router as indicators_router
 from coopac_core.federation.router import router as federation_router
 from coopac_core.health import router as health_router
 from coopac_core.ledger.router import router as ledger_router
@@ -42,6 +43,7 @@ from coopac_core.loans.router import router as loans_router
 from coopac_core.members.router import router as members_router
 from coopac_core.observability import RequestIdMiddleware, configure_logging, request_id_var
 from coopac_core.openapi import build_document
+from coopac_core.reports.router import router as reports_router
 from coopac_core.savings.router import router as savings_router
 from coopac_core.security.body_limit import BodyLimitMiddleware
 from coopac_core.security.headers import SecurityHeadersMiddleware
@@ -201,6 +203,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         loans_router,
         limits_router,
         cob_router,
+        reports_router,
+        indicators_router,
     ):
         app.include_router(router)
 

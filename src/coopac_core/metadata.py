@@ -11,6 +11,7 @@ from coopac_core.ledger import models as _ledger
 from coopac_core.limits import models as _limits
 from coopac_core.loans import models as _loans
 from coopac_core.members import models as _members
+from coopac_core.reports import models as _reports
 from coopac_core.savings import models as _savings
 from coopac_core.security import models as _security
 from coopac_core.shares import models as _shares
@@ -26,6 +27,7 @@ __all__ = [
     "_loans",
     "_members",
     "_numbering",
+    "_reports",
     "_savings",
     "_security",
     "_shares",

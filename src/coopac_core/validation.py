@@ -50,6 +50,10 @@ CUSTOM: dict[str, tuple[str, str]] = {
         "El método 'irregular' requiere principal_by_date para cada cuota de amortización",
         "Method 'irregular' needs principal_by_date for each repayment installment",
     ),
+    "target_bound": (
+        "Indique min, max o ambos, con min no mayor que max",
+        "Give min, max or both, with min not above max",
+    ),
     "one_of_two": (
         "Indique {first} o {second}, no ambos",
         "Give either {first} or {second}, not both",

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Numeric, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -27,6 +28,7 @@ class Cooperative(SQLModel, table=True):
         CheckConstraint("sbs_level IN ('1', '2A', '2B', '3')", name="sbs_level_valid"),
         CheckConstraint("ruc ~ '^[0-9]{11}$'", name="ruc_digits"),
         CheckConstraint("base_currency IN ('PEN', 'USD')", name="base_currency_valid"),
+        CheckConstraint("exchange_rate > 0", name="exchange_rate_positive"),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -48,8 +50,33 @@ class Cooperative(SQLModel, table=True):
         default_factory=dict,
         sa_column=Column(JSONB, nullable=False, server_default="{}"),
     )
+    # Soles per dollar the cooperative uses in its reports (a dollar balance in the
+    # federation's figures, a dollar cash operation against the register's threshold).
+    exchange_rate: Decimal = Field(
+        default=Decimal("3.7500"),
+        sa_column=Column(Numeric(10, 4), nullable=False, server_default="3.7500"),
+    )
     created_at: datetime = created_at_field()
     updated_at: datetime | None = timestamp_field()
+
+
+class FederationSettings(SQLModel, table=True):
+    """The federation's own settings: one row. Not a cooperative's data, so no tenant."""
+
+    __tablename__ = "federation_settings"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: int = Field(default=1, primary_key=True)
+    # ``federation.indicators.Targets`` and ``reports.cash_operations.Thresholds``; {}:
+    # their defaults
+    indicator_targets: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}")
+    )
+    cash_thresholds: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}")
+    )
+    updated_at: datetime | None = timestamp_field()
+    updated_by: str | None = Field(default=None, max_length=100)
 
 
 class Branch(SQLModel, table=True):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import (
@@ -87,6 +88,14 @@ class CooperativeUpdate(BaseModel):
     sbs_level: SbsLevel | None = None
     is_active: bool | None = None
     operates_with_non_members: bool | None = None
+    exchange_rate: Decimal | None = Field(
+        default=None,
+        gt=0,
+        max_digits=10,
+        decimal_places=4,
+        description="Soles per dollar for the cooperative's reports (federation figures, "
+        "the large cash operations register)",
+    )
 
 
 class CooperativeOut(BaseModel):
@@ -105,6 +114,7 @@ class CooperativeOut(BaseModel):
                     "business_date": "2026-11-23",
                     "is_active": True,
                     "operates_with_non_members": False,
+                    "exchange_rate": "3.7500",
                     "created_at": "2026-11-23T14:05:31.412-05:00",
                 }
             ]
@@ -121,6 +131,7 @@ class CooperativeOut(BaseModel):
     business_date: date
     is_active: bool
     operates_with_non_members: bool
+    exchange_rate: Decimal
     created_at: datetime
 
 

@@ -99,3 +99,14 @@ class ReversalApprovalNeedsPerson(Forbidden):
 class CannotReverseReversal(Conflict):
     code = "cannot_reverse_reversal"
     template = "Un extorno no se extorna; registre un nuevo movimiento"
+
+
+class PeriodClosed(Conflict):
+    code = "period_closed"
+    template = "El periodo {period} está cerrado: no admite asientos con fecha {day}"
+    meaning = "The accountant closed that month: its books and its reports are final."
+
+
+class EntryDateInFuture(Unprocessable):
+    code = "entry_date_in_future"
+    template = "La fecha {day} es posterior a la fecha de operaciones ({business_date})"

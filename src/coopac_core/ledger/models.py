@@ -55,6 +55,8 @@ class EntryKind(StrEnum):
     loan_provision = "loan_provision"
     loan_judicial = "loan_judicial"
     loan_recovery = "loan_recovery"
+    # an accountant's entry by hand: GL accounts only, never a member's account
+    adjustment = "adjustment"
 
 
 class GlAccount(SQLModel, table=True):

@@ -10,17 +10,23 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from coopac_core.errors import AsOfInFuture, DomainError
+from coopac_core.errors import AmountInvalid, AsOfInFuture, DomainError
 from coopac_core.federation.service import get_cooperative
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger import service
 from coopac_core.ledger.errors import (
     AlreadyReversed,
     CannotReverseReversal,
+    ControlAccount,
+    CurrencyMismatch,
+    EntryDateInFuture,
+    EntryUnbalanced,
     GlAccountExists,
     GlAccountNotFound,
+    GlAccountNotPostable,
     GlCodeCurrency,
     JournalEntryNotFound,
+    PeriodClosed,
     ReversalAlreadyRequested,
     ReversalApprovalNeedsPerson,
     ReversalNotSupported,
@@ -32,6 +38,7 @@ from coopac_core.ledger.errors import (
 from coopac_core.ledger.models import EntryKind, JournalEntry, Posting, ReversalRequestStatus
 from coopac_core.ledger.models import ReversalRequest as ReversalRequestRow
 from coopac_core.ledger.schemas import (
+    AdjustmentCreate,
     GlAccountCreate,
     GlAccountOut,
     JournalEntryOut,
@@ -53,6 +60,7 @@ from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import (
     APPROVE_REVERSALS,
     MANAGE_CHART,
+    POST_ADJUSTMENTS,
     READ_LEDGER,
     READ_REVERSAL_REQUESTS,
     READ_TRIAL_BALANCE,
@@ -195,6 +203,34 @@ def get_journal_entry(
     postings = service.entry_postings(session, ctx.cooperative_id, [entry.id])[entry.id]
     reversal = service.reversal_of_entry(session, ctx.cooperative_id, entry.id)
     return _entry_out(session, entry, postings, reversal.id if reversal else None)
+
+
+@router.post(
+    "/journal-entries",
+    status_code=status.HTTP_201_CREATED,
+    response_model=JournalEntryOut,
+    responses=money_responses(
+        AmountInvalid,
+        GlAccountNotFound,
+        GlAccountNotPostable,
+        ControlAccount,
+        CurrencyMismatch,
+        EntryUnbalanced,
+        EntryDateInFuture,
+        PeriodClosed,
+    ),
+    summary="An accountant's entry by hand on GL accounts (never a member's), balanced per "
+    "currency; dated today or in a month not yet closed (Idempotency-Key required)",
+)
+async def post_adjustment(
+    body: AdjustmentCreate,
+    money: Annotated[MoneyRequest, Depends(idempotent(POST_ADJUSTMENTS))],
+) -> JSONResponse:
+    def run(session: Session, ctx: CoopContext) -> JournalEntryOut:
+        entry, postings = service.post_adjustment(session, ctx, body)
+        return _entry_out(session, entry, postings, None)
+
+    return await money.run(run)
 
 
 REVERSAL_ERRORS: tuple[type[DomainError], ...] = (

@@ -4,10 +4,11 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from coopac_core.ledger.models import AccountKind, EntryKind, NormalSide, ReversalRequestStatus
 from coopac_core.money import Amount, Currency
+from coopac_core.validation import invalid
 
 
 class GlAccountCreate(BaseModel):
@@ -22,6 +23,49 @@ class GlAccountCreate(BaseModel):
     ]
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     currency: Currency
+
+
+class AdjustmentLine(BaseModel):
+    account: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=4, max_length=40)
+    ] = Field(description="The GL account's code, e.g. 5614")
+    debit: Amount | None = None
+    credit: Amount | None = None
+
+    @model_validator(mode="after")
+    def _one_side(self) -> AdjustmentLine:
+        if (self.debit is None) == (self.credit is None):
+            raise invalid("one_of_two", first="debit", second="credit")
+        return self
+
+
+class AdjustmentCreate(BaseModel):
+    """An accountant's entry by hand, balanced per currency."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "business_date": "2027-01-31",
+                    "description": "Comisión bancaria de enero",
+                    "lines": [
+                        {"account": "4111", "debit": "12.50"},
+                        {"account": "1113", "credit": "12.50"},
+                    ],
+                }
+            ]
+        }
+    )
+
+    business_date: date | None = Field(
+        default=None,
+        description="The day it is booked on: the business date by default, or an earlier "
+        "day of a month not yet closed (the adjustments of a month end)",
+    )
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
+    ]
+    lines: list[AdjustmentLine] = Field(min_length=2, max_length=50)
 
 
 class GlAccountOut(BaseModel):

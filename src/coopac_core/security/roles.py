@@ -83,6 +83,18 @@ READ_PORTFOLIO = frozenset(
     }
 )
 CLOSE_BUSINESS_DAY = frozenset({Role.manager, Role.admin})
+# An adjustment by hand (accruals, reclassifications before a month is closed) is the
+# accountant's; a month once closed is the accountant's or the manager's decision.
+POST_ADJUSTMENTS = frozenset({Role.accountant})
+CLOSE_PERIODS = frozenset({Role.accountant, Role.manager})
+READ_PERIODS = frozenset(
+    {Role.accountant, Role.manager, Role.auditor, Role.admin, Role.federation_analyst}
+)
+# Statements and the classification annex are aggregates: the federation reads them too.
+# The debtor report, deposit insurance and the cash register name members: only the
+# cooperative's own (and the federation's administrator, who acts in every cooperative).
+READ_REPORTS = frozenset({Role.accountant, Role.manager, Role.auditor, Role.federation_analyst})
+READ_MEMBER_REPORTS = frozenset({Role.accountant, Role.manager, Role.auditor})
 READ_CLOSE_OF_BUSINESS = frozenset(CLOSE_BUSINESS_DAY | {Role.accountant, Role.auditor})
 # Limits are risk policy: the admin sets them (and moves no money); who moves money and
 # who audits it read them.

@@ -2,6 +2,7 @@
 entry (``posting``), reversing one (``reversal``), reading entries, balances and statements
 (``queries``) and proving the books (``verification``)."""
 
+from coopac_core.ledger.service.adjustments import post_adjustment
 from coopac_core.ledger.service.gl_accounts import (
     branch_cash_account,
     create_gl_account,
@@ -68,6 +69,7 @@ __all__ = [
     "lock_member_accounts",
     "movement",
     "open_branch_cash",
+    "post_adjustment",
     "post_bulk_entry",
     "post_entry",
     "post_lines",

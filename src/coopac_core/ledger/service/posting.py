@@ -27,6 +27,7 @@ from coopac_core.ledger.errors import (
     GlAccountNotPostable,
 )
 from coopac_core.ledger.models import GlAccount, JournalEntry, Posting
+from coopac_core.ledger.periods import check_open
 from coopac_core.ledger.schemas import Movement
 from coopac_core.limits.service import check_limit
 from coopac_core.money import CENT
@@ -128,6 +129,8 @@ def post_entry(
     _check_limits(session, ctx, kind, legs, coop.business_date)
     actor = ctx.principal
     day = business_date or coop.business_date
+    if business_date is not None:  # the business date itself is never in a closed month
+        check_open(session, cooperative_id, day)
     entry = JournalEntry(
         cooperative_id=cooperative_id,
         kind=kind,
@@ -207,6 +210,7 @@ def _set_entry(
     entry_id: uuid.UUID | None = None,
 ) -> JournalEntry:
     """The entry of a set-based posting, written before its lines name it."""
+    check_open(session, ctx.cooperative_id, business_date)
     entry = JournalEntry(
         cooperative_id=ctx.cooperative_id,
         id=entry_id or uuid.uuid4(),

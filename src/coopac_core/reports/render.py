@@ -1,0 +1,163 @@
+"""A report as a table, written as csv, xlsx or pdf.
+
+csv: one header line and the rows, nothing else, so that any tool reads it (amounts with a
+point and two decimals, no thousands separator). xlsx (``xlsxwriter``): the title above,
+amounts as numbers with their format, subtotals in bold. pdf (``fpdf2``, pure Python): the
+same page the general assembly is shown, landscape when the table is wide."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import xlsxwriter
+from fastapi.responses import Response
+from fpdf import FPDF
+from fpdf.enums import TableCellFillMode
+from fpdf.fonts import FontFace
+
+Cell = str | Decimal | int | date | None
+
+
+class Style(StrEnum):
+    row = "row"
+    subtotal = "subtotal"
+    total = "total"
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    pdf = "pdf"
+
+
+MEDIA_TYPES = {
+    Format.csv: "text/csv; charset=utf-8",
+    Format.xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Format.pdf: "application/pdf",
+}
+
+
+@dataclass
+class Table:
+    title: str
+    subtitle: Sequence[str]
+    columns: Sequence[str]
+    rows: list[tuple[Sequence[Cell], Style]] = field(default_factory=list)
+    # relative widths for the pdf (default: equal)
+    widths: Sequence[int] | None = None
+
+    def add(self, cells: Sequence[Cell], style: Style = Style.row) -> None:
+        self.rows.append((cells, style))
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:f}"  # as many decimals as it has: amounts two, ratios four
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_csv(table: Table) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.columns)
+    for cells, _ in table.rows:
+        writer.writerow([_text(c) for c in cells])
+    return out.getvalue().encode()
+
+
+def to_xlsx(table: Table) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet(table.title[:31])
+    bold = book.add_format({"bold": True})
+    title = book.add_format({"bold": True, "font_size": 13})
+    header = book.add_format({"bold": True, "bottom": 1, "text_wrap": True})
+    money = book.add_format({"num_format": "#,##0.00"})
+    money_bold = book.add_format({"num_format": "#,##0.00", "bold": True})
+    fraction = book.add_format({"num_format": "0.0000"})
+    sheet.write(0, 0, table.title, title)
+    for i, line in enumerate(table.subtitle, start=1):
+        sheet.write(i, 0, line)
+    first = len(table.subtitle) + 2
+    for col, name in enumerate(table.columns):
+        sheet.write(first, col, name, header)
+        sheet.set_column(col, col, max(12, min(40, len(name) + 4)))
+    for r, (cells, style) in enumerate(table.rows, start=first + 1):
+        strong = style is not Style.row
+        for col, value in enumerate(cells):
+            if isinstance(value, Decimal) and value.as_tuple().exponent == -4:
+                sheet.write_number(r, col, float(value), fraction)
+            elif isinstance(value, Decimal):
+                sheet.write_number(r, col, float(value), money_bold if strong else money)
+            elif isinstance(value, int):
+                sheet.write_number(r, col, value, bold if strong else None)
+            else:
+                sheet.write(r, col, _text(value), bold if strong else None)
+    sheet.freeze_panes(first + 1, 0)
+    book.close()
+    return out.getvalue()
+
+
+def _latin1(text: str) -> str:
+    # the PDF's core fonts are Latin-1 (every Spanish letter is in it); anything else would
+    # not print, so it is replaced rather than refused
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def to_pdf(table: Table) -> bytes:
+    wide = len(table.columns) > 5
+    pdf = FPDF(orientation="landscape" if wide else "portrait", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.cell(0, 8, _latin1(table.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    for line in table.subtitle:
+        pdf.cell(0, 5, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "", 8)
+    strong = FontFace(emphasis="BOLD")
+    numeric = [
+        any(isinstance(cells[i], Decimal | int) for cells, _ in table.rows if i < len(cells))
+        for i in range(len(table.columns))
+    ]
+    aligns: Any = tuple("RIGHT" if n else "LEFT" for n in numeric)
+    with pdf.table(
+        col_widths=tuple(table.widths) if table.widths else None,
+        text_align=aligns,
+        cell_fill_color=245,
+        cell_fill_mode=TableCellFillMode.ROWS,
+        line_height=5,
+        first_row_as_headings=True,
+    ) as grid:
+        head = grid.row()
+        for name in table.columns:
+            head.cell(_latin1(name))
+        for cells, style in table.rows:
+            row = grid.row(style=None if style is Style.row else strong)
+            for value in cells:
+                text = f"{value:,.2f}" if isinstance(value, Decimal) else _text(value)
+                row.cell(_latin1(text))
+    return bytes(pdf.output())
+
+
+def respond(table: Table, fmt: Format, filename: str) -> Response:
+    """The table in ``fmt`` (not json), as a download."""
+    body = {Format.csv: to_csv, Format.xlsx: to_xlsx, Format.pdf: to_pdf}[fmt](table)
+    return Response(
+        content=body,
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}.{fmt.value}"'},
+    )

@@ -1,0 +1,461 @@
+"""The month-end snapshot, taken by close of business on the last day of each month.
+
+Two steps at the end of that day, after interest is paid in and provisions are booked:
+
+- ``period_deposits``: each member's deposits at the month end, per currency, with the
+  interest accrued and not yet paid (term deposits); in chunks of members, on both cores.
+- ``period_snapshot``: the balance of every GL account (the previous month's plus the
+  month's postings: the cost is the month's, not the ledger's), the portfolio by credit
+  type, currency and category from the loans' monthly record, the counts, and the figures
+  the federation's indicators are made of.
+
+Tellers are already booking the next day while the run closes this one, so every balance is
+the one at the month end: what was booked after it is taken back out, never read as of now.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, delete, select
+
+from coopac_core.cob.steps import Chunk, Span, Step, is_month_end, register
+from coopac_core.federation.models import Cooperative
+from coopac_core.models_base import utcnow
+from coopac_core.money import round_cents
+from coopac_core.reports.models import (
+    PeriodGlBalance,
+    PeriodPortfolio,
+    PeriodSnapshot,
+    PeriodStatus,
+)
+from coopac_core.security.principal import CoopContext
+
+ZERO = Decimal("0.00")
+# Before any book: where a first snapshot (no previous month) starts summing the postings.
+_BEGINNING = date(1900, 1, 1)
+
+
+# --- periods ----------------------------------------------------------------------------
+
+
+def period_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def period_start(period: str) -> date:
+    year, month = period.split("-")
+    return date(int(year), int(month), 1)
+
+
+def period_end(period: str) -> date:
+    first = period_start(period)
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def previous_period(period: str) -> str:
+    return period_of(period_start(period) - timedelta(days=1))
+
+
+# --- the members' deposits --------------------------------------------------------------
+
+# A savings account's balance at the month end is its balance now with what was booked
+# after the month end taken back out (a credit to a deposit is a negative amount, so adding
+# the later amounts undoes them). Term deposits carry the interest accrued since they were
+# placed until it is paid at maturity; a sight account's was paid in by the month-end
+# capitalisation (what remains is the carried fraction of a céntimo).
+_MEMBER_DEPOSITS = """
+WITH a AS (
+    SELECT a.id, a.member_id, a.currency, a.balance, a.placed_on, a.maturity_date
+    FROM savings_account a
+    WHERE a.cooperative_id = :c AND a.member_id = ANY(:ids) AND a.opened_on <= :d
+), later AS (
+    SELECT p.account_id, sum(p.amount) AS amount FROM posting p
+    WHERE p.cooperative_id = :c AND p.gl_account_id = ANY(:gls) AND p.business_date > :d
+      AND p.account_id IN (SELECT id FROM a)
+    GROUP BY p.account_id
+), accrued AS (
+    SELECT s.account_id, sum(s.amount) AS amount FROM savings_accrual s JOIN a
+      ON s.account_id = a.id
+    WHERE s.cooperative_id = :c AND a.maturity_date > :d AND s.accrual_date >= a.placed_on
+      AND s.accrual_date <= :d
+    GROUP BY s.account_id
+)
+INSERT INTO period_member_deposit (cooperative_id, period, member_id, currency, accounts,
+    balance, accrued_interest)
+SELECT :c, :p, a.member_id, a.currency, count(*),
+    sum(a.balance + coalesce(later.amount, 0)), round(coalesce(sum(accrued.amount), 0), 2)
+FROM a LEFT JOIN later ON later.account_id = a.id
+    LEFT JOIN accrued ON accrued.account_id = a.id
+GROUP BY a.member_id, a.currency
+ON CONFLICT DO NOTHING
+"""
+
+
+def _savings_gls(session: Session, cooperative_id: uuid.UUID) -> list[uuid.UUID]:
+    return list(
+        session.execute(
+            text(
+                "SELECT id FROM gl_account WHERE cooperative_id = :c AND control_kind = 'savings'"
+            ),
+            {"c": cooperative_id},
+        ).scalars()
+    )
+
+
+def member_deposits(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
+    ids = list(
+        session.execute(
+            text(
+                "SELECT id FROM member WHERE cooperative_id = :c AND id > :after "
+                "AND id <= :upto ORDER BY id LIMIT :limit"
+            ),
+            {"c": ctx.cooperative_id, "after": span.after, "upto": span.upto, "limit": limit},
+        ).scalars()
+    )
+    if ids:
+        session.execute(
+            text(_MEMBER_DEPOSITS),
+            {
+                "c": ctx.cooperative_id,
+                "p": period_of(day),
+                "d": day,
+                "ids": ids,
+                "gls": _savings_gls(session, ctx.cooperative_id),
+            },
+        )
+    return Chunk(len(ids), str(ids[-1]) if ids and len(ids) >= limit else None)
+
+
+def _members_total(session: Session, ctx: CoopContext, day: date) -> int:
+    return int(
+        session.execute(
+            text("SELECT count(*) FROM member WHERE cooperative_id = :c"),
+            {"c": ctx.cooperative_id},
+        ).scalar_one()
+    )
+
+
+# --- the GL accounts ----------------------------------------------------------------------
+
+# Each account's balance at the month end: the previous month's snapshot plus the month's
+# postings (or every posting up to the month end, for a first snapshot); and its movement
+# since the first of January, which is what the income statement shows.
+_GL_BALANCES = """
+INSERT INTO period_gl_balance (cooperative_id, period, gl_account_id, code, name, currency,
+    balance, year_to_date)
+SELECT g.cooperative_id, :p, g.id, g.code, g.name, g.currency,
+    coalesce(prev.balance, 0) + coalesce(mv.amount, 0),
+    CASE WHEN :carry_year THEN coalesce(prev.year_to_date, 0) ELSE 0 END
+        + coalesce(mv.year_to_date, 0)
+FROM gl_account g
+LEFT JOIN period_gl_balance prev ON prev.cooperative_id = g.cooperative_id
+    AND prev.period = :prev AND prev.gl_account_id = g.id
+LEFT JOIN (
+    SELECT gl_account_id, sum(amount) AS amount,
+        sum(amount) FILTER (WHERE business_date >= :jan1) AS year_to_date
+    FROM posting
+    WHERE cooperative_id = :c AND business_date > :since AND business_date <= :d
+    GROUP BY gl_account_id
+) mv ON mv.gl_account_id = g.id
+WHERE g.cooperative_id = :c AND (prev.gl_account_id IS NOT NULL OR mv.gl_account_id IS NOT NULL)
+"""
+
+
+def _gl_balances(session: Session, cooperative_id: uuid.UUID, period: str) -> None:
+    end = period_end(period)
+    prev = previous_period(period)
+    has_prev = (
+        session.get(PeriodSnapshot, (cooperative_id, prev)) is not None
+    )  # months are taken in order: without the previous one, this is the first
+    session.execute(
+        text(_GL_BALANCES),
+        {
+            "c": cooperative_id,
+            "p": period,
+            "prev": prev,
+            "d": end,
+            "since": period_end(prev) if has_prev else _BEGINNING,
+            "jan1": date(end.year, 1, 1),
+            "carry_year": has_prev and end.month > 1,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class LedgerFigures:
+    """What the indicators take from the GL balances, in soles."""
+
+    total_assets: Decimal
+    liquid_assets: Decimal
+    deposits: Decimal
+    share_capital: Decimal
+    institutional_capital: Decimal
+    equity: Decimal
+    net_income: Decimal
+    gross_loans: Decimal
+    overdue_loans: Decimal
+    high_risk_loans: Decimal
+    provisions: Decimal
+
+
+def ledger_figures(
+    rows: Iterable[tuple[str, str, Decimal, Decimal]], exchange_rate: Decimal
+) -> LedgerFigures:
+    """From ``(code, currency, balance, year_to_date)`` of each account, balances with
+    debits positive. The SBS code says what an account is: its class and group (first two
+    digits), the currency (third) and the account (fourth); a cooperative's own
+    sub-accounts (``1411.05``) count with their account."""
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for code, currency, balance, year_to_date in rows:
+        rate = exchange_rate if currency == "USD" else Decimal(1)
+        amount, ytd = balance * rate, year_to_date * rate
+        group, account = code[:2], code[3:4]
+        sums["class" + code[0]] += amount
+        sums["group" + group] += amount
+        if group in ("21", "14"):
+            sums[group + account] += amount
+        if code[0] in "45":
+            sums["ytd"] += ytd
+    overdue = sums["145"] + sums["146"]
+    return LedgerFigures(
+        total_assets=round_cents(sums["class1"]),
+        liquid_assets=round_cents(sums["group11"]),
+        # the members' deposits: the savings control accounts (sight, savings, term), not
+        # the interest owed on them (21x8)
+        deposits=round_cents(-(sums["211"] + sums["212"] + sums["213"])),
+        share_capital=round_cents(-sums["group31"]),
+        institutional_capital=round_cents(-sums["group33"]),
+        # with the results not yet distributed (no year is closed into reserves here)
+        equity=round_cents(-(sums["class3"] + sums["class4"] + sums["class5"])),
+        net_income=round_cents(-sums["ytd"]),
+        gross_loans=round_cents(sums["141"] + sums["144"] + sums["145"] + sums["146"]),
+        overdue_loans=round_cents(overdue),
+        # refinanced with overdue and judicial; restructured loans have no account of their
+        # own in this chart (DOMAIN.md names them; none is booked)
+        high_risk_loans=round_cents(overdue + sums["144"]),
+        provisions=round_cents(-sums["149"]),
+    )
+
+
+def _apply_ledger_figures(session: Session, snap: PeriodSnapshot) -> None:
+    rows = session.execute(
+        select(
+            col(PeriodGlBalance.code),
+            col(PeriodGlBalance.currency),
+            col(PeriodGlBalance.balance),
+            col(PeriodGlBalance.year_to_date),
+        ).where(
+            PeriodGlBalance.cooperative_id == snap.cooperative_id,
+            PeriodGlBalance.period == snap.period,
+        )
+    ).all()
+    figures = ledger_figures(
+        ((code, cur, bal, ytd) for code, cur, bal, ytd in rows), snap.exchange_rate
+    )
+    for name, value in vars(figures).items():
+        setattr(snap, name, value)
+
+
+def refresh_ledger(session: Session, cooperative_id: uuid.UUID, day: date) -> list[str]:
+    """After an entry dated ``day`` in a month already taken (an accountant's adjustment
+    before closing it): that month's GL balances and figures again, and every later month's,
+    which carry them. Those months are all open (they close in order). Returns them."""
+    periods = list(
+        session.exec(
+            select(PeriodSnapshot)
+            .where(
+                PeriodSnapshot.cooperative_id == cooperative_id,
+                col(PeriodSnapshot.period) >= period_of(day),
+            )
+            .order_by(col(PeriodSnapshot.period))
+            .with_for_update()
+        )
+    )
+    for snap in periods:
+        session.execute(
+            delete(PeriodGlBalance).where(
+                col(PeriodGlBalance.cooperative_id) == cooperative_id,
+                col(PeriodGlBalance.period) == snap.period,
+            )
+        )
+        _gl_balances(session, cooperative_id, snap.period)
+        _apply_ledger_figures(session, snap)
+        snap.refreshed_at = utcnow()
+        session.add(snap)
+        session.flush()
+    return [s.period for s in periods]
+
+
+# --- the snapshot -----------------------------------------------------------------------
+
+_PORTFOLIO = """
+INSERT INTO period_portfolio (cooperative_id, period, credit_type, currency, category, debtors,
+    loans, balance, overdue_balance, judicial_balance, provision_required, provision_booked)
+SELECT :c, :p, k.credit_type, k.currency, k.debtor_category, count(DISTINCT k.member_id),
+    count(*), sum(k.balance), sum(k.overdue_balance), sum(k.judicial_balance),
+    sum(k.provision_generic + k.provision_specific),
+    sum(l.provision_generic + l.provision_specific)
+FROM loan_classification k JOIN loan l ON l.cooperative_id = k.cooperative_id
+    AND l.id = k.loan_id
+WHERE k.cooperative_id = :c AND k.as_of = :d
+GROUP BY k.credit_type, k.currency, k.debtor_category
+"""
+
+_LOAN_FIGURES = """
+SELECT k.currency, count(DISTINCT k.member_id) AS borrowers,
+    coalesce(sum(k.balance) FILTER (WHERE k.days_past_due > 30), 0) AS par30,
+    coalesce(sum(k.provision_generic + k.provision_specific), 0) AS required
+FROM loan_classification k WHERE k.cooperative_id = :c AND k.as_of = :d
+GROUP BY k.currency
+"""
+
+# Members, savers and borrowers by sex and branch. A member at the month end had been
+# admitted and had neither withdrawn nor died by then; a saver had deposits, a borrower a
+# loan in the month's record (members or not: a UNICA lends to non-members).
+_COUNTS = """
+WITH savers AS (
+    SELECT DISTINCT member_id FROM period_member_deposit
+    WHERE cooperative_id = :c AND period = :p AND balance > 0
+), borrowers AS (
+    SELECT DISTINCT member_id FROM loan_classification WHERE cooperative_id = :c AND as_of = :d
+)
+SELECT coalesce(m.sex, '') AS sex, coalesce(b.code, '') AS branch,
+    count(*) FILTER (WHERE m.is_member AND m.admitted_on <= :d
+        AND (m.withdrawn_on IS NULL OR m.withdrawn_on > :d)
+        AND (m.deceased_on IS NULL OR m.deceased_on > :d)) AS members,
+    count(s.member_id) AS savers, count(w.member_id) AS borrowers
+FROM member m
+LEFT JOIN branch b ON b.cooperative_id = m.cooperative_id AND b.id = m.branch_id
+LEFT JOIN savers s ON s.member_id = m.id
+LEFT JOIN borrowers w ON w.member_id = m.id
+WHERE m.cooperative_id = :c
+GROUP BY 1, 2
+"""
+
+_DEPOSITS_BY_PRODUCT = """
+WITH later AS (
+    SELECT p.account_id, sum(p.amount) AS amount FROM posting p
+    WHERE p.cooperative_id = :c AND p.gl_account_id = ANY(:gls) AND p.business_date > :d
+    GROUP BY p.account_id
+)
+SELECT pr.code, pr.name, pr.kind, a.currency,
+    count(*) FILTER (WHERE a.balance + coalesce(later.amount, 0) <> 0) AS accounts,
+    sum(a.balance + coalesce(later.amount, 0)) AS balance
+FROM savings_account a
+JOIN savings_product pr ON pr.cooperative_id = a.cooperative_id AND pr.id = a.product_id
+LEFT JOIN later ON later.account_id = a.id
+WHERE a.cooperative_id = :c AND a.opened_on <= :d
+GROUP BY pr.code, pr.name, pr.kind, a.currency
+ORDER BY pr.code, a.currency
+"""
+
+
+def _tally(rows: Iterable[Any], key: str) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"members": 0, "savers": 0, "borrowers": 0}
+    )
+    for row in rows:
+        slot = out[getattr(row, key) or "sin_dato"]
+        for name in ("members", "savers", "borrowers"):
+            slot[name] += getattr(row, name)
+    return dict(sorted(out.items()))
+
+
+def take(session: Session, cooperative_id: uuid.UUID, day: date) -> PeriodSnapshot | None:
+    """The month of ``day`` (its last) as it stands: a provisional snapshot, taken again if
+    the step runs again (a resumed run). A closed month is never taken again."""
+    period = period_of(day)
+    snap = session.get(PeriodSnapshot, (cooperative_id, period), with_for_update=True)
+    if snap is not None and snap.status == PeriodStatus.closed:
+        return None
+    coop = session.get(Cooperative, cooperative_id)
+    assert coop is not None
+    for model in (PeriodGlBalance, PeriodPortfolio):
+        session.execute(
+            delete(model).where(
+                col(model.cooperative_id) == cooperative_id,
+                col(model.period) == period,
+            )
+        )
+    if snap is None:
+        snap = PeriodSnapshot(
+            cooperative_id=cooperative_id,
+            period=period,
+            period_end=day,
+            exchange_rate=coop.exchange_rate,
+        )
+    snap.exchange_rate = coop.exchange_rate
+    snap.taken_at = utcnow()
+    params = {"c": cooperative_id, "p": period, "d": day}
+    _gl_balances(session, cooperative_id, period)
+    session.execute(text(_PORTFOLIO), params)
+    _apply_ledger_figures(session, snap)
+    rate = coop.exchange_rate
+    par30 = required = Decimal(0)
+    for row in session.execute(text(_LOAN_FIGURES), params):
+        factor = rate if row.currency == "USD" else Decimal(1)
+        par30 += row.par30 * factor
+        required += row.required * factor
+    counts = session.execute(text(_COUNTS), params).all()
+    # a borrower with loans in both currencies is one borrower
+    borrowers = int(
+        session.execute(
+            text(
+                "SELECT count(DISTINCT member_id) FROM loan_classification "
+                "WHERE cooperative_id = :c AND as_of = :d"
+            ),
+            params,
+        ).scalar_one()
+    )
+    snap.members = sum(r.members for r in counts)
+    snap.savers = sum(r.savers for r in counts)
+    snap.borrowers = borrowers
+    snap.par30_loans = round_cents(par30)
+    snap.provisions_required = round_cents(required)
+    products = session.execute(
+        text(_DEPOSITS_BY_PRODUCT), {**params, "gls": _savings_gls(session, cooperative_id)}
+    ).all()
+    snap.breakdown = {
+        "by_sex": _tally(counts, "sex"),
+        "by_branch": _tally(counts, "branch"),
+        "deposits_by_product": [
+            {
+                "product_code": r.code,
+                "product_name": r.name,
+                "kind": r.kind,
+                "currency": r.currency,
+                "accounts": r.accounts,
+                "balance": f"{r.balance:.2f}",
+            }
+            for r in products
+        ],
+    }
+    session.add(snap)
+    session.flush()
+    return snap
+
+
+def snapshot_step(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
+    take(session, ctx.cooperative_id, day)
+    return Chunk(1, None)
+
+
+register(
+    Step(
+        "period_deposits",
+        92,
+        _members_total,
+        member_deposits,
+        applies=is_month_end,
+        parallel=True,
+    )
+)
+register(Step("period_snapshot", 95, lambda s, c, d: 1, snapshot_step, applies=is_month_end))
