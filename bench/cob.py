@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 import uuid
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -37,6 +38,7 @@ from run import fresh_database, server_url  # noqa: E402
 
 from coopac_core import main as _all_models  # noqa: E402,F401 - every product and its steps
 from coopac_core.cob import service as cob  # noqa: E402
+from coopac_core.cob.steps import STEPS  # noqa: E402
 from coopac_core.config import Settings  # noqa: E402
 from coopac_core.db import ALL_TENANTS, Database, app_url, make_engine, migrate  # noqa: E402
 from coopac_core.federation import service as federation  # noqa: E402
@@ -285,6 +287,38 @@ def _load_loans(
     )
 
 
+class StepTimes:
+    """Each step's wall time through the day: from its first chunk's start to its last
+    chunk's end (a parallel step's spans overlap)."""
+
+    def __init__(self) -> None:
+        self.spans: dict[str, list[float]] = {}
+        self.saved = dict(STEPS)
+
+    def __enter__(self) -> StepTimes:
+        for name, step in self.saved.items():
+            STEPS[name] = replace(step, run_chunk=self._timed(name, step.run_chunk))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        STEPS.update(self.saved)
+
+    def _timed(self, name: str, work: Any) -> Any:
+        def run(*args: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return work(*args)
+            finally:
+                span = self.spans.setdefault(name, [t0, t0])
+                span[0], span[1] = min(span[0], t0), max(span[1], time.perf_counter())
+
+        return run
+
+    def wall(self, name: str) -> float:
+        start, end = self.spans.get(name, [0.0, 0.0])
+        return end - start
+
+
 class StatementTimes:
     """Where the database time of the run goes, by statement (first words)."""
 
@@ -332,7 +366,7 @@ def close_one_day(db: Database, coop_id: uuid.UUID, chunk: int, workers: int, la
     pg_before = postgres_cpu()
     t0 = time.perf_counter()
     cpu0 = time.process_time()
-    with PeakRss() as rss, StatementTimes(db) as statements:
+    with PeakRss() as rss, StatementTimes(db) as statements, StepTimes() as step_times:
         status = cob.execute(db, coop_id, run_id, chunk=chunk)
     wall = time.perf_counter() - t0
     py_cpu = time.process_time() - cpu0
@@ -354,7 +388,10 @@ def close_one_day(db: Database, coop_id: uuid.UUID, chunk: int, workers: int, la
     print(f"  PostgreSQL CPU {pg_cpu:.1f} s, Python CPU {py_cpu:.1f} s")
     print(f"  peak resident memory of the run's process {rss.peak / 2**20:.0f} MiB")
     for s in steps:
-        print(f"  {s.name:<26} {s.status:<10} {s.processed:>10,} / {s.total:,}")
+        print(
+            f"  {s.name:<26} {s.status:<10} {s.processed:>10,} / {s.total:<10,} "
+            f"{step_times.wall(s.name):6.1f} s"
+        )
     if run.error:
         print(f"  error: {run.error}")
     print("  database time by statement:")

@@ -247,7 +247,9 @@ def upgrade() -> None:
         op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
     # a month is taken again while provisional (a resumed run, an adjustment dated in it)
     op.execute(f"GRANT UPDATE ON period_snapshot TO {_q(app)}")
-    op.execute(f"GRANT DELETE ON period_gl_balance, period_portfolio TO {_q(app)}")
+    op.execute(
+        f"GRANT DELETE ON period_gl_balance, period_portfolio, period_member_deposit TO {_q(app)}"
+    )
     # the federation's own row: changed by its administrator's requests (the federation
     # role) and read by every cooperative's (the cash register's thresholds)
     for role in (app, fed):

@@ -1,5 +1,7 @@
-"""The demo federation: two cooperatives, three branches, one user per role, and a few
-members of COOPSUR with share capital and savings.
+"""The demo federation: three cooperatives with their branches and staff, members with
+share capital, savings and loans (some paid on time, some late), and four months of
+history closed by close of business, all but the last closed by the accountant too, so that
+the federation's indicators and every report show real numbers from the start.
 
 Loaded by ``coopac demo`` and ``coopac serve --demo``; running it again changes nothing.
 """
@@ -11,22 +13,29 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from coopac_core import admission
 from coopac_core.cob import service as cob
 from coopac_core.cob.models import RunStatus
 from coopac_core.db import ALL_TENANTS, Database, set_tenant_scope
 from coopac_core.federation import service as federation
-from coopac_core.federation.models import Cooperative
+from coopac_core.federation.models import Branch, Cooperative
 from coopac_core.federation.schemas import BranchCreate, CooperativeCreate
 from coopac_core.federation.service import local_today
+from coopac_core.ledger import service as ledger
+from coopac_core.ledger.schemas import AdjustmentCreate, AdjustmentLine
 from coopac_core.loans import service as loans
 from coopac_core.loans.classification import CreditType
+from coopac_core.loans.models import Loan, LoanInstallment, LoanStatus, Purpose
 from coopac_core.loans.schedule import Frequency, Method
-from coopac_core.loans.schemas import LoanProductCreate
+from coopac_core.loans.schemas import LoanCreate, LoanProductCreate, RepaymentRequest
+from coopac_core.loans.servicing import owed
+from coopac_core.members.models import Member
 from coopac_core.members.schemas import MemberCreate
 from coopac_core.money import Currency
+from coopac_core.reports import periods
+from coopac_core.reports.models import PeriodStatus
 from coopac_core.savings import movements
 from coopac_core.savings import service as savings
 from coopac_core.savings.models import EarlyWithdrawal, ProductKind
@@ -64,6 +73,12 @@ COOPERATIVES = [
         ruc="20100070970",
         sbs_level="1",
     ),
+    CooperativeCreate(
+        code="COOPCENTRO",
+        name="Cooperativa de Ahorro y Crédito Valle del Mantaro",
+        ruc="20485612301",
+        sbs_level="2B",
+    ),
 ]
 BRANCHES = {
     "COOPSUR": [
@@ -80,6 +95,11 @@ BRANCHES = {
             code="HUACHO", name="Agencia Huacho", ubigeo="150801", address="Av. 28 de Julio 789"
         ),
     ],
+    "COOPCENTRO": [
+        BranchCreate(
+            code="HUANCAYO", name="Agencia Huancayo", ubigeo="120101", address="Jr. Ica 310"
+        ),
+    ],
 }
 # (username, roles, cooperative code, branch code)
 USERS: list[tuple[str, list[Role], str, str | None]] = [
@@ -92,14 +112,51 @@ USERS: list[tuple[str, list[Role], str, str | None]] = [
     ("sur.auditor", [Role.auditor], "COOPSUR", None),
     ("sur.admin", [Role.admin], "COOPSUR", None),
     ("norte.cajero", [Role.teller], "COOPNORTE", "HUACHO"),
+    ("norte.contador", [Role.accountant], "COOPNORTE", None),
     ("norte.admin", [Role.admin], "COOPNORTE", None),
+    ("centro.cajero", [Role.teller], "COOPCENTRO", "HUANCAYO"),
+    ("centro.contador", [Role.accountant], "COOPCENTRO", None),
+    ("centro.admin", [Role.admin], "COOPCENTRO", None),
 ]
-# (document, first names, last names, occupation, shares paid, savings deposit)
-MEMBERS = [
-    ("41234567", "Juana", "Mamani Quispe", "Productora lechera", "100.00", "850.00"),
-    ("42345678", "Eulogio", "Condori Apaza", "Agricultor (papa y quinua)", "60.00", "320.50"),
-    ("43456789", "Rosa", "Huanca Choque", "Comerciante", "200.00", "1500.00"),
-]
+# (document, first names, last names, sex, occupation, shares paid, savings deposit)
+MEMBERS = {
+    "COOPSUR": [
+        ("41234567", "Juana", "Mamani Quispe", "F", "Productora lechera", "100.00", "850.00"),
+        ("42345678", "Eulogio", "Condori Apaza", "M", "Agricultor (papa y quinua)", "60.00",
+         "320.50"),
+        ("43456789", "Rosa", "Huanca Choque", "F", "Comerciante", "200.00", "1500.00"),
+    ],
+    "COOPNORTE": [
+        ("44567890", "Marcelino", "Flores Ramos", "M", "Pescador artesanal", "50.00", "640.00"),
+        ("45678901", "Teodora", "Salazar Vega", "F", "Bodeguera", "80.00", "2300.00"),
+    ],
+    "COOPCENTRO": [
+        ("46789012", "Hilario", "Quispe Rojas", "M", "Productor de alcachofa", "300.00",
+         "4200.00"),
+        ("47890123", "Nelly", "Ccanto Poma", "F", "Tejedora", "150.00", "9800.00"),
+        ("48901234", "Wilber", "Huamán Soto", "M", "Transportista", "100.00", "1250.00"),
+    ],
+}  # fmt: skip
+# What each cooperative brought from its previous system: its reserves, held in the bank.
+RESERVES = {"COOPSUR": "18000.00", "COOPNORTE": "4500.00", "COOPCENTRO": "26000.00"}
+# (document, product, amount, term in months, pays on time): monthly loans paid out on the
+# first day of the books; the late ones fall behind, into arrears and provisions.
+LOANS = {
+    "COOPSUR": [
+        ("41234567", "MYPE", "3000.00", 12, True),
+        ("42345678", "CONSUMO", "1500.00", 6, False),
+        ("43456789", "MYPE", "5000.00", 12, True),
+    ],
+    "COOPNORTE": [
+        ("44567890", "CONSUMO", "1200.00", 6, True),
+        ("45678901", "MYPE", "2500.00", 10, False),
+    ],
+    "COOPCENTRO": [
+        ("46789012", "MYPE", "8000.00", 12, True),
+        ("47890123", "CONSUMO", "2000.00", 8, True),
+        ("48901234", "MYPE", "3500.00", 12, False),
+    ],
+}
 FEDERATION_USERS = [
     ("fed.admin", [Role.federation_admin]),
     ("fed.analista", [Role.federation_analyst]),
@@ -126,15 +183,12 @@ def load_demo(session: Session) -> bool:
                 ),
                 must_change_password=False,
             )
-    # COOPSUR's books start a few months back; catch_up then closes every day to today, so
-    # that the demo shows interest accrued and paid in at each month's end. COOPNORTE has no
-    # members or money: it starts today (a history of empty days would only slow the start).
+    # The books start a few months back; catch_up then closes every day to today, so that
+    # the demo shows interest accrued and paid in, loans falling behind, and month ends.
     start = history_start()
     coops = {
         c.code: federation.create_cooperative(
-            session,
-            CLI,
-            c.model_copy(update={"business_date": start if c.code == "COOPSUR" else None}),
+            session, CLI, c.model_copy(update={"business_date": start})
         )
         for c in COOPERATIVES
     }
@@ -161,49 +215,123 @@ def load_demo(session: Session) -> bool:
     # Money moves inside one cooperative's scope, as every request's does: the posting
     # trigger moves only the balances the transaction's tenant can see.
     session.flush()
-    set_tenant_scope(session, coops["COOPSUR"].id)
-    _load_money(session, coops["COOPSUR"].id, branches[("COOPSUR", "PUNO")].id)
+    for code, coop in coops.items():
+        set_tenant_scope(session, coop.id)
+        _load_money(session, code, coop.id, branches[(code, BRANCHES[code][0].code)].id)
+    set_tenant_scope(session, ALL_TENANTS)
     return True
 
 
 def history_start() -> date:
-    """The first day of the month three months before this one, in Lima."""
+    """The first day of the month four months before this one, in Lima: four month ends,
+    three of them closed by the accountant."""
     first = local_today().replace(day=1)
-    for _ in range(3):
+    for _ in range(4):
         first = (first - timedelta(days=1)).replace(day=1)
     return first
 
 
 def catch_up(db: Database) -> int:
     """Close every demo cooperative's days up to today (finishing first a run a stopped
-    process left); the days closed."""
+    process left), a month at a time: on each first of the month the members who pay on
+    time pay what fell due; then the accountant closes every month but the last. The days
+    closed."""
     closed = 0
     for code in (c.code for c in COOPERATIVES):
         while True:
             with db.session(ALL_TENANTS) as session:
                 coop = session.exec(select(Cooperative).where(Cooperative.code == code)).one()
-                coop_id, left = coop.id, (local_today(coop.timezone) - coop.business_date).days
+                coop_id, today = coop.id, coop.business_date
+                left = (local_today(coop.timezone) - today).days
             with db.session(coop_id) as session:
+                _pay_due(session, code, coop_id, today)
                 run = cob.running_run(session, coop_id)
                 if run is None and left > 0:
+                    days = min(left, (_next_first(today) - today).days)
                     ctx = CoopContext(coop_id, CLI, frozenset({Role.manager}))
-                    run = cob.start_run(session, ctx, min(left, 31))
-                    closed += min(left, 31)
+                    run = cob.start_run(session, ctx, days)
+                    closed += days
                 run_id = run.id if run is not None else None
             if run_id is None:
                 break
             if cob.execute(db, coop_id, run_id) is not RunStatus.succeeded:
                 raise RuntimeError(f"the demo's close of business failed in {code}")
+        with db.session(coop_id) as session:
+            _close_months(session, coop_id)
     return closed
+
+
+def _next_first(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _pay_due(session: Session, code: str, coop_id: uuid.UUID, today: date) -> None:
+    """The punctual members pay, in cash at the first branch, what is due by ``today``."""
+    ctx = CoopContext(coop_id, CLI, frozenset({Role.manager}))
+    branch = session.exec(select(Branch).where(Branch.cooperative_id == coop_id)).first()
+    punctual = {dni for dni, *_, pays in LOANS[code] if pays}
+    rows = session.exec(
+        select(Loan, Member)
+        .join(
+            Member,
+            (col(Member.cooperative_id) == col(Loan.cooperative_id))
+            & (col(Member.id) == col(Loan.member_id)),
+        )
+        .where(Loan.cooperative_id == coop_id, Loan.status == LoanStatus.active)
+    ).all()
+    for loan, member in rows:
+        if member.document_number not in punctual:
+            continue
+        due = sum(
+            (
+                owed(i)
+                for i in session.exec(
+                    select(LoanInstallment).where(
+                        LoanInstallment.cooperative_id == coop_id,
+                        LoanInstallment.loan_id == loan.id,
+                        col(LoanInstallment.due_date) <= today,
+                    )
+                )
+            ),
+            Decimal(0),
+        )
+        if due > 0 and branch is not None:
+            loans.repay(session, ctx, loan.id, RepaymentRequest(amount=due, branch_id=branch.id))
+
+
+def _close_months(session: Session, coop_id: uuid.UUID) -> None:
+    """The accountant closes every month taken but the last, in order."""
+    ctx = CoopContext(coop_id, CLI, frozenset({Role.accountant}))
+    provisional = [
+        p.period
+        for p in reversed(periods.list_periods(session, coop_id, before=None, limit=120))
+        if p.status == PeriodStatus.provisional
+    ]
+    for period in provisional[:-1]:
+        periods.close_period(session, ctx, period)
 
 
 def _acting_in(cooperative_id: uuid.UUID) -> CoopContext:
     return CoopContext(cooperative_id, CLI, frozenset({Role.federation_admin}))
 
 
-def _load_money(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUID) -> None:
-    """Savings and loan products, and members with share capital and savings, at Agencia Puno."""
+def _load_money(
+    session: Session, code: str, cooperative_id: uuid.UUID, branch_id: uuid.UUID
+) -> None:
+    """Savings and loan products; members with share capital, savings and loans, at the
+    cooperative's first branch."""
     ctx = _acting_in(cooperative_id)
+    ledger.post_adjustment(
+        session,
+        CoopContext(cooperative_id, CLI, frozenset({Role.accountant})),
+        AdjustmentCreate(
+            description="Saldo inicial: reserva cooperativa en bancos",
+            lines=[
+                AdjustmentLine(account="1113", debit=Decimal(RESERVES[code])),
+                AdjustmentLine(account="3311", credit=Decimal(RESERVES[code])),
+            ],
+        ),
+    )
     sight = savings.create_product(
         session,
         ctx,
@@ -261,6 +389,22 @@ def _load_money(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUI
         session,
         ctx,
         LoanProductCreate(
+            code="MYPE",
+            name="Crédito a la microempresa",
+            credit_type=CreditType.microempresa,
+            tea_min=Decimal("0.18"),
+            tea_max=Decimal("0.40"),
+            amount_min=Decimal("500.00"),
+            amount_max=Decimal("50000.00"),
+            term_min=3,
+            term_max=36,
+            moratory_tea=Decimal("0.1200"),
+        ),
+    )
+    loans.create_product(
+        session,
+        ctx,
+        LoanProductCreate(
             code="AGRO",
             name="Crédito agropecuario de campaña",
             credit_type=CreditType.microempresa,
@@ -277,7 +421,8 @@ def _load_money(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUI
             moratory_tea=Decimal("0.1200"),
         ),
     )
-    for dni, first, last, occupation, paid, saved in MEMBERS:
+    members = {}
+    for dni, first, last, sex, occupation, paid, saved in MEMBERS[code]:
         member = admission.admit(
             session,
             ctx,
@@ -286,10 +431,13 @@ def _load_money(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUI
                 document_number=dni,
                 first_names=first,
                 last_names=last,
+                sex=sex,
                 occupation=occupation,
                 ubigeo="210101",
+                branch_id=branch_id,
             ),
         )
+        members[dni] = member.id
         shares.pay(session, ctx, member.id, SharePayment(amount=Decimal(paid), branch_id=branch_id))
         account = savings.open_account(session, ctx, member.id, sight.id)
         movements.deposit(
@@ -298,7 +446,7 @@ def _load_money(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUI
             account.id,
             CashMovementRequest(amount=Decimal(saved), branch_id=branch_id),
         )
-        if dni == MEMBERS[0][0]:  # one member also keeps a term deposit
+        if dni == MEMBERS[code][0][0]:  # one member also keeps a term deposit
             term = savings.open_account(session, ctx, member.id, term_product.id)
             movements.deposit(
                 session,
@@ -306,3 +454,24 @@ def _load_money(session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUI
                 term.id,
                 CashMovementRequest(amount=Decimal("5000.00"), branch_id=branch_id),
             )
+    products = {
+        p.code: p.id
+        for p in loans.list_products(session, cooperative_id, after_code=None, limit=100)
+    }
+    committee = CoopContext(cooperative_id, CLI, frozenset({Role.credit_committee}))
+    for dni, product, amount, months, _ in LOANS[code]:
+        credit = loans.create_loan(
+            session,
+            ctx,
+            LoanCreate(
+                member_id=members[dni],
+                product_id=products[product],
+                amount=Decimal(amount),
+                tea=Decimal("0.24"),
+                term=months,
+                purpose=Purpose.business if product == "MYPE" else Purpose.consumption,
+            ),
+        )
+        loans.submit(session, ctx, credit.id)
+        loans.approve(session, committee, credit.id, "Aprobado en comité")
+        loans.disburse(session, ctx, credit.id, None, branch_id)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
 from coopac_core.demo import DEMO_PASSWORD
@@ -51,6 +52,19 @@ def test_migrate_create_admin_and_demo(new_database: Callable[[], URL], tmp_path
     assert r.returncode == 0, r.stderr
     assert "demo data loaded" in r.stdout
     assert "sur.cajero" in r.stdout and DEMO_PASSWORD in r.stdout
+    # three cooperatives whose months the accountant closed: the federation has numbers
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.execute(text("SELECT set_config('coopac.tenant', '*', true)"))
+        closed = conn.execute(
+            text(
+                "SELECT c.code, count(*) FROM period_snapshot s JOIN cooperative c "
+                "ON c.id = s.cooperative_id WHERE s.status = 'closed' AND s.gross_loans > 0 "
+                "AND s.deposits > 0 GROUP BY c.code"
+            )
+        ).all()
+    engine.dispose()
+    assert len(closed) >= 3 and all(months >= 3 for _, months in closed), closed
     r = _run(["demo"], env)
     assert r.returncode == 0
     assert "already present" in r.stdout

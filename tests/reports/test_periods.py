@@ -179,8 +179,14 @@ def test_the_series_in_three_formats(
     assert any(row[0] == "COOPREPA" for row in sheet.iter_rows(values_only=True))
 
 
-def test_a_closed_month_refuses_an_entry(db: Database, two: tuple[Books, Books]) -> None:
+def test_a_closed_month_refuses_an_entry(
+    db: Database, world: World, two: tuple[Books, Books]
+) -> None:
     a, _ = two
+    r = a.c.post(a.url("/periods/2025-01/close"), headers=world.fed_admin)
+    assert (
+        r.status_code == 403
+    )  # the federation reads a cooperative's books; it does not close them
     a.post("/periods/2025-02/close", Role.accountant)
     assert a.last.status_code == 409 and a.last.json()["code"] == "previous_period_open"
     a.post("/periods/2025-01/close", Role.teller)

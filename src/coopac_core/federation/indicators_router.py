@@ -3,6 +3,7 @@ the federation's settings (targets, thresholds). Federation staff only."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -91,7 +92,7 @@ _ROW_EXAMPLE: dict[str, Any] = {
 
 
 class IndicatorRowOut(_Figures):
-    cooperative_id: str
+    cooperative_id: uuid.UUID
     code: str
     name: str
     sbs_level: SbsLevel
@@ -148,7 +149,7 @@ class SeriesPointOut(BaseModel):
 
 
 class SeriesLineOut(BaseModel):
-    cooperative_id: str
+    cooperative_id: uuid.UUID
     code: str
     name: str
     points: list[SeriesPointOut]
@@ -209,7 +210,7 @@ def get_indicators(
         snaps.append(snap)
         rows.append(
             IndicatorRowOut(
-                cooperative_id=str(coop.id),
+                cooperative_id=coop.id,
                 code=coop.code,
                 name=coop.name,
                 sbs_level=SbsLevel(coop.sbs_level),
@@ -269,7 +270,7 @@ def get_indicator_series(
         value = ind.figures(snap, ind.month_of(snap.period))[indicator]
         line = lines.setdefault(
             coop.code,
-            SeriesLineOut(cooperative_id=str(coop.id), code=coop.code, name=coop.name, points=[]),
+            SeriesLineOut(cooperative_id=coop.id, code=coop.code, name=coop.name, points=[]),
         )
         line.points.append(
             SeriesPointOut(period=snap.period, value=None if value is None else _value_text(value))

@@ -131,7 +131,8 @@ def get_period(
 )
 def close_period(
     period: PeriodPath,
-    ctx: Annotated[CoopContext, Depends(coop_access(CLOSE_PERIODS))],
+    # the cooperative's own decision: the federation reads, it does not close its books
+    ctx: Annotated[CoopContext, Depends(coop_access(CLOSE_PERIODS, money=True))],
     session: SessionDep,
 ) -> PeriodOut:
     return PeriodOut.model_validate(periods.close_period(session, ctx, period))
