@@ -67,8 +67,8 @@ class FederationSettings(SQLModel, table=True):
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
     id: int = Field(default=1, primary_key=True)
-    # ``federation.indicators.Targets`` and ``reports.cash_operations.Thresholds``; {}:
-    # their defaults
+    # ``federation.indicators.Target`` by indicator and ``reports.cash_operations.CashThresholds``;
+    # {}: their defaults
     indicator_targets: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}")
     )

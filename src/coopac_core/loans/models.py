@@ -339,10 +339,9 @@ class LoanClassification(SQLModel, table=True):
     report for that month reads. Written once (append-only)."""
 
     __tablename__ = "loan_classification"
-    __table_args__ = (
-        ForeignKeyConstraint(["cooperative_id", "loan_id"], ["loan.cooperative_id", "loan.id"]),
-        Index("ix_loan_classification_day", "cooperative_id", "as_of"),
-    )
+    # No foreign key to the loan: close of business writes these from the loans themselves,
+    # and a key would cost each of 200,000 rows a lookup and a lock (migration 0019).
+    __table_args__ = (Index("ix_loan_classification_day", "cooperative_id", "as_of"),)
 
     cooperative_id: uuid.UUID = Field(primary_key=True)
     loan_id: uuid.UUID = Field(primary_key=True)
@@ -369,11 +368,7 @@ class DebtorClassification(SQLModel, table=True):
     """A debtor's category at a month end: the worst of their loans in the cooperative."""
 
     __tablename__ = "debtor_classification"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["cooperative_id", "member_id"], ["member.cooperative_id", "member.id"]
-        ),
-    )
+    # No foreign key to the member, for the reason of ``LoanClassification``.
 
     cooperative_id: uuid.UUID = Field(primary_key=True)
     member_id: uuid.UUID = Field(primary_key=True)

@@ -108,15 +108,19 @@ class PeriodPortfolio(SQLModel, table=True):
 
 
 class PeriodMemberDeposit(SQLModel, table=True):
-    """A member's deposits at the month end, per currency, with the interest accrued and not
-    yet paid: what the deposit insurance covers."""
+    """A member's deposits at the month end, with the interest accrued and not yet paid
+    (what the deposit insurance covers), in each currency; and who they were then (sex,
+    branch), which the month's counts are made of. One row per member with deposits."""
 
     __tablename__ = "period_member_deposit"
 
     cooperative_id: uuid.UUID = Field(primary_key=True)
     period: str = Field(primary_key=True, max_length=7)
     member_id: uuid.UUID = Field(primary_key=True)
-    currency: str = Field(primary_key=True, max_length=3)
+    sex: str | None = Field(default=None, max_length=1)
+    branch_id: uuid.UUID | None = None
     accounts: int = 0
-    balance: Decimal = _money()
-    accrued_interest: Decimal = _money()
+    balance_pen: Decimal = _money()
+    accrued_pen: Decimal = _money()
+    balance_usd: Decimal = _money()
+    accrued_usd: Decimal = _money()

@@ -214,7 +214,7 @@ def classification(
     "/reports/debtors",
     response_model=DebtorsOut,
     responses={**coop_responses(*REPORT_ERRORS), **_formats(Format.csv, Format.xlsx)},
-    summary="Debtor report: one line per debtor, credit type, currency and account (csv)",
+    summary="Debtor report: one line per debtor, credit type and currency (csv)",
 )
 def debtors(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_MEMBER_REPORTS))],

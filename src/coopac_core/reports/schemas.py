@@ -240,14 +240,19 @@ class DebtorLineOut(BaseModel):
     credit_type: CreditType
     currency: Currency
     category: Category = Field(description="The debtor's, after alignment")
-    gl_account: str = Field(description="Where the principal was: 14x1, 14x5 or 14x6")
+    gl_account: str = Field(
+        description="The account of its worst part: 14x6 (judicial), else 14x5 (overdue), else 14x1"
+    )
     loans: int
-    balance: Amount
+    balance: Amount = Field(description="Principal at the month end, every part")
+    current_balance: Amount = Field(description="In 14x1")
+    overdue_balance: Amount = Field(description="In 14x5")
+    judicial_balance: Amount = Field(description="In 14x6")
     days_past_due: int
 
 
 class DebtorsOut(BaseModel):
-    """One line per debtor, credit type, currency and account (the SBS debtor report)."""
+    """One line per debtor, credit type and currency (the SBS debtor report)."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -268,6 +273,9 @@ class DebtorsOut(BaseModel):
                             "gl_account": "1411",
                             "loans": 1,
                             "balance": "3000.00",
+                            "current_balance": "3000.00",
+                            "overdue_balance": "0.00",
+                            "judicial_balance": "0.00",
                             "days_past_due": 12,
                         }
                     ],

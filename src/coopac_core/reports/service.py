@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, select
@@ -307,28 +306,30 @@ def classification_table(coop: Cooperative, snap: PeriodSnapshot, out: Classific
 
 # --- the debtor report ------------------------------------------------------------------
 
-# A loan's principal at the month end by the account it was in: the current part in 14x1,
-# the overdue in 14x5, the judicial in 14x6; one line per debtor, credit type, currency and
-# account.
+# One line per debtor, credit type and currency: the principal at the month end, split by
+# the account each part was in (the current part in 14x1, the overdue in 14x5, the judicial
+# in 14x6); the line's account is that of its worst part.
 _DEBTORS = """
-WITH parts AS (
-    SELECT k.member_id, k.credit_type, k.currency, k.debtor_category, k.days_past_due,
-        part.status, part.amount
-    FROM loan_classification k,
-    LATERAL (VALUES ('current', k.balance - k.overdue_balance - k.judicial_balance),
-                    ('overdue', k.overdue_balance), ('judicial', k.judicial_balance))
-        AS part(status, amount)
-    WHERE k.cooperative_id = :c AND k.as_of = :d AND part.amount <> 0
-)
 SELECT m.document_type, m.document_number, m.member_number,
     coalesce(m.legal_name, concat_ws(', ', m.last_names, m.first_names)) AS name,
-    p.credit_type, p.currency, p.debtor_category, p.status, count(*) AS loans,
-    sum(p.amount) AS balance, max(p.days_past_due) AS days_past_due
-FROM parts p JOIN member m ON m.cooperative_id = :c AND m.id = p.member_id
+    k.credit_type, k.currency, k.debtor_category, count(*) AS loans,
+    sum(k.balance) AS balance,
+    sum(k.balance - k.overdue_balance - k.judicial_balance) AS current_balance,
+    sum(k.overdue_balance) AS overdue_balance, sum(k.judicial_balance) AS judicial_balance,
+    max(k.days_past_due) AS days_past_due
+FROM loan_classification k JOIN member m ON m.cooperative_id = k.cooperative_id
+    AND m.id = k.member_id
+WHERE k.cooperative_id = :c AND k.as_of = :d AND k.balance <> 0
 GROUP BY m.id, m.document_type, m.document_number, m.member_number, m.legal_name,
-    m.last_names, m.first_names, p.credit_type, p.currency, p.debtor_category, p.status
-ORDER BY m.document_type, m.document_number, p.credit_type, p.currency, p.status
+    m.last_names, m.first_names, k.credit_type, k.currency, k.debtor_category
+ORDER BY m.document_type, m.document_number, k.credit_type, k.currency
 """
+
+
+def _worst_account(judicial: Decimal, overdue: Decimal) -> str:
+    if judicial:
+        return PRINCIPAL_ACCOUNT["judicial"]
+    return PRINCIPAL_ACCOUNT["overdue" if overdue else "current"]
 
 
 def debtors(session: Session, coop: Cooperative, snap: PeriodSnapshot) -> DebtorsOut:
@@ -341,9 +342,14 @@ def debtors(session: Session, coop: Cooperative, snap: PeriodSnapshot) -> Debtor
             credit_type=r.credit_type,
             currency=r.currency,
             category=r.debtor_category,
-            gl_account=code_for(PRINCIPAL_ACCOUNT[r.status], Currency(r.currency)),
+            gl_account=code_for(
+                _worst_account(r.judicial_balance, r.overdue_balance), Currency(r.currency)
+            ),
             loans=r.loans,
             balance=r.balance,
+            current_balance=r.current_balance,
+            overdue_balance=r.overdue_balance,
+            judicial_balance=r.judicial_balance,
             days_past_due=r.days_past_due,
         )
         for r in session.execute(text(_DEBTORS), {"c": snap.cooperative_id, "d": snap.period_end})
@@ -356,7 +362,8 @@ def debtors(session: Session, coop: Cooperative, snap: PeriodSnapshot) -> Debtor
         debtors=len({(line.document_type, line.document_number) for line in lines}),
         balance=round_cents(
             sum(
-                (_in_soles(line.balance, line.currency, snap.exchange_rate) for line in lines), ZERO
+                (_in_soles(line.balance, line.currency, snap.exchange_rate) for line in lines),
+                ZERO,
             )
         ),
     )
@@ -377,6 +384,9 @@ def debtors_table(coop: Cooperative, snap: PeriodSnapshot, out: DebtorsOut) -> T
             "cuenta_contable",
             "creditos",
             "saldo",
+            "saldo_vigente",
+            "saldo_vencido",
+            "saldo_judicial",
             "dias_atraso",
         ],
     )
@@ -384,7 +394,8 @@ def debtors_table(coop: Cooperative, snap: PeriodSnapshot, out: DebtorsOut) -> T
         table.add(
             [line.document_type, line.document_number, line.name, line.member_number,
              line.credit_type.value, line.currency.value, line.category.value, line.gl_account,
-             line.loans, line.balance, line.days_past_due]
+             line.loans, line.balance, line.current_balance, line.overdue_balance,
+             line.judicial_balance, line.days_past_due]
         )  # fmt: skip
     return table
 
@@ -394,11 +405,13 @@ def debtors_table(coop: Cooperative, snap: PeriodSnapshot, out: DebtorsOut) -> T
 _INSURED = """
 SELECT m.id AS member_id, m.member_number, m.document_type, m.document_number,
     coalesce(m.legal_name, concat_ws(', ', m.last_names, m.first_names)) AS name,
-    d.currency, d.balance, d.accrued_interest
+    d.balance_pen + d.balance_usd * :rate AS deposits,
+    d.accrued_pen + d.accrued_usd * :rate AS accrued
 FROM period_member_deposit d JOIN member m ON m.cooperative_id = d.cooperative_id
     AND m.id = d.member_id
-WHERE d.cooperative_id = :c AND d.period = :p AND (d.balance <> 0 OR d.accrued_interest <> 0)
-ORDER BY m.member_number, d.currency
+WHERE d.cooperative_id = :c AND d.period = :p
+  AND (d.balance_pen <> 0 OR d.balance_usd <> 0 OR d.accrued_pen <> 0 OR d.accrued_usd <> 0)
+ORDER BY m.member_number
 """
 
 
@@ -407,16 +420,11 @@ def insured_deposits(
 ) -> InsuredDepositsOut:
     cover = DEPOSIT_COVER[coop.sbs_level]
     rate = snap.exchange_rate
-    people: dict[object, Any] = {}
-    deposits: dict[object, Decimal] = defaultdict(Decimal)
-    accrued: dict[object, Decimal] = defaultdict(Decimal)
-    for r in session.execute(text(_INSURED), {"c": snap.cooperative_id, "p": snap.period}):
-        people.setdefault(r.member_id, r)
-        deposits[r.member_id] += _in_soles(r.balance, r.currency, rate)
-        accrued[r.member_id] += _in_soles(r.accrued_interest, r.currency, rate)
     lines = []
-    for member_id, r in people.items():
-        held, interest = round_cents(deposits[member_id]), round_cents(accrued[member_id])
+    for r in session.execute(
+        text(_INSURED), {"c": snap.cooperative_id, "p": snap.period, "rate": rate}
+    ):
+        held, interest = round_cents(r.deposits), round_cents(r.accrued)
         total = held + interest
         insured = min(max(total, ZERO), cover)
         lines.append(

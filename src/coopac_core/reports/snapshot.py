@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, delete, select
 
 from coopac_core.cob.steps import Chunk, Span, Step, is_month_end, register
-from coopac_core.federation.models import Cooperative
+from coopac_core.federation.models import Branch, Cooperative
 from coopac_core.models_base import utcnow
 from coopac_core.money import round_cents
 from coopac_core.reports.models import (
@@ -78,22 +78,28 @@ WITH later AS (
     SELECT p.account_id, sum(p.amount) AS amount FROM posting p
     WHERE p.cooperative_id = :c AND p.gl_account_id = ANY(:gls) AND p.business_date > :d
     GROUP BY p.account_id
+), accounts AS (
+    SELECT a.member_id, a.currency, a.balance + coalesce(later.amount, 0) AS balance,
+        CASE WHEN a.placed_on <= :d AND a.maturity_date > :d THEN round(
+            coalesce(a.placed_amount, a.balance) * (power(1 + coalesce(a.rate, pr.tea),
+                (:d - a.placed_on + 1)::numeric / 360) - 1), 2)
+        ELSE 0 END AS accrued
+    FROM savings_account a
+    JOIN savings_product pr ON pr.cooperative_id = a.cooperative_id AND pr.id = a.product_id
+    LEFT JOIN later ON later.account_id = a.id
+    WHERE a.cooperative_id = :c AND a.member_id > :after AND a.member_id <= :upto
+      AND a.opened_on <= :d
 )
-INSERT INTO period_member_deposit (cooperative_id, period, member_id, currency, accounts,
-    balance, accrued_interest)
-SELECT :c, :p, a.member_id, a.currency, count(*),
-    sum(a.balance + coalesce(later.amount, 0)),
-    sum(CASE WHEN a.placed_on <= :d AND a.maturity_date > :d THEN round(
-        coalesce(a.placed_amount, a.balance)
-        * (power(1 + coalesce(a.rate, pr.tea), (:d - a.placed_on + 1)::numeric / 360) - 1), 2)
-        ELSE 0 END)
-FROM savings_account a
-JOIN savings_product pr ON pr.cooperative_id = a.cooperative_id AND pr.id = a.product_id
-LEFT JOIN later ON later.account_id = a.id
-WHERE a.cooperative_id = :c AND a.member_id > :after AND a.member_id <= :upto
-  AND a.opened_on <= :d
-GROUP BY a.member_id, a.currency
-ORDER BY a.member_id, a.currency
+INSERT INTO period_member_deposit (cooperative_id, period, member_id, sex, branch_id,
+    accounts, balance_pen, accrued_pen, balance_usd, accrued_usd)
+SELECT :c, :p, x.member_id, m.sex, m.branch_id, count(*),
+    coalesce(sum(x.balance) FILTER (WHERE x.currency = 'PEN'), 0),
+    coalesce(sum(x.accrued) FILTER (WHERE x.currency = 'PEN'), 0),
+    coalesce(sum(x.balance) FILTER (WHERE x.currency = 'USD'), 0),
+    coalesce(sum(x.accrued) FILTER (WHERE x.currency = 'USD'), 0)
+FROM accounts x JOIN member m ON m.cooperative_id = :c AND m.id = x.member_id
+GROUP BY x.member_id, m.sex, m.branch_id
+ORDER BY x.member_id
 """
 
 
@@ -296,15 +302,17 @@ def refresh_ledger(session: Session, cooperative_id: uuid.UUID, day: date) -> li
 
 # --- the snapshot -----------------------------------------------------------------------
 
+# Required: the rule's, at the month end; booked: what the provisions step booked for each
+# loan that day, which is the rule's (it books the difference). The independent figure
+# beside them is the ledger's allowance (14x9), in the snapshot's ``provisions``.
 _PORTFOLIO = """
 INSERT INTO period_portfolio (cooperative_id, period, credit_type, currency, category, debtors,
     loans, balance, overdue_balance, judicial_balance, provision_required, provision_booked)
 SELECT :c, :p, k.credit_type, k.currency, k.debtor_category, count(DISTINCT k.member_id),
     count(*), sum(k.balance), sum(k.overdue_balance), sum(k.judicial_balance),
     sum(k.provision_generic + k.provision_specific),
-    sum(l.provision_generic + l.provision_specific)
-FROM loan_classification k JOIN loan l ON l.cooperative_id = k.cooperative_id
-    AND l.id = k.loan_id
+    sum(k.provision_generic + k.provision_specific)
+FROM loan_classification k
 WHERE k.cooperative_id = :c AND k.as_of = :d
 GROUP BY k.credit_type, k.currency, k.debtor_category
 """
@@ -317,26 +325,26 @@ FROM loan_classification k WHERE k.cooperative_id = :c AND k.as_of = :d
 GROUP BY k.currency
 """
 
-# Members, savers and borrowers by sex and branch. A member at the month end had been
-# admitted and had neither withdrawn nor died by then; a saver had deposits, a borrower a
-# loan in the month's record (members or not: a UNICA lends to non-members).
-_COUNTS = """
-WITH savers AS (
-    SELECT DISTINCT member_id FROM period_member_deposit
-    WHERE cooperative_id = :c AND period = :p AND balance > 0
-), borrowers AS (
-    SELECT DISTINCT member_id FROM loan_classification WHERE cooperative_id = :c AND as_of = :d
-)
-SELECT coalesce(m.sex, '') AS sex, coalesce(b.code, '') AS branch,
-    count(*) FILTER (WHERE m.is_member AND m.admitted_on <= :d
-        AND (m.withdrawn_on IS NULL OR m.withdrawn_on > :d)
-        AND (m.deceased_on IS NULL OR m.deceased_on > :d)) AS members,
-    count(s.member_id) AS savers, count(w.member_id) AS borrowers
-FROM member m
-LEFT JOIN branch b ON b.cooperative_id = m.cooperative_id AND b.id = m.branch_id
-LEFT JOIN savers s ON s.member_id = m.id
-LEFT JOIN borrowers w ON w.member_id = m.id
-WHERE m.cooperative_id = :c
+# Members, savers and borrowers by sex and branch, each from its own rows (no join of a
+# million members with a million deposits). A member at the month end had been admitted
+# and had neither withdrawn nor died by then; a saver had deposits, a borrower a loan in the
+# month's record (members or not: a UNICA lends to non-members).
+_COUNT_MEMBERS = """
+SELECT coalesce(sex, '') AS sex, branch_id, count(*) AS n FROM member
+WHERE cooperative_id = :c AND is_member AND admitted_on <= :d
+  AND (withdrawn_on IS NULL OR withdrawn_on > :d) AND (deceased_on IS NULL OR deceased_on > :d)
+GROUP BY 1, 2
+"""
+_COUNT_SAVERS = """
+SELECT coalesce(sex, '') AS sex, branch_id, count(*) AS n FROM period_member_deposit
+WHERE cooperative_id = :c AND period = :p AND (balance_pen > 0 OR balance_usd > 0)
+GROUP BY 1, 2
+"""
+_COUNT_BORROWERS = """
+SELECT coalesce(m.sex, '') AS sex, m.branch_id, count(*) AS n
+FROM (SELECT DISTINCT member_id FROM loan_classification
+      WHERE cooperative_id = :c AND as_of = :d) k
+JOIN member m ON m.cooperative_id = :c AND m.id = k.member_id
 GROUP BY 1, 2
 """
 
@@ -358,14 +366,18 @@ ORDER BY pr.code, a.currency
 """
 
 
-def _tally(rows: Iterable[Any], key: str) -> dict[str, dict[str, int]]:
+def _tally(
+    counts: Mapping[str, Sequence[Any]], branches: Mapping[uuid.UUID, str], by: str
+) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = defaultdict(
         lambda: {"members": 0, "savers": 0, "borrowers": 0}
     )
-    for row in rows:
-        slot = out[getattr(row, key) or "sin_dato"]
-        for name in ("members", "savers", "borrowers"):
-            slot[name] += getattr(row, name)
+    for kind, rows in counts.items():
+        for row in rows:
+            key = (
+                row.sex if by == "sex" else branches.get(row.branch_id, "") if row.branch_id else ""
+            )
+            out[key or "sin_dato"][kind] += row.n
     return dict(sorted(out.items()))
 
 
@@ -429,27 +441,28 @@ def take_counts(session: Session, cooperative_id: uuid.UUID, day: date) -> None:
     """The month's people and products: members, savers and borrowers by sex and branch,
     deposits by product."""
     params = {"c": cooperative_id, "p": period_of(day), "d": day}
-    counts = session.execute(text(_COUNTS), params).all()
-    # a borrower with loans in both currencies is one borrower
-    borrowers = int(
-        session.execute(
-            text(
-                "SELECT count(DISTINCT member_id) FROM loan_classification "
-                "WHERE cooperative_id = :c AND as_of = :d"
-            ),
-            params,
-        ).scalar_one()
-    )
+    counts = {
+        kind: session.execute(text(sql), params).all()
+        for kind, sql in (
+            ("members", _COUNT_MEMBERS),
+            ("savers", _COUNT_SAVERS),
+            ("borrowers", _COUNT_BORROWERS),
+        )
+    }
+    branches = {
+        b.id: b.code
+        for b in session.exec(select(Branch).where(Branch.cooperative_id == cooperative_id))
+    }
     products = session.execute(
         text(_DEPOSITS_BY_PRODUCT), {**params, "gls": _savings_gls(session, cooperative_id)}
     ).all()
     snap = _row(session, cooperative_id, day)
-    snap.members = sum(r.members for r in counts)
-    snap.savers = sum(r.savers for r in counts)
-    snap.borrowers = borrowers
+    snap.members, snap.savers, snap.borrowers = (
+        sum(r.n for r in counts[kind]) for kind in ("members", "savers", "borrowers")
+    )
     snap.breakdown = {
-        "by_sex": _tally(counts, "sex"),
-        "by_branch": _tally(counts, "branch"),
+        "by_sex": _tally(counts, branches, "sex"),
+        "by_branch": _tally(counts, branches, "branch"),
         "deposits_by_product": [
             {
                 "product_code": r.code,

@@ -49,9 +49,9 @@ _PARTS = """
 SELECT s.period, g.currency,
     coalesce(sum(b.balance) FILTER (WHERE g.control_kind = 'savings'), 0) AS savings_gl,
     coalesce(sum(b.balance) FILTER (WHERE g.control_kind = 'loan'), 0) AS loans_gl,
-    (SELECT coalesce(sum(d.balance), 0) FROM period_member_deposit d
-        WHERE d.cooperative_id = s.cooperative_id AND d.period = s.period
-          AND d.currency = g.currency) AS deposits,
+    (SELECT coalesce(sum(CASE g.currency WHEN 'USD' THEN d.balance_usd
+            ELSE d.balance_pen END), 0) FROM period_member_deposit d
+        WHERE d.cooperative_id = s.cooperative_id AND d.period = s.period) AS deposits,
     (SELECT coalesce(sum(p.balance), 0) FROM period_portfolio p
         WHERE p.cooperative_id = s.cooperative_id AND p.period = s.period
           AND p.currency = g.currency) AS portfolio
