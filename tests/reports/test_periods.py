@@ -112,6 +112,8 @@ def test_each_month_end_is_taken_provisional(two: tuple[Books, Books]) -> None:
     assert [p["period"] for p in periods] == ["2025-03", "2025-02", "2025-01"]
     assert {p["status"] for p in periods} == {"provisional"}
     assert periods[0]["period_end"] == "2025-03-31"
+    by_sex = a.get("/periods/2025-03", Role.auditor)["breakdown"]["by_sex"]
+    assert (by_sex["F"]["savers"], by_sex["F"]["borrowers"], by_sex["M"]["borrowers"]) == (3, 1, 1)
 
 
 def test_indicators_agree_with_the_ledger(

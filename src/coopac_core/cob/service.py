@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from sqlalchemy import text, tuple_
 from sqlmodel import Session, col, select
@@ -255,7 +256,6 @@ def _execute(
     progress: Progress | None,
     chunk: int,
 ) -> RunStatus:
-    step: Step | None = None
     try:
         while True:
             with db.session(cooperative_id) as session:
@@ -272,15 +272,14 @@ def _execute(
                         session.add(row)
                     return RunStatus.succeeded
                 ctx = _system(run)
-            for step in ordered():
-                if step.applies(day):
-                    _close_step_parts(db, ctx, run_id, step, day, progress, chunk)
-            step = None
+            _close_day(db, ctx, run_id, day, progress, chunk)
             with db.session(cooperative_id) as session:
                 run = get_run(session, cooperative_id, run_id)
                 run.current_day = day + timedelta(days=1)
                 session.add(run)
-    except Exception as exc:
+    except Exception as failure:
+        step = failure.step if isinstance(failure, StepFailed) else None
+        exc = failure.cause if isinstance(failure, StepFailed) else failure
         log.exception("close of business %s failed", run_id)
         with db.session(cooperative_id) as session:
             run = get_run(session, cooperative_id, run_id)
@@ -301,6 +300,72 @@ def _execute(
                     failed.status = StepStatus.failed
                     session.add(failed)
         return RunStatus.failed
+
+
+def _close_day(
+    db: Database,
+    ctx: CoopContext,
+    run_id: uuid.UUID,
+    day: date,
+    progress: Progress | None,
+    chunk: int,
+) -> None:
+    """Every step of one day, in order; a background step goes on beside the next ones
+    until a step waits for it, or the day ends. A failure fails the day once every thread
+    of it has stopped."""
+    behind: dict[str, Background] = {}
+    try:
+        for step in ordered():
+            if not step.applies(day):
+                continue
+            for name in step.waits_for:
+                if name in behind:
+                    behind.pop(name).finish()
+            work = partial(_close_step_parts, db, ctx, run_id, step, day, progress, chunk)
+            if step.background:
+                behind[step.name] = Background(step, work)
+            else:
+                try:
+                    work()
+                except Exception as exc:
+                    raise StepFailed(step, exc) from exc
+        for name in list(behind):
+            behind.pop(name).finish()
+    finally:
+        for left in behind.values():
+            left.thread.join()
+
+
+class Background:
+    """A background step at work on a thread of its own while the run goes on."""
+
+    def __init__(self, step: Step, work: Callable[[], None]) -> None:
+        self.step = step
+        self.failure: Exception | None = None
+
+        def run() -> None:
+            try:
+                work()
+            except Exception as exc:  # handed to the run, which records it
+                self.failure = exc
+
+        self.thread = threading.Thread(target=run, name=f"cob-{step.name}")
+        self.thread.start()
+
+    def finish(self) -> None:
+        """Wait for it; its failure is the run's, as if it had run in line."""
+        self.thread.join()
+        if self.failure is not None:
+            raise StepFailed(self.step, self.failure)
+
+
+class StepFailed(Exception):
+    """A step of the day failed: which, and why."""
+
+    def __init__(self, step: Step, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.step = step
+        self.cause = cause
 
 
 def _close_step_parts(

@@ -56,6 +56,13 @@ class Step:
     applies: Callable[[date], bool] = lambda day: True
     # Whether its spans of accounts may be done at once, each on its own connection.
     parallel: bool = False
+    # Whether the run goes on to the next steps while this one works (on connections of
+    # its own): for work that only reads what earlier steps left and that no step but
+    # those naming it in ``waits_for`` reads, so that it fills the cores the next steps
+    # leave idle. The day ends only when it has.
+    background: bool = False
+    # Background steps this one must see finished before it starts.
+    waits_for: tuple[str, ...] = ()
 
 
 STEPS: dict[str, Step] = {}

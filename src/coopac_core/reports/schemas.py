@@ -15,7 +15,7 @@ from coopac_core.loans.classification import Category, CreditType
 from coopac_core.money import Amount, Currency
 from coopac_core.reports.models import PeriodStatus
 
-PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+PERIOD_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
 Period = Annotated[str, Field(pattern=PERIOD_PATTERN, examples=["2027-01"])]
 
 _PERIOD_EXAMPLE: dict[str, Any] = {
@@ -36,6 +36,23 @@ _PERIOD_EXAMPLE: dict[str, Any] = {
     "overdue_loans": "221400.00",
     "provisions": "240110.35",
     "net_income": "18450.20",
+    "breakdown": {
+        "by_sex": {
+            "F": {"members": 690, "savers": 655, "borrowers": 240},
+            "M": {"members": 560, "savers": 525, "borrowers": 170},
+        },
+        "by_branch": {"PUNO": {"members": 1250, "savers": 1180, "borrowers": 410}},
+        "deposits_by_product": [
+            {
+                "product_code": "AHV",
+                "product_name": "Ahorro a la vista",
+                "kind": "sight",
+                "currency": "PEN",
+                "accounts": 1180,
+                "balance": "6210300.55",
+            }
+        ],
+    },
 }
 
 
@@ -65,6 +82,9 @@ class PeriodOut(BaseModel):
     overdue_loans: Amount
     provisions: Amount
     net_income: Amount = Field(description="Of the year up to the month end")
+    breakdown: dict[str, Any] = Field(
+        description="Members, savers and borrowers by sex and by branch; deposits by product"
+    )
 
 
 class StatementLineOut(BaseModel):

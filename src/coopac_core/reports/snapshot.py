@@ -2,12 +2,14 @@
 
 Two steps at the end of that day, after interest is paid in and provisions are booked:
 
-- ``period_deposits``: each member's deposits at the month end, per currency, with the
-  interest accrued and not yet paid (term deposits); in chunks of members, on both cores.
-- ``period_snapshot``: the balance of every GL account (the previous month's plus the
-  month's postings: the cost is the month's, not the ledger's), the portfolio by credit
-  type, currency and category from the loans' monthly record, the counts, and the figures
-  the federation's indicators are made of.
+- ``period_deposits``: each member's deposits at the month end in each currency, with the
+  interest accrued and not yet paid (term deposits), and their sex and branch; a statement
+  per span of members, on both cores.
+- ``period_snapshot``: in two halves at once, the books (the balance of every GL account:
+  the previous month's plus the month's postings, so the cost is the month's, not the
+  ledger's; the portfolio by credit type, currency and category from the loans' monthly
+  record; the figures the federation's indicators are made of) and the people (members,
+  savers and borrowers by sex and branch; deposits by product).
 
 Tellers are already booking the next day while the run closes this one, so every balance is
 the one at the month end: what was booked after it is taken back out, never read as of now.
@@ -318,8 +320,7 @@ GROUP BY k.credit_type, k.currency, k.debtor_category
 """
 
 _LOAN_FIGURES = """
-SELECT k.currency, count(DISTINCT k.member_id) AS borrowers,
-    coalesce(sum(k.balance) FILTER (WHERE k.days_past_due > 30), 0) AS par30,
+SELECT k.currency, coalesce(sum(k.balance) FILTER (WHERE k.days_past_due > 30), 0) AS par30,
     coalesce(sum(k.provision_generic + k.provision_specific), 0) AS required
 FROM loan_classification k WHERE k.cooperative_id = :c AND k.as_of = :d
 GROUP BY k.currency
@@ -499,19 +500,28 @@ def snapshot_step(session: Session, ctx: CoopContext, day: date, span: Span, lim
     return Chunk(done, None)
 
 
+# The members' deposits need the month's interest paid in (capitalisation, 30) and nothing
+# the loans do: they are taken beside the loan steps, on the cores those leave idle.
 register(
     Step(
         "period_deposits",
-        92,
+        35,
         _members_total,
         member_deposits,
         applies=is_month_end,
         parallel=True,
+        background=True,
     )
 )
 register(
     Step(
-        "period_snapshot", 95, lambda s, c, d: 2, snapshot_step, applies=is_month_end, parallel=True
+        "period_snapshot",
+        95,
+        lambda s, c, d: 2,
+        snapshot_step,
+        applies=is_month_end,
+        parallel=True,
+        waits_for=("period_deposits",),
     )
 )
 
