@@ -1,6 +1,6 @@
 """The demo federation: three cooperatives with their branches and staff, members with
-share capital, savings and loans (some paid on time, some late), and four months of
-history closed by close of business, all but the last closed by the accountant too, so that
+share capital, savings and loans (some paid on time, some late), and three months of
+history closed by close of business and by the accountant, so that
 the federation's indicators and every report show real numbers from the start.
 
 Loaded by ``coopac demo`` and ``coopac serve --demo``; running it again changes nothing.
@@ -9,6 +9,7 @@ Loaded by ``coopac demo`` and ``coopac serve --demo``; running it again changes 
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -223,10 +224,10 @@ def load_demo(session: Session) -> bool:
 
 
 def history_start() -> date:
-    """The first day of the month four months before this one, in Lima: four month ends,
-    three of them closed by the accountant."""
+    """The first day of the month three months before this one, in Lima: three month
+    ends, each closed by the accountant."""
     first = local_today().replace(day=1)
-    for _ in range(4):
+    for _ in range(3):
         first = (first - timedelta(days=1)).replace(day=1)
     return first
 
@@ -234,30 +235,35 @@ def history_start() -> date:
 def catch_up(db: Database) -> int:
     """Close every demo cooperative's days up to today (finishing first a run a stopped
     process left), a month at a time: on each first of the month the members who pay on
-    time pay what fell due; then the accountant closes every month but the last. The days
-    closed."""
+    time pay what fell due; then the accountant closes every month taken. The three
+    cooperatives at once, each run on one connection (a few members need no more): a
+    minute becomes a quarter of one. The days closed."""
+    with ThreadPoolExecutor(max_workers=len(COOPERATIVES)) as pool:
+        return sum(pool.map(lambda c: _catch_up_one(db, c.code), COOPERATIVES))
+
+
+def _catch_up_one(db: Database, code: str) -> int:
     closed = 0
-    for code in (c.code for c in COOPERATIVES):
-        while True:
-            with db.session(ALL_TENANTS) as session:
-                coop = session.exec(select(Cooperative).where(Cooperative.code == code)).one()
-                coop_id, today = coop.id, coop.business_date
-                left = (local_today(coop.timezone) - today).days
-            with db.session(coop_id) as session:
-                _pay_due(session, code, coop_id, today)
-                run = cob.running_run(session, coop_id)
-                if run is None and left > 0:
-                    days = min(left, (_next_first(today) - today).days)
-                    ctx = CoopContext(coop_id, CLI, frozenset({Role.manager}))
-                    run = cob.start_run(session, ctx, days)
-                    closed += days
-                run_id = run.id if run is not None else None
-            if run_id is None:
-                break
-            if cob.execute(db, coop_id, run_id) is not RunStatus.succeeded:
-                raise RuntimeError(f"the demo's close of business failed in {code}")
+    while True:
+        with db.session(ALL_TENANTS) as session:
+            coop = session.exec(select(Cooperative).where(Cooperative.code == code)).one()
+            coop_id, today = coop.id, coop.business_date
+            left = (local_today(coop.timezone) - today).days
         with db.session(coop_id) as session:
-            _close_months(session, coop_id)
+            _pay_due(session, code, coop_id, today)
+            run = cob.running_run(session, coop_id)
+            if run is None and left > 0:
+                days = min(left, (_next_first(today) - today).days)
+                ctx = CoopContext(coop_id, CLI, frozenset({Role.manager}))
+                run = cob.start_run(session, ctx, days, workers=1)
+                closed += days
+            run_id = run.id if run is not None else None
+        if run_id is None:
+            break
+        if cob.execute(db, coop_id, run_id) is not RunStatus.succeeded:
+            raise RuntimeError(f"the demo's close of business failed in {code}")
+    with db.session(coop_id) as session:
+        _close_months(session, coop_id)
     return closed
 
 
@@ -300,14 +306,14 @@ def _pay_due(session: Session, code: str, coop_id: uuid.UUID, today: date) -> No
 
 
 def _close_months(session: Session, coop_id: uuid.UUID) -> None:
-    """The accountant closes every month taken but the last, in order."""
+    """The accountant closes every month taken, in order."""
     ctx = CoopContext(coop_id, CLI, frozenset({Role.accountant}))
     provisional = [
         p.period
         for p in reversed(periods.list_periods(session, coop_id, before=None, limit=120))
         if p.status == PeriodStatus.provisional
     ]
-    for period in provisional[:-1]:
+    for period in provisional:
         periods.close_period(session, ctx, period)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from coopac_core.db import Database
+from coopac_core.federation.indicators import DEFAULT_TARGETS
 from coopac_core.security.roles import Role
 from tests.loans.test_close_of_business import Walk, _cooperative
 from tests.support.world import World
@@ -98,6 +99,21 @@ def two(client: TestClient, world: World) -> tuple[Books, Books]:
             assert books.last.status_code == 201, books.last.text
         books.close_to(END)
     return a, b
+
+
+@pytest.fixture(autouse=True)
+def federation_defaults(client: TestClient, world: World) -> None:
+    """The federation's settings are the whole deployment's (the fuzzing test sends any):
+    each test here starts from the shipped defaults."""
+    r = client.put(
+        "/api/v1/federation/settings",
+        json={
+            "indicator_targets": _defaults(),
+            "cash_thresholds": {"single_usd": "10000.00", "monthly_usd": "50000.00"},
+        },
+        headers=world.fed_admin,
+    )
+    assert r.status_code == 200, r.text
 
 
 def _fed(client: TestClient, world: World, path: str, **params: object) -> Any:
@@ -335,17 +351,9 @@ def test_federation_settings(client: TestClient, world: World, two: tuple[Books,
     body = _fed(client, world, "/indicators", period="2025-03").json()
     row = next(c for c in body["cooperatives"] if c["code"] == "COOPREPA")
     assert row["alerts"] == []  # the only target now is a delinquency of 99%
-    r = client.put(
-        "/api/v1/federation/settings",
-        json={"indicator_targets": {k: v for k, v in _defaults().items()}},
-        headers=world.fed_admin,
-    )
-    assert r.status_code == 200, r.text
 
 
 def _defaults() -> dict[str, dict[str, str]]:
-    from coopac_core.federation.indicators import DEFAULT_TARGETS
-
     return {
         k.value: v.model_dump(mode="json", exclude_none=True) for k, v in DEFAULT_TARGETS.items()
     }
