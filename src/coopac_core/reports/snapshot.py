@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -31,8 +30,11 @@ from sqlmodel import Session, col, delete, select
 
 from coopac_core.cob.steps import Chunk, Span, Step, is_month_end, register
 from coopac_core.federation.models import Branch, Cooperative
+from coopac_core.ledger.periods import AFTER_BACKDATED_ENTRY
 from coopac_core.models_base import utcnow
 from coopac_core.money import round_cents
+from coopac_core.reports import verification as _verification  # noqa: F401 - its check
+from coopac_core.reports.figures import ledger_figures
 from coopac_core.reports.models import (
     PeriodGlBalance,
     PeriodPortfolio,
@@ -194,62 +196,6 @@ def _gl_balances(session: Session, cooperative_id: uuid.UUID, period: str) -> No
             "jan1": date(end.year, 1, 1),
             "carry_year": has_prev and end.month > 1,
         },
-    )
-
-
-@dataclass(frozen=True)
-class LedgerFigures:
-    """What the indicators take from the GL balances, in soles."""
-
-    total_assets: Decimal
-    liquid_assets: Decimal
-    deposits: Decimal
-    share_capital: Decimal
-    institutional_capital: Decimal
-    equity: Decimal
-    net_income: Decimal
-    gross_loans: Decimal
-    overdue_loans: Decimal
-    high_risk_loans: Decimal
-    provisions: Decimal
-
-
-def ledger_figures(
-    rows: Iterable[tuple[str, str, Decimal, Decimal]], exchange_rate: Decimal
-) -> LedgerFigures:
-    """From ``(code, currency, balance, year_to_date)`` of each account, balances with
-    debits positive. The SBS code says what an account is: its class and group (first two
-    digits), the currency (third) and the account (fourth); a cooperative's own
-    sub-accounts (``1411.05``) count with their account."""
-    sums: dict[str, Decimal] = defaultdict(Decimal)
-    for code, currency, balance, year_to_date in rows:
-        rate = exchange_rate if currency == "USD" else Decimal(1)
-        amount, ytd = balance * rate, year_to_date * rate
-        group, account = code[:2], code[3:4]
-        sums["class" + code[0]] += amount
-        sums["group" + group] += amount
-        if group in ("21", "14"):
-            sums[group + account] += amount
-        if code[0] in "45":
-            sums["ytd"] += ytd
-    overdue = sums["145"] + sums["146"]
-    return LedgerFigures(
-        total_assets=round_cents(sums["class1"]),
-        liquid_assets=round_cents(sums["group11"]),
-        # the members' deposits: the savings control accounts (sight, savings, term), not
-        # the interest owed on them (21x8)
-        deposits=round_cents(-(sums["211"] + sums["212"] + sums["213"])),
-        share_capital=round_cents(-sums["group31"]),
-        institutional_capital=round_cents(-sums["group33"]),
-        # with the results not yet distributed (no year is closed into reserves here)
-        equity=round_cents(-(sums["class3"] + sums["class4"] + sums["class5"])),
-        net_income=round_cents(-sums["ytd"]),
-        gross_loans=round_cents(sums["141"] + sums["144"] + sums["145"] + sums["146"]),
-        overdue_loans=round_cents(overdue),
-        # refinanced with overdue and judicial; restructured loans have no account of their
-        # own in this chart (DOMAIN.md names them; none is booked)
-        high_risk_loans=round_cents(overdue + sums["144"]),
-        provisions=round_cents(-sums["149"]),
     )
 
 
@@ -502,6 +448,7 @@ def snapshot_step(session: Session, ctx: CoopContext, day: date, span: Span, lim
 
 # The members' deposits need the month's interest paid in (capitalisation, 30) and nothing
 # the loans do: they are taken beside the loan steps, on the cores those leave idle.
+AFTER_BACKDATED_ENTRY.append(refresh_ledger)
 register(
     Step(
         "period_deposits",
@@ -524,6 +471,3 @@ register(
         waits_for=("period_deposits",),
     )
 )
-
-# verify-ledger proves the snapshots too (it needs this module's figures, so it comes last)
-from coopac_core.reports import verification as _verification  # noqa: E402,F401

@@ -16,8 +16,8 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from coopac_core.ledger.service.verification import PRODUCT_CHECKS
+from coopac_core.reports.figures import LedgerFigures, ledger_figures
 from coopac_core.reports.models import PeriodSnapshot
-from coopac_core.reports.snapshot import LedgerFigures, ledger_figures
 
 _GL_AGAINST_POSTINGS = """
 WITH monthly AS (

@@ -13,10 +13,10 @@ from coopac_core.federation.errors import CooperativeNotFound
 from coopac_core.federation.models import Cooperative
 from coopac_core.ledger.errors import EntryDateInFuture
 from coopac_core.ledger.models import EntryKind, JournalEntry, Posting
+from coopac_core.ledger.periods import AFTER_BACKDATED_ENTRY
 from coopac_core.ledger.schemas import AdjustmentCreate
 from coopac_core.ledger.service.gl_accounts import gl_account_by_code
 from coopac_core.ledger.service.posting import Leg, post_entry
-from coopac_core.reports.snapshot import refresh_ledger
 from coopac_core.security.principal import CoopContext
 
 
@@ -44,6 +44,7 @@ def post_adjustment(
         description=data.description,
         business_date=day,
     )
-    # a month already taken by close of business (and so every later one) is taken again
-    refresh_ledger(session, ctx.cooperative_id, day)
+    if day < coop.business_date:  # a month already taken (and every later one) again
+        for follow in AFTER_BACKDATED_ENTRY:
+            follow(session, ctx.cooperative_id, day)
     return entry, postings
