@@ -239,9 +239,22 @@ def test_an_adjustment_in_an_open_month_is_taken_again(two: tuple[Books, Books])
         "description": "Préstamo bancario recibido",
         "lines": [{"account": "1113", "debit": "500.00"}, {"account": "2511", "credit": "500.00"}],
     }
-    out = a.post("/journal-entries", Role.accountant, entry, money=True)
+    asked = a.post("/journal-entries", Role.accountant, entry, money=True)
+    assert a.last.status_code == 202, a.last.text
+    assert asked["status"] == "pending" and asked["journal_entry_id"] is None
+    # one person alone moves nothing: not the one who asked, nor a teller
+    a.post(f"/adjustment-requests/{asked['id']}/approve", Role.accountant, money=True)
+    assert a.last.status_code == 403 and a.last.json()["code"] == "adjustment_same_person"
+    a.post(f"/adjustment-requests/{asked['id']}/approve", Role.teller, money=True)
+    assert a.last.status_code == 403
+    same = a.report("balance-sheet", period="2025-03").json()["totals"]["assets"]["current"]
+    assert same == before
+    out = a.post(f"/adjustment-requests/{asked['id']}/approve", Role.manager, money=True)
     assert a.last.status_code == 201, a.last.text
     assert out["kind"] == "adjustment" and out["business_date"] == "2025-02-28"
+    assert a.get(f"/adjustment-requests/{asked['id']}", Role.auditor)["status"] == "approved"
+    a.post(f"/adjustment-requests/{asked['id']}/reject", Role.manager)
+    assert a.last.status_code == 409 and a.last.json()["code"] == "adjustment_request_decided"
     after = a.report("balance-sheet", period="2025-03").json()["totals"]["assets"]["current"]
     assert D(after) == D(before) + 500
     assert a.get("/periods/2025-02", Role.accountant)["refreshed_at"] is not None
@@ -250,6 +263,17 @@ def test_an_adjustment_in_an_open_month_is_taken_again(two: tuple[Books, Books])
     entry["lines"] = [{"account": "2112", "debit": "5.00"}, {"account": "1113", "credit": "5.00"}]
     a.post("/journal-entries", Role.accountant, entry, money=True)
     assert a.last.status_code == 422 and a.last.json()["code"] == "control_account"
+    # asked in an open month, the month closed before the approval: refused then too
+    entry["lines"] = [{"account": "4111", "debit": "5.00"}, {"account": "1113", "credit": "5.00"}]
+    late = a.post("/journal-entries", Role.accountant, entry, money=True)
+    assert a.last.status_code == 202, a.last.text
+    a.post("/periods/2025-01/close", Role.manager)  # months close in order (may be already)
+    a.post("/periods/2025-02/close", Role.manager)
+    assert a.last.status_code == 200, a.last.text
+    a.post(f"/adjustment-requests/{late['id']}/approve", Role.manager, money=True)
+    assert a.last.status_code == 409 and a.last.json()["code"] == "period_closed"
+    a.post(f"/adjustment-requests/{late['id']}/reject", Role.manager, {"note": "Mes cerrado"})
+    assert a.last.status_code == 200 and a.last.json()["status"] == "rejected"
 
 
 def test_the_financial_statements(two: tuple[Books, Books]) -> None:

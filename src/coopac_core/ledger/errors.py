@@ -110,3 +110,24 @@ class PeriodClosed(Conflict):
 class EntryDateInFuture(Unprocessable):
     code = "entry_date_in_future"
     template = "La fecha {day} es posterior a la fecha de operaciones ({business_date})"
+
+
+class AdjustmentRequestNotFound(NotFound):
+    code = "adjustment_request_not_found"
+    template = "Solicitud de asiento manual no encontrada"
+
+
+class AdjustmentRequestDecided(Conflict):
+    code = "adjustment_request_decided"
+    template = "La solicitud de asiento manual ya fue {status}"
+
+
+class AdjustmentSamePerson(Forbidden):
+    code = "adjustment_same_person"
+    template = "Quien pidió el asiento manual no puede aprobarlo ni rechazarlo"
+    meaning = "Four eyes: another person (not another credential of the same person) decides."
+
+
+class AdjustmentApprovalNeedsPerson(Forbidden):
+    code = "adjustment_approval_needs_person"
+    template = "Un asiento manual lo aprueba una persona con su usuario, no una clave de API"

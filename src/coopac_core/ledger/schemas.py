@@ -68,6 +68,46 @@ class AdjustmentCreate(BaseModel):
     lines: list[AdjustmentLine] = Field(min_length=2, max_length=50)
 
 
+class AdjustmentRequestOut(BaseModel):
+    """An entry by hand waiting for (or decided by) a second person."""
+
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "9b1f3c2e-4d5a-4e6f-8a7b-0c1d2e3f4a5b",
+                    "status": "pending",
+                    "business_date": "2027-01-31",
+                    "description": "Comisión bancaria de enero",
+                    "lines": [
+                        {"account": "4111", "debit": "12.50", "credit": None},
+                        {"account": "1113", "debit": None, "credit": "12.50"},
+                    ],
+                    "requested_by": "sur.contador",
+                    "requested_at": "2027-02-02T09:12:40.100-05:00",
+                    "decided_by": None,
+                    "decided_at": None,
+                    "decision_note": None,
+                    "journal_entry_id": None,
+                }
+            ]
+        },
+    )
+
+    id: uuid.UUID
+    status: ReversalRequestStatus
+    business_date: date
+    description: str
+    lines: list[AdjustmentLine]
+    requested_by: str
+    requested_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+    journal_entry_id: uuid.UUID | None = Field(description="The entry, once approved and posted")
+
+
 class GlAccountOut(BaseModel):
     model_config = ConfigDict(
         from_attributes=True,

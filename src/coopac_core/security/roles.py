@@ -83,9 +83,11 @@ READ_PORTFOLIO = frozenset(
     }
 )
 CLOSE_BUSINESS_DAY = frozenset({Role.manager, Role.admin})
-# An adjustment by hand (accruals, reclassifications before a month is closed) is the
-# accountant's; a month once closed is the accountant's or the manager's decision.
+# An adjustment by hand (accruals, reclassifications before a month is closed) moves the
+# cooperative's own money: the accountant asks, another accountant or the manager approves;
+# a month once closed is the accountant's or the manager's decision.
 POST_ADJUSTMENTS = frozenset({Role.accountant})
+APPROVE_ADJUSTMENTS = frozenset({Role.accountant, Role.manager})
 CLOSE_PERIODS = frozenset({Role.accountant, Role.manager})
 READ_PERIODS = frozenset(
     {Role.accountant, Role.manager, Role.auditor, Role.admin, Role.federation_analyst}

@@ -2,7 +2,14 @@
 entry (``posting``), reversing one (``reversal``), reading entries, balances and statements
 (``queries``) and proving the books (``verification``)."""
 
-from coopac_core.ledger.service.adjustments import post_adjustment
+from coopac_core.ledger.service.adjustments import (
+    approve_adjustment,
+    get_adjustment_request,
+    list_adjustment_requests,
+    post_adjustment,
+    reject_adjustment,
+    request_adjustment,
+)
 from coopac_core.ledger.service.gl_accounts import (
     branch_cash_account,
     create_gl_account,
@@ -52,17 +59,20 @@ __all__ = [
     "ReversalOutcome",
     "TrialBalanceLine",
     "VerificationReport",
+    "approve_adjustment",
     "approve_reversal",
     "branch_cash_account",
     "check_legs",
     "create_gl_account",
     "entry_postings",
+    "get_adjustment_request",
     "get_entry",
     "get_gl_account",
     "get_reversal_request",
     "gl_account_by_code",
     "gl_account_for",
     "gl_accounts_for",
+    "list_adjustment_requests",
     "list_entries",
     "list_gl_accounts",
     "list_reversal_requests",
@@ -73,7 +83,9 @@ __all__ = [
     "post_bulk_entry",
     "post_entry",
     "post_lines",
+    "reject_adjustment",
     "reject_reversal",
+    "request_adjustment",
     "request_reversal",
     "reversal_of_entry",
     "reversals_of",
