@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+import asyncpg
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -98,6 +99,38 @@ def make_engine(url: URL, settings: Settings, *, pool_size: int | None = None) -
 def federation_role(app_role: str) -> str:
     """The role that sees every tenant (migration 0014); the service's role may become it."""
     return f"{app_role}_federation"
+
+
+class DatabaseUnreachable(Exception):
+    """The one-call money path (asyncpg) could not reach the database: an outage, answered
+    as 503 like the same failure on any other path."""
+
+
+async def money_pool(url: URL, settings: Settings) -> asyncpg.Pool:
+    """Connections for the one-call money path (idempotency.MoneyRequest.call): asyncpg on
+    the event loop, as the service's role, with the same timeouts as the engine. None is
+    opened until the first money POST, so the service starts while the database is down."""
+    query_host = url.query.get("host") if url.query else None
+    host = url.host or (query_host if isinstance(query_host, str) else None)
+    return await asyncpg.create_pool(
+        host=host,
+        port=url.port,
+        user=url.username,
+        password=url.password,
+        database=url.database,
+        min_size=0,
+        max_size=settings.db_pool_size,
+        server_settings={"lock_timeout": "5000", "statement_timeout": "30000"},
+        # Each call is one statement in its own transaction that leaves no session state
+        # (its settings are the transaction's): asyncpg's reset on release would be a
+        # second round trip per request for nothing. A connection that failed mid-call is
+        # terminated, not reset.
+        reset=_no_reset,
+    )
+
+
+async def _no_reset(conn: asyncpg.Connection) -> None:
+    return None
 
 
 def set_tenant_scope(session: Session, scope: uuid.UUID | str) -> None:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from coopac_core import __version__
 from coopac_core.config import Settings
@@ -77,8 +78,17 @@ def get_readiness(request: Request) -> JSONResponse:
     database: Database = request.app.state.db
     expected: str | None = request.app.state.head
     try:
-        with database.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        try:
+            with database.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except DBAPIError as exc:
+            # A pooled connection the server ended while idle (money moves on its own
+            # pool, so this one may sit unused through an outage): the pool has now
+            # dropped them all; the probe asks about the database, so it asks again.
+            if not exc.connection_invalidated:
+                raise
+            with database.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
         revision = current_revision(database.engine)
     except Exception:  # any failure to reach the database means not ready
         body = Readiness(status="unavailable", database="unreachable")

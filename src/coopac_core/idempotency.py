@@ -20,8 +20,9 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Depends, Header, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import Column, Index, text
 from sqlalchemy.dialects.postgresql import JSONB
@@ -29,13 +30,15 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, Session, SQLModel
 from starlette.concurrency import run_in_threadpool
 
+from coopac_core import database_rules as rules
 from coopac_core.config import Settings
-from coopac_core.db import Database, set_tenant_scope
+from coopac_core.db import Database, DatabaseUnreachable, set_tenant_scope
 from coopac_core.errors import (
     PROBLEM_JSON,
     BadRequest,
     Conflict,
     DomainError,
+    InvalidInput,
     NotAuthenticated,
     Unprocessable,
     problem_body,
@@ -51,8 +54,10 @@ from coopac_core.security.deps import (
     enter_cooperative,
     oauth2_scheme,
 )
+from coopac_core.security.errors import PasswordChangeRequired
 from coopac_core.security.principal import CoopContext
-from coopac_core.security.roles import Role
+from coopac_core.security.roles import ANY_BRANCH, Role
+from coopac_core.security.tokens import decode_token
 
 MAX_KEY_LENGTH = 200
 REPLAY_HEADER = "Idempotent-Replayed"
@@ -235,6 +240,24 @@ class Idempotent:
 
 MoneyOperation = Callable[[Session, CoopContext], Answer]
 
+# What an unreachable database raises on the one-call path: the socket, a connection the
+# server ended, a pool that could not connect in time.
+UNREACHABLE = (OSError, TimeoutError, asyncpg.InterfaceError, asyncpg.InternalClientError)
+
+
+class ConnectionLost(Exception):
+    """The one-call path lost its connection (or could not get one)."""
+
+
+MONEY_CALL = (
+    "SELECT status, body::text AS body, replayed FROM coopac_money_call($1, $2, $3, $4, $5, "
+    "$6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13::jsonb)"
+)
+KEEP_ANSWER = (
+    "SELECT status, body::text AS body, replayed "
+    "FROM coopac_keep_answer($1, $2, $3, $4, $5, $6::jsonb)"
+)
+
 
 class MoneyRequest:
     """A money POST, gathered without touching the database. ``run`` then does all of it
@@ -253,6 +276,7 @@ class MoneyRequest:
         key: str,
         fingerprint: str,
     ) -> None:
+        self.app_state = request.app.state
         self.db: Database = request.app.state.db
         self.settings: Settings = request.app.state.settings
         self.path = request.url.path
@@ -265,6 +289,127 @@ class MoneyRequest:
 
     async def run(self, operation: MoneyOperation, status_code: int = 201) -> JSONResponse:
         return await run_in_threadpool(self._run, operation, status_code)
+
+    async def call(
+        self,
+        operation: str,
+        args: dict[str, Any],
+        fallback: MoneyOperation,
+        check: Callable[[], object] | None = None,
+    ) -> Response:
+        """The whole money POST as one database call (``coopac_money_call``, migration
+        0020): the caller's session and roles, the cooperative's scope, the key's claim or
+        replay, the operation ``operation`` with ``args``, its answer kept with the key. No
+        thread pool, one round trip. ``check``: the service's own checks of the request
+        (an amount of zero), whose refusal is kept as the key's answer too. A caller with
+        an API key takes ``run(fallback)``, whose operation calls the same rules."""
+        pool: asyncpg.Pool | None = getattr(self.app_state, "money_pool", None)
+        if pool is None or not self.token:
+            return await self.run(fallback)
+        claims = decode_token(self.settings.resolved_secret_key(), self.token, "access")
+        if claims.password_change_required:
+            raise PasswordChangeRequired()
+        refused: DomainError | None = None
+        if check is not None:
+            try:
+                check()
+            except DomainError as exc:
+                refused = exc
+        params = (
+            claims.user_id,
+            claims.version,
+            self.cooperative_id,
+            sorted(self.allowed),
+            sorted(ANY_BRANCH),
+            self.key,
+            self.fingerprint,
+            request_id_var.get(),
+            operation,
+            json.dumps(args),
+            rules.policy_json(),
+            refused.status if refused else None,
+            json.dumps(self._problem(refused)) if refused else None,
+        )
+        try:
+            row = await self._attempt(pool, claims.user_id, params)
+        except ConnectionLost as exc:
+            # The server ended a connection (a restart, a cut): this request gets 503 and
+            # may be retried with its key; the pool drops every connection it holds, as
+            # the engine's pool does on a disconnect, so the next requests find new ones.
+            await pool.expire_connections()
+            raise DatabaseUnreachable() from exc
+        assert row is not None  # the function answers one row
+        status, body, replayed = row["status"], row["body"], row["replayed"]
+        return Response(
+            body,
+            status_code=status,
+            headers={REPLAY_HEADER: "true"} if replayed else None,
+            media_type=PROBLEM_JSON if status >= 400 else "application/json",
+        )
+
+    async def _attempt(
+        self, pool: asyncpg.Pool, user_id: uuid.UUID, params: tuple[Any, ...]
+    ) -> asyncpg.Record | None:
+        try:
+            async with pool.acquire() as conn:
+                try:
+                    return await conn.fetchrow(MONEY_CALL, *params)
+                except asyncpg.PostgresError as exc:
+                    return await self._refused(conn, user_id, exc)
+                except BaseException:
+                    # cut, cancelled or broken mid-call: the pool must not hand it out again
+                    conn.terminate()
+                    raise
+        except UNREACHABLE as exc:
+            raise ConnectionLost() from exc
+
+    def _problem(self, exc: DomainError) -> dict[str, Any]:
+        return problem_body(
+            exc.status, exc.code, exc.detail, instance=self.path, request_id=request_id_var.get()
+        )
+
+    async def _refused(
+        self,
+        conn: "asyncpg.pool.PoolConnectionProxy[asyncpg.Record]",
+        user_id: uuid.UUID,
+        exc: asyncpg.PostgresError,
+    ) -> asyncpg.Record:
+        """A failed call: the caller's refusal is raised, the operation's is kept as the
+        key's answer (the call rolled back: a transaction of its own), and the rest is an
+        outage, a value PostgreSQL refused, or a bug."""
+        state: str = exc.sqlstate
+        if state[:2] in ("08", "53", "57"):  # connection, resources, shutdown
+            conn.terminate()
+            raise ConnectionLost() from exc
+        if state == rules.CALLER_REFUSED:
+            raise rules.refusal(exc.message, exc.detail) from None
+        if state == "55P03":  # lock_not_available: the first request still holds the key
+            raise IdempotencyKeyInProgress() from None
+        if state[:2] == "22":  # a value of the request PostgreSQL refused
+            raise InvalidInput() from None
+        if state != rules.REFUSED:
+            raise exc
+        error = rules.refusal(exc.message, exc.detail)
+        try:
+            row = await conn.fetchrow(
+                KEEP_ANSWER,
+                self.cooperative_id,
+                self.key,
+                self.fingerprint,
+                str(user_id),
+                error.status,
+                json.dumps(self._problem(error)),
+            )
+        except asyncpg.PostgresError as again:
+            if again.sqlstate == rules.CALLER_REFUSED:
+                raise rules.refusal(again.message, again.detail) from None
+            conn.terminate()
+            raise
+        except BaseException:
+            conn.terminate()
+            raise
+        assert row is not None  # the function answers one row
+        return row
 
     def _run(self, operation: MoneyOperation, status_code: int) -> JSONResponse:
         with self.db.session() as session:  # committed when the block ends

@@ -20,7 +20,7 @@ from coopac_core.audit.router import router as audit_router
 from coopac_core.cob import runner as cob_runner
 from coopac_core.cob.router import router as cob_router
 from coopac_core.config import Settings, get_settings
-from coopac_core.db import Database, head_revision
+from coopac_core.db import Database, DatabaseUnreachable, head_revision, money_pool
 from coopac_core.errors import (
     PROBLEM_JSON,
     DatabaseUnavailable,
@@ -123,7 +123,14 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
         and not isinstance(exc, OperationalError)
     ):
         return await _unhandled(request, exc)
-    log.warning("database unavailable: %s", type(exc).__name__)
+    cause = exc.__cause__ or exc.__context__
+    while isinstance(cause, Exception) and cause.__cause__ is not None and not str(cause):
+        cause = cause.__cause__  # through our own wrappers, to what the driver said
+    log.warning(
+        "database unavailable: %s%s",
+        type(exc).__name__,
+        f" ({type(cause).__name__}: {cause})" if cause is not None else "",
+    )
     return problem(request, DatabaseUnavailable, headers={"Retry-After": "1"})
 
 
@@ -157,9 +164,17 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         # What start-up loaded (modules, mappers, routes) lives as long as the process:
         # out of the collector's sight, a full collection no longer walks it in the middle
         # of a teller's request.
+        # A lifespan may run again on a running app (the fuzzing suite drives the same
+        # app): it puts back the pool it found, and closes only its own.
+        pool = await money_pool(app.state.db.engine.url, settings)
+        previous = getattr(app.state, "money_pool", None)
+        app.state.money_pool = pool
         gc.collect()
         gc.freeze()
         yield
+        if app.state.money_pool is pool:
+            app.state.money_pool = previous
+        await pool.close()
         if own_db:
             app.state.db.dispose()
 
@@ -189,6 +204,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(DBAPIError, _database_unavailable)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
+    app.add_exception_handler(DatabaseUnreachable, _database_unavailable)
 
     for router in (
         auth_router,

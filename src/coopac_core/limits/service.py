@@ -7,13 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
+from coopac_core import database_rules as rules
 from coopac_core.audit import service as audit_service
 from coopac_core.ledger.models import EntryKind
-from coopac_core.limits.errors import LimitExceeded
 from coopac_core.limits.models import OperationLimit
-from coopac_core.limits.policy import DEFAULTS, LIMITED, Limit
+from coopac_core.limits.policy import DEFAULTS, LIMITED
 from coopac_core.limits.schemas import OperationLimitIn, OperationLimitOut
 from coopac_core.money import Currency
 from coopac_core.security.principal import CoopContext
@@ -53,31 +53,10 @@ def effective_limits(session: Session, cooperative_id: uuid.UUID) -> list[Operat
     return [out[k] for k in sorted(out)]
 
 
-def _limit_of(
-    session: Session, ctx: CoopContext, operation: EntryKind, currency: Currency
-) -> Limit | None:
-    """The most generous limit among the caller's roles; None if no role of theirs has one."""
-    rows = session.exec(
-        select(OperationLimit).where(
-            OperationLimit.cooperative_id == ctx.cooperative_id,
-            OperationLimit.operation == operation.value,
-            OperationLimit.currency == currency.value,
-            col(OperationLimit.role).in_([r.value for r in ctx.roles]),
-        )
-    ).all()
-    own = {Role(r.role): Limit(r.per_operation, r.per_day) for r in rows}
-    limits: list[Limit] = []
-    for role in ctx.roles:
-        limit = own.get(role) or DEFAULTS.get(role, {}).get(currency)
-        if limit is not None:
-            limits.append(limit)
-    if not limits:
-        return None
-    unlimited_day = any(x.per_day is None for x in limits)
-    return Limit(
-        max(x.per_operation for x in limits),
-        None if unlimited_day else max(x.per_day for x in limits if x.per_day is not None),
-    )
+CHECK_LIMIT = text(
+    "SELECT coopac_check_limit(:c, :k, :cur, :amount, :d, :person, CAST(:roles AS text[]), "
+    "CAST(:policy AS jsonb))"
+)
 
 
 def check_limit(
@@ -89,43 +68,26 @@ def check_limit(
     today: date,
 ) -> None:
     """Refuse a movement above the caller's limit for it, per operation and per day (the
-    same person's movements of the same kind and currency on business date ``today``).
-    Called by ``ledger.post_entry`` for every entry, so no writer can forget it; a kind
-    no limit governs (a reversal, an accrual) passes."""
-    if operation not in LIMITED:
-        return
-    kind, cur = EntryKind(operation), Currency(currency)
-    limit = _limit_of(session, ctx, kind, cur)
-    if limit is None:
-        return
-    if amount > limit.per_operation:
-        raise LimitExceeded(
-            scope="por operación",
-            operation=kind.value,
-            limit=limit.per_operation,
-            currency=cur.value,
-        )
-    if limit.per_day is None or ctx.principal.person_id is None:
-        return
-    moved = session.execute(
-        text(
-            "SELECT coalesce(sum(p.amount), 0) FROM journal_entry e JOIN posting p "
-            "ON p.cooperative_id = e.cooperative_id AND p.entry_id = e.id "
-            "WHERE e.cooperative_id = :c AND e.business_date = :d AND e.kind = :k "
-            "AND e.actor_user_id = :u AND p.currency = :cur AND p.amount > 0"
-        ),
+    same person's movements of the same kind and currency on business date ``today``):
+    the most generous limit among their roles, the cooperative's own where it set one,
+    else the default. Called by ``ledger.post_entry`` for every entry, so no writer can
+    forget it; a kind no limit governs (a reversal, an accrual) passes. The rule is the
+    database function ``coopac_check_limit`` (migration 0020), which the one-call money
+    path runs too: it is written once."""
+    rules.call(
+        session,
+        CHECK_LIMIT,
         {
             "c": ctx.cooperative_id,
+            "k": operation,
+            "cur": currency,
+            "amount": amount,
             "d": today,
-            "k": kind.value,
-            "u": ctx.principal.person_id,
-            "cur": cur.value,
+            "person": ctx.principal.person_id,
+            "roles": sorted(r.value for r in ctx.roles),
+            "policy": rules.policy_json(),
         },
-    ).scalar_one()
-    if moved + amount > limit.per_day:
-        raise LimitExceeded(
-            scope="diario", operation=kind.value, limit=limit.per_day, currency=cur.value
-        )
+    )
 
 
 def set_limit(session: Session, ctx: CoopContext, data: OperationLimitIn) -> OperationLimitOut:

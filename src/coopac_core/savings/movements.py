@@ -6,8 +6,10 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from sqlalchemy import text
 from sqlmodel import Session
 
+from coopac_core import database_rules as rules
 from coopac_core.errors import AmountInvalid, DomainError
 from coopac_core.federation.errors import BranchNotFound
 from coopac_core.ledger import service as ledger
@@ -15,7 +17,7 @@ from coopac_core.ledger.errors import CurrencyMismatch
 from coopac_core.ledger.models import EntryKind
 from coopac_core.ledger.schemas import Movement
 from coopac_core.limits.errors import LimitExceeded
-from coopac_core.money import Currency, check_amount
+from coopac_core.money import check_amount
 from coopac_core.savings.errors import (
     AccountBlocked,
     AccountClosed,
@@ -23,7 +25,6 @@ from coopac_core.savings.errors import (
     AccountNotFound,
     AccountOwnerMismatch,
     InsufficientFunds,
-    SameAccount,
     TermDepositPlaced,
     TermNotMatured,
     TermPartialWithdrawal,
@@ -37,12 +38,11 @@ from coopac_core.savings.service import (
     check_currency,
     get_product,
     lock_savings_account,
-    lock_savings_accounts,
     moved_by_holder,
 )
 from coopac_core.security.principal import CoopContext
 from coopac_core.tellers.errors import BranchNotAllowed
-from coopac_core.tellers.service import branch_cash, check_member_branch
+from coopac_core.tellers.service import branch_cash
 
 # What each movement can refuse, for the routes' documented answers.
 CASH_ERRORS: tuple[type[DomainError], ...] = (
@@ -68,6 +68,14 @@ DEBIT_ERRORS: tuple[type[DomainError], ...] = (
     TermPartialWithdrawal,
     InsufficientFunds,
 )
+DEPOSIT = text(
+    "SELECT coopac_savings_deposit(:c, :a, :amount, :cur, :b, :d, CAST(:actor AS jsonb), "
+    "CAST(:policy AS jsonb))"
+)
+TRANSFER = text(
+    "SELECT coopac_savings_transfer(:c, :f, :t, :amount, :cur, :d, CAST(:actor AS jsonb), "
+    "CAST(:policy AS jsonb))"
+)
 # Cash, or the member's own savings account, on either side.
 COUNTERPART_ERRORS = (*CASH_ERRORS, *CREDIT_ERRORS, *DEBIT_ERRORS, AccountOwnerMismatch)
 
@@ -75,24 +83,24 @@ COUNTERPART_ERRORS = (*CASH_ERRORS, *CREDIT_ERRORS, *DEBIT_ERRORS, AccountOwnerM
 def deposit(
     session: Session, ctx: CoopContext, account_id: uuid.UUID, data: CashMovementRequest
 ) -> Movement:
+    """A cash deposit: the database function ``coopac_savings_deposit`` (migration 0020)
+    holds its rules and books it, for this path and the one-call path alike."""
     amount = check_amount(data.amount)
-    account = lock_savings_account(session, ctx.cooperative_id, account_id)
-    check_currency(account, data.currency)
-    product = get_product(session, ctx.cooperative_id, account.product_id)
-    check_can_credit(account, product)
-    cash = branch_cash(session, ctx, data.branch_id, account.currency)
-    savings_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
-    entry, postings = ledger.post_entry(
+    body = rules.call(
         session,
-        ctx,
-        EntryKind.deposit,
-        [ledger.Leg(cash, amount), ledger.Leg(savings_gl, -amount, account)],
-        branch_id=data.branch_id,
-        description=data.description or "Depósito en efectivo",
+        DEPOSIT,
+        {
+            "c": ctx.cooperative_id,
+            "a": account_id,
+            "amount": amount,
+            "cur": data.currency.value if data.currency else None,
+            "b": data.branch_id,
+            "d": data.description,
+            "actor": rules.actor_json(ctx),
+            "policy": rules.policy_json(),
+        },
     )
-    after_credit(session, account, product)
-    moved_by_holder(account, entry.business_date)
-    return ledger.movement(account, entry, postings[1], amount, available(account, product))
+    return Movement.model_validate(body)
 
 
 def withdraw(
@@ -118,59 +126,24 @@ def withdraw(
 
 
 def transfer(session: Session, ctx: CoopContext, data: TransferRequest) -> TransferOut:
+    """A transfer between two savings accounts: the database function
+    ``coopac_savings_transfer`` (migration 0020) holds its rules and books it."""
     amount = check_amount(data.amount)
-    if data.from_account_id == data.to_account_id:
-        raise SameAccount()
-    locked = lock_savings_accounts(
-        session, ctx.cooperative_id, [data.from_account_id, data.to_account_id]
-    )
-    source = locked.get(data.from_account_id)
-    target = locked.get(data.to_account_id)
-    if source is None or target is None:
-        raise AccountNotFound()
-    if source.currency != target.currency:
-        raise CurrencyMismatch(reason="las cuentas son de monedas distintas")
-    check_currency(source, data.currency)
-    check_member_branch(session, ctx, source.member_id)
-    source_product = get_product(session, ctx.cooperative_id, source.product_id)
-    target_product = get_product(session, ctx.cooperative_id, target.product_id)
-    check_can_debit(session, source, source_product, amount)
-    check_can_credit(target, target_product)
-    entry, postings = ledger.post_entry(
+    body = rules.call(
         session,
-        ctx,
-        EntryKind.transfer,
-        [
-            ledger.Leg(
-                ledger.get_gl_account(session, ctx.cooperative_id, source.gl_account_id),
-                amount,
-                source,
-            ),
-            ledger.Leg(
-                ledger.get_gl_account(session, ctx.cooperative_id, target.gl_account_id),
-                -amount,
-                target,
-            ),
-        ],
-        description=data.description or f"Transferencia a {target.number}",
+        TRANSFER,
+        {
+            "c": ctx.cooperative_id,
+            "f": data.from_account_id,
+            "t": data.to_account_id,
+            "amount": amount,
+            "cur": data.currency.value if data.currency else None,
+            "d": data.description,
+            "actor": rules.actor_json(ctx),
+            "policy": rules.policy_json(),
+        },
     )
-    after_credit(session, target, target_product)
-    moved_by_holder(source, entry.business_date)
-    moved_by_holder(target, entry.business_date)
-    return TransferOut(
-        id=postings[0].id or 0,
-        journal_entry_id=entry.id,
-        amount=amount,
-        currency=Currency(source.currency),
-        from_account_id=source.id,
-        to_account_id=target.id,
-        balance=source.balance,
-        available_balance=available(source, source_product),
-        to_balance=target.balance,
-        value_date=entry.value_date,
-        booked_at=entry.created_at,
-        description=entry.description,
-    )
+    return TransferOut.model_validate(body)
 
 
 def counterpart_leg(
@@ -201,7 +174,7 @@ def counterpart_leg(
     if amount > 0:
         check_can_debit(session, account, product, amount)
     else:
-        check_can_credit(account, product)
+        check_can_credit(session, account, product)
         after_credit(session, account, product)
     gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
     return ledger.Leg(gl, amount, account)

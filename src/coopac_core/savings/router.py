@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from coopac_core.errors import AmountInvalid
 from coopac_core.idempotency import MoneyRequest, idempotent
@@ -13,6 +13,7 @@ from coopac_core.ledger import service as ledger
 from coopac_core.ledger.schemas import Movement, StatementLine
 from coopac_core.limits.errors import LimitExceeded
 from coopac_core.members.errors import MemberNotActive, MemberNotFound, MemberRequired
+from coopac_core.money import check_amount
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
 from coopac_core.products import ProductExists, ProductInactive, ProductNotFound
@@ -189,8 +190,13 @@ async def deposit(
     account_id: uuid.UUID,
     body: CashMovementRequest,
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
-) -> JSONResponse:
-    return await money.run(lambda session, ctx: movements.deposit(session, ctx, account_id, body))
+) -> Response:
+    return await money.call(
+        "deposit",
+        {"account_id": str(account_id), **body.model_dump(mode="json")},
+        lambda session, ctx: movements.deposit(session, ctx, account_id, body),
+        check=lambda: check_amount(body.amount),
+    )
 
 
 @router.post(
@@ -262,8 +268,13 @@ async def cancel_term_deposit(
 async def transfer(
     body: TransferRequest,
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
-) -> JSONResponse:
-    return await money.run(lambda session, ctx: movements.transfer(session, ctx, body))
+) -> Response:
+    return await money.call(
+        "transfer",
+        body.model_dump(mode="json"),
+        lambda session, ctx: movements.transfer(session, ctx, body),
+        check=lambda: check_amount(body.amount),
+    )
 
 
 @router.get(

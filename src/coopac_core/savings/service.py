@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import and_, text
 from sqlmodel import Session, col, select
 
+from coopac_core import database_rules as rules
 from coopac_core.audit import service as audit_service
 from coopac_core.db import flush_or_conflict
 from coopac_core.federation.models import Cooperative
@@ -30,18 +31,13 @@ from coopac_core.savings import close_of_business  # noqa: F401 - registers its 
 from coopac_core.savings.errors import (
     AccountBlocked,
     AccountClosed,
-    AccountDormant,
     AccountNotEmpty,
     AccountNotFound,
     InsufficientFunds,
     InvalidPayoutAccount,
-    TermDepositPlaced,
-    TermNotMatured,
-    TermPartialWithdrawal,
 )
 from coopac_core.savings.models import (
     AccountStatus,
-    EarlyWithdrawal,
     MaturityInstruction,
     ProductKind,
     SavingsAccount,
@@ -356,13 +352,21 @@ def check_currency(account: SavingsAccount, currency: Currency | str | None) -> 
         raise CurrencyMismatch(reason=f"la cuenta es en {account.currency}, no en {currency}")
 
 
-def check_can_credit(account: SavingsAccount, product: SavingsProduct) -> None:
-    if account.status == AccountStatus.blocked:
-        raise AccountBlocked()
-    if account.status == AccountStatus.closed:
-        raise AccountClosed()
-    if product.kind == ProductKind.term and account.placed_on is not None:
-        raise TermDepositPlaced()
+CHECK_CREDIT = text("SELECT coopac_savings_check_credit(:status, :kind, :placed)")
+CHECK_DEBIT = text(
+    "SELECT coopac_savings_check_debit(:status, :kind, :early, :maturity, :today, :balance, "
+    ":held, :min_balance, :amount)"
+)
+
+
+def check_can_credit(session: Session, account: SavingsAccount, product: SavingsProduct) -> None:
+    """The credit rules of a savings account: the database function the one-call deposit
+    and transfer run (migration 0020), so they are written once."""
+    rules.call(
+        session,
+        CHECK_CREDIT,
+        {"status": account.status, "kind": product.kind, "placed": account.placed_on},
+    )
 
 
 def after_credit(session: Session, account: SavingsAccount, product: SavingsProduct) -> None:
@@ -403,18 +407,20 @@ REVERSAL_GUARDS[SavingsAccount.ACCOUNT_KIND] = guard_reversal
 def check_can_debit(
     session: Session, account: SavingsAccount, product: SavingsProduct, amount: Decimal
 ) -> None:
-    if account.status == AccountStatus.blocked:
-        raise AccountBlocked()
-    if account.status == AccountStatus.closed:
-        raise AccountClosed()
-    if account.status == AccountStatus.dormant:
-        raise AccountDormant()
-    if product.kind == ProductKind.term:
-        today = get_cooperative(session, account.cooperative_id).business_date
-        matured = account.maturity_date is not None and today >= account.maturity_date
-        if not matured and product.early_withdrawal == EarlyWithdrawal.not_allowed:
-            raise TermNotMatured(maturity_date=account.maturity_date)
-        if amount != account.balance - account.held_amount or account.held_amount:
-            raise TermPartialWithdrawal()
-    if amount > available(account, product):
-        raise InsufficientFunds()
+    """The debit rules of a savings account (status, a term deposit's, what is available):
+    the database function the one-call transfer runs (migration 0020)."""
+    rules.call(
+        session,
+        CHECK_DEBIT,
+        {
+            "status": account.status,
+            "kind": product.kind,
+            "early": product.early_withdrawal,
+            "maturity": account.maturity_date,
+            "today": get_cooperative(session, account.cooperative_id).business_date,
+            "balance": account.balance,
+            "held": account.held_amount,
+            "min_balance": product.min_balance,
+            "amount": amount,
+        },
+    )

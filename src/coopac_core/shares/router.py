@@ -4,13 +4,14 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from coopac_core.errors import AmountInvalid
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.schemas import Movement, StatementLine
 from coopac_core.members.errors import MemberNotActive, MemberNotFound
+from coopac_core.money import check_amount
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, make_page
 from coopac_core.savings.movements import COUNTERPART_ERRORS
@@ -55,8 +56,13 @@ async def pay_shares(
     member_id: uuid.UUID,
     body: SharePayment,
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
-) -> JSONResponse:
-    return await money.run(lambda session, ctx: service.pay(session, ctx, member_id, body))
+) -> Response:
+    return await money.call(
+        "share_payment",
+        {"member_id": str(member_id), **body.model_dump(mode="json")},
+        lambda session, ctx: service.pay(session, ctx, member_id, body),
+        check=lambda: check_amount(body.amount),
+    )
 
 
 @router.post(

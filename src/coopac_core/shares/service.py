@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from coopac_core import database_rules as rules
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.accounts import INVERSE_OPERATIONS, REVERSAL_GUARDS
@@ -15,7 +16,7 @@ from coopac_core.ledger.chart import SHARE_CAPITAL_GL
 from coopac_core.ledger.models import EntryKind, JournalEntry
 from coopac_core.ledger.schemas import Movement
 from coopac_core.loans.service import operations as loans
-from coopac_core.members.errors import MemberNotActive, MemberNotFound
+from coopac_core.members.errors import MemberNotFound
 from coopac_core.members.models import Member, MemberStatus
 from coopac_core.money import Currency, check_amount
 from coopac_core.savings.movements import counterpart_leg
@@ -31,6 +32,10 @@ from coopac_core.shares.models import ShareAccount, ShareAccountStatus
 from coopac_core.shares.schemas import SharePayment, ShareRefund
 from coopac_core.shares.verification import check_share_records  # noqa: F401 - registers it
 
+PAY = text(
+    "SELECT coopac_share_payment(:c, :m, :amount, :b, :f, :d, CAST(:actor AS jsonb), "
+    "CAST(:policy AS jsonb))"
+)
 # Share capital is subscribed in the cooperative's base currency.
 SHARE_CURRENCY = Currency.PEN
 
@@ -115,38 +120,24 @@ def _lock(session: Session, cooperative_id: uuid.UUID, member_id: uuid.UUID) -> 
 
 
 def pay(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: SharePayment) -> Movement:
+    """Share capital paid in: the database function ``coopac_share_payment`` (migration
+    0020) holds its rules and books it, for this path and the one-call path alike."""
     amount = check_amount(data.amount)
-    account = _lock(session, ctx.cooperative_id, member_id)
-    member = session.get(Member, (ctx.cooperative_id, member_id))
-    if member is None:
-        raise MemberNotFound()
-    if account.status != ShareAccountStatus.active or member.status not in (
-        MemberStatus.applicant,
-        MemberStatus.active,
-    ):
-        raise MemberNotActive(status=member.status)
-    share_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
-    source = counterpart_leg(
+    body = rules.call(
         session,
-        ctx,
-        amount=amount,
-        currency=account.currency,
-        member_id=member_id,
-        branch_id=data.branch_id,
-        account_id=data.from_account_id,
+        PAY,
+        {
+            "c": ctx.cooperative_id,
+            "m": member_id,
+            "amount": amount,
+            "b": data.branch_id,
+            "f": data.from_account_id,
+            "d": data.description,
+            "actor": rules.actor_json(ctx),
+            "policy": rules.policy_json(),
+        },
     )
-    cash = data.branch_id is not None
-    branch_id = data.branch_id
-    default = "Aporte en efectivo" if cash else "Aporte con cargo a ahorros"
-    entry, postings = ledger.post_entry(
-        session,
-        ctx,
-        EntryKind.share_payment,
-        [source, ledger.Leg(share_gl, -amount, account)],
-        branch_id=branch_id,
-        description=data.description or default,
-    )
-    return ledger.movement(account, entry, postings[1], amount, account.balance)
+    return Movement.model_validate(body)
 
 
 def refund(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: ShareRefund) -> Movement:

@@ -1,0 +1,104 @@
+"""Rules that live in the database, and calling them.
+
+A deposit, a transfer, the account rules they check and the caller's limits are database
+functions (migration 0020): one call does the whole movement, so a deposit costs one round
+trip, and every writer (the API's two paths, the services that check an account before
+their own entry) runs the same rules. They refuse with SQLSTATE KR001 (the operation's
+refusal, kept as the Idempotency-Key's answer) or KA001 (the caller's, not kept): the error
+code as the message, its fields as JSON in the detail. ``refusal`` turns one into the
+DomainError of that code, so the client gets the same problem+json whichever path ran.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from sqlalchemy import TextClause
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from coopac_core.errors import CATALOGUE, DomainError
+from coopac_core.limits.policy import DEFAULTS, LIMITED
+from coopac_core.observability import request_id_var
+from coopac_core.security.principal import CoopContext
+from coopac_core.security.roles import ANY_BRANCH
+
+REFUSED = "KR001"  # the operation refused: kept as the key's answer
+CALLER_REFUSED = "KA001"  # the caller may not: answered, not kept
+
+
+def refusal(code: str, detail: str | None) -> DomainError:
+    """The DomainError a database function raised, with its fields."""
+    params: dict[str, Any] = json.loads(detail) if detail else {}
+    error = CATALOGUE.get(code)
+    if error is None:  # a code the service does not know: a bug, not the client's
+        raise RuntimeError(f"the database refused with unknown code {code!r}")
+    if "detail" in params:
+        return error(params["detail"])
+    return error(**params)
+
+
+def refusal_of(exc: DBAPIError) -> DomainError | None:
+    """The refusal behind a failed statement, or None if it failed for another reason."""
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) not in (REFUSED, CALLER_REFUSED):
+        return None
+    diag = getattr(orig, "diag", None)
+    return refusal(
+        getattr(diag, "message_primary", "") or "", getattr(diag, "message_detail", None)
+    )
+
+
+def call(session: Session, statement: TextClause, params: dict[str, Any]) -> Any:
+    """Run a rule's function; its refusal is raised as the DomainError of its code."""
+    try:
+        return session.execute(statement, params).scalar()
+    except DBAPIError as exc:
+        error = refusal_of(exc)
+        if error is None:
+            raise
+        raise error from None
+
+
+@cache
+def policy_json() -> str:
+    """The service's limits policy for the database functions: which kinds a limit governs
+    and the default limits per role and currency (limits.policy stays the one source)."""
+
+    def amount(value: Decimal | None) -> str | None:
+        return None if value is None else f"{value:f}"
+
+    return json.dumps(
+        {
+            "limited": sorted(kind.value for kind in LIMITED),
+            "limits": {
+                role.value: {
+                    currency.value: [amount(limit.per_operation), amount(limit.per_day)]
+                    for currency, limit in by_currency.items()
+                }
+                for role, by_currency in DEFAULTS.items()
+            },
+        }
+    )
+
+
+def actor_json(ctx: CoopContext) -> str:
+    """Who acts, for the database functions: the person behind the action (whatever the
+    credential), the key, the name booked on the entry, the roles and branch that decide
+    the limits and which cash they may handle."""
+    p = ctx.principal
+    branch = p.branches.get(ctx.cooperative_id)
+    return json.dumps(
+        {
+            "person": str(p.person_id) if p.person_id else None,
+            "api_key": str(p.api_key_id) if p.api_key_id else None,
+            "name": p.name,
+            "roles": sorted(r.value for r in ctx.roles),
+            "branch": str(branch) if branch else None,
+            "any_branch": bool(ctx.roles & ANY_BRANCH),
+            "request_id": request_id_var.get(),
+        }
+    )

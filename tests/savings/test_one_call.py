@@ -1,0 +1,173 @@
+"""A deposit or a transfer by a signed-in user is one database call (migration 0020); by an
+API key it takes the service's transaction, whose operation calls the same database
+functions. Both paths must answer alike: the same fields, the same refusals with the same
+codes, refusals kept as the key's answer, the caller's refusals not kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from coopac_core.security.roles import Role
+from tests.support.bank import Bank, key
+from tests.support.world import World, add_user, login
+
+
+def _credentials(client: TestClient, bank: Bank, path: str) -> dict[str, str]:
+    """The teller of Puno, signed in (one call) or through an API key they made."""
+    if path == "token":
+        return bank.teller
+    r = client.post(
+        bank.url("/api-keys"),
+        json={"name": "Caja Puno", "roles": ["teller"], "branch_id": bank.puno},
+        headers=bank.teller,
+    )
+    assert r.status_code == 201, r.text
+    return {"X-API-Key": r.json()["key"]}
+
+
+def _post(
+    client: TestClient, url: str, body: dict[str, Any], who: dict[str, str], k: dict[str, str]
+) -> tuple[int, dict[str, Any], str | None]:
+    r = client.post(url, json=body, headers={**who, **k})
+    return r.status_code, r.json(), r.headers.get("Idempotent-Replayed")
+
+
+@pytest.mark.parametrize("path", ["token", "api_key"])
+def test_deposit_and_transfer_answer_alike(client: TestClient, bank: Bank, path: str) -> None:
+    who = _credentials(client, bank, path)
+    src, dst = bank.account(client), bank.account(client)
+    status, dep, _ = _post(
+        client,
+        bank.url(f"/savings-accounts/{src['id']}/deposits"),
+        {"amount": "100.00", "branch_id": bank.puno, "currency": "PEN"},
+        who,
+        key(),
+    )
+    assert status == 201, dep
+    assert set(dep) == {
+        "id",
+        "journal_entry_id",
+        "account_id",
+        "kind",
+        "amount",
+        "currency",
+        "balance",
+        "available_balance",
+        "value_date",
+        "booked_at",
+        "description",
+    }
+    assert (dep["kind"], dep["amount"], dep["balance"], dep["available_balance"]) == (
+        "deposit",
+        "100.00",
+        "100.00",
+        "100.00",
+    )
+    assert (dep["currency"], dep["description"]) == ("PEN", "Depósito en efectivo")
+    assert dep["booked_at"].endswith("Z") and isinstance(dep["id"], int)
+
+    status, out, _ = _post(
+        client,
+        bank.url("/transfers"),
+        {"from_account_id": src["id"], "to_account_id": dst["id"], "amount": "30.10"},
+        who,
+        key(),
+    )
+    assert status == 201, out
+    assert (out["amount"], out["balance"], out["available_balance"], out["to_balance"]) == (
+        "30.10",
+        "69.90",
+        "69.90",
+        "30.10",
+    )
+    assert out["description"] == f"Transferencia a {dst['number']}"
+    assert bank.balance(client, src["id"]) == "69.90"
+    assert bank.balance(client, dst["id"]) == "30.10"
+    lines = client.get(
+        bank.url(f"/savings-accounts/{src['id']}/transactions"), headers=bank.teller
+    ).json()["items"]
+    assert [(x["kind"], x["amount"], x["balance_after"], x["id"]) for x in lines] == [
+        ("deposit", "100.00", "100.00", dep["id"]),
+        ("transfer", "-30.10", "69.90", out["id"]),
+    ]
+
+
+@pytest.mark.parametrize("path", ["token", "api_key"])
+def test_refusals_alike_and_kept(client: TestClient, bank: Bank, path: str) -> None:
+    who = _credentials(client, bank, path)
+    account, blocked, other = bank.account(client), bank.account(client), bank.account(client)
+    bank.deposit(client, account["id"], "50.00")
+    r = client.patch(
+        bank.url(f"/savings-accounts/{blocked['id']}"),
+        json={"status": "blocked"},
+        headers=bank.coop.headers[Role.manager],
+    )
+    assert r.status_code == 200, r.text
+    deposits = bank.url(f"/savings-accounts/{account['id']}/deposits")
+    cases: list[tuple[str, dict[str, Any], int, str]] = [
+        (deposits, {"amount": "0", "branch_id": bank.puno}, 422, "amount_invalid"),
+        (deposits, {"amount": "5.00", "branch_id": bank.puno, "currency": "USD"}, 422,
+         "currency_mismatch"),
+        (deposits, {"amount": "5.00", "branch_id": bank.coop.branches["JULIACA"]}, 403,
+         "branch_not_allowed"),
+        (deposits, {"amount": "20000.01", "branch_id": bank.puno}, 403, "limit_exceeded"),
+        (bank.url(f"/savings-accounts/{blocked['id']}/deposits"),
+         {"amount": "5.00", "branch_id": bank.puno}, 422, "account_blocked"),
+        (bank.url("/savings-accounts/00000000-0000-4000-8000-000000000000/deposits"),
+         {"amount": "5.00", "branch_id": bank.puno}, 404, "account_not_found"),
+        (bank.url("/transfers"),
+         {"from_account_id": account["id"], "to_account_id": other["id"], "amount": "50.01"},
+         422, "insufficient_funds"),
+        (bank.url("/transfers"),
+         {"from_account_id": account["id"], "to_account_id": account["id"], "amount": "1.00"},
+         422, "same_account"),
+    ]  # fmt: skip
+    for url, body, status, code in cases:
+        k = key()
+        first = _post(client, url, body, who, k)
+        assert (first[0], first[1]["code"], first[2]) == (status, code, None), (body, first)
+        again = _post(client, url, body, who, k)
+        assert again == (first[0], first[1], "true"), body
+    limit = _post(client, deposits, {"amount": "20000.01", "branch_id": bank.puno}, who, key())
+    assert limit[1]["detail"] == (
+        "El monto excede su límite por operación para deposit (20000.00 PEN)"
+    )
+    assert bank.balance(client, account["id"]) == "50.00"
+    assert bank.balance(client, other["id"]) == "0.00"
+
+
+def test_the_callers_refusals_are_not_kept(client: TestClient, world: World, bank: Bank) -> None:
+    account = bank.account(client)
+    url = bank.url(f"/savings-accounts/{account['id']}/deposits")
+    body = {"amount": "10.00", "branch_id": bank.puno}
+    user = add_user(client, bank.coop, "a.cajero.puno", ["teller"], "PUNO")
+    teller = login(client, "a.cajero.puno")
+    r = client.patch(
+        bank.url(f"/users/{user}"), json={"is_active": False}, headers=bank.admin
+    )
+    assert r.status_code == 200, r.text
+    k = key()
+    r = client.post(url, json=body, headers={**teller, **k})
+    assert (r.status_code, r.json()["code"]) == (401, "token_revoked")
+    # The federation reads; it never moves a member's money.
+    r = client.post(url, json=body, headers={**world.fed_admin, **k})
+    assert (r.status_code, r.json()["code"]) == (403, "forbidden")
+    assert "La federación consulta" in r.json()["detail"]
+    r = client.post(url, json=body, headers={**world.fed_analyst, **k})
+    assert (r.status_code, r.json()["code"]) == (403, "forbidden")
+    # Another cooperative's staff do not even learn that this one exists.
+    r = client.post(url, json=body, headers={**world.b.headers[Role.teller], **k})
+    assert (r.status_code, r.json()["code"]) == (404, "cooperative_not_found")
+    # None of those kept the key: the teller's own request, with it, runs.
+    r = client.post(url, json=body, headers={**bank.teller, **k})
+    assert r.status_code == 201, r.text
+    assert "Idempotent-Replayed" not in r.headers
+    # Another body, or another person, with the same key is refused and moves nothing.
+    r = client.post(url, json={**body, "amount": "11.00"}, headers={**bank.teller, **k})
+    assert (r.status_code, r.json()["code"]) == (422, "idempotency_key_reused")
+    r = client.post(url, json=body, headers={**bank.coop.headers[Role.manager], **k})
+    assert (r.status_code, r.json()["code"]) == (422, "idempotency_key_reused")
+    assert bank.balance(client, account["id"]) == "10.00"
