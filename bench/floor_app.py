@@ -1,12 +1,16 @@
 """The stack's own ceiling: pgbench's TPC-B transaction behind the same HTTP stack.
 
-A FastAPI app with one POST that runs pgbench's five statements (update an account, read
-it back, update a teller and a branch, insert history) in one transaction through a
-SQLAlchemy engine on psycopg, served by uvicorn with the same workers as the service.
-Nothing of coopac-core is in it: no auth, no idempotency, no ledger rules. Its rate over
-pgbench's says what FastAPI + uvicorn + SQLAlchemy + the Python load generator cost on
-this machine before any banking rule runs; the service's rate over this one says what our
-own code costs.
+A FastAPI app with two POSTs that run pgbench's five statements (update an account, read
+it back, update a teller and a branch, insert history), served by uvicorn with the same
+workers as the service. Nothing of coopac-core is in it: no auth, no idempotency, no
+ledger rules.
+- ``/tpcb``: a sync endpoint, SQLAlchemy on psycopg in the thread pool, five statements in
+  one transaction (how most of the service's routes reach the database);
+- ``/tpcb-one``: an async endpoint, asyncpg, the five statements as one statement (how the
+  service's money POSTs reach it: one call).
+Their rates over pgbench's say what FastAPI + uvicorn + the driver cost on this machine
+before any banking rule runs; the service's rate over ``/tpcb-one`` says what our own code
+and rules cost.
 
     uvicorn --factory floor_app:create_app  (COOPAC_FLOOR_DATABASE_URL = the pgbench db)
 """
@@ -14,10 +18,13 @@ own code costs.
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+import asyncpg
+from fastapi import FastAPI, Request
 from pydantic import BaseModel
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 TPCB = [
     "UPDATE pgbench_accounts SET abalance = abalance + :d WHERE aid = :a",
@@ -27,6 +34,15 @@ TPCB = [
     "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) "
     "VALUES (:t, :b, :a, :d, CURRENT_TIMESTAMP)",
 ]
+TPCB_ONE = (
+    "WITH a AS (UPDATE pgbench_accounts SET abalance = abalance + $4 WHERE aid = $1 "
+    "RETURNING abalance), "
+    "t AS (UPDATE pgbench_tellers SET tbalance = tbalance + $4 WHERE tid = $2), "
+    "b AS (UPDATE pgbench_branches SET bbalance = bbalance + $4 WHERE bid = $3), "
+    "h AS (INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) "
+    "VALUES ($2, $3, $1, $4, CURRENT_TIMESTAMP)) "
+    "SELECT abalance FROM a"
+)
 
 
 class Transaction(BaseModel):
@@ -37,9 +53,21 @@ class Transaction(BaseModel):
 
 
 def create_app() -> FastAPI:
-    engine = create_engine(os.environ["COOPAC_FLOOR_DATABASE_URL"], pool_size=20, max_overflow=10)
+    url = os.environ["COOPAC_FLOOR_DATABASE_URL"]
+    engine = create_engine(url, pool_size=20, max_overflow=10)
     statements = [text(s) for s in TPCB]
-    app = FastAPI()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        u = make_url(url)
+        app.state.pool = await asyncpg.create_pool(
+            host=u.host, port=u.port, user=u.username, password=u.password,
+            database=u.database, min_size=0, max_size=20,
+        )  # fmt: skip
+        yield
+        await app.state.pool.close()
+
+    app = FastAPI(lifespan=lifespan)
 
     @app.post("/tpcb", status_code=201)
     def tpcb(body: Transaction) -> dict[str, int]:
@@ -50,6 +78,12 @@ def create_app() -> FastAPI:
                 result = conn.execute(stmt, params)
                 if result.returns_rows:
                     balance = result.scalar_one()
+        return {"aid": body.aid, "abalance": balance}
+
+    @app.post("/tpcb-one", status_code=201)
+    async def tpcb_one(body: Transaction, request: Request) -> dict[str, int]:
+        async with request.app.state.pool.acquire() as conn:
+            balance = await conn.fetchval(TPCB_ONE, body.aid, body.tid, body.bid, body.delta)
         return {"aid": body.aid, "abalance": balance}
 
     return app
