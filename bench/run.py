@@ -417,7 +417,7 @@ def setup(svc: Service, owner: URL) -> World:
                 "gl_account_id, status, opened_on) "
                 "SELECT m.cooperative_id, gen_random_uuid(), m.id, 'PEN', 0, g.id, 'active', "
                 "current_date FROM member m JOIN gl_account g ON g.cooperative_id = "
-                "m.cooperative_id AND g.code = '3101' AND g.currency = 'PEN' "
+                "m.cooperative_id AND g.code = '3111' AND g.currency = 'PEN' "
                 "WHERE m.cooperative_id = :c"
             ),
             {"c": coop["id"]},
@@ -438,6 +438,16 @@ def setup(svc: Service, owner: URL) -> World:
     engine.dispose()
     loans = make_loans(http, prefix, headers, second, members[:LOANS], branches[0])
     return World(prefix, headers["Authorization"].split()[1], branches, accounts, members, loans)
+
+
+def settle(owner: URL) -> None:
+    """After the bulk load, what a running system has: statistics gathered, dead rows gone,
+    and the load's dirty pages written, so that no measured phase pays for the set-up."""
+    engine = create_engine(owner, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+        conn.execute(text("CHECKPOINT"))
+    engine.dispose()
 
 
 def make_loans(
@@ -733,6 +743,7 @@ def one_run(args: argparse.Namespace, admin: URL, tmp: Path) -> dict[str, float]
     results: list[Result] = [floor, floor_one]
     try:
         world = setup(svc, owner)
+        settle(owner)
         assert svc.proc is not None
         root = psutil.Process(svc.proc.pid)
         processes = [root, *root.children(recursive=True)]

@@ -27,6 +27,92 @@ depends_on: str | Sequence[str] | None = None
 # triggers (the entry balances, balances move, no entry in a closed month) and the grants
 # apply as to every other statement of the service.
 FUNCTIONS = r"""
+-- What a statement's postings must hold and do, in one trigger instead of two (each had
+-- the statement's new lines written out and read back in queries of its own): every line
+-- names an entry and a GL account (in its currency) of its cooperative, every entry
+-- balances per currency, and the member accounts move by their lines, from the holder's
+-- side (a credit raises a deposit or a share account, a debit raises a loan), none
+-- skipped. Runs as the schema's owner, which alone may write a balance; every lookup is by
+-- the line's own cooperative, which row-level security made the caller's.
+CREATE FUNCTION coopac_post_statement() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp
+AS $$
+DECLARE
+    v_entry uuid;
+    v_gl uuid;
+    v_gl_currency text;
+    v_unbalanced uuid;
+    v_unbalanced_currency text;
+    expected integer;
+    moved integer;
+BEGIN
+    SELECT
+        (SELECT n.entry_id FROM new_postings n
+         WHERE NOT EXISTS (SELECT 1 FROM journal_entry e
+                           WHERE e.cooperative_id = n.cooperative_id AND e.id = n.entry_id)
+         LIMIT 1),
+        g.gl_account_id, g.currency, b.entry_id, b.currency
+    INTO v_entry, v_gl, v_gl_currency, v_unbalanced, v_unbalanced_currency
+    FROM (SELECT 1) one
+    LEFT JOIN LATERAL (
+        SELECT n.gl_account_id, n.currency FROM new_postings n
+        WHERE NOT EXISTS (SELECT 1 FROM gl_account g
+                          WHERE g.cooperative_id = n.cooperative_id
+                            AND g.id = n.gl_account_id AND g.currency = n.currency)
+        LIMIT 1) g ON true
+    LEFT JOIN LATERAL (
+        SELECT n.entry_id, n.currency FROM new_postings n
+        GROUP BY n.cooperative_id, n.entry_id, n.currency HAVING sum(n.amount) <> 0
+        LIMIT 1) b ON true;
+    IF v_entry IS NOT NULL THEN
+        RAISE EXCEPTION 'posting names journal entry %, which does not exist', v_entry
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF v_gl IS NOT NULL THEN
+        RAISE EXCEPTION 'posting names GL account % in %, which does not exist',
+            v_gl, v_gl_currency USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF v_unbalanced IS NOT NULL THEN
+        RAISE EXCEPTION 'journal entry % does not balance in %', v_unbalanced,
+            v_unbalanced_currency USING ERRCODE = 'check_violation';
+    END IF;
+    WITH d AS (
+        SELECT n.account_kind, n.cooperative_id, n.account_id, sum(n.amount) AS amount
+        FROM new_postings n WHERE n.account_kind IS NOT NULL
+        GROUP BY n.account_kind, n.cooperative_id, n.account_id
+    ), s AS (
+        UPDATE savings_account a SET balance = a.balance - d.amount FROM d
+        WHERE d.account_kind = 'savings' AND a.cooperative_id = d.cooperative_id
+            AND a.id = d.account_id
+        RETURNING 1
+    ), h AS (
+        UPDATE share_account a SET balance = a.balance - d.amount FROM d
+        WHERE d.account_kind = 'share' AND a.cooperative_id = d.cooperative_id
+            AND a.id = d.account_id
+        RETURNING 1
+    ), l AS (
+        UPDATE loan a SET balance = a.balance + d.amount FROM d
+        WHERE d.account_kind = 'loan' AND a.cooperative_id = d.cooperative_id
+            AND a.id = d.account_id
+        RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM d),
+           (SELECT count(*) FROM s) + (SELECT count(*) FROM h) + (SELECT count(*) FROM l)
+    INTO expected, moved;
+    IF moved <> expected THEN
+        RAISE EXCEPTION 'posted to % member accounts, moved %', expected, moved;
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION coopac_post_statement() FROM PUBLIC;
+DROP TRIGGER posting_balanced ON posting;
+DROP TRIGGER posting_moves_balances ON posting;
+CREATE TRIGGER posting_statement AFTER INSERT ON posting
+REFERENCING NEW TABLE AS new_postings
+FOR EACH STATEMENT EXECUTE FUNCTION coopac_post_statement();
+
 CREATE FUNCTION coopac_refuse(p_code text, p_params jsonb DEFAULT '{}')
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -110,16 +196,21 @@ BEGIN
 END
 $$;
 
--- One balanced entry of a cash or transfer movement: the cooperative active, the caller's
--- limit, the entry, and all its lines in one INSERT (whose triggers check the entry
--- balances and move the member balances). Lines in leg order; their ids come back in it.
+-- The one way an entry is posted (ledger.post_entry calls it, and so does every money
+-- function here): the cooperative active, the caller's limit, the entry, and all its lines
+-- in one INSERT (whose triggers check the entry balances, move the member balances and
+-- refuse a closed month). Lines in leg order; their ids come back in it. The callers have
+-- locked the member accounts and checked their own rules; balance_after is what the
+-- trigger makes each balance. p_business_date: close of business books the day it closes
+-- (else the cooperative's date); p_reversal_of: the entry this one reverses.
 -- p_actor: {"person", "api_key", "name", "roles", "request_id"}.
 CREATE FUNCTION coopac_post(
     p_coop uuid, p_kind text, p_branch uuid, p_description text, p_actor jsonb,
     p_policy jsonb, p_gl uuid[], p_currency text[], p_amount numeric[],
     p_account_kind text[], p_account uuid[], p_balance_after numeric[],
+    p_business_date date DEFAULT NULL, p_reversal_of uuid DEFAULT NULL,
     OUT entry_id uuid, OUT business_date date, OUT created_at timestamptz,
-    OUT posting_ids bigint[]
+    OUT seq bigint, OUT posting_ids bigint[]
 ) LANGUAGE plpgsql AS $$
 DECLARE
     v_active boolean;
@@ -136,6 +227,7 @@ BEGIN
         PERFORM coopac_refuse('cooperative_inactive');
     END IF;
     -- what the entry moves, per currency: what its debits add up to
+    -- the limit counts the person's movements of the cooperative's day
     FOR v_moved IN
         SELECT l.currency, sum(l.amount) AS amount
         FROM unnest(p_currency, p_amount) AS l(currency, amount)
@@ -144,13 +236,15 @@ BEGIN
         PERFORM coopac_check_limit(p_coop, p_kind, v_moved.currency, v_moved.amount,
             business_date, v_person, v_roles, p_policy);
     END LOOP;
+    business_date := coalesce(p_business_date, business_date);
     entry_id := gen_random_uuid();
     INSERT INTO journal_entry (cooperative_id, id, kind, branch_id, business_date,
-        value_date, description, actor_user_id, actor_api_key_id, actor_name, request_id)
+        value_date, description, actor_user_id, actor_api_key_id, actor_name, request_id,
+        reversal_of)
     VALUES (p_coop, entry_id, p_kind, p_branch, business_date, business_date,
         p_description, v_person, (p_actor ->> 'api_key')::uuid, p_actor ->> 'name',
-        p_actor ->> 'request_id')
-    RETURNING journal_entry.created_at INTO created_at;
+        p_actor ->> 'request_id', p_reversal_of)
+    RETURNING journal_entry.created_at, journal_entry.seq INTO created_at, seq;
     WITH lines AS (
         INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount,
             account_kind, account_id, balance_after, business_date, value_date)
@@ -539,13 +633,13 @@ BEGIN
         PERFORM coopac_refuse_caller('forbidden');
     END IF;
     PERFORM set_config('coopac.tenant', p_coop::text, true);
-    INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor, response_status,
-        response_body)
-    VALUES (p_coop, p_key, p_hash, p_user::text, 0, '{}')
-    ON CONFLICT (cooperative_id, key) DO NOTHING RETURNING key INTO v_claimed;
-    IF v_claimed IS NULL THEN
-        SELECT k.request_hash, k.actor, k.response_status, k.response_body INTO v_kept
-        FROM idempotency_key k WHERE k.cooperative_id = p_coop AND k.key = p_key;
+    -- A retry finds the first answer. A request racing one with the same key does the work
+    -- too (waiting on the same account's lock), then waits on the key's unique index: it
+    -- finds the first one's key there, refuses with KC001 (undoing its own work) and the
+    -- service calls again, to replay. One write of the key, with its answer.
+    SELECT k.request_hash, k.actor, k.response_status, k.response_body INTO v_kept
+    FROM idempotency_key k WHERE k.cooperative_id = p_coop AND k.key = p_key;
+    IF FOUND THEN
         IF v_kept.request_hash <> p_hash OR v_kept.actor <> p_user::text THEN
             PERFORM coopac_refuse_caller('idempotency_key_reused');
         END IF;
@@ -554,38 +648,40 @@ BEGIN
         replayed := true;
         RETURN;
     END IF;
+    replayed := false;
     IF p_refused IS NOT NULL THEN
         -- refused by the service before any rule here (an amount of zero): kept all the same
         status := p_refused;
         body := p_refusal;
-        replayed := false;
-        UPDATE idempotency_key k SET response_status = status, response_body = body
-        WHERE k.cooperative_id = p_coop AND k.key = p_key;
-        RETURN;
-    END IF;
-    v_actor := jsonb_build_object('person', p_user, 'name', v_name, 'roles', v_roles,
-        'branch', v_branch, 'any_branch', v_roles && p_any_branch,
-        'request_id', p_request_id);
-    IF p_operation = 'deposit' THEN
-        body := coopac_savings_deposit(p_coop, (p_args ->> 'account_id')::uuid,
-            (p_args ->> 'amount')::numeric, p_args ->> 'currency',
-            (p_args ->> 'branch_id')::uuid, p_args ->> 'description', v_actor, p_policy);
-    ELSIF p_operation = 'transfer' THEN
-        body := coopac_savings_transfer(p_coop, (p_args ->> 'from_account_id')::uuid,
-            (p_args ->> 'to_account_id')::uuid, (p_args ->> 'amount')::numeric,
-            p_args ->> 'currency', p_args ->> 'description', v_actor, p_policy);
-    ELSIF p_operation = 'share_payment' THEN
-        body := coopac_share_payment(p_coop, (p_args ->> 'member_id')::uuid,
-            (p_args ->> 'amount')::numeric, (p_args ->> 'branch_id')::uuid,
-            (p_args ->> 'from_account_id')::uuid, p_args ->> 'description', v_actor,
-            p_policy);
     ELSE
-        RAISE EXCEPTION 'unknown money operation %', p_operation;
+        v_actor := jsonb_build_object('person', p_user, 'name', v_name, 'roles', v_roles,
+            'branch', v_branch, 'any_branch', v_roles && p_any_branch,
+            'request_id', p_request_id);
+        IF p_operation = 'deposit' THEN
+            body := coopac_savings_deposit(p_coop, (p_args ->> 'account_id')::uuid,
+                (p_args ->> 'amount')::numeric, p_args ->> 'currency',
+                (p_args ->> 'branch_id')::uuid, p_args ->> 'description', v_actor, p_policy);
+        ELSIF p_operation = 'transfer' THEN
+            body := coopac_savings_transfer(p_coop, (p_args ->> 'from_account_id')::uuid,
+                (p_args ->> 'to_account_id')::uuid, (p_args ->> 'amount')::numeric,
+                p_args ->> 'currency', p_args ->> 'description', v_actor, p_policy);
+        ELSIF p_operation = 'share_payment' THEN
+            body := coopac_share_payment(p_coop, (p_args ->> 'member_id')::uuid,
+                (p_args ->> 'amount')::numeric, (p_args ->> 'branch_id')::uuid,
+                (p_args ->> 'from_account_id')::uuid, p_args ->> 'description', v_actor,
+                p_policy);
+        ELSE
+            RAISE EXCEPTION 'unknown money operation %', p_operation;
+        END IF;
+        status := 201;
     END IF;
-    status := 201;
-    replayed := false;
-    UPDATE idempotency_key k SET response_status = status, response_body = body
-    WHERE k.cooperative_id = p_coop AND k.key = p_key;
+    INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor, response_status,
+        response_body)
+    VALUES (p_coop, p_key, p_hash, p_user::text, status, body)
+    ON CONFLICT (cooperative_id, key) DO NOTHING RETURNING key INTO v_claimed;
+    IF v_claimed IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'KC001', MESSAGE = 'idempotency key raced';
+    END IF;
 END
 $$;
 """
@@ -599,11 +695,10 @@ NAMES = (
     "coopac_savings_deposit(uuid, uuid, numeric, text, uuid, text, jsonb, jsonb)",
     "coopac_branch_cash(uuid, uuid, text, jsonb)",
     "coopac_savings_check_credit(text, text, date)",
-    "coopac_savings_check_debit(text, text, text, date, date, numeric, numeric, numeric, "
-    "numeric)",
+    "coopac_savings_check_debit(text, text, text, date, date, numeric, numeric, numeric, numeric)",
     "coopac_savings_after_credit(uuid, uuid, date)",
     "coopac_post(uuid, text, uuid, text, jsonb, jsonb, uuid[], text[], numeric[], text[], "
-    "uuid[], numeric[])",
+    "uuid[], numeric[], date, uuid)",
     "coopac_check_limit(uuid, text, text, numeric, date, uuid, text[], jsonb)",
     "coopac_moment_json(timestamptz)",
     "coopac_amount_json(numeric)",
@@ -620,5 +715,17 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER IF EXISTS posting_statement ON posting")
+    op.execute(
+        "CREATE TRIGGER posting_balanced AFTER INSERT ON posting "
+        "REFERENCING NEW TABLE AS new_postings "
+        "FOR EACH STATEMENT EXECUTE FUNCTION coopac_check_entries_balanced()"
+    )
+    op.execute(
+        "CREATE TRIGGER posting_moves_balances AFTER INSERT ON posting "
+        "REFERENCING NEW TABLE AS new_postings "
+        "FOR EACH STATEMENT EXECUTE FUNCTION coopac_apply_postings()"
+    )
+    op.execute("DROP FUNCTION IF EXISTS coopac_post_statement()")
     for name in NAMES:
         op.execute(f"DROP FUNCTION IF EXISTS {name}")

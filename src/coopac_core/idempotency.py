@@ -249,6 +249,7 @@ class ConnectionLost(Exception):
     """The one-call path lost its connection (or could not get one)."""
 
 
+RACED = "KC001"  # coopac_money_call: another request with the same key committed first
 MONEY_CALL = (
     "SELECT status, body::text AS body, replayed FROM coopac_money_call($1, $2, $3, $4, $5, "
     "$6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13::jsonb)"
@@ -353,7 +354,14 @@ class MoneyRequest:
         try:
             async with pool.acquire() as conn:
                 try:
-                    return await conn.fetchrow(MONEY_CALL, *params)
+                    try:
+                        return await conn.fetchrow(MONEY_CALL, *params)
+                    except asyncpg.PostgresError as exc:
+                        if exc.sqlstate != RACED:
+                            raise
+                        # a request with the same key committed first: this one's work was
+                        # undone; called again, it replays that one's answer
+                        return await conn.fetchrow(MONEY_CALL, *params)
                 except asyncpg.PostgresError as exc:
                     return await self._refused(conn, user_id, exc)
                 except BaseException:

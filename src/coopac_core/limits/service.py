@@ -1,15 +1,12 @@
-"""Checking a movement against the caller's limits, and setting a cooperative's own."""
+"""A cooperative's own limits and the effective ones. The check itself is the database
+function ``coopac_check_limit`` (migration 0020), which every posting runs."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
-from decimal import Decimal
 
-from sqlalchemy import text
 from sqlmodel import Session, select
 
-from coopac_core import database_rules as rules
 from coopac_core.audit import service as audit_service
 from coopac_core.ledger.models import EntryKind
 from coopac_core.limits.models import OperationLimit
@@ -51,43 +48,6 @@ def effective_limits(session: Session, cooperative_id: uuid.UUID) -> list[Operat
             source="cooperative",
         )
     return [out[k] for k in sorted(out)]
-
-
-CHECK_LIMIT = text(
-    "SELECT coopac_check_limit(:c, :k, :cur, :amount, :d, :person, CAST(:roles AS text[]), "
-    "CAST(:policy AS jsonb))"
-)
-
-
-def check_limit(
-    session: Session,
-    ctx: CoopContext,
-    operation: str,
-    currency: str,
-    amount: Decimal,
-    today: date,
-) -> None:
-    """Refuse a movement above the caller's limit for it, per operation and per day (the
-    same person's movements of the same kind and currency on business date ``today``):
-    the most generous limit among their roles, the cooperative's own where it set one,
-    else the default. Called by ``ledger.post_entry`` for every entry, so no writer can
-    forget it; a kind no limit governs (a reversal, an accrual) passes. The rule is the
-    database function ``coopac_check_limit`` (migration 0020), which the one-call money
-    path runs too: it is written once."""
-    rules.call(
-        session,
-        CHECK_LIMIT,
-        {
-            "c": ctx.cooperative_id,
-            "k": operation,
-            "cur": currency,
-            "amount": amount,
-            "d": today,
-            "person": ctx.principal.person_id,
-            "roles": sorted(r.value for r in ctx.roles),
-            "policy": rules.policy_json(),
-        },
-    )
 
 
 def set_limit(session: Session, ctx: CoopContext, data: OperationLimitIn) -> OperationLimitOut:

@@ -10,14 +10,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from coopac_core import database_rules as rules
 from coopac_core.errors import AmountInvalid
-from coopac_core.federation.errors import CooperativeInactive, CooperativeNotFound
-from coopac_core.federation.models import Cooperative
 from coopac_core.ledger.accounts import M, MemberAccount, control_accounts, holder_amount
 from coopac_core.ledger.errors import (
     AlreadyReversed,
@@ -29,7 +28,6 @@ from coopac_core.ledger.errors import (
 from coopac_core.ledger.models import GlAccount, JournalEntry, Posting
 from coopac_core.ledger.periods import check_open
 from coopac_core.ledger.schemas import Movement
-from coopac_core.limits.service import check_limit
 from coopac_core.money import CENT
 from coopac_core.observability import request_id_var
 from coopac_core.security.principal import CoopContext
@@ -88,17 +86,12 @@ def check_legs(legs: Sequence[Leg]) -> None:
         raise EntryUnbalanced(currencies=", ".join(unbalanced))
 
 
-def _check_limits(
-    session: Session, ctx: CoopContext, kind: str, legs: Sequence[Leg], today: date
-) -> None:
-    """The caller's limit for this kind of movement, per currency: an entry moves what its
-    debits add up to (a deposit's cash, a transfer's source, a disbursement's loan)."""
-    moved: dict[str, Decimal] = defaultdict(Decimal)
-    for leg in legs:
-        if leg.amount > 0:
-            moved[leg.gl_account.currency] += leg.amount
-    for currency, amount in moved.items():
-        check_limit(session, ctx, kind, currency, amount, today)
+POST = text(
+    "SELECT entry_id, business_date, created_at, seq, posting_ids FROM coopac_post(:c, :k, "
+    ":b, :d, CAST(:actor AS jsonb), CAST(:policy AS jsonb), CAST(:gls AS uuid[]), "
+    "CAST(:curs AS text[]), CAST(:amounts AS numeric[]), CAST(:kinds AS text[]), "
+    "CAST(:accts AS uuid[]), CAST(:afters AS numeric[]), :day, :reversal_of)"
+)
 
 
 def post_entry(
@@ -118,86 +111,101 @@ def post_entry(
     its own rules against the locked balances. ``business_date``: close of business books
     the day it closes, which is before the cooperative's date (already moved on); anything
     else is booked on the cooperative's business date.
+
+    The posting itself is the database function ``coopac_post`` (migration 0020), the one
+    the one-call deposit, transfer and share payment post through: the cooperative active,
+    the caller's limits, the entry and its lines in one round trip.
     """
     check_legs(legs)
     cooperative_id = ctx.cooperative_id
-    coop = session.get(Cooperative, cooperative_id)
-    if coop is None:
-        raise CooperativeNotFound()
-    if not coop.is_active:  # the federation deactivated it: no money moves
-        raise CooperativeInactive()
-    _check_limits(session, ctx, kind, legs, coop.business_date)
-    actor = ctx.principal
-    day = business_date or coop.business_date
     if business_date is not None:  # the business date itself is never in a closed month
-        check_open(session, cooperative_id, day)
+        check_open(session, cooperative_id, business_date)
+    # The balance each line leaves, line after line: an entry may touch one account twice
+    # (a loan moving between its own GL accounts).
+    afters: list[Decimal | None] = []
+    running: dict[int, Decimal] = {}
+    for leg in legs:
+        acct = leg.member_account
+        if acct is None:
+            afters.append(None)
+            continue
+        after = running.get(id(acct), acct.balance) + holder_amount(acct.NORMAL_SIDE, leg.amount)
+        if after < 0:
+            raise acct.NEGATIVE_BALANCE_ERROR("El movimiento dejaría la cuenta en negativo")
+        running[id(acct)] = after
+        afters.append(after)
+    session.flush()  # the caller's own changes go first, in the same transaction
+    try:
+        row = session.execute(
+            POST,
+            {
+                "c": cooperative_id,
+                "k": kind,
+                "b": branch_id,
+                "d": description,
+                "actor": rules.actor_json(ctx),
+                "policy": rules.policy_json(),
+                "gls": [leg.gl_account.id for leg in legs],
+                "curs": [leg.gl_account.currency for leg in legs],
+                "amounts": [leg.amount for leg in legs],
+                "kinds": [
+                    leg.member_account.ACCOUNT_KIND if leg.member_account else None for leg in legs
+                ],
+                "accts": [leg.member_account.id if leg.member_account else None for leg in legs],
+                "afters": afters,
+                "day": business_date,
+                "reversal_of": reversal_of,
+            },
+        ).one()
+    except DBAPIError as exc:
+        constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+        if constraint == "uq_journal_entry_reversal_of":
+            raise AlreadyReversed() from None
+        refusal = rules.refusal_of(exc)
+        if refusal is None:
+            raise
+        raise refusal from None
+    actor = ctx.principal
+    # The rows as written, for the caller's answer: not added to the session (they are in
+    # the database already, and append-only).
     entry = JournalEntry(
         cooperative_id=cooperative_id,
+        id=row.entry_id,
+        seq=row.seq,
         kind=kind,
         branch_id=branch_id,
-        business_date=day,
-        value_date=day,
+        business_date=row.business_date,
+        value_date=row.business_date,
         description=description,
-        actor_user_id=actor.person_id,  # for an API key: its owner; the key is beside
+        actor_user_id=actor.person_id,
         actor_api_key_id=actor.api_key_id,
         actor_name=actor.name,
         request_id=request_id_var.get(),
         reversal_of=reversal_of,
-    )
-    session.add(entry)
-    rows: list[dict[str, Any]] = []
-    for leg in legs:
-        acct = leg.member_account
-        balance_after = None
-        if acct is not None:
-            balance_after = acct.balance + holder_amount(acct.NORMAL_SIDE, leg.amount)
-            if balance_after < 0:
-                raise acct.NEGATIVE_BALANCE_ERROR("El movimiento dejaría la cuenta en negativo")
-            # The database moves the balance itself, from the postings (the posting
-            # trigger of migration 0014; the service's role may not write it). The row is
-            # locked, so this is what the trigger will make it.
-            set_committed_value(acct, "balance", balance_after)
-        rows.append(
-            {
-                "cooperative_id": cooperative_id,
-                "entry_id": entry.id,
-                "gl_account_id": leg.gl_account.id,
-                "currency": leg.gl_account.currency,
-                "amount": leg.amount,
-                "account_kind": acct.ACCOUNT_KIND if acct is not None else None,
-                "account_id": acct.id if acct is not None else None,
-                "balance_after": balance_after,
-                "business_date": entry.business_date,
-                "value_date": entry.value_date,
-            }
-        )
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
-        if constraint == "uq_journal_entry_reversal_of":
-            raise AlreadyReversed() from None
-        raise
-    # All the lines in one INSERT: render_nulls keeps a GL-only line (NULL member account)
-    # the same shape as a member line; otherwise each shape is a round trip of its own.
-    # RETURNING order is not promised without a sentinel (and asking for it would send one
-    # row at a time), so the lines are matched back to the legs by what they hold.
-    inserted = list(
-        session.scalars(
-            insert(Posting).returning(Posting).execution_options(render_nulls=True), rows
-        )
+        created_at=row.created_at,
     )
     postings: list[Posting] = []
-    for row in rows:
-        match = next(
-            p
-            for p in inserted
-            if p.gl_account_id == row["gl_account_id"]
-            and p.account_id == row["account_id"]
-            and p.amount == row["amount"]
+    for leg, balance_after, posting_id in zip(legs, afters, row.posting_ids, strict=True):
+        acct = leg.member_account
+        if acct is not None:
+            # The trigger moved the balance (the service's role may not write it); the
+            # row is locked, so this is what it made it.
+            set_committed_value(acct, "balance", balance_after)
+        postings.append(
+            Posting(
+                cooperative_id=cooperative_id,
+                id=posting_id,
+                entry_id=row.entry_id,
+                gl_account_id=leg.gl_account.id,
+                currency=leg.gl_account.currency,
+                amount=leg.amount,
+                account_kind=acct.ACCOUNT_KIND if acct is not None else None,
+                account_id=acct.id if acct is not None else None,
+                balance_after=balance_after,
+                business_date=row.business_date,
+                value_date=row.business_date,
+            )
         )
-        inserted.remove(match)
-        postings.append(match)
     return entry, postings
 
 

@@ -1,0 +1,280 @@
+"""PostgreSQL's own ceiling for a deposit: the money call alone, against TPC-B.
+
+    .venv/bin/python -u bench/money_call.py [--seconds 8] [--clients 8]
+
+On a scratch database on the benchmark's PostgreSQL: a cooperative, 1,000 accounts, a
+manager. Then, with pgbench (no HTTP, no Python: the database's work alone):
+1. TPC-B on the same server (pgbench's own database, scale 10);
+2. the whole money call of a deposit, as the service sends it: ``coopac_money_call`` (the
+   caller, the key, the deposit, the kept answer), as the service's role;
+3. the deposit function alone (``coopac_savings_deposit``) in a transaction;
+and the same calls from Python in-process (one client, over HTTP with the TestClient), for
+the time a deposit takes end to end. Prints tps, the ratio to TPC-B, and the CPU
+milliseconds the machine spent per call (both cores: PostgreSQL and the pgbench client).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from run import (  # noqa: E402
+    fresh_database,
+    machine_busy_seconds,
+    pgbench_args,
+    pgbench_binary,
+    pgbench_tps,
+    server_url,
+)
+
+from coopac_core.config import Settings  # noqa: E402
+from coopac_core.database_rules import policy_json  # noqa: E402
+from coopac_core.db import ALL_TENANTS, Database, app_url, make_engine, migrate  # noqa: E402
+from coopac_core.main import create_app  # noqa: E402
+from coopac_core.security import service as security  # noqa: E402
+from coopac_core.security.roles import Role  # noqa: E402
+from coopac_core.security.schemas import FederationUserCreate  # noqa: E402
+
+PASSWORD = "profile-password-1"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--deposits", type=int, default=300)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="coopac-profile-"))
+    server = server_url(tmp)
+    owner = fresh_database(server, "coopac_profile")
+    settings = Settings(
+        database_url=owner.render_as_string(hide_password=False),
+        data_dir=tmp,
+        secret_key="profile-secret-key-0123456789-abcdefghijkl",  # type: ignore[arg-type]
+        log_level="WARNING",
+    )
+    migrate(owner, settings)
+    db = Database(owner, make_engine(app_url(owner, settings), settings))
+    with db.session(ALL_TENANTS) as session:
+        security.create_federation_user(
+            session,
+            None,
+            FederationUserCreate(
+                username="fed.admin",
+                password=PASSWORD,
+                full_name="x",
+                roles=[Role.federation_admin],
+            ),
+            must_change_password=False,
+        )
+    with TestClient(create_app(settings, db)) as c:
+        token = c.post(
+            "/api/v1/auth/token", data={"username": "fed.admin", "password": PASSWORD}
+        ).json()
+        h = {"Authorization": f"Bearer {token['access_token']}"}
+        coop = c.post(
+            "/api/v1/cooperatives",
+            json={"code": "P", "name": "P", "ruc": "20131312955", "sbs_level": "1"},
+            headers=h,
+        ).json()
+        p = f"/api/v1/cooperatives/{coop['id']}"
+        branch = c.post(
+            f"{p}/branches", json={"code": "A", "name": "A", "ubigeo": "210101"}, headers=h
+        ).json()
+        product = c.post(
+            f"{p}/savings-products",
+            json={"code": "AHV", "name": "A", "kind": "sight", "currency": "PEN", "tea": "0.01"},
+            headers=h,
+        ).json()
+        member = c.post(
+            f"{p}/members",
+            json={
+                "document_type": "DNI",
+                "document_number": "12345678",
+                "first_names": "A",
+                "last_names": "B",
+            },
+            headers=h,
+        ).json()
+        account = c.post(
+            f"{p}/savings-accounts",
+            json={"member_id": member["id"], "product_id": product["id"]},
+            headers=h,
+        ).json()
+        # the federation reads; the cooperative's manager moves the money
+        c.post(
+            f"{p}/users",
+            json={
+                "username": "p.gerente",
+                "password": PASSWORD,
+                "full_name": "G",
+                "roles": ["manager"],
+            },
+            headers=h,
+        )
+        first = c.post(
+            "/api/v1/auth/token", data={"username": "p.gerente", "password": PASSWORD}
+        ).json()
+        # a user the admin made chooses their own password first
+        token = c.post(
+            "/api/v1/auth/password",
+            json={"current_password": PASSWORD, "new_password": PASSWORD + "-own"},
+            headers={"Authorization": f"Bearer {first['access_token']}"},
+        ).json()
+        h = {"Authorization": f"Bearer {token['access_token']}"}
+
+        def deposit() -> None:
+            r = c.post(
+                f"{p}/savings-accounts/{account['id']}/deposits",
+                json={"amount": "1.00", "branch_id": branch["id"]},
+                headers={**h, "Idempotency-Key": str(uuid.uuid4())},
+            )
+            assert r.status_code == 201, r.text
+
+        for _ in range(50):
+            deposit()
+        times = []
+        for _ in range(args.deposits):
+            started = time.perf_counter()
+            deposit()
+            times.append(time.perf_counter() - started)
+        user = c.get("/api/v1/me", headers=h).json()
+    fill(owner, settings.app_db_user, coop["id"], account["id"], branch["id"], user["id"])
+    db.dispose()
+    print(
+        f"in process, one client: {statistics.median(times) * 1000:.2f} ms a deposit (median "
+        f"of {args.deposits}, HTTP through the TestClient included)"
+    )
+    tpcb = pgbench_tpcb(server, args)
+    app = app_url(owner, settings)
+    for name, script in (
+        ("money call (coopac_money_call)", CALL),
+        ("deposit function alone", DEPOSIT_ONLY),
+    ):
+        tps, ms = pgbench_script(app, script, args)
+        print(f"{name:<32} {tps:8.0f} tps  {tps / tpcb:4.2f} of TPC-B  {ms:.2f} ms CPU a call")
+
+
+# The deposit as the service calls it, on a random one of the accounts (bench_accounts,
+# numbered), with a fresh key each time; the actor and policy come from bench_context.
+CALL = """\\set n random(1, 1000)
+SELECT status FROM bench_context x, coopac_money_call(x.user_id, x.version, x.coop,
+  '{manager,teller}', '{admin,federation_admin,manager}', 'pgb-' || nextval('bench_keys'),
+  'h', 'r', 'deposit', jsonb_build_object('account_id', (SELECT id FROM bench_accounts
+  WHERE n = :n), 'amount', '1.00', 'branch_id', x.branch), x.policy, NULL, NULL);
+"""
+DEPOSIT_ONLY = """\\set n random(1, 1000)
+BEGIN;
+SELECT set_config('coopac.tenant', coop::text, true) FROM bench_context;
+SELECT coopac_savings_deposit(x.coop, (SELECT id FROM bench_accounts WHERE n = :n), 1.00,
+  NULL, x.branch, NULL, x.actor, x.policy) FROM bench_context x;
+END;
+"""
+
+
+def fill(owner: URL, app: str, coop: str, first: str, branch: str, user: str) -> None:
+    """999 more accounts like the first one, empty (SQL: a thousand API calls would take
+    minutes), and what the pgbench scripts read."""
+    engine = create_engine(owner)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO savings_account (cooperative_id, id, number, member_id, "
+                "product_id, currency, status, balance, held_amount, gl_account_id, opened_on) "
+                "SELECT a.cooperative_id, gen_random_uuid(), 'B' || g, a.member_id, "
+                "a.product_id, a.currency, 'active', 0, 0, a.gl_account_id, a.opened_on "
+                "FROM savings_account a, generate_series(2, 1000) g WHERE a.id = :a"
+            ),
+            {"a": first},
+        )
+        conn.execute(
+            text(
+                "CREATE TABLE bench_accounts AS SELECT row_number() OVER ()::int AS n, id "
+                "FROM savings_account WHERE cooperative_id = :c; "
+                "ALTER TABLE bench_accounts ADD PRIMARY KEY (n); CREATE SEQUENCE bench_keys"
+            ),
+            {"c": coop},
+        )
+        actor = json.dumps(
+            {"person": user, "name": "p.gerente", "roles": ["manager"], "any_branch": True}
+        )
+        conn.execute(
+            text(
+                "CREATE TABLE bench_context AS SELECT CAST(:c AS uuid) AS coop, "
+                "CAST(:b AS uuid) AS branch, CAST(:u AS uuid) AS user_id, "
+                "(SELECT token_version FROM staff_user WHERE id = :u) AS version, "
+                "CAST(:actor AS jsonb) AS actor, CAST(:policy AS jsonb) AS policy"
+            ),
+            {"c": coop, "b": branch, "u": user, "actor": actor, "policy": policy_json()},
+        )
+        conn.execute(
+            text(
+                f'GRANT SELECT ON bench_accounts, bench_context TO "{app}"; '
+                f'GRANT USAGE ON SEQUENCE bench_keys TO "{app}"'
+            )
+        )
+    engine.dispose()
+
+
+def pgbench_tpcb(server: URL, args: argparse.Namespace) -> float:
+    tps, ms = pgbench_tps(
+        fresh_database(server, "coopac_bench_pgbench"), args.clients, args.seconds
+    )
+    print(f"{'TPC-B (pgbench)':<32} {tps:8.0f} tps  1.00 of TPC-B  {ms:.2f} ms PostgreSQL CPU")
+    return tps
+
+
+def pgbench_script(url: URL, script: str, args: argparse.Namespace) -> tuple[float, float]:
+    """tps of ``script`` and the machine's CPU milliseconds per transaction."""
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
+        f.write(script)
+    busy = machine_busy_seconds()
+    try:
+        out = subprocess.run(
+            [
+                pgbench_binary(),
+                "-n",
+                "-c",
+                str(args.clients),
+                "-j",
+                "2",
+                "-T",
+                str(args.seconds),
+                "-M",
+                "prepared",
+                "-f",
+                f.name,
+                *pgbench_args(url),
+            ],
+            env={**os.environ, "PGPASSWORD": url.password or ""},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        os.unlink(f.name)
+    match = re.search(r"tps = ([\d.]+)", out)
+    assert match, out
+    tps = float(match.group(1))
+    return tps, (machine_busy_seconds() - busy) / (tps * args.seconds) * 1000
+
+
+if __name__ == "__main__":
+    main()
