@@ -588,8 +588,11 @@ function request()
     return wrk.format("POST", path, headers, body)
 end
 
+-- Paced: each connection waits an exponential time with the mean asked for, so that the
+-- requests of all of them arrive as a steady stream does (Poisson), not in bursts of every
+-- connection at once (a fixed wait keeps them in step).
 if cfg.delay_ms > 0 then
-    function delay() return cfg.delay_ms end
+    function delay() return math.floor(-cfg.delay_ms * math.log(1 - math.random())) end
 end
 
 function response(status, headers, body)
@@ -651,8 +654,8 @@ def wrk(
     **config: Any,
 ) -> Result:
     """``clients`` connections on two wrk threads POST requests of ``mode`` for
-    ``seconds``; with ``rate``, each connection waits between requests so that all of them
-    together send about that many a second."""
+    ``seconds``; with ``rate``, each connection waits between requests (exponentially
+    distributed) so that all of them together send about that many a second."""
     delay_ms = int(clients / rate * 1000) if rate else 0
     cfg = {
         "mode": mode,
