@@ -1,4 +1,4 @@
-"""A deposit or a transfer by a signed-in user is one database call (migration 0020); by an
+"""A deposit, a transfer or a share payment by a signed-in user is one database call (migration 0020); by an
 API key it takes the service's transaction, whose operation calls the same database
 functions. Both paths must answer alike: the same fields, the same refusals with the same
 codes, refusals kept as the key's answer, the caller's refusals not kept."""
@@ -86,6 +86,7 @@ def test_deposit_and_transfer_answer_alike(client: TestClient, bank: Bank, path:
     assert out["description"] == f"Transferencia a {dst['number']}"
     assert bank.balance(client, src["id"]) == "69.90"
     assert bank.balance(client, dst["id"]) == "30.10"
+
     lines = client.get(
         bank.url(f"/savings-accounts/{src['id']}/transactions"), headers=bank.teller
     ).json()["items"]
@@ -93,6 +94,22 @@ def test_deposit_and_transfer_answer_alike(client: TestClient, bank: Bank, path:
         ("deposit", "100.00", "100.00", dep["id"]),
         ("transfer", "-30.10", "69.90", out["id"]),
     ]
+
+    status, share, _ = _post(
+        client,
+        bank.url(f"/members/{src['member_id']}/share-account/payments"),
+        {"amount": "19.90", "from_account_id": src["id"]},
+        who,
+        key(),
+    )
+    assert status == 201, share
+    assert (share["kind"], share["amount"], share["balance"], share["description"]) == (
+        "share_payment",
+        "19.90",
+        "19.90",
+        "Aporte con cargo a ahorros",
+    )
+    assert bank.balance(client, src["id"]) == "50.00"
 
 
 @pytest.mark.parametrize("path", ["token", "api_key"])
@@ -124,6 +141,12 @@ def test_refusals_alike_and_kept(client: TestClient, bank: Bank, path: str) -> N
         (bank.url("/transfers"),
          {"from_account_id": account["id"], "to_account_id": account["id"], "amount": "1.00"},
          422, "same_account"),
+        (bank.url(f"/members/{other['member_id']}/share-account/payments"),
+         {"amount": "1.00", "from_account_id": account["id"]}, 422, "account_owner_mismatch"),
+        (bank.url(f"/members/{account['member_id']}/share-account/payments"),
+         {"amount": "50.01", "from_account_id": account["id"]}, 422, "insufficient_funds"),
+        (bank.url("/members/00000000-0000-4000-8000-000000000000/share-account/payments"),
+         {"amount": "1.00", "branch_id": bank.puno}, 404, "member_not_found"),
     ]  # fmt: skip
     for url, body, status, code in cases:
         k = key()
@@ -145,9 +168,7 @@ def test_the_callers_refusals_are_not_kept(client: TestClient, world: World, ban
     body = {"amount": "10.00", "branch_id": bank.puno}
     user = add_user(client, bank.coop, "a.cajero.puno", ["teller"], "PUNO")
     teller = login(client, "a.cajero.puno")
-    r = client.patch(
-        bank.url(f"/users/{user}"), json={"is_active": False}, headers=bank.admin
-    )
+    r = client.patch(bank.url(f"/users/{user}"), json={"is_active": False}, headers=bank.admin)
     assert r.status_code == 200, r.text
     k = key()
     r = client.post(url, json=body, headers={**teller, **k})
