@@ -391,7 +391,9 @@ class MoneyRequest:
             raise ConnectionLost() from exc
         if state == rules.CALLER_REFUSED:
             raise rules.refusal(exc.message, exc.detail) from None
-        if state == "55P03":  # lock_not_available: the first request still holds the key
+        if state == "55P03":
+            # lock_not_available: a lock held past lock_timeout, by the first request with
+            # this key or one on the same account; either way, retrying with the key is right
             raise IdempotencyKeyInProgress() from None
         if state[:2] == "22":  # a value of the request PostgreSQL refused
             raise InvalidInput() from None

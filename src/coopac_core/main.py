@@ -161,14 +161,14 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             cob_runner.resume_all(app.state.db, settings.cob_chunk_size)
         except Exception:  # the service still starts; the next POST resumes it
             logging.getLogger(__name__).exception("could not resume close of business")
-        # What start-up loaded (modules, mappers, routes) lives as long as the process:
-        # out of the collector's sight, a full collection no longer walks it in the middle
-        # of a teller's request.
         # A lifespan may run again on a running app (the fuzzing suite drives the same
         # app): it puts back the pool it found, and closes only its own.
         pool = await money_pool(app.state.db.engine.url, settings)
         previous = getattr(app.state, "money_pool", None)
         app.state.money_pool = pool
+        # What start-up loaded (modules, mappers, routes) lives as long as the process:
+        # out of the collector's sight, a full collection no longer walks it in the middle
+        # of a teller's request.
         gc.collect()
         gc.freeze()
         yield

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import text
 from sqlmodel import Session
 
+from coopac_core import database_rules as rules
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import GlAccount
-from coopac_core.members.models import Member
 from coopac_core.security.principal import CoopContext
-from coopac_core.security.roles import ANY_BRANCH
-from coopac_core.tellers.errors import BranchNotAllowed, MemberOfOtherBranch
+
+BRANCH_CASH = text("SELECT coopac_branch_cash(:c, :b, :cur, CAST(:actor AS jsonb))")
 
 
 def branch_cash(
@@ -17,20 +18,16 @@ def branch_cash(
 ) -> GlAccount:
     """The cash account of ``branch_id`` in ``currency``, if the caller may handle it.
 
-    A teller's cash is their branch's: one at Puno cannot book cash at Juliaca.
+    A teller's cash is their branch's: one at Puno cannot book cash at Juliaca. The rule is
+    the database function ``coopac_branch_cash`` (migration 0020), which the one-call
+    deposit and share payment run too. A transfer, which moves a member's money without the
+    member at the counter, is a teller's only for members of their own branch (DOMAIN.md is
+    silent; cash withdrawals stay open at any branch, as interbranch service is): that rule
+    is in ``coopac_savings_transfer``.
     """
-    if not ctx.roles & ANY_BRANCH and ctx.principal.branches.get(ctx.cooperative_id) != branch_id:
-        raise BranchNotAllowed()
-    return ledger.branch_cash_account(session, ctx.cooperative_id, branch_id, currency)
-
-
-def check_member_branch(session: Session, ctx: CoopContext, member_id: uuid.UUID) -> None:
-    """A transfer moves a member's money without the member at the counter: a teller does it
-    only for members of their own branch. DOMAIN.md is silent; cash withdrawals stay open at
-    any branch (the member is there, with their document), as interbranch service is."""
-    if ctx.roles & ANY_BRANCH:
-        return
-    member = session.get(Member, (ctx.cooperative_id, member_id))
-    home = member.branch_id if member is not None else None
-    if home is not None and home != ctx.principal.branches.get(ctx.cooperative_id):
-        raise MemberOfOtherBranch()
+    gl_id = rules.call(
+        session,
+        BRANCH_CASH,
+        {"c": ctx.cooperative_id, "b": branch_id, "cur": currency, "actor": rules.actor_json(ctx)},
+    )
+    return ledger.get_gl_account(session, ctx.cooperative_id, gl_id)
