@@ -12,6 +12,8 @@ DomainError of that code, so the client gets the same problem+json whichever pat
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -52,15 +54,23 @@ def refusal_of(exc: DBAPIError) -> DomainError | None:
     )
 
 
-def call(session: Session, statement: TextClause, params: dict[str, Any]) -> Any:
-    """Run a rule's function; its refusal is raised as the DomainError of its code."""
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Statements run in the block that call a rule's function raise its refusal as the
+    DomainError of its code."""
     try:
-        return session.execute(statement, params).scalar()
+        yield
     except DBAPIError as exc:
         error = refusal_of(exc)
         if error is None:
             raise
         raise error from None
+
+
+def call(session: Session, statement: TextClause, params: dict[str, Any]) -> Any:
+    """Run a rule's function and answer its value."""
+    with refusals():
+        return session.execute(statement, params).scalar()
 
 
 @cache

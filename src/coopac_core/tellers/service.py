@@ -3,14 +3,17 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from coopac_core import database_rules as rules
-from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import GlAccount
 from coopac_core.security.principal import CoopContext
 
-BRANCH_CASH = text("SELECT coopac_branch_cash(:c, :b, :cur, CAST(:actor AS jsonb))")
+# The account in the same round trip as the rule (a scalar subquery: the function runs once).
+BRANCH_CASH = text(
+    "SELECT g.* FROM gl_account g WHERE g.cooperative_id = :c "
+    "AND g.id = (SELECT coopac_branch_cash(:c, :b, :cur, CAST(:actor AS jsonb)))"
+)
 
 
 def branch_cash(
@@ -25,9 +28,14 @@ def branch_cash(
     silent; cash withdrawals stay open at any branch, as interbranch service is): that rule
     is in ``coopac_savings_transfer``.
     """
-    gl_id = rules.call(
-        session,
-        BRANCH_CASH,
-        {"c": ctx.cooperative_id, "b": branch_id, "cur": currency, "actor": rules.actor_json(ctx)},
-    )
-    return ledger.get_gl_account(session, ctx.cooperative_id, gl_id)
+    params = {
+        "c": ctx.cooperative_id,
+        "b": branch_id,
+        "cur": currency,
+        "actor": rules.actor_json(ctx),
+    }
+    with rules.refusals():
+        account: GlAccount = session.scalars(
+            select(GlAccount).from_statement(BRANCH_CASH), params
+        ).one()
+    return account
