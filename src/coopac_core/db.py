@@ -119,7 +119,7 @@ async def money_pool(url: URL, settings: Settings) -> asyncpg.Pool:
         password=url.password,
         database=url.database,
         min_size=0,
-        max_size=settings.db_pool_size,
+        max_size=settings.money_pool_size,
         server_settings={"lock_timeout": "5000", "statement_timeout": "30000"},
         # Each call is one statement in its own transaction that leaves no session state
         # (its settings are the transaction's): asyncpg's reset on release would be a

@@ -241,8 +241,9 @@ class Idempotent:
 MoneyOperation = Callable[[Session, CoopContext], Answer]
 
 # What an unreachable database raises on the one-call path: the socket, a connection the
-# server ended, a pool that could not connect in time.
-UNREACHABLE = (OSError, TimeoutError, asyncpg.InterfaceError, asyncpg.InternalClientError)
+# server ended or one the driver can no longer use.
+UNREACHABLE = (OSError, asyncpg.InterfaceError, asyncpg.InternalClientError)
+POOL_TIMEOUT = 30.0  # seconds, as SQLAlchemy's pool_timeout
 
 
 class ConnectionLost(Exception):
@@ -352,7 +353,8 @@ class MoneyRequest:
         self, pool: asyncpg.Pool, user_id: uuid.UUID, params: tuple[Any, ...]
     ) -> asyncpg.Record | None:
         try:
-            async with pool.acquire() as conn:
+            # as long as the engine's pool waits for a connection before answering 503
+            async with pool.acquire(timeout=POOL_TIMEOUT) as conn:
                 try:
                     try:
                         return await conn.fetchrow(MONEY_CALL, *params)
@@ -368,6 +370,8 @@ class MoneyRequest:
                     # cut, cancelled or broken mid-call: the pool must not hand it out again
                     conn.terminate()
                     raise
+        except TimeoutError as exc:  # every connection busy for that long: not a lost one
+            raise DatabaseUnreachable() from exc
         except UNREACHABLE as exc:
             raise ConnectionLost() from exc
 
@@ -386,6 +390,8 @@ class MoneyRequest:
         key's answer (the call rolled back: a transaction of its own), and the rest is an
         outage, a value PostgreSQL refused, or a bug."""
         state: str = exc.sqlstate
+        if state == "57014":  # query_canceled: the statement timeout; the connection is fine
+            raise DatabaseUnreachable() from exc
         if state[:2] in ("08", "53", "57"):  # connection, resources, shutdown
             conn.terminate()
             raise ConnectionLost() from exc
