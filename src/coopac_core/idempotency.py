@@ -1,11 +1,16 @@
 """Idempotency of money POSTs: a retried request never moves money twice.
 
-The key is claimed by an INSERT in the request's own transaction, and the response is
-stored in that same transaction. A retry after the commit finds the stored response and
-replays it. A retry racing the first request blocks on the key's unique index until the
-first commits (then replays) or rolls back (then runs); if that takes longer than the lock
-timeout it gets 409 and may retry again. The money and the key commit together or not at
-all, so there is no state in which one exists without the other.
+The key and the response are stored in the request's own transaction, so the money and
+the key commit together or not at all: there is no state in which one exists without the
+other. A retry after the commit finds the stored response and replays it.
+
+Two paths, one rule. The service's transaction (``Idempotent``) claims the key first: a
+retry racing the first request blocks on the key's unique index until the first commits
+(then replays) or rolls back (then runs). The one-call path (``MoneyRequest.call``,
+``coopac_money_call``) writes the key once, with its answer, at the end: a racing retry
+does the work too, then blocks on the same index, finds the first one's key, undoes its
+own work (KC001) and replays. Either way a lock held past the lock timeout answers 409 and
+the client may retry again.
 
 A business refusal (insufficient funds, a blocked account) is an answer too, and is kept:
 otherwise a retry of a refused withdrawal could run later, after a deposit, and post money
