@@ -327,6 +327,7 @@ class World:
     accounts: list[str]
     members: list[str]
     loans: list[str]
+    tellers: list[str]  # a token per branch, in the branches' order: each at its own till
 
 
 def setup(svc: Service, owner: URL) -> World:
@@ -436,8 +437,69 @@ def setup(svc: Service, owner: URL) -> World:
             )
         ]
     engine.dispose()
+    # Cash moves at a person's open till: a teller at each branch; the manager's own till at
+    # the first, filled from its vault (by the second manager: two people) for the loans.
+    tellers = []
+    for n, branch in enumerate(branches):
+        teller = staff(http, prefix, admin, f"bench.cajero{n:02d}", "teller", branch)
+        open_till(http, prefix, admin, teller, branch, "C01")
+        tellers.append(teller["Authorization"].split()[1])
+    till = open_till(http, prefix, admin, headers, branches[0], "G01")
+    fill_till(http, prefix, second, headers, branches[0], till, Decimal(20000) * LOANS)
     loans = make_loans(http, prefix, headers, second, members[:LOANS], branches[0])
-    return World(prefix, headers["Authorization"].split()[1], branches, accounts, members, loans)
+    return World(
+        prefix, headers["Authorization"].split()[1], branches, accounts, members, loans, tellers
+    )
+
+
+def open_till(
+    http: httpx.Client,
+    prefix: str,
+    admin: dict[str, str],
+    who: dict[str, str],
+    branch: str,
+    code: str,
+) -> str:
+    """A till at ``branch``, opened by ``who`` (empty); its id."""
+    till = http.post(
+        f"{prefix}/branches/{branch}/tills", json={"code": code, "name": code}, headers=admin
+    ).json()
+    r = http.post(
+        f"{prefix}/tills/{till['id']}/sessions",
+        json={"counted": []},
+        headers={**who, "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert r.status_code == 201, r.text
+    return str(till["id"])
+
+
+def fill_till(
+    http: httpx.Client,
+    prefix: str,
+    supervisor: dict[str, str],
+    holder: dict[str, str],
+    branch: str,
+    till: str,
+    amount: Decimal,
+) -> None:
+    """Cash from the bank into the branch's vault, sent to ``till`` and received there."""
+    tills = http.get(f"{prefix}/branches/{branch}/tills", headers=supervisor).json()["items"]
+    vault = next(t["id"] for t in tills if t["kind"] == "vault")
+    body = {"currency": "PEN", "amount": f"{amount:.2f}"}
+    for path, payload, who in (
+        (f"/tills/{vault}/bank-withdrawals", body, supervisor),
+        ("/till-transfers", {**body, "from_till_id": vault, "to_till_id": till}, supervisor),
+    ):
+        r = http.post(
+            f"{prefix}{path}", json=payload, headers={**who, "Idempotency-Key": str(uuid.uuid4())}
+        )
+        assert r.status_code == 201, r.text
+    r = http.post(
+        f"{prefix}/till-transfers/{r.json()['id']}/receive",
+        json={"amount": body["amount"]},
+        headers={**holder, "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert r.status_code == 200, r.text
 
 
 def settle(owner: URL) -> None:
@@ -509,16 +571,24 @@ def make_loans(
     return loans
 
 
-def staff(http: httpx.Client, prefix: str, admin: dict[str, str], username: str) -> dict[str, str]:
-    """A manager of the cooperative, logged in (having chosen their own password, as a user
-    the admin made must before anything else)."""
+def staff(
+    http: httpx.Client,
+    prefix: str,
+    admin: dict[str, str],
+    username: str,
+    role: str = "manager",
+    branch_id: str | None = None,
+) -> dict[str, str]:
+    """A member of the cooperative's staff (a manager unless told), logged in (having
+    chosen their own password, as a user the admin made must before anything else)."""
     made = http.post(
         f"{prefix}/users",
         json={
             "username": username,
             "password": FIRST_PASSWORD,
-            "full_name": "Gerencia",
-            "roles": ["manager"],
+            "full_name": username,
+            "roles": [role],
+            "branch_id": branch_id,
         },
         headers=admin,
     )
@@ -566,13 +636,19 @@ function request()
     local headers = {["Content-Type"] = "application/json", ["Idempotency-Key"] = key}
     if cfg.token ~= "" then headers["Authorization"] = "Bearer " .. cfg.token end
     local path, body
+    -- cash at a branch: by that branch's teller, at their till
+    local n = math.random(#cfg.branches)
+    local branch = cfg.branches[n]
+    if cfg.mode == "deposit" or cfg.mode == "share" or cfg.mode == "repayment" then
+        headers["Authorization"] = "Bearer " .. cfg.tellers[n]
+    end
     if cfg.mode == "tpcb" or cfg.mode == "tpcb-one" then
         path = "/" .. cfg.mode
         body = string.format('{"aid":%%d,"tid":%%d,"bid":%%d,"delta":%%d}',
             math.random(1, 1000000), math.random(1, 100), math.random(1, 10), math.random(-5000, 5000))
     elseif cfg.mode == "deposit" then
         path = cfg.prefix .. "/savings-accounts/" .. pick(cfg.accounts) .. "/deposits"
-        body = '{"amount":"' .. amount() .. '","branch_id":"' .. pick(cfg.branches) .. '"}'
+        body = '{"amount":"' .. amount() .. '","branch_id":"' .. branch .. '"}'
     elseif cfg.mode == "transfer" then
         local a, b = pick(cfg.accounts), pick(cfg.accounts)
         while b == a do b = pick(cfg.accounts) end
@@ -580,10 +656,10 @@ function request()
         body = '{"from_account_id":"' .. a .. '","to_account_id":"' .. b .. '","amount":"' .. amount() .. '"}'
     elseif cfg.mode == "share" then
         path = cfg.prefix .. "/members/" .. pick(cfg.members) .. "/share-account/payments"
-        body = '{"amount":"' .. amount() .. '","branch_id":"' .. pick(cfg.branches) .. '"}'
+        body = '{"amount":"' .. amount() .. '","branch_id":"' .. branch .. '"}'
     else
         path = cfg.prefix .. "/loans/" .. pick(cfg.loans) .. "/repayments"
-        body = '{"amount":"' .. amount() .. '","branch_id":"' .. pick(cfg.branches) .. '"}'
+        body = '{"amount":"' .. amount() .. '","branch_id":"' .. branch .. '"}'
     end
     return wrk.format("POST", path, headers, body)
 end
@@ -663,6 +739,8 @@ def wrk(
         "delay_ms": delay_ms,
         "token": "",
         "prefix": "",
+        "branches": [""],
+        "tellers": [""],
         **config,
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -727,6 +805,7 @@ def drive(
         prefix=world.prefix,
         accounts=world.accounts,
         branches=world.branches[:1] if hot else world.branches,
+        tellers=world.tellers[:1] if hot else world.tellers,
         members=world.members,
         loans=world.loans,
     )

@@ -12,6 +12,7 @@ DomainError of that code, so the client gets the same problem+json whichever pat
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -22,6 +23,7 @@ from sqlalchemy import TextClause
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from coopac_core.channels import origin_of
 from coopac_core.errors import CATALOGUE, DomainError
 from coopac_core.limits.policy import DEFAULTS, LIMITED
 from coopac_core.observability import request_id_var
@@ -95,14 +97,17 @@ def policy_json() -> str:
     )
 
 
-def actor_json(ctx: CoopContext) -> str:
+def actor_json(ctx: CoopContext, till_session_id: uuid.UUID | None = None) -> str:
     """Who acts, for the database functions: the person behind the action (whatever the
     credential), the key, the name booked on the entry, the roles and branch that decide
-    the limits and which cash they may handle."""
+    the limits and which cash they may handle; where the operation came in (channels);
+    and the till session whose cash it moves, if it is known already."""
     p = ctx.principal
     branch = p.branches.get(ctx.cooperative_id)
     return json.dumps(
         {
+            **origin_of(ctx),
+            "till_session": str(till_session_id) if till_session_id else None,
             "person": str(p.person_id) if p.person_id else None,
             "api_key": str(p.api_key_id) if p.api_key_id else None,
             "name": p.name,

@@ -48,6 +48,9 @@ from coopac_core.security.roles import Role
 from coopac_core.security.schemas import FederationUserCreate, UserCreate
 from coopac_core.shares import service as shares
 from coopac_core.shares.schemas import SharePayment
+from coopac_core.tellers import service as tellers
+from coopac_core.tellers.models import SessionStatus, Till, TillSession
+from coopac_core.tellers.schemas import BankMovement, Count, TillCreate, TillTransferCreate
 
 DEMO_PASSWORD = "demo-coopac-2026"  # noqa: S105 - documented demo password
 # The demo acts as the federation's administrator: it may work at any branch.
@@ -218,6 +221,7 @@ def load_demo(session: Session) -> bool:
     session.flush()
     for code, coop in coops.items():
         set_tenant_scope(session, coop.id)
+        _open_tills(session, code, coop.id)
         _load_money(session, code, coop.id, branches[(code, BRANCHES[code][0].code)].id)
     set_tenant_scope(session, ALL_TENANTS)
     return True
@@ -250,10 +254,13 @@ def _catch_up_one(db: Database, code: str) -> int:
             coop_id, today = coop.id, coop.business_date
             left = (local_today(coop.timezone) - today).days
         with db.session(coop_id) as session:
-            _pay_due(session, code, coop_id, today)
             run = cob.running_run(session, coop_id)
+            if run is None:
+                _open_tills(session, code, coop_id)
+            _pay_due(session, code, coop_id, today)
             if run is None and left > 0:
                 days = min(left, (_next_first(today) - today).days)
+                _close_tills(session, coop_id)
                 ctx = CoopContext(coop_id, CLI, frozenset({Role.manager}))
                 run = cob.start_run(session, ctx, days, workers=1)
                 closed += days
@@ -272,9 +279,9 @@ def _next_first(day: date) -> date:
 
 
 def _pay_due(session: Session, code: str, coop_id: uuid.UUID, today: date) -> None:
-    """The punctual members pay, in cash at the first branch, what is due by ``today``."""
-    ctx = CoopContext(coop_id, CLI, frozenset({Role.manager}))
-    branch = session.exec(select(Branch).where(Branch.cooperative_id == coop_id)).first()
+    """The punctual members pay, in cash at the teller's till, what is due by ``today``."""
+    ctx = _teller(session, code, coop_id)
+    branch_id = ctx.principal.branches[coop_id]
     punctual = {dni for dni, *_, pays in LOANS[code] if pays}
     rows = session.exec(
         select(Loan, Member)
@@ -301,8 +308,8 @@ def _pay_due(session: Session, code: str, coop_id: uuid.UUID, today: date) -> No
             ),
             Decimal(0),
         )
-        if due > 0 and branch is not None:
-            loans.repay(session, ctx, loan.id, RepaymentRequest(amount=due, branch_id=branch.id))
+        if due > 0:
+            loans.repay(session, ctx, loan.id, RepaymentRequest(amount=due, branch_id=branch_id))
 
 
 def _close_months(session: Session, coop_id: uuid.UUID) -> None:
@@ -317,6 +324,112 @@ def _close_months(session: Session, coop_id: uuid.UUID) -> None:
         periods.close_period(session, ctx, period)
 
 
+def _teller(
+    session: Session, code: str, coop_id: uuid.UUID, username: str | None = None
+) -> CoopContext:
+    """A demo teller acting (the cooperative's first, at its first branch, by default): cash
+    moves at a person's open till."""
+    name, branch_code = next(
+        (u, b)
+        for u, roles, c, b in USERS
+        if c == code and Role.teller in roles and username in (None, u)
+    )
+    user = session.exec(select(StaffUser).where(StaffUser.username == name)).one()
+    branch = session.exec(
+        select(Branch).where(Branch.cooperative_id == coop_id, Branch.code == branch_code)
+    ).one()
+    principal = Principal(
+        name=name,
+        full_name=user.full_name,
+        user_id=user.id,
+        home_cooperative_id=coop_id,
+        cooperative_roles={coop_id: frozenset({Role.teller})},
+        branches={coop_id: branch.id},
+    )
+    return CoopContext(coop_id, principal, frozenset({Role.teller}))
+
+
+# What the vault brings from the bank for a demo teller's till on its first day.
+DEMO_TILL_CASH = {Currency.PEN: Decimal("150000.00"), Currency.USD: Decimal("15000.00")}
+
+
+def _open_tills(session: Session, code: str, coop_id: uuid.UUID) -> None:
+    """Every demo teller's till open on the business date, as a branch's morning does it
+    (the first day: the till made, cash from the bank to the vault, sent to the till and
+    received by the teller), so that one can try the counter at once."""
+    supervisor = CoopContext(coop_id, CLI, frozenset({Role.manager}))
+    today = session.exec(select(Cooperative).where(Cooperative.id == coop_id)).one().business_date
+    for username, roles, c, _ in USERS:
+        if c != code or Role.teller not in roles:
+            continue
+        teller = _teller(session, code, coop_id, username)
+        branch_id = teller.principal.branches[coop_id]
+        open_row = session.exec(
+            select(TillSession).where(
+                TillSession.cooperative_id == coop_id,
+                TillSession.teller_id == teller.principal.user_id,
+                TillSession.status == SessionStatus.open,
+            )
+        ).first()
+        if open_row is not None and open_row.business_date == today:
+            continue
+        if open_row is not None:
+            _close_tills(session, coop_id)
+        till = session.exec(
+            select(Till).where(
+                Till.cooperative_id == coop_id, Till.branch_id == branch_id, Till.code == "C01"
+            )
+        ).first()
+        fresh = till is None
+        if till is None:
+            made = tellers.create_till(
+                session, supervisor, branch_id, TillCreate(code="C01", name="Caja 1")
+            )
+            till = tellers.get_till(session, coop_id, made.id)
+        counted = [
+            Count(currency=Currency(c.currency), amount=c.balance)
+            for c in tellers.till_out(session, till).cash
+            if c.balance
+        ]
+        tellers.open_session(session, teller, till.id, counted)
+        if not fresh:
+            continue
+        vault = session.exec(
+            select(Till).where(
+                Till.cooperative_id == coop_id, Till.branch_id == branch_id, Till.kind == "vault"
+            )
+        ).one()
+        for currency, amount in DEMO_TILL_CASH.items():
+            tellers.bank_movement(
+                session,
+                supervisor,
+                vault.id,
+                BankMovement(currency=currency, amount=amount),
+                into_bank=False,
+            )
+            sent = tellers.send_transfer(
+                session,
+                supervisor,
+                TillTransferCreate(
+                    from_till_id=vault.id, to_till_id=till.id, currency=currency, amount=amount
+                ),
+            )
+            tellers.receive_transfer(session, teller, sent.id, amount)
+
+
+def _close_tills(session: Session, coop_id: uuid.UUID) -> None:
+    """The supervisor counts and closes every open till (what the books expect is there)."""
+    supervisor = CoopContext(coop_id, CLI, frozenset({Role.manager}))
+    for row in tellers.open_sessions_through(session, coop_id, date.max):
+        till = tellers.get_till(session, coop_id, row.till_id)
+        counted = [
+            Count(currency=c.currency, amount=c.balance)
+            for c in tellers.till_out(session, till).cash
+            if c.balance
+        ]
+        tellers.close_session(session, supervisor, row.id, counted)
+
+
 def _acting_in(cooperative_id: uuid.UUID) -> CoopContext:
     return CoopContext(cooperative_id, CLI, frozenset({Role.federation_admin}))
 
@@ -325,8 +438,9 @@ def _load_money(
     session: Session, code: str, cooperative_id: uuid.UUID, branch_id: uuid.UUID
 ) -> None:
     """Savings and loan products; members with share capital, savings and loans, at the
-    cooperative's first branch."""
+    cooperative's first branch; the cash by its teller, at their till."""
     ctx = _acting_in(cooperative_id)
+    teller = _teller(session, code, cooperative_id)
     ledger.post_adjustment(
         session,
         CoopContext(cooperative_id, CLI, frozenset({Role.accountant})),
@@ -444,11 +558,13 @@ def _load_money(
             ),
         )
         members[dni] = member.id
-        shares.pay(session, ctx, member.id, SharePayment(amount=Decimal(paid), branch_id=branch_id))
+        shares.pay(
+            session, teller, member.id, SharePayment(amount=Decimal(paid), branch_id=branch_id)
+        )
         account = savings.open_account(session, ctx, member.id, sight.id)
         movements.deposit(
             session,
-            ctx,
+            teller,
             account.id,
             CashMovementRequest(amount=Decimal(saved), branch_id=branch_id),
         )
@@ -456,7 +572,7 @@ def _load_money(
             term = savings.open_account(session, ctx, member.id, term_product.id)
             movements.deposit(
                 session,
-                ctx,
+                teller,
                 term.id,
                 CashMovementRequest(amount=Decimal("5000.00"), branch_id=branch_id),
             )
@@ -480,4 +596,4 @@ def _load_money(
         )
         loans.submit(session, ctx, credit.id)
         loans.approve(session, committee, credit.id, "Aprobado en comité")
-        loans.disburse(session, ctx, credit.id, None, branch_id)
+        loans.disburse(session, teller, credit.id, None, branch_id)

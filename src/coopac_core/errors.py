@@ -61,13 +61,17 @@ class DomainError(Exception):
             raise TypeError(f"error code {code!r} already belongs to {other.__qualname__}")
         CATALOGUE[code] = cls
 
-    def __init__(self, detail: str | None = None, /, **params: Any) -> None:
+    def __init__(
+        self, detail: str | None = None, /, *, extra: dict[str, Any] | None = None, **params: Any
+    ) -> None:
         if not self.code:
             raise TypeError(f"{type(self).__name__} has no code: raise a concrete error class")
         text = detail if detail is not None else self.template.format(**params)
         super().__init__(text)
         self.detail = text
         self.params = params
+        # members of the problem beyond its detail (what a client acts on: a list of ids)
+        self.extra = extra
 
     @property
     def title(self) -> str:

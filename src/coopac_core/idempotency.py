@@ -18,6 +18,7 @@ that the teller was told had been refused. Only failures that commit nothing (th
 down, a timeout) leave the key free for a retry to run.
 """
 
+import copy
 import hashlib
 import json
 import uuid
@@ -36,6 +37,7 @@ from sqlmodel import Field, Session, SQLModel
 from starlette.concurrency import run_in_threadpool
 
 from coopac_core import database_rules as rules
+from coopac_core.channels import origin_json
 from coopac_core.config import Settings
 from coopac_core.db import Database, DatabaseUnreachable, set_tenant_scope
 from coopac_core.errors import (
@@ -224,6 +226,7 @@ class Idempotent:
             exc.detail,
             instance=self.path,
             request_id=request_id_var.get(),
+            extra=exc.extra,
         )
         if not self._claim(exc.status, body):
             return self._replay()
@@ -294,6 +297,25 @@ class MoneyRequest:
         self.key = key
         self.fingerprint = fingerprint
 
+    async def authorize(self) -> None:
+        """Refuse, as a whole, a caller who may not do these operations at all."""
+
+        def check() -> None:
+            with self.db.session() as session:
+                principal = authenticate_in(session, self.settings, self.token, self.api_key)
+                enter_cooperative(session, self.cooperative_id, principal, self.allowed, money=True)
+
+        await run_in_threadpool(check)
+
+    def for_operation(self, key: str, fingerprint: str, path: str) -> "MoneyRequest":
+        """The same caller's request for another operation (one of a sync batch's): its
+        own key, fingerprint and path, as if it were sent alone."""
+        other = copy.copy(self)
+        other.key = key
+        other.fingerprint = fingerprint
+        other.path = path
+        return other
+
     async def run(self, operation: MoneyOperation, status_code: int = 201) -> JSONResponse:
         return await run_in_threadpool(self._run, operation, status_code)
 
@@ -332,7 +354,7 @@ class MoneyRequest:
             self.fingerprint,
             request_id_var.get(),
             operation,
-            json.dumps(args),
+            json.dumps({**args, "origin": origin_json(by_api_key=False)}),
             rules.policy_json(),
             refused.status if refused else None,
             json.dumps(self._problem(refused)) if refused else None,
@@ -460,6 +482,25 @@ def idempotent(allowed: Iterable[Role]) -> Callable[..., Awaitable[MoneyRequest]
         return MoneyRequest(request, cooperative_id, roles, token, api_key, key, fingerprint)
 
     # ledger.post_entry refuses them in a deactivated cooperative
+    ACCESS[dependency] = Access(roles, money=True, refused_while_inactive=True)
+    return dependency
+
+
+def money_caller(allowed: Iterable[Role]) -> Callable[..., Awaitable[MoneyRequest]]:
+    """The dependency of a POST that carries many money operations, each with its own key
+    (a sync batch): the caller, gathered as for one; ``for_operation`` makes each one's."""
+    roles = frozenset(allowed)
+
+    async def dependency(
+        request: Request,
+        cooperative_id: CooperativeId,
+        token: Annotated[str | None, Depends(oauth2_scheme)],
+        api_key: Annotated[str | None, Depends(api_key_scheme)],
+    ) -> MoneyRequest:
+        if not token and not api_key:
+            raise NotAuthenticated()
+        return MoneyRequest(request, cooperative_id, roles, token, api_key, "", "")
+
     ACCESS[dependency] = Access(roles, money=True, refused_while_inactive=True)
     return dependency
 

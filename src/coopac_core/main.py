@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -49,6 +50,7 @@ from coopac_core.security.body_limit import BodyLimitMiddleware
 from coopac_core.security.headers import SecurityHeadersMiddleware
 from coopac_core.security.router import auth_router, federation_users_router, users_router
 from coopac_core.shares.router import router as shares_router
+from coopac_core.tellers.router import router as tellers_router
 from coopac_core.validation import message, preferred_language
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,7 @@ def problem(
     *,
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
     """The problem+json answer of a catalogued error."""
     body = problem_body(
@@ -70,6 +73,7 @@ def problem(
         instance=request.url.path,
         request_id=request_id_var.get(),
         errors=errors,
+        extra=extra,
     )
     return JSONResponse(body, status_code=error.status, media_type=PROBLEM_JSON, headers=headers)
 
@@ -79,7 +83,7 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
     if "retry_after" in exc.params:  # 429: when to try again
         headers["Retry-After"] = str(exc.params["retry_after"])
-    return problem(request, type(exc), exc.detail, headers=headers or None)
+    return problem(request, type(exc), exc.detail, headers=headers or None, extra=exc.extra)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -215,6 +219,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         members_router,
         shares_router,
         savings_router,
+        tellers_router,
         ledger_router,
         loans_router,
         limits_router,

@@ -15,6 +15,7 @@ from coopac_core.reports import models as _reports
 from coopac_core.savings import models as _savings
 from coopac_core.security import models as _security
 from coopac_core.shares import models as _shares
+from coopac_core.tellers import models as _tellers
 
 metadata = SQLModel.metadata
 __all__ = [
@@ -31,5 +32,6 @@ __all__ = [
     "_savings",
     "_security",
     "_shares",
+    "_tellers",
     "metadata",
 ]

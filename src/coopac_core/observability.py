@@ -14,6 +14,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from coopac_core.channels import Channel, ChannelInvalid, Origin, origin_var
+
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 REQUEST_ID_HEADER = "x-request-id"
 _MAX_REQUEST_ID = 64
@@ -87,6 +89,35 @@ def _valid_request_id(value: str) -> bool:
     return _REQUEST_ID.fullmatch(value) is not None
 
 
+# the system posts close of business; no request claims to be it
+CHANNELS = frozenset(c.value for c in Channel if c is not Channel.system)
+
+
+async def _refuse_channel(scope: Scope, send: Send, request_id: str) -> None:
+    body = json.dumps(
+        {
+            "type": "about:blank",
+            "title": "Bad Request",
+            "status": 400,
+            "code": ChannelInvalid.code,
+            "detail": ChannelInvalid.template,
+            "instance": scope["path"],
+            "request_id": request_id,
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 400,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 class RequestIdMiddleware:
     """Accept the client's ``X-Request-ID`` (or make one), echo it, log the request, and
     turn an unhandled exception into a 500 problem+json."""
@@ -99,12 +130,15 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = ""
+        channel: str | None = None
         for name, value in scope["headers"]:
             if name == b"x-request-id":
                 incoming = value.decode("latin-1")
-                break
+            elif name == b"x-channel":
+                channel = value.decode("latin-1").strip().lower()
         request_id = incoming if _valid_request_id(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        origin_token = origin_var.set(Origin(Channel(channel)) if channel in CHANNELS else Origin())
         started = time.perf_counter()
         status = 500
 
@@ -126,6 +160,9 @@ class RequestIdMiddleware:
             await send_with_id(message)
 
         try:
+            if channel is not None and channel not in CHANNELS:
+                await _refuse_channel(scope, send_with_id, request_id)
+                return
             await self.app(scope, receive, send_tracking)
         except Exception:
             # Last line of defence, inside the request's context so that the log line and
@@ -167,3 +204,4 @@ class RequestIdMiddleware:
                 },
             )
             request_id_var.reset(token)
+            origin_var.reset(origin_token)

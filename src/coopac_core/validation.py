@@ -83,6 +83,12 @@ CUSTOM: dict[str, tuple[str, str]] = {
     ),
     "birth_date": ("Fecha de nacimiento inválida", "Invalid birth date"),
     "password": ("{reason_es}", "{reason_en}"),
+    "count_negative": ("Un arqueo no es negativo", "A count is not negative"),
+    "denominations_total": (
+        "Las denominaciones suman {total}, no {amount}",
+        "The denominations add up to {total}, not {amount}",
+    ),
+    "one_line_per_currency": ("Una sola línea por moneda", "One line per currency"),
 }
 
 # Pydantic's own error types, in Spanish. Anything else falls back to a generic message.

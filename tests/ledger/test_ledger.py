@@ -57,7 +57,7 @@ def test_trial_balance_balances_per_currency(client: TestClient, bank: Bank, wor
     default = _trial_balance(client, bank, world)
     assert default["currency"] == "PEN"
     accounts_pen: list[dict[str, str]] = default["accounts"]  # type: ignore[assignment]
-    cash = next(a for a in accounts_pen if a["code"] == "1111.PUNO")
+    cash = next(a for a in accounts_pen if a["code"] == "1111.PUNO.TELLER")  # the till
     assert Decimal(cash["debits"]) >= Decimal("75.00")
     before = _trial_balance(client, bank, world, as_of="2000-01-01")
     assert before["accounts"] == []
@@ -85,7 +85,7 @@ def test_journal_entry_shows_balanced_postings(
     assert entry["kind"] == "deposit"
     assert entry["actor_name"] == "coopa.teller"
     assert sorted((p["gl_account_code"], p["debit"], p["credit"]) for p in entry["postings"]) == [
-        ("1111.PUNO", "33.30", "0.00"),
+        ("1111.PUNO.TELLER", "33.30", "0.00"),
         ("2112", "0.00", "33.30"),
     ]
 
@@ -107,12 +107,14 @@ def test_journal_entry_shows_balanced_postings(
     assert all(e["kind"] == "deposit" for e in listing["items"])
     by_account = {
         "items": all_entries(
-            account="1111.PUNO", **{"from": entry["business_date"], "to": entry["business_date"]}
+            account="1111.PUNO.TELLER",
+            **{"from": entry["business_date"], "to": entry["business_date"]},
         )
     }
     assert dep["journal_entry_id"] in [e["id"] for e in by_account["items"]]
     assert all(
-        any(p["gl_account_code"] == "1111.PUNO" for p in e["postings"]) for e in by_account["items"]
+        any(p["gl_account_code"] == "1111.PUNO.TELLER" for p in e["postings"])
+        for e in by_account["items"]
     )
     none = client.get(
         bank.url("/journal-entries"),
@@ -212,13 +214,13 @@ def test_a_rejected_reversal_moves_nothing(client: TestClient, bank: Bank, world
     dep = bank.deposit(client, account["id"], "30.00")
     r = client.post(
         bank.url(f"/journal-entries/{dep['journal_entry_id']}/reversal"),
-        headers={**world.a.headers[Role.manager], **key()},
+        headers={**world.a.headers[Role.accountant], **key()},
     )
     assert r.status_code == 202
     r = client.post(
         bank.url(f"/reversal-requests/{r.json()['id']}/reject"),
         json={"note": "El depósito es correcto"},
-        headers=world.a.headers[Role.accountant],
+        headers=world.a.headers[Role.manager],
     )
     assert (r.status_code, r.json()["status"]) == (200, "rejected")
     assert bank.balance(client, account["id"]) == "30.00"

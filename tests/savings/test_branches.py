@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from coopac_core.security.roles import Role
+from tests.support import counter
 from tests.support.bank import Bank, key
 from tests.support.world import World, add_user, login
 
@@ -40,7 +41,8 @@ def test_a_teller_transfers_only_out_of_their_own_branchs_members(
     r = client.post(bank.url("/transfers"), json=transfer, headers={**manager, **key()})
     assert r.status_code == 201, r.text
     assert bank.balance(client, target["id"]) == "240.00"
-    # cash with the member at the counter is served at any branch
+    # cash with the member at the counter is served at any branch, at its own till
+    counter.open_counter(client, world.a, Role.teller, juliaca, code="JULBR", branch="JULIACA")
     r = client.post(
         bank.url(f"/savings-accounts/{source['id']}/withdrawals"),
         json={"amount": "10.00", "branch_id": world.a.branches["JULIACA"]},

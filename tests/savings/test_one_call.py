@@ -59,7 +59,9 @@ def test_deposit_and_transfer_answer_alike(client: TestClient, bank: Bank, path:
         "value_date",
         "booked_at",
         "description",
+        "receipt_number",
     }
+    assert dep["receipt_number"].startswith("PUNO-TELLER-")
     assert (dep["kind"], dep["amount"], dep["balance"], dep["available_balance"]) == (
         "deposit",
         "100.00",
@@ -128,8 +130,8 @@ def test_refusals_alike_and_kept(client: TestClient, bank: Bank, path: str) -> N
         (deposits, {"amount": "0", "branch_id": bank.puno}, 422, "amount_invalid"),
         (deposits, {"amount": "5.00", "branch_id": bank.puno, "currency": "USD"}, 422,
          "currency_mismatch"),
-        (deposits, {"amount": "5.00", "branch_id": bank.coop.branches["JULIACA"]}, 403,
-         "branch_not_allowed"),
+        (deposits, {"amount": "5.00", "branch_id": bank.coop.branches["JULIACA"]}, 409,
+         "till_session_required"),
         (deposits, {"amount": "20000.01", "branch_id": bank.puno}, 403, "limit_exceeded"),
         (bank.url(f"/savings-accounts/{blocked['id']}/deposits"),
          {"amount": "5.00", "branch_id": bank.puno}, 422, "account_blocked"),

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from coopac_core.numbering import is_valid_check_digit
 from coopac_core.security.roles import Role
+from tests.support import counter
 from tests.support.bank import Bank, key
 from tests.support.world import World
 
@@ -280,16 +281,27 @@ def test_teller_handles_cash_only_at_own_branch(
     client: TestClient, bank: Bank, world: World
 ) -> None:
     account = bank.account(client)
+    # the teller's till is at Puno: cash booked at Juliaca is not theirs to handle
     r = client.post(
         bank.url(f"/savings-accounts/{account['id']}/deposits"),
         json={"amount": "5.00", "branch_id": world.a.branches["JULIACA"]},
         headers={**bank.teller, **key()},
     )
+    assert r.status_code == 409
+    assert r.json()["code"] == "till_session_required"
+    # nor may they open a till there
+    juliaca = counter.till_for(client, world.a, "JUL01", "JULIACA")
+    r = client.post(
+        bank.url(f"/tills/{juliaca['id']}/sessions"),
+        json={"counted": []},
+        headers={**bank.teller, **key()},
+    )
     assert r.status_code == 403
     assert r.json()["code"] == "branch_not_allowed"
+    # the till decides the branch
     r = client.post(
         bank.url(f"/savings-accounts/{account['id']}/deposits"),
-        json={"amount": "5.00", "branch_id": world.a.branches["JULIACA"]},
+        json={"amount": "5.00"},
         headers={**world.a.headers[Role.manager], **key()},
     )
     assert r.status_code == 201

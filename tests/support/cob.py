@@ -8,6 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from coopac_core.security.roles import Role
+from tests.support import counter
 from tests.support.world import Coop
 
 
@@ -24,12 +25,15 @@ def wait_for_run(client: TestClient, coop: Coop, location: str, timeout: float =
 def close_days(
     client: TestClient, coop: Coop, days: int = 1, role: Role = Role.manager, **extra: object
 ) -> tuple[int, Any]:
-    """(status, body): the refusal, or the finished run when it was accepted (202)."""
+    """(status, body): the refusal, or the finished run when it was accepted (202). The
+    tills are counted and closed first, and opened again on the new day, as at a branch."""
+    counter.close_all(client, coop)
     r = client.post(
         f"/api/v1/cooperatives/{coop.id}/close-of-business",
         json={"days": days, **extra},
         headers=coop.headers[role],
     )
+    counter.open_counters(client, coop)
     if r.status_code != 202:
         return r.status_code, r.json()
     assert r.json()["status"] == "running"

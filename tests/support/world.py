@@ -8,6 +8,7 @@ from datetime import date
 from fastapi.testclient import TestClient
 
 from coopac_core.security.roles import Role
+from tests.support import counter
 
 PASSWORD = "clave-de-prueba-123"
 # What an administrator gives a new user: good only for choosing their own (PASSWORD).
@@ -44,6 +45,9 @@ class Coop:
     branches: dict[str, str] = field(default_factory=dict)
     headers: dict[Role, dict[str, str]] = field(default_factory=dict)
     users: dict[Role, str] = field(default_factory=dict)
+    # a second manager, who holds the vault: cash into a manager's own till needs another
+    # person to send it
+    supervisor: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -97,6 +101,20 @@ def make_coop(
         assert r.status_code == 201, r.text
         coop.users[role] = r.json()["id"]
         coop.headers[role] = first_login(client, username)
+    r = client.post(
+        f"/api/v1/cooperatives/{coop.id}/users",
+        json={
+            "username": f"{code.lower()}.supervisor",
+            "password": FIRST_PASSWORD,
+            "full_name": "Jefe de operaciones",
+            "roles": [Role.manager.value],
+        },
+        headers=fed,
+    )
+    assert r.status_code == 201, r.text
+    coop.supervisor = first_login(client, f"{code.lower()}.supervisor")
+    # whoever moves cash works at an open till, as at a branch
+    counter.open_counters(client, coop)
     return coop
 
 

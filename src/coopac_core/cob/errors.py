@@ -30,3 +30,12 @@ class CloseOfBusinessRunning(Conflict):
 class CobRunNotFound(NotFound):
     code = "close_of_business_run_not_found"
     template = "Cierre del día no encontrado"
+
+
+class TillSessionsOpen(Conflict):
+    code = "till_sessions_open"
+    template = (
+        "Hay {count} sesión(es) de caja abierta(s) de los días a cerrar: ciérrelas con su "
+        "arqueo, o el gerente fuerza el cierre (force)"
+    )
+    meaning = "The problem lists them in till_sessions; force: true (the manager) closes anyway."

@@ -77,6 +77,7 @@ def close_of_business(
             ctx,
             body.days,
             pre_holiday=body.pre_holiday,
+            force=body.force,
             workers=settings.cob_workers,
         )
     except CloseOfBusinessRunning:

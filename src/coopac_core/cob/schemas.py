@@ -17,6 +17,11 @@ class CloseOfBusiness(BaseModel):
         le=31,
         description="Business days to close in a row; more than one needs the manager",
     )
+    force: bool = Field(
+        default=False,
+        description="The manager closes although till sessions of those days are open "
+        "(they stay open; no cash moves on them until they are closed)",
+    )
     pre_holiday: bool = Field(
         default=False,
         description="The manager closes tomorrow in advance (the eve of a holiday): the "

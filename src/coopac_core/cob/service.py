@@ -19,11 +19,13 @@ from sqlalchemy import text, tuple_
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
+from coopac_core.channels import Channel, Origin, origin_var
 from coopac_core.cob.errors import (
     BusinessDateAheadOfCalendar,
     CloseOfBusinessRunning,
     CobRunNotFound,
     MultiDayCloseNeedsManager,
+    TillSessionsOpen,
 )
 from coopac_core.cob.models import CobRun, CobStep, RunStatus, StepStatus
 from coopac_core.cob.steps import Chunk, Span, Step, ordered, register, spans
@@ -34,6 +36,7 @@ from coopac_core.idempotency import expire_keys
 from coopac_core.models_base import utcnow
 from coopac_core.security.principal import CoopContext, Principal
 from coopac_core.security.roles import Role
+from coopac_core.tellers.service import open_sessions_through
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,7 @@ def start_run(
     days: int,
     *,
     pre_holiday: bool = False,
+    force: bool = False,
     workers: int = WORKERS,
 ) -> CobRun:
     """Record a run that closes ``days`` days from the business date, and move the date
@@ -101,6 +105,7 @@ def start_run(
     today = local_today(coop.timezone)
     if target > today + timedelta(days=1 if pre_holiday else 0):
         raise BusinessDateAheadOfCalendar(today=today.isoformat(), target=target.isoformat())
+    check_tills_closed(session, ctx, target - timedelta(days=1), force=force)
     run = CobRun(
         cooperative_id=coop.id,
         business_date_from=first,
@@ -140,10 +145,41 @@ def start_run(
             "to": run.business_date_to.isoformat(),
             "business_date": target.isoformat(),
             "pre_holiday": pre_holiday,
+            "forced_over_open_tills": force,
         },
     )
     session.flush()
     return run
+
+
+def check_tills_closed(session: Session, ctx: CoopContext, last_day: date, *, force: bool) -> None:
+    """A day closes with its tills counted: refused while a session of it is open, unless
+    the manager forces it (a teller gone home with the till open must not stop the
+    cooperative's night)."""
+    open_sessions = open_sessions_through(session, ctx.cooperative_id, last_day)
+    if not open_sessions:
+        return
+    if force:
+        if Role.manager not in ctx.roles:
+            raise MultiDayCloseNeedsManager(
+                "Forzar el cierre con cajas abiertas lo hace el gerente"
+            )
+        return
+    raise TillSessionsOpen(
+        count=len(open_sessions),
+        extra={
+            "till_sessions": [
+                {
+                    "id": str(s.id),
+                    "till_id": str(s.till_id),
+                    "branch_id": str(s.branch_id),
+                    "teller": s.teller_name,
+                    "business_date": s.business_date.isoformat(),
+                }
+                for s in open_sessions
+            ]
+        },
+    )
 
 
 def get_run(session: Session, cooperative_id: uuid.UUID, run_id: uuid.UUID) -> CobRun:
@@ -237,6 +273,7 @@ def execute(
     """Do the run to its end, or to its failure. None when another process is doing it
     (a session-level advisory lock: it dies with its connection, so a killed process
     leaves the run to whoever resumes it)."""
+    origin_var.set(Origin(Channel.system))  # its entries are the system's (the thread's own)
     # Autocommit: the lock is the session's, and no transaction stays open for the run's
     # length (one would hold back vacuum, and the run's own updates would pile up dead).
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock:

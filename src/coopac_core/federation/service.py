@@ -23,6 +23,7 @@ from coopac_core.federation.schemas import BranchCreate, CooperativeCreate, Coop
 from coopac_core.ledger import service as ledger
 from coopac_core.models_base import utcnow
 from coopac_core.security.principal import CoopContext, Principal
+from coopac_core.tellers import setup as counter
 
 DEFAULT_TIMEZONE = "America/Lima"
 
@@ -46,6 +47,8 @@ def create_cooperative(session: Session, actor: Principal, data: CooperativeCrea
     session.add(coop)
     flush_or_conflict(session, CooperativeExists())
     ledger.seed_chart(session, coop.id)
+    session.flush()
+    counter.seed_counter_accounts(session, coop.id)
     audit_service.record(
         session,
         actor,
@@ -115,6 +118,7 @@ def create_branch(session: Session, ctx: CoopContext, data: BranchCreate) -> Bra
     session.add(branch)
     flush_or_conflict(session, BranchExists(code=data.code))
     ledger.open_branch_cash(session, cooperative_id, branch)
+    counter.open_vault(session, branch)
     audit_service.record(
         session,
         ctx.principal,

@@ -29,6 +29,10 @@ class ChartLine:
 # account where the books must show the parts (generic and specific provisions).
 DEFAULT_CHART: tuple[ChartLine, ...] = (
     ChartLine("11{c}1", "Caja", posting=False),  # each branch posts to its own sub-account
+    # DOMAIN.md is silent on the counter's accounts: cash between the vault and a till stays
+    # cash (it never leaves the branch); a till's shortage is owed by whoever held it
+    # (a receivable until cleared), its overage owed to whoever it belongs to (a payable).
+    ChartLine("11{c}1.TR", "Efectivo en tránsito entre bóveda y cajas"),
     ChartLine("11{c}3", "Bancos y otras empresas del sistema financiero del país"),
     ChartLine("14{c}1", "Créditos vigentes", control=AccountKind.loan),
     ChartLine("14{c}4", "Créditos refinanciados", control=AccountKind.loan),
@@ -39,11 +43,13 @@ DEFAULT_CHART: tuple[ChartLine, ...] = (
     ChartLine("14{c}9.01", "Provisiones específicas para créditos", contra=True),
     ChartLine("14{c}9.02", "Provisiones genéricas para créditos", contra=True),
     ChartLine("15{c}1", "Cuentas por cobrar diversas"),
+    ChartLine("15{c}1.01", "Faltantes de caja"),
     ChartLine("21{c}1", "Obligaciones a la vista", control=AccountKind.savings),
     ChartLine("21{c}2", "Obligaciones por cuentas de ahorro", control=AccountKind.savings),
     ChartLine("21{c}3", "Obligaciones por cuentas a plazo", control=AccountKind.savings),
     ChartLine("21{c}8", "Gastos por pagar de obligaciones con los asociados"),
     ChartLine("25{c}1", "Cuentas por pagar diversas"),
+    ChartLine("25{c}1.01", "Sobrantes de caja"),
     ChartLine("31{c}1", "Capital social: aportaciones", control=AccountKind.share),
     ChartLine("33{c}1", "Reserva cooperativa"),
     ChartLine("41{c}1", "Intereses por obligaciones con los asociados"),

@@ -59,6 +59,12 @@ class EntryKind(StrEnum):
     loan_recovery = "loan_recovery"
     # an accountant's entry by hand: GL accounts only, never a member's account
     adjustment = "adjustment"
+    # the counter: cash between the vault and a till, the vault and the banks, and what a
+    # till's count finds over or short of its books
+    cash_transfer = "cash_transfer"
+    bank_deposit = "bank_deposit"
+    bank_withdrawal = "bank_withdrawal"
+    cash_over_short = "cash_over_short"
 
 
 class GlAccount(SQLModel, table=True):
@@ -120,6 +126,16 @@ class JournalEntry(SQLModel, table=True):
         ForeignKeyConstraint(
             ["cooperative_id", "reversal_of"], ["journal_entry.cooperative_id", "journal_entry.id"]
         ),
+        CheckConstraint(
+            "channel IN ('counter', 'agent', 'mobile', 'batch', 'system')", name="channel_valid"
+        ),
+        # a till session's movements: its arqueo
+        Index(
+            "ix_journal_entry_till_session",
+            "cooperative_id",
+            "till_session_id",
+            postgresql_where="till_session_id IS NOT NULL",
+        ),
     )
 
     cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
@@ -139,6 +155,15 @@ class JournalEntry(SQLModel, table=True):
     request_id: str | None = Field(default=None, max_length=64)
     reversal_of: uuid.UUID | None = None
     created_at: datetime = created_at_field()
+    # where the operation came in (the federation measures digital channels by it)
+    channel: str = Field(
+        default="counter", max_length=8, sa_column_kwargs={"server_default": "counter"}
+    )
+    # the till whose cash it moved (or at whose counter it was done)
+    till_session_id: uuid.UUID | None = None
+    # recorded offline on a device: when, and which; posted on the day it arrived
+    recorded_at: datetime | None = timestamp_field()
+    device_id: str | None = Field(default=None, max_length=100)
 
 
 class ReversalRequestStatus(StrEnum):

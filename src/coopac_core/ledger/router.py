@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from coopac_core.channels import Channel
 from coopac_core.errors import AmountInvalid, AsOfInFuture, DomainError
 from coopac_core.federation.service import get_cooperative
 from coopac_core.idempotency import MoneyRequest, idempotent
@@ -138,6 +139,10 @@ def _entry_out(
         reversal_of=entry.reversal_of,
         reversed_by=reversed_by,
         booked_at=entry.created_at,
+        channel=Channel(entry.channel),
+        till_session_id=entry.till_session_id,
+        recorded_at=entry.recorded_at,
+        device_id=entry.device_id,
         postings=[
             PostingOut(
                 id=p.id or 0,

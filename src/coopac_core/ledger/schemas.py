@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from coopac_core.channels import Channel
 from coopac_core.ledger.models import AccountKind, EntryKind, NormalSide, ReversalRequestStatus
 from coopac_core.money import Amount, Currency
 from coopac_core.validation import invalid
@@ -167,6 +168,10 @@ class JournalEntryOut(BaseModel):
                     "reversal_of": None,
                     "reversed_by": None,
                     "booked_at": "2026-11-23T14:05:31.412-05:00",
+                    "channel": "counter",
+                    "till_session_id": "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+                    "recorded_at": None,
+                    "device_id": None,
                     "postings": [
                         {
                             "id": 88210,
@@ -206,6 +211,12 @@ class JournalEntryOut(BaseModel):
     reversal_of: uuid.UUID | None
     reversed_by: uuid.UUID | None
     booked_at: datetime
+    channel: Channel = Field(description="Where it came in: the federation measures channels")
+    till_session_id: uuid.UUID | None = Field(description="The till whose cash it moved")
+    recorded_at: datetime | None = Field(
+        description="Recorded offline on a device at this moment (posted when it arrived)"
+    )
+    device_id: str | None
     postings: list[PostingOut]
 
 
@@ -382,6 +393,7 @@ class Movement(BaseModel):
                     "value_date": "2026-11-23",
                     "booked_at": "2026-11-23T14:05:31.412-05:00",
                     "description": "Depósito en ventanilla",
+                    "receipt_number": "PUNO-C01-00000042",
                 }
             ]
         }
@@ -398,3 +410,6 @@ class Movement(BaseModel):
     value_date: date
     booked_at: datetime
     description: str | None
+    receipt_number: str | None = Field(
+        default=None, description="The counter's receipt, for an operation in cash"
+    )

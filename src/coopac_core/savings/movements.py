@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -41,15 +42,17 @@ from coopac_core.savings.service import (
     moved_by_holder,
 )
 from coopac_core.security.principal import CoopContext
-from coopac_core.tellers.errors import BranchNotAllowed
-from coopac_core.tellers.service import branch_cash
+from coopac_core.tellers.errors import TillCashInsufficient, TillCashLimit, TillSessionRequired
+from coopac_core.tellers.service import counter_cash, receipt_number_of
 
 # What each movement can refuse, for the routes' documented answers.
 CASH_ERRORS: tuple[type[DomainError], ...] = (
     AmountInvalid,
-    BranchNotAllowed,
     BranchNotFound,
     LimitExceeded,
+    TillSessionRequired,
+    TillCashInsufficient,
+    TillCashLimit,
 )
 CREDIT_ERRORS: tuple[type[DomainError], ...] = (
     AccountNotFound,
@@ -111,18 +114,21 @@ def withdraw(
     check_currency(account, data.currency)
     product = get_product(session, ctx.cooperative_id, account.product_id)
     check_can_debit(session, account, product, amount)
-    cash = branch_cash(session, ctx, data.branch_id, account.currency)
+    cash = counter_cash(session, ctx, data.branch_id, account.currency, -amount)
     savings_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
     entry, postings = ledger.post_entry(
         session,
         ctx,
         EntryKind.withdrawal,
-        [ledger.Leg(savings_gl, amount, account), ledger.Leg(cash, -amount)],
-        branch_id=data.branch_id,
+        [ledger.Leg(savings_gl, amount, account), ledger.Leg(cash.gl_account, -amount)],
+        branch_id=cash.branch_id,
         description=data.description or "Retiro en efectivo",
+        till_session_id=cash.session_id,
     )
     moved_by_holder(account, entry.business_date)
-    return ledger.movement(account, entry, postings[0], -amount, available(account, product))
+    out = ledger.movement(account, entry, postings[0], -amount, available(account, product))
+    out.receipt_number = receipt_number_of(session, ctx.cooperative_id, entry.id)
+    return out
 
 
 def transfer(session: Session, ctx: CoopContext, data: TransferRequest) -> TransferOut:
@@ -146,6 +152,15 @@ def transfer(session: Session, ctx: CoopContext, data: TransferRequest) -> Trans
     return TransferOut.model_validate(body)
 
 
+@dataclass(frozen=True)
+class Counterpart:
+    """The other side of a member's movement, and the till session whose cash it is."""
+
+    leg: ledger.Leg
+    till_session_id: uuid.UUID | None = None
+    branch_id: uuid.UUID | None = None
+
+
 def counterpart_leg(
     session: Session,
     ctx: CoopContext,
@@ -155,16 +170,16 @@ def counterpart_leg(
     member_id: uuid.UUID,
     branch_id: uuid.UUID | None,
     account_id: uuid.UUID | None,
-) -> ledger.Leg:
+) -> Counterpart:
     """The other side of a member's movement (a share payment, a loan repayment or
-    disbursement): cash at a branch, or one of the member's own savings accounts.
+    disbursement): cash at the caller's till, or one of the member's own savings accounts.
 
     ``amount`` is the leg's posting amount: positive takes money from the savings account
     (or into the till), negative pays it into the account (or out of the till).
     """
     if account_id is None:
-        assert branch_id is not None
-        return ledger.Leg(branch_cash(session, ctx, branch_id, currency), amount)
+        cash = counter_cash(session, ctx, branch_id, currency, amount)
+        return Counterpart(ledger.Leg(cash.gl_account, amount), cash.session_id, cash.branch_id)
     account = lock_savings_account(session, ctx.cooperative_id, account_id)
     if account.member_id != member_id:
         raise AccountOwnerMismatch()
@@ -177,4 +192,4 @@ def counterpart_leg(
         check_can_credit(session, account, product)
         after_credit(session, account, product)
     gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
-    return ledger.Leg(gl, amount, account)
+    return Counterpart(ledger.Leg(gl, amount, account))

@@ -239,7 +239,11 @@ class CashMovementRequest(BaseModel):
     )
 
     amount: Amount
-    branch_id: uuid.UUID
+    branch_id: uuid.UUID | None = Field(
+        default=None,
+        description="The caller's open till session decides the till and its branch; if "
+        "given, it must be that branch",
+    )
     currency: Currency | None = Field(default=None, description="If given, must be the account's")
     description: Description | None = None
 

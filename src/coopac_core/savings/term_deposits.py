@@ -337,18 +337,16 @@ def cancel(
         )
     own_gl = ledger.get_gl_account(session, coop_id, account.gl_account_id)
     paid_out = principal + interest
-    legs = [
-        ledger.Leg(own_gl, principal, account),
-        counterpart_leg(
-            session,
-            ctx,
-            amount=-paid_out,
-            currency=account.currency,
-            member_id=account.member_id,
-            branch_id=data.branch_id,
-            account_id=data.to_account_id,
-        ),
-    ]
+    paid = counterpart_leg(
+        session,
+        ctx,
+        amount=-paid_out,
+        currency=account.currency,
+        member_id=account.member_id,
+        branch_id=data.branch_id,
+        account_id=data.to_account_id,
+    )
+    legs = [ledger.Leg(own_gl, principal, account), paid.leg]
     if interest:
         expense = ledger.gl_account_for(session, coop_id, INTEREST_EXPENSE_GL, account.currency)
         legs.append(ledger.Leg(expense, interest))
@@ -357,8 +355,9 @@ def cancel(
         ctx,
         EntryKind.withdrawal,
         legs,
-        branch_id=data.branch_id,
+        branch_id=paid.branch_id or data.branch_id,
         description=f"Cancelación anticipada del plazo fijo {account.number}",
+        till_session_id=paid.till_session_id,
     )
     account.status = AccountStatus.closed
     account.closed_on = today

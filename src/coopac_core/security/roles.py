@@ -50,6 +50,12 @@ READ_ACCOUNTS = STAFF
 # Cash at the counter: a teller only at their own branch (checked by the service). The
 # admin administers users and settings and never moves money (segregation of duties).
 MOVE_MONEY = frozenset({Role.teller, Role.manager})
+# The counter: the manager (as the branch's supervisor) makes tills and sets their
+# ceilings with the admin; holds the vault (its transfers, its banks); closes a session a
+# teller left open. Who moves cash opens their own till. Auditors and accountants read it.
+MANAGE_TILLS = frozenset({Role.manager, Role.admin})
+SUPERVISE_TILLS = frozenset({Role.manager})
+READ_TILLS = frozenset({Role.teller, Role.manager, Role.admin, Role.accountant, Role.auditor})
 MANAGE_ACCOUNTS = frozenset({Role.manager, Role.admin})
 READ_LEDGER = frozenset({Role.accountant, Role.auditor, Role.manager, Role.admin})
 MANAGE_CHART = frozenset({Role.accountant, Role.admin})

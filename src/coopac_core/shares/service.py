@@ -180,14 +180,14 @@ def refund(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: Share
         branch_id=data.branch_id,
         account_id=data.to_account_id,
     )
-    branch_id = data.branch_id
     entry, postings = ledger.post_entry(
         session,
         ctx,
         EntryKind.share_refund,
-        [ledger.Leg(share_gl, amount, account), target],
-        branch_id=branch_id,
+        [ledger.Leg(share_gl, amount, account), target.leg],
+        branch_id=target.branch_id or data.branch_id,
         description=data.description or "Devolución de aportaciones por retiro",
+        till_session_id=target.till_session_id,
     )
     account.status = ShareAccountStatus.closed
     account.closed_on = entry.business_date

@@ -98,16 +98,13 @@ def get_gl_account(session: Session, cooperative_id: uuid.UUID, account_id: uuid
 def branch_cash_account(
     session: Session, cooperative_id: uuid.UUID, branch_id: uuid.UUID, currency: str
 ) -> GlAccount:
-    account = session.exec(
-        select(GlAccount).where(
-            GlAccount.cooperative_id == cooperative_id,
-            GlAccount.branch_id == branch_id,
-            GlAccount.currency == currency,
-        )
-    ).first()
-    if account is None:
+    """The branch's own cash account (11x1.<branch>), not one of its tills'."""
+    branch = session.get(Branch, (cooperative_id, branch_id))
+    if branch is None:
         raise BranchNotFound()
-    return account
+    return gl_account_by_code(
+        session, cooperative_id, branch_cash_code(Currency(currency), branch.code)
+    )
 
 
 def create_gl_account(

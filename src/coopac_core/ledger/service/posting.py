@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from coopac_core import database_rules as rules
+from coopac_core.channels import origin_of, origin_var
 from coopac_core.errors import AmountInvalid
 from coopac_core.ledger.accounts import M, MemberAccount, control_accounts, holder_amount
 from coopac_core.ledger.errors import (
@@ -31,6 +32,7 @@ from coopac_core.ledger.schemas import Movement
 from coopac_core.money import CENT
 from coopac_core.observability import request_id_var
 from coopac_core.security.principal import CoopContext
+from coopac_core.tellers.errors import TillCashInsufficient
 
 
 @dataclass
@@ -104,6 +106,7 @@ def post_entry(
     description: str | None = None,
     reversal_of: uuid.UUID | None = None,
     business_date: date | None = None,
+    till_session_id: uuid.UUID | None = None,
 ) -> tuple[JournalEntry, list[Posting]]:
     """Post one balanced entry and move the member balances it touches, atomically.
 
@@ -114,7 +117,9 @@ def post_entry(
 
     The posting itself is the database function ``coopac_post`` (migration 0020), the one
     the one-call deposit, transfer and share payment post through: the cooperative active,
-    the caller's limits, the entry and its lines in one round trip.
+    the caller's limits, the entry and its lines in one round trip. ``till_session_id``:
+    the till session whose cash the entry moves; a counter operation's receipt is issued
+    with it.
     """
     check_legs(legs)
     cooperative_id = ctx.cooperative_id
@@ -143,7 +148,7 @@ def post_entry(
                 "k": kind,
                 "b": branch_id,
                 "d": description,
-                "actor": rules.actor_json(ctx),
+                "actor": rules.actor_json(ctx, till_session_id),
                 "policy": rules.policy_json(),
                 "gls": [leg.gl_account.id for leg in legs],
                 "curs": [leg.gl_account.currency for leg in legs],
@@ -161,11 +166,17 @@ def post_entry(
         constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
         if constraint == "uq_journal_entry_reversal_of":
             raise AlreadyReversed() from None
+        if constraint == "till_cash_not_negative":
+            # a path that did not ask coopac_counter_cash first: the till's CHECK holds
+            raise TillCashInsufficient(
+                "La caja no tiene efectivo suficiente para este movimiento"
+            ) from None
         refusal = rules.refusal_of(exc)
         if refusal is None:
             raise
         raise refusal from None
     actor = ctx.principal
+    origin = origin_of(ctx)
     # The rows as written, for the caller's answer: not added to the session (they are in
     # the database already, and append-only).
     entry = JournalEntry(
@@ -183,6 +194,10 @@ def post_entry(
         request_id=request_id_var.get(),
         reversal_of=reversal_of,
         created_at=row.created_at,
+        channel=origin["channel"],
+        till_session_id=till_session_id,
+        recorded_at=origin_var.get().recorded_at,
+        device_id=origin["device_id"],
     )
     postings: list[Posting] = []
     for leg, balance_after, posting_id in zip(legs, afters, row.posting_ids, strict=True):

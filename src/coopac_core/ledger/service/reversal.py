@@ -48,6 +48,9 @@ from coopac_core.ledger.service.posting import Leg, lock_member_accounts, post_e
 from coopac_core.ledger.service.queries import entry_postings, get_entry, reversal_of_entry
 from coopac_core.models_base import utcnow
 from coopac_core.security.principal import CoopContext
+from coopac_core.security.roles import SUPERVISE_TILLS
+from coopac_core.tellers.errors import TillSessionClosed
+from coopac_core.tellers.models import SessionStatus, TillSession
 
 # Entries whose product records (installments, loan and share statuses) a mirror entry
 # cannot restore on its own: reversed only through their product's inverse operation.
@@ -68,6 +71,19 @@ NEEDS_INVERSE = frozenset(
         EntryKind.loan_recovery,
     }
 )
+
+
+def check_till_session_open(
+    session: Session, cooperative_id: uuid.UUID, session_id: uuid.UUID
+) -> None:
+    """A counter operation is corrected while its till's session is open: once counted and
+    closed, the till's cash is what was counted, and a later correction is the
+    accountant's (an adjustment), not the till's."""
+    row = session.get(TillSession, (cooperative_id, session_id))
+    if row is None or row.status != SessionStatus.open:
+        raise TillSessionClosed(
+            "La sesión de caja de esa operación ya se cerró: corríjala con un ajuste contable"
+        )
 
 
 def _check_reversible(session: Session, entry: JournalEntry) -> None:
@@ -119,6 +135,8 @@ def reverse_entry(
         )
         for p in postings
     ]
+    if entry.till_session_id is not None:
+        check_till_session_open(session, cooperative_id, entry.till_session_id)
     return post_entry(
         session,
         ctx,
@@ -127,6 +145,8 @@ def reverse_entry(
         branch_id=entry.branch_id,
         description=description or f"Extorno de {entry.kind}",
         reversal_of=entry.id,
+        # a counter operation is corrected at the same till, in the same receipt series
+        till_session_id=entry.till_session_id,
     )
 
 
@@ -140,12 +160,29 @@ class ReversalOutcome:
 
 
 def may_reverse_alone(session: Session, ctx: CoopContext, entry: JournalEntry) -> bool:
-    """The person who booked the entry, on its own business day."""
+    """The person who booked the entry, on its own business day; or, for a counter
+    operation of that day, a supervisor (the second person the correction needs)."""
     person = ctx.principal.person_id
     coop = session.get(Cooperative, ctx.cooperative_id)
     assert coop is not None
     today = coop.business_date
-    return person is not None and entry.actor_user_id == person and entry.business_date == today
+    if person is None or entry.business_date != today:
+        return False
+    if entry.actor_user_id == person:
+        return True
+    return entry.till_session_id is not None and bool(ctx.roles & SUPERVISE_TILLS)
+
+
+def _pending_request(
+    session: Session, cooperative_id: uuid.UUID, entry_id: uuid.UUID
+) -> ReversalRequest | None:
+    return session.exec(
+        select(ReversalRequest).where(
+            ReversalRequest.cooperative_id == cooperative_id,
+            ReversalRequest.journal_entry_id == entry_id,
+            ReversalRequest.status == ReversalRequestStatus.pending,
+        )
+    ).first()
 
 
 def request_reversal(
@@ -155,6 +192,9 @@ def request_reversal(
     person to decide. Refusals (already reversed, not reversible) come at once either way."""
     entry = get_entry(session, ctx.cooperative_id, entry_id)
     _check_reversible(session, entry)
+    pending = _pending_request(session, ctx.cooperative_id, entry_id)
+    if pending is not None:  # decided there, by whoever may: not undone beside it
+        raise ReversalAlreadyRequested(request_id=str(pending.id))
     if may_reverse_alone(session, ctx, entry):
         return ReversalOutcome(entry=reverse_entry(session, ctx, entry_id, reason))
     # Tried now and undone, so that what the account's rules refuse (a hold, a blocked
@@ -167,15 +207,6 @@ def request_reversal(
         attempt.rollback()
         # balances the attempt set as committed are not the database's: read them again
         session.expire_all()
-    pending = session.exec(
-        select(ReversalRequest).where(
-            ReversalRequest.cooperative_id == ctx.cooperative_id,
-            ReversalRequest.journal_entry_id == entry_id,
-            ReversalRequest.status == ReversalRequestStatus.pending,
-        )
-    ).first()
-    if pending is not None:
-        raise ReversalAlreadyRequested(request_id=str(pending.id))
     request = ReversalRequest(
         cooperative_id=ctx.cooperative_id,
         journal_entry_id=entry_id,

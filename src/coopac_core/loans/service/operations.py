@@ -57,7 +57,7 @@ from coopac_core.loans.servicing import (
 )
 from coopac_core.models_base import utcnow
 from coopac_core.money import check_amount
-from coopac_core.savings.movements import counterpart_leg
+from coopac_core.savings.movements import Counterpart, counterpart_leg
 from coopac_core.security.principal import CoopContext
 
 
@@ -77,17 +77,18 @@ def disburse(
     # The schedule runs from the day the money really leaves.
     schedule = loan_schedule_from(loan, today)
     net = loan.amount - loan.commission
+    paid_out = counterpart_leg(
+        session,
+        ctx,
+        amount=-net,
+        currency=loan.currency,
+        member_id=loan.member_id,
+        branch_id=branch_id,
+        account_id=to_account_id,
+    )
     legs = [
         ledger.Leg(ledger.get_gl_account(session, coop_id, loan.gl_account_id), loan.amount, loan),
-        counterpart_leg(
-            session,
-            ctx,
-            amount=-net,
-            currency=loan.currency,
-            member_id=loan.member_id,
-            branch_id=branch_id,
-            account_id=to_account_id,
-        ),
+        paid_out.leg,
     ]
     if loan.commission > 0:
         fee_gl = ledger.gl_account_for(session, coop_id, gl.FEE_INCOME_GL, loan.currency)
@@ -97,8 +98,9 @@ def disburse(
         ctx,
         EntryKind.loan_disbursement,
         legs,
-        branch_id=branch_id,
+        branch_id=paid_out.branch_id or branch_id,
         description=f"Desembolso del crédito {loan.number}",
+        till_session_id=paid_out.till_session_id,
     )
     reversals.record(session, loan, entry, before)
     session.add_all(
@@ -187,8 +189,8 @@ def repay(
     lines.collect(interest.collected, applied.moratory, interest.beyond)
     lines.add(gl.FEE_INCOME_GL, -applied.fees)
     lines.add(gl.INSURANCE_PAYABLE_GL, -applied.insurance)
-    legs = [
-        counterpart(amount)
+    paid_in = (
+        Counterpart(counterpart(amount))
         if counterpart is not None
         else counterpart_leg(
             session,
@@ -199,7 +201,8 @@ def repay(
             branch_id=data.branch_id,
             account_id=data.from_account_id,
         )
-    ]
+    )
+    legs = [paid_in.leg]
     if applied.principal:
         legs += gl.principal_legs(session, loan, applied.principal)
     legs += lines.legs(session)
@@ -208,8 +211,9 @@ def repay(
         ctx,
         EntryKind.loan_repayment,
         legs,
-        branch_id=data.branch_id,
+        branch_id=paid_in.branch_id or data.branch_id,
         description=data.description or f"Pago del crédito {loan.number}",
+        till_session_id=paid_in.till_session_id,
     )
     reversals.record(session, loan, entry, before)
     session.add_all(rows)
@@ -437,9 +441,10 @@ def recover(
         session,
         ctx,
         EntryKind.loan_recovery,
-        [cash, *lines.legs(session)],
-        branch_id=data.branch_id,
+        [cash.leg, *lines.legs(session)],
+        branch_id=cash.branch_id or data.branch_id,
         description=data.description or f"Recuperación del crédito castigado {loan.number}",
+        till_session_id=cash.till_session_id,
     )
     reversals.record(session, loan, entry, before)
     loan.written_off_balance -= amount

@@ -129,8 +129,10 @@ def insured_table(coop: Cooperative, snap: PeriodSnapshot, out: InsuredDepositsO
 
 # --- large cash operations --------------------------------------------------------------
 
-# The month's postings on the branches' cash accounts (11x1.<branch>), with the person
-# whose account the same entry moved; an operation reversed, and its reversal, are left out.
+# The month's postings on the branches' cash accounts (11x1.<branch> and its tills), with
+# the person whose account the same entry moved; an operation reversed, and its reversal,
+# are left out, and so is cash the cooperative moves within itself (vault, tills, banks,
+# a count's difference): no customer stands behind it.
 _CASH = """
 WITH cash AS (
     SELECT p.entry_id, p.currency, p.amount, p.business_date
@@ -157,7 +159,9 @@ WITH cash AS (
             AS amount_pen
     FROM cash JOIN journal_entry e ON e.cooperative_id = :c AND e.id = cash.entry_id
     LEFT JOIN holder ON holder.entry_id = cash.entry_id
-    WHERE e.reversal_of IS NULL AND NOT EXISTS (
+    WHERE e.reversal_of IS NULL
+      AND e.kind NOT IN ('cash_transfer', 'bank_deposit', 'bank_withdrawal', 'cash_over_short')
+      AND NOT EXISTS (
         SELECT 1 FROM journal_entry r WHERE r.cooperative_id = :c AND r.reversal_of = e.id)
 ), flagged AS (
     SELECT ops.*, sum(amount_pen) OVER (PARTITION BY member_id) AS month_pen FROM ops
