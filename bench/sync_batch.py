@@ -57,6 +57,20 @@ def prepare(svc: Service) -> tuple[httpx.Client, str, dict[str, str], list[str]]
         json={"code": "AHV", "name": "Ahorro", "kind": "sight", "currency": "PEN", "tea": "0.01"},
         headers=admin,
     ).json()
+    # the bench's one teller deposits far more in a day than a teller's default limit lets
+    # (limits.policy): the cooperative raises it, as its risk policy may
+    r = http.put(
+        f"{prefix}/operation-limits",
+        json={
+            "role": "teller",
+            "operation": "deposit",
+            "currency": "PEN",
+            "per_operation": "20000.00",
+            "per_day": "100000000.00",
+        },
+        headers=admin,
+    )
+    assert r.status_code == 200, r.text
     teller = staff(http, prefix, admin, "bench.cajero", "teller", branch["id"])
     till = http.post(
         f"{prefix}/branches/{branch['id']}/tills",

@@ -35,6 +35,7 @@ from coopac_core.errors import (
     ValidationFailed,
     problem_body,
 )
+from coopac_core.exchange.router import router as exchange_router
 from coopac_core.federation.indicators_router import router as indicators_router
 from coopac_core.federation.router import router as federation_router
 from coopac_core.health import router as health_router
@@ -220,6 +221,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         shares_router,
         savings_router,
         tellers_router,
+        exchange_router,
         ledger_router,
         loans_router,
         limits_router,

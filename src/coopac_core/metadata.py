@@ -6,6 +6,7 @@ from coopac_core import idempotency as _idempotency
 from coopac_core import numbering as _numbering
 from coopac_core.audit import models as _audit
 from coopac_core.cob import models as _cob
+from coopac_core.exchange import models as _exchange
 from coopac_core.federation import models as _federation
 from coopac_core.ledger import models as _ledger
 from coopac_core.limits import models as _limits
@@ -21,6 +22,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "_audit",
     "_cob",
+    "_exchange",
     "_federation",
     "_idempotency",
     "_ledger",

@@ -89,6 +89,14 @@ CUSTOM: dict[str, tuple[str, str]] = {
         "The denominations add up to {total}, not {amount}",
     ),
     "one_line_per_currency": ("Una sola línea por moneda", "One line per currency"),
+    "sell_below_buy": (
+        "El precio de venta no puede ser menor que el de compra",
+        "The sell rate cannot be below the buy rate",
+    ),
+    "account_for_deposit_usd": (
+        "account_id va con kind = deposit_usd, y solo con él",
+        "account_id goes with kind = deposit_usd, and only with it",
+    ),
 }
 
 # Pydantic's own error types, in Spanish. Anything else falls back to a generic message.

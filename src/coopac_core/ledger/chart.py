@@ -44,6 +44,9 @@ DEFAULT_CHART: tuple[ChartLine, ...] = (
     ChartLine("14{c}9.02", "Provisiones genéricas para créditos", contra=True),
     ChartLine("15{c}1", "Cuentas por cobrar diversas"),
     ChartLine("15{c}1.01", "Faltantes de caja"),
+    # DOMAIN.md is silent on exchange: a bridge account per currency (the position the
+    # counter takes, revalued by the accountant) and the spread as other income
+    ChartLine("19{c}9", "Posición de cambio (puente de operaciones de cambio)"),
     ChartLine("21{c}1", "Obligaciones a la vista", control=AccountKind.savings),
     ChartLine("21{c}2", "Obligaciones por cuentas de ahorro", control=AccountKind.savings),
     ChartLine("21{c}3", "Obligaciones por cuentas a plazo", control=AccountKind.savings),
@@ -60,6 +63,7 @@ DEFAULT_CHART: tuple[ChartLine, ...] = (
     ChartLine("51{c}4.03", "Comisiones por créditos"),
     # DOMAIN.md is silent on where a recovery of written-off loans goes: other income (to
     # confirm against the manual).
+    ChartLine("56{c}2", "Ganancia en operaciones de cambio"),
     ChartLine("56{c}4", "Recuperación de créditos castigados"),
     ChartLine("81{c}3", "Créditos castigados"),
     ChartLine("81{c}4", "Rendimientos de créditos en suspenso"),

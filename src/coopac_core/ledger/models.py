@@ -65,6 +65,8 @@ class EntryKind(StrEnum):
     bank_deposit = "bank_deposit"
     bank_withdrawal = "bank_withdrawal"
     cash_over_short = "cash_over_short"
+    # dollars bought or sold at the counter (or deposited into a soles account)
+    exchange = "exchange"
 
 
 class GlAccount(SQLModel, table=True):

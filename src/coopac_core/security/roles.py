@@ -56,6 +56,10 @@ MOVE_MONEY = frozenset({Role.teller, Role.manager})
 MANAGE_TILLS = frozenset({Role.manager, Role.admin})
 SUPERVISE_TILLS = frozenset({Role.manager})
 READ_TILLS = frozenset({Role.teller, Role.manager, Role.admin, Role.accountant, Role.auditor})
+# The rate board is the manager's (the branch's supervisor) to publish; the counter and the
+# books read it.
+PUBLISH_RATES = frozenset({Role.manager})
+READ_RATES = READ_TILLS
 MANAGE_ACCOUNTS = frozenset({Role.manager, Role.admin})
 READ_LEDGER = frozenset({Role.accountant, Role.auditor, Role.manager, Role.admin})
 MANAGE_CHART = frozenset({Role.accountant, Role.admin})

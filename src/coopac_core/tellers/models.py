@@ -44,6 +44,8 @@ class CounterPurpose(StrEnum):
     cash_over = "cash_over"  # sobrante de caja
     cash_short = "cash_short"  # faltante de caja
     cash_in_transit = "cash_in_transit"  # between the vault and a till, until received
+    exchange_position = "exchange_position"  # the bridge of a currency bought or sold
+    exchange_income = "exchange_income"  # the spread earned on it
 
 
 class Till(SQLModel, table=True):
@@ -187,7 +189,9 @@ class CounterAccount(SQLModel, table=True):
     __tablename__ = "counter_account"
     __table_args__ = (
         CheckConstraint(
-            "purpose IN ('cash_over', 'cash_short', 'cash_in_transit')", name="purpose_valid"
+            "purpose IN ('cash_over', 'cash_short', 'cash_in_transit', 'exchange_position', "
+            "'exchange_income')",
+            name="purpose_valid",
         ),
         ForeignKeyConstraint(
             ["cooperative_id", "gl_account_id", "currency"],

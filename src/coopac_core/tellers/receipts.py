@@ -15,7 +15,7 @@ from coopac_core.channels import Channel
 from coopac_core.federation.models import Branch, Cooperative
 from coopac_core.ledger.models import EntryKind, JournalEntry
 from coopac_core.money import Currency
-from coopac_core.tellers.schemas import ReceiptMember, ReceiptOut
+from coopac_core.tellers.schemas import CurrencyAmount, ReceiptMember, ReceiptOut
 from coopac_core.tellers.service import get_receipt
 
 OPERATIONS = {
@@ -29,6 +29,7 @@ OPERATIONS = {
     "loan_recovery": "Recuperación de crédito castigado",
     "cash_transfer": "Traslado de efectivo",
     "reversal": "Extorno",
+    "exchange": "Compra y venta de moneda extranjera",
 }
 CURRENCY_WORDS = {Currency.PEN: "SOLES", Currency.USD: "DÓLARES AMERICANOS"}
 
@@ -73,6 +74,14 @@ LIMIT 1
 """
 )
 
+# What the entry did to the till, per currency (positive: cash came in).
+TILL_MOVEMENTS = text(
+    "SELECT p.currency, sum(p.amount) AS amount FROM posting p "
+    "JOIN till_cash t ON t.cooperative_id = p.cooperative_id "
+    "AND t.gl_account_id = p.gl_account_id "
+    "WHERE p.cooperative_id = :c AND p.entry_id = :e GROUP BY p.currency ORDER BY p.currency"
+)
+
 MEMBER = text(
     "SELECT id, member_number, document_type, document_number, "
     "coalesce(legal_name, concat_ws(', ', last_names, first_names)) AS name "
@@ -99,6 +108,10 @@ def receipt_out(session: Session, cooperative_id: uuid.UUID, number: str) -> Rec
             document=f"{m.document_type} {m.document_number}",
         )
     currency = Currency(details.currency)
+    till = [
+        CurrencyAmount(currency=Currency(m.currency), amount=m.amount)
+        for m in session.execute(TILL_MOVEMENTS, {"c": cooperative_id, "e": entry.id})
+    ]
     kind = entry.kind
     operation = OPERATIONS.get(kind, kind)
     if entry.reversal_of is not None:
@@ -120,6 +133,7 @@ def receipt_out(session: Session, cooperative_id: uuid.UUID, number: str) -> Rec
         currency=currency,
         amount=details.amount,
         amount_in_words=amount_in_words(details.amount, currency),
+        till_movements=till,
         teller=entry.actor_name,
         channel=Channel(entry.channel),
         business_date=entry.business_date,
@@ -154,9 +168,13 @@ def render_pdf(r: ReceiptOut) -> bytes:
         ]
     if r.account_number:
         lines.append((f"Cuenta: {r.account_number}", "L", False))
+    lines += [("", "L", False), (f"IMPORTE: {symbol} {r.amount:,.2f}", "C", True)]
+    if len(r.till_movements) > 1:  # an exchange: what came in and what went out
+        for m in r.till_movements:
+            sign = "Recibido" if m.amount > 0 else "Entregado"
+            mark = "S/" if m.currency == Currency.PEN else "US$"
+            lines.append((f"{sign}: {mark} {abs(m.amount):,.2f}", "L", False))
     lines += [
-        ("", "L", False),
-        (f"IMPORTE: {symbol} {r.amount:,.2f}", "C", True),
         (f"SON: {r.amount_in_words}", "L", False),
         ("", "L", False),
         (f"Cajero: {r.teller}", "L", False),

@@ -374,6 +374,7 @@ class ReceiptOut(BaseModel):
                     "currency": "PEN",
                     "amount": "120.50",
                     "amount_in_words": "CIENTO VEINTE Y 50/100 SOLES",
+                    "till_movements": [{"currency": "PEN", "amount": "120.50"}],
                     "teller": "rquispe",
                     "channel": "counter",
                     "business_date": "2026-11-23",
@@ -400,6 +401,10 @@ class ReceiptOut(BaseModel):
     currency: Currency
     amount: Amount
     amount_in_words: str
+    till_movements: list[CurrencyAmount] = Field(
+        description="What it did to the till's cash per currency (positive: came in); an "
+        "exchange has two"
+    )
     teller: str
     channel: Channel
     business_date: date

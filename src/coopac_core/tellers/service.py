@@ -276,7 +276,7 @@ def _business_date(session: Session, cooperative_id: uuid.UUID) -> Any:
     return coop.business_date
 
 
-def _counter_account(
+def counter_account(
     session: Session, cooperative_id: uuid.UUID, purpose: str, currency: str
 ) -> GlAccount:
     row = session.get(CounterAccount, (cooperative_id, purpose, currency))
@@ -297,13 +297,13 @@ def _book_difference(
     account, a shortage lowers it against the shortage account."""
     till_gl = ledger.get_gl_account(session, ctx.cooperative_id, cash.gl_account_id)
     if difference > 0:
-        other = _counter_account(
+        other = counter_account(
             session, ctx.cooperative_id, CounterPurpose.cash_over, cash.currency
         )
         legs = [ledger.Leg(till_gl, difference), ledger.Leg(other, -difference)]
         what = "Sobrante"
     else:
-        other = _counter_account(
+        other = counter_account(
             session, ctx.cooperative_id, CounterPurpose.cash_short, cash.currency
         )
         legs = [ledger.Leg(other, -difference), ledger.Leg(till_gl, difference)]
@@ -615,9 +615,7 @@ def send_transfer(session: Session, ctx: CoopContext, data: TillTransferCreate) 
     cash = _locked_cash(session, source, currency)
     if cash.balance < amount:
         raise TillCashInsufficient(available=f"{cash.balance:.2f}", currency=currency)
-    transit = _counter_account(
-        session, ctx.cooperative_id, CounterPurpose.cash_in_transit, currency
-    )
+    transit = counter_account(session, ctx.cooperative_id, CounterPurpose.cash_in_transit, currency)
     source_gl = ledger.get_gl_account(session, ctx.cooperative_id, cash.gl_account_id)
     entry, _ = ledger.post_entry(
         session,
@@ -669,7 +667,7 @@ def receive_transfer(
     cash = _locked_cash(session, target, row.currency)
     if cash.ceiling is not None and cash.balance + amount > cash.ceiling:
         raise TillCashLimit(limit=f"{cash.ceiling:.2f}", currency=row.currency)
-    transit = _counter_account(
+    transit = counter_account(
         session, ctx.cooperative_id, CounterPurpose.cash_in_transit, row.currency
     )
     target_gl = ledger.get_gl_account(session, ctx.cooperative_id, cash.gl_account_id)

@@ -83,4 +83,6 @@ COUNTER_ACCOUNT_CODES = {
     CounterPurpose.cash_in_transit: "11{c}1.TR",
     CounterPurpose.cash_short: "15{c}1.01",
     CounterPurpose.cash_over: "25{c}1.01",
+    CounterPurpose.exchange_position: "19{c}9",
+    CounterPurpose.exchange_income: "56{c}2",
 }

@@ -1,0 +1,35 @@
+"""The rate board's table."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Column, Index, Numeric
+from sqlmodel import Field, SQLModel
+
+from coopac_core.models_base import created_at_field
+
+
+class ExchangeRate(SQLModel, table=True):
+    """A published rate: the latest of a business date is that day's board. Append-only:
+    a correction is a new publication, and every operation names the rate it used."""
+
+    __tablename__ = "exchange_rate"
+    __table_args__ = (
+        CheckConstraint("currency = 'USD'", name="currency_usd"),
+        CheckConstraint("buy > 0 AND sell >= buy", name="sell_not_below_buy"),
+        Index("ix_exchange_rate_day", "cooperative_id", "business_date", "published_at"),
+    )
+
+    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    business_date: date
+    currency: str = Field(default="USD", max_length=3)
+    # soles per dollar: what the cooperative pays for one (buy) and charges for one (sell)
+    buy: Decimal = Field(sa_column=Column(Numeric(10, 4), nullable=False))
+    sell: Decimal = Field(sa_column=Column(Numeric(10, 4), nullable=False))
+    published_by: str = Field(max_length=100)
+    published_by_id: uuid.UUID | None = None
+    published_at: datetime = created_at_field()
