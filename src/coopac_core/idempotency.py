@@ -246,6 +246,62 @@ class Idempotent:
         )
 
 
+async def optional_idempotency_key(
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Optional: makes the request safe to retry. Retrying with the same "
+            "key and body returns the first response again and creates nothing more.",
+        ),
+    ] = None,
+) -> str | None:
+    if idempotency_key is None or not idempotency_key.strip():
+        return None
+    key = idempotency_key.strip()
+    if len(key) > MAX_KEY_LENGTH:
+        raise IdempotencyKeyInvalid(limit=MAX_KEY_LENGTH)
+    return key
+
+
+class Once:
+    """A POST that creates (a member, an account, a loan...), safe to retry: with an
+    Idempotency-Key, the same semantics as a money POST (the key claimed in the request's
+    transaction, the answer kept with it, a retry replays it); without one, as before."""
+
+    def __init__(self, key: str | None, fingerprint: str, path: str) -> None:
+        self.key = key
+        self.fingerprint = fingerprint
+        self.path = path
+
+    def run(
+        self,
+        session: Session,
+        ctx: CoopContext,
+        make: Callable[[], Answer],
+        status_code: int = 201,
+    ) -> JSONResponse:
+        if self.key is not None:
+            return Idempotent(session, ctx, self.key, self.fingerprint, self.path).run(
+                make, status_code
+            )
+        result = make()
+        if isinstance(result, tuple):
+            result, status_code = result
+        return JSONResponse(result.model_dump(mode="json", by_alias=True), status_code=status_code)
+
+
+async def create_once(
+    request: Request,
+    key: Annotated[str | None, Depends(optional_idempotency_key)],
+    fingerprint: Annotated[str, Depends(request_fingerprint)],
+) -> Once:
+    return Once(key, fingerprint, request.url.path)
+
+
+CreateOnce = Annotated[Once, Depends(create_once)]
+
+
 MoneyOperation = Callable[[Session, CoopContext], Answer]
 
 # What an unreachable database raises on the one-call path: the socket, a connection the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -339,6 +340,10 @@ def test_repayments_arrears_moratory_and_payoff(api: Api) -> None:
     schedule = api.get(f"/loans/{lid}/schedule")["installments"]
     assert isinstance(schedule, list)
     first, second = schedule[0], schedule[1]
+    # what a front-end keeps for offline work shows the loan and what falls due first
+    snap: Any = api.get(f"/members/{loan['member_id']}/snapshot", Role.teller)
+    assert [(x["id"], x["next_due"]["number"]) for x in snap["loans"]] == [(lid, 1)]
+    assert snap["loans"][0]["next_due"]["owed"] == first["total"]
     today = date.fromisoformat(str(api.get("")["business_date"]))
     # pay the first installment exactly on its due date, from savings
     api.close_days((date.fromisoformat(first["due_date"]) - today).days)

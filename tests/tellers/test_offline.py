@@ -150,3 +150,31 @@ def test_stop_on_error_and_what_a_batch_refuses(
         url, json={"device_id": device, "operations": ops}, headers=bank.coop.headers[Role.auditor]
     )
     assert r.status_code == 403
+
+
+def test_a_members_snapshot_for_offline_work_with_an_etag(
+    client: TestClient, bank: Bank, world: World
+) -> None:
+    account = bank.account(client)
+    member = account["member_id"]
+    bank.deposit(client, account["id"], "70.00")
+    url = bank.url(f"/members/{member}/snapshot")
+    r = client.get(url, headers=bank.teller)
+    assert r.status_code == 200, r.text
+    snap = r.json()
+    tag = r.headers["ETag"]
+    assert snap["member"]["id"] == member
+    assert [(a["id"], a["balance"], a["available_balance"]) for a in snap["savings_accounts"]] == [
+        (account["id"], "70.00", "70.00")
+    ]
+    assert snap["share_account"]["member_id"] == member
+    assert snap["loans"] == []
+    # unchanged: 304; once money moves, a new snapshot and a new tag
+    r = client.get(url, headers={**bank.teller, "If-None-Match": tag})
+    assert (r.status_code, r.headers["ETag"]) == (304, tag)
+    bank.deposit(client, account["id"], "5.00")
+    r = client.get(url, headers={**bank.teller, "If-None-Match": tag})
+    assert r.status_code == 200 and r.headers["ETag"] != tag
+    assert r.json()["savings_accounts"][0]["balance"] == "75.00"
+    r = client.get(url, headers=world.fed_analyst)
+    assert r.status_code in (403, 404)

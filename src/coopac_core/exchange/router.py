@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from coopac_core.exchange import service
 from coopac_core.exchange.errors import ExchangeAccountInvalid, ExchangeRateMissing
 from coopac_core.exchange.models import ExchangeRate
 from coopac_core.exchange.schemas import ExchangeCreate, ExchangeOut, RateCreate, RateOut
-from coopac_core.idempotency import MoneyRequest, idempotent
+from coopac_core.idempotency import CreateOnce, MoneyRequest, idempotent
 from coopac_core.members.errors import MemberNotFound
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_time_id, make_page
@@ -38,8 +38,9 @@ def publish_rate(
     body: RateCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(PUBLISH_RATES))],
     session: SessionDep,
-) -> RateOut:
-    return _out(service.publish(session, ctx, body))
+    once: CreateOnce,
+) -> Response:
+    return once.run(session, ctx, lambda: _out(service.publish(session, ctx, body)))
 
 
 @router.get(

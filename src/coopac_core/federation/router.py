@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
+from fastapi.responses import Response
 
 from coopac_core.errors import InvalidCursor, RoleNotAllowed
 from coopac_core.federation import service
@@ -21,6 +22,7 @@ from coopac_core.federation.schemas import (
     CooperativeOut,
     CooperativeUpdate,
 )
+from coopac_core.idempotency import CreateOnce
 from coopac_core.openapi import coop_responses, list_responses, problem_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, make_page
 from coopac_core.security.deps import PrincipalDep, SessionDep, coop_access
@@ -106,9 +108,11 @@ def create_branch(
     body: BranchCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_BRANCHES))],
     session: SessionDep,
-) -> BranchOut:
-    branch = service.create_branch(session, ctx, body)
-    return BranchOut.model_validate(branch)
+    once: CreateOnce,
+) -> Response:
+    return once.run(
+        session, ctx, lambda: BranchOut.model_validate(service.create_branch(session, ctx, body))
+    )
 
 
 @router.get(

@@ -6,14 +6,14 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
 from coopac_core.channels import Channel
 from coopac_core.errors import AmountInvalid, AsOfInFuture, DomainError
 from coopac_core.federation.service import get_cooperative
-from coopac_core.idempotency import MoneyRequest, idempotent
+from coopac_core.idempotency import CreateOnce, MoneyRequest, idempotent
 from coopac_core.ledger import service
 from coopac_core.ledger.errors import (
     AdjustmentApprovalNeedsPerson,
@@ -112,11 +112,17 @@ def create_gl_account(
     body: GlAccountCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_CHART))],
     session: SessionDep,
-) -> GlAccountOut:
-    account = service.create_gl_account(
-        session, ctx, code=body.code, name=body.name, currency=body.currency
+    once: CreateOnce,
+) -> Response:
+    return once.run(
+        session,
+        ctx,
+        lambda: GlAccountOut.model_validate(
+            service.create_gl_account(
+                session, ctx, code=body.code, name=body.name, currency=body.currency
+            )
+        ),
     )
-    return GlAccountOut.model_validate(account)
 
 
 def _entry_out(

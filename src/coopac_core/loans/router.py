@@ -5,11 +5,11 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from coopac_core.errors import AmountInvalid, AsOfInFuture
 from coopac_core.federation.service import get_cooperative
-from coopac_core.idempotency import MoneyRequest, idempotent
+from coopac_core.idempotency import CreateOnce, MoneyRequest, idempotent
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.schemas import StatementLine
 from coopac_core.loans import service
@@ -105,8 +105,13 @@ def create_loan_product(
     body: LoanProductCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_PRODUCTS))],
     session: SessionDep,
-) -> LoanProductOut:
-    return LoanProductOut.model_validate(service.create_product(session, ctx, body))
+    once: CreateOnce,
+) -> Response:
+    return once.run(
+        session,
+        ctx,
+        lambda: LoanProductOut.model_validate(service.create_product(session, ctx, body)),
+    )
 
 
 @router.get(
@@ -153,8 +158,11 @@ def create_loan(
     body: LoanCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_LOANS))],
     session: SessionDep,
-) -> LoanOut:
-    return service.loan_view(session, service.create_loan(session, ctx, body))
+    once: CreateOnce,
+) -> Response:
+    return once.run(
+        session, ctx, lambda: service.loan_view(session, service.create_loan(session, ctx, body))
+    )
 
 
 @router.get(

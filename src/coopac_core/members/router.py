@@ -4,9 +4,11 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import Response
 
 from coopac_core import admission
 from coopac_core.federation.errors import BranchNotFound
+from coopac_core.idempotency import CreateOnce
 from coopac_core.members import service
 from coopac_core.members.errors import (
     DocumentReferenceRequired,
@@ -37,8 +39,11 @@ def create_member(
     body: MemberCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_MEMBERS))],
     session: SessionDep,
-) -> MemberOut:
-    return MemberOut.model_validate(admission.admit(session, ctx, body))
+    once: CreateOnce,
+) -> Response:
+    return once.run(
+        session, ctx, lambda: MemberOut.model_validate(admission.admit(session, ctx, body))
+    )
 
 
 @router.get(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse, Response
 
 from coopac_core.errors import AmountInvalid
-from coopac_core.idempotency import MoneyRequest, idempotent
+from coopac_core.idempotency import CreateOnce, MoneyRequest, idempotent
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.schemas import Movement, StatementLine
 from coopac_core.limits.errors import LimitExceeded
@@ -71,8 +71,13 @@ def create_savings_product(
     body: SavingsProductCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_PRODUCTS))],
     session: SessionDep,
-) -> SavingsProductOut:
-    return SavingsProductOut.model_validate(service.create_product(session, ctx, body))
+    once: CreateOnce,
+) -> Response:
+    return once.run(
+        session,
+        ctx,
+        lambda: SavingsProductOut.model_validate(service.create_product(session, ctx, body)),
+    )
 
 
 @router.get(
@@ -112,16 +117,20 @@ def open_savings_account(
     body: SavingsAccountCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(OPEN_ACCOUNTS))],
     session: SessionDep,
-) -> SavingsAccountOut:
-    account = service.open_account(
-        session,
-        ctx,
-        body.member_id,
-        body.product_id,
-        body.maturity_instruction,
-        body.payout_account_id,
-    )
-    return service.account_out(session, account)
+    once: CreateOnce,
+) -> Response:
+    def make() -> SavingsAccountOut:
+        account = service.open_account(
+            session,
+            ctx,
+            body.member_id,
+            body.product_id,
+            body.maturity_instruction,
+            body.payout_account_id,
+        )
+        return service.account_out(session, account)
+
+    return once.run(session, ctx, make)
 
 
 @router.get(
@@ -308,8 +317,13 @@ def place_hold(
     body: HoldCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_ACCOUNTS, money=True))],
     session: SessionDep,
-) -> HoldOut:
-    return HoldOut.model_validate(holds.place_hold(session, ctx, account_id, body))
+    once: CreateOnce,
+) -> Response:
+    return once.run(
+        session,
+        ctx,
+        lambda: HoldOut.model_validate(holds.place_hold(session, ctx, account_id, body)),
+    )
 
 
 @router.get(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request, Response, status
 from coopac_core.db import ALL_TENANTS, Database, set_tenant_scope
 from coopac_core.errors import RoleNotAllowed
 from coopac_core.federation.errors import BranchNotFound
+from coopac_core.idempotency import CreateOnce
 from coopac_core.openapi import coop_responses, list_responses, problem_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
 from coopac_core.security import login, service
@@ -189,8 +190,9 @@ def create_user(
     body: UserCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_USERS))],
     session: SessionDep,
-) -> UserOut:
-    return service.create_user(session, ctx, body)
+    once: CreateOnce,
+) -> Response:
+    return once.run(session, ctx, lambda: service.create_user(session, ctx, body))
 
 
 @users_router.get("/users", response_model=Page[UserOut], responses=list_responses())

@@ -11,9 +11,16 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse, Response
 
 from coopac_core.federation.errors import BranchNotFound
-from coopac_core.idempotency import IDEMPOTENCY_ERRORS, MoneyRequest, idempotent, money_caller
+from coopac_core.idempotency import (
+    IDEMPOTENCY_ERRORS,
+    CreateOnce,
+    MoneyRequest,
+    idempotent,
+    money_caller,
+)
 from coopac_core.ledger.errors import GlAccountNotFound
 from coopac_core.limits.errors import LimitExceeded
+from coopac_core.members.errors import MemberNotFound
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
 from coopac_core.security.deps import SessionDep, coop_access
@@ -21,10 +28,11 @@ from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import (
     MANAGE_TILLS,
     MOVE_MONEY,
+    READ_MEMBERS,
     READ_TILLS,
     SUPERVISE_TILLS,
 )
-from coopac_core.tellers import offline, receipts, service
+from coopac_core.tellers import offline, receipts, service, snapshot
 from coopac_core.tellers.errors import (
     BranchNotAllowed,
     NotAVault,
@@ -49,6 +57,7 @@ from coopac_core.tellers.models import SessionStatus, TransferStatus
 from coopac_core.tellers.schemas import (
     BankMovement,
     BankMovementOut,
+    MemberSnapshot,
     ReceiptOut,
     SessionClose,
     SessionOpen,
@@ -81,8 +90,9 @@ def create_till(
     body: TillCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_TILLS))],
     session: SessionDep,
-) -> TillOut:
-    return service.create_till(session, ctx, branch_id, body)
+    once: CreateOnce,
+) -> Response:
+    return once.run(session, ctx, lambda: service.create_till(session, ctx, branch_id, body))
 
 
 @router.get(
@@ -396,3 +406,27 @@ async def apply_sync_batch(
     money: Annotated[MoneyRequest, Depends(money_caller(MOVE_MONEY))],
 ) -> SyncBatchOut:
     return await offline.apply(money, body)
+
+
+@router.get(
+    "/members/{member_id}/snapshot",
+    response_model=MemberSnapshot,
+    responses={
+        **coop_responses(MemberNotFound),
+        304: {"description": "Unchanged since the ETag sent in If-None-Match"},
+    },
+    summary="What a front-end keeps to serve a member offline: the member, their accounts "
+    "with balances and available balances, their loans and what falls due (with an ETag)",
+)
+def member_snapshot(
+    member_id: uuid.UUID,
+    request: Request,
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_MEMBERS))],
+    session: SessionDep,
+) -> Response:
+    out = snapshot.member_snapshot(session, ctx.cooperative_id, member_id)
+    tag = snapshot.etag(out)
+    seen = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
+    if tag in seen or "*" in seen:
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+    return JSONResponse(out.model_dump(mode="json"), headers={"ETag": tag})

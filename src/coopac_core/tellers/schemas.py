@@ -521,3 +521,59 @@ class SyncBatchOut(BaseModel):
     refused: int
     skipped: int
     results: list[OperationResult]
+
+
+class DueInstallment(BaseModel):
+    number: int
+    due_date: date
+    owed: Amount = Field(description="What is still owed on it")
+
+
+class SnapshotLoan(BaseModel):
+    id: uuid.UUID
+    number: str
+    currency: Currency
+    balance: Amount
+    days_past_due: int
+    overdue_amount: Amount
+    next_due: DueInstallment | None = Field(description="The oldest installment still owed")
+
+
+class MemberSnapshot(BaseModel):
+    """What a front-end needs to serve a member with the link down."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "as_of": "2026-11-23",
+                    "member": {"id": "8d6c5b4a-3f2e-4d1c-9b0a-f9e8d7c6b5a4"},
+                    "share_account": {"id": "2c9f7b1e-3a4d-4c5e-8f6a-7b8c9d0e1f2a"},
+                    "savings_accounts": [],
+                    "loans": [
+                        {
+                            "id": "4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8",
+                            "number": "0012-0000045-6",
+                            "currency": "PEN",
+                            "balance": "2400.00",
+                            "days_past_due": 0,
+                            "overdue_amount": "0.00",
+                            "next_due": {
+                                "number": 4,
+                                "due_date": "2026-12-05",
+                                "owed": "312.40",
+                            },
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    as_of: date = Field(description="The cooperative's business date")
+    member: dict[str, Any] = Field(description="The member, as GET members/{id} answers")
+    share_account: dict[str, Any] | None
+    savings_accounts: list[dict[str, Any]] = Field(
+        description="With balance and available_balance, as GET savings-accounts/{id}"
+    )
+    loans: list[SnapshotLoan] = Field(description="Active loans, with what falls due")
