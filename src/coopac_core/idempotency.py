@@ -23,6 +23,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -319,10 +320,28 @@ MONEY_CALL = (
     "SELECT status, body::text AS body, replayed FROM coopac_money_call($1, $2, $3, $4, $5, "
     "$6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13::jsonb)"
 )
+MONEY_BATCH = "SELECT coopac_money_batch($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)::text"
 KEEP_ANSWER = (
     "SELECT status, body::text AS body, replayed "
     "FROM coopac_keep_answer($1, $2, $3, $4, $5, $6::jsonb)"
 )
+
+
+@dataclass(frozen=True)
+class BatchOperation:
+    """One operation of a batch, as the request it stands for."""
+
+    key: str
+    fingerprint: str
+    path: str
+    operation: str
+    args: dict[str, Any]
+    origin: dict[str, Any]
+
+
+# An operation's answer (status, body as JSON text, replayed), a caller's refusal, or None
+# (asked alone again).
+BatchOutcome = tuple[int, str, bool] | DomainError | None
 
 
 class MoneyRequest:
@@ -431,6 +450,110 @@ class MoneyRequest:
             headers={REPLAY_HEADER: "true"} if replayed else None,
             media_type=PROBLEM_JSON if status >= 400 else "application/json",
         )
+
+    async def call_many(self, ops: list[BatchOperation]) -> list[BatchOutcome] | None:
+        """Many one-call operations of this caller, in order, in one database call
+        (``coopac_money_batch``, migration 0023): one round trip and one commit for all,
+        each operation in a subtransaction of its own under its own key. None when this
+        caller takes the service's transaction (an API key) or the chunk could not run as
+        one (a lock waited on past the timeout): then each goes alone. An outcome is the
+        operation's answer (status, body, replayed), a caller's refusal (not kept), or
+        None when a request with the same key committed first (asked alone, it replays)."""
+        pool: asyncpg.Pool | None = getattr(self.app_state, "money_pool", None)
+        if pool is None or not self.token:
+            return None
+        claims = decode_token(self.settings.resolved_secret_key(), self.token, "access")
+        if claims.password_change_required:
+            raise PasswordChangeRequired()
+        payload = json.dumps(
+            [
+                {
+                    "key": o.key,
+                    "hash": o.fingerprint,
+                    "operation": o.operation,
+                    "args": {**o.args, "origin": o.origin},
+                }
+                for o in ops
+            ]
+        )
+        params = (
+            claims.user_id,
+            claims.version,
+            self.cooperative_id,
+            sorted(self.allowed),
+            sorted(ANY_BRANCH),
+            request_id_var.get(),
+            rules.policy_json(),
+            payload,
+        )
+        try:
+            async with pool.acquire(timeout=POOL_TIMEOUT) as conn:
+                try:
+                    raw = await conn.fetchval(MONEY_BATCH, *params)
+                except asyncpg.PostgresError as exc:
+                    state: str = exc.sqlstate
+                    if state == rules.CALLER_REFUSED:
+                        raise rules.refusal(exc.message, exc.detail) from None
+                    if state[:2] in ("08", "53", "57") and state != "57014":
+                        conn.terminate()
+                        raise ConnectionLost() from exc
+                    return None  # a lock timeout, a statement timeout: each alone
+                except BaseException:
+                    conn.terminate()
+                    raise
+                outcomes: list[BatchOutcome] = []
+                for op, found in zip(ops, json.loads(raw), strict=True):
+                    outcomes.append(await self._batch_outcome(conn, claims.user_id, op, found))
+                return outcomes
+        except ConnectionLost as exc:
+            await pool.expire_connections()
+            raise DatabaseUnreachable() from exc
+        except TimeoutError as exc:
+            raise DatabaseUnreachable() from exc
+        except UNREACHABLE as exc:
+            await pool.expire_connections()
+            raise DatabaseUnreachable() from exc
+
+    async def _batch_outcome(
+        self,
+        conn: "asyncpg.pool.PoolConnectionProxy[asyncpg.Record]",
+        user_id: uuid.UUID,
+        op: BatchOperation,
+        found: dict[str, Any],
+    ) -> BatchOutcome:
+        if "status" in found:
+            return (found["status"], json.dumps(found["body"]), found["replayed"])
+        if "caller_refusal" in found:
+            return rules.refusal(found["caller_refusal"], found["detail"])
+        if found.get("raced"):
+            return None
+        # the operation's rules refused it: that answer is kept with its key, in the words
+        # the service gives it (a transaction of its own: the chunk committed without it)
+        error = rules.refusal(found["refusal"], found["detail"])
+        body = problem_body(
+            error.status,
+            error.code,
+            error.detail,
+            instance=op.path,
+            request_id=request_id_var.get(),
+            extra=error.extra,
+        )
+        try:
+            row = await conn.fetchrow(
+                KEEP_ANSWER,
+                self.cooperative_id,
+                op.key,
+                op.fingerprint,
+                str(user_id),
+                error.status,
+                json.dumps(body),
+            )
+        except asyncpg.PostgresError as again:
+            if again.sqlstate == rules.CALLER_REFUSED:
+                return rules.refusal(again.message, again.detail)
+            raise
+        assert row is not None  # the function answers one row
+        return (row["status"], row["body"], row["replayed"])
 
     async def _attempt(
         self, pool: asyncpg.Pool, user_id: uuid.UUID, params: tuple[Any, ...]

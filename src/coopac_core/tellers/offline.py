@@ -19,9 +19,9 @@ from typing import Any, TypeVar
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
-from coopac_core.channels import Origin, origin_var
+from coopac_core.channels import Channel, Origin, origin_var
 from coopac_core.errors import DomainError, FieldError, ValidationFailed, problem_body
-from coopac_core.idempotency import REPLAY_HEADER, MoneyRequest
+from coopac_core.idempotency import REPLAY_HEADER, BatchOperation, BatchOutcome, MoneyRequest
 from coopac_core.loans import service as loans
 from coopac_core.loans.schemas import RepaymentRequest
 from coopac_core.money import check_amount
@@ -75,6 +75,34 @@ class _Op:
             ) from None
         self.ids[name] = value
         return value
+
+    def one_call(self) -> tuple[str, dict[str, Any]] | None:
+        """The operation as one call of the database's (its name and arguments), if it is
+        one and the service's own checks pass; else None (it goes as its route goes)."""
+        body = self.body
+        t = self.op.type
+        try:
+            if t == Kind.deposit:
+                data = _parse(CashMovementRequest, body)
+                check_amount(data.amount)
+                return "deposit", {
+                    "account_id": str(self.ids["account_id"]),
+                    **data.model_dump(mode="json"),
+                }
+            if t == Kind.transfer:
+                transfer = _parse(TransferRequest, body)
+                check_amount(transfer.amount)
+                return "transfer", transfer.model_dump(mode="json")
+            if t == Kind.share_payment:
+                payment = _parse(SharePayment, body)
+                check_amount(payment.amount)
+                return "share_payment", {
+                    "member_id": str(self.ids["member_id"]),
+                    **payment.model_dump(mode="json"),
+                }
+        except (_Invalid, DomainError):
+            return None
+        return None
 
     def runner(self) -> Callable[[MoneyRequest], Awaitable[Response]]:
         """How the operation runs, as its route runs it."""
@@ -158,12 +186,30 @@ async def apply(base: MoneyRequest, batch: SyncBatch) -> SyncBatchOut:
     results: list[OperationResult] = []
     stopped = False
     channel = origin_var.get().channel
-    for op in batch.operations:
+    ops = batch.operations
+    i = 0
+    while i < len(ops):
         if stopped:
-            results.append(_result(op, OperationOutcome.skipped))
+            results.append(_result(ops[i], OperationOutcome.skipped))
+            i += 1
             continue
-        result = await _apply_one(base, batch, op, channel)
+        # Operations that are one database call each go in chunks: one round trip and one
+        # commit for the chunk, each in a subtransaction of its own. Not when the batch
+        # stops at a refusal: the rest of a chunk would have run.
+        chunk = [] if batch.stop_on_error else _chunk(base, batch, ops, i, channel)
+        if chunk:
+            outcomes = await base.call_many([b for _, b in chunk])
+            for n, (op, one) in enumerate(chunk):
+                found = outcomes[n] if outcomes is not None else None
+                if found is None:  # asked alone: it runs, or replays what raced it
+                    results.append(await _apply_one(base, batch, op, channel))
+                else:
+                    results.append(_from_outcome(op, one.path, found))
+            i += len(chunk)
+            continue
+        result = await _apply_one(base, batch, ops[i], channel)
         results.append(result)
+        i += 1
         if batch.stop_on_error and result.outcome == OperationOutcome.refused:
             stopped = True
     counts = {o: sum(1 for r in results if r.outcome == o) for o in OperationOutcome}
@@ -175,6 +221,53 @@ async def apply(base: MoneyRequest, batch: SyncBatch) -> SyncBatchOut:
         skipped=counts[OperationOutcome.skipped],
         results=results,
     )
+
+
+CHUNK = 100  # operations per database call: the till's lock is held for the chunk
+
+
+def _chunk(
+    base: MoneyRequest,
+    batch: SyncBatch,
+    ops: list[OfflineOperation],
+    start: int,
+    channel: Any,
+) -> list[tuple[OfflineOperation, BatchOperation]]:
+    """The one-call operations from ``start`` on, up to CHUNK, in order."""
+    chunk: list[tuple[OfflineOperation, BatchOperation]] = []
+    for op in ops[start : start + CHUNK]:
+        try:
+            request = _Op(base.cooperative_id, op)
+        except _Invalid:
+            break
+        call = request.one_call()
+        if call is None:
+            break
+        origin = {
+            "channel": (channel or Channel.counter).value,
+            "recorded_at": op.recorded_at.isoformat(),
+            "device_id": batch.device_id,
+        }
+        chunk.append(
+            (
+                op,
+                BatchOperation(
+                    op.idempotency_key, request.fingerprint, request.path, call[0], call[1], origin
+                ),
+            )
+        )
+    return chunk
+
+
+def _from_outcome(op: OfflineOperation, path: str, found: BatchOutcome) -> OperationResult:
+    if isinstance(found, DomainError):
+        return _result(op, OperationOutcome.refused, found.status, problem=_problem(path, found))
+    assert found is not None
+    status, body, replayed = found
+    answer = json.loads(body)
+    if status >= 400:
+        return _result(op, OperationOutcome.refused, status, problem=answer, replayed=replayed)
+    return _result(op, OperationOutcome.applied, status, result=answer, replayed=replayed)
 
 
 async def _apply_one(
