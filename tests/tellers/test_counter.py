@@ -119,7 +119,13 @@ def test_a_tellers_day_open_operate_vault_and_close_short(
     )
     assert r.status_code == 201
     rich = bank.account(client)
-    bank.deposit(client, rich["id"], "9000.00")  # at the world's teller's till
+    r = _post(  # at the manager's own till
+        client,
+        bank.url(f"/savings-accounts/{rich['id']}/deposits"),
+        {"amount": "9000.00"},
+        coop.headers[Role.manager],
+    )
+    assert r.status_code == 201, r.text
     r = _post(
         client,
         bank.url(f"/savings-accounts/{rich['id']}/withdrawals"),
@@ -321,3 +327,65 @@ def test_close_of_business_waits_for_the_tills_unless_the_manager_forces_it(
     )
     assert (r.status_code, r.json()["code"]) == (409, "till_session_required")
     assert "ya cerrado" in r.json()["detail"]
+
+
+def test_a_large_withdrawal_waits_for_a_supervisor(
+    client: TestClient, world: World, bank: Bank
+) -> None:
+    coop = world.a
+    r = client.put(
+        bank.url("/counter-settings"),
+        json={"withdrawal_approval_above": [{"currency": "PEN", "amount": "5000.00"}]},
+        headers=coop.headers[Role.admin],
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["withdrawal_approval_above"] == [{"currency": "PEN", "amount": "5000.00"}]
+    assert {"purpose": "cash_short", "currency": "PEN", "code": "1511.01"} in r.json()["accounts"]
+    try:
+        teller = _new_teller(client, world, "coopa.cajera.grande")
+        counter.open_counter(client, coop, Role.teller, teller, code="C10")
+        account = bank.account(client)
+        r = _post(
+            client,
+            bank.url(f"/savings-accounts/{account['id']}/deposits"),
+            {"amount": "20000.00"},
+            teller,
+        )
+        assert r.status_code == 201, r.text
+        url = bank.url(f"/savings-accounts/{account['id']}/withdrawals")
+        r = _post(client, url, {"amount": "4999.99"}, teller)
+        assert r.status_code == 201  # below the threshold: at once
+        r = _post(client, url, {"amount": "6000.00"}, teller)
+        assert r.status_code == 202, r.text
+        pending = r.json()
+        assert (pending["status"], pending["amount"]) == ("pending_approval", "6000.00")
+        assert bank.balance(client, account["id"]) == "15000.01"  # nothing moved yet
+        approve = bank.url(f"/withdrawal-requests/{pending['id']}/approve")
+        # not by a teller, nor by the one who asked
+        r = _post(client, approve, {}, teller)
+        assert r.status_code == 403
+        r = _post(client, approve, {"note": "Socio identificado"}, coop.supervisor)
+        assert r.status_code == 201, r.text
+        assert r.json()["receipt_number"].startswith("PUNO-C10-")
+        assert bank.balance(client, account["id"]) == "9000.01"
+        r = _post(client, approve, {}, coop.headers[Role.manager])
+        assert (r.status_code, r.json()["code"]) == (409, "withdrawal_request_decided")
+        got = client.get(bank.url(f"/withdrawal-requests/{pending['id']}"), headers=teller).json()
+        assert (got["status"], got["decided_by"]) == ("approved", "coopa.supervisor")
+        # a rejected one moves nothing
+        r = _post(client, url, {"amount": "5000.01"}, teller)
+        assert r.status_code == 202
+        r = _post(
+            client,
+            bank.url(f"/withdrawal-requests/{r.json()['id']}/reject"),
+            {"note": "Firma no coincide"},
+            coop.supervisor,
+        )
+        assert (r.status_code, r.json()["status"]) == (200, "rejected")
+        assert bank.balance(client, account["id"]) == "9000.01"
+    finally:
+        client.put(
+            bank.url("/counter-settings"),
+            json={"withdrawal_approval_above": []},
+            headers=coop.headers[Role.admin],
+        )

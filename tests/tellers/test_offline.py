@@ -58,7 +58,7 @@ def test_a_batch_of_1000_sent_twice_moves_the_money_once(
         10,
         0,
     )
-    refused = [r for r in body["results"] if r["outcome"] == "refused"]
+    refused = [r for r in body["results"] if r["status"] == "refused"]
     assert {(r["http_status"], r["problem"]["code"]) for r in refused} == {
         (422, "insufficient_funds")
     }
@@ -92,7 +92,7 @@ def test_a_batch_of_1000_sent_twice_moves_the_money_once(
     entry_id = body["results"][0]["result"]["journal_entry_id"]
     r = client.get(bank.url(f"/journal-entries/{entry_id}"), headers=world.a.headers[Role.auditor])
     entry = r.json()
-    assert entry["recorded_at"].startswith("2026-11-23T09:00:00")
+    assert entry["offline"] and entry["recorded_at"].startswith("2026-11-23T09:00:00")
     assert (entry["device_id"], entry["channel"]) == (device, "counter")
     assert entry["till_session_id"] is not None
 
@@ -114,12 +114,12 @@ def test_stop_on_error_and_what_a_batch_refuses(
         json={"device_id": device, "stop_on_error": True, "operations": ops},
         headers=teller,
     )
-    assert [x["outcome"] for x in r.json()["results"]] == ["applied", "refused", "skipped"]
+    assert [x["status"] for x in r.json()["results"]] == ["applied", "refused", "skipped"]
     assert bank.balance(client, account) == "50.00"
     # sent again without stopping: the refusal is the one kept, the skipped one runs now
     r = client.post(url, json={"device_id": device, "operations": ops}, headers=teller)
     results = r.json()["results"]
-    assert [(x["outcome"], x["replayed"]) for x in results] == [
+    assert [(x["status"], x["replayed"]) for x in results] == [
         ("applied", True),
         ("refused", True),
         ("applied", False),
@@ -133,7 +133,7 @@ def test_stop_on_error_and_what_a_batch_refuses(
     ]
     r = client.post(url, json={"device_id": device, "operations": bad}, headers=teller)
     results = r.json()["results"]
-    assert [(x["outcome"], x["http_status"]) for x in results] == [
+    assert [(x["status"], x["http_status"]) for x in results] == [
         ("refused", 422),
         ("refused", 422),
         ("applied", 201),

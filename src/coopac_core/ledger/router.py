@@ -147,6 +147,7 @@ def _entry_out(
         booked_at=entry.created_at,
         channel=Channel(entry.channel),
         till_session_id=entry.till_session_id,
+        offline=entry.recorded_at is not None,
         recorded_at=entry.recorded_at,
         device_id=entry.device_id,
         postings=[

@@ -170,6 +170,7 @@ class JournalEntryOut(BaseModel):
                     "booked_at": "2026-11-23T14:05:31.412-05:00",
                     "channel": "counter",
                     "till_session_id": "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+                    "offline": False,
                     "recorded_at": None,
                     "device_id": None,
                     "postings": [
@@ -213,6 +214,7 @@ class JournalEntryOut(BaseModel):
     booked_at: datetime
     channel: Channel = Field(description="Where it came in: the federation measures channels")
     till_session_id: uuid.UUID | None = Field(description="The till whose cash it moved")
+    offline: bool = Field(description="Recorded on a device with the link down, sent later")
     recorded_at: datetime | None = Field(
         description="Recorded offline on a device at this moment (posted when it arrived)"
     )

@@ -42,7 +42,9 @@ from coopac_core.savings.service import (
     moved_by_holder,
 )
 from coopac_core.security.principal import CoopContext
+from coopac_core.tellers import approvals
 from coopac_core.tellers.errors import TillCashInsufficient, TillCashLimit, TillSessionRequired
+from coopac_core.tellers.schemas import WithdrawalRequestOut
 from coopac_core.tellers.service import counter_cash, receipt_number_of
 
 # What each movement can refuse, for the routes' documented answers.
@@ -108,13 +110,19 @@ def deposit(
 
 def withdraw(
     session: Session, ctx: CoopContext, account_id: uuid.UUID, data: CashMovementRequest
-) -> Movement:
+) -> Movement | tuple[WithdrawalRequestOut, int]:
+    """A cash withdrawal at the caller's till; above the cooperative's threshold it waits
+    for a supervisor (202, pending_approval)."""
     amount = check_amount(data.amount)
     account = lock_savings_account(session, ctx.cooperative_id, account_id)
     check_currency(account, data.currency)
     product = get_product(session, ctx.cooperative_id, account.product_id)
     check_can_debit(session, account, product, amount)
     cash = counter_cash(session, ctx, data.branch_id, account.currency, -amount)
+    above = approvals.threshold(session, ctx.cooperative_id, account.currency)
+    if above is not None and amount > above:
+        pending = approvals.request_withdrawal(session, ctx, account, amount, cash, data)
+        return pending, 202
     savings_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
     entry, postings = ledger.post_entry(
         session,

@@ -56,6 +56,7 @@ from coopac_core.security.roles import (
     READ_PRODUCTS,
 )
 from coopac_core.tellers.errors import MemberOfOtherBranch
+from coopac_core.tellers.schemas import WithdrawalRequestOut
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["savings"])
 
@@ -212,8 +213,15 @@ async def deposit(
     "/savings-accounts/{account_id}/withdrawals",
     status_code=status.HTTP_201_CREATED,
     response_model=Movement,
-    responses=money_responses(*movements.CASH_ERRORS, *movements.DEBIT_ERRORS),
-    summary="Cash withdrawal at a branch counter (Idempotency-Key required)",
+    responses={
+        **money_responses(*movements.CASH_ERRORS, *movements.DEBIT_ERRORS),
+        202: {
+            "model": WithdrawalRequestOut,
+            "description": "Above the cooperative's threshold: it waits for a supervisor "
+            "(status pending_approval; approve or reject at withdrawal-requests/{id})",
+        },
+    },
+    summary="Cash withdrawal at the caller's till (Idempotency-Key required)",
 )
 async def withdraw(
     account_id: uuid.UUID,

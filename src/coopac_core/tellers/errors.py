@@ -124,3 +124,23 @@ class TillTransferReceived(Conflict):
 class ReceiptNotFound(NotFound):
     code = "receipt_not_found"
     template = "Comprobante no encontrado"
+
+
+class WithdrawalRequestNotFound(NotFound):
+    code = "withdrawal_request_not_found"
+    template = "Solicitud de retiro no encontrada"
+
+
+class WithdrawalRequestDecided(Conflict):
+    code = "withdrawal_request_decided"
+    template = "La solicitud de retiro ya fue {status}"
+
+
+class WithdrawalApprovalSamePerson(Forbidden):
+    code = "withdrawal_approval_same_person"
+    template = "Quien pidió el retiro no lo aprueba: lo decide otro supervisor"
+
+
+class CounterAccountInvalid(Conflict):
+    code = "counter_account_invalid"
+    template = "La cuenta {code} no sirve para {purpose}: {reason}"

@@ -33,7 +33,7 @@ from coopac_core.shares.schemas import SharePayment
 from coopac_core.tellers.schemas import (
     OfflineOperation,
     OfflineOperationType,
-    OperationOutcome,
+    OperationStatus,
     OperationResult,
     SyncBatch,
     SyncBatchOut,
@@ -190,7 +190,7 @@ async def apply(base: MoneyRequest, batch: SyncBatch) -> SyncBatchOut:
     i = 0
     while i < len(ops):
         if stopped:
-            results.append(_result(ops[i], OperationOutcome.skipped))
+            results.append(_result(ops[i], OperationStatus.skipped))
             i += 1
             continue
         # Operations that are one database call each go in chunks: one round trip and one
@@ -210,15 +210,15 @@ async def apply(base: MoneyRequest, batch: SyncBatch) -> SyncBatchOut:
         result = await _apply_one(base, batch, ops[i], channel)
         results.append(result)
         i += 1
-        if batch.stop_on_error and result.outcome == OperationOutcome.refused:
+        if batch.stop_on_error and result.status == OperationStatus.refused:
             stopped = True
-    counts = {o: sum(1 for r in results if r.outcome == o) for o in OperationOutcome}
+    counts = {o: sum(1 for r in results if r.status == o) for o in OperationStatus}
     return SyncBatchOut(
         device_id=batch.device_id,
         received=len(batch.operations),
-        applied=counts[OperationOutcome.applied],
-        refused=counts[OperationOutcome.refused],
-        skipped=counts[OperationOutcome.skipped],
+        applied=counts[OperationStatus.applied],
+        refused=counts[OperationStatus.refused],
+        skipped=counts[OperationStatus.skipped],
         results=results,
     )
 
@@ -261,13 +261,13 @@ def _chunk(
 
 def _from_outcome(op: OfflineOperation, path: str, found: BatchOutcome) -> OperationResult:
     if isinstance(found, DomainError):
-        return _result(op, OperationOutcome.refused, found.status, problem=_problem(path, found))
+        return _result(op, OperationStatus.refused, found.status, problem=_problem(path, found))
     assert found is not None
     status, body, replayed = found
     answer = json.loads(body)
     if status >= 400:
-        return _result(op, OperationOutcome.refused, status, problem=answer, replayed=replayed)
-    return _result(op, OperationOutcome.applied, status, result=answer, replayed=replayed)
+        return _result(op, OperationStatus.refused, status, problem=answer, replayed=replayed)
+    return _result(op, OperationStatus.applied, status, result=answer, replayed=replayed)
 
 
 async def _apply_one(
@@ -285,14 +285,14 @@ async def _apply_one(
             request_id=request_id_var.get(),
             errors=exc.errors,
         )
-        return _result(op, OperationOutcome.refused, ValidationFailed.status, problem=body)
+        return _result(op, OperationStatus.refused, ValidationFailed.status, problem=body)
     money = base.for_operation(op.idempotency_key, request.fingerprint, request.path)
     token = origin_var.set(Origin(channel, op.recorded_at, batch.device_id))
     try:
         response = await run(money)
     except DomainError as exc:  # the caller's refusals: answered, not kept (as alone)
         return _result(
-            op, OperationOutcome.refused, exc.status, problem=_problem(request.path, exc)
+            op, OperationStatus.refused, exc.status, problem=_problem(request.path, exc)
         )
     finally:
         origin_var.reset(token)
@@ -300,16 +300,16 @@ async def _apply_one(
     replayed = response.headers.get(REPLAY_HEADER) == "true"
     if response.status_code >= 400:
         return _result(
-            op, OperationOutcome.refused, response.status_code, problem=answer, replayed=replayed
+            op, OperationStatus.refused, response.status_code, problem=answer, replayed=replayed
         )
     return _result(
-        op, OperationOutcome.applied, response.status_code, result=answer, replayed=replayed
+        op, OperationStatus.applied, response.status_code, result=answer, replayed=replayed
     )
 
 
 def _result(
     op: OfflineOperation,
-    outcome: OperationOutcome,
+    outcome: OperationStatus,
     status: int | None = None,
     *,
     result: dict[str, Any] | None = None,
@@ -319,7 +319,7 @@ def _result(
     return OperationResult(
         idempotency_key=op.idempotency_key,
         type=op.type,
-        outcome=outcome,
+        status=outcome,
         http_status=status,
         result=result,
         problem=problem,
