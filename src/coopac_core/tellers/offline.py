@@ -33,8 +33,8 @@ from coopac_core.shares.schemas import SharePayment
 from coopac_core.tellers.schemas import (
     OfflineOperation,
     OfflineOperationType,
-    OperationStatus,
     OperationResult,
+    OperationStatus,
     SyncBatch,
     SyncBatchOut,
 )
@@ -291,9 +291,7 @@ async def _apply_one(
     try:
         response = await run(money)
     except DomainError as exc:  # the caller's refusals: answered, not kept (as alone)
-        return _result(
-            op, OperationStatus.refused, exc.status, problem=_problem(request.path, exc)
-        )
+        return _result(op, OperationStatus.refused, exc.status, problem=_problem(request.path, exc))
     finally:
         origin_var.reset(token)
     answer = json.loads(bytes(response.body))
