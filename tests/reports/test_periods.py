@@ -21,6 +21,7 @@ from coopac_core.db import Database
 from coopac_core.federation.indicators import DEFAULT_TARGETS
 from coopac_core.security.roles import Role
 from tests.loans.test_close_of_business import Walk, _cooperative
+from tests.support.bank import key
 from tests.support.world import World
 
 START = date(2025, 1, 20)
@@ -43,6 +44,7 @@ class Books(Walk):
         )  # fmt: skip
         assert self.last.status_code == 201, self.last.text
         self.savers = []
+        self.accounts: list[str] = []
         for amount in ("1500.00", "7000.00", "40000.00"):
             member = self.member(sex="F")
             account = self.post(
@@ -57,6 +59,7 @@ class Books(Walk):
             )
             assert self.last.status_code == 201, self.last.text
             self.savers.append(member)
+            self.accounts.append(account["id"])
         self.big_saver = self.savers[1]
 
     def trial(self, as_of: date) -> dict[str, D]:
@@ -74,6 +77,13 @@ def _books(client: TestClient, world: World, code: str, ruc: str) -> Books:
     books = Books(client, walk.coop)
     books.product = walk.product
     books.savings()
+    if code == "COOPREPA":  # one deposit through the mobile app: a digital channel
+        r = client.post(
+            books.url(f"/savings-accounts/{books.accounts[0]}/deposits"),
+            json={"amount": "10.00"},
+            headers={**walk.coop.headers[Role.teller], "X-Channel": "mobile", **key()},
+        )
+        assert r.status_code == 201, r.text
     books.borrower = books.member(sex="M")
     books.good_loan = str(books.loan(books.borrower)["id"])
     books.late_borrower = books.member(sex="F")
@@ -161,6 +171,16 @@ def test_indicators_agree_with_the_ledger(
     totals = body["totals"]
     assert D(totals["deposits"]) == sum(D(r["deposits"]) for r in body["cooperatives"])
     assert totals["cooperatives"] == len(body["cooperatives"])
+    # how much goes through digital channels: January's operations, one of them by mobile
+    january = {
+        r["code"]: r
+        for r in _fed(client, world, "/indicators", period="2025-01").json()["cooperatives"]
+    }
+    a, b = (january[books.coop.code] for books in two)
+    # three deposits, a share payment per member, a loan disbursed per borrower; + mobile
+    assert a["operations"] == b["operations"] + 1
+    assert D(a["digital_share"]) == (D(1) / D(a["operations"])).quantize(D("0.0001"))
+    assert D(b["digital_share"]) == 0
 
 
 def test_only_the_federation_reads_it(

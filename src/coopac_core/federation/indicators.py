@@ -48,9 +48,11 @@ class Indicator(StrEnum):
     roa = "roa"
     roe = "roe"
     loans_to_assets = "loans_to_assets"
+    operations = "operations"
+    digital_share = "digital_share"
 
 
-COUNTS = (Indicator.members, Indicator.savers, Indicator.borrowers)
+COUNTS = (Indicator.members, Indicator.savers, Indicator.borrowers, Indicator.operations)
 AMOUNTS = (
     Indicator.total_assets,
     Indicator.deposits,
@@ -232,6 +234,8 @@ def figures(s: PeriodSnapshot | Totals, month: int) -> dict[Indicator, Decimal |
         Indicator.roa: ratio(annualised(s.net_income, month), s.total_assets),
         Indicator.roe: ratio(annualised(s.net_income, month), s.equity),
         Indicator.loans_to_assets: ratio(s.gross_loans - s.provisions, s.total_assets),
+        Indicator.operations: s.operations,
+        Indicator.digital_share: ratio(Decimal(s.digital_operations), Decimal(s.operations)),
     }
 
 
@@ -241,16 +245,24 @@ class Totals:
     FIELDS = (
         "members", "savers", "borrowers", "total_assets", "deposits", "share_capital",
         "institutional_capital", "equity", "net_income", "liquid_assets", "gross_loans",
-        "overdue_loans", "high_risk_loans", "par30_loans", "provisions",
+        "overdue_loans", "high_risk_loans", "par30_loans", "provisions", "operations",
+        "digital_operations",
     )  # fmt: skip
 
-    def __init__(self, snaps: list[PeriodSnapshot]) -> None:
-        self.members = sum(s.members for s in snaps)
-        self.savers = sum(s.savers for s in snaps)
-        self.borrowers = sum(s.borrowers for s in snaps)
-        for name in self.FIELDS[3:]:
-            setattr(self, name, sum((getattr(s, name) for s in snaps), Decimal("0.00")))
+    COUNTED = ("members", "savers", "borrowers", "operations", "digital_operations")
 
+    def __init__(self, snaps: list[PeriodSnapshot]) -> None:
+        for name in self.FIELDS:
+            if name in self.COUNTED:
+                setattr(self, name, sum(getattr(s, name) for s in snaps))
+            else:
+                setattr(self, name, sum((getattr(s, name) for s in snaps), Decimal("0.00")))
+
+    members: int
+    savers: int
+    borrowers: int
+    operations: int
+    digital_operations: int
     total_assets: Decimal
     deposits: Decimal
     share_capital: Decimal

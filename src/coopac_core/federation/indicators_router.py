@@ -66,6 +66,10 @@ class _Figures(BaseModel):
     roa: RatioText | None
     roe: RatioText | None
     loans_to_assets: RatioText | None
+    operations: int = Field(description="The month's member operations, reversals left out")
+    digital_share: RatioText | None = Field(
+        description="Of them, those through a digital channel (an agent, the mobile app)"
+    )
 
 
 _ROW_EXAMPLE: dict[str, Any] = {
@@ -88,6 +92,8 @@ _ROW_EXAMPLE: dict[str, Any] = {
     "roa": "0.0273",
     "roe": "0.1946",
     "loans_to_assets": "0.6453",
+    "operations": 8120,
+    "digital_share": "0.1875",
 }
 
 

@@ -60,6 +60,10 @@ class PeriodSnapshot(SQLModel, table=True):
     par30_loans: Decimal = _money()
     provisions: Decimal = _money()  # the allowance booked (14x9), as a positive amount
     provisions_required: Decimal = _money()
+    # the month's member operations (reversed ones and their reversals left out), and those
+    # that came through a digital channel (an agent, the mobile app): journal_entry.channel
+    operations: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    digital_operations: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # members, savers and borrowers by sex and by branch; deposits by product
     breakdown: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}")

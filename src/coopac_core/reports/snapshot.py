@@ -34,6 +34,7 @@ from coopac_core.ledger.periods import AFTER_BACKDATED_ENTRY
 from coopac_core.models_base import utcnow
 from coopac_core.money import round_cents
 from coopac_core.reports import verification as _verification  # noqa: F401 - its check
+from coopac_core.reports.channels import DIGITAL_CHANNELS, operations_by_channel
 from coopac_core.reports.figures import ledger_figures
 from coopac_core.reports.models import (
     PeriodGlBalance,
@@ -386,8 +387,9 @@ def take_ledger(session: Session, cooperative_id: uuid.UUID, day: date) -> None:
 
 def take_counts(session: Session, cooperative_id: uuid.UUID, day: date) -> None:
     """The month's people and products: members, savers and borrowers by sex and branch,
-    deposits by product."""
+    deposits by product; its member operations by channel."""
     params = {"c": cooperative_id, "p": period_of(day), "d": day}
+    channels = operations_by_channel(session, cooperative_id, period_of(day), day)
     counts = {
         kind: session.execute(text(sql), params).all()
         for kind, sql in (
@@ -407,7 +409,10 @@ def take_counts(session: Session, cooperative_id: uuid.UUID, day: date) -> None:
     snap.members, snap.savers, snap.borrowers = (
         sum(r.n for r in counts[kind]) for kind in ("members", "savers", "borrowers")
     )
+    snap.operations = sum(channels.values())
+    snap.digital_operations = sum(n for c, n in channels.items() if c in DIGITAL_CHANNELS)
     snap.breakdown = {
+        "operations_by_channel": channels,
         "by_sex": _tally(counts, branches, "sex"),
         "by_branch": _tally(counts, branches, "branch"),
         "deposits_by_product": [

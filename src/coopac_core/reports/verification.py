@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from coopac_core.ledger.service.verification import PRODUCT_CHECKS
+from coopac_core.reports.channels import operations_by_channel
 from coopac_core.reports.figures import LedgerFigures, ledger_figures
 from coopac_core.reports.models import PeriodSnapshot
 
@@ -90,6 +91,15 @@ def check_snapshots(session: Session, cooperative_id: uuid.UUID) -> list[str]:
                 problems.append(
                     f"period {snap.period}: {name} is {kept} but its GL balances make {derived}"
                 )
+    for snap in session.exec(
+        select(PeriodSnapshot).where(PeriodSnapshot.cooperative_id == cooperative_id)
+    ):
+        channels = operations_by_channel(session, cooperative_id, snap.period, snap.period_end)
+        if snap.operations != sum(channels.values()):
+            problems.append(
+                f"period {snap.period}: {snap.operations} operations kept but the journal "
+                f"has {sum(channels.values())}"
+            )
     for r in session.execute(text(_PARTS), params):
         if -r.savings_gl != r.deposits:
             problems.append(
