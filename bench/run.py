@@ -367,6 +367,22 @@ def setup(svc: Service, owner: URL) -> World:
     # Money moves by the cooperative's own staff, never the federation's: a manager (any
     # branch, no daily total) takes the load; a second one approves the loans.
     admin = headers
+    # A bench's teller moves in minutes what a rural teller moves in a month: the
+    # cooperative raises the tellers' daily totals (its risk policy may), so that the load
+    # measures the money path and not the limit's refusals.
+    for operation in ("deposit", "share_payment", "loan_repayment"):
+        r = http.put(
+            f"{prefix}/operation-limits",
+            json={
+                "role": "teller",
+                "operation": operation,
+                "currency": "PEN",
+                "per_operation": "20000.00",
+                "per_day": "1000000000.00",
+            },
+            headers=admin,
+        )
+        assert r.status_code == 200, r.text
     headers = staff(http, prefix, admin, "bench.gerente")
     second = staff(http, prefix, admin, "bench.subgerente")
     engine = create_engine(owner)

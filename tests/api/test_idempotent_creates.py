@@ -65,3 +65,32 @@ def test_a_retried_create_replays_and_creates_nothing_more(
     # without a key, as before: each POST creates
     r = client.post(bank.url("/savings-accounts"), json=opening, headers=bank.teller)
     assert r.status_code == 201 and r.json()["id"] != accounts[0].json()["id"]
+
+
+def test_the_federations_creates_are_safe_to_retry(client: TestClient, world: World) -> None:
+    body = {"code": "COOPRETRY", "name": "Cooperativa Reintento", "ruc": "20600001150",
+            "sbs_level": "1"}  # fmt: skip
+    k = key()
+    first = client.post("/api/v1/cooperatives", json=body, headers={**world.fed_admin, **k})
+    again = client.post("/api/v1/cooperatives", json=body, headers={**world.fed_admin, **k})
+    assert (first.status_code, again.status_code) == (201, 201), first.text
+    assert again.json()["id"] == first.json()["id"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    other = {**body, "code": "COOPOTRA"}
+    r = client.post("/api/v1/cooperatives", json=other, headers={**world.fed_admin, **k})
+    assert (r.status_code, r.json()["code"]) == (422, "idempotency_key_reused")
+    # a refusal is kept as the answer too
+    k = key()
+    r1 = client.post("/api/v1/cooperatives", json=body, headers={**world.fed_admin, **k})
+    r2 = client.post("/api/v1/cooperatives", json=body, headers={**world.fed_admin, **k})
+    assert (r1.status_code, r1.json()["code"]) == (409, "cooperative_exists")
+    assert (r2.status_code, r2.headers["Idempotent-Replayed"]) == (409, "true")
+    k = key()
+    user = {"username": "fed.reintento", "password": "clave-de-prueba-123",
+            "full_name": "Analista", "roles": ["federation_analyst"]}  # fmt: skip
+    made = [
+        client.post("/api/v1/federation/users", json=user, headers={**world.fed_admin, **k})
+        for _ in range(2)
+    ]
+    assert [m.status_code for m in made] == [201, 201], made[0].text
+    assert made[0].json()["id"] == made[1].json()["id"]

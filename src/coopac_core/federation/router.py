@@ -22,7 +22,7 @@ from coopac_core.federation.schemas import (
     CooperativeOut,
     CooperativeUpdate,
 )
-from coopac_core.idempotency import CreateOnce
+from coopac_core.idempotency import CreateOnce, FederationCreateOnce
 from coopac_core.openapi import coop_responses, list_responses, problem_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, make_page
 from coopac_core.security.deps import PrincipalDep, SessionDep, coop_access
@@ -46,11 +46,17 @@ router = APIRouter(prefix="/api/v1/cooperatives", tags=["cooperatives"])
     summary="Register a cooperative in the federation (federation_admin)",
 )
 def create_cooperative(
-    body: CooperativeCreate, principal: PrincipalDep, session: SessionDep
-) -> CooperativeOut:
+    body: CooperativeCreate,
+    principal: PrincipalDep,
+    session: SessionDep,
+    once: FederationCreateOnce,
+) -> Response:
     principal.require_federation({Role.federation_admin})
-    coop = service.create_cooperative(session, principal, body)
-    return CooperativeOut.model_validate(coop)
+    return once.run(
+        session,
+        principal,
+        lambda: CooperativeOut.model_validate(service.create_cooperative(session, principal, body)),
+    )
 
 
 @router.get(

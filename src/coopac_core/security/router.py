@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request, Response, status
 from coopac_core.db import ALL_TENANTS, Database, set_tenant_scope
 from coopac_core.errors import RoleNotAllowed
 from coopac_core.federation.errors import BranchNotFound
-from coopac_core.idempotency import CreateOnce
+from coopac_core.idempotency import CreateOnce, FederationCreateOnce
 from coopac_core.openapi import coop_responses, list_responses, problem_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
 from coopac_core.security import login, service
@@ -333,8 +333,16 @@ def revoke_api_key(
     summary="Create a federation user (federation_admin or federation_analyst)",
 )
 def create_federation_user(
-    body: FederationUserCreate, principal: PrincipalDep, session: SessionDep
-) -> UserOut:
+    body: FederationUserCreate,
+    principal: PrincipalDep,
+    session: SessionDep,
+    once: FederationCreateOnce,
+) -> Response:
     principal.require_federation({Role.federation_admin})
-    user = service.create_federation_user(session, principal, body)
-    return service.get_federation_user(session, user.id)
+    return once.run(
+        session,
+        principal,
+        lambda: service.get_federation_user(
+            session, service.create_federation_user(session, principal, body).id
+        ),
+    )
