@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from coopac_core import idempotency as _idempotency
+from coopac_core import idempotent_creates as _idempotent_creates
 from coopac_core import numbering as _numbering
 from coopac_core.audit import models as _audit
 from coopac_core.cob import models as _cob
@@ -25,6 +26,7 @@ __all__ = [
     "_exchange",
     "_federation",
     "_idempotency",
+    "_idempotent_creates",
     "_ledger",
     "_limits",
     "_loans",

@@ -11,7 +11,8 @@ from coopac_core.exchange import service
 from coopac_core.exchange.errors import ExchangeAccountInvalid, ExchangeRateMissing
 from coopac_core.exchange.models import ExchangeRate
 from coopac_core.exchange.schemas import ExchangeCreate, ExchangeOut, RateCreate, RateOut
-from coopac_core.idempotency import CreateOnce, MoneyRequest, idempotent
+from coopac_core.idempotency import MoneyRequest, idempotent
+from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.members.errors import MemberNotFound
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_time_id, make_page

@@ -22,7 +22,7 @@ from coopac_core.federation.schemas import (
     CooperativeOut,
     CooperativeUpdate,
 )
-from coopac_core.idempotency import CreateOnce, FederationCreateOnce
+from coopac_core.idempotent_creates import CreateOnce, FederationCreateOnce
 from coopac_core.openapi import coop_responses, list_responses, problem_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, make_page
 from coopac_core.security.deps import PrincipalDep, SessionDep, coop_access

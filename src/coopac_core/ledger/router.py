@@ -13,7 +13,8 @@ from sqlmodel import Session
 from coopac_core.channels import Channel
 from coopac_core.errors import AmountInvalid, AsOfInFuture, DomainError
 from coopac_core.federation.service import get_cooperative
-from coopac_core.idempotency import CreateOnce, MoneyRequest, idempotent
+from coopac_core.idempotency import MoneyRequest, idempotent
+from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.ledger import service
 from coopac_core.ledger.errors import (
     AdjustmentApprovalNeedsPerson,

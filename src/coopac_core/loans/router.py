@@ -9,7 +9,8 @@ from fastapi.responses import JSONResponse, Response
 
 from coopac_core.errors import AmountInvalid, AsOfInFuture
 from coopac_core.federation.service import get_cooperative
-from coopac_core.idempotency import CreateOnce, MoneyRequest, idempotent
+from coopac_core.idempotency import MoneyRequest, idempotent
+from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.schemas import StatementLine
 from coopac_core.loans import service

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from coopac_core import admission
 from coopac_core.federation.errors import BranchNotFound
-from coopac_core.idempotency import CreateOnce
+from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.members import service
 from coopac_core.members.errors import (
     DocumentReferenceRequired,

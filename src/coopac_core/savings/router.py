@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse, Response
 
 from coopac_core.errors import AmountInvalid
-from coopac_core.idempotency import CreateOnce, MoneyRequest, idempotent
+from coopac_core.idempotency import MoneyRequest, idempotent
+from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.schemas import Movement, StatementLine
 from coopac_core.limits.errors import LimitExceeded

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request, Response, status
 from coopac_core.db import ALL_TENANTS, Database, set_tenant_scope
 from coopac_core.errors import RoleNotAllowed
 from coopac_core.federation.errors import BranchNotFound
-from coopac_core.idempotency import CreateOnce, FederationCreateOnce
+from coopac_core.idempotent_creates import CreateOnce, FederationCreateOnce
 from coopac_core.openapi import coop_responses, list_responses, problem_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
 from coopac_core.security import login, service

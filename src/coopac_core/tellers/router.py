@@ -11,13 +11,8 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse, Response
 
 from coopac_core.federation.errors import BranchNotFound
-from coopac_core.idempotency import (
-    IDEMPOTENCY_ERRORS,
-    CreateOnce,
-    MoneyRequest,
-    idempotent,
-    money_caller,
-)
+from coopac_core.idempotency import IDEMPOTENCY_ERRORS, MoneyRequest, idempotent, money_caller
+from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.ledger.errors import GlAccountNotFound
 from coopac_core.ledger.schemas import Movement
 from coopac_core.limits.errors import LimitExceeded
