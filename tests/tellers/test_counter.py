@@ -389,3 +389,34 @@ def test_a_large_withdrawal_waits_for_a_supervisor(
             json={"withdrawal_approval_above": []},
             headers=coop.headers[Role.admin],
         )
+
+
+def test_the_counters_own_records_are_not_undone_by_a_reversal(
+    client: TestClient, world: World, bank: Bank
+) -> None:
+    """A transfer between the vault and a till has its row (received, in transit) and a
+    count's difference is the session's count: a mirror entry would leave them disagreeing
+    with the books (verify-ledger would say so). The supervisor sends cash back instead."""
+    coop = world.a
+    teller = _new_teller(client, world, "coopa.cajera.extorno")
+    till = counter.till_for(client, coop, "C11")
+    session = counter.open_session(client, coop, till, teller)
+    counter.fund_till(client, coop, till["id"], teller, {"PEN": "100.00"})
+    r = client.get(bank.url(f"/till-sessions/{session['id']}"), headers=teller)
+    received = next(m for m in r.json()["movements"] if m["kind"] == "cash_transfer")
+    r = client.post(
+        bank.url(f"/till-sessions/{session['id']}/close"),
+        json={"counted": [{"currency": "PEN", "amount": "95.00"}]},
+        headers={**teller, **key()},
+    )
+    assert r.json()["differences"] == [{"currency": "PEN", "amount": "-5.00"}]
+    r = client.get(bank.url(f"/till-sessions/{session['id']}"), headers=teller)
+    shortage = next(m for m in r.json()["movements"] if m["kind"] == "cash_over_short")
+    for entry in (received["journal_entry_id"], shortage["journal_entry_id"]):
+        for who in (coop.supervisor, coop.headers[Role.accountant]):
+            r = client.post(
+                bank.url(f"/journal-entries/{entry}/reversal"), headers={**who, **key()}
+            )
+            assert (r.status_code, r.json()["code"]) == (409, "reversal_not_supported")
+    r = client.get(bank.url("/ledger/verification"), headers=coop.headers[Role.auditor])
+    assert r.json()["ok"], r.text

@@ -86,7 +86,29 @@ def check_till_session_open(
         )
 
 
+# The counter's own records stand behind these: a transfer between the vault and a till
+# is received or in transit by its row (a mirror would leave the cash in transit disagreeing
+# with it; the cash is sent back instead), and a count's difference is the session's count.
+COUNTER_RECORDS = frozenset({EntryKind.cash_transfer, EntryKind.cash_over_short})
+
+# What a supervisor may correct alone at the counter: a member's operation in cash.
+COUNTER_OPERATIONS = frozenset(
+    {
+        EntryKind.deposit,
+        EntryKind.withdrawal,
+        EntryKind.share_payment,
+        EntryKind.share_refund,
+        EntryKind.loan_disbursement,
+        EntryKind.loan_repayment,
+        EntryKind.loan_recovery,
+        EntryKind.exchange,
+    }
+)
+
+
 def _check_reversible(session: Session, entry: JournalEntry) -> None:
+    if entry.kind in COUNTER_RECORDS:
+        raise ReversalNotSupported(kind=entry.kind, reason="es un registro de la caja")
     if entry.reversal_of is not None:
         raise CannotReverseReversal()
     if reversal_of_entry(session, entry.cooperative_id, entry.id) is not None:
@@ -160,8 +182,9 @@ class ReversalOutcome:
 
 
 def may_reverse_alone(session: Session, ctx: CoopContext, entry: JournalEntry) -> bool:
-    """The person who booked the entry, on its own business day; or, for a counter
-    operation of that day, a supervisor (the second person the correction needs)."""
+    """The person who booked the entry, on its own business day; or, for a member's cash
+    operation at the counter that day, a supervisor (the second person the correction
+    needs)."""
     person = ctx.principal.person_id
     coop = session.get(Cooperative, ctx.cooperative_id)
     assert coop is not None
@@ -170,7 +193,11 @@ def may_reverse_alone(session: Session, ctx: CoopContext, entry: JournalEntry) -
         return False
     if entry.actor_user_id == person:
         return True
-    return entry.till_session_id is not None and bool(ctx.roles & SUPERVISE_TILLS)
+    return (
+        entry.till_session_id is not None
+        and entry.kind in COUNTER_OPERATIONS
+        and bool(ctx.roles & SUPERVISE_TILLS)
+    )
 
 
 def _pending_request(
