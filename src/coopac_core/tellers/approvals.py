@@ -17,7 +17,6 @@ from sqlalchemy import tuple_
 from sqlmodel import Session, col, delete, select
 
 from coopac_core.audit import service as audit_service
-from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import EntryKind, GlAccount
 from coopac_core.ledger.schemas import Movement
@@ -35,8 +34,6 @@ from coopac_core.savings.service import (
 from coopac_core.security.principal import CoopContext
 from coopac_core.tellers.errors import (
     CounterAccountInvalid,
-    TillCashInsufficient,
-    TillSessionClosed,
     WithdrawalApprovalSamePerson,
     WithdrawalRequestDecided,
     WithdrawalRequestNotFound,
@@ -46,9 +43,6 @@ from coopac_core.tellers.models import (
     CounterAccount,
     CounterPurpose,
     CounterSetting,
-    SessionStatus,
-    TillCash,
-    TillSession,
     WithdrawalRequest,
 )
 from coopac_core.tellers.schemas import (
@@ -58,7 +52,7 @@ from coopac_core.tellers.schemas import (
     CounterSettingsOut,
     WithdrawalRequestOut,
 )
-from coopac_core.tellers.service import CounterCash, receipt_number_of
+from coopac_core.tellers.service import CounterCash, receipt_number_of, session_cash
 
 # --- settings ---------------------------------------------------------------------------
 
@@ -228,33 +222,6 @@ def _pending(session: Session, ctx: CoopContext, request_id: uuid.UUID) -> Withd
     return row
 
 
-def _session_cash(
-    session: Session, ctx: CoopContext, session_id: uuid.UUID, currency: str, amount: Decimal
-) -> tuple[TillSession, TillCash]:
-    """The till of the session that asked, still open today, holding the amount."""
-    till_session = session.get(TillSession, (ctx.cooperative_id, session_id))
-    today = get_cooperative(session, ctx.cooperative_id).business_date
-    if (
-        till_session is None
-        or till_session.status != SessionStatus.open
-        or till_session.business_date != today
-    ):
-        raise TillSessionClosed("La caja que pidió el retiro ya se cerró: pídalo de nuevo")
-    cash = session.exec(
-        select(TillCash)
-        .where(
-            TillCash.cooperative_id == ctx.cooperative_id,
-            TillCash.till_id == till_session.till_id,
-            TillCash.currency == currency,
-        )
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-    if cash.balance < amount:
-        raise TillCashInsufficient(available=f"{cash.balance:.2f}", currency=currency)
-    return till_session, cash
-
-
 def approve(
     session: Session, ctx: CoopContext, request_id: uuid.UUID, note: str | None
 ) -> Movement:
@@ -263,20 +230,17 @@ def approve(
     account = lock_savings_account(session, ctx.cooperative_id, row.account_id)
     product: SavingsProduct = get_product(session, ctx.cooperative_id, account.product_id)
     check_can_debit(session, account, product, row.amount)
-    till_session, cash = _session_cash(
-        session, ctx, row.till_session_id, account.currency, row.amount
-    )
+    cash = session_cash(session, ctx, row.till_session_id, account.currency, -row.amount)
     savings_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
-    till_gl = ledger.get_gl_account(session, ctx.cooperative_id, cash.gl_account_id)
     entry, postings = ledger.post_entry(
         session,
         ctx,
         EntryKind.withdrawal,
-        [ledger.Leg(savings_gl, row.amount, account), ledger.Leg(till_gl, -row.amount)],
-        branch_id=till_session.branch_id,
+        [ledger.Leg(savings_gl, row.amount, account), ledger.Leg(cash.gl_account, -row.amount)],
+        branch_id=cash.branch_id,
         description=row.description
         or f"Retiro en efectivo pedido por {row.requested_by}, aprobado por {ctx.principal.name}",
-        till_session_id=till_session.id,
+        till_session_id=cash.session_id,
     )
     moved_by_holder(account, entry.business_date)
     _decide(session, ctx, row, ApprovalStatus.approved, note)

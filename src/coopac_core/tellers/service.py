@@ -129,6 +129,26 @@ def counter_cash(
     return CounterCash(gl, row.branch_id, row.session_id)
 
 
+SESSION_CASH = text(
+    "SELECT gl_account_id, branch_id, session_id FROM coopac_session_cash(:c, :s, :cur, :delta)"
+)
+
+
+def session_cash(
+    session: Session, ctx: CoopContext, session_id: uuid.UUID, currency: str, delta: Decimal
+) -> CounterCash:
+    """The cash of a given till session (a supervisor pays a withdrawal another asked at
+    it), by the session's rules (``coopac_session_cash``, migration 0027): open, of today,
+    never below zero or above the ceiling; its row locked."""
+    with rules.refusals():
+        row = session.execute(
+            SESSION_CASH,
+            {"c": ctx.cooperative_id, "s": session_id, "cur": currency, "delta": delta},
+        ).one()
+    gl = ledger.get_gl_account(session, ctx.cooperative_id, row.gl_account_id)
+    return CounterCash(gl, row.branch_id, row.session_id)
+
+
 def receipt_number_of(
     session: Session, cooperative_id: uuid.UUID, entry_id: uuid.UUID
 ) -> str | None:
