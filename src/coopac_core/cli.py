@@ -212,6 +212,28 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    """Deliver webhooks until stopped (SIGINT or SIGTERM finish the round in hand)."""
+    import signal
+    import threading
+
+    from coopac_core.db import Database
+    from coopac_core.events.worker import WebhookWorker
+
+    db = Database.from_settings(settings, pool_size=2)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    worker = WebhookWorker(db, settings)
+    print(f"webhook worker {worker.name}: delivering", flush=True)
+    try:
+        worker.run(stop)
+    finally:
+        worker.close()
+        db.dispose()
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -321,6 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
     cob.add_argument("--days", type=int, default=1, choices=range(1, 32), metavar="1..31")
     cob.add_argument("--pre-holiday", action="store_true", help="close tomorrow in advance")
     cob.set_defaults(func=cmd_close_of_business)
+
+    work = sub.add_parser(
+        "worker", help="deliver webhooks (coopac serve runs one too, unless told not to)"
+    )
+    work.set_defaults(func=cmd_worker)
 
     api = sub.add_parser("openapi", help="print the OpenAPI document (no database needed)")
     api.add_argument("--output", help="write to this file instead")

@@ -58,6 +58,19 @@ class Settings(BaseSettings):
     # Set by `coopac serve --demo`: demo data, and a weak signing key tolerated.
     demo: bool = False
     federation_name: str = "Federación de Cooperativas de Ahorro y Crédito"
+    # Webhook deliveries: the worker inside `coopac serve` (false: run `coopac worker`
+    # apart), how often an idle worker looks, how long a taken delivery is the taker's
+    # before another worker may take it, the first retry's delay (doubled each time, with
+    # jitter, up to webhook_max_delay), how long a delivery is retried before it is marked
+    # failed, and how long an endpoint may fail everything before it is disabled.
+    worker_enabled: bool = True
+    worker_poll_seconds: float = Field(default=1.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_lease_seconds: float = Field(default=60.0, gt=0)
+    webhook_first_retry_seconds: float = Field(default=5.0, gt=0)
+    webhook_max_delay_seconds: float = Field(default=3 * 3600.0, gt=0)
+    webhook_retry_window_seconds: float = Field(default=24 * 3600.0, gt=0)
+    webhook_disable_after_seconds: float = Field(default=3 * 24 * 3600.0, gt=0)
 
     def check_secret_key(self) -> None:
         """Refuse to run with a known, short or guessable key (``--demo`` excepted); a key

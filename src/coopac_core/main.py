@@ -35,6 +35,8 @@ from coopac_core.errors import (
     ValidationFailed,
     problem_body,
 )
+from coopac_core.events import worker as webhook_worker
+from coopac_core.events.router import router as events_router
 from coopac_core.exchange.router import router as exchange_router
 from coopac_core.federation.indicators_router import router as indicators_router
 from coopac_core.federation.router import router as federation_router
@@ -176,7 +178,18 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         # of a teller's request.
         gc.collect()
         gc.freeze()
+        # Webhook deliveries, unless they run apart (`coopac worker`): one worker per
+        # process is safe, however many processes (deliveries are taken SKIP LOCKED).
+        worker = (
+            webhook_worker.start_in_background(app.state.db, settings)
+            if settings.worker_enabled
+            else None
+        )
         yield
+        if worker is not None:
+            stop, thread = worker
+            stop.set()
+            thread.join(timeout=settings.webhook_timeout_seconds + 5)
         if app.state.money_pool is pool:
             app.state.money_pool = previous
         await pool.close()
@@ -228,6 +241,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         cob_router,
         reports_router,
         indicators_router,
+        events_router,
     ):
         app.include_router(router)
 

@@ -7,6 +7,7 @@ from coopac_core import idempotent_creates as _idempotent_creates
 from coopac_core import numbering as _numbering
 from coopac_core.audit import models as _audit
 from coopac_core.cob import models as _cob
+from coopac_core.events import models as _events
 from coopac_core.exchange import models as _exchange
 from coopac_core.federation import models as _federation
 from coopac_core.ledger import models as _ledger
@@ -23,6 +24,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "_audit",
     "_cob",
+    "_events",
     "_exchange",
     "_federation",
     "_idempotency",

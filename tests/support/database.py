@@ -38,4 +38,6 @@ def settings_for(owner: URL, data_dir: Path) -> Settings:
         db_pool_size=10,
         # every test client shares one address; the throttle has its own test
         login_address_max_failures=100_000,
+        # the webhook tests run their own workers
+        worker_enabled=False,
     )

@@ -30,6 +30,8 @@ from coopac_core.cob.errors import (
 from coopac_core.cob.models import CobRun, CobStep, RunStatus, StepStatus
 from coopac_core.cob.steps import Chunk, Span, Step, ordered, register, spans
 from coopac_core.db import Database, flush_or_conflict
+from coopac_core.events import service as events
+from coopac_core.events.models import EventType
 from coopac_core.federation.models import Cooperative
 from coopac_core.federation.service import local_today
 from coopac_core.idempotency import expire_keys
@@ -307,6 +309,19 @@ def _execute(
                     for row in run_steps(session, run):
                         row.status = StepStatus.succeeded
                         session.add(row)
+                    events.emit(
+                        session,
+                        cooperative_id,
+                        EventType.close_of_business_finished,
+                        "close_of_business_run",
+                        run.id,
+                        {
+                            "run_id": str(run.id),
+                            "from": run.business_date_from.isoformat(),
+                            "to": run.business_date_to.isoformat(),
+                        },
+                        business_date=run.business_date_to,
+                    )
                     return RunStatus.succeeded
                 ctx = _system(run)
             _close_day(db, ctx, run_id, day, progress, chunk)

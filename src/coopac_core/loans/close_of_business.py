@@ -116,7 +116,8 @@ WITH late AS (
                          CAST(:deficiente AS int[]), CAST(:dudoso AS int[]))
         AS b(credit_type, normal, cpp, deficiente, dudoso)
 ), state AS (
-    SELECT l.id, coalesce(:d - late.oldest, 0) AS dpd, b.normal, b.cpp, b.deficiente, b.dudoso
+    SELECT l.id, coalesce(:d - late.oldest, 0) AS dpd, b.normal, b.cpp, b.deficiente, b.dudoso,
+           l.days_past_due AS old_dpd, l.category AS old_category
     FROM loan l
     JOIN loan_product p ON p.cooperative_id = l.cooperative_id AND p.id = l.product_id
     JOIN bands b ON b.credit_type = p.credit_type
@@ -124,15 +125,36 @@ WITH late AS (
     WHERE l.cooperative_id = :c AND l.status = 'active'
       AND (late.loan_id IS NOT NULL OR l.days_past_due <> 0 OR l.category <> 'normal')
 ), classified AS (
-    SELECT id, dpd, CASE WHEN dpd <= normal THEN 'normal' WHEN dpd <= cpp THEN 'cpp'
-                         WHEN dpd <= deficiente THEN 'deficiente'
-                         WHEN dpd <= dudoso THEN 'dudoso' ELSE 'perdida' END AS category
+    SELECT id, dpd, old_dpd, old_category,
+           CASE WHEN dpd <= normal THEN 'normal' WHEN dpd <= cpp THEN 'cpp'
+                WHEN dpd <= deficiente THEN 'deficiente'
+                WHEN dpd <= dudoso THEN 'dudoso' ELSE 'perdida' END AS category
     FROM state
+), moved AS (
+    UPDATE loan l SET days_past_due = c.dpd, category = c.category
+    FROM classified c
+    WHERE l.cooperative_id = :c AND l.id = c.id
+      AND (l.days_past_due <> c.dpd OR l.category <> c.category)
+    RETURNING l.id, l.number, l.member_id, l.currency, l.balance, c.dpd, c.old_dpd,
+              c.category, c.old_category
+), told AS (
+    -- the loan's events, in the transaction that changes it: it fell behind (its first
+    -- day past due), and its category moved
+    INSERT INTO event (cooperative_id, id, type, subject_kind, subject_id, business_date, data)
+    SELECT :c, gen_random_uuid(), e.type, 'loan', m.id::text, :d,
+           jsonb_build_object('loan_id', m.id, 'number', m.number, 'member_id', m.member_id,
+               'currency', m.currency, 'balance', round(m.balance, 2)::text,
+               'days_past_due', m.dpd, 'previous_days_past_due', m.old_dpd,
+               'category', m.category, 'previous_category', m.old_category)
+    FROM moved m
+    CROSS JOIN LATERAL (VALUES
+        (CASE WHEN m.old_dpd = 0 AND m.dpd > 0 THEN 'loan.overdue' END),
+        (CASE WHEN m.category <> m.old_category THEN 'loan.classification_changed' END)
+    ) e(type)
+    WHERE e.type IS NOT NULL
+    RETURNING 1
 )
-UPDATE loan l SET days_past_due = c.dpd, category = c.category
-FROM classified c
-WHERE l.cooperative_id = :c AND l.id = c.id
-  AND (l.days_past_due <> c.dpd OR l.category <> c.category)
+SELECT count(*) FROM moved
 """
 
 
@@ -158,9 +180,9 @@ def classify(session: Session, ctx: CoopContext, day: date, span: Span, limit: i
                 "dudoso": [b[3] for b in bands],
             },
         )
-        .rowcount
+        .scalar_one()
     )
-    return Chunk(int(moved or 0), None)
+    return Chunk(int(moved), None)
 
 
 # --- 2. alignment -----------------------------------------------------------------------

@@ -14,6 +14,8 @@ from sqlmodel import Session, col, select
 from coopac_core.audit import service as audit_service
 from coopac_core.db import flush_or_conflict
 from coopac_core.errors import RoleNotAllowed
+from coopac_core.events import service as events
+from coopac_core.events.models import EventType
 from coopac_core.federation.service import get_branch, get_cooperative
 from coopac_core.members.errors import (
     DocumentReferenceRequired,
@@ -23,7 +25,7 @@ from coopac_core.members.errors import (
     MemberNotFound,
 )
 from coopac_core.members.models import DocumentType, Member, MemberStatus
-from coopac_core.members.schemas import MemberCreate, MemberUpdate
+from coopac_core.members.schemas import MemberCreate, MemberOut, MemberUpdate
 from coopac_core.models_base import utcnow
 from coopac_core.numbering import next_value
 from coopac_core.security.principal import CoopContext
@@ -86,7 +88,14 @@ def create_member(session: Session, ctx: CoopContext, data: MemberCreate) -> Mem
         cooperative_id=cooperative_id,
         details={"member_number": member.member_number, "is_member": member.is_member},
     )
+    _event(session, EventType.member_created, member)
     return member
+
+
+def _event(session: Session, type: EventType, member: Member) -> None:
+    """The member as the API shows them: what a consumer would read back."""
+    data = MemberOut.model_validate(member, from_attributes=True).model_dump(mode="json")
+    events.emit(session, member.cooperative_id, type, "member", member.id, data)
 
 
 def _exists(data: MemberCreate) -> MemberExists:
@@ -181,4 +190,5 @@ def update_member(
         details={k: str(v) for k, v in changes.items()},
     )
     session.flush()
+    _event(session, EventType.member_updated, member)
     return member

@@ -11,6 +11,8 @@ import uuid
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
+from coopac_core.events import service as events
+from coopac_core.events.models import EventType
 from coopac_core.federation.models import Cooperative
 from coopac_core.federation.service import get_cooperative
 from coopac_core.models_base import utcnow
@@ -92,5 +94,13 @@ def close_period(session: Session, ctx: CoopContext, period: str) -> PeriodSnaps
         period,
         cooperative_id=ctx.cooperative_id,
         details={"period": period, "period_end": snap.period_end.isoformat()},
+    )
+    events.emit(
+        session,
+        ctx.cooperative_id,
+        EventType.period_closed,
+        "period",
+        period,
+        {"period": period, "period_end": snap.period_end.isoformat(), "by": ctx.principal.name},
     )
     return snap

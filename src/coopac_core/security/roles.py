@@ -119,3 +119,9 @@ MONEY_ROLES = frozenset({Role.teller, Role.manager, Role.credit_committee, Role.
 API_KEY_FORBIDDEN_ROLES = frozenset(
     {Role.admin, Role.credit_committee, Role.manager} | FEDERATION_ROLES
 )
+# Events carry members' movements: the books' readers and the admin read the feed; the
+# admin, who wires the cooperative to its other systems, keeps the webhook endpoints, and
+# the auditor reads what was delivered.
+READ_EVENTS = frozenset({Role.admin, Role.manager, Role.accountant, Role.auditor})
+MANAGE_WEBHOOKS = frozenset({Role.admin})
+READ_WEBHOOKS = frozenset({Role.admin, Role.auditor})

@@ -10,6 +10,8 @@ from typing import Any
 from sqlmodel import Session
 
 from coopac_core.audit import service as audit_service
+from coopac_core.events import service as events
+from coopac_core.events.models import EventType
 from coopac_core.federation.service import get_cooperative
 from coopac_core.loans.classification import Guarantee
 from coopac_core.loans.errors import (
@@ -194,7 +196,32 @@ def _transition(
     session.add(loan)
     audit(session, ctx, loan, f"loan.{action}", {"from": previous, "to": target, "note": note})
     session.flush()
+    events.emit(
+        session,
+        ctx.cooperative_id,
+        EVENTS[action],
+        "loan",
+        loan.id,
+        {
+            "loan_id": str(loan.id),
+            "number": loan.number,
+            "member_id": str(loan.member_id),
+            "product_id": str(loan.product_id),
+            "currency": loan.currency,
+            "amount": f"{loan.amount:.2f}",
+            "status": loan.status,
+            "by": ctx.principal.name,
+            "note": note,
+        },
+    )
     return loan
+
+
+EVENTS = {
+    "submit": EventType.loan_submitted,
+    "approve": EventType.loan_approved,
+    "reject": EventType.loan_rejected,
+}
 
 
 def submit(session: Session, ctx: CoopContext, loan_id: uuid.UUID) -> Loan:

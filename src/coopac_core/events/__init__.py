@@ -1,0 +1,1 @@
+"""Business events: a transactional outbox, the feed that reads it, and signed webhooks."""

@@ -1,0 +1,166 @@
+"""The outbox: every change writes its event in its own transaction, and the feed hands a
+polling consumer every event once, in order, whatever order the transactions commit in."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from coopac_core.db import Database
+from coopac_core.events import service as events
+from coopac_core.events.models import EventType
+from coopac_core.security.roles import Role
+from tests.support.bank import Bank, key
+from tests.support.world import World
+
+
+def _feed(
+    client: TestClient, bank: Bank, after: str | None, **params: Any
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Everything after ``after``, page by page, as a consumer reads it."""
+    items: list[dict[str, Any]] = []
+    while True:
+        query = {"limit": 50, **params}
+        if after is not None:
+            query["after"] = after
+        r = client.get(
+            bank.url("/events"), params=query, headers=bank.coop.headers[Role.accountant]
+        )
+        assert r.status_code == 200, r.text
+        page = r.json()
+        items += page["items"]
+        after = page["next_cursor"]
+        if not page["has_more"]:
+            return items, after
+
+
+def _end(client: TestClient, bank: Bank) -> str | None:
+    return _feed(client, bank, None)[1]
+
+
+def test_each_change_writes_one_event_and_a_refusal_none(
+    client: TestClient, world: World, bank: Bank
+) -> None:
+    start = _end(client, bank)
+    member = bank.member(client)
+    r = client.patch(
+        bank.url(f"/members/{member['id']}"), json={"phone": "951000111"}, headers=bank.teller
+    )
+    assert r.status_code == 200, r.text
+    account = bank.account(client, member_id=member["id"])
+    body = {"amount": "300.00"}
+    once = key()
+    r = client.post(
+        bank.url(f"/savings-accounts/{account['id']}/deposits"),
+        json=body,
+        headers={**bank.teller, **once},
+    )
+    assert r.status_code == 201, r.text
+    deposit = r.json()
+    # the same request again: the first answer, and no second event
+    again = client.post(
+        bank.url(f"/savings-accounts/{account['id']}/deposits"),
+        json=body,
+        headers={**bank.teller, **once},
+    )
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    # refused: more than the balance
+    r = client.post(
+        bank.url(f"/savings-accounts/{account['id']}/withdrawals"),
+        json={"amount": "5000.00"},
+        headers={**bank.teller, **key()},
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "insufficient_funds")
+
+    got, _ = _feed(client, bank, start)
+    mine = [e for e in got if e["subject_id"] in (member["id"], deposit["journal_entry_id"])]
+    assert [e["type"] for e in mine] == ["member.created", "member.updated", "money.deposit"]
+    created, updated, moved = mine
+    assert created["data"]["member_number"] == member["member_number"]
+    assert updated["data"]["phone"] == "951000111"
+    assert moved["entry_id"] == deposit["journal_entry_id"]
+    assert moved["data"]["amounts"] == {"PEN": "300.00"}
+    [line] = moved["data"]["accounts"]
+    assert line["account_id"] == account["id"]
+    assert line["member_id"] == member["id"]
+    assert (line["change"], line["balance_after"]) == ("300.00", "300.00")
+    # nothing else in the feed names this account: the refusal wrote nothing
+    assert not [
+        e
+        for e in got
+        if any(a["account_id"] == account["id"] for a in e["data"].get("accounts", []))
+        and e["id"] != moved["id"]
+    ]
+    # the feed filters by type, and a cursor is where it says
+    deposits, _ = _feed(client, bank, start, types="money.deposit")
+    assert moved["id"] in [e["id"] for e in deposits]
+    assert {e["type"] for e in deposits} == {"money.deposit"}
+    after_created, _ = _feed(client, bank, created["cursor"])
+    assert [e["id"] for e in after_created] == [e["id"] for e in got[got.index(created) + 1 :]]
+    # another cooperative's staff read none of it
+    r = client.get(
+        f"/api/v1/cooperatives/{world.b.id}/events", headers=world.b.headers[Role.accountant]
+    )
+    assert moved["id"] not in [e["id"] for e in r.json()["items"]]
+    r = client.get(bank.url("/events"), headers=world.b.headers[Role.accountant])
+    assert r.status_code == 404
+    r = client.get(bank.url("/events"), headers=bank.teller)
+    assert r.status_code == 403
+    r = client.get(bank.url("/events"), params={"types": "money.nothing"}, headers=bank.admin)
+    assert (r.status_code, r.json()["code"]) == (422, "event_type_unknown")
+    r = client.get(bank.url("/events"), params={"after": "bm90IGEgY3Vyc29y"}, headers=bank.admin)
+    assert r.status_code == 400
+
+
+def test_a_rolled_back_change_leaves_no_event(client: TestClient, bank: Bank, db: Database) -> None:
+    start = _end(client, bank)
+    coop = uuid.UUID(bank.coop.id)
+    marker = str(uuid.uuid4())
+    with pytest.raises(RuntimeError), db.session(coop) as session:
+        events.emit(session, coop, EventType.member_updated, "member", marker, {"x": 1})
+        session.flush()
+        raise RuntimeError("the change fails after its event was written")
+    got, _ = _feed(client, bank, start)
+    assert marker not in [e["subject_id"] for e in got]
+
+
+def test_an_event_committed_late_is_not_skipped(
+    client: TestClient, bank: Bank, db: Database
+) -> None:
+    """A transaction that wrote an event and has not committed holds the feed back: a
+    consumer that read past the events committed after it would never see it."""
+    start = _end(client, bank)
+    coop = uuid.UUID(bank.coop.id)
+    account = bank.account(client)
+    slow = db.engine.connect()
+    tx = slow.begin()
+    slow.execute(text("SELECT set_config('coopac.tenant', :c, true)"), {"c": str(coop)})
+    slow.execute(
+        text(
+            "INSERT INTO event (cooperative_id, id, type, subject_kind, subject_id, "
+            "business_date, data) VALUES (:c, gen_random_uuid(), 'member.updated', 'member', "
+            "'slow', '2026-01-01', '{}')"
+        ),
+        {"c": str(coop)},
+    )
+    try:
+        # a deposit commits after the slow transaction wrote its event
+        bank.deposit(client, account["id"], "10.00")
+        seen, cursor = _feed(client, bank, start)
+        assert "slow" not in [e["subject_id"] for e in seen]
+        assert str(account["id"]) not in str([e["data"] for e in seen])
+        tx.commit()
+    finally:
+        slow.close()
+    later, _ = _feed(client, bank, cursor)
+    subjects = [e["subject_id"] for e in later]
+    assert "slow" in subjects
+    assert any(
+        a["account_id"] == account["id"] for e in later for a in e["data"].get("accounts", [])
+    )
+    assert Decimal(bank.balance(client, account["id"])) == Decimal("10.00")
