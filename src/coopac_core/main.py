@@ -52,6 +52,7 @@ from coopac_core.savings.router import router as savings_router
 from coopac_core.security.body_limit import BodyLimitMiddleware
 from coopac_core.security.headers import SecurityHeadersMiddleware
 from coopac_core.security.router import auth_router, federation_users_router, users_router
+from coopac_core.security.scopes import ScopeMiddleware
 from coopac_core.shares.router import router as shares_router
 from coopac_core.tellers.router import router as tellers_router
 from coopac_core.validation import message, preferred_language
@@ -212,6 +213,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.settings = settings
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ScopeMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # outermost: even a 500 carries them
 

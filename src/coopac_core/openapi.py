@@ -26,6 +26,7 @@ from coopac_core.federation.errors import CooperativeInactive, CooperativeNotFou
 from coopac_core.idempotency import IDEMPOTENCY_ERRORS
 from coopac_core.security.deps import ACCESS, Access
 from coopac_core.security.errors import AUTH_ERRORS
+from coopac_core.security.scopes import ScopeRequired, required_scope
 
 # Any route may answer these, whatever it does.
 ALWAYS: tuple[type[DomainError], ...] = (
@@ -198,6 +199,10 @@ def _finish(operation: dict[str, Any], route: APIRoute, method: str) -> None:
     if method != "get" and access is not None and access.refused_while_inactive:
         _add_error(operation, CooperativeInactive)
     roles = _describe_roles(route)
+    if access is not None:
+        _add_error(operation, ScopeRequired)
+        needed = required_scope(method, route.path)
+        roles = f"{roles or ''}\n\n**API key scope:** `{needed.value}`".strip()
     if roles:
         operation["description"] = "\n\n".join(
             part for part in (operation.get("description"), roles) if part

@@ -183,7 +183,9 @@ def test_reversing_someone_elses_entry_takes_a_second_person(
     r = client.post(approve, headers={**accountant, **key()})
     assert (r.status_code, r.json()["code"]) == (403, "reversal_same_person")
     made = client.post(
-        bank.url("/api-keys"), json={"name": "cierre", "roles": ["accountant"]}, headers=accountant
+        bank.url("/api-keys"),
+        json={"name": "cierre", "roles": ["accountant"], "scopes": ["counter"]},
+        headers=accountant,
     ).json()
     r = client.post(approve, headers={"X-API-Key": made["key"], **key()})
     assert (r.status_code, r.json()["code"]) == (403, "reversal_approval_needs_person")

@@ -21,7 +21,12 @@ def _credentials(client: TestClient, bank: Bank, path: str) -> dict[str, str]:
         return bank.teller
     r = client.post(
         bank.url("/api-keys"),
-        json={"name": "Caja Puno", "roles": ["teller"], "branch_id": bank.puno},
+        json={
+            "name": "Caja Puno",
+            "roles": ["teller"],
+            "branch_id": bank.puno,
+            "scopes": ["read", "counter"],
+        },
         headers=bank.teller,
     )
     assert r.status_code == 201, r.text

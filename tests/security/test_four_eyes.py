@@ -15,6 +15,7 @@ def _key(
     client: TestClient, world: World, maker: dict[str, str], body: dict[str, object]
 ) -> dict[str, object]:
     """A key made by ``maker``: it acts for them."""
+    body = {"scopes": ["read", "counter"], **body}
     r = client.post(f"/api/v1/cooperatives/{world.a.id}/api-keys", json=body, headers=maker)
     result: dict[str, object] = {"status": r.status_code, **r.json()}
     return result

@@ -65,6 +65,16 @@ class ApiKeyRevoked(Unauthorized):
     template = "La clave de API fue revocada"
 
 
+class ApiKeyExpired(Unauthorized):
+    code = "api_key_expired"
+    template = "La clave de API venció ({expires_at}): pida una nueva"
+
+
+class ApiKeyExpiryInvalid(Unprocessable):
+    code = "api_key_expiry_invalid"
+    template = "El vencimiento de la clave debe ser futuro y no pasar de {max_days} días"
+
+
 class TooManyAttempts(DomainError):
     status = 429
     code = "too_many_attempts"

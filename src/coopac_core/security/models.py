@@ -138,3 +138,8 @@ class ApiKey(SQLModel, table=True):
     created_at: datetime = created_at_field()
     revoked_at: datetime | None = timestamp_field()
     last_used_at: datetime | None = timestamp_field()
+    # what kind of work it may do (security.scopes), and until when
+    scopes: list[str] = Field(
+        default_factory=lambda: ["read"], sa_column=Column(ARRAY(String(16)), nullable=False)
+    )
+    expires_at: datetime | None = timestamp_field()

@@ -17,6 +17,7 @@ from pydantic.config import JsonDict
 
 from coopac_core.security.passwords import MIN_PASSWORD_LENGTH, password_problem
 from coopac_core.security.roles import Role
+from coopac_core.security.scopes import ApiKeyScope
 from coopac_core.validation import invalid
 
 
@@ -233,6 +234,8 @@ class ApiKeyCreate(BaseModel):
                 {
                     "name": "export-nocturno",
                     "roles": ["accountant"],
+                    "scopes": ["reports"],
+                    "expires_at": "2027-06-30T23:59:00-05:00",
                 }
             ]
         }
@@ -245,6 +248,14 @@ class ApiKeyCreate(BaseModel):
         "manager or credit_committee",
     )
     branch_id: uuid.UUID | None = None
+    scopes: list[ApiKeyScope] = Field(
+        default_factory=lambda: [ApiKeyScope.read],
+        min_length=1,
+        description="What kind of work the key may do: read, counter, reports, imports, admin",
+    )
+    expires_at: datetime | None = Field(
+        default=None, description="When it stops working (at most a year ahead)"
+    )
 
 
 _API_KEY_EXAMPLE: JsonDict = {
@@ -257,6 +268,8 @@ _API_KEY_EXAMPLE: JsonDict = {
     "owner_id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
     "created_at": "2026-11-23T14:05:31.412-05:00",
     "revoked_at": None,
+    "scopes": ["reports"],
+    "expires_at": "2027-06-30T23:59:00-05:00",
     "last_used_at": "2026-11-23T14:05:31.412-05:00",
 }
 
@@ -273,7 +286,9 @@ class ApiKeyOut(BaseModel):
     owner_id: uuid.UUID | None
     created_at: datetime
     revoked_at: datetime | None
-    last_used_at: datetime | None
+    last_used_at: datetime | None = Field(description="To within five minutes")
+    scopes: list[ApiKeyScope]
+    expires_at: datetime | None
 
 
 class ApiKeyCreated(ApiKeyOut):

@@ -21,6 +21,8 @@ from coopac_core.models_base import utcnow
 from coopac_core.security import login, tokens
 from coopac_core.security.errors import (
     AdminWithMoneyRole,
+    ApiKeyExpired,
+    ApiKeyExpiryInvalid,
     ApiKeyNotFound,
     ApiKeyOwnerInactive,
     ApiKeyOwnerLacksRole,
@@ -55,10 +57,14 @@ from coopac_core.security.schemas import (
     UserOut,
     UserUpdate,
 )
+from coopac_core.security.scopes import ApiKeyScope, check_scope
 from coopac_core.tellers.errors import BranchNotAllowed
 
 # Refreshing last_used_at on every call would turn each request into a write.
 _API_KEY_TOUCH_INTERVAL = timedelta(minutes=5)
+# A key lives at most a year (DOMAIN.md is silent; the prudent rule: a key forgotten in a
+# script does not work forever). Without an expiry it lives until revoked.
+API_KEY_MAX_DAYS = 366
 
 
 # --- tokens -----------------------------------------------------------------------------
@@ -129,6 +135,9 @@ def principal_from_api_key(session: Session, key: str) -> Principal:
     if row.revoked_at is not None:
         raise ApiKeyRevoked()
     now = utcnow()
+    if row.expires_at is not None and row.expires_at <= now:
+        raise ApiKeyExpired(expires_at=row.expires_at.isoformat(timespec="minutes"))
+    check_scope(row.scopes)
     if row.last_used_at is None or now - row.last_used_at > _API_KEY_TOUCH_INTERVAL:
         # at most one audit line per key per interval: who used it is on every entry
         row.last_used_at = now
@@ -375,6 +384,8 @@ def _api_key_out(row: ApiKey) -> ApiKeyOut:
         created_at=row.created_at,
         revoked_at=row.revoked_at,
         last_used_at=row.last_used_at,
+        scopes=[ApiKeyScope(s) for s in row.scopes],
+        expires_at=row.expires_at,
     )
 
 
@@ -395,6 +406,11 @@ def create_api_key(session: Session, ctx: CoopContext, data: ApiKeyCreate) -> Ap
     owner_branch = next((g.branch_id for g in grants if g.branch_id is not None), None)
     if Role.teller in data.roles and data.branch_id != owner_branch:
         raise BranchNotAllowed("Una clave de cajero opera en la agencia de su titular")
+    now = utcnow()
+    if data.expires_at is not None and not (
+        now < data.expires_at <= now + timedelta(days=API_KEY_MAX_DAYS)
+    ):
+        raise ApiKeyExpiryInvalid(max_days=API_KEY_MAX_DAYS)
     key, prefix, secret_hash = tokens.new_api_key()
     row = ApiKey(
         cooperative_id=cooperative_id,
@@ -405,6 +421,8 @@ def create_api_key(session: Session, ctx: CoopContext, data: ApiKeyCreate) -> Ap
         branch_id=data.branch_id,
         created_by=actor.user_id,
         owner_id=owner.id,
+        scopes=sorted({s.value for s in data.scopes}),
+        expires_at=data.expires_at,
     )
     session.add(row)
     audit_service.record(
@@ -414,7 +432,13 @@ def create_api_key(session: Session, ctx: CoopContext, data: ApiKeyCreate) -> Ap
         "api_key",
         row.id,
         cooperative_id=cooperative_id,
-        details={"name": row.name, "roles": row.roles, "owner": owner.username},
+        details={
+            "name": row.name,
+            "roles": row.roles,
+            "owner": owner.username,
+            "scopes": row.scopes,
+            "expires_at": row.expires_at.isoformat() if row.expires_at else None,
+        },
     )
     session.flush()
     return ApiKeyCreated(**_api_key_out(row).model_dump(), key=key)
