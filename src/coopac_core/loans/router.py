@@ -12,6 +12,7 @@ from coopac_core.federation.service import get_cooperative
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.ledger import service as ledger
+from coopac_core.ledger.ranges import DateRangeDep, DateRangeInvalid
 from coopac_core.ledger.schemas import StatementLine
 from coopac_core.loans import service
 from coopac_core.loans.errors import (
@@ -394,7 +395,7 @@ def judicial_collection(
 @router.get(
     "/loans/{loan_id}/transactions",
     response_model=Page[StatementLine],
-    responses=list_responses(LoanNotFound),
+    responses=list_responses(LoanNotFound, DateRangeInvalid),
     summary="The loan's statement: disbursement (+) and principal repaid (-)",
 )
 def loan_statement(
@@ -402,10 +403,11 @@ def loan_statement(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_LOANS))],
     session: SessionDep,
     page: PageDep,
+    span: DateRangeDep,
 ) -> Page[StatementLine]:
     loan = service.get_loan(session, ctx.cooperative_id, loan_id)
     lines = ledger.statement_lines(
-        session, loan, after_id=cursor_key(page.cursor, int), limit=page.limit + 1
+        session, loan, after_id=cursor_key(page.cursor, int), limit=page.limit + 1, span=span
     )
     return make_page(lines, page.limit, lambda line: [line.id])
 

@@ -11,6 +11,7 @@ from coopac_core.errors import AmountInvalid
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.ledger import service as ledger
+from coopac_core.ledger.ranges import DateRangeDep, DateRangeInvalid
 from coopac_core.ledger.schemas import Movement, StatementLine
 from coopac_core.limits.errors import LimitExceeded
 from coopac_core.members.errors import MemberNotActive, MemberNotFound, MemberRequired
@@ -298,18 +299,19 @@ async def transfer(
 @router.get(
     "/savings-accounts/{account_id}/transactions",
     response_model=Page[StatementLine],
-    responses=list_responses(AccountNotFound),
-    summary="The account's statement, oldest first",
+    responses=list_responses(AccountNotFound, DateRangeInvalid),
+    summary="The account's statement, oldest or newest first, over a range of dates",
 )
 def savings_statement(
     account_id: uuid.UUID,
     ctx: Annotated[CoopContext, Depends(coop_access(READ_ACCOUNTS))],
     session: SessionDep,
     page: PageDep,
+    span: DateRangeDep,
 ) -> Page[StatementLine]:
     account = service.get_account(session, ctx.cooperative_id, account_id)
     lines = ledger.statement_lines(
-        session, account, after_id=cursor_key(page.cursor, int), limit=page.limit + 1
+        session, account, after_id=cursor_key(page.cursor, int), limit=page.limit + 1, span=span
     )
     return make_page(lines, page.limit, lambda line: [line.id])
 

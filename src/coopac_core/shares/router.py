@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from coopac_core.errors import AmountInvalid
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger import service as ledger
+from coopac_core.ledger.ranges import DateRangeDep, DateRangeInvalid
 from coopac_core.ledger.schemas import Movement, StatementLine
 from coopac_core.members.errors import MemberNotActive, MemberNotFound
 from coopac_core.money import check_amount
@@ -85,7 +86,7 @@ async def refund_shares(
 @router.get(
     "/transactions",
     response_model=Page[StatementLine],
-    responses=list_responses(*ACCOUNT_ERRORS),
+    responses=list_responses(*ACCOUNT_ERRORS, DateRangeInvalid),
     summary="The share account's statement",
 )
 def share_statement(
@@ -93,9 +94,10 @@ def share_statement(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_ACCOUNTS))],
     session: SessionDep,
     page: PageDep,
+    span: DateRangeDep,
 ) -> Page[StatementLine]:
     account = service.get_share_account(session, ctx.cooperative_id, member_id)
     lines = ledger.statement_lines(
-        session, account, after_id=cursor_key(page.cursor, int), limit=page.limit + 1
+        session, account, after_id=cursor_key(page.cursor, int), limit=page.limit + 1, span=span
     )
     return make_page(lines, page.limit, lambda line: [line.id])

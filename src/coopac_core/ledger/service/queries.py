@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from coopac_core.ledger.accounts import MemberAccount, holder_amount
 from coopac_core.ledger.errors import JournalEntryNotFound
 from coopac_core.ledger.models import GlAccount, JournalEntry, Posting
+from coopac_core.ledger.ranges import DateRange, StatementOrder
 from coopac_core.ledger.schemas import StatementLine
 
 
@@ -128,8 +129,11 @@ def statement(
     *,
     after_id: int | None,
     limit: int,
+    span: DateRange = DateRange(),
 ) -> list[tuple[Posting, JournalEntry, Decimal]]:
-    """Postings of one member account in booking order, with the holder-side amount."""
+    """Postings of one member account in booking order (or newest first), within the
+    range's business dates, with the holder-side amount. The cursor is the last line's id
+    (the account's index reads from it, either way)."""
     stmt = (
         select(Posting, JournalEntry)
         .join(
@@ -143,14 +147,25 @@ def statement(
             Posting.account_kind == account_kind,
         )
     )
+    newest = span.order is StatementOrder.newest
     if after_id is not None:
-        stmt = stmt.where(col(Posting.id) > after_id)
-    rows = session.exec(stmt.order_by(col(Posting.id)).limit(limit)).all()
+        stmt = stmt.where(col(Posting.id) < after_id if newest else col(Posting.id) > after_id)
+    if span.since is not None:
+        stmt = stmt.where(col(Posting.business_date) >= span.since)
+    if span.until is not None:
+        stmt = stmt.where(col(Posting.business_date) <= span.until)
+    order = col(Posting.id).desc() if newest else col(Posting.id)
+    rows = session.exec(stmt.order_by(order).limit(limit)).all()
     return [(p, e, holder_amount(normal_side, p.amount)) for p, e in rows]
 
 
 def statement_lines(
-    session: Session, account: MemberAccount, *, after_id: int | None, limit: int
+    session: Session,
+    account: MemberAccount,
+    *,
+    after_id: int | None,
+    limit: int,
+    span: DateRange = DateRange(),
 ) -> list[StatementLine]:
     """A member account's statement lines."""
     rows = statement(
@@ -161,6 +176,7 @@ def statement_lines(
         account.NORMAL_SIDE,
         after_id=after_id,
         limit=limit,
+        span=span,
     )
     return [
         StatementLine(
