@@ -5,8 +5,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
@@ -15,7 +15,7 @@ from coopac_core.errors import AmountInvalid, AsOfInFuture, DomainError
 from coopac_core.federation.service import get_cooperative
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.idempotent_creates import CreateOnce
-from coopac_core.ledger import service
+from coopac_core.ledger import export, service
 from coopac_core.ledger.errors import (
     AdjustmentApprovalNeedsPerson,
     AdjustmentRequestDecided,
@@ -41,8 +41,10 @@ from coopac_core.ledger.errors import (
     ReversalRequestNotFound,
     ReversalSamePerson,
 )
+from coopac_core.ledger.export import ExportFormat
 from coopac_core.ledger.models import EntryKind, JournalEntry, Posting, ReversalRequestStatus
 from coopac_core.ledger.models import ReversalRequest as ReversalRequestRow
+from coopac_core.ledger.ranges import DateRangeDep, DateRangeInvalid
 from coopac_core.ledger.schemas import (
     AdjustmentCreate,
     AdjustmentRequestOut,
@@ -61,6 +63,7 @@ from coopac_core.loans.errors import Overpayment
 from coopac_core.money import Currency
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
+from coopac_core.reports.render import MEDIA_TYPES, Format
 from coopac_core.savings.movements import CREDIT_ERRORS, DEBIT_ERRORS
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
@@ -205,6 +208,43 @@ def list_journal_entries(
     reversals = service.reversals_of(session, ctx.cooperative_id, [e.id for e in entries])
     items = [_entry_out(session, e, postings[e.id], reversals.get(e.id)) for e in entries]
     return make_page(items, page.limit, lambda e: [e.seq])
+
+
+@router.get(
+    "/journal-entries/export",
+    response_class=StreamingResponse,
+    responses={
+        **list_responses(DateRangeInvalid),
+        200: {
+            "description": "One row per posting, in booking order",
+            "content": {"text/csv": {}, MEDIA_TYPES[Format.xlsx]: {}},
+        },
+    },
+    summary="The movements of a range of business dates for an accounting system (csv or "
+    "xlsx, streamed): each posting with its GL code, and the account and member numbers",
+)
+def export_journal(
+    request: Request,
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_LEDGER))],
+    session: SessionDep,
+    span: DateRangeDep,
+    format: Annotated[ExportFormat, Query(description="csv or xlsx")] = ExportFormat.csv,
+) -> StreamingResponse:
+    coop = get_cooperative(session, ctx.cooperative_id)
+    name = "-".join(
+        [coop.code, "movimientos"]
+        + [d.isoformat() for d in (span.since, span.until) if d is not None]
+    )
+    rows = export.batches(request.app.state.db, ctx.cooperative_id, span.since, span.until)
+    if format is ExportFormat.xlsx:
+        body, media = export.xlsx_stream(rows, "Movimientos"), MEDIA_TYPES[Format.xlsx]
+    else:
+        body, media = export.csv_stream(rows), "text/csv; charset=utf-8"
+    return StreamingResponse(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{format.value}"'},
+    )
 
 
 @router.get(
