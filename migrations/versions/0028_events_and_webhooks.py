@@ -39,16 +39,16 @@ BEGIN
                     WHEN 'loan_write_off' THEN 'loan.written_off'
                     ELSE 'money.' || e.kind END,
         CASE WHEN e.kind IN ('loan_disbursement', 'loan_repayment', 'loan_write_off')
-                  AND m.loan_id IS NOT NULL THEN 'loan' ELSE 'journal_entry' END,
+                  AND c.loan_id IS NOT NULL THEN 'loan' ELSE 'journal_entry' END,
         CASE WHEN e.kind IN ('loan_disbursement', 'loan_repayment', 'loan_write_off')
-                  AND m.loan_id IS NOT NULL THEN m.loan_id ELSE e.id END::text,
+                  AND c.loan_id IS NOT NULL THEN c.loan_id ELSE e.id END::text,
         e.id, e.business_date,
         jsonb_build_object(
             'entry_id', e.id, 'kind', e.kind, 'business_date', e.business_date,
             'branch_id', e.branch_id, 'channel', e.channel, 'reversal_of', e.reversal_of,
             'description', e.description, 'actor', e.actor_name,
             'amounts', coalesce(a.amounts, '{}'::jsonb),
-            'accounts', coalesce(m.accounts, '[]'::jsonb), 'accounts_total', m.n)
+            'accounts', coalesce(m.accounts, '[]'::jsonb), 'accounts_total', c.n)
     FROM (SELECT DISTINCT cooperative_id, entry_id FROM new_postings) n
     JOIN journal_entry e ON e.cooperative_id = n.cooperative_id AND e.id = n.entry_id
     CROSS JOIN LATERAL (
@@ -60,29 +60,33 @@ BEGIN
     ) a
     CROSS JOIN LATERAL (
         SELECT count(*) AS n,
-            jsonb_agg(jsonb_build_object(
+            (array_agg(p.account_id) FILTER (WHERE p.account_kind = 'loan'))[1] AS loan_id
+        FROM new_postings p
+        WHERE p.cooperative_id = n.cooperative_id AND p.entry_id = n.entry_id
+          AND p.account_id IS NOT NULL
+    ) c
+    -- the accounts' numbers and members, looked up for the first 100 lines only
+    CROSS JOIN LATERAL (
+        SELECT jsonb_agg(jsonb_build_object(
                 'account_kind', l.account_kind, 'account_id', l.account_id,
-                'member_id', l.member_id, 'number', l.number, 'currency', l.currency,
-                'change', coopac_amount_json(l.change),
+                'member_id', coalesce(s.member_id, h.member_id, o.member_id),
+                'number', coalesce(s.number, o.number), 'currency', l.currency,
+                'change', coopac_amount_json(
+                    CASE l.account_kind WHEN 'loan' THEN l.amount ELSE -l.amount END),
                 'balance_after', coopac_amount_json(l.balance_after))
-                ORDER BY l.id) FILTER (WHERE l.rn <= 100) AS accounts,
-            (array_agg(l.account_id) FILTER (WHERE l.account_kind = 'loan'))[1] AS loan_id
+                ORDER BY l.id) AS accounts
         FROM (
-            SELECT p.id, p.account_kind, p.account_id, p.currency, p.balance_after,
-                CASE p.account_kind WHEN 'loan' THEN p.amount ELSE -p.amount END AS change,
-                coalesce(s.member_id, h.member_id, o.member_id) AS member_id,
-                coalesce(s.number, o.number) AS number,
-                row_number() OVER (ORDER BY p.id) AS rn
-            FROM new_postings p
-            LEFT JOIN savings_account s ON p.account_kind = 'savings'
-                AND s.cooperative_id = p.cooperative_id AND s.id = p.account_id
-            LEFT JOIN share_account h ON p.account_kind = 'share'
-                AND h.cooperative_id = p.cooperative_id AND h.id = p.account_id
-            LEFT JOIN loan o ON p.account_kind = 'loan'
-                AND o.cooperative_id = p.cooperative_id AND o.id = p.account_id
+            SELECT p.* FROM new_postings p
             WHERE p.cooperative_id = n.cooperative_id AND p.entry_id = n.entry_id
               AND p.account_id IS NOT NULL
+            ORDER BY p.id LIMIT 100
         ) l
+        LEFT JOIN savings_account s ON l.account_kind = 'savings'
+            AND s.cooperative_id = l.cooperative_id AND s.id = l.account_id
+        LEFT JOIN share_account h ON l.account_kind = 'share'
+            AND h.cooperative_id = l.cooperative_id AND h.id = l.account_id
+        LEFT JOIN loan o ON l.account_kind = 'loan'
+            AND o.cooperative_id = l.cooperative_id AND o.id = l.account_id
     ) m
     ON CONFLICT DO NOTHING;
     RETURN NULL;

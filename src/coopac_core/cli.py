@@ -212,6 +212,76 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Load a cooperative's CSV files from its previous system, a bar per file; the same
+    job the API starts (POST .../imports), done here."""
+    from pathlib import Path
+
+    from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn
+    from sqlmodel import or_, select
+
+    from coopac_core.db import set_tenant_scope
+    from coopac_core.errors import DomainError
+    from coopac_core.federation.models import Cooperative
+    from coopac_core.imports import service as imports
+    from coopac_core.imports.models import ImportJob, ImportStatus
+    from coopac_core.security.principal import CoopContext, Principal
+    from coopac_core.security.roles import Role
+
+    db = _prepare(settings)
+    try:
+        with db.session(ALL_TENANTS) as session:
+            wanted = args.cooperative.upper()
+            coop = session.exec(
+                select(Cooperative).where(
+                    or_(Cooperative.code == wanted, Cooperative.ruc == wanted)
+                )
+            ).first()
+            if coop is None:
+                print("error: no such cooperative", file=sys.stderr)
+                return 2
+            set_tenant_scope(session, coop.id)
+            # the operator at the server's console acts with the accountant's authority
+            ctx = CoopContext(coop.id, Principal(name="cli"), frozenset({Role.accountant}))
+            try:
+                files = {
+                    imports.kind_of(name): (Path(name).name, Path(name).read_bytes())
+                    for name in args.files
+                }
+                job = imports.start(session, ctx, files)
+            except (DomainError, OSError) as exc:
+                print(f"error: {getattr(exc, 'detail', exc)}", file=sys.stderr)
+                return 1
+            coop_id, job_id = coop.id, job.id
+        with Progress(SpinnerColumn(), TextColumn("{task.description}")) as bars:
+            tasks: dict[str, TaskID] = {}
+
+            def show(job: ImportJob) -> None:
+                for f in job.files:
+                    line = f"{f['kind']:<12} {f['status']:<8}"
+                    if f.get("rows") is not None:
+                        line += f" {f['loaded'] or 0:>9,} of {f['rows']:,} rows"
+                    if f.get("seconds"):
+                        line += f" in {f['seconds']:.1f} s"
+                    if f.get("errors"):
+                        line += f", {f['errors']:,} refused"
+                    if f["kind"] not in tasks:
+                        tasks[f["kind"]] = bars.add_task(line, total=1)
+                    done = f["status"] not in ("pending", "running")
+                    bars.update(tasks[f["kind"]], description=line, completed=int(done))
+
+            job = imports.execute(db, coop_id, job_id, show)
+        for error in job.errors[:50]:
+            print(f"  {error['file']}.csv line {error['line']}: {error['reason']}")
+        if job.error_count > 50:
+            print(f"  ... {job.error_count - 50:,} more (GET .../imports/{job.id})")
+        balances = ", ".join(f"{c} {v}" for c, v in sorted(job.suspense.items()))
+        print(f"import {job.id}: {job.status}; migration suspense (19x8): {balances}")
+        return 0 if job.status == ImportStatus.succeeded else 1
+    finally:
+        db.dispose()
+
+
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     """Deliver webhooks until stopped (SIGINT or SIGTERM finish the round in hand)."""
     import signal
@@ -343,6 +413,15 @@ def build_parser() -> argparse.ArgumentParser:
     cob.add_argument("--days", type=int, default=1, choices=range(1, 32), metavar="1..31")
     cob.add_argument("--pre-holiday", action="store_true", help="close tomorrow in advance")
     cob.set_defaults(func=cmd_close_of_business)
+
+    imp = sub.add_parser(
+        "import",
+        help="load a cooperative from its previous system (docs/imports.md): members.csv "
+        "savings.csv shares.csv loans.csv gl_balances.csv, each all or nothing",
+    )
+    imp.add_argument("--cooperative", required=True, help="code or RUC")
+    imp.add_argument("files", nargs="+", help="CSV files, named by their kind")
+    imp.set_defaults(func=cmd_import)
 
     work = sub.add_parser(
         "worker", help="deliver webhooks (coopac serve runs one too, unless told not to)"

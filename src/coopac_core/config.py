@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     cob_workers: int = Field(default=2, ge=1, le=16)
     # The largest request body read; above it, 413 before anything is parsed.
     max_body_bytes: int = 1_000_000
+    # ...except an import's CSV files (a cooperative's whole past)
+    import_max_bytes: int = 512_000_000
     # Swagger UI at /docs, served locally; false turns it off (/openapi.json stays).
     docs_enabled: bool = True
     # Set by `coopac serve --demo`: demo data, and a weak signing key tolerated.

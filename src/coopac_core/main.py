@@ -41,6 +41,8 @@ from coopac_core.exchange.router import router as exchange_router
 from coopac_core.federation.indicators_router import router as indicators_router
 from coopac_core.federation.router import router as federation_router
 from coopac_core.health import router as health_router
+from coopac_core.imports import service as imports_service
+from coopac_core.imports.router import router as imports_router
 from coopac_core.ledger.router import router as ledger_router
 from coopac_core.limits.router import router as limits_router
 from coopac_core.loans.router import router as loans_router
@@ -169,6 +171,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             cob_runner.resume_all(app.state.db, settings.cob_chunk_size)
         except Exception:  # the service still starts; the next POST resumes it
             logging.getLogger(__name__).exception("could not resume close of business")
+        try:
+            imports_service.resume_all(app.state.db)
+        except Exception:  # the service still starts; the job stays running until then
+            logging.getLogger(__name__).exception("could not resume imports")
         # A lifespan may run again on a running app (the fuzzing suite drives the same
         # app): it puts back the pool it found, and closes only its own.
         pool = await money_pool(app.state.db.engine.url, settings)
@@ -212,7 +218,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         redoc_url=None,
     )
     app.state.settings = settings
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        import_bytes=settings.import_max_bytes,
+    )
     app.add_middleware(ScopeMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # outermost: even a 500 carries them
@@ -244,6 +254,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         reports_router,
         indicators_router,
         events_router,
+        imports_router,
     ):
         app.include_router(router)
 

@@ -10,6 +10,7 @@ from coopac_core.cob import models as _cob
 from coopac_core.events import models as _events
 from coopac_core.exchange import models as _exchange
 from coopac_core.federation import models as _federation
+from coopac_core.imports import models as _imports
 from coopac_core.ledger import models as _ledger
 from coopac_core.limits import models as _limits
 from coopac_core.loans import models as _loans
@@ -29,6 +30,7 @@ __all__ = [
     "_federation",
     "_idempotency",
     "_idempotent_creates",
+    "_imports",
     "_ledger",
     "_limits",
     "_loans",

@@ -63,6 +63,8 @@ class EventType(StrEnum):
     money_bank_withdrawal = "money.bank_withdrawal"
     money_cash_over_short = "money.cash_over_short"
     money_exchange = "money.exchange"
+    money_opening_balance = "money.opening_balance"
+    import_finished = "import.finished"
 
 
 def entry_event_type(kind: str) -> str:

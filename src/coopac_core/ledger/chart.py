@@ -47,6 +47,10 @@ DEFAULT_CHART: tuple[ChartLine, ...] = (
     # DOMAIN.md is silent on exchange: a bridge account per currency (the position the
     # counter takes, revalued by the accountant) and the spread as other income
     ChartLine("19{c}9", "Posición de cambio (puente de operaciones de cambio)"),
+    # DOMAIN.md is silent on a migration's counterpart: an "operaciones en trámite" account
+    # that every opening balance posts against and that nets to zero once the old system's
+    # trial balance is in (imports)
+    ChartLine("19{c}8", "Cuenta transitoria de migración de saldos"),
     ChartLine("21{c}1", "Obligaciones a la vista", control=AccountKind.savings),
     ChartLine("21{c}2", "Obligaciones por cuentas de ahorro", control=AccountKind.savings),
     ChartLine("21{c}3", "Obligaciones por cuentas a plazo", control=AccountKind.savings),

@@ -67,6 +67,9 @@ class EntryKind(StrEnum):
     cash_over_short = "cash_over_short"
     # dollars bought or sold at the counter (or deposited into a soles account)
     exchange = "exchange"
+    # a cooperative's balances brought from its previous system, against the migration
+    # suspense account
+    opening_balance = "opening_balance"
 
 
 class GlAccount(SQLModel, table=True):

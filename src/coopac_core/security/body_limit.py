@@ -13,17 +13,22 @@ from coopac_core.observability import request_id_var
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, import_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # an import's files (POST .../imports) may be far larger than any other body
+        self.import_bytes = import_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        cap = self.max_bytes
+        if scope.get("method") == "POST" and scope["path"].endswith("/imports"):
+            cap = self.import_bytes
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
-            if not declared.isdigit() or int(declared) > self.max_bytes:
+            if not declared.isdigit() or int(declared) > cap:
                 await self._refuse(scope, send)
                 return
             await self.app(scope, receive, send)
@@ -38,7 +43,7 @@ class BodyLimitMiddleware:
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
+            if size > cap:
                 await self._refuse(scope, send)
                 return
             chunks.append(chunk)

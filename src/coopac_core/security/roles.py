@@ -125,3 +125,7 @@ API_KEY_FORBIDDEN_ROLES = frozenset(
 READ_EVENTS = frozenset({Role.admin, Role.manager, Role.accountant, Role.auditor})
 MANAGE_WEBHOOKS = frozenset({Role.admin})
 READ_WEBHOOKS = frozenset({Role.admin, Role.auditor})
+# Bringing a cooperative's past from its old system posts every opening balance: the books'
+# people (the accountant, the manager), never the admin nor the federation.
+IMPORT_DATA = frozenset({Role.accountant, Role.manager})
+READ_IMPORTS = frozenset({Role.accountant, Role.manager, Role.auditor, Role.admin})
