@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from coopac_core.db import Database
 from coopac_core.events import service as events
@@ -164,3 +164,29 @@ def test_an_event_committed_late_is_not_skipped(
         a["account_id"] == account["id"] for e in later for a in e["data"].get("accounts", [])
     )
     assert Decimal(bank.balance(client, account["id"])) == Decimal("10.00")
+
+
+def test_verify_ledger_finds_an_entry_without_its_event(
+    client: TestClient, bank: Bank, owner_engine: Engine
+) -> None:
+    from sqlmodel import Session
+
+    from coopac_core.ledger.service.verification import verify
+
+    account = bank.account(client)
+    deposit = bank.deposit(client, account["id"], "9.00")
+    coop = uuid.UUID(bank.coop.id)
+    with owner_engine.connect() as conn:
+        tx = conn.begin()
+        conn.execute(text("SELECT set_config('coopac.tenant', :c, true)"), {"c": str(coop)})
+        session = Session(bind=conn)
+        assert verify(session, coop).ok
+        conn.execute(
+            text("DELETE FROM event WHERE cooperative_id = :c AND entry_id = :e"),
+            {"c": coop, "e": deposit["journal_entry_id"]},
+        )
+        problems = verify(session, coop).problems
+        tx.rollback()
+    assert problems == [
+        f"journal entry {deposit['journal_entry_id']} (deposit): no event in the outbox"
+    ]
