@@ -22,7 +22,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "import-samples"
 
 @pytest.fixture(scope="module")
 def coop(client: TestClient, world: World) -> Coop:
-    body = "2060000077"
+    body = "2090000031"
     c = make_coop(client, world.fed_admin, "COOPIMP", body + str(ruc_check_digit(body)))
     url = f"/api/v1/cooperatives/{c.id}"
     for product in (
