@@ -263,3 +263,33 @@ def test_a_worker_killed_mid_delivery_is_replaced_and_the_id_is_the_same(
                 os.killpg(proc.pid, signal.SIGKILL)
             _off(client, bank, endpoint)
             replacement.close()
+
+
+def test_a_delivery_failing_past_its_window_is_marked_failed(
+    client: TestClient, bank: Bank, db: Database, settings: Settings
+) -> None:
+    worker = WebhookWorker(db, _fast(settings, webhook_retry_window_seconds=0.5))
+    with receiver() as rec:
+        rec.answer = lambda n: 500
+        endpoint = _endpoint(client, bank, rec.url, ["money.deposit"])
+        try:
+            account = bank.account(client)
+            bank.deposit(client, account["id"], "3.00")
+
+            def failed() -> bool:
+                return _deliveries(client, bank, endpoint)[0]["status"] == "failed"
+
+            _until(failed, worker.run_once)
+            [delivery] = _deliveries(client, bank, endpoint)
+            assert delivery["attempts"] >= 2
+            assert delivery["last_status_code"] == 500
+            sent = len(rec.got)
+            time.sleep(0.3)
+            worker.run_once()
+            assert len(rec.got) == sent  # failed is final: no more tries
+            # the endpoint is still on (it has not failed for days): the next event goes out
+            r = client.get(bank.url(f"/webhook-endpoints/{endpoint['id']}"), headers=bank.admin)
+            assert r.json()["status"] == "active" and r.json()["failing_since"] is not None
+        finally:
+            _off(client, bank, endpoint)
+            worker.close()
