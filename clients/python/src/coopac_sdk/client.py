@@ -224,15 +224,7 @@ class Coopac(_Base):
         key: str | None = None,
         **extra: Any,
     ) -> models.Movement:
-        result: models.Movement = self.request(
-            "POST",
-            f"/cooperatives/{cooperative_id}/savings-accounts/{account_id}/deposits",
-            json={"amount": _money(amount), **extra},
-            model=models.Movement,
-            idempotent=True,
-            key=key,
-        )
-        return result
+        return self._cash("deposits", cooperative_id, account_id, amount, key, extra)
 
     def withdraw(
         self,
@@ -243,9 +235,20 @@ class Coopac(_Base):
         key: str | None = None,
         **extra: Any,
     ) -> models.Movement:
+        return self._cash("withdrawals", cooperative_id, account_id, amount, key, extra)
+
+    def _cash(
+        self,
+        what: str,
+        cooperative_id: str,
+        account_id: str,
+        amount: Decimal | str,
+        key: str | None,
+        extra: dict[str, Any],
+    ) -> models.Movement:
         result: models.Movement = self.request(
             "POST",
-            f"/cooperatives/{cooperative_id}/savings-accounts/{account_id}/withdrawals",
+            f"/cooperatives/{cooperative_id}/savings-accounts/{account_id}/{what}",
             json={"amount": _money(amount), **extra},
             model=models.Movement,
             idempotent=True,
