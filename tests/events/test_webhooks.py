@@ -277,7 +277,7 @@ def test_a_delivery_failing_past_its_window_is_marked_failed(
             bank.deposit(client, account["id"], "3.00")
 
             def failed() -> bool:
-                return _deliveries(client, bank, endpoint)[0]["status"] == "failed"
+                return bool(_deliveries(client, bank, endpoint)[0]["status"] == "failed")
 
             _until(failed, worker.run_once)
             [delivery] = _deliveries(client, bank, endpoint)
