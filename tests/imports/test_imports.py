@@ -191,6 +191,18 @@ def test_a_malformed_file_and_header_are_refused_with_their_line(
         },
     )
     assert job["files"][0]["status"] == "refused"
+    # a rate the account would round is refused, not rounded
+    job = _run(
+        client,
+        coop,
+        {
+            "savings": b"account_number,member_number,product_code,balance,rate\n"
+            b"A-9,00010001,AHV,1.00,0.1234567\n"
+        },
+    )
+    assert (2, "rate con hasta 6 decimales: 0.1234567") in {
+        (e["line"], e["reason"]) for e in job["errors"]
+    }
     r = client.post(f"/api/v1/cooperatives/{coop.id}/imports", headers=coop.headers[Role.admin])
     assert r.status_code == 403
     r = client.post(

@@ -176,6 +176,11 @@ SAVINGS = Layout(
             f"AND {num('s.balance')} = 0",
             "'un depósito a plazo sin saldo no se importa'",
         ),
+        # the account keeps six decimals of a rate: more would be rounded without a word
+        (
+            "s.rate ~ '\\.[0-9]{7,}$'",
+            "'rate con hasta 6 decimales: ' || s.rate",
+        ),
     ),
 )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import time
 import uuid
 from collections.abc import Callable
@@ -35,7 +36,7 @@ from coopac_core.money import Currency
 
 # how many refused rows a job keeps (all are counted)
 ERRORS_KEPT = 1000
-SUSPENSE_GL = "19{c}8"
+SUSPENSE_GL = "19{c}8"  # the chart's migration suspense account (ledger.chart)
 
 
 @dataclass
@@ -253,7 +254,7 @@ FROM (
     UNION ALL
     SELECT g.id, l.currency, -sum(l.amount), NULL, NULL, NULL, 1
     FROM lines l JOIN gl_account g ON g.cooperative_id = :c
-        AND g.code = '19' || CASE l.currency WHEN 'PEN' THEN '1' ELSE '2' END || '8'
+        AND g.code = CASE l.currency WHEN 'PEN' THEN :suspense_pen ELSE :suspense_usd END
     GROUP BY g.id, l.currency
 ) x
 """
@@ -274,8 +275,16 @@ def _post(session: Session, params: dict[str, Any], actor: Actor, lines: str, wh
         return
     entry = _entry(session, params["c"], params["today"], actor, what)
     session.execute(
-        text(_POST.format(lines="SELECT * FROM import_post")), {**params, "entry": entry}
+        text(_POST.format(lines="SELECT * FROM import_post")),
+        {**params, "entry": entry, **_suspense_codes()},
     )
+
+
+def _suspense_codes() -> dict[str, str]:
+    return {
+        "suspense_pen": code_for(SUSPENSE_GL, Currency.PEN),
+        "suspense_usd": code_for(SUSPENSE_GL, Currency.USD),
+    }
 
 
 def _load_savings(session: Session, params: dict[str, Any], actor: Actor) -> int:
@@ -408,7 +417,7 @@ def _load_loans(session: Session, params: dict[str, Any], actor: Actor) -> int:
             gl_ids[currency] = principal_gl_ids(session, c, currency)
         overdue_gl, judicial_gl = gl_ids[currency]
         dpd = max(0, (today - r["next_due"]).days)
-        terms = '{"imported": true, "outstanding_at_import": "' + f"{r['outstanding']:.2f}" + '"}'
+        terms = json.dumps({"imported": True, "outstanding_at_import": f"{r['outstanding']:.2f}"})
         loans.append(
             (c, loan_id, r["loan_number"], r["member_id"], r["product_id"], currency,
              r["amount"], r["tea"], len(dates), r["method"], frequency.value,
@@ -513,8 +522,9 @@ def suspense_balances(session: Session, cooperative_id: uuid.UUID) -> dict[str, 
             "SELECT g.currency, coalesce(sum(p.amount), 0) FROM gl_account g "
             "LEFT JOIN posting p ON p.cooperative_id = g.cooperative_id "
             "AND p.gl_account_id = g.id "
-            "WHERE g.cooperative_id = :c AND g.code IN ('1918', '1928') GROUP BY g.currency"
+            "WHERE g.cooperative_id = :c AND g.code IN (:suspense_pen, :suspense_usd) "
+            "GROUP BY g.currency"
         ),
-        {"c": cooperative_id},
+        {"c": cooperative_id, **_suspense_codes()},
     ).all()
     return {str(cur): f"{Decimal(total):.2f}" for cur, total in rows}

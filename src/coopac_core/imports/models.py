@@ -34,7 +34,6 @@ class FileStatus(StrEnum):
     pending = "pending"
     loaded = "loaded"
     refused = "refused"  # a bad row: nothing of the file was loaded
-    skipped = "skipped"  # an earlier file it depends on was refused
 
 
 class ImportJob(SQLModel, table=True):
