@@ -293,3 +293,13 @@ def test_a_delivery_failing_past_its_window_is_marked_failed(
         finally:
             _off(client, bank, endpoint)
             worker.close()
+
+
+def test_endpoint_changes_are_in_the_audit_log(client: TestClient, bank: Bank) -> None:
+    endpoint = _endpoint(client, bank, "https://contabilidad.example.pe/hooks", ["loan.*"])
+    _off(client, bank, endpoint)
+    r = client.get(bank.url("/audit-events"), headers=bank.coop.headers[Role.auditor])
+    assert r.status_code == 200, r.text
+    mine = [e for e in r.json()["items"] if e["resource_id"] == endpoint["id"]]
+    assert [e["action"] for e in mine][:2] == ["webhook_endpoint.update", "webhook_endpoint.create"]
+    assert all(e["actor_name"] == f"{bank.coop.code.lower()}.admin" for e in mine)

@@ -123,7 +123,7 @@ def update_webhook_endpoint(
     session: SessionDep,
 ) -> WebhookEndpointOut:
     changes = body.model_dump(exclude_unset=True)
-    return _endpoint_out(service.update_endpoint(session, ctx.cooperative_id, endpoint_id, changes))
+    return _endpoint_out(service.update_endpoint(session, ctx, endpoint_id, changes))
 
 
 def _deliveries(
@@ -190,5 +190,5 @@ def retry_webhook_delivery(
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_WEBHOOKS))],
     session: SessionDep,
 ) -> DeliveryOut:
-    delivery = service.retry_delivery(session, ctx.cooperative_id, delivery_id)
+    delivery = service.retry_delivery(session, ctx, delivery_id)
     return _deliveries(session, ctx, [delivery])[0]

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from coopac_core.audit import service as audit_service
 from coopac_core.errors import InvalidCursor
 from coopac_core.events.errors import (
     EventTypeUnknown,
@@ -160,7 +161,28 @@ def create_endpoint(
     )
     session.add(endpoint)
     session.flush()
+    _audit(session, ctx, "webhook_endpoint.create", endpoint)
     return endpoint
+
+
+def _audit(
+    session: Session, ctx: CoopContext, action: str, endpoint: WebhookEndpoint, **extra: Any
+) -> None:
+    """Where the cooperative's events go is configuration an auditor reads back."""
+    audit_service.record(
+        session,
+        ctx.principal,
+        action,
+        "webhook_endpoint",
+        endpoint.id,
+        cooperative_id=ctx.cooperative_id,
+        details={
+            "url": endpoint.url,
+            "event_types": endpoint.event_types,
+            "status": endpoint.status,
+            **extra,
+        },
+    )
 
 
 def get_endpoint(
@@ -189,11 +211,11 @@ def list_endpoints(session: Session, cooperative_id: uuid.UUID) -> list[WebhookE
 
 def update_endpoint(
     session: Session,
-    cooperative_id: uuid.UUID,
+    ctx: CoopContext,
     endpoint_id: uuid.UUID,
     changes: dict[str, Any],
 ) -> WebhookEndpoint:
-    endpoint = get_endpoint(session, cooperative_id, endpoint_id, lock=True)
+    endpoint = get_endpoint(session, ctx.cooperative_id, endpoint_id, lock=True)
     if "url" in changes and changes["url"] is not None:
         endpoint.url = check_url(changes["url"])
     if "event_types" in changes and changes["event_types"] is not None:
@@ -213,6 +235,7 @@ def update_endpoint(
         endpoint.disabled_at = utcnow()
     session.add(endpoint)
     session.flush()
+    _audit(session, ctx, "webhook_endpoint.update", endpoint)
     return endpoint
 
 
@@ -269,23 +292,25 @@ def events_of(
     return {e.id: e for e in rows}
 
 
-def retry_delivery(
-    session: Session, cooperative_id: uuid.UUID, delivery_id: uuid.UUID
-) -> WebhookDelivery:
+def retry_delivery(session: Session, ctx: CoopContext, delivery_id: uuid.UUID) -> WebhookDelivery:
     """Send a delivery again as soon as a worker is free, whatever became of it: an
     integrator who lost what they received asks for it again (same ``webhook-id``)."""
     delivery = session.exec(
         select(WebhookDelivery)
-        .where(WebhookDelivery.cooperative_id == cooperative_id, WebhookDelivery.id == delivery_id)
+        .where(
+            WebhookDelivery.cooperative_id == ctx.cooperative_id,
+            WebhookDelivery.id == delivery_id,
+        )
         .with_for_update()
     ).first()
     if delivery is None:
         raise WebhookDeliveryNotFound()
-    endpoint = get_endpoint(session, cooperative_id, delivery.endpoint_id)
+    endpoint = get_endpoint(session, ctx.cooperative_id, delivery.endpoint_id)
     if endpoint.status != EndpointStatus.active:
         raise WebhookEndpointDisabled(reason=endpoint.disabled_reason or endpoint.status)
     delivery.status = DeliveryStatus.pending
     delivery.next_attempt_at = utcnow()
     session.add(delivery)
     session.flush()
+    _audit(session, ctx, "webhook_delivery.retry", endpoint, delivery=str(delivery.id))
     return delivery

@@ -650,7 +650,6 @@ class FileStatus(StrEnum):
     pending = "pending"
     loaded = "loaded"
     refused = "refused"
-    skipped = "skipped"
 
 
 class Frequency(StrEnum):
