@@ -437,3 +437,126 @@ def test_each_leg_gets_its_own_posting_even_when_two_legs_look_alike(
             {"e": entry_id},
         ).all()
     assert sorted(returned) == [tuple(r) for r in stored]
+
+
+def _open(conn: Any, coop: str, kind: str, lines: list[tuple[Any, str | None, str]]) -> None:
+    """One entry of ``kind`` whose lines (GL account, member account or None, amount) go
+    in one INSERT, as an import posts them."""
+    entry = uuid.uuid4()
+    conn.execute(
+        text(
+            "INSERT INTO journal_entry (cooperative_id, id, kind, business_date, value_date, "
+            "actor_name) VALUES (:c, :e, :k, current_date, current_date, 'test')"
+        ),
+        {"c": coop, "e": entry, "k": kind},
+    )
+    values = ", ".join(
+        f"(CAST(:c AS uuid), CAST(:e AS uuid), CAST(:g{i} AS uuid), 'PEN', "
+        f"CAST(:a{i} AS numeric), CAST(:k{i} AS text), CAST(:m{i} AS uuid), "
+        "current_date, current_date)"
+        for i in range(len(lines))
+    )
+    params: dict[str, Any] = {"c": coop, "e": entry}
+    for i, (gl, account, amount) in enumerate(lines):
+        params |= {
+            f"g{i}": gl,
+            f"a{i}": amount,
+            f"k{i}": "savings" if account else None,
+            f"m{i}": account,
+        }
+    conn.execute(
+        text(
+            "INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount, "
+            f"account_kind, account_id, business_date, value_date) VALUES {values}"
+        ),
+        params,
+    )
+
+
+def test_an_opening_balance_already_in_its_account_is_checked_not_moved_twice(
+    client: TestClient, bank: Bank, world: World, owner_engine: Engine
+) -> None:
+    """An import opens accounts with their balances and posts them against the migration
+    suspense account (19x8); the posting trigger proves such an account instead of moving
+    it a second time. An account opened empty is moved as usual; one that has moved
+    before, or holds another amount, is refused."""
+    coop = bank.coop.id
+    empty, opened, used, odd = (bank.account(client) for _ in range(4))
+    bank.deposit(client, used["id"], "5.00")
+
+    def gl(code: str) -> Any:
+        with owner_engine.connect() as conn:
+            return conn.execute(
+                text("SELECT id FROM gl_account WHERE cooperative_id = :c AND code = :k"),
+                {"c": coop, "k": code},
+            ).scalar_one()
+
+    def balance(account: dict[str, Any]) -> Decimal:
+        with owner_engine.connect() as conn:
+            found: Decimal = conn.execute(
+                text("SELECT balance FROM savings_account WHERE id = :a"), {"a": account["id"]}
+            ).scalar_one()
+        return found
+
+    deposits, suspense = gl("2112"), gl("1918")
+    with owner_engine.begin() as conn:
+        # as an import writes an account: its balance set when it is opened
+        for account, amount in ((opened, "80.00"), (odd, "30.00")):
+            conn.execute(
+                text("UPDATE savings_account SET balance = :b WHERE id = :a"),
+                {"b": amount, "a": account["id"]},
+            )
+    with owner_engine.begin() as conn:
+        _open(
+            conn,
+            coop,
+            "opening_balance",
+            [(deposits, empty["id"], "-50.00"), (deposits, opened["id"], "-80.00"),
+             (suspense, None, "130.00")],
+        )  # fmt: skip
+    assert balance(empty) == Decimal("50.00")
+    assert balance(opened) == Decimal("80.00")  # not 160.00
+    refusals = (
+        (used, "-5.00", "has earlier postings"),
+        (odd, "-80.00", "holds 30.00 before an opening balance of 80.00"),
+    )
+    for account, amount, refusal in refusals:
+        with pytest.raises(DBAPIError, match=refusal), owner_engine.begin() as conn:
+            _open(
+                conn,
+                coop,
+                "opening_balance",
+                [(deposits, account["id"], amount), (suspense, None, amount.lstrip("-"))],
+            )
+    assert balance(used) == Decimal("5.00")
+    # an opening balance goes in a statement of its own
+    with pytest.raises(DBAPIError, match="statement of its own"), owner_engine.begin() as conn:
+        entry = uuid.uuid4()
+        conn.execute(text(INSERT_ENTRY), {"c": coop, "e": entry})
+        opening = uuid.uuid4()
+        conn.execute(
+            text(
+                "INSERT INTO journal_entry (cooperative_id, id, kind, business_date, "
+                "value_date, actor_name) VALUES (:c, :e, 'opening_balance', current_date, "
+                "current_date, 'test')"
+            ),
+            {"c": coop, "e": opening},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, "
+                "amount, business_date, value_date) VALUES "
+                "(:c, :e, :s, 'PEN', 1.00, current_date, current_date), "
+                "(:c, :e, :d, 'PEN', -1.00, current_date, current_date), "
+                "(:c, :o, :s, 'PEN', 1.00, current_date, current_date), "
+                "(:c, :o, :d, 'PEN', -1.00, current_date, current_date)"
+            ),
+            {"c": coop, "e": entry, "o": opening, "s": suspense, "d": deposits},
+        )
+    # the odd account is put back as it was, and the ledger proves every balance
+    with owner_engine.begin() as conn:
+        conn.execute(text("UPDATE savings_account SET balance = 0 WHERE id = :a"), {"a": odd["id"]})
+    report = client.get(
+        bank.url("/ledger/verification"), headers=world.a.headers[Role.auditor]
+    ).json()
+    assert report["ok"] is True, report["problems"]
