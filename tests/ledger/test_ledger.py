@@ -439,7 +439,7 @@ def test_each_leg_gets_its_own_posting_even_when_two_legs_look_alike(
     assert sorted(returned) == [tuple(r) for r in stored]
 
 
-def _open(conn: Any, coop: str, kind: str, lines: list[tuple[Any, str | None, str]]) -> None:
+def _open(conn: Any, coop: str, kind: str, lines: list[tuple[Any, Any, str]]) -> None:
     """One entry of ``kind`` whose lines (GL account, member account or None, amount) go
     in one INSERT, as an import posts them."""
     entry = uuid.uuid4()
