@@ -165,7 +165,9 @@ class Loan(SQLModel, table=True):
         Index("ix_loan_status", "cooperative_id", "status"),
     )
 
-    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
+    # the cooperative is its member's (the composite key to member): a key of its own
+    # would only repeat that check on every row a bulk import writes
+    cooperative_id: uuid.UUID = Field(primary_key=True)
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     number: str = Field(max_length=20)
     member_id: uuid.UUID

@@ -67,6 +67,8 @@ class SavingsProduct(SQLModel, table=True):
         ForeignKeyConstraint(
             ["cooperative_id", "gl_account_id"], ["gl_account.cooperative_id", "gl_account.id"]
         ),
+        # what an account's key names: its product, and the product's GL account
+        UniqueConstraint("cooperative_id", "id", "gl_account_id", name="uq_savings_product_gl"),
     )
 
     cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
@@ -126,19 +128,23 @@ class SavingsAccount(SQLModel, table=True):
             ["cooperative_id", "payout_account_id"],
             ["savings_account.cooperative_id", "savings_account.id"],
         ),
+        # an account's GL account is its product's: one key proves both
         ForeignKeyConstraint(
-            ["cooperative_id", "product_id"],
-            ["savings_product.cooperative_id", "savings_product.id"],
-        ),
-        ForeignKeyConstraint(
-            ["cooperative_id", "gl_account_id"], ["gl_account.cooperative_id", "gl_account.id"]
+            ["cooperative_id", "product_id", "gl_account_id"],
+            [
+                "savings_product.cooperative_id",
+                "savings_product.id",
+                "savings_product.gl_account_id",
+            ],
         ),
         Index("ix_savings_account_member", "cooperative_id", "member_id"),
         # a product's accounts in key order: close of business walks term deposits so
         Index("ix_savings_account_product", "cooperative_id", "product_id", "id"),
     )
 
-    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
+    # the cooperative is its member's (the composite key to member): a key of its own
+    # would only repeat that check on every row a bulk import writes
+    cooperative_id: uuid.UUID = Field(primary_key=True)
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     number: str = Field(max_length=20)
     member_id: uuid.UUID

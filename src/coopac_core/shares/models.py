@@ -41,7 +41,9 @@ class ShareAccount(SQLModel, table=True):
         ),
     )
 
-    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
+    # the cooperative is its member's (the composite key to member): a key of its own
+    # would only repeat that check on every row a bulk import writes
+    cooperative_id: uuid.UUID = Field(primary_key=True)
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     member_id: uuid.UUID
     currency: str = Field(default="PEN", max_length=3)
