@@ -58,7 +58,9 @@ BEGIN
         LEFT JOIN journal_entry j ON j.cooperative_id = x.cooperative_id AND j.id = x.entry_id
     ) e
     LEFT JOIN LATERAL (
-        SELECT n.gl_account_id, n.currency FROM new_postings n
+        SELECT n.gl_account_id, n.currency
+        FROM (SELECT DISTINCT n.cooperative_id, n.gl_account_id, n.currency
+              FROM new_postings n) n
         WHERE NOT EXISTS (SELECT 1 FROM gl_account g
                           WHERE g.cooperative_id = n.cooperative_id
                             AND g.id = n.gl_account_id AND g.currency = n.currency)
@@ -88,54 +90,55 @@ BEGIN
         -- holds either nothing (it is moved, as any posting moves it) or exactly what the
         -- entry posts (it was opened with it: checked, not moved again); anything else is
         -- refused. delta is what the postings do to the holder's balance.
-        WITH d AS (
+        -- (joined from the postings themselves, whose count the planner knows: an
+        -- import's 150,000 lines are hashed, not probed one by one)
+        WITH a AS (
             SELECT n.account_kind, n.cooperative_id, n.account_id,
                 CASE n.account_kind WHEN 'loan' THEN sum(n.amount) ELSE -sum(n.amount) END
-                    AS delta
-            FROM new_postings n WHERE n.account_kind IS NOT NULL
+                    AS delta,
+                min(coalesce(x.balance, y.balance, z.balance)) AS balance,
+                bool_and(coalesce(x.id, y.id, z.id) IS NOT NULL) AS found
+            FROM new_postings n
+            LEFT JOIN savings_account x ON n.account_kind = 'savings'
+                AND x.cooperative_id = n.cooperative_id AND x.id = n.account_id
+            LEFT JOIN share_account y ON n.account_kind = 'share'
+                AND y.cooperative_id = n.cooperative_id AND y.id = n.account_id
+            LEFT JOIN loan z ON n.account_kind = 'loan'
+                AND z.cooperative_id = n.cooperative_id AND z.id = n.account_id
+            WHERE n.account_kind IS NOT NULL
             GROUP BY n.account_kind, n.cooperative_id, n.account_id
-        ), a AS (
-            SELECT d.*, x.balance FROM d JOIN savings_account x
-                ON d.account_kind = 'savings' AND x.cooperative_id = d.cooperative_id
-                    AND x.id = d.account_id
-            UNION ALL
-            SELECT d.*, x.balance FROM d JOIN share_account x
-                ON d.account_kind = 'share' AND x.cooperative_id = d.cooperative_id
-                    AND x.id = d.account_id
-            UNION ALL
-            SELECT d.*, x.balance FROM d JOIN loan x
-                ON d.account_kind = 'loan' AND x.cooperative_id = d.cooperative_id
-                    AND x.id = d.account_id
         ), m AS (
-            SELECT * FROM a WHERE a.balance = 0 AND a.delta <> 0
-        ), s AS (
+            SELECT * FROM a WHERE a.found AND a.balance = 0 AND a.delta <> 0
+        ), moved_savings AS (
             UPDATE savings_account x SET balance = x.balance + m.delta FROM m
             WHERE m.account_kind = 'savings' AND x.cooperative_id = m.cooperative_id
                 AND x.id = m.account_id
             RETURNING 1
-        ), h AS (
+        ), moved_shares AS (
             UPDATE share_account x SET balance = x.balance + m.delta FROM m
             WHERE m.account_kind = 'share' AND x.cooperative_id = m.cooperative_id
                 AND x.id = m.account_id
             RETURNING 1
-        ), l AS (
+        ), moved_loans AS (
             UPDATE loan x SET balance = x.balance + m.delta FROM m
             WHERE m.account_kind = 'loan' AND x.cooperative_id = m.cooperative_id
                 AND x.id = m.account_id
             RETURNING 1
         )
-        SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM a),
-            (SELECT count(*) FROM s) + (SELECT count(*) FROM h) + (SELECT count(*) FROM l),
-            (SELECT a.account_id FROM a WHERE EXISTS (
-                SELECT 1 FROM posting p WHERE p.cooperative_id = a.cooperative_id
-                    AND p.account_id = a.account_id AND p.account_kind = a.account_kind
-                    AND p.entry_id <> ALL (v_entries)) LIMIT 1),
+        SELECT (SELECT count(*) FROM a), (SELECT count(*) FROM a WHERE a.found),
+            (SELECT count(*) FROM moved_savings) + (SELECT count(*) FROM moved_shares)
+                + (SELECT count(*) FROM moved_loans),
             o.account_id, o.balance, o.delta
-        INTO expected, found_accounts, moved, v_earlier,
-            v_holds, v_holds_balance, v_holds_delta
+        INTO expected, found_accounts, moved, v_holds, v_holds_balance, v_holds_delta
         FROM (SELECT 1) one
-        LEFT JOIN LATERAL (SELECT * FROM a WHERE a.balance <> 0 AND a.balance <> a.delta
-                           LIMIT 1) o ON true;
+        LEFT JOIN LATERAL (SELECT * FROM a WHERE a.found AND a.balance <> 0
+                               AND a.balance <> a.delta LIMIT 1) o ON true;
+        SELECT n.account_id INTO v_earlier FROM new_postings n
+        WHERE n.account_kind IS NOT NULL AND EXISTS (
+            SELECT 1 FROM posting p WHERE p.cooperative_id = n.cooperative_id
+                AND p.account_id = n.account_id AND p.account_kind = n.account_kind
+                AND p.entry_id <> ALL (v_entries))
+        LIMIT 1;
         IF found_accounts <> expected THEN
             RAISE EXCEPTION 'posted to % member accounts, found %', expected, found_accounts;
         END IF;

@@ -334,9 +334,11 @@ def column_checks(layout: Layout) -> list[tuple[str, str]]:
             "bool": BOOL_RE,
         }.get(c.kind)
         if pattern:
+            # only a yes/no is read whatever its case: the other patterns are digits
+            read = f"lower({v})" if c.kind == "bool" else v
             found.append(
                 (
-                    f"{v} <> '' AND lower({v}) !~ '{pattern}'",
+                    f"{v} <> '' AND {read} !~ '{pattern}'",
                     f"'{c.name} inválido: ' || {v}",
                 )
             )

@@ -126,6 +126,8 @@ def _stage(session: Session, layout: Layout, content: str) -> int:
                 error_count=1,
             )
         ) from None
+    # the planner's statistics of the file, from a small sample (the default samples
+    # 30,000 rows, and took longer than the COPY)
     session.execute(text("ANALYZE import_stage"))
     return int(session.execute(text("SELECT count(*) FROM import_stage")).scalar_one())
 
@@ -205,8 +207,8 @@ SELECT count(*) FROM ins
 # member numbers given by the old system: the service's own go on after the largest
 _MEMBER_COUNTER = """
 INSERT INTO counter (cooperative_id, name, value)
-SELECT :c, 'member', coalesce(max(member_number::bigint), 0) FROM member
-WHERE cooperative_id = :c AND member_number ~ '^[0-9]{1,15}$'
+SELECT :c, 'member', coalesce(max(member_number::bigint), 0) FROM import_stage
+WHERE member_number ~ '^[0-9]{1,15}$'
 ON CONFLICT (cooperative_id, name) DO UPDATE SET value = greatest(counter.value, EXCLUDED.value)
 """
 
