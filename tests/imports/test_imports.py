@@ -209,3 +209,30 @@ def test_a_malformed_file_and_header_are_refused_with_their_line(
         f"/api/v1/cooperatives/{coop.id}/imports", headers=coop.headers[Role.accountant]
     )
     assert (r.status_code, r.json()["code"]) == (422, "import_empty")
+
+
+def test_a_file_its_own_checks_refuse_is_rolled_back_even_if_it_loaded_meanwhile(
+    client: TestClient, coop: Coop
+) -> None:
+    """A file's own checks (formats, real dates) run on a second connection while the
+    first one loads it; a date that is not one (the 31st of November) reads as no date
+    and would load, so the load must wait for them and roll back."""
+    members = (SAMPLES / "members.csv").read_bytes().replace(b"0001000", b"0002000")
+    members = members.replace(b"401234", b"402234").replace(b"20601234561", b"20601234562")
+    members = members.replace(b"1965-11-30", b"1965-11-31")
+    job = _run(client, coop, {"members": members})
+    assert job["status"] == "failed"
+    assert job["error"] is None, job["error"]
+    assert [(f["status"], f["loaded"]) for f in job["files"]] == [("refused", 0)]
+    assert [(e["line"], e["reason"]) for e in job["errors"]] == [
+        (3, "birth_date no es una fecha: 1965-11-31")
+    ]
+    r = client.get(
+        f"/api/v1/cooperatives/{coop.id}/members",
+        params={"q": "Condori"},
+        headers=coop.headers[Role.teller],
+    )
+    assert [m["member_number"] for m in r.json()["items"]] == ["00010002"]
+    # corrected, it loads
+    job = _run(client, coop, {"members": members.replace(b"1965-11-31", b"1965-11-30")})
+    assert job["status"] == "succeeded", job

@@ -317,6 +317,17 @@ GL_BALANCES = Layout(
 LAYOUTS = {layout.kind: layout for layout in (MEMBERS, SAVINGS, SHARES, LOANS, GL_BALANCES)}
 
 
+def all_checks(layout: Layout) -> list[tuple[str, str]]:
+    return column_checks(layout) + list(layout.checks)
+
+
+def reads_cooperative(check: tuple[str, str]) -> bool:
+    """Whether a check reads the cooperative's rows (its SQL names the cooperative, ``:c``)
+    rather than the file alone: only these must run in the transaction that loads the
+    file; the others may run beforehand, anywhere."""
+    return ":c" in check[0]
+
+
 def column_checks(layout: Layout) -> list[tuple[str, str]]:
     """The checks every column's kind implies."""
     found: list[tuple[str, str]] = []

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from coopac_core.channels import Channel
-from coopac_core.imports.layouts import LAYOUTS, Layout, column_checks, day, num
+from coopac_core.imports.layouts import LAYOUTS, Layout, all_checks, day, num, reads_cooperative
 from coopac_core.imports.models import ImportFileKind
 from coopac_core.ledger.chart import SHARE_CAPITAL_GL, code_for
 from coopac_core.ledger.models import EntryKind, JournalEntry
@@ -62,6 +62,11 @@ class Refused(Exception):
     def __init__(self, outcome: Outcome) -> None:
         super().__init__(f"{outcome.error_count} rows refused")
         self.outcome = outcome
+
+
+class Unchecked(Exception):
+    """A file loaded before its own checks answered, and they refuse it: roll it back and
+    check it whole."""
 
 
 @dataclass(frozen=True)
@@ -132,8 +137,12 @@ def _stage(session: Session, layout: Layout, content: str) -> int:
     return int(session.execute(text("SELECT count(*) FROM import_stage")).scalar_one())
 
 
-def _check(session: Session, layout: Layout, params: dict[str, Any], rows: int) -> None:
-    checks = column_checks(layout) + list(layout.checks)
+def _refusals(
+    session: Session, checks: list[tuple[str, str]], params: dict[str, Any], rows: int
+) -> Refused | None:
+    """The staged rows that fail ``checks``, each with its line and reason."""
+    if not checks:
+        return None
     cases = ",\n".join(f"CASE WHEN {cond} THEN {reason} END" for cond, reason in checks)
     # each row's reasons as one array, and only the rows with one unnested: a clean file
     # (the usual case) then never multiplies its rows by its checks
@@ -147,14 +156,15 @@ def _check(session: Session, layout: Layout, params: dict[str, Any], rows: int) 
         ),
         {**params, "kept": ERRORS_KEPT},
     ).all()
-    if found:
-        raise Refused(
-            Outcome(
-                rows=rows,
-                errors=[RowError(int(r.line), str(r.reason)) for r in found],
-                error_count=int(found[0].total),
-            )
+    if not found:
+        return None
+    return Refused(
+        Outcome(
+            rows=rows,
+            errors=[RowError(int(r.line), str(r.reason)) for r in found],
+            error_count=int(found[0].total),
         )
+    )
 
 
 def _entry(
@@ -262,10 +272,11 @@ SELECT :c, :entry, gl, currency, amount, kind, account, after, :today, :today
 FROM (
     SELECT gl, currency, amount, kind, account, after, 0 AS part FROM lines
     UNION ALL
-    SELECT g.id, l.currency, -sum(l.amount), NULL, NULL, NULL, 1
-    FROM lines l JOIN gl_account g ON g.cooperative_id = :c
-        AND g.code = CASE l.currency WHEN 'PEN' THEN :suspense_pen ELSE :suspense_usd END
-    GROUP BY g.id, l.currency
+    -- summed first, then joined: the planner cannot know how many lines there are
+    SELECT g.id, t.currency, -t.amount, NULL, NULL, NULL, 1
+    FROM (SELECT l.currency, sum(l.amount) AS amount FROM lines l GROUP BY l.currency) t
+    JOIN gl_account g ON g.cooperative_id = :c
+        AND g.code = CASE t.currency WHEN 'PEN' THEN :suspense_pen ELSE :suspense_usd END
 ) x
 """
 
@@ -496,6 +507,28 @@ LOADERS: dict[ImportFileKind, Callable[[Session, dict[str, Any], Actor], int]] =
 }
 
 
+def _settings(session: Session) -> None:
+    # the checks sort and hash a whole file: in memory, not on disk
+    session.execute(text("SET LOCAL work_mem = '256MB'"))
+    # compiling the checks' wide expressions costs more than it saves on one pass
+    session.execute(text("SET LOCAL jit = off"))
+
+
+def check_file(session: Session, kind: ImportFileKind, content: bytes, today: date) -> bool:
+    """Stage a file and run the checks that read the file alone (formats, ranges, repeats
+    within it): whether it passes them. A job runs this on a second connection, for the
+    next file while the first connection loads this one, so that the loading transaction
+    only runs the checks that read the cooperative's rows. Nothing is written."""
+    _settings(session)
+    layout = LAYOUTS[kind]
+    checks = [c for c in all_checks(layout) if not reads_cooperative(c)]
+    try:
+        rows = _stage(session, layout, decode(content))
+    except Refused:
+        return False
+    return _refusals(session, checks, {"today": today}, rows) is None
+
+
 def load(
     session: Session,
     cooperative_id: uuid.UUID,
@@ -503,22 +536,42 @@ def load(
     content: bytes,
     today: date,
     actor: Actor,
+    file_checked: Callable[[], bool] | None = None,
 ) -> Outcome:
     """Stage, check and load one file in the caller's transaction; ``Refused`` if any row
-    is bad (the caller rolls the transaction back)."""
+    is bad (the caller rolls the transaction back).
+
+    ``file_checked`` answers, waiting if need be, whether ``check_file`` (running on
+    another connection) passed on these bytes. Then only the checks that read the
+    cooperative's rows run here, and the file loads while that answer is awaited: it is
+    asked for before the load is kept. A file that failed it raises ``Unchecked``, and the
+    caller rolls back and loads it again without ``file_checked``, so that its refusal
+    names every bad row at once."""
     started = time.monotonic()
-    # the checks sort and hash a whole file: in memory, not on disk
-    session.execute(text("SET LOCAL work_mem = '256MB'"))
-    # compiling the checks' wide expressions costs more than it saves on one pass
-    session.execute(text("SET LOCAL jit = off"))
+    _settings(session)
     layout = LAYOUTS[kind]
     rows = _stage(session, layout, decode(content))
     staged = time.monotonic()
     params = {"c": cooperative_id, "today": today}
-    _check(session, layout, params, rows)
-    checked = time.monotonic()
-    loaded = LOADERS[kind](session, params, actor)
-    session.flush()
+    checks = all_checks(layout)
+    if file_checked is not None:
+        checks = [c for c in checks if reads_cooperative(c)]
+    checked = started
+    try:
+        refused = _refusals(session, checks, params, rows)
+        if refused is not None:
+            raise refused
+        checked = time.monotonic()
+        loaded = LOADERS[kind](session, params, actor)
+        session.flush()
+    except Exception:
+        # a row the file's own checks refuse may fail a statement here (a NULL where a
+        # number did not read): what was wrong is theirs to say
+        if file_checked is not None and not file_checked():
+            raise Unchecked() from None
+        raise
+    if file_checked is not None and not file_checked():
+        raise Unchecked()
     done = time.monotonic()
     return Outcome(
         rows=rows,

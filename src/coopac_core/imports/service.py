@@ -7,6 +7,8 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date
 
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
@@ -17,7 +19,14 @@ from coopac_core.events import service as events
 from coopac_core.events.models import EventType
 from coopac_core.federation.service import get_cooperative
 from coopac_core.imports.errors import ImportEmpty, ImportFileUnknown, ImportNotFound
-from coopac_core.imports.loader import Actor, Refused, load, suspense_balances
+from coopac_core.imports.loader import (
+    Actor,
+    Refused,
+    Unchecked,
+    check_file,
+    load,
+    suspense_balances,
+)
 from coopac_core.imports.models import (
     FileStatus,
     ImportFile,
@@ -130,6 +139,31 @@ def _locked(session: Session, cooperative_id: uuid.UUID, job_id: uuid.UUID) -> I
     return job
 
 
+def _content(
+    session: Session, cooperative_id: uuid.UUID, job_id: uuid.UUID, kind: ImportFileKind
+) -> bytes:
+    return session.exec(
+        select(ImportFile.content).where(
+            ImportFile.cooperative_id == cooperative_id,
+            ImportFile.import_id == job_id,
+            ImportFile.kind == kind.value,
+        )
+    ).one()
+
+
+def _check_ahead(
+    db: Database, cooperative_id: uuid.UUID, job_id: uuid.UUID, kind: ImportFileKind, day: date
+) -> bool:
+    """A file's own checks, on a connection of their own (``loader.check_file``). Any
+    failure here only means the loading transaction checks the whole file itself."""
+    try:
+        with db.session(cooperative_id) as session:
+            return check_file(session, kind, _content(session, cooperative_id, job_id, kind), day)
+    except Exception:
+        log.exception("import %s: checking %s ahead failed", job_id, kind.value)
+        return False
+
+
 def execute(
     db: Database,
     cooperative_id: uuid.UUID,
@@ -139,31 +173,69 @@ def execute(
     """Load the job's files in order. Each file's transaction holds the job's row, loads
     the file (or, refused, rolls back to before it) and records the outcome on the job:
     the job's row always says what the data holds, and a job resumed after a crash, or by
-    two processes at once, loads no file twice."""
+    two processes at once, loads no file twice.
+
+    A second connection runs each file's own checks (formats, repeats within the file)
+    while the first loads it, or the one before it: the two cores share the work, and
+    the load is kept only once they pass."""
     with db.session(cooperative_id) as session:
         job = get_job(session, cooperative_id, job_id)
         today = get_cooperative(session, cooperative_id).business_date
         actor = Actor(name=job.created_by, user_id=job.created_by_id)
         kinds = [ImportFileKind(f["kind"]) for f in job.files]
+        pending = [f["status"] == FileStatus.pending for f in job.files]
     progress(job)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as ahead:
+        checked: dict[int, Future[bool]] = {
+            i: ahead.submit(_check_ahead, db, cooperative_id, job_id, kind, today)
+            for i, kind in enumerate(kinds)
+            if pending[i]
+        }
+        try:
+            job = _load_files(db, cooperative_id, job_id, kinds, today, actor, checked, progress)
+        finally:
+            for future in checked.values():
+                future.cancel()
+    if job.status != ImportStatus.running:
+        return job
+    return _finish(db, cooperative_id, job_id, progress)
+
+
+def _load_files(
+    db: Database,
+    cooperative_id: uuid.UUID,
+    job_id: uuid.UUID,
+    kinds: list[ImportFileKind],
+    today: date,
+    actor: Actor,
+    checked: dict[int, Future[bool]],
+    progress: Callable[[ImportJob], None],
+) -> ImportJob:
+    job: ImportJob | None = None
     for index, kind in enumerate(kinds):
         with db.session(cooperative_id) as session:
             job = _locked(session, cooperative_id, job_id)
             if job.status != ImportStatus.running:
                 return job
             entry = job.files[index]
-            if entry["status"] != FileStatus.pending:
+            if entry["status"] != FileStatus.pending or index not in checked:
                 continue
-            content = session.exec(
-                select(ImportFile.content).where(
-                    ImportFile.cooperative_id == cooperative_id,
-                    ImportFile.import_id == job_id,
-                    ImportFile.kind == kind.value,
-                )
-            ).one()
+            content = _content(session, cooperative_id, job_id, kind)
             try:
-                with session.begin_nested():
-                    outcome = load(session, cooperative_id, kind, content, today, actor)
+                try:
+                    with session.begin_nested():
+                        outcome = load(
+                            session,
+                            cooperative_id,
+                            kind,
+                            content,
+                            today,
+                            actor,
+                            file_checked=checked[index].result,
+                        )
+                except Unchecked:
+                    with session.begin_nested():
+                        outcome = load(session, cooperative_id, kind, content, today, actor)
                 entry.update(
                     status=FileStatus.loaded.value,
                     rows=outcome.rows,
@@ -184,6 +256,16 @@ def execute(
             _changed(job)
             session.add(job)
         progress(job)
+    assert job is not None
+    return job
+
+
+def _finish(
+    db: Database,
+    cooperative_id: uuid.UUID,
+    job_id: uuid.UUID,
+    progress: Callable[[ImportJob], None],
+) -> ImportJob:
     with db.session(cooperative_id) as session:
         job = _locked(session, cooperative_id, job_id)
         if job.status == ImportStatus.running:
