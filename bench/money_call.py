@@ -9,7 +9,9 @@ manager. Then, with pgbench (no HTTP, no Python: the database's work alone):
    caller, the key, the deposit, the kept answer), as the service's role;
 3. the deposit function alone (``coopac_savings_deposit``) in a transaction;
 and the same calls from Python in-process (one client, over HTTP with the TestClient), for
-the time a deposit takes end to end. Prints tps, the ratio to TPC-B, and the CPU
+the time a deposit takes end to end. Each pgbench client is a teller with a till of their own
+(a till serializes its operations by design). ``--functions`` adds where the money call's
+time goes, per PL/pgSQL function. Prints tps, the ratio to TPC-B, and the CPU
 milliseconds the machine spent per call (both cores: PostgreSQL and the pgbench client).
 """
 
@@ -38,6 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from run import (  # noqa: E402
     fresh_database,
     machine_busy_seconds,
+    open_till,
     pgbench_args,
     pgbench_binary,
     pgbench_tps,
@@ -61,6 +64,12 @@ def main() -> None:
     parser.add_argument("--deposits", type=int, default=300)
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--functions",
+        action="store_true",
+        help="after the money call, the time per call in each PL/pgSQL function (self "
+        "time: the statements it runs itself), from PostgreSQL's track_functions",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="coopac-profile-"))
     server = server_url(tmp)
@@ -139,7 +148,10 @@ def main() -> None:
             json={"current_password": PASSWORD, "new_password": PASSWORD + "-own"},
             headers={"Authorization": f"Bearer {first['access_token']}"},
         ).json()
+        admin = h
         h = {"Authorization": f"Bearer {token['access_token']}"}
+        # cash goes into the depositor's open till (the counter, issue 15)
+        open_till(c, p, admin, h, branch["id"], "C1")
 
         def deposit() -> None:
             r = c.post(
@@ -156,8 +168,34 @@ def main() -> None:
             started = time.perf_counter()
             deposit()
             times.append(time.perf_counter() - started)
-        user = c.get("/api/v1/me", headers=h).json()
-    fill(owner, settings.app_db_user, coop["id"], account["id"], branch["id"], user["id"])
+        # one teller, with a till of their own, per pgbench client: a till serializes
+        # its own operations by design, and one till would measure its lock
+        tellers = []
+        for n in range(1, args.clients + 1):
+            name = f"p.cajero{n}"
+            c.post(
+                f"{p}/users",
+                json={
+                    "username": name,
+                    "password": PASSWORD,
+                    "full_name": name,
+                    "roles": ["teller"],
+                    "branch_id": branch["id"],
+                },
+                headers=admin,
+            )
+            first = c.post(
+                "/api/v1/auth/token", data={"username": name, "password": PASSWORD}
+            ).json()
+            own = c.post(
+                "/api/v1/auth/password",
+                json={"current_password": PASSWORD, "new_password": PASSWORD + "-own"},
+                headers={"Authorization": f"Bearer {first['access_token']}"},
+            ).json()
+            th = {"Authorization": f"Bearer {own['access_token']}"}
+            open_till(c, p, admin, th, branch["id"], f"T{n}")
+            tellers.append(c.get("/api/v1/me", headers=th).json()["id"])
+    fill(owner, settings.app_db_user, coop["id"], account["id"], branch["id"], tellers)
     settle(owner)
     db.dispose()
     print(
@@ -171,8 +209,41 @@ def main() -> None:
         ("deposit function alone", DEPOSIT_ONLY),
     ):
         pgbench_script(app, script, args, seconds=2)  # warm-up: plans cached, pages read
+        if args.functions and script is CALL:
+            track_functions(owner, on=True)
         tps, ms = pgbench_script(app, script, args)
         print(f"{name:<32} {tps:8.0f} tps  {tps / tpcb:4.2f} of TPC-B  {ms:.2f} ms CPU a call")
+        if args.functions and script is CALL:
+            function_times(owner, round(tps * args.seconds))
+            track_functions(owner, on=False)
+
+
+def track_functions(owner: URL, on: bool) -> None:
+    engine = create_engine(owner, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        database = owner.database
+        setting = "SET track_functions = 'pl'" if on else "RESET track_functions"
+        conn.execute(text(f'ALTER DATABASE "{database}" {setting}'))
+        conn.execute(text("SELECT pg_stat_reset()"))
+    engine.dispose()
+
+
+def function_times(owner: URL, calls: int) -> None:
+    """Each function's self and total milliseconds per money call (statistics reach the
+    collector when a backend goes idle: pgbench's have exited by now)."""
+    engine = create_engine(owner)
+    time.sleep(1)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT funcname, calls, self_time, total_time FROM pg_stat_user_functions "
+                "ORDER BY self_time DESC LIMIT 15"
+            )
+        ).all()
+    engine.dispose()
+    print(f"  {'function':<36} {'calls/call':>10} {'self ms':>8} {'total ms':>9}")
+    for name, n, own, total in rows:
+        print(f"  {name:<36} {n / calls:10.2f} {own / calls:8.3f} {total / calls:9.3f}")
 
 
 # The deposit as the service calls it, on a random one of the accounts (bench_accounts,
@@ -181,20 +252,21 @@ CALL = """\\set n random(1, 1000)
 SELECT status FROM bench_context x, coopac_money_call(x.user_id, x.version, x.coop,
   '{manager,teller}', '{admin,federation_admin,manager}', 'pgb-' || nextval('bench_keys'),
   'h', 'r', 'deposit', jsonb_build_object('account_id', (SELECT id FROM bench_accounts
-  WHERE n = :n), 'amount', '1.00', 'branch_id', x.branch), x.policy, NULL, NULL);
+  WHERE n = :n), 'amount', '1.00', 'branch_id', x.branch), x.policy, NULL, NULL)
+WHERE x.t = :client_id + 1;
 """
 DEPOSIT_ONLY = """\\set n random(1, 1000)
 BEGIN;
-SELECT set_config('coopac.tenant', coop::text, true) FROM bench_context;
+SELECT set_config('coopac.tenant', coop::text, true) FROM bench_context WHERE t = 1;
 SELECT coopac_savings_deposit(x.coop, (SELECT id FROM bench_accounts WHERE n = :n), 1.00,
-  NULL, x.branch, NULL, x.actor, x.policy) FROM bench_context x;
+  NULL, x.branch, NULL, x.actor, x.policy) FROM bench_context x WHERE x.t = :client_id + 1;
 END;
 """
 
 
-def fill(owner: URL, app: str, coop: str, first: str, branch: str, user: str) -> None:
+def fill(owner: URL, app: str, coop: str, first: str, branch: str, tellers: list[str]) -> None:
     """999 more accounts like the first one, empty (SQL: a thousand API calls would take
-    minutes), and what the pgbench scripts read."""
+    minutes), and what the pgbench scripts read: a row per client, with its teller."""
     engine = create_engine(owner)
     with engine.begin() as conn:
         conn.execute(
@@ -216,18 +288,24 @@ def fill(owner: URL, app: str, coop: str, first: str, branch: str, user: str) ->
         )
         conn.execute(text("ALTER TABLE bench_accounts ADD PRIMARY KEY (n)"))
         conn.execute(text("CREATE SEQUENCE bench_keys"))
-        actor = json.dumps(
-            {"person": user, "name": "p.gerente", "roles": ["manager"], "any_branch": True}
-        )
         conn.execute(
             text(
-                "CREATE TABLE bench_context AS SELECT CAST(:c AS uuid) AS coop, "
-                "CAST(:b AS uuid) AS branch, CAST(:u AS uuid) AS user_id, "
-                "(SELECT token_version FROM staff_user WHERE id = :u) AS version, "
-                "CAST(:actor AS jsonb) AS actor, CAST(:policy AS jsonb) AS policy"
-            ),
-            {"c": coop, "b": branch, "u": user, "actor": actor, "policy": policy_json()},
+                "CREATE TABLE bench_context (t int PRIMARY KEY, coop uuid, branch uuid, "
+                "user_id uuid, version int, actor jsonb, policy jsonb)"
+            )
         )
+        for t, user in enumerate(tellers, start=1):
+            actor = json.dumps({"person": user, "name": f"p.cajero{t}", "roles": ["teller"]})
+            conn.execute(
+                text(
+                    "INSERT INTO bench_context SELECT :t, CAST(:c AS uuid), "
+                    "CAST(:b AS uuid), CAST(:u AS uuid), "
+                    "(SELECT token_version FROM staff_user WHERE id = :u), "
+                    "CAST(:actor AS jsonb), CAST(:policy AS jsonb)"
+                ),
+                {"t": t, "c": coop, "b": branch, "u": user, "actor": actor,
+                 "policy": policy_json()},
+            )  # fmt: skip
         conn.execute(text(f'GRANT SELECT ON bench_accounts, bench_context TO "{app}"'))
         conn.execute(text(f'GRANT USAGE ON SEQUENCE bench_keys TO "{app}"'))
     engine.dispose()
