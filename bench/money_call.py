@@ -129,27 +129,8 @@ def main() -> None:
             headers=h,
         ).json()
         # the federation reads; the cooperative's manager moves the money
-        c.post(
-            f"{p}/users",
-            json={
-                "username": "p.gerente",
-                "password": PASSWORD,
-                "full_name": "G",
-                "roles": ["manager"],
-            },
-            headers=h,
-        )
-        first = c.post(
-            "/api/v1/auth/token", data={"username": "p.gerente", "password": PASSWORD}
-        ).json()
-        # a user the admin made chooses their own password first
-        token = c.post(
-            "/api/v1/auth/password",
-            json={"current_password": PASSWORD, "new_password": PASSWORD + "-own"},
-            headers={"Authorization": f"Bearer {first['access_token']}"},
-        ).json()
         admin = h
-        h = {"Authorization": f"Bearer {token['access_token']}"}
+        h = staff_headers(c, p, admin, "p.gerente", {"roles": ["manager"]})
         # cash goes into the depositor's open till (the counter, issue 15)
         open_till(c, p, admin, h, branch["id"], "C1")
 
@@ -172,27 +153,9 @@ def main() -> None:
         # its own operations by design, and one till would measure its lock
         tellers = []
         for n in range(1, args.clients + 1):
-            name = f"p.cajero{n}"
-            c.post(
-                f"{p}/users",
-                json={
-                    "username": name,
-                    "password": PASSWORD,
-                    "full_name": name,
-                    "roles": ["teller"],
-                    "branch_id": branch["id"],
-                },
-                headers=admin,
+            th = staff_headers(
+                c, p, admin, f"p.cajero{n}", {"roles": ["teller"], "branch_id": branch["id"]}
             )
-            first = c.post(
-                "/api/v1/auth/token", data={"username": name, "password": PASSWORD}
-            ).json()
-            own = c.post(
-                "/api/v1/auth/password",
-                json={"current_password": PASSWORD, "new_password": PASSWORD + "-own"},
-                headers={"Authorization": f"Bearer {first['access_token']}"},
-            ).json()
-            th = {"Authorization": f"Bearer {own['access_token']}"}
             open_till(c, p, admin, th, branch["id"], f"T{n}")
             tellers.append(c.get("/api/v1/me", headers=th).json()["id"])
     fill(owner, settings.app_db_user, coop["id"], account["id"], branch["id"], tellers)
@@ -262,6 +225,25 @@ SELECT coopac_savings_deposit(x.coop, (SELECT id FROM bench_accounts WHERE n = :
   NULL, x.branch, NULL, x.actor, x.policy) FROM bench_context x WHERE x.t = :client_id + 1;
 END;
 """
+
+
+def staff_headers(
+    c: TestClient, prefix: str, admin: dict[str, str], name: str, fields: dict[str, object]
+) -> dict[str, str]:
+    """A staff user the admin makes, signed in after choosing their own password (as a
+    user the admin made must, first)."""
+    c.post(
+        f"{prefix}/users",
+        json={"username": name, "password": PASSWORD, "full_name": name, **fields},
+        headers=admin,
+    )
+    first = c.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD}).json()
+    own = c.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": PASSWORD + "-own"},
+        headers={"Authorization": f"Bearer {first['access_token']}"},
+    ).json()
+    return {"Authorization": f"Bearer {own['access_token']}"}
 
 
 def fill(owner: URL, app: str, coop: str, first: str, branch: str, tellers: list[str]) -> None:
