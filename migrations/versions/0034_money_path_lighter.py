@@ -26,8 +26,13 @@ depends_on: str | Sequence[str] | None = None
 JSON_HELPERS = ("coopac_amount_json(numeric)", "coopac_moment_json(timestamptz)")
 
 PREVIOUS = Path(__file__).with_name("0031_opening_balances_in_place.py").read_text()
-PREVIOUS_TRIGGER = re.search(r'FUNCTIONS = r"""(.*?)"""', PREVIOUS, re.S)
-assert PREVIOUS_TRIGGER is not None
+
+
+def _previous_trigger() -> str:
+    found = re.search(r'FUNCTIONS = r"""(.*?)"""', PREVIOUS, re.S)
+    assert found is not None
+    return found.group(1)
+
 
 # 0031's posting trigger moved every kind of account in one statement with four UPDATEs;
 # PostgreSQL starts the executor for each of them (their tables and indexes opened) on every
@@ -91,7 +96,7 @@ $$;
 
 
 def _trigger() -> str:
-    old = PREVIOUS_TRIGGER.group(1)
+    old = _previous_trigger()
     start = old.index("    WITH d AS (\n")
     declared = "    v_holds_delta numeric;\n"
     assert declared in old
@@ -113,6 +118,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute(PREVIOUS_TRIGGER.group(1))
+    op.execute(_previous_trigger())
     for helper in JSON_HELPERS:
         op.execute(f"ALTER FUNCTION {helper} IMMUTABLE")

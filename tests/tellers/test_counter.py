@@ -3,12 +3,15 @@ close of business waiting for the tills."""
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
 
 from coopac_core.federation.identifiers import ruc_check_digit
 from coopac_core.security.roles import Role
@@ -34,6 +37,57 @@ def _gl_balance(client: TestClient, bank: Bank, code: str) -> Decimal:
 def _new_teller(client: TestClient, world: World, name: str) -> dict[str, str]:
     add_user(client, world.a, name, ["teller"], branch="PUNO")
     return login(client, name)
+
+
+def test_a_deposit_whose_session_closes_while_it_runs_is_refused_not_booked(
+    client: TestClient, world: World, bank: Bank, owner_engine: Engine
+) -> None:
+    """A deposit takes its till's cash at the end (migration 0035). A close that locked the
+    cash first and commits while the deposit waits for it has counted the till without
+    it: the deposit is refused, and neither the account nor the till moves."""
+    teller = _new_teller(client, world, "coopa.cajera.cierre")
+    r = _post(
+        client,
+        bank.url(f"/branches/{bank.puno}/tills"),
+        {"code": "C08", "name": "Caja 8"},
+        bank.coop.headers[Role.admin],
+    )
+    assert r.status_code == 201, r.text
+    till = r.json()
+    r = _post(client, bank.url(f"/tills/{till['id']}/sessions"), {"counted": []}, teller)
+    assert r.status_code == 201, r.text
+    session = r.json()
+    account = bank.account(client)
+    deposit = bank.url(f"/savings-accounts/{account['id']}/deposits")
+    with owner_engine.connect() as closing, owner_engine.connect() as watch:
+        # what a close does first: the till's cash, locked
+        closing.execute(
+            text("SELECT 1 FROM till_cash WHERE till_id = :t FOR UPDATE"), {"t": till["id"]}
+        )
+        with ThreadPoolExecutor(1) as pool:
+            pending = pool.submit(_post, client, deposit, {"amount": "40.00"}, teller)
+            deadline = time.monotonic() + 30
+            while not watch.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND query LIKE '%coopac_money_call%'"
+                )
+            ).scalar():
+                assert time.monotonic() < deadline and not pending.done(), pending.result().text
+                watch.rollback()  # a transaction sees one snapshot of the activity
+                time.sleep(0.02)
+            # the deposit waits for the cash: the close counts it as it was and commits
+            closing.execute(
+                text("UPDATE till_session SET status = 'closed', closed_at = now() WHERE id = :s"),
+                {"s": session["id"]},
+            )
+            closing.commit()
+            r = pending.result(timeout=30)
+    assert (r.status_code, r.json()["code"]) == (409, "till_session_closed"), r.text
+    assert bank.balance(client, account["id"]) == "0.00"
+    r = client.get(bank.url(f"/tills/{till['id']}"), headers=bank.coop.headers[Role.admin])
+    assert r.status_code == 200, r.text
+    assert [c["balance"] for c in r.json()["cash"]] == ["0.00", "0.00"]
 
 
 def test_a_tellers_day_open_operate_vault_and_close_short(
