@@ -43,14 +43,19 @@ CREATE OR REPLACE FUNCTION coopac_session_cash(
 ) LANGUAGE plpgsql AS $$
 DECLARE
     v record;
+    v_read boolean := false;  -- the till read as its rules need it
 BEGIN
-    SELECT s.id, s.status, s.branch_id, s.business_date, c.gl_account_id, c.balance,
-        c.ceiling INTO v
-    FROM till_session s JOIN till_cash c ON c.cooperative_id = s.cooperative_id
-        AND c.till_id = s.till_id AND c.currency = p_currency
-    WHERE s.cooperative_id = p_coop AND s.id = p_session;
-    IF p_delta < 0 OR v.ceiling IS NOT NULL THEN
-        -- a rule reads the balance: read it locked
+    -- cash brought into a till without a ceiling needs nothing of its balance: read
+    -- unlocked; a rule that reads the balance reads it locked
+    IF p_delta >= 0 THEN
+        SELECT s.id, s.status, s.branch_id, s.business_date, c.gl_account_id, c.balance,
+            c.ceiling INTO v
+        FROM till_session s JOIN till_cash c ON c.cooperative_id = s.cooperative_id
+            AND c.till_id = s.till_id AND c.currency = p_currency
+        WHERE s.cooperative_id = p_coop AND s.id = p_session;
+        v_read := v.ceiling IS NULL;
+    END IF;
+    IF NOT v_read THEN
         SELECT s.id, s.status, s.branch_id, s.business_date, c.gl_account_id, c.balance,
             c.ceiling INTO v
         FROM till_session s JOIN till_cash c ON c.cooperative_id = s.cooperative_id
