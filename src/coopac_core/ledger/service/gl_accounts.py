@@ -51,13 +51,34 @@ def open_branch_cash(session: Session, cooperative_id: uuid.UUID, branch: Branch
         )
 
 
+# An account of the chart never changes once it exists (no endpoint edits one; only a
+# migration renames or closes one, and the service restarts after migrating), so each
+# process keeps what it has read: a loan repayment read three accounts a time, each a
+# round trip. Kept as copies of no session's (nothing expires them), read-only. By id any
+# account (ids are never reused); by code only the chart's own accounts, made with their
+# cooperative: a code an account of a rolled-back transaction had may be taken again.
+_BY_ID: dict[tuple[uuid.UUID, uuid.UUID], GlAccount] = {}
+_BY_CODE: dict[tuple[uuid.UUID, str], GlAccount] = {}
+
+
+def _keep(account: GlAccount) -> GlAccount:
+    kept = GlAccount.model_validate(account.model_dump())
+    _BY_ID[(kept.cooperative_id, kept.id)] = kept
+    if kept.is_system:
+        _BY_CODE[(kept.cooperative_id, kept.code)] = kept
+    return kept
+
+
 def gl_account_by_code(session: Session, cooperative_id: uuid.UUID, code: str) -> GlAccount:
+    kept = _BY_CODE.get((cooperative_id, code))
+    if kept is not None:
+        return kept
     account = session.exec(
         select(GlAccount).where(GlAccount.cooperative_id == cooperative_id, GlAccount.code == code)
     ).first()
     if account is None:
         raise GlAccountNotFound(code=code)
-    return account
+    return _keep(account)
 
 
 def gl_account_for(
@@ -74,14 +95,17 @@ def gl_accounts_for(
     if not templates:
         return {}
     codes = {code_for(t, Currency(currency)): t for t in templates}
-    found = {
-        a.code: a
-        for a in session.exec(
-            select(GlAccount).where(
-                GlAccount.cooperative_id == cooperative_id, col(GlAccount.code).in_(codes)
+    found = {code: a for code in codes if (a := _BY_CODE.get((cooperative_id, code)))}
+    if len(found) < len(codes):
+        found.update(
+            (a.code, _keep(a))
+            for a in session.exec(
+                select(GlAccount).where(
+                    GlAccount.cooperative_id == cooperative_id,
+                    col(GlAccount.code).in_(set(codes) - set(found)),
+                )
             )
         )
-    }
     missing = sorted(set(codes) - set(found))
     if missing:
         raise GlAccountNotFound(code=", ".join(missing))
@@ -89,10 +113,13 @@ def gl_accounts_for(
 
 
 def get_gl_account(session: Session, cooperative_id: uuid.UUID, account_id: uuid.UUID) -> GlAccount:
+    kept = _BY_ID.get((cooperative_id, account_id))
+    if kept is not None:
+        return kept
     account = session.get(GlAccount, (cooperative_id, account_id))
     if account is None:
         raise GlAccountNotFound(code=str(account_id))
-    return account
+    return _keep(account)
 
 
 def branch_cash_account(

@@ -40,7 +40,7 @@ from coopac_core.loans.schemas import (
 )
 from coopac_core.loans.service import reversals
 from coopac_core.loans.service.applications import audit
-from coopac_core.loans.service.queries import installments, lock_loan
+from coopac_core.loans.service.queries import installments, lock_loan, lock_loan_on_day
 from coopac_core.loans.service.schedules import loan_schedule_from, refusing_impossible_schedules
 from coopac_core.loans.service.views import loan_view
 from coopac_core.loans.servicing import (
@@ -148,11 +148,9 @@ def repay(
     parts (vigentes, vencidos, judicial, suspense)."""
     coop_id = ctx.cooperative_id
     amount = check_amount(data.amount)
-    loan = lock_loan(session, coop_id, loan_id)
+    loan, today, credit_policy = lock_loan_on_day(session, coop_id, loan_id)
     if loan.status != LoanStatus.active:
         raise InvalidLoanStatus(action="pagar", status=loan.status)
-    coop = get_cooperative(session, coop_id)
-    today = coop.business_date
     rows = installments(session, loan)
     before = reversals.remember(loan, rows)
     lines = gl.Lines(loan)
@@ -167,7 +165,7 @@ def repay(
         raise Overpayment(owed=due_now + future_principal)
     applied, left = allocate(rows, amount, today)
     if left > 0:
-        policy = policy_of(coop.credit_policy)
+        policy = policy_of(credit_policy)
         advance_limit = sum((owed(i) for i in future[: policy.advance_max_installments]), ZERO)
         as_advance = (
             data.excess_as is ExcessAs.advance_installments

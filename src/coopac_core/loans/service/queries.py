@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
+from coopac_core.federation.models import Cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.loans.errors import LoanNotFound
 from coopac_core.loans.models import Loan, LoanGuarantor, LoanInstallment, LoanStatus
@@ -25,6 +28,23 @@ def lock_loan(session: Session, cooperative_id: uuid.UUID, loan_id: uuid.UUID) -
     if loan is None:
         raise LoanNotFound()
     return loan
+
+
+def lock_loan_on_day(
+    session: Session, cooperative_id: uuid.UUID, loan_id: uuid.UUID
+) -> tuple[Loan, date, dict[str, Any]]:
+    """The loan locked, with its cooperative's business date and credit policy, in one
+    round trip (a repayment needs all three)."""
+    row = session.exec(
+        select(Loan, col(Cooperative.business_date), col(Cooperative.credit_policy))
+        .join(Cooperative, col(Cooperative.id) == Loan.cooperative_id)
+        .where(Loan.cooperative_id == cooperative_id, Loan.id == loan_id)
+        .with_for_update(of=Loan)
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is None:
+        raise LoanNotFound()
+    return row[0], row[1], row[2]
 
 
 def list_loans(
