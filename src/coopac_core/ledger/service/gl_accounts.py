@@ -56,7 +56,8 @@ def open_branch_cash(session: Session, cooperative_id: uuid.UUID, branch: Branch
 # process keeps what it has read: a loan repayment read three accounts a time, each a
 # round trip. Kept as copies of no session's (nothing expires them), read-only. By id any
 # account (ids are never reused); by code only the chart's own accounts, made with their
-# cooperative: a code an account of a rolled-back transaction had may be taken again.
+# cooperative, not a branch's or a till's: the code of an account whose transaction rolled
+# back (a branch that failed to open) may be taken again by another.
 _BY_ID: dict[tuple[uuid.UUID, uuid.UUID], GlAccount] = {}
 _BY_CODE: dict[tuple[uuid.UUID, str], GlAccount] = {}
 
@@ -64,7 +65,7 @@ _BY_CODE: dict[tuple[uuid.UUID, str], GlAccount] = {}
 def _keep(account: GlAccount) -> GlAccount:
     kept = GlAccount.model_validate(account.model_dump())
     _BY_ID[(kept.cooperative_id, kept.id)] = kept
-    if kept.is_system:
+    if kept.is_system and kept.branch_id is None:
         _BY_CODE[(kept.cooperative_id, kept.code)] = kept
     return kept
 
