@@ -40,10 +40,14 @@ class Settings(BaseSettings):
     db_pool_size: int = 20
     db_max_overflow: int = 10
     # The one-call money path's connections per worker. Each call keeps its connection for
-    # one statement; more backends than PostgreSQL has cores only spread the same work over
-    # colder caches (bench: 20 cost 9% more PostgreSQL CPU per deposit than 8, and no
-    # throughput). A request beyond them waits on the event loop, not on PostgreSQL.
-    money_pool_size: int = Field(default=8, ge=1)
+    # one statement; backends beyond about two per core of PostgreSQL's machine only wait
+    # on each other (row locks, the lock manager, colder caches) and spend CPU doing it. A
+    # request beyond them waits on the event loop, not on PostgreSQL. Measured on 2 cores
+    # with 2 workers (wrk, 16 connections, three rounds, medians): 2 a worker did 621
+    # deposits/s at 1.75 ms of PostgreSQL CPU each and, at one till, 0.92-0.96 of that; 8
+    # did 507/s at 2.34 ms and 0.76-0.84. A larger database server takes more
+    # (COOPAC_MONEY_POOL_SIZE), about two per core across all workers.
+    money_pool_size: int = Field(default=2, ge=1)
     log_level: str = "INFO"
     # Failed logins from one address in 10 minutes before it must wait (429).
     login_address_max_failures: int = 20
