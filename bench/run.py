@@ -847,8 +847,9 @@ def one_run(args: argparse.Namespace, admin: URL, tmp: Path) -> dict[str, float]
         # so; the set-up's holds a few hundred. A minute of every load first, then the
         # statistics and a checkpoint, so that no measured phase is planned against tables
         # of a few pages or pays for the first growth of the journal. Then the service
-        # starts again, as a running one did long ago: its connections' cached plans
-        # were made in the set-up, against those few pages.
+        # starts again, as a running one did long ago: its processes and connections
+        # otherwise date from the set-up, when those tables held a few pages (which of the
+        # two carried the extra cost was not measured).
         for warm in ("deposit", "transfer", "share", "repayment", "deposit"):
             drive(svc, world, warm, clients=args.clients, seconds=args.warm_up / 5)
         settle(owner)
