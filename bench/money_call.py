@@ -11,7 +11,9 @@ manager. Then, with pgbench (no HTTP, no Python: the database's work alone):
 and the same calls from Python in-process (one client, over HTTP with the TestClient), for
 the time a deposit takes end to end. Each pgbench client is a teller with a till of their own
 (a till serializes its operations by design). ``--functions`` adds where the money call's
-time goes, per PL/pgSQL function. Prints tps, the ratio to TPC-B, and the CPU
+time goes, per PL/pgSQL function. ``--floor`` compares the money call, round after round,
+with the rows a deposit writes written by one plain statement (``FLOOR``): what the data
+model costs before any rule runs. Prints tps, the ratio to TPC-B, and the CPU
 milliseconds the machine spent per call (both cores: PostgreSQL and the pgbench client).
 """
 
@@ -70,6 +72,13 @@ def main() -> None:
         help="after the money call, the time per call in each PL/pgSQL function (self "
         "time: the statements it runs itself), from PostgreSQL's track_functions",
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="then the money call and the floor (the same rows written by one plain "
+        "statement), alternated for --rounds rounds, and their medians",
+    )
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="coopac-profile-"))
     server = server_url(tmp)
@@ -179,6 +188,67 @@ def main() -> None:
         if args.functions and script is CALL:
             function_times(owner, round(tps * args.seconds))
             track_functions(owner, on=False)
+    if args.floor:
+        floor(owner, app, settings.app_db_user, args, tpcb)
+
+
+def floor(owner: URL, app: URL, app_role: str, args: argparse.Namespace, tpcb: float) -> None:
+    """The money call against FLOOR, alternated round after round (a shared machine drifts
+    more between two minutes than between the two), and the medians of both."""
+    engine = create_engine(owner, isolation_level="AUTOCOMMIT")
+
+    def run(script: str, *, rules: bool) -> tuple[float, float]:
+        with engine.connect() as conn:
+            # each run starts the tellers' day afresh: the rounds would otherwise reach
+            # their daily limit (coopac_check_limit refuses), which is not what is measured
+            conn.execute(text("UPDATE operation_day_total SET amount = 0"))
+            if not rules:
+                for table in FLOOR_TRIGGERS:
+                    conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+        try:
+            return pgbench_script(app, script, args)
+        finally:
+            if not rules:
+                with engine.connect() as conn:
+                    for table in FLOOR_TRIGGERS:
+                        conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
+
+    with engine.connect() as conn:
+        conn.execute(
+            text(
+                "CREATE TABLE bench_floor AS SELECT x.t, x.coop, x.branch, x.user_id, "
+                "s.id AS session_id, s.till_id, t.code AS series, s.business_date AS day "
+                "FROM bench_context x JOIN till_session s ON s.teller_id = x.user_id "
+                "AND s.status = 'open' JOIN till t ON t.cooperative_id = s.cooperative_id "
+                "AND t.id = s.till_id"
+            )
+        )
+        # the floor writes what only the database functions may write, as the service's
+        # role (so that row-level security still applies): granted in this scratch
+        # database only
+        conn.execute(
+            text(
+                f'GRANT SELECT ON bench_floor TO "{app_role}"; GRANT INSERT, UPDATE ON '
+                "savings_account, till_cash, journal_entry, posting, receipt, receipt_series, "
+                f'operation_day_total, event, idempotency_key TO "{app_role}"'
+            )
+        )
+    run(FLOOR, rules=False)  # warm-up: plans cached, pages read
+    calls: list[tuple[float, float]] = []
+    floors: list[tuple[float, float]] = []
+    for n in range(1, args.rounds + 1):
+        calls.append(run(CALL, rules=True))
+        floors.append(run(FLOOR, rules=False))
+        print(
+            f"  round {n}: money call {calls[-1][0]:6.0f} tps {calls[-1][1]:.2f} ms, "
+            f"floor {floors[-1][0]:6.0f} tps {floors[-1][1]:.2f} ms"
+        )
+    engine.dispose()
+    for name, runs in (("money call", calls), ("floor (the rows alone)", floors)):
+        tps = statistics.median(r[0] for r in runs)
+        ms = statistics.median(r[1] for r in runs)
+        label = f"{name} median"
+        print(f"{label:<32} {tps:8.0f} tps  {tps / tpcb:4.2f} of TPC-B  {ms:.2f} ms CPU a call")
 
 
 def track_functions(owner: URL, on: bool) -> None:
@@ -225,6 +295,59 @@ SELECT coopac_savings_deposit(x.coop, (SELECT id FROM bench_accounts WHERE n = :
   NULL, x.branch, NULL, x.actor, x.policy) FROM bench_context x WHERE x.t = :client_id + 1;
 END;
 """
+
+
+# The floor: the rows a cash deposit writes (its key with an answer, the account's and the
+# till's balances, the entry and its two lines, the receipt and its series, the teller's
+# day total, the event), in one plain statement with the same indexes, foreign keys and
+# row-level security, and nothing else: no caller, no checks, no PL/pgSQL, no trigger
+# (FLOOR_TRIGGERS' are off while it runs). No design that writes these rows costs less.
+FLOOR = """\\set n random(1, 1000)
+BEGIN;
+SELECT set_config('coopac.tenant', coop::text, true) FROM bench_floor WHERE t = :client_id + 1;
+WITH f AS (SELECT * FROM bench_floor WHERE t = :client_id + 1),
+a AS (UPDATE savings_account s SET balance = s.balance + 1.00 FROM f
+  WHERE s.cooperative_id = f.coop AND s.id = (SELECT id FROM bench_accounts WHERE n = :n)
+  RETURNING s.id, s.balance, s.gl_account_id),
+c AS (UPDATE till_cash c SET balance = c.balance + 1.00 FROM f
+  WHERE c.cooperative_id = f.coop AND c.till_id = f.till_id AND c.currency = 'PEN'
+  RETURNING c.gl_account_id),
+e AS (INSERT INTO journal_entry (cooperative_id, id, kind, branch_id, business_date,
+  value_date, description, actor_user_id, actor_name, request_id, channel, till_session_id)
+  SELECT coop, gen_random_uuid(), 'deposit', branch, day, day, 'Depósito en efectivo',
+  user_id, 'p.cajero', 'r', 'counter', session_id FROM f RETURNING id),
+p AS (INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount,
+  account_kind, account_id, balance_after, business_date, value_date)
+  SELECT f.coop, e.id, c.gl_account_id, 'PEN', 1.00, NULL, NULL, NULL, f.day, f.day
+  FROM f, e, c
+  UNION ALL SELECT f.coop, e.id, a.gl_account_id, 'PEN', -1.00, 'savings', a.id, a.balance,
+  f.day, f.day FROM f, e, a),
+rs AS (INSERT INTO receipt_series AS r (cooperative_id, branch_id, series, last_number)
+  SELECT coop, branch, series, 1 FROM f ON CONFLICT (cooperative_id, branch_id, series)
+  DO UPDATE SET last_number = r.last_number + 1 RETURNING r.last_number),
+rc AS (INSERT INTO receipt (cooperative_id, number, branch_id, series, sequence,
+  journal_entry_id, till_session_id)
+  SELECT f.coop, 'A-' || f.series || '-' || lpad(rs.last_number::text, 8, '0'), f.branch,
+  f.series, rs.last_number, e.id, f.session_id FROM f, rs, e),
+d AS (INSERT INTO operation_day_total AS o (cooperative_id, person_id, business_date, kind,
+  currency, amount) SELECT coop, user_id, day, 'deposit', 'PEN', 0 FROM f
+  ON CONFLICT (cooperative_id, person_id, business_date, kind, currency)
+  DO UPDATE SET amount = o.amount + excluded.amount),
+v AS (INSERT INTO event (cooperative_id, id, type, subject_kind, subject_id, entry_id,
+  business_date, data)
+  SELECT f.coop, gen_random_uuid(), 'money.deposit', 'journal_entry', e.id::text, e.id,
+  f.day, jsonb_build_object('entry_id', e.id, 'kind', 'deposit', 'amounts',
+  jsonb_build_object('PEN', '1.00'), 'accounts', jsonb_build_array(jsonb_build_object(
+  'account_id', a.id, 'balance_after', a.balance::text))) FROM f, e, a),
+k AS (INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor,
+  response_status, response_body)
+  SELECT f.coop, 'floor-' || nextval('bench_keys'), 'h', f.user_id::text, 201,
+  jsonb_build_object('journal_entry_id', e.id, 'account_id', a.id, 'amount', '1.00',
+  'balance', a.balance::text, 'description', 'Depósito en efectivo') FROM f, e, a)
+SELECT a.balance FROM a;
+END;
+"""
+FLOOR_TRIGGERS = ("posting", "journal_entry", "event")
 
 
 def staff_headers(
