@@ -54,13 +54,14 @@ class Version:
         (tmp / name).mkdir()
         self.svc = Service(self.owner, workers, tmp / name)
         self.svc.env["PYTHONPATH"] = str(src)
+        self.svc.cwd = src.parent
         self.world: World | None = None
 
     def prepare(self, clients: int, warm_up: float) -> None:
         """Migrated by its own code, a world, a minute of every load, then settled."""
         self.svc.cli("migrate")
-        self.svc.start()
         try:
+            self.svc.start()
             self.world = setup(self.svc, self.owner)
             settle(self.owner)
             for warm in ("deposit", "transfer", "share", "repayment", "deposit"):

@@ -266,6 +266,10 @@ class Service:
             COOPAC_LOG_LEVEL="WARNING",
         )
         self.workers = workers
+        # what the service says (warnings and errors), where a failed start can be read
+        self.log = data_dir / "service.log"
+        # the checkout it runs from: alembic.ini finds the code by a path relative to it
+        self.cwd: Path | None = None
         self.proc: subprocess.Popen[bytes] | None = None
         self.peak_rss = 0
         self._sampling = False
@@ -274,6 +278,7 @@ class Service:
         subprocess.run(
             [sys.executable, "-m", "coopac_core.cli", *args],
             env=self.env,
+            cwd=self.cwd,
             check=True,
             capture_output=True,
         )
@@ -291,11 +296,17 @@ class Service:
                 str(self.workers),
             ],
             env=self.env,
+            cwd=self.cwd,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log.open("ab"),
             start_new_session=True,
         )
-        wait_until_up(f"{self.base}/ready")
+        try:
+            wait_until_up(f"{self.base}/ready")
+        except SystemExit:
+            self.stop()
+            print(self.log.read_text()[-3000:], file=sys.stderr)
+            raise
         self._sampling = True
         threading.Thread(target=self._sample, daemon=True).start()
 
