@@ -20,9 +20,9 @@ depends_on: str | Sequence[str] | None = None
 # In PL/pgSQL, SELECT * INTO v FROM f(...) is a query: the executor starts a function scan,
 # keeps f's row in a tuplestore, reads it back and shuts down. v := f(...) is an expression,
 # evaluated on PL/pgSQL's fast path. f runs the same either way: its statements take their
-# own snapshots, its refusals propagate as before. A deposit made five such calls (the
-# operation, its till, the till's session cash, the posting); a transfer and a share payment
-# three or four. Measured with pgbench on the money call (bench/money_call.py's CALL, four
+# own snapshots, its refusals propagate as before. A deposit made four such calls (the
+# operation, its till, the till's session cash, the posting), a share payment in cash four
+# too, a transfer two. Measured with pgbench on the money call (bench/money_call.py's CALL, four
 # clients, the two versions alternated round after round): in 17 of 22 paired rounds the
 # call cost less, by 0.12 ms of CPU at the median, of about 1.4 to 1.8 ms. The functions
 # are otherwise 0020's, 0021's, 0023's and 0027's, unchanged.
