@@ -42,6 +42,7 @@ from run import (  # noqa: E402
     server_url,
     settle,
     setup,
+    warm_up,
 )
 
 MODES = ("deposit", "hot", "transfer", "share", "repayment")
@@ -57,18 +58,23 @@ class Version:
         self.svc.cwd = src.parent
         self.world: World | None = None
 
-    def prepare(self, clients: int, warm_up: float) -> None:
-        """Migrated by its own code, a world, a minute of every load, then settled."""
+    def prepare(self, clients: int, seconds: float) -> None:
+        """Migrated by its own code, a world, then every load for the warm-up, settled."""
         self.svc.cli("migrate")
         try:
             self.svc.start()
             self.world = setup(self.svc, self.owner)
             settle(self.owner)
-            for warm in ("deposit", "transfer", "share", "repayment", "deposit"):
-                drive(self.svc, self.world, warm, clients=clients, seconds=warm_up / 5)
-            settle(self.owner)
+            warm_up(self.svc, self.world, self.owner, clients=clients, seconds=seconds)
         finally:
             self.svc.stop()
+
+
+def drop_database(admin: URL, name: str) -> None:
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
 
 
 def waits(admin: URL, database: str, stop: threading.Event, seen: collections.Counter[str]) -> None:
@@ -111,8 +117,8 @@ def main() -> None:
         check=True,
         capture_output=True,
     )
+    admin = server_url(tmp)
     try:
-        admin = server_url(tmp)
         versions = [
             Version("base", base_tree / "src", admin, args.workers, tmp),
             Version("change", ROOT / "src", admin, args.workers, tmp),
@@ -190,6 +196,8 @@ def main() -> None:
                 ]
                 print(f"  hot of spread, {v.name}: " + ", ".join(f"{r:.2f}" for r in ratios))
     finally:
+        for name in ("base", "change"):  # two worlds of 10,000 accounts: not kept
+            drop_database(admin, f"coopac_ab_{name}")
         subprocess.run(
             ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base_tree)],
             check=False,

@@ -284,23 +284,24 @@ class Service:
         )
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "coopac_core.cli",
-                "serve",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(self.workers),
-            ],
-            env=self.env,
-            cwd=self.cwd,
-            stdout=subprocess.DEVNULL,
-            stderr=self.log.open("ab"),
-            start_new_session=True,
-        )
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "coopac_core.cli",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--workers",
+                    str(self.workers),
+                ],
+                env=self.env,
+                cwd=self.cwd,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                start_new_session=True,
+            )
         try:
             wait_until_up(f"{self.base}/ready")
         except SystemExit:
@@ -839,6 +840,13 @@ def drive(
     )
 
 
+def warm_up(svc: Service, world: World, owner: URL, *, clients: int, seconds: float) -> None:
+    """Every load for a share of ``seconds``, then the statistics and a checkpoint."""
+    for warm in ("deposit", "transfer", "share", "repayment", "deposit"):
+        drive(svc, world, warm, clients=clients, seconds=seconds / 5)
+    settle(owner)
+
+
 def one_run(args: argparse.Namespace, admin: URL, tmp: Path) -> dict[str, float]:
     pgbench_db = fresh_database(admin, "coopac_bench_pgbench")
     tps, pgbench_pg_ms = pgbench_tps(pgbench_db, args.clients, args.seconds)
@@ -861,9 +869,7 @@ def one_run(args: argparse.Namespace, admin: URL, tmp: Path) -> dict[str, float]
         # starts again, as a running one did long ago: its processes and connections
         # otherwise date from the set-up, when those tables held a few pages (which of the
         # two carried the extra cost was not measured).
-        for warm in ("deposit", "transfer", "share", "repayment", "deposit"):
-            drive(svc, world, warm, clients=args.clients, seconds=args.warm_up / 5)
-        settle(owner)
+        warm_up(svc, world, owner, clients=args.clients, seconds=args.warm_up)
         svc.stop()
         svc.start()
         drive(svc, world, "deposit", clients=args.clients, seconds=3)
