@@ -12,17 +12,28 @@ Their rates over pgbench's say what FastAPI + uvicorn + the driver cost on this 
 before any banking rule runs; the service's rate over ``/tpcb-one`` says what our own code
 and rules cost.
 
+With ``COOPAC_FLOOR_COOPAC_URL`` (a coopac-core database, as the service's role, prepared by
+``bench/money_call.py --http``), two more, each one statement on a pooled connection:
+- ``/deposit-floor``: the rows a cash deposit writes (``DEPOSIT_FLOOR``), and no
+  rule: what any design of the deposit that keeps these rows pays at least, HTTP included;
+- ``/deposit-core``: of those, only what any double-entry deposit with a retry key writes
+  (no receipt, no day total, no event);
+- ``/money-call``: the deposit as the service sends it to the database
+  (``coopac_money_call``: caller, key, rules, kept answer), without the service's Python.
+
     uvicorn --factory floor_app:create_app  (COOPAC_FLOOR_DATABASE_URL = the pgbench db)
 """
 
 from __future__ import annotations
 
+import json
 import os
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import create_engine, make_url, text
 
@@ -45,11 +56,93 @@ TPCB_ONE = (
 )
 
 
+# The rows a cash deposit writes, as bench/money_call.py's FLOOR writes them with pgbench
+# (its key with an answer, the account's and the till's balances, the entry and its two
+# lines, the receipt and its series, the teller's day total, the event), as one statement
+# whose every value is a parameter: $1 cooperative, $2 branch, $3 teller, $4 till session,
+# $5 till, $6 receipt series, $7 business day, $8 account, $9 idempotency key. The
+# triggers of posting, journal_entry and event are off while it runs.
+DEPOSIT_FLOOR = """
+WITH a AS (UPDATE savings_account s SET balance = s.balance + 1.00
+  WHERE s.cooperative_id = $1 AND s.id = $8 RETURNING s.id, s.balance, s.gl_account_id),
+c AS (UPDATE till_cash c SET balance = c.balance + 1.00
+  WHERE c.cooperative_id = $1 AND c.till_id = $5 AND c.currency = 'PEN'
+  RETURNING c.gl_account_id),
+e AS (INSERT INTO journal_entry (cooperative_id, id, kind, branch_id, business_date,
+  value_date, description, actor_user_id, actor_name, request_id, channel, till_session_id)
+  VALUES ($1, gen_random_uuid(), 'deposit', $2, $7, $7, 'Depósito en efectivo', $3,
+  'p.cajero', 'r', 'counter', $4) RETURNING id),
+p AS (INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount,
+  account_kind, account_id, balance_after, business_date, value_date)
+  SELECT $1, e.id, c.gl_account_id, 'PEN', 1.00, NULL, NULL, NULL, $7, $7 FROM e, c
+  UNION ALL SELECT $1, e.id, a.gl_account_id, 'PEN', -1.00, 'savings', a.id, a.balance,
+  $7, $7 FROM e, a),
+rs AS (INSERT INTO receipt_series AS r (cooperative_id, branch_id, series, last_number)
+  VALUES ($1, $2, $6, 1) ON CONFLICT (cooperative_id, branch_id, series)
+  DO UPDATE SET last_number = r.last_number + 1 RETURNING r.last_number),
+rc AS (INSERT INTO receipt (cooperative_id, number, branch_id, series, sequence,
+  journal_entry_id, till_session_id)
+  SELECT $1, 'A-' || $6::text || '-' || lpad(rs.last_number::text, 8, '0'), $2, $6,
+  rs.last_number, e.id, $4 FROM rs, e),
+d AS (INSERT INTO operation_day_total AS o (cooperative_id, person_id, business_date, kind,
+  currency, amount) VALUES ($1, $3, $7, 'deposit', 'PEN', 0)
+  ON CONFLICT (cooperative_id, person_id, business_date, kind, currency)
+  DO UPDATE SET amount = o.amount + excluded.amount),
+v AS (INSERT INTO event (cooperative_id, id, type, subject_kind, subject_id, entry_id,
+  business_date, data)
+  SELECT $1, gen_random_uuid(), 'money.deposit', 'journal_entry', e.id::text, e.id, $7,
+  jsonb_build_object('entry_id', e.id, 'kind', 'deposit', 'amounts',
+  jsonb_build_object('PEN', '1.00'), 'accounts', jsonb_build_array(jsonb_build_object(
+  'account_id', a.id, 'balance_after', a.balance::text))) FROM e, a),
+k AS (INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor,
+  response_status, response_body)
+  SELECT $1, $9, 'h', $3::uuid::text, 201, jsonb_build_object('journal_entry_id', e.id,
+  'account_id', a.id, 'amount', '1.00', 'balance', a.balance::text,
+  'description', 'Depósito en efectivo') FROM e, a)
+SELECT a.balance FROM a
+"""
+# The core of it: what any double-entry deposit with a retry key writes (the key with its
+# answer, the account's and the till's balances, the entry and its two lines), without the
+# counter's receipt, the teller's day total and the event: $1 cooperative, $2 branch,
+# $3 teller, $4 till session, $5 till, $6 business day, $7 account, $8 idempotency key.
+DEPOSIT_CORE = """
+WITH a AS (UPDATE savings_account s SET balance = s.balance + 1.00
+  WHERE s.cooperative_id = $1 AND s.id = $7 RETURNING s.id, s.balance, s.gl_account_id),
+c AS (UPDATE till_cash c SET balance = c.balance + 1.00
+  WHERE c.cooperative_id = $1 AND c.till_id = $5 AND c.currency = 'PEN'
+  RETURNING c.gl_account_id),
+e AS (INSERT INTO journal_entry (cooperative_id, id, kind, branch_id, business_date,
+  value_date, description, actor_user_id, actor_name, request_id, channel, till_session_id)
+  VALUES ($1, gen_random_uuid(), 'deposit', $2, $6, $6, 'Depósito en efectivo', $3,
+  'p.cajero', 'r', 'counter', $4) RETURNING id),
+p AS (INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount,
+  account_kind, account_id, balance_after, business_date, value_date)
+  SELECT $1, e.id, c.gl_account_id, 'PEN', 1.00, NULL, NULL, NULL, $6, $6 FROM e, c
+  UNION ALL SELECT $1, e.id, a.gl_account_id, 'PEN', -1.00, 'savings', a.id, a.balance,
+  $6, $6 FROM e, a),
+k AS (INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor,
+  response_status, response_body)
+  SELECT $1, $8, 'h', $3::uuid::text, 201, jsonb_build_object('journal_entry_id', e.id,
+  'account_id', a.id, 'amount', '1.00', 'balance', a.balance::text,
+  'description', 'Depósito en efectivo') FROM e, a)
+SELECT a.balance FROM a
+"""
+MONEY_CALL = (
+    "SELECT status, body::text AS body, replayed FROM coopac_money_call($1, $2, $3, $4, $5, "
+    "$6, $7, $8, $9, $10::jsonb, $11::jsonb, NULL, NULL)"
+)
+
+
 class Transaction(BaseModel):
     aid: int
     tid: int
     bid: int
     delta: int
+
+
+class AtTill(BaseModel):
+    t: int  # the teller (and their till), 1-based
+    n: int  # the account, 1-based
 
 
 def create_app() -> FastAPI:
@@ -64,8 +157,13 @@ def create_app() -> FastAPI:
             host=u.host, port=u.port, user=u.username, password=u.password,
             database=u.database, min_size=0, max_size=20,
         )  # fmt: skip
+        coopac = os.environ.get("COOPAC_FLOOR_COOPAC_URL")
+        if coopac:
+            await open_coopac(app, coopac)
         yield
         await app.state.pool.close()
+        if coopac:
+            await app.state.coopac.close()
 
     app = FastAPI(lifespan=lifespan)
 
@@ -86,4 +184,77 @@ def create_app() -> FastAPI:
             balance = await conn.fetchval(TPCB_ONE, body.aid, body.tid, body.bid, body.delta)
         return {"aid": body.aid, "abalance": balance}
 
+    @app.post("/deposit-floor", status_code=201)
+    async def deposit_floor(body: AtTill, request: Request) -> dict[str, str]:
+        state = request.app.state
+        f = state.floor[body.t]
+        async with state.coopac.acquire() as conn:
+            balance = await conn.fetchval(
+                DEPOSIT_FLOOR, f["coop"], f["branch"], f["user_id"], f["session_id"],
+                f["till_id"], f["series"], f["day"], state.accounts[body.n],
+                "floor-" + uuid.uuid4().hex,
+            )  # fmt: skip
+        return {"balance": str(balance)}
+
+    @app.post("/deposit-core", status_code=201)
+    async def deposit_core(body: AtTill, request: Request) -> dict[str, str]:
+        state = request.app.state
+        f = state.floor[body.t]
+        async with state.coopac.acquire() as conn:
+            balance = await conn.fetchval(
+                DEPOSIT_CORE, f["coop"], f["branch"], f["user_id"], f["session_id"],
+                f["till_id"], f["day"], state.accounts[body.n], "core-" + uuid.uuid4().hex,
+            )  # fmt: skip
+        return {"balance": str(balance)}
+
+    @app.post("/money-call")
+    async def money_call(body: AtTill, request: Request) -> Response:
+        state = request.app.state
+        x = state.context[body.t]
+        args = {"account_id": state.accounts[body.n], "amount": "1.00", "branch_id": x["branch"]}
+        async with state.coopac.acquire() as conn:
+            row = await conn.fetchrow(
+                MONEY_CALL, x["user_id"], x["version"], x["coop"], ["manager", "teller"],
+                ["admin", "federation_admin", "manager"], uuid.uuid4().hex, "h", "r",
+                "deposit", json.dumps(args), x["policy"],
+            )  # fmt: skip
+        return Response(row["body"], status_code=row["status"], media_type="application/json")
+
     return app
+
+
+async def open_coopac(app: FastAPI, url: str) -> None:
+    """The pool on the coopac-core database, each connection inside the cooperative's scope
+    (row-level security applies: set once per connection, the most a design could save),
+    and what the endpoints read of the bench's tables, kept in memory."""
+    u = make_url(url)
+    setup = await asyncpg.connect(
+        host=u.host, port=u.port, user=u.username, password=u.password, database=u.database
+    )
+    try:
+        floor = {r["t"]: dict(r) for r in await setup.fetch("SELECT * FROM bench_floor")}
+        context = {
+            r["t"]: {**dict(r), "branch": str(r["branch"]), "policy": r["policy"]}
+            for r in await setup.fetch(
+                "SELECT t, coop, branch, user_id, version, policy::text AS policy "
+                "FROM bench_context"
+            )
+        }
+        accounts = {
+            r["n"]: str(r["id"]) for r in await setup.fetch("SELECT n, id FROM bench_accounts")
+        }
+    finally:
+        await setup.close()
+    tenant = str(next(iter(floor.values()))["coop"])
+
+    async def scope(conn: asyncpg.Connection) -> None:
+        await conn.execute("SELECT set_config('coopac.tenant', $1, false)", tenant)
+
+    async def keep(conn: asyncpg.Connection) -> None:
+        """Released as it is: the pool's own reset (RESET ALL) would drop the scope."""
+
+    app.state.floor, app.state.context, app.state.accounts = floor, context, accounts
+    app.state.coopac = await asyncpg.create_pool(
+        host=u.host, port=u.port, user=u.username, password=u.password,
+        database=u.database, min_size=0, max_size=20, init=scope, reset=keep,
+    )  # fmt: skip

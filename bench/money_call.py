@@ -15,6 +15,16 @@ time goes, per PL/pgSQL function. ``--floor`` compares the money call, round aft
 with the rows a deposit writes written by one plain statement (``FLOOR``): what the data
 model costs before any rule runs. Prints tps, the ratio to TPC-B, and the CPU
 milliseconds the machine spent per call (both cores: PostgreSQL and the pgbench client).
+
+``--http`` asks the same over HTTP, as bench/run.py measures the service (wrk, 2 uvicorn
+workers, a connection per teller), round after round against pgbench's TPC-B: the stack
+alone (``tpcb-one``), the rows of a deposit in one statement behind the same stack
+(``deposit-floor``: the most any design of the deposit can reach while it keeps them; and
+``deposit-core``, only what any double-entry deposit with a retry key writes), the
+money call behind it without the service's Python (``money-call``) and the service itself
+(``deposit``, on this database, by the same tellers at the same tills):
+
+    .venv/bin/python -u bench/money_call.py --clients 16 --http [--rounds 3]
 """
 
 from __future__ import annotations
@@ -29,8 +39,12 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
+import psutil
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
@@ -40,6 +54,10 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from run import (  # noqa: E402
+    CpuMeter,
+    Result,
+    Service,
+    floor_app,
     fresh_database,
     machine_busy_seconds,
     open_till,
@@ -48,6 +66,7 @@ from run import (  # noqa: E402
     pgbench_tps,
     server_url,
     settle,
+    wrk,
 )
 
 from coopac_core.config import Settings  # noqa: E402
@@ -77,6 +96,12 @@ def main() -> None:
         action="store_true",
         help="then the money call and the floor (the same rows written by one plain "
         "statement), alternated for --rounds rounds, and their medians",
+    )
+    parser.add_argument(
+        "--http",
+        action="store_true",
+        help="then, over HTTP (wrk), the stack alone, the floor, the money call and the "
+        "service's deposit, alternated for --rounds rounds against pgbench, and their medians",
     )
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
@@ -190,33 +215,66 @@ def main() -> None:
             track_functions(owner, on=False)
     if args.floor:
         floor(owner, app, settings.app_db_user, args, tpcb)
+    if args.http:
+        over_http(server, owner, app, args, p, branch["id"], tmp)
 
 
 def floor(owner: URL, app: URL, app_role: str, args: argparse.Namespace, tpcb: float) -> None:
     """The money call against FLOOR, alternated round after round (a shared machine drifts
     more between two minutes than between the two), and the medians of both."""
-    engine = create_engine(owner, isolation_level="AUTOCOMMIT")
+    prepare_floor(owner, app_role)
 
     def run(script: str, *, rules: bool) -> tuple[float, float]:
+        with rules_for_run(owner, rules):
+            return pgbench_script(app, script, args)
+
+    run(FLOOR, rules=False)  # warm-up: plans cached, pages read
+    calls: list[tuple[float, float]] = []
+    floors: list[tuple[float, float]] = []
+    for n in range(1, args.rounds + 1):
+        calls.append(run(CALL, rules=True))
+        floors.append(run(FLOOR, rules=False))
+        print(
+            f"  round {n}: money call {calls[-1][0]:6.0f} tps {calls[-1][1]:.2f} ms, "
+            f"floor {floors[-1][0]:6.0f} tps {floors[-1][1]:.2f} ms"
+        )
+    for name, runs in (("money call", calls), ("floor (the rows alone)", floors)):
+        tps = statistics.median(r[0] for r in runs)
+        ms = statistics.median(r[1] for r in runs)
+        label = f"{name} median"
+        print(f"{label:<32} {tps:8.0f} tps  {tps / tpcb:4.2f} of TPC-B  {ms:.2f} ms CPU a call")
+
+
+@contextmanager
+def rules_for_run(owner: URL, rules: bool) -> Iterator[None]:
+    """A run from the tellers' day afresh (the rounds would otherwise reach their daily
+    limit, and coopac_check_limit refuse, which is not what is measured); without
+    ``rules``, FLOOR_TRIGGERS' triggers off while it lasts."""
+    engine = create_engine(owner, isolation_level="AUTOCOMMIT")
+    try:
         with engine.connect() as conn:
-            # each run starts the tellers' day afresh: the rounds would otherwise reach
-            # their daily limit (coopac_check_limit refuses), which is not what is measured
             conn.execute(text("UPDATE operation_day_total SET amount = 0"))
             if not rules:
                 for table in FLOOR_TRIGGERS:
                     conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
-        try:
-            return pgbench_script(app, script, args)
-        finally:
-            if not rules:
-                with engine.connect() as conn:
-                    for table in FLOOR_TRIGGERS:
-                        conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
+        yield
+    finally:
+        if not rules:
+            with engine.connect() as conn:
+                for table in FLOOR_TRIGGERS:
+                    conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
+        engine.dispose()
 
+
+def prepare_floor(owner: URL, app_role: str) -> None:
+    """What the floor reads (a row per teller: their till, its session and series), and
+    the grants it needs."""
+    engine = create_engine(owner, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(
             text(
-                "CREATE TABLE bench_floor AS SELECT x.t, x.coop, x.branch, x.user_id, "
+                "CREATE TABLE IF NOT EXISTS bench_floor AS "
+                "SELECT x.t, x.coop, x.branch, x.user_id, "
                 "s.id AS session_id, s.till_id, t.code AS series, s.business_date AS day "
                 "FROM bench_context x JOIN till_session s ON s.teller_id = x.user_id "
                 "AND s.status = 'open' JOIN till t ON t.cooperative_id = s.cooperative_id "
@@ -233,22 +291,94 @@ def floor(owner: URL, app: URL, app_role: str, args: argparse.Namespace, tpcb: f
                 f'operation_day_total, event, idempotency_key TO "{app_role}"'
             )
         )
-    run(FLOOR, rules=False)  # warm-up: plans cached, pages read
-    calls: list[tuple[float, float]] = []
-    floors: list[tuple[float, float]] = []
-    for n in range(1, args.rounds + 1):
-        calls.append(run(CALL, rules=True))
-        floors.append(run(FLOOR, rules=False))
-        print(
-            f"  round {n}: money call {calls[-1][0]:6.0f} tps {calls[-1][1]:.2f} ms, "
-            f"floor {floors[-1][0]:6.0f} tps {floors[-1][1]:.2f} ms"
-        )
     engine.dispose()
-    for name, runs in (("money call", calls), ("floor (the rows alone)", floors)):
-        tps = statistics.median(r[0] for r in runs)
-        ms = statistics.median(r[1] for r in runs)
-        label = f"{name} median"
-        print(f"{label:<32} {tps:8.0f} tps  {tps / tpcb:4.2f} of TPC-B  {ms:.2f} ms CPU a call")
+
+
+# Over HTTP: what each mode is, in the order a round runs them (the service's deposit last:
+# it is the one measured against the others).
+HTTP_MODES = (
+    ("tpcb-one", "the stack alone (TPC-B, one statement)"),
+    ("deposit-floor", "a deposit's rows, one statement"),
+    ("deposit-core", "its core rows (key, entry, balances)"),
+    ("money-call", "the money call, no service Python"),
+    ("deposit", "the service's deposit"),
+)
+
+
+def over_http(
+    server: URL,
+    owner: URL,
+    app: URL,
+    args: argparse.Namespace,
+    prefix: str,
+    branch: str,
+    tmp: Path,
+) -> None:
+    """TPC-B and the four modes of HTTP_MODES, alternated round after round; per mode the
+    median rate, its ratio to the same round's TPC-B, the CPU milliseconds per request of
+    the application and of PostgreSQL, and p99."""
+    prepare_floor(owner, app.username or "")
+    pgbench_db = fresh_database(server, "coopac_bench_pgbench")
+    (tmp / "service").mkdir(exist_ok=True)
+    svc = Service(owner, 2, tmp / "service")
+    svc.start()
+    try:
+        with httpx.Client(base_url=svc.base, timeout=30) as http:
+            tokens = [
+                http.post(
+                    "/api/v1/auth/token",
+                    data={"username": f"p.cajero{n}", "password": PASSWORD + "-own"},
+                ).json()["access_token"]
+                for n in range(1, args.clients + 1)
+            ]
+        with create_engine(owner).connect() as conn:
+            accounts = [str(a) for a in conn.execute(text("SELECT id FROM bench_accounts "
+                                                          "ORDER BY n")).scalars()]  # fmt: skip
+        service = {
+            "prefix": prefix,
+            "accounts": accounts,
+            "branches": [branch] * args.clients,
+            "tellers": tokens,
+        }
+        numbers = {"tills": args.clients, "accounts_n": len(accounts)}
+        with floor_app(pgbench_db, 2, coopac=app) as (base, root):
+
+            def drive(mode: str, seconds: float) -> tuple[Result, tuple[float, float]]:
+                target, processes = (svc.base, svc.proc) if mode == "deposit" else (base, None)
+                tree = psutil.Process(processes.pid) if processes else root
+                with rules_for_run(owner, rules=mode not in ("deposit-core", "deposit-floor")):
+                    meter = CpuMeter([tree, *tree.children(recursive=True)])
+                    result = wrk(
+                        target, mode, clients=args.clients, seconds=seconds,
+                        **(service if mode == "deposit" else numbers),
+                    )  # fmt: skip
+                    return result, meter.per_op_ms(result.ok)
+
+            for mode, _ in HTTP_MODES:  # warm-up: plans cached, pages read
+                drive(mode, 3)
+            rounds: list[dict[str, tuple[float, Result, tuple[float, float]]]] = []
+            for n in range(1, args.rounds + 1):
+                tps, _ = pgbench_tps(pgbench_db, args.clients, args.seconds)
+                rounds.append({mode: (tps, *drive(mode, args.seconds)) for mode, _ in HTTP_MODES})
+                line = ", ".join(
+                    f"{mode} {r.ops_per_second:.0f}/s ({r.ops_per_second / t:.2f})"
+                    for mode, (t, r, _) in rounds[-1].items()
+                )
+                print(f"  round {n}: TPC-B {tps:.0f} tps; {line}")
+    finally:
+        svc.stop()
+    print(f"{'over HTTP, medians':<38} {'per s':>7} {'of TPC-B':>9} {'app ms':>7} "
+          f"{'PG ms':>6} {'p99 ms':>7} {'refused':>8}")  # fmt: skip
+    for mode, label in HTTP_MODES:
+        runs = [r[mode] for r in rounds]
+        rate = statistics.median(r.ops_per_second for _, r, _ in runs)
+        ratio = statistics.median(r.ops_per_second / t for t, r, _ in runs)
+        app_ms = statistics.median(ms[0] for _, _, ms in runs)
+        pg_ms = statistics.median(ms[1] for _, _, ms in runs)
+        p99 = statistics.median(r.p99 for _, r, _ in runs)
+        refused = sum(r.refused + r.errors for _, r, _ in runs)
+        print(f"{label:<38} {rate:7.0f} {ratio:9.2f} {app_ms:7.2f} {pg_ms:6.2f} "
+              f"{p99:7.1f} {refused:8d}")  # fmt: skip
 
 
 def track_functions(owner: URL, on: bool) -> None:

@@ -34,6 +34,8 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -195,11 +197,29 @@ def floor_ops(
     """pgbench's transaction behind uvicorn + FastAPI (bench/floor_app.py), sync on
     SQLAlchemy (``tpcb``) and as one asyncpg statement (``tpcb-one``), driven by the same
     load generator as the service: per mode, its result and CPU ms per request."""
+    with floor_app(url, workers) as (base, root):
+        out = {}
+        for mode in ("tpcb", "tpcb-one"):
+            wrk(base, mode, clients=clients, seconds=3)
+            meter = CpuMeter([root, *root.children(recursive=True)])
+            result = wrk(base, mode, clients=clients, seconds=seconds)
+            out[mode] = (result, meter.per_op_ms(result.ok))
+        return out
+
+
+@contextmanager
+def floor_app(
+    url: URL, workers: int, coopac: URL | None = None
+) -> Iterator[tuple[str, psutil.Process]]:
+    """bench/floor_app.py served by uvicorn with ``workers``, on the pgbench database
+    ``url`` (and, with ``coopac``, a coopac-core database): its address and process."""
     port = 19000 + random.randint(0, 999)
     env = {
         **os.environ,
         "COOPAC_FLOOR_DATABASE_URL": url.render_as_string(hide_password=False),
     }
+    if coopac is not None:
+        env["COOPAC_FLOOR_COOPAC_URL"] = coopac.render_as_string(hide_password=False)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -225,15 +245,7 @@ def floor_ops(
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base}/docs")
-
-        root = psutil.Process(proc.pid)
-        out = {}
-        for mode in ("tpcb", "tpcb-one"):
-            wrk(base, mode, clients=clients, seconds=3)
-            meter = CpuMeter([root, *root.children(recursive=True)])
-            result = wrk(base, mode, clients=clients, seconds=seconds)
-            out[mode] = (result, meter.per_op_ms(result.ok))
-        return out
+        yield base, psutil.Process(proc.pid)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
@@ -675,6 +687,10 @@ function request()
         path = "/" .. cfg.mode
         body = string.format('{"aid":%%d,"tid":%%d,"bid":%%d,"delta":%%d}',
             math.random(1, 1000000), math.random(1, 100), math.random(1, 10), math.random(-5000, 5000))
+    elseif cfg.mode == "deposit-floor" or cfg.mode == "deposit-core" or cfg.mode == "money-call" then
+        -- bench/money_call.py --http: a teller (with their till) and an account, by number
+        path = "/" .. cfg.mode
+        body = string.format('{"t":%%d,"n":%%d}', math.random(1, cfg.tills), math.random(1, cfg.accounts_n))
     elseif cfg.mode == "deposit" then
         path = cfg.prefix .. "/savings-accounts/" .. pick(cfg.accounts) .. "/deposits"
         body = '{"amount":"' .. amount() .. '","branch_id":"' .. branch .. '"}'
@@ -770,6 +786,8 @@ def wrk(
         "prefix": "",
         "branches": [""],
         "tellers": [""],
+        "tills": 1,
+        "accounts_n": 1,
         **config,
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
