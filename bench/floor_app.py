@@ -18,6 +18,7 @@ With ``COOPAC_FLOOR_COOPAC_URL`` (a coopac-core database, as the service's role,
   rule: what any design of the deposit that keeps these rows pays at least, HTTP included;
 - ``/deposit-core``: of those, only what any double-entry deposit with a retry key writes
   (no receipt, no day total, no event);
+- ``/transfer-floor``: the rows a transfer between two accounts writes (``TRANSFER_FLOOR``);
 - ``/money-call``: the deposit as the service sends it to the database
   (``coopac_money_call``: caller, key, rules, kept answer), without the service's Python.
 
@@ -127,6 +128,36 @@ k AS (INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor,
   'description', 'Depósito en efectivo') FROM e, a)
 SELECT a.balance FROM a
 """
+# A transfer's rows between two accounts of the cooperative (its key with an answer, both
+# balances, the entry and its two lines, the event): $1 cooperative, $2 branch, $3 teller,
+# $4 business day, $5 the account debited, $6 the one credited, $7 idempotency key. One
+# UPDATE takes both accounts in the order of their ids, as a transfer must to never
+# deadlock with the opposite one.
+TRANSFER_FLOOR = """
+WITH a AS (UPDATE savings_account s
+  SET balance = s.balance + CASE WHEN s.id = $5 THEN -1.00 ELSE 1.00 END
+  WHERE s.cooperative_id = $1 AND s.id = ANY (ARRAY[$5::uuid, $6::uuid])
+  RETURNING s.id, s.balance, s.gl_account_id),
+e AS (INSERT INTO journal_entry (cooperative_id, id, kind, branch_id, business_date,
+  value_date, description, actor_user_id, actor_name, request_id, channel)
+  VALUES ($1, gen_random_uuid(), 'transfer', $2, $4, $4, 'Transferencia', $3,
+  'p.cajero', 'r', 'counter') RETURNING id),
+p AS (INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount,
+  account_kind, account_id, balance_after, business_date, value_date)
+  SELECT $1, e.id, a.gl_account_id, 'PEN', CASE WHEN a.id = $5 THEN 1.00 ELSE -1.00 END,
+  'savings', a.id, a.balance, $4, $4 FROM e, a),
+v AS (INSERT INTO event (cooperative_id, id, type, subject_kind, subject_id, entry_id,
+  business_date, data)
+  SELECT $1, gen_random_uuid(), 'money.transfer', 'journal_entry', e.id::text, e.id, $4,
+  jsonb_build_object('entry_id', e.id, 'kind', 'transfer', 'amounts',
+  jsonb_build_object('PEN', '1.00'), 'accounts', (SELECT jsonb_agg(jsonb_build_object(
+  'account_id', a.id, 'balance_after', a.balance::text)) FROM a)) FROM e),
+k AS (INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor,
+  response_status, response_body)
+  SELECT $1, $7, 'h', $3::uuid::text, 201, jsonb_build_object('journal_entry_id', e.id,
+  'from_account_id', $5::uuid, 'to_account_id', $6::uuid, 'amount', '1.00') FROM e)
+SELECT count(*) FROM a
+"""
 MONEY_CALL = (
     "SELECT status, body::text AS body, replayed FROM coopac_money_call($1, $2, $3, $4, $5, "
     "$6, $7, $8, $9, $10::jsonb, $11::jsonb, NULL, NULL)"
@@ -206,6 +237,18 @@ def create_app() -> FastAPI:
                 f["till_id"], f["day"], state.accounts[body.n], "core-" + uuid.uuid4().hex,
             )  # fmt: skip
         return {"balance": str(balance)}
+
+    @app.post("/transfer-floor", status_code=201)
+    async def transfer_floor(body: AtTill, request: Request) -> dict[str, int]:
+        state = request.app.state
+        f = state.floor[body.t]
+        other = body.n % len(state.accounts) + 1  # the next account, by number
+        async with state.coopac.acquire() as conn:
+            moved = await conn.fetchval(
+                TRANSFER_FLOOR, f["coop"], f["branch"], f["user_id"], f["day"],
+                state.accounts[body.n], state.accounts[other], "transfer-" + uuid.uuid4().hex,
+            )  # fmt: skip
+        return {"accounts": moved}
 
     @app.post("/money-call")
     async def money_call(body: AtTill, request: Request) -> Response:

@@ -18,11 +18,12 @@ milliseconds the machine spent per call (both cores: PostgreSQL and the pgbench 
 
 ``--http`` asks the same over HTTP, as bench/run.py measures the service (wrk, 2 uvicorn
 workers, a connection per teller), round after round against pgbench's TPC-B: the stack
-alone (``tpcb-one``), the rows of a deposit in one statement behind the same stack
-(``deposit-floor``: the most any design of the deposit can reach while it keeps them; and
-``deposit-core``, only what any double-entry deposit with a retry key writes), the
-money call behind it without the service's Python (``money-call``) and the service itself
-(``deposit``, on this database, by the same tellers at the same tills):
+alone (``tpcb-one``); the rows of a deposit in one statement behind the same stack
+(``deposit-floor``: the most any design of the deposit can reach while it keeps them), and
+of them only what any double-entry deposit with a retry key writes (``deposit-core``); a
+transfer's rows (``transfer-floor``); the money call behind the stack without the service's
+Python (``money-call``); and the service itself (``deposit``, on this database, by the same
+tellers at the same tills):
 
     .venv/bin/python -u bench/money_call.py --clients 16 --http [--rounds 3]
 """
@@ -300,6 +301,7 @@ HTTP_MODES = (
     ("tpcb-one", "the stack alone (TPC-B, one statement)"),
     ("deposit-floor", "a deposit's rows, one statement"),
     ("deposit-core", "its core rows (key, entry, balances)"),
+    ("transfer-floor", "a transfer's rows, one statement"),
     ("money-call", "the money call, no service Python"),
     ("deposit", "the service's deposit"),
 )
@@ -346,7 +348,7 @@ def over_http(
             def drive(mode: str, seconds: float) -> tuple[Result, tuple[float, float]]:
                 target, processes = (svc.base, svc.proc) if mode == "deposit" else (base, None)
                 tree = psutil.Process(processes.pid) if processes else root
-                with rules_for_run(owner, rules=mode not in ("deposit-core", "deposit-floor")):
+                with rules_for_run(owner, rules=not mode.endswith(("-floor", "-core"))):
                     meter = CpuMeter([tree, *tree.children(recursive=True)])
                     result = wrk(
                         target, mode, clients=args.clients, seconds=seconds,

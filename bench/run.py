@@ -687,7 +687,8 @@ function request()
         path = "/" .. cfg.mode
         body = string.format('{"aid":%%d,"tid":%%d,"bid":%%d,"delta":%%d}',
             math.random(1, 1000000), math.random(1, 100), math.random(1, 10), math.random(-5000, 5000))
-    elseif cfg.mode == "deposit-floor" or cfg.mode == "deposit-core" or cfg.mode == "money-call" then
+    elseif cfg.mode == "deposit-floor" or cfg.mode == "deposit-core" or cfg.mode == "transfer-floor"
+        or cfg.mode == "money-call" then
         -- bench/money_call.py --http: a teller (with their till) and an account, by number
         path = "/" .. cfg.mode
         body = string.format('{"t":%%d,"n":%%d}', math.random(1, cfg.tills), math.random(1, cfg.accounts_n))
