@@ -13,7 +13,7 @@ before any banking rule runs; the service's rate over ``/tpcb-one`` says what ou
 and rules cost.
 
 With ``COOPAC_FLOOR_COOPAC_URL`` (a coopac-core database, as the service's role, prepared by
-``bench/money_call.py --http``), two more, each one statement on a pooled connection:
+``bench/money_call.py --http``), four more, each one statement on a pooled connection:
 - ``/deposit-floor``: the rows a cash deposit writes (``DEPOSIT_FLOOR``), and no
   rule: what any design of the deposit that keeps these rows pays at least, HTTP included;
 - ``/deposit-core``: of those, only what any double-entry deposit with a retry key writes

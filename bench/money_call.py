@@ -101,8 +101,9 @@ def main() -> None:
     parser.add_argument(
         "--http",
         action="store_true",
-        help="then, over HTTP (wrk), the stack alone, the floor, the money call and the "
-        "service's deposit, alternated for --rounds rounds against pgbench, and their medians",
+        help="then, over HTTP (wrk), the stack alone, the deposit's and the transfer's rows "
+        "(floors), the money call and the service's deposit, alternated for --rounds rounds "
+        "against pgbench, and their medians",
     )
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
@@ -316,7 +317,7 @@ def over_http(
     branch: str,
     tmp: Path,
 ) -> None:
-    """TPC-B and the four modes of HTTP_MODES, alternated round after round; per mode the
+    """TPC-B and each mode of HTTP_MODES, alternated round after round; per mode the
     median rate, its ratio to the same round's TPC-B, the CPU milliseconds per request of
     the application and of PostgreSQL, and p99."""
     prepare_floor(owner, app.username or "")
@@ -333,9 +334,11 @@ def over_http(
                 ).json()["access_token"]
                 for n in range(1, args.clients + 1)
             ]
-        with create_engine(owner).connect() as conn:
-            accounts = [str(a) for a in conn.execute(text("SELECT id FROM bench_accounts "
-                                                          "ORDER BY n")).scalars()]  # fmt: skip
+        engine = create_engine(owner)
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT id FROM bench_accounts ORDER BY n")).scalars()
+            accounts = [str(a) for a in found]
+        engine.dispose()
         service = {
             "prefix": prefix,
             "accounts": accounts,
@@ -370,7 +373,7 @@ def over_http(
     finally:
         svc.stop()
     print(f"{'over HTTP, medians':<38} {'per s':>7} {'of TPC-B':>9} {'app ms':>7} "
-          f"{'PG ms':>6} {'p99 ms':>7} {'refused':>8}")  # fmt: skip
+          f"{'PG ms':>6} {'p99 ms':>7} {'failed':>7}")  # fmt: skip
     for mode, label in HTTP_MODES:
         runs = [r[mode] for r in rounds]
         rate = statistics.median(r.ops_per_second for _, r, _ in runs)
@@ -378,9 +381,9 @@ def over_http(
         app_ms = statistics.median(ms[0] for _, _, ms in runs)
         pg_ms = statistics.median(ms[1] for _, _, ms in runs)
         p99 = statistics.median(r.p99 for _, r, _ in runs)
-        refused = sum(r.refused + r.errors for _, r, _ in runs)
+        failed = sum(r.refused + r.errors for _, r, _ in runs)
         print(f"{label:<38} {rate:7.0f} {ratio:9.2f} {app_ms:7.2f} {pg_ms:6.2f} "
-              f"{p99:7.1f} {refused:8d}")  # fmt: skip
+              f"{p99:7.1f} {failed:7d}")  # fmt: skip
 
 
 def track_functions(owner: URL, on: bool) -> None:
