@@ -46,8 +46,12 @@ class Service:
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # its own process group: SIGKILL reaches every worker
         )
-        deadline = time.monotonic() + 60
+        # with --demo the service closes a year of demo history before it answers (52 s
+        # on a slow day of a 2-core machine, alone): a deadline, not a measurement
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"serve exited with {self.proc.returncode}")
             try:
                 if httpx.get(f"{self.base}/ready", timeout=1).status_code == 200:
                     return
