@@ -57,57 +57,13 @@ TPCB_ONE = (
 )
 
 
-# The rows a cash deposit writes, as bench/money_call.py's FLOOR writes them with pgbench
-# (its key with an answer, the account's and the till's balances, the entry and its two
-# lines, the receipt and its series, the teller's day total, the event), as one statement
-# whose every value is a parameter: $1 cooperative, $2 branch, $3 teller, $4 till session,
-# $5 till, $6 receipt series, $7 business day, $8 account, $9 idempotency key. The
-# triggers of posting, journal_entry and event are off while it runs.
-DEPOSIT_FLOOR = """
-WITH a AS (UPDATE savings_account s SET balance = s.balance + 1.00
-  WHERE s.cooperative_id = $1 AND s.id = $8 RETURNING s.id, s.balance, s.gl_account_id),
-c AS (UPDATE till_cash c SET balance = c.balance + 1.00
-  WHERE c.cooperative_id = $1 AND c.till_id = $5 AND c.currency = 'PEN'
-  RETURNING c.gl_account_id),
-e AS (INSERT INTO journal_entry (cooperative_id, id, kind, branch_id, business_date,
-  value_date, description, actor_user_id, actor_name, request_id, channel, till_session_id)
-  VALUES ($1, gen_random_uuid(), 'deposit', $2, $7, $7, 'Depósito en efectivo', $3,
-  'p.cajero', 'r', 'counter', $4) RETURNING id),
-p AS (INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount,
-  account_kind, account_id, balance_after, business_date, value_date)
-  SELECT $1, e.id, c.gl_account_id, 'PEN', 1.00, NULL, NULL, NULL, $7, $7 FROM e, c
-  UNION ALL SELECT $1, e.id, a.gl_account_id, 'PEN', -1.00, 'savings', a.id, a.balance,
-  $7, $7 FROM e, a),
-rs AS (INSERT INTO receipt_series AS r (cooperative_id, branch_id, series, last_number)
-  VALUES ($1, $2, $6, 1) ON CONFLICT (cooperative_id, branch_id, series)
-  DO UPDATE SET last_number = r.last_number + 1 RETURNING r.last_number),
-rc AS (INSERT INTO receipt (cooperative_id, number, branch_id, series, sequence,
-  journal_entry_id, till_session_id)
-  SELECT $1, 'A-' || $6::text || '-' || lpad(rs.last_number::text, 8, '0'), $2, $6,
-  rs.last_number, e.id, $4 FROM rs, e),
-d AS (INSERT INTO operation_day_total AS o (cooperative_id, person_id, business_date, kind,
-  currency, amount) VALUES ($1, $3, $7, 'deposit', 'PEN', 0)
-  ON CONFLICT (cooperative_id, person_id, business_date, kind, currency)
-  DO UPDATE SET amount = o.amount + excluded.amount),
-v AS (INSERT INTO event (cooperative_id, id, type, subject_kind, subject_id, entry_id,
-  business_date, data)
-  SELECT $1, gen_random_uuid(), 'money.deposit', 'journal_entry', e.id::text, e.id, $7,
-  jsonb_build_object('entry_id', e.id, 'kind', 'deposit', 'amounts',
-  jsonb_build_object('PEN', '1.00'), 'accounts', jsonb_build_array(jsonb_build_object(
-  'account_id', a.id, 'balance_after', a.balance::text))) FROM e, a),
-k AS (INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor,
-  response_status, response_body)
-  SELECT $1, $9, 'h', $3::uuid::text, 201, jsonb_build_object('journal_entry_id', e.id,
-  'account_id', a.id, 'amount', '1.00', 'balance', a.balance::text,
-  'description', 'Depósito en efectivo') FROM e, a)
-SELECT a.balance FROM a
-"""
-# The core of it: what any double-entry deposit with a retry key writes (the key with its
-# answer, the account's and the till's balances, the entry and its two lines), without the
-# counter's receipt, the teller's day total and the event: $1 cooperative, $2 branch,
+# The core of a cash deposit: what any double-entry deposit with a retry key writes (the
+# key with its answer, the account's and the till's balances, the entry and its two
+# lines), as one statement whose every value is a parameter: $1 cooperative, $2 branch,
 # $3 teller, $4 till session, $5 till, $6 business day, $7 account, $8 idempotency key.
-DEPOSIT_CORE = """
-WITH a AS (UPDATE savings_account s SET balance = s.balance + 1.00
+# The triggers of posting, journal_entry and event are off while it runs.
+CORE_ROWS = """
+a AS (UPDATE savings_account s SET balance = s.balance + 1.00
   WHERE s.cooperative_id = $1 AND s.id = $7 RETURNING s.id, s.balance, s.gl_account_id),
 c AS (UPDATE till_cash c SET balance = c.balance + 1.00
   WHERE c.cooperative_id = $1 AND c.till_id = $5 AND c.currency = 'PEN'
@@ -125,18 +81,44 @@ k AS (INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor,
   response_status, response_body)
   SELECT $1, $8, 'h', $3::uuid::text, 201, jsonb_build_object('journal_entry_id', e.id,
   'account_id', a.id, 'amount', '1.00', 'balance', a.balance::text,
-  'description', 'Depósito en efectivo') FROM e, a)
-SELECT a.balance FROM a
-"""
+  'description', 'Depósito en efectivo') FROM e, a)"""
+# What the counter and the integrations add to it: the receipt and its series ($9 the
+# series), the teller's day total and the event.
+COUNTER_ROWS = """
+rs AS (INSERT INTO receipt_series AS r (cooperative_id, branch_id, series, last_number)
+  VALUES ($1, $2, $9, 1) ON CONFLICT (cooperative_id, branch_id, series)
+  DO UPDATE SET last_number = r.last_number + 1 RETURNING r.last_number),
+rc AS (INSERT INTO receipt (cooperative_id, number, branch_id, series, sequence,
+  journal_entry_id, till_session_id)
+  SELECT $1, 'A-' || $9::text || '-' || lpad(rs.last_number::text, 8, '0'), $2, $9,
+  rs.last_number, e.id, $4 FROM rs, e),
+d AS (INSERT INTO operation_day_total AS o (cooperative_id, person_id, business_date, kind,
+  currency, amount) VALUES ($1, $3, $6, 'deposit', 'PEN', 0)
+  ON CONFLICT (cooperative_id, person_id, business_date, kind, currency)
+  DO UPDATE SET amount = o.amount + excluded.amount),
+v AS (INSERT INTO event (cooperative_id, id, type, subject_kind, subject_id, entry_id,
+  business_date, data)
+  SELECT $1, gen_random_uuid(), 'money.deposit', 'journal_entry', e.id::text, e.id, $6,
+  jsonb_build_object('entry_id', e.id, 'kind', 'deposit', 'amounts',
+  jsonb_build_object('PEN', '1.00'), 'accounts', jsonb_build_array(jsonb_build_object(
+  'account_id', a.id, 'balance_after', a.balance::text))) FROM e, a)"""
+DEPOSIT_CORE = "WITH" + CORE_ROWS + "\nSELECT a.balance FROM a"
+# Every row a cash deposit writes, as bench/money_call.py's FLOOR writes them with pgbench.
+DEPOSIT_FLOOR = "WITH" + CORE_ROWS + "," + COUNTER_ROWS + "\nSELECT a.balance FROM a"
 # A transfer's rows between two accounts of the cooperative (its key with an answer, both
 # balances, the entry and its two lines, the event): $1 cooperative, $2 branch, $3 teller,
-# $4 business day, $5 the account debited, $6 the one credited, $7 idempotency key. One
-# UPDATE takes both accounts in the order of their ids, as a transfer must to never
-# deadlock with the opposite one.
+# $4 business day, $5 and $6 the two accounts, $7 idempotency key. Both accounts are
+# locked in the order of their ids first, as coopac_savings_transfer locks them (an UPDATE
+# alone takes them in the order its scan meets them: two transfers sharing an account
+# could deadlock). The one holding more pays (f): the floor moves money, it never refuses.
 TRANSFER_FLOOR = """
-WITH a AS (UPDATE savings_account s
-  SET balance = s.balance + CASE WHEN s.id = $5 THEN -1.00 ELSE 1.00 END
+WITH l AS (SELECT s.id, s.balance FROM savings_account s
   WHERE s.cooperative_id = $1 AND s.id = ANY (ARRAY[$5::uuid, $6::uuid])
+  ORDER BY s.id FOR UPDATE),
+f AS (SELECT l.id FROM l ORDER BY l.balance DESC, l.id LIMIT 1),
+a AS (UPDATE savings_account s
+  SET balance = s.balance + CASE WHEN s.id = (SELECT id FROM f) THEN -1.00 ELSE 1.00 END
+  FROM l WHERE s.cooperative_id = $1 AND s.id = l.id
   RETURNING s.id, s.balance, s.gl_account_id),
 e AS (INSERT INTO journal_entry (cooperative_id, id, kind, branch_id, business_date,
   value_date, description, actor_user_id, actor_name, request_id, channel)
@@ -144,7 +126,8 @@ e AS (INSERT INTO journal_entry (cooperative_id, id, kind, branch_id, business_d
   'p.cajero', 'r', 'counter') RETURNING id),
 p AS (INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount,
   account_kind, account_id, balance_after, business_date, value_date)
-  SELECT $1, e.id, a.gl_account_id, 'PEN', CASE WHEN a.id = $5 THEN 1.00 ELSE -1.00 END,
+  SELECT $1, e.id, a.gl_account_id, 'PEN',
+  CASE WHEN a.id = (SELECT id FROM f) THEN 1.00 ELSE -1.00 END,
   'savings', a.id, a.balance, $4, $4 FROM e, a),
 v AS (INSERT INTO event (cooperative_id, id, type, subject_kind, subject_id, entry_id,
   business_date, data)
@@ -155,7 +138,7 @@ v AS (INSERT INTO event (cooperative_id, id, type, subject_kind, subject_id, ent
 k AS (INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor,
   response_status, response_body)
   SELECT $1, $7, 'h', $3::uuid::text, 201, jsonb_build_object('journal_entry_id', e.id,
-  'from_account_id', $5::uuid, 'to_account_id', $6::uuid, 'amount', '1.00') FROM e)
+  'from_account_id', (SELECT id FROM f), 'amount', '1.00') FROM e)
 SELECT count(*) FROM a
 """
 MONEY_CALL = (
@@ -222,8 +205,8 @@ def create_app() -> FastAPI:
         async with state.coopac.acquire() as conn:
             balance = await conn.fetchval(
                 DEPOSIT_FLOOR, f["coop"], f["branch"], f["user_id"], f["session_id"],
-                f["till_id"], f["series"], f["day"], state.accounts[body.n],
-                "floor-" + uuid.uuid4().hex,
+                f["till_id"], f["day"], state.accounts[body.n], "floor-" + uuid.uuid4().hex,
+                f["series"],
             )  # fmt: skip
         return {"balance": str(balance)}
 
