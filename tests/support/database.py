@@ -40,4 +40,7 @@ def settings_for(owner: URL, data_dir: Path) -> Settings:
         login_address_max_failures=100_000,
         # the webhook tests run their own workers
         worker_enabled=False,
+        # the session's users log in once; a slow machine must not outlive their tokens
+        # (expiry has its own test, with a token issued already expired)
+        access_token_minutes=24 * 60,
     )
