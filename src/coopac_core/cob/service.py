@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
 
-from sqlalchemy import text, tuple_
+from sqlalchemy import func, text, tuple_
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
@@ -295,12 +295,21 @@ def _execute(
     progress: Progress | None,
     chunk: int,
 ) -> RunStatus:
+    # each step's spans, fixed when the run started: read once, not per step and day
+    parts: dict[str, int] = {}
     try:
         while True:
             with db.session(cooperative_id) as session:
                 run = get_run(session, cooperative_id, run_id)
                 if run.status != RunStatus.running:
                     return RunStatus(run.status)
+                if not parts:
+                    for name, count in session.exec(
+                        select(CobStep.name, func.count())
+                        .where(CobStep.cooperative_id == cooperative_id, CobStep.run_id == run_id)
+                        .group_by(col(CobStep.name))
+                    ):
+                        parts[name] = count
                 day = run.current_day
                 if day > run.business_date_to:
                     run.status = RunStatus.succeeded
@@ -324,7 +333,7 @@ def _execute(
                     )
                     return RunStatus.succeeded
                 ctx = _system(run)
-            _close_day(db, ctx, run_id, day, progress, chunk)
+            _close_day(db, ctx, run_id, day, progress, chunk, parts)
             with db.session(cooperative_id) as session:
                 run = get_run(session, cooperative_id, run_id)
                 run.current_day = day + timedelta(days=1)
@@ -361,6 +370,7 @@ def _close_day(
     day: date,
     progress: Progress | None,
     chunk: int,
+    parts: dict[str, int],
 ) -> None:
     """Every step of one day, in order; a background step goes on beside the next ones
     until a step waits for it, or the day ends. A failure fails the day once every thread
@@ -373,7 +383,17 @@ def _close_day(
             for name in step.waits_for:
                 if name in behind:
                     behind.pop(name).finish()
-            work = partial(_close_step_parts, db, ctx, run_id, step, day, progress, chunk)
+            work = partial(
+                _close_step_parts,
+                db,
+                ctx,
+                run_id,
+                step,
+                day,
+                progress,
+                chunk,
+                parts.get(step.name, 1),
+            )
             if step.background:
                 behind[step.name] = Background(step, work)
             else:
@@ -428,30 +448,24 @@ def _close_step_parts(
     day: date,
     progress: Progress | None,
     size: int,
+    parts: int,
 ) -> None:
-    """A step through one day: each of its spans on a thread and connection of its own."""
-    with db.session(ctx.cooperative_id) as session:
-        parts = session.exec(
-            select(CobStep.part).where(
-                CobStep.cooperative_id == ctx.cooperative_id,
-                CobStep.run_id == run_id,
-                CobStep.name == step.name,
-            )
-        ).all()
-    if len(parts) <= 1:
+    """A step through one day: each of its ``parts`` spans on a thread and connection of
+    its own."""
+    if parts <= 1:
         _close_step(db, ctx, run_id, step, day, progress, size, 0, 1)
         return
     failures: list[BaseException] = []
 
     def work(part: int) -> None:
         try:
-            _close_step(db, ctx, run_id, step, day, progress, size, part, len(parts))
+            _close_step(db, ctx, run_id, step, day, progress, size, part, parts)
         except BaseException as exc:  # handed to the run, which records it
             failures.append(exc)
 
     threads = [
         threading.Thread(target=work, args=(part,), name=f"cob-{step.name}-{part}")
-        for part in sorted(parts)
+        for part in range(parts)
     ]
     for t in threads:
         t.start()
