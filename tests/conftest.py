@@ -49,15 +49,17 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> URL:
 
 
 @pytest.fixture(scope="session")
-def new_database(pg_server: URL) -> Iterator[Callable[[], URL]]:
-    """Make empty databases on the test server; all are dropped at the end."""
+def new_database(pg_server: URL) -> Iterator[Callable[..., URL]]:
+    """Make databases on the test server, empty or copies of ``template`` (one of these,
+    which nobody is connected to); all are dropped at the end."""
     created: list[str] = []
     admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
 
-    def make() -> URL:
+    def make(template: URL | None = None) -> URL:
         name = f"coopac_test_{uuid.uuid4().hex[:10]}"
+        copy = f' TEMPLATE "{template.database}"' if template is not None else ""
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
         created.append(name)
         return pg_server.set(database=name)
 
