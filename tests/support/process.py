@@ -46,8 +46,9 @@ class Service:
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # its own process group: SIGKILL reaches every worker
         )
-        # with --demo the service closes a year of demo history before it answers (52 s
-        # on a slow day of a 2-core machine, alone): a deadline, not a measurement
+        # with --demo on an empty database the service first closes the demo's months of
+        # history (52 s on a slow day of a 2-core machine before they were closed a process
+        # per cooperative): a deadline, not a measurement
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
