@@ -24,7 +24,7 @@ from tests.support.process import Service
 
 ACCOUNTS = 1200
 LOANS = 300
-DAYS = 12
+DAYS = 6
 PASSWORD = "clave-del-cierre-123"
 
 
