@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from run import fresh_database, server_url  # noqa: E402
 
 from coopac_core import main as _all_models  # noqa: E402,F401 - every product and its steps
+from coopac_core.cob import execution  # noqa: E402
 from coopac_core.cob import service as cob  # noqa: E402
 from coopac_core.cob.steps import STEPS  # noqa: E402
 from coopac_core.config import Settings  # noqa: E402
@@ -367,7 +368,7 @@ def close_one_day(db: Database, coop_id: uuid.UUID, chunk: int, workers: int, la
     t0 = time.perf_counter()
     cpu0 = time.process_time()
     with PeakRss() as rss, StatementTimes(db) as statements, StepTimes() as step_times:
-        status = cob.execute(db, coop_id, run_id, chunk=chunk)
+        status = execution.execute(db, coop_id, run_id, chunk=chunk)
     wall = time.perf_counter() - t0
     py_cpu = time.process_time() - cpu0
     pg_after = postgres_cpu()

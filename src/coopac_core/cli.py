@@ -135,6 +135,7 @@ def cmd_close_of_business(args: argparse.Namespace, settings: Settings) -> int:
     from sqlmodel import or_, select
 
     from coopac_core import main  # noqa: F401 - every product and its steps, loaded
+    from coopac_core.cob import execution
     from coopac_core.cob import service as cob
     from coopac_core.cob.models import CobRun, RunStatus
     from coopac_core.db import set_tenant_scope
@@ -190,7 +191,7 @@ def cmd_close_of_business(args: argparse.Namespace, settings: Settings) -> int:
                         day=str(run.current_day),
                     )
 
-            status = cob.execute(db, coop_id, run_id, show, chunk=settings.cob_chunk_size)
+            status = execution.execute(db, coop_id, run_id, show, chunk=settings.cob_chunk_size)
         with db.session(coop_id) as session:
             run = cob.get_run(session, coop_id, run_id)
             if status is RunStatus.succeeded:

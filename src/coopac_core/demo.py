@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from coopac_core import admission
+from coopac_core.cob import execution
 from coopac_core.cob import service as cob
 from coopac_core.cob.models import RunStatus
 from coopac_core.db import ALL_TENANTS, Database, set_tenant_scope
@@ -297,7 +298,7 @@ def _catch_up_one(db: Database, code: str) -> int:
             run_id = run.id if run is not None else None
         if run_id is None:
             break
-        if cob.execute(db, coop_id, run_id) is not RunStatus.succeeded:
+        if execution.execute(db, coop_id, run_id) is not RunStatus.succeeded:
             raise RuntimeError(f"the demo's close of business failed in {code}")
     with db.session(coop_id) as session:
         _close_months(session, coop_id)

@@ -10,7 +10,7 @@ import uuid
 
 from sqlmodel import select
 
-from coopac_core.cob import service
+from coopac_core.cob import execution, service
 from coopac_core.cob.models import CobRun, RunStatus
 from coopac_core.db import ALL_TENANTS, Database
 
@@ -32,7 +32,7 @@ def launch(
 
 def _run(db: Database, cooperative_id: uuid.UUID, run_id: uuid.UUID, chunk: int) -> None:
     try:
-        service.execute(db, cooperative_id, run_id, chunk=chunk)
+        execution.execute(db, cooperative_id, run_id, chunk=chunk)
     except Exception:  # the run records its own failure; this is the thread's last word
         log.exception("close of business %s stopped", run_id)
 

@@ -2,24 +2,20 @@
 
 Starting a run moves the business date at once to the day after the last it closes, so
 tellers go on working while it runs; the run closes each day D from what is dated D or
-earlier. The work is done outside the request (``cob.runner``), a chunk per transaction,
-and resumes after a crash from the progress its rows keep."""
+earlier. The work is done outside the request (``cob.runner``), by ``cob.execution``: a
+chunk per transaction, resuming after a crash from the progress its rows keep."""
 
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import partial
 
-from sqlalchemy import func, text, tuple_
+from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
-from coopac_core.channels import Channel, Origin, origin_var
 from coopac_core.cob.errors import (
     BusinessDateAheadOfCalendar,
     CloseOfBusinessRunning,
@@ -28,15 +24,13 @@ from coopac_core.cob.errors import (
     TillSessionsOpen,
 )
 from coopac_core.cob.models import CobRun, CobStep, RunStatus, StepStatus
-from coopac_core.cob.steps import Chunk, Span, Step, ordered, register, spans
-from coopac_core.db import Database, flush_or_conflict
-from coopac_core.events import service as events
-from coopac_core.events.models import EventType
+from coopac_core.cob.steps import Chunk, Span, Step, ordered, register
+from coopac_core.db import flush_or_conflict
 from coopac_core.federation.models import Cooperative
 from coopac_core.federation.service import local_today
 from coopac_core.idempotency import expire_keys
 from coopac_core.models_base import utcnow
-from coopac_core.security.principal import CoopContext, Principal
+from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import Role
 from coopac_core.tellers.service import open_sessions_through
 
@@ -250,268 +244,6 @@ def list_runs(
         stmt = stmt.where(tuple_(col(CobRun.started_at), col(CobRun.id)) < tuple_(*before))
     stmt = stmt.order_by(col(CobRun.started_at).desc(), col(CobRun.id).desc())
     return list(session.exec(stmt.limit(limit)))
-
-
-# --- doing it --------------------------------------------------------------------------
-
-
-def _system(run: CobRun) -> CoopContext:
-    """Who the run's entries are booked by: the run itself, on behalf of its starter."""
-    principal = Principal(name=f"cierre:{run.started_by}"[:100])
-    return CoopContext(run.cooperative_id, principal, frozenset({Role.manager}))
-
-
-Progress = Callable[[CobRun, list[StepSummary]], None]
-
-
-def execute(
-    db: Database,
-    cooperative_id: uuid.UUID,
-    run_id: uuid.UUID,
-    progress: Progress | None = None,
-    *,
-    chunk: int = CHUNK,
-) -> RunStatus | None:
-    """Do the run to its end, or to its failure. None when another process is doing it
-    (a session-level advisory lock: it dies with its connection, so a killed process
-    leaves the run to whoever resumes it)."""
-    origin_var.set(Origin(Channel.system))  # its entries are the system's (the thread's own)
-    # Autocommit: the lock is the session's, and no transaction stays open for the run's
-    # length (one would hold back vacuum, and the run's own updates would pile up dead).
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock:
-        key = run_id.int & ((1 << 63) - 1)
-        if not lock.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one():
-            return None
-        try:
-            return _execute(db, cooperative_id, run_id, progress, chunk)
-        finally:
-            lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-
-
-def _execute(
-    db: Database,
-    cooperative_id: uuid.UUID,
-    run_id: uuid.UUID,
-    progress: Progress | None,
-    chunk: int,
-) -> RunStatus:
-    # each step's spans, fixed when the run started: read once, not per step and day
-    parts: dict[str, int] = {}
-    try:
-        while True:
-            with db.session(cooperative_id) as session:
-                run = get_run(session, cooperative_id, run_id)
-                if run.status != RunStatus.running:
-                    return RunStatus(run.status)
-                if not parts:
-                    for name, count in session.exec(
-                        select(CobStep.name, func.count())
-                        .where(CobStep.cooperative_id == cooperative_id, CobStep.run_id == run_id)
-                        .group_by(col(CobStep.name))
-                    ):
-                        parts[name] = count
-                day = run.current_day
-                if day > run.business_date_to:
-                    run.status = RunStatus.succeeded
-                    run.finished_at = utcnow()
-                    session.add(run)
-                    for row in run_steps(session, run):
-                        row.status = StepStatus.succeeded
-                        session.add(row)
-                    events.emit(
-                        session,
-                        cooperative_id,
-                        EventType.close_of_business_finished,
-                        "close_of_business_run",
-                        run.id,
-                        {
-                            "run_id": str(run.id),
-                            "from": run.business_date_from.isoformat(),
-                            "to": run.business_date_to.isoformat(),
-                        },
-                        business_date=run.business_date_to,
-                    )
-                    return RunStatus.succeeded
-                ctx = _system(run)
-            _close_day(db, ctx, run_id, day, progress, chunk, parts)
-            with db.session(cooperative_id) as session:
-                run = get_run(session, cooperative_id, run_id)
-                run.current_day = day + timedelta(days=1)
-                session.add(run)
-    except Exception as failure:
-        step = failure.step if isinstance(failure, StepFailed) else None
-        exc = failure.cause if isinstance(failure, StepFailed) else failure
-        log.exception("close of business %s failed", run_id)
-        with db.session(cooperative_id) as session:
-            run = get_run(session, cooperative_id, run_id)
-            run.status = RunStatus.failed
-            run.finished_at = utcnow()
-            # what went wrong, without the statement and its parameters (those are logged)
-            cause = str(getattr(exc, "orig", None) or exc).splitlines() or [""]
-            run.error = f"{type(exc).__name__}: {cause[0]}"[:1000]
-            session.add(run)
-            if step is not None:
-                for failed in session.exec(
-                    select(CobStep).where(
-                        CobStep.cooperative_id == cooperative_id,
-                        CobStep.run_id == run_id,
-                        CobStep.name == step.name,
-                    )
-                ):
-                    failed.status = StepStatus.failed
-                    session.add(failed)
-        return RunStatus.failed
-
-
-def _close_day(
-    db: Database,
-    ctx: CoopContext,
-    run_id: uuid.UUID,
-    day: date,
-    progress: Progress | None,
-    chunk: int,
-    parts: dict[str, int],
-) -> None:
-    """Every step of one day, in order; a background step goes on beside the next ones
-    until a step waits for it, or the day ends. A failure fails the day once every thread
-    of it has stopped."""
-    behind: dict[str, Background] = {}
-    try:
-        for step in ordered():
-            if not step.applies(day):
-                continue
-            for name in step.waits_for:
-                if name in behind:
-                    behind.pop(name).finish()
-            work = partial(
-                _close_step_parts,
-                db,
-                ctx,
-                run_id,
-                step,
-                day,
-                progress,
-                chunk,
-                parts.get(step.name, 1),
-            )
-            if step.background:
-                behind[step.name] = Background(step, work)
-            else:
-                try:
-                    work()
-                except Exception as exc:
-                    raise StepFailed(step, exc) from exc
-        for name in list(behind):
-            behind.pop(name).finish()
-    finally:
-        for left in behind.values():
-            left.thread.join()
-
-
-class Background:
-    """A background step at work on a thread of its own while the run goes on."""
-
-    def __init__(self, step: Step, work: Callable[[], None]) -> None:
-        self.step = step
-        self.failure: Exception | None = None
-
-        def run() -> None:
-            try:
-                work()
-            except Exception as exc:  # handed to the run, which records it
-                self.failure = exc
-
-        self.thread = threading.Thread(target=run, name=f"cob-{step.name}")
-        self.thread.start()
-
-    def finish(self) -> None:
-        """Wait for it; its failure is the run's, as if it had run in line."""
-        self.thread.join()
-        if self.failure is not None:
-            raise StepFailed(self.step, self.failure)
-
-
-class StepFailed(Exception):
-    """A step of the day failed: which, and why."""
-
-    def __init__(self, step: Step, cause: Exception) -> None:
-        super().__init__(str(cause))
-        self.step = step
-        self.cause = cause
-
-
-def _close_step_parts(
-    db: Database,
-    ctx: CoopContext,
-    run_id: uuid.UUID,
-    step: Step,
-    day: date,
-    progress: Progress | None,
-    size: int,
-    parts: int,
-) -> None:
-    """A step through one day: each of its ``parts`` spans on a thread and connection of
-    its own."""
-    if parts <= 1:
-        _close_step(db, ctx, run_id, step, day, progress, size, 0, 1)
-        return
-    failures: list[BaseException] = []
-
-    def work(part: int) -> None:
-        try:
-            _close_step(db, ctx, run_id, step, day, progress, size, part, parts)
-        except BaseException as exc:  # handed to the run, which records it
-            failures.append(exc)
-
-    threads = [
-        threading.Thread(target=work, args=(part,), name=f"cob-{step.name}-{part}")
-        for part in range(parts)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if failures:
-        raise failures[0]
-
-
-def _close_step(
-    db: Database,
-    ctx: CoopContext,
-    run_id: uuid.UUID,
-    step: Step,
-    day: date,
-    progress: Progress | None,
-    size: int,
-    part: int,
-    parts: int,
-) -> None:
-    """One span of a step through one day, a chunk per transaction with its progress."""
-    whole = spans(parts)[part]
-    while True:
-        with db.session(ctx.cooperative_id) as session:
-            row = session.get(
-                CobStep, (ctx.cooperative_id, run_id, step.name, part), with_for_update=True
-            )
-            assert row is not None
-            if row.done_through is not None and row.done_through >= day:
-                return
-            if row.cursor is None and part == 0:  # the day's first chunk: count the day once
-                row.total += step.total(session, ctx, day)
-            row.status = StepStatus.running
-            after = uuid.UUID(row.cursor) if row.cursor else whole.after
-            chunk = step.run_chunk(session, ctx, day, Span(after, whole.upto), size)
-            row.processed += chunk.processed
-            row.cursor = chunk.cursor
-            if chunk.cursor is None:
-                row.done_through = day
-            session.add(row)
-            if progress is not None:
-                session.flush()
-                run = get_run(session, ctx.cooperative_id, run_id)
-                progress(run, summarise(run_steps(session, run)))
-        if chunk.cursor is None:
-            return
 
 
 def _expire_idempotency_keys(
