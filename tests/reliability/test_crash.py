@@ -28,7 +28,7 @@ def demo_template(
 ) -> URL:
     """A database with the demo loaded and closed up to today, once for the module: each
     test starts ``serve --demo`` on a copy, which finds it there (the demo's first load,
-    half a minute of closing its history, has its own test in tests/core/test_cli.py)."""
+    some 20 s of closing its history, has its own tests in tests/core/test_cli.py)."""
     url = new_database()
     env = Service(url, tmp_path_factory.mktemp("demo")).env
     subprocess.run(
