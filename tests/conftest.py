@@ -1,4 +1,5 @@
-"""Test fixtures: a real PostgreSQL, a fresh database per test session, migrated by Alembic.
+"""Test fixtures: a real PostgreSQL, a fresh database per test session (per pytest-xdist
+worker), copied from one template migrated by Alembic once per run.
 
 The server is COOPAC_TEST_DATABASE_URL, else the one at 127.0.0.1:5432, else the embedded
 one (pgserver). The service under test connects as the app role, exactly as in production.
@@ -7,8 +8,11 @@ one (pgserver). The service under test connects as the app role, exactly as in p
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -31,7 +35,14 @@ from coopac_core.security import service as security_service
 from coopac_core.security.roles import Role
 from coopac_core.security.schemas import FederationUserCreate
 from tests.support.bank import Bank, make_bank
-from tests.support.database import server_url, settings_for
+from tests.support.database import (
+    create_database,
+    drop_run_databases,
+    server_url,
+    settings_for,
+    shared_template,
+)
+from tests.support.demo import Demo, demo_template
 from tests.support.world import PASSWORD, World, login, make_coop
 
 # pgserver logs from an atexit hook, after pytest has closed its streams
@@ -43,9 +54,28 @@ logging.getLogger("pgserver").setLevel(logging.WARNING)
 passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In the controller, before pytest-xdist starts its workers (which inherit its
+    environment): a name for this run, under which the templates every worker copies are
+    made once, and the server they all use."""
+    if hasattr(session.config, "workerinput"):
+        return
+    os.environ.setdefault("COOPAC_TEST_RUN", uuid.uuid4().hex[:10])
+    if not os.environ.get("COOPAC_TEST_DATABASE_URL"):
+        url = server_url(Path(tempfile.mkdtemp(prefix="coopac-test-pg-")))
+        os.environ["COOPAC_TEST_DATABASE_URL"] = url.render_as_string(hide_password=False)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # The controller (or a run without workers) ends last: it drops the run's templates.
+    if not hasattr(session.config, "workerinput"):
+        drop_run_databases(to_sqlalchemy_url(os.environ["COOPAC_TEST_DATABASE_URL"]))
+
+
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> URL:
-    return server_url(tmp_path_factory.mktemp("pg"))
+def pg_server() -> URL:
+    return to_sqlalchemy_url(os.environ["COOPAC_TEST_DATABASE_URL"])
 
 
 @pytest.fixture(scope="session")
@@ -57,9 +87,8 @@ def new_database(pg_server: URL) -> Iterator[Callable[..., URL]]:
 
     def make(template: URL | None = None) -> URL:
         name = f"coopac_test_{uuid.uuid4().hex[:10]}"
-        copy = f' TEMPLATE "{template.database}"' if template is not None else ""
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+            create_database(conn, name, template.database if template is not None else None)
         created.append(name)
         return pg_server.set(database=name)
 
@@ -71,9 +100,31 @@ def new_database(pg_server: URL) -> Iterator[Callable[..., URL]]:
 
 
 @pytest.fixture(scope="session")
-def settings(new_database: Callable[[], URL], tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    owner = new_database()
+def migrated_template(pg_server: URL, tmp_path_factory: pytest.TempPathFactory) -> URL:
+    """A database migrated to head, made once per run whatever the number of workers."""
+
+    def build(url: URL) -> None:
+        migrate(url, settings_for(url, tmp_path_factory.mktemp("migrate")))
+
+    return shared_template(pg_server, "migrated", build)
+
+
+@pytest.fixture(scope="session")
+def demo(pg_server: URL, tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """The demo as `coopac migrate` and `coopac demo` load it on an empty database, made
+    once per run: copy ``demo.url`` with ``new_database``."""
+    return demo_template(pg_server, tmp_path_factory.getbasetemp().parent)
+
+
+@pytest.fixture(scope="session")
+def settings(
+    new_database: Callable[..., URL],
+    migrated_template: URL,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Settings:
+    owner = new_database(migrated_template)
     s = settings_for(owner, tmp_path_factory.mktemp("data"))
+    # a copy is at head already; this proves it and sets up nothing twice
     migrate(owner, s)
     return s
 

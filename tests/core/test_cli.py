@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,43 +15,39 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
 from coopac_core.demo import DEMO_PASSWORD
-
-COOPAC = [sys.executable, "-m", "coopac_core.cli"]
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COOPAC_")}
-    env.update(extra)
-    return env
+from tests.support.demo import COOPAC, Demo, cli_env, run_cli
 
 
-def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(COOPAC + args, env=env, capture_output=True, text=True, timeout=120)
+def test_migrate_create_admin_and_demo(
+    demo: Demo, new_database: Callable[..., URL], tmp_path: Path
+) -> None:
+    # the run's demo template is `coopac migrate` then `coopac demo` on an empty database:
+    # the demo's first load, with months of history to close
+    assert "migrated to head" in demo.migrate_output
+    assert "demo data loaded" in demo.demo_output
+    assert "sur.cajero" in demo.demo_output and DEMO_PASSWORD in demo.demo_output
+    copy = new_database(demo.url)
+    env = cli_env(copy, tmp_path)
 
-
-def test_migrate_create_admin_and_demo(new_database: Callable[[], URL], tmp_path: Path) -> None:
-    url = new_database().render_as_string(hide_password=False).replace("+psycopg", "")
-    env = _env(COOPAC_DATABASE_URL=url, COOPAC_DATA_DIR=str(tmp_path))
-
-    r = _run(["migrate"], env)
+    r = run_cli(["migrate"], env)
     assert r.returncode == 0, r.stderr
     assert "migrated to head" in r.stdout
 
-    r = _run(["create-admin", "--username", "Jefa.Federacion", "--password", "clave-segura-1"], env)
+    r = run_cli(
+        ["create-admin", "--username", "Jefa.Federacion", "--password", "clave-segura-1"], env
+    )
     assert r.returncode == 0, r.stderr
     assert "jefa.federacion" in r.stdout
-    r = _run(["create-admin", "--username", "jefa.federacion", "--password", "otra-clave-22"], env)
+    r = run_cli(
+        ["create-admin", "--username", "jefa.federacion", "--password", "otra-clave-22"], env
+    )
     assert r.returncode == 1
     assert "ya existe" in r.stderr
-    r = _run(["create-admin", "--username", "corta", "--password", "123"], env)
+    r = run_cli(["create-admin", "--username", "corta", "--password", "123"], env)
     assert r.returncode == 2
 
-    r = _run(["demo"], env)
-    assert r.returncode == 0, r.stderr
-    assert "demo data loaded" in r.stdout
-    assert "sur.cajero" in r.stdout and DEMO_PASSWORD in r.stdout
     # three cooperatives whose months the accountant closed: the federation has numbers
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    engine = create_engine(copy)
     with engine.begin() as conn:
         conn.execute(text("SELECT set_config('coopac.tenant', '*', true)"))
         closed = conn.execute(
@@ -65,7 +59,7 @@ def test_migrate_create_admin_and_demo(new_database: Callable[[], URL], tmp_path
         ).all()
     engine.dispose()
     assert len(closed) >= 3 and all(months >= 3 for _, months in closed), closed
-    r = _run(["demo"], env)
+    r = run_cli(["demo"], env)
     assert r.returncode == 0
     assert "already present" in r.stdout
 
@@ -128,7 +122,7 @@ def embedded_dir(tmp_path: Path) -> Iterator[Path]:
 def test_serve_demo_on_embedded_database_survives_restart(embedded_dir: Path) -> None:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = _env(COOPAC_DATA_DIR=str(embedded_dir))
+    env = cli_env(None, embedded_dir)
 
     proc = _serve(["--demo", "--port", str(port)], env)
     try:

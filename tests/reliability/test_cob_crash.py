@@ -29,8 +29,10 @@ PASSWORD = "clave-del-cierre-123"
 
 
 @pytest.fixture
-def service(new_database: Callable[[], URL], tmp_path: Path) -> Iterator[tuple[Service, URL]]:
-    url = new_database()
+def service(
+    new_database: Callable[..., URL], migrated_template: URL, tmp_path: Path
+) -> Iterator[tuple[Service, URL]]:
+    url = new_database(migrated_template)
     svc = Service(url, tmp_path)
     # small chunks: the run takes long enough, in many transactions, to be killed inside
     svc.env["COOPAC_COB_CHUNK_SIZE"] = "100"

@@ -19,33 +19,16 @@ from sqlalchemy.engine import URL
 
 from coopac_core.demo import DEMO_PASSWORD
 from tests.reliability.workload import Book, run_clients
+from tests.support.demo import Demo
 from tests.support.process import Service
-
-
-@pytest.fixture(scope="module")
-def demo_template(
-    new_database: Callable[..., URL], tmp_path_factory: pytest.TempPathFactory
-) -> URL:
-    """A database with the demo loaded and closed up to today, once for the module: each
-    test starts ``serve --demo`` on a copy, which finds it there (the demo's first load,
-    some 20 s of closing its history, has its own tests in tests/core/test_cli.py)."""
-    url = new_database()
-    env = Service(url, tmp_path_factory.mktemp("demo")).env
-    subprocess.run(
-        [sys.executable, "-m", "coopac_core.cli", "demo"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return url
 
 
 @pytest.fixture
 def service(
-    new_database: Callable[..., URL], demo_template: URL, tmp_path: Path
+    new_database: Callable[..., URL], demo: Demo, tmp_path: Path
 ) -> Iterator[tuple[Service, URL]]:
-    url = new_database(demo_template)
+    # each test starts `serve --demo` on a copy of the run's demo, which it finds loaded
+    url = new_database(demo.url)
     svc = Service(url, tmp_path)
     yield svc, url
     svc.stop()
