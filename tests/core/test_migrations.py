@@ -27,7 +27,8 @@ def test_downgrade_to_base_and_upgrade_again(
         assert inspect(engine).get_table_names() == ["alembic_version"]
         migrate(owner, settings)
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), metadata)
+            context = MigrationContext.configure(conn, opts={"include_schemas": False})
+            diff = compare_metadata(context, metadata)
         assert diff == []
     finally:
         engine.dispose()

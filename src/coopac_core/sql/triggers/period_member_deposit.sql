@@ -1,0 +1,2 @@
+CREATE TRIGGER period_member_deposit_closed_change BEFORE DELETE OR UPDATE ON public.period_member_deposit FOR EACH ROW EXECUTE FUNCTION coopac_refuse_change_of_closed_period();
+CREATE TRIGGER period_member_deposit_closed_insert AFTER INSERT ON public.period_member_deposit REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION coopac_refuse_rows_of_closed_period();
