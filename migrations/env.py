@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging.config
+import re
 import sys
 from pathlib import Path
 from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
+from alembic.runtime.migration import MigrationContext
 from alembic_utils.pg_function import PGFunction
 from alembic_utils.pg_trigger import PGTrigger
 from alembic_utils.replaceable_entity import register_entities
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, create_engine, event, text
 from sqlmodel.sql.sqltypes import AutoString
 
 from coopac_core.config import get_settings
@@ -21,6 +23,7 @@ from coopac_core.sql import read_functions, read_triggers
 
 # The migrations' own frozen helpers (migrations/frozen), never the service's code.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from frozen import history
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("skip_logging"):
@@ -78,6 +81,53 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
     return False
 
 
+class DowngradeRefused(RuntimeError):
+    pass
+
+
+DROP_TABLE = re.compile(
+    r"\s*DROP TABLE\s+(?:IF EXISTS\s+)?([\w\s,\"]+?)\s*(?:CASCADE|RESTRICT)?\s*;?\s*$", re.I
+)
+
+
+def _going_down(conn: Connection) -> bool:
+    destination = context.get_revision_argument()  # None: base
+    current = MigrationContext.configure(conn).get_current_revision()
+    if current is None or destination in ("head", "heads") or current == destination:
+        return False
+    if destination is None or str(destination).startswith("-"):
+        return True
+    below = {r.revision for r in context.script.iterate_revisions(current, "base") if r}
+    return str(destination) in below
+
+
+def refuse_to_drop_rows(conn: Connection) -> None:
+    """While migrating down, a DROP TABLE of a table that holds rows stops the downgrade
+    (the whole of it: it runs in one transaction) and says which table: rows a downgrade
+    drops are a cooperative's books gone."""
+
+    @event.listens_for(conn, "before_cursor_execute")
+    def check(_conn: Connection, cursor: Any, statement: str, *_args: object) -> None:
+        found = DROP_TABLE.match(statement)
+        if found is None:
+            return
+        for table in (t.strip().strip('"') for t in found.group(1).split(",")):
+            with cursor.connection.cursor() as probe:
+                probe.execute("SELECT to_regclass(%s) IS NOT NULL", (table,))
+                if not probe.fetchone()[0]:
+                    continue
+                # forced row-level security would hide the owner every row
+                probe.execute(f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY')
+                probe.execute(f'SELECT count(*) FROM "{table}"')
+                rows = probe.fetchone()[0]
+            if rows:
+                raise DowngradeRefused(
+                    f"downgrade refused: table {table} holds {rows} rows, which dropping it "
+                    "would lose. Export and delete them first, or restore the backup taken "
+                    "before the upgrade."
+                )
+
+
 def run_migrations_offline() -> None:
     context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True)
     with context.begin_transaction():
@@ -101,6 +151,9 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             # One migration at a time per database, whoever starts it.
             conn.execute(text("SELECT pg_advisory_xact_lock(7402)"))
+            history.put_back_on_path(conn)
+            if _going_down(conn):
+                refuse_to_drop_rows(conn)
             context.run_migrations()
     engine.dispose()
 

@@ -3,15 +3,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import URL
 
-from coopac_core.db import alembic_config, migrate
+from coopac_core.db import alembic_config, head_revision, migrate
 from coopac_core.metadata import metadata
 from tests.support.database import settings_for
+from tests.support.demo import Demo
 
 
 def test_downgrade_to_base_and_upgrade_again(
@@ -30,5 +32,27 @@ def test_downgrade_to_base_and_upgrade_again(
             context = MigrationContext.configure(conn, opts={"include_schemas": False})
             diff = compare_metadata(context, metadata)
         assert diff == []
+    finally:
+        engine.dispose()
+
+
+def test_a_downgrade_that_would_drop_rows_refuses_and_changes_nothing(
+    demo: Demo, new_database: Callable[..., URL], tmp_path: Path
+) -> None:
+    owner = new_database(demo.url)
+    settings = settings_for(owner, tmp_path)
+    config = alembic_config(owner, settings)
+    with pytest.raises(Exception, match=r"downgrade refused: table \w+ holds \d+ rows"):
+        command.downgrade(config, "base")
+    engine = create_engine(owner)
+    try:
+        with engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == head_revision(
+                settings, owner
+            )
+        assert "journal_entry" in inspect(engine).get_table_names()
+        # a step down that drops no table goes through, and back up
+        command.downgrade(config, "-1")
+        migrate(owner, settings)
     finally:
         engine.dispose()
