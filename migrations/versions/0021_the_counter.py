@@ -8,9 +8,7 @@ Revises: 0020
 Create Date: 2026-11-26 23:06:50.003127
 """
 
-import re
 from collections.abc import Sequence
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
@@ -534,31 +532,356 @@ NAMES = (
     "uuid[], numeric[], date, uuid)",
 )
 
-# Back to 0020: its versions of the functions this one replaced, read from it.
-PREVIOUS = Path(__file__).with_name("0020_money_path_in_the_database.py").read_text()
-
-
-def _previous(name: str) -> str:
-    found = re.search(r"CREATE FUNCTION " + name + r"\(.*?\n\$\$;\n", PREVIOUS, re.S)
-    assert found is not None, name
-    return found.group(0).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
-
-
+# Back to 0020: its versions of the functions this one replaced.
 DOWN_FUNCTIONS = (
     "DROP FUNCTION coopac_counter_cash(uuid, uuid, text, jsonb, numeric);\n"
     "DROP FUNCTION coopac_issue_receipt(uuid, uuid, uuid);\n"
     "DROP FUNCTION coopac_post(uuid, text, uuid, text, jsonb, jsonb, uuid[], text[], numeric[], "
     "text[], uuid[], numeric[], date, uuid);\n"
-    + "".join(
-        _previous(name)
-        for name in (
-            "coopac_post_statement",
-            "coopac_post",
-            "coopac_savings_deposit",
-            "coopac_share_payment",
-            "coopac_money_call",
-        )
+    + r"""CREATE OR REPLACE FUNCTION coopac_post_statement() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp
+AS $$
+DECLARE
+    v_entry uuid;
+    v_gl uuid;
+    v_gl_currency text;
+    v_unbalanced uuid;
+    v_unbalanced_currency text;
+    expected integer;
+    moved integer;
+BEGIN
+    SELECT
+        (SELECT n.entry_id FROM new_postings n
+         WHERE NOT EXISTS (SELECT 1 FROM journal_entry e
+                           WHERE e.cooperative_id = n.cooperative_id AND e.id = n.entry_id)
+         LIMIT 1),
+        g.gl_account_id, g.currency, b.entry_id, b.currency
+    INTO v_entry, v_gl, v_gl_currency, v_unbalanced, v_unbalanced_currency
+    FROM (SELECT 1) one
+    LEFT JOIN LATERAL (
+        SELECT n.gl_account_id, n.currency FROM new_postings n
+        WHERE NOT EXISTS (SELECT 1 FROM gl_account g
+                          WHERE g.cooperative_id = n.cooperative_id
+                            AND g.id = n.gl_account_id AND g.currency = n.currency)
+        LIMIT 1) g ON true
+    LEFT JOIN LATERAL (
+        SELECT n.entry_id, n.currency FROM new_postings n
+        GROUP BY n.cooperative_id, n.entry_id, n.currency HAVING sum(n.amount) <> 0
+        LIMIT 1) b ON true;
+    IF v_entry IS NOT NULL THEN
+        RAISE EXCEPTION 'posting names journal entry %, which does not exist', v_entry
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF v_gl IS NOT NULL THEN
+        RAISE EXCEPTION 'posting names GL account % in %, which does not exist',
+            v_gl, v_gl_currency USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF v_unbalanced IS NOT NULL THEN
+        RAISE EXCEPTION 'journal entry % does not balance in %', v_unbalanced,
+            v_unbalanced_currency USING ERRCODE = 'check_violation';
+    END IF;
+    WITH d AS (
+        SELECT n.account_kind, n.cooperative_id, n.account_id, sum(n.amount) AS amount
+        FROM new_postings n WHERE n.account_kind IS NOT NULL
+        GROUP BY n.account_kind, n.cooperative_id, n.account_id
+    ), s AS (
+        UPDATE savings_account a SET balance = a.balance - d.amount FROM d
+        WHERE d.account_kind = 'savings' AND a.cooperative_id = d.cooperative_id
+            AND a.id = d.account_id
+        RETURNING 1
+    ), h AS (
+        UPDATE share_account a SET balance = a.balance - d.amount FROM d
+        WHERE d.account_kind = 'share' AND a.cooperative_id = d.cooperative_id
+            AND a.id = d.account_id
+        RETURNING 1
+    ), l AS (
+        UPDATE loan a SET balance = a.balance + d.amount FROM d
+        WHERE d.account_kind = 'loan' AND a.cooperative_id = d.cooperative_id
+            AND a.id = d.account_id
+        RETURNING 1
     )
+    SELECT (SELECT count(*) FROM d),
+           (SELECT count(*) FROM s) + (SELECT count(*) FROM h) + (SELECT count(*) FROM l)
+    INTO expected, moved;
+    IF moved <> expected THEN
+        RAISE EXCEPTION 'posted to % member accounts, moved %', expected, moved;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION coopac_post(
+    p_coop uuid, p_kind text, p_branch uuid, p_description text, p_actor jsonb,
+    p_policy jsonb, p_gl uuid[], p_currency text[], p_amount numeric[],
+    p_account_kind text[], p_account uuid[], p_balance_after numeric[],
+    p_business_date date DEFAULT NULL, p_reversal_of uuid DEFAULT NULL,
+    OUT entry_id uuid, OUT business_date date, OUT created_at timestamptz,
+    OUT seq bigint, OUT posting_ids bigint[]
+) LANGUAGE plpgsql AS $$
+DECLARE
+    v_active boolean;
+    v_person uuid := (p_actor ->> 'person')::uuid;
+    v_roles text[] := ARRAY(SELECT jsonb_array_elements_text(p_actor -> 'roles'));
+    v_moved record;
+BEGIN
+    SELECT c.business_date, c.is_active INTO business_date, v_active
+    FROM cooperative c WHERE c.id = p_coop;
+    IF NOT FOUND THEN
+        PERFORM coopac_refuse('cooperative_not_found');
+    END IF;
+    IF NOT v_active THEN
+        PERFORM coopac_refuse('cooperative_inactive');
+    END IF;
+    -- what the entry moves, per currency: what its debits add up to
+    -- the limit counts the person's movements of the cooperative's day
+    FOR v_moved IN
+        SELECT l.currency, sum(l.amount) AS amount
+        FROM unnest(p_currency, p_amount) AS l(currency, amount)
+        WHERE l.amount > 0 GROUP BY l.currency
+    LOOP
+        PERFORM coopac_check_limit(p_coop, p_kind, v_moved.currency, v_moved.amount,
+            business_date, v_person, v_roles, p_policy);
+    END LOOP;
+    business_date := coalesce(p_business_date, business_date);
+    entry_id := gen_random_uuid();
+    INSERT INTO journal_entry (cooperative_id, id, kind, branch_id, business_date,
+        value_date, description, actor_user_id, actor_api_key_id, actor_name, request_id,
+        reversal_of)
+    VALUES (p_coop, entry_id, p_kind, p_branch, business_date, business_date,
+        p_description, v_person, (p_actor ->> 'api_key')::uuid, p_actor ->> 'name',
+        p_actor ->> 'request_id', p_reversal_of)
+    RETURNING journal_entry.created_at, journal_entry.seq INTO created_at, seq;
+    WITH lines AS (
+        INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount,
+            account_kind, account_id, balance_after, business_date, value_date)
+        SELECT p_coop, entry_id, l.gl, l.currency, l.amount, l.kind, l.account, l.after,
+            business_date, business_date
+        FROM unnest(p_gl, p_currency, p_amount, p_account_kind, p_account, p_balance_after)
+            WITH ORDINALITY AS l(gl, currency, amount, kind, account, after, n)
+        ORDER BY l.n
+        RETURNING id
+    )
+    -- identities are drawn in insertion order, so ascending ids are the legs' order
+    SELECT array_agg(id ORDER BY id) INTO posting_ids FROM lines;
+END
+$$;
+CREATE OR REPLACE FUNCTION coopac_savings_deposit(
+    p_coop uuid, p_account uuid, p_amount numeric, p_currency text, p_branch uuid,
+    p_description text, p_actor jsonb, p_policy jsonb
+) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    a record;
+    v_cash uuid;
+    v_post record;
+    v_description text := coalesce(p_description, 'Depósito en efectivo');
+BEGIN
+    SELECT s.id, s.currency, s.status, s.balance, s.held_amount, s.gl_account_id,
+        s.placed_on, p.kind, p.min_balance
+    INTO a
+    FROM savings_account s JOIN savings_product p ON p.cooperative_id = s.cooperative_id
+        AND p.id = s.product_id
+    WHERE s.cooperative_id = p_coop AND s.id = p_account
+    FOR UPDATE OF s;
+    IF NOT FOUND THEN
+        PERFORM coopac_refuse('account_not_found');
+    END IF;
+    IF p_currency IS NOT NULL AND p_currency <> a.currency THEN
+        PERFORM coopac_refuse('currency_mismatch', jsonb_build_object('reason',
+            format('la cuenta es en %s, no en %s', a.currency, p_currency)));
+    END IF;
+    PERFORM coopac_savings_check_credit(a.status, a.kind, a.placed_on);
+    v_cash := coopac_branch_cash(p_coop, p_branch, a.currency, p_actor);
+    SELECT * INTO v_post FROM coopac_post(p_coop, 'deposit', p_branch, v_description,
+        p_actor, p_policy, ARRAY[v_cash, a.gl_account_id], ARRAY[a.currency, a.currency],
+        ARRAY[p_amount, -p_amount], ARRAY[NULL, 'savings'], ARRAY[NULL, a.id]::uuid[],
+        ARRAY[NULL, a.balance + p_amount]);
+    PERFORM coopac_savings_after_credit(p_coop, a.id, v_post.business_date);
+    RETURN jsonb_build_object(
+        'id', v_post.posting_ids[2],
+        'journal_entry_id', v_post.entry_id,
+        'account_id', a.id,
+        'kind', 'deposit',
+        'amount', coopac_amount_json(p_amount),
+        'currency', a.currency,
+        'balance', coopac_amount_json(a.balance + p_amount),
+        'available_balance', coopac_amount_json(
+            a.balance + p_amount - a.held_amount - a.min_balance),
+        'value_date', v_post.business_date,
+        'booked_at', coopac_moment_json(v_post.created_at),
+        'description', v_description);
+END
+$$;
+CREATE OR REPLACE FUNCTION coopac_share_payment(
+    p_coop uuid, p_member uuid, p_amount numeric, p_branch uuid, p_from uuid,
+    p_description text, p_actor jsonb, p_policy jsonb
+) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    a record;
+    s record;
+    v_member_status text;
+    v_source uuid;
+    v_post record;
+    v_description text;
+BEGIN
+    SELECT x.id, x.currency, x.status, x.balance, x.gl_account_id INTO a
+    FROM share_account x WHERE x.cooperative_id = p_coop AND x.member_id = p_member
+    FOR UPDATE;
+    SELECT m.status INTO v_member_status FROM member m
+    WHERE m.cooperative_id = p_coop AND m.id = p_member;
+    IF v_member_status IS NULL THEN
+        PERFORM coopac_refuse('member_not_found');
+    END IF;
+    IF a.id IS NULL THEN
+        PERFORM coopac_refuse('share_account_not_found');
+    END IF;
+    IF a.status <> 'active' OR v_member_status NOT IN ('applicant', 'active') THEN
+        PERFORM coopac_refuse('member_not_active',
+            jsonb_build_object('status', v_member_status));
+    END IF;
+    IF p_from IS NULL THEN
+        v_source := coopac_branch_cash(p_coop, p_branch, a.currency, p_actor);
+        SELECT * INTO v_post FROM coopac_post(p_coop, 'share_payment', p_branch,
+            coalesce(p_description, 'Aporte en efectivo'), p_actor, p_policy,
+            ARRAY[v_source, a.gl_account_id], ARRAY[a.currency, a.currency],
+            ARRAY[p_amount, -p_amount], ARRAY[NULL, 'share'], ARRAY[NULL, a.id]::uuid[],
+            ARRAY[NULL, a.balance + p_amount]);
+    ELSE
+        SELECT x.id, x.member_id, x.currency, x.status, x.balance, x.held_amount,
+            x.gl_account_id, x.maturity_date, p.kind, p.min_balance, p.early_withdrawal
+        INTO s
+        FROM savings_account x JOIN savings_product p ON p.cooperative_id = x.cooperative_id
+            AND p.id = x.product_id
+        WHERE x.cooperative_id = p_coop AND x.id = p_from
+        FOR UPDATE OF x;
+        IF NOT FOUND THEN
+            PERFORM coopac_refuse('account_not_found');
+        END IF;
+        IF s.member_id <> p_member THEN
+            PERFORM coopac_refuse('account_owner_mismatch');
+        END IF;
+        IF s.currency <> a.currency THEN
+            PERFORM coopac_refuse('currency_mismatch', jsonb_build_object('reason',
+                format('la cuenta de ahorro no es en %s', a.currency)));
+        END IF;
+        PERFORM coopac_savings_check_debit(s.status, s.kind, s.early_withdrawal,
+            s.maturity_date, (SELECT c.business_date FROM cooperative c WHERE c.id = p_coop),
+            s.balance, s.held_amount, s.min_balance, p_amount);
+        SELECT * INTO v_post FROM coopac_post(p_coop, 'share_payment', NULL,
+            coalesce(p_description, 'Aporte con cargo a ahorros'), p_actor, p_policy,
+            ARRAY[s.gl_account_id, a.gl_account_id], ARRAY[s.currency, a.currency],
+            ARRAY[p_amount, -p_amount], ARRAY['savings', 'share'], ARRAY[s.id, a.id],
+            ARRAY[s.balance - p_amount, a.balance + p_amount]);
+    END IF;
+    RETURN jsonb_build_object(
+        'id', v_post.posting_ids[2],
+        'journal_entry_id', v_post.entry_id,
+        'account_id', a.id,
+        'kind', 'share_payment',
+        'amount', coopac_amount_json(p_amount),
+        'currency', a.currency,
+        'balance', coopac_amount_json(a.balance + p_amount),
+        'available_balance', coopac_amount_json(a.balance + p_amount),
+        'value_date', v_post.business_date,
+        'booked_at', coopac_moment_json(v_post.created_at),
+        'description', coalesce(p_description, CASE WHEN p_from IS NULL
+            THEN 'Aporte en efectivo' ELSE 'Aporte con cargo a ahorros' END));
+END
+$$;
+CREATE OR REPLACE FUNCTION coopac_money_call(
+    p_user uuid, p_version integer, p_coop uuid, p_allowed text[], p_any_branch text[],
+    p_key text, p_hash text, p_request_id text, p_operation text, p_args jsonb,
+    p_policy jsonb, p_refused integer, p_refusal jsonb,
+    OUT status integer, OUT body jsonb, OUT replayed boolean
+) LANGUAGE plpgsql AS $$
+DECLARE
+    v_name text;
+    v_active boolean;
+    v_version integer;
+    v_roles text[] := '{}';
+    v_branch uuid;
+    g record;
+    v_claimed text;
+    v_kept record;
+    v_actor jsonb;
+BEGIN
+    FOR g IN SELECT * FROM coopac_principal(p_user) LOOP
+        v_name := g.username;
+        v_active := g.is_active;
+        v_version := g.token_version;
+        IF g.role IS NOT NULL AND (g.grant_cooperative_id IS NULL
+                                   OR g.grant_cooperative_id = p_coop) THEN
+            v_roles := v_roles || g.role;
+            IF g.grant_cooperative_id = p_coop AND g.branch_id IS NOT NULL THEN
+                v_branch := g.branch_id;
+            END IF;
+        END IF;
+    END LOOP;
+    IF v_name IS NULL OR NOT v_active OR v_version <> p_version THEN
+        PERFORM coopac_refuse_caller('token_revoked');
+    END IF;
+    IF cardinality(v_roles) = 0 THEN
+        PERFORM coopac_refuse_caller('cooperative_not_found');
+    END IF;
+    IF NOT v_roles && p_allowed THEN
+        IF 'federation_admin' = ANY (v_roles) THEN
+            PERFORM coopac_refuse_caller('forbidden', jsonb_build_object('detail',
+                'La federación consulta; no mueve ni decide sobre dinero de socios'));
+        END IF;
+        PERFORM coopac_refuse_caller('forbidden');
+    END IF;
+    PERFORM set_config('coopac.tenant', p_coop::text, true);
+    -- A retry finds the first answer. A request racing one with the same key does the work
+    -- too (waiting on the same account's lock), then waits on the key's unique index: it
+    -- finds the first one's key there, refuses with KC001 (undoing its own work) and the
+    -- service calls again, to replay. One write of the key, with its answer.
+    SELECT k.request_hash, k.actor, k.response_status, k.response_body INTO v_kept
+    FROM idempotency_key k WHERE k.cooperative_id = p_coop AND k.key = p_key;
+    IF FOUND THEN
+        IF v_kept.request_hash <> p_hash OR v_kept.actor <> p_user::text THEN
+            PERFORM coopac_refuse_caller('idempotency_key_reused');
+        END IF;
+        status := v_kept.response_status;
+        body := v_kept.response_body;
+        replayed := true;
+        RETURN;
+    END IF;
+    replayed := false;
+    IF p_refused IS NOT NULL THEN
+        -- refused by the service before any rule here (an amount of zero): kept all the same
+        status := p_refused;
+        body := p_refusal;
+    ELSE
+        v_actor := jsonb_build_object('person', p_user, 'name', v_name, 'roles', v_roles,
+            'branch', v_branch, 'any_branch', v_roles && p_any_branch,
+            'request_id', p_request_id);
+        IF p_operation = 'deposit' THEN
+            body := coopac_savings_deposit(p_coop, (p_args ->> 'account_id')::uuid,
+                (p_args ->> 'amount')::numeric, p_args ->> 'currency',
+                (p_args ->> 'branch_id')::uuid, p_args ->> 'description', v_actor, p_policy);
+        ELSIF p_operation = 'transfer' THEN
+            body := coopac_savings_transfer(p_coop, (p_args ->> 'from_account_id')::uuid,
+                (p_args ->> 'to_account_id')::uuid, (p_args ->> 'amount')::numeric,
+                p_args ->> 'currency', p_args ->> 'description', v_actor, p_policy);
+        ELSIF p_operation = 'share_payment' THEN
+            body := coopac_share_payment(p_coop, (p_args ->> 'member_id')::uuid,
+                (p_args ->> 'amount')::numeric, (p_args ->> 'branch_id')::uuid,
+                (p_args ->> 'from_account_id')::uuid, p_args ->> 'description', v_actor,
+                p_policy);
+        ELSE
+            RAISE EXCEPTION 'unknown money operation %', p_operation;
+        END IF;
+        status := 201;
+    END IF;
+    INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor, response_status,
+        response_body)
+    VALUES (p_coop, p_key, p_hash, p_user::text, status, body)
+    ON CONFLICT (cooperative_id, key) DO NOTHING RETURNING key INTO v_claimed;
+    IF v_claimed IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'KC001', MESSAGE = 'idempotency key raced';
+    END IF;
+END
+$$;
+"""
     + "REVOKE ALL ON FUNCTION coopac_post(uuid, text, uuid, text, jsonb, jsonb, uuid[], "
     "text[], numeric[], text[], uuid[], numeric[], date, uuid) FROM PUBLIC;\n"
 )

@@ -8,9 +8,7 @@ Revises: 0021
 Create Date: 2026-11-26 23:45:27.281150
 """
 
-import re
 from collections.abc import Sequence
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
@@ -116,7 +114,59 @@ END
 $$;
 """
 
-PREVIOUS = Path(__file__).with_name("0020_money_path_in_the_database.py").read_text()
+# Back to 0020: its coopac_check_limit.
+PREVIOUS_CHECK_LIMIT = r"""CREATE OR REPLACE FUNCTION coopac_check_limit(
+    p_coop uuid, p_kind text, p_currency text, p_amount numeric, p_day date,
+    p_person uuid, p_roles text[], p_policy jsonb
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    v_per_operation numeric;
+    v_per_day numeric;
+    v_no_daily_total boolean;
+    v_found integer;
+    v_moved numeric;
+BEGIN
+    IF NOT (p_policy -> 'limited') ? p_kind THEN
+        RETURN;
+    END IF;
+    SELECT max(l.per_operation), max(l.per_day), bool_or(l.per_day IS NULL), count(*)
+    INTO v_per_operation, v_per_day, v_no_daily_total, v_found
+    FROM (
+        SELECT CASE WHEN o.role IS NOT NULL THEN o.per_operation
+                    ELSE (p_policy #>> ARRAY['limits', r.role, p_currency, '0'])::numeric
+               END AS per_operation,
+               CASE WHEN o.role IS NOT NULL THEN o.per_day
+                    ELSE (p_policy #>> ARRAY['limits', r.role, p_currency, '1'])::numeric
+               END AS per_day,
+               o.role IS NOT NULL
+                   OR p_policy #> ARRAY['limits', r.role, p_currency] IS NOT NULL AS governed
+        FROM unnest(p_roles) AS r(role)
+        LEFT JOIN operation_limit o ON o.cooperative_id = p_coop AND o.role = r.role
+            AND o.operation = p_kind AND o.currency = p_currency
+    ) l
+    WHERE l.governed;
+    IF v_found = 0 THEN
+        RETURN;
+    END IF;
+    IF p_amount > v_per_operation THEN
+        PERFORM coopac_refuse('limit_exceeded', jsonb_build_object('scope', 'por operación',
+            'operation', p_kind, 'limit', v_per_operation::text, 'currency', p_currency));
+    END IF;
+    IF v_no_daily_total OR p_person IS NULL THEN
+        RETURN;
+    END IF;
+    SELECT coalesce(sum(p.amount), 0) INTO v_moved
+    FROM journal_entry e JOIN posting p ON p.cooperative_id = e.cooperative_id
+        AND p.entry_id = e.id
+    WHERE e.cooperative_id = p_coop AND e.business_date = p_day AND e.kind = p_kind
+        AND e.actor_user_id = p_person AND p.currency = p_currency AND p.amount > 0;
+    IF v_moved + p_amount > v_per_day THEN
+        PERFORM coopac_refuse('limit_exceeded', jsonb_build_object('scope', 'diario',
+            'operation', p_kind, 'limit', v_per_day::text, 'currency', p_currency));
+    END IF;
+END
+$$;
+"""
 
 
 def upgrade() -> None:
@@ -185,9 +235,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    found = re.search(r"CREATE FUNCTION coopac_check_limit\(.*?\n\$\$;\n", PREVIOUS, re.S)
-    assert found is not None
-    op.execute(found.group(0).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
+    op.execute(PREVIOUS_CHECK_LIMIT)
     op.execute(
         "SELECT set_config('coopac.tenant', '*', true); "
         "DELETE FROM counter_account WHERE purpose IN ('exchange_position', 'exchange_income')"

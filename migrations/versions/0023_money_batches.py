@@ -8,9 +8,7 @@ Revises: 0022
 Create Date: 2026-11-27 00:05:00
 """
 
-import re
 from collections.abc import Sequence
-from pathlib import Path
 
 from alembic import op
 from frozen import rls
@@ -195,7 +193,103 @@ NAMES = (
     "coopac_money_batch(uuid, integer, uuid, text[], text[], text, jsonb, jsonb)",
 )
 
-PREVIOUS = Path(__file__).with_name("0021_the_counter.py").read_text()
+# Back to 0021: its coopac_money_call.
+PREVIOUS_MONEY_CALL = r"""CREATE OR REPLACE FUNCTION coopac_money_call(
+    p_user uuid, p_version integer, p_coop uuid, p_allowed text[], p_any_branch text[],
+    p_key text, p_hash text, p_request_id text, p_operation text, p_args jsonb,
+    p_policy jsonb, p_refused integer, p_refusal jsonb,
+    OUT status integer, OUT body jsonb, OUT replayed boolean
+) LANGUAGE plpgsql AS $$
+DECLARE
+    v_name text;
+    v_active boolean;
+    v_version integer;
+    v_roles text[] := '{}';
+    v_branch uuid;
+    g record;
+    v_claimed text;
+    v_kept record;
+    v_actor jsonb;
+BEGIN
+    FOR g IN SELECT * FROM coopac_principal(p_user) LOOP
+        v_name := g.username;
+        v_active := g.is_active;
+        v_version := g.token_version;
+        IF g.role IS NOT NULL AND (g.grant_cooperative_id IS NULL
+                                   OR g.grant_cooperative_id = p_coop) THEN
+            v_roles := v_roles || g.role;
+            IF g.grant_cooperative_id = p_coop AND g.branch_id IS NOT NULL THEN
+                v_branch := g.branch_id;
+            END IF;
+        END IF;
+    END LOOP;
+    IF v_name IS NULL OR NOT v_active OR v_version <> p_version THEN
+        PERFORM coopac_refuse_caller('token_revoked');
+    END IF;
+    IF cardinality(v_roles) = 0 THEN
+        PERFORM coopac_refuse_caller('cooperative_not_found');
+    END IF;
+    IF NOT v_roles && p_allowed THEN
+        IF 'federation_admin' = ANY (v_roles) THEN
+            PERFORM coopac_refuse_caller('forbidden', jsonb_build_object('detail',
+                'La federación consulta; no mueve ni decide sobre dinero de socios'));
+        END IF;
+        PERFORM coopac_refuse_caller('forbidden');
+    END IF;
+    PERFORM set_config('coopac.tenant', p_coop::text, true);
+    -- A retry finds the first answer. A request racing one with the same key does the work
+    -- too (waiting on the same account's lock), then waits on the key's unique index: it
+    -- finds the first one's key there, refuses with KC001 (undoing its own work) and the
+    -- service calls again, to replay. One write of the key, with its answer.
+    SELECT k.request_hash, k.actor, k.response_status, k.response_body INTO v_kept
+    FROM idempotency_key k WHERE k.cooperative_id = p_coop AND k.key = p_key;
+    IF FOUND THEN
+        IF v_kept.request_hash <> p_hash OR v_kept.actor <> p_user::text THEN
+            PERFORM coopac_refuse_caller('idempotency_key_reused');
+        END IF;
+        status := v_kept.response_status;
+        body := v_kept.response_body;
+        replayed := true;
+        RETURN;
+    END IF;
+    replayed := false;
+    IF p_refused IS NOT NULL THEN
+        -- refused by the service before any rule here (an amount of zero): kept all the same
+        status := p_refused;
+        body := p_refusal;
+    ELSE
+        -- where the request came in (its channel; offline, when and on which device)
+        v_actor := coalesce(p_args -> 'origin', '{}'::jsonb) || jsonb_build_object(
+            'person', p_user, 'name', v_name, 'roles', v_roles, 'branch', v_branch,
+            'any_branch', v_roles && p_any_branch, 'request_id', p_request_id);
+        IF p_operation = 'deposit' THEN
+            body := coopac_savings_deposit(p_coop, (p_args ->> 'account_id')::uuid,
+                (p_args ->> 'amount')::numeric, p_args ->> 'currency',
+                (p_args ->> 'branch_id')::uuid, p_args ->> 'description', v_actor, p_policy);
+        ELSIF p_operation = 'transfer' THEN
+            body := coopac_savings_transfer(p_coop, (p_args ->> 'from_account_id')::uuid,
+                (p_args ->> 'to_account_id')::uuid, (p_args ->> 'amount')::numeric,
+                p_args ->> 'currency', p_args ->> 'description', v_actor, p_policy);
+        ELSIF p_operation = 'share_payment' THEN
+            body := coopac_share_payment(p_coop, (p_args ->> 'member_id')::uuid,
+                (p_args ->> 'amount')::numeric, (p_args ->> 'branch_id')::uuid,
+                (p_args ->> 'from_account_id')::uuid, p_args ->> 'description', v_actor,
+                p_policy);
+        ELSE
+            RAISE EXCEPTION 'unknown money operation %', p_operation;
+        END IF;
+        status := 201;
+    END IF;
+    INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor, response_status,
+        response_body)
+    VALUES (p_coop, p_key, p_hash, p_user::text, status, body)
+    ON CONFLICT (cooperative_id, key) DO NOTHING RETURNING key INTO v_claimed;
+    IF v_claimed IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'KC001', MESSAGE = 'idempotency key raced';
+    END IF;
+END
+$$;
+"""
 
 
 def upgrade() -> None:
@@ -206,8 +300,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    found = re.search(r"CREATE OR REPLACE FUNCTION coopac_money_call\(.*?\n\$\$;\n", PREVIOUS, re.S)
-    assert found is not None
-    op.execute(found.group(0))
+    op.execute(PREVIOUS_MONEY_CALL)
     for name in NAMES[::-1]:
         op.execute(f"DROP FUNCTION {name}")

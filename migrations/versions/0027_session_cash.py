@@ -7,9 +7,7 @@ Revises: 0026
 Create Date: 2026-11-27 01:10:00
 """
 
-import re
 from collections.abc import Sequence
-from pathlib import Path
 
 from alembic import op
 from frozen import rls
@@ -89,7 +87,53 @@ $$;
 """
 
 NAME = "coopac_session_cash(uuid, uuid, text, numeric)"
-PREVIOUS = Path(__file__).with_name("0021_the_counter.py").read_text()
+# Back to 0021: its coopac_counter_cash.
+PREVIOUS_COUNTER_CASH = r"""CREATE OR REPLACE FUNCTION coopac_counter_cash(
+    p_coop uuid, p_branch uuid, p_currency text, p_actor jsonb, p_delta numeric,
+    OUT gl_account_id uuid, OUT branch_id uuid, OUT session_id uuid
+) LANGUAGE plpgsql AS $$
+DECLARE
+    v record;
+    v_day date;
+BEGIN
+    SELECT s.id, s.branch_id, s.business_date, c.gl_account_id, c.balance, c.ceiling INTO v
+    FROM till_session s JOIN till_cash c ON c.cooperative_id = s.cooperative_id
+        AND c.till_id = s.till_id AND c.currency = p_currency
+    WHERE s.cooperative_id = p_coop AND s.teller_id = (p_actor ->> 'person')::uuid
+        AND s.status = 'open'
+    FOR UPDATE OF c;
+    IF p_branch IS NOT NULL AND (v.branch_id IS NULL OR p_branch <> v.branch_id)
+       AND NOT EXISTS (SELECT 1 FROM branch b WHERE b.cooperative_id = p_coop
+                       AND b.id = p_branch) THEN
+        PERFORM coopac_refuse('branch_not_found');
+    END IF;
+    IF v.id IS NULL THEN
+        PERFORM coopac_refuse('till_session_required');
+    END IF;
+    IF p_branch IS NOT NULL AND p_branch <> v.branch_id THEN
+        PERFORM coopac_refuse('till_session_required', jsonb_build_object('detail',
+            'Su caja abierta es de otra agencia: opere en la agencia de su caja'));
+    END IF;
+    SELECT c.business_date INTO v_day FROM cooperative c WHERE c.id = p_coop;
+    IF v.business_date <> v_day THEN
+        PERFORM coopac_refuse('till_session_required', jsonb_build_object('detail',
+            format('Su sesión de caja es del %s, un día ya cerrado: ciérrela y abra otra',
+                v.business_date)));
+    END IF;
+    IF p_delta < 0 AND v.balance + p_delta < 0 THEN
+        PERFORM coopac_refuse('till_cash_insufficient', jsonb_build_object(
+            'available', v.balance::text, 'currency', p_currency));
+    END IF;
+    IF p_delta > 0 AND v.ceiling IS NOT NULL AND v.balance + p_delta > v.ceiling THEN
+        PERFORM coopac_refuse('till_cash_limit', jsonb_build_object(
+            'limit', v.ceiling::text, 'currency', p_currency));
+    END IF;
+    gl_account_id := v.gl_account_id;
+    branch_id := v.branch_id;
+    session_id := v.id;
+END
+$$;
+"""
 
 
 def upgrade() -> None:
@@ -99,7 +143,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    found = re.search(r"CREATE FUNCTION coopac_counter_cash\(.*?\n\$\$;\n", PREVIOUS, re.S)
-    assert found is not None
-    op.execute(found.group(0).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
+    op.execute(PREVIOUS_COUNTER_CASH)
     op.execute(f"DROP FUNCTION {NAME}")

@@ -6,9 +6,7 @@ Revises: 0030
 Create Date: 2026-11-27 04:10:00
 """
 
-import re
 from collections.abc import Sequence
-from pathlib import Path
 
 from alembic import op
 
@@ -196,13 +194,87 @@ END
 $$;
 """
 
-PREVIOUS = Path(__file__).with_name("0021_the_counter.py").read_text()
-
-
-def _previous(name: str) -> str:
-    found = re.search(r"CREATE OR REPLACE FUNCTION " + name + r"\(.*?\n\$\$;\n", PREVIOUS, re.S)
-    assert found is not None, name
-    return found.group(0)
+# Back to 0021: its coopac_post_statement.
+PREVIOUS_POST_STATEMENT = r"""CREATE OR REPLACE FUNCTION coopac_post_statement() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp
+AS $$
+DECLARE
+    v_entry uuid;
+    v_gl uuid;
+    v_gl_currency text;
+    v_unbalanced uuid;
+    v_unbalanced_currency text;
+    expected integer;
+    moved integer;
+BEGIN
+    SELECT
+        (SELECT n.entry_id FROM new_postings n
+         WHERE NOT EXISTS (SELECT 1 FROM journal_entry e
+                           WHERE e.cooperative_id = n.cooperative_id AND e.id = n.entry_id)
+         LIMIT 1),
+        g.gl_account_id, g.currency, b.entry_id, b.currency
+    INTO v_entry, v_gl, v_gl_currency, v_unbalanced, v_unbalanced_currency
+    FROM (SELECT 1) one
+    LEFT JOIN LATERAL (
+        SELECT n.gl_account_id, n.currency FROM new_postings n
+        WHERE NOT EXISTS (SELECT 1 FROM gl_account g
+                          WHERE g.cooperative_id = n.cooperative_id
+                            AND g.id = n.gl_account_id AND g.currency = n.currency)
+        LIMIT 1) g ON true
+    LEFT JOIN LATERAL (
+        SELECT n.entry_id, n.currency FROM new_postings n
+        GROUP BY n.cooperative_id, n.entry_id, n.currency HAVING sum(n.amount) <> 0
+        LIMIT 1) b ON true;
+    IF v_entry IS NOT NULL THEN
+        RAISE EXCEPTION 'posting names journal entry %, which does not exist', v_entry
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF v_gl IS NOT NULL THEN
+        RAISE EXCEPTION 'posting names GL account % in %, which does not exist',
+            v_gl, v_gl_currency USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF v_unbalanced IS NOT NULL THEN
+        RAISE EXCEPTION 'journal entry % does not balance in %', v_unbalanced,
+            v_unbalanced_currency USING ERRCODE = 'check_violation';
+    END IF;
+    WITH d AS (
+        SELECT n.account_kind, n.cooperative_id, n.account_id, sum(n.amount) AS amount
+        FROM new_postings n WHERE n.account_kind IS NOT NULL
+        GROUP BY n.account_kind, n.cooperative_id, n.account_id
+    ), s AS (
+        UPDATE savings_account a SET balance = a.balance - d.amount FROM d
+        WHERE d.account_kind = 'savings' AND a.cooperative_id = d.cooperative_id
+            AND a.id = d.account_id
+        RETURNING 1
+    ), h AS (
+        UPDATE share_account a SET balance = a.balance - d.amount FROM d
+        WHERE d.account_kind = 'share' AND a.cooperative_id = d.cooperative_id
+            AND a.id = d.account_id
+        RETURNING 1
+    ), l AS (
+        UPDATE loan a SET balance = a.balance + d.amount FROM d
+        WHERE d.account_kind = 'loan' AND a.cooperative_id = d.cooperative_id
+            AND a.id = d.account_id
+        RETURNING 1
+    ), t AS (
+        UPDATE till_cash c SET balance = c.balance + g.amount
+        FROM (SELECT n.cooperative_id, n.gl_account_id, sum(n.amount) AS amount
+              FROM new_postings n WHERE n.account_kind IS NULL
+              GROUP BY n.cooperative_id, n.gl_account_id) g
+        WHERE c.cooperative_id = g.cooperative_id AND c.gl_account_id = g.gl_account_id
+        RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM d),
+           (SELECT count(*) FROM s) + (SELECT count(*) FROM h) + (SELECT count(*) FROM l)
+    INTO expected, moved;
+    IF moved <> expected THEN
+        RAISE EXCEPTION 'posted to % member accounts, moved %', expected, moved;
+    END IF;
+    RETURN NULL;
+END
+$$;
+"""
 
 
 def upgrade() -> None:
@@ -210,4 +282,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute(_previous("coopac_post_statement"))
+    op.execute(PREVIOUS_POST_STATEMENT)

@@ -1,4 +1,5 @@
--- Federation-wide scope: only coopac_app_federation, the role the app becomes for a
+-- Federation-wide scope: only the federation role (coopac_app_federation: the app role's
+-- name and _federation, as migration 0014 writes it), which the app becomes for a
 -- transaction, sees every cooperative; a setting alone opens nothing.
 CREATE OR REPLACE FUNCTION public.coopac_tenant_all()
  RETURNS boolean
