@@ -1,7 +1,7 @@
 """Rules that live in the database, and calling them.
 
 A deposit, a transfer, the account rules they check and the caller's limits are database
-functions (migration 0020): one call does the whole movement, so a deposit costs one round
+functions (sql/functions/): one call does the whole movement, so a deposit costs one round
 trip, and every writer (the API's two paths, the services that check an account before
 their own entry) runs the same rules. They refuse with SQLSTATE KR001 (the operation's
 refusal, kept as the Idempotency-Key's answer) or KA001 (the caller's, not kept): the error

@@ -397,7 +397,7 @@ class MoneyRequest:
 
     async def call_many(self, ops: list[BatchOperation]) -> list[BatchOutcome] | None:
         """Many one-call operations of this caller, in order, in one database call
-        (``coopac_money_batch``, migration 0023): one round trip and one commit for all,
+        (``coopac_money_batch``, sql/functions/): one round trip and one commit for all,
         each operation in a subtransaction of its own under its own key. None when this
         caller takes the service's transaction (an API key) or the chunk could not run as
         one (a lock waited on past the timeout): then each goes alone. An outcome is the

@@ -1,9 +1,10 @@
 """The outbox and its deliveries.
 
 An event row is written in the transaction of the change that causes it: a money movement's
-by the posting trigger (migration 0028), whoever posts; the others by the service that makes
-the change (``events.service.emit``). A trigger on the event table turns each event into one
-delivery per active webhook endpoint that wants it, in the same transaction."""
+by the posting trigger (``coopac_entry_events``, sql/functions/), whoever posts; the
+others by the service that makes the change (``events.service.emit``). A trigger on the
+event table turns each event into one delivery per active webhook endpoint that wants it,
+in the same transaction."""
 
 from __future__ import annotations
 

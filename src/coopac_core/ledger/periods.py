@@ -1,7 +1,8 @@
 """A closed month takes no entry: the one check every way of booking passes through.
 
-The database refuses it too (migration 0019's trigger on ``journal_entry``), so no path
-that forgets this check can book into a closed month; this one answers with the reason."""
+The database refuses it too (``coopac_refuse_entry_in_closed_period``, a trigger on
+``journal_entry``), so no path that forgets this check can book into a closed month; this
+one answers with the reason."""
 
 from __future__ import annotations
 

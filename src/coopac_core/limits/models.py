@@ -31,7 +31,7 @@ class OperationLimit(SQLModel, table=True):
 
 class OperationDayTotal(SQLModel, table=True):
     """What one person moved on a business day, by kind and currency: the daily limit's
-    running total, kept as each operation posts (``coopac_check_limit``, migration 0022).
+    running total, kept as each operation posts (``coopac_check_limit``, sql/functions/).
     Summing the day's entries on every operation made each one slower than the last."""
 
     __tablename__ = "operation_day_total"

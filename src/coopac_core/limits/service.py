@@ -1,5 +1,5 @@
 """A cooperative's own limits and the effective ones. The check itself is the database
-function ``coopac_check_limit`` (migration 0020), which every posting runs."""
+function ``coopac_check_limit`` (sql/functions/coopac_check_limit.sql), which every posting runs."""
 
 from __future__ import annotations
 

@@ -88,7 +88,7 @@ COUNTERPART_ERRORS = (*CASH_ERRORS, *CREDIT_ERRORS, *DEBIT_ERRORS, AccountOwnerM
 def deposit(
     session: Session, ctx: CoopContext, account_id: uuid.UUID, data: CashMovementRequest
 ) -> Movement:
-    """A cash deposit: the database function ``coopac_savings_deposit`` (migration 0020)
+    """A cash deposit: the database function ``coopac_savings_deposit`` (sql/functions/)
     holds its rules and books it, for this path and the one-call path alike."""
     amount = check_amount(data.amount)
     body = rules.call(
@@ -141,7 +141,7 @@ def withdraw(
 
 def transfer(session: Session, ctx: CoopContext, data: TransferRequest) -> TransferOut:
     """A transfer between two savings accounts: the database function
-    ``coopac_savings_transfer`` (migration 0020) holds its rules and books it."""
+    ``coopac_savings_transfer`` (sql/functions/) holds its rules and books it."""
     amount = check_amount(data.amount)
     body = rules.call(
         session,

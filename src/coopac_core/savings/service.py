@@ -361,7 +361,7 @@ CHECK_DEBIT = text(
 
 def check_can_credit(session: Session, account: SavingsAccount, product: SavingsProduct) -> None:
     """The credit rules of a savings account: the database function the one-call deposit
-    and transfer run (migration 0020), so they are written once."""
+    and transfer run (sql/functions/), so they are written once."""
     rules.call(
         session,
         CHECK_CREDIT,
@@ -408,7 +408,7 @@ def check_can_debit(
     session: Session, account: SavingsAccount, product: SavingsProduct, amount: Decimal
 ) -> None:
     """The debit rules of a savings account (status, a term deposit's, what is available):
-    the database function the one-call transfer runs (migration 0020)."""
+    the database function the one-call transfer runs (sql/functions/)."""
     rules.call(
         session,
         CHECK_DEBIT,

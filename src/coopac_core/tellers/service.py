@@ -2,7 +2,7 @@
 
 A till's cash is a GL sub-account per currency under its branch's cash account
 (11x1.<branch>.<till>); ``till_cash.balance`` is what its postings make it, kept by the
-posting trigger (migration 0021), whose CHECK never lets it below zero. Every cash
+posting trigger (``coopac_post_statement``), whose CHECK never lets it below zero. Every cash
 operation posts to the caller's open session's till (``counter_cash``, the database function
 ``coopac_counter_cash``, which the one-call deposit and share payment run too).
 """
@@ -138,7 +138,7 @@ def session_cash(
     session: Session, ctx: CoopContext, session_id: uuid.UUID, currency: str, delta: Decimal
 ) -> CounterCash:
     """The cash of a given till session (a supervisor pays a withdrawal another asked at
-    it), by the session's rules (``coopac_session_cash``, migration 0027): open, of today,
+    it), by the session's rules (``coopac_session_cash``, sql/functions/): open, of today,
     never below zero or above the ceiling; its row locked."""
     with rules.refusals():
         row = session.execute(

@@ -115,8 +115,8 @@ def post_entry(
     the day it closes, which is before the cooperative's date (already moved on); anything
     else is booked on the cooperative's business date.
 
-    The posting itself is the database function ``coopac_post`` (migration 0020), the one
-    the one-call deposit, transfer and share payment post through: the cooperative active,
+    The posting itself is the database function ``coopac_post`` (sql/functions/), the one the
+    one-call deposit, transfer and share payment post through: the cooperative active,
     the caller's limits, the entry and its lines in one round trip. ``till_session_id``:
     the till session whose cash the entry moves; a counter operation's receipt is issued
     with it.
