@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
-from coopac_core.cob.steps import STEPS, Chunk, Step
+from coopac_core.cob import schedule
+from coopac_core.cob.steps import Chunk, Step
 from coopac_core.federation.identifiers import ruc_check_digit
 from coopac_core.security.roles import Role
 from tests.support.cob import close_days
@@ -117,15 +118,26 @@ def test_a_failed_run_is_shown_and_the_next_post_takes_it_up_again(
     def boom(*args: object) -> Chunk:
         raise RuntimeError("el disco se llenó")
 
-    monkeypatch.setitem(STEPS, "boom", Step("boom", 50, lambda *a: 0, boom))
+    steps = schedule.STEPS
+    boom_step = Step("boom", 45, lambda *a: 0, boom)
+    monkeypatch.setattr(schedule, "STEPS", (*steps[:7], boom_step, *steps[7:]))
     status, run = close_days(client, coop, 2)
     assert (status, run["status"]) == (202, "failed")
     assert run["error"] == "RuntimeError: el disco se llenó"
     assert {s["name"]: s["status"] for s in run["steps"]}["boom"] == "failed"
     # the business date moved on at once; the days are not closed until the run is
     assert _business_date(client, coop) == start + timedelta(days=2)
-    monkeypatch.delitem(STEPS, "boom")
+    monkeypatch.setattr(schedule, "STEPS", steps)
     status, again = close_days(client, coop, 1)
     assert (status, again["id"], again["status"]) == (202, run["id"], "succeeded")
     assert again["business_date_to"] == (start + timedelta(days=1)).isoformat()
     assert _business_date(client, coop) == start + timedelta(days=2)
+
+
+def test_the_days_steps_are_one_list_in_the_order_they_run() -> None:
+    positions = [step.position for step in schedule.STEPS]
+    assert positions == sorted(set(positions))
+    names = [step.name for step in schedule.STEPS]
+    assert len(names) == len(set(names))
+    assert names[:2] == ["savings_accrual", "term_deposit_accrual"]
+    assert names[-1] == "period_snapshot"

@@ -24,12 +24,10 @@ from coopac_core.cob.errors import (
     TillSessionsOpen,
 )
 from coopac_core.cob.models import CobRun, CobStep, RunStatus, StepStatus
-from coopac_core.cob.steps import Chunk, Span, Step, ordered, register
+from coopac_core.cob.schedule import ordered
 from coopac_core.db import flush_or_conflict
 from coopac_core.federation.models import Cooperative
 from coopac_core.federation.service import local_today
-from coopac_core.idempotency import expire_keys
-from coopac_core.models_base import utcnow
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import Role
 from coopac_core.tellers.service import open_sessions_through
@@ -244,12 +242,3 @@ def list_runs(
         stmt = stmt.where(tuple_(col(CobRun.started_at), col(CobRun.id)) < tuple_(*before))
     stmt = stmt.order_by(col(CobRun.started_at).desc(), col(CobRun.id).desc())
     return list(session.exec(stmt.limit(limit)))
-
-
-def _expire_idempotency_keys(
-    session: Session, ctx: CoopContext, day: date, span: Span, limit: int
-) -> Chunk:
-    return Chunk(expire_keys(session, ctx.cooperative_id, utcnow()), None)
-
-
-register(Step("idempotency_cleanup", 90, lambda session, ctx, day: 0, _expire_idempotency_keys))

@@ -1,5 +1,5 @@
-"""The steps of a closed day, in order. Each product package registers its own (savings:
-accrual, booking, capitalisation, dormancy), so the run knows them without importing them.
+"""What a step of a closed day is. Each product defines its own (savings: accrual, booking,
+capitalisation, dormancy); ``cob.schedule`` lists them all, in the order they run.
 
 A step works through one day in chunks: ``run_chunk`` does up to ``limit`` items of its
 ``span`` of keys (accounts by id) and answers how many it did and where to go on (``None``:
@@ -63,18 +63,6 @@ class Step:
     background: bool = False
     # Background steps this one must see finished before it starts.
     waits_for: tuple[str, ...] = ()
-
-
-STEPS: dict[str, Step] = {}
-
-
-def register(step: Step) -> Step:
-    STEPS[step.name] = step
-    return step
-
-
-def ordered() -> list[Step]:
-    return sorted(STEPS.values(), key=lambda s: s.position)
 
 
 def is_month_end(day: date) -> bool:

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from coopac_core.cob.steps import Chunk, Span, Step, is_month_end, register
+from coopac_core.cob.steps import Chunk, Span, Step, is_month_end
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import EntryKind
@@ -444,7 +444,7 @@ def merge_lines(lines: list[ledger.Line]) -> list[ledger.Line]:
     return [ledger.Line(g, cur, amount) for (g, cur), amount in sorted(sums.items()) if amount]
 
 
-register(Step("loan_classification", 50, lambda session, ctx, day: 0, classify))
-register(Step("loan_alignment", 51, lambda session, ctx, day: 0, align))
-register(Step("loan_overdue", 52, _active_total, overdue, parallel=True))
-register(Step("loan_accrual", 53, _active_total, accrue, parallel=True))
+CLASSIFICATION = Step("loan_classification", 50, lambda session, ctx, day: 0, classify)
+ALIGNMENT = Step("loan_alignment", 51, lambda session, ctx, day: 0, align)
+OVERDUE = Step("loan_overdue", 52, _active_total, overdue, parallel=True)
+ACCRUAL = Step("loan_accrual", 53, _active_total, accrue, parallel=True)

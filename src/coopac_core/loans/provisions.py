@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from coopac_core.cob.steps import Chunk, Span, Step, is_month_end, register
+from coopac_core.cob.steps import Chunk, Span, Step, is_month_end
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import EntryKind
 from coopac_core.loans import accounting as gl
@@ -200,13 +200,11 @@ def _provision_total(session: Session, ctx: CoopContext, day: date) -> int:
     )
 
 
-register(
-    Step(
-        "loan_provisions",
-        54,
-        _provision_total,
-        provision,
-        applies=is_month_end,
-        parallel=True,
-    )
+PROVISIONS = Step(
+    "loan_provisions",
+    54,
+    _provision_total,
+    provision,
+    applies=is_month_end,
+    parallel=True,
 )

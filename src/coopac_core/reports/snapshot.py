@@ -28,7 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, delete, select
 
-from coopac_core.cob.steps import Chunk, Span, Step, is_month_end, register
+from coopac_core.cob.steps import Chunk, Span, Step, is_month_end
 from coopac_core.federation.models import Branch, Cooperative
 from coopac_core.ledger.periods import AFTER_BACKDATED_ENTRY
 from coopac_core.models_base import utcnow
@@ -454,25 +454,21 @@ def snapshot_step(session: Session, ctx: CoopContext, day: date, span: Span, lim
 # The members' deposits need the month's interest paid in (capitalisation, 30) and nothing
 # the loans do: they are taken beside the loan steps, on the cores those leave idle.
 AFTER_BACKDATED_ENTRY.append(refresh_ledger)
-register(
-    Step(
-        "period_deposits",
-        35,
-        _members_total,
-        member_deposits,
-        applies=is_month_end,
-        parallel=True,
-        background=True,
-    )
+PERIOD_DEPOSITS = Step(
+    "period_deposits",
+    35,
+    _members_total,
+    member_deposits,
+    applies=is_month_end,
+    parallel=True,
+    background=True,
 )
-register(
-    Step(
-        "period_snapshot",
-        95,
-        lambda s, c, d: 2,
-        snapshot_step,
-        applies=is_month_end,
-        parallel=True,
-        waits_for=("period_deposits",),
-    )
+PERIOD_SNAPSHOT = Step(
+    "period_snapshot",
+    95,
+    lambda s, c, d: 2,
+    snapshot_step,
+    applies=is_month_end,
+    parallel=True,
+    waits_for=("period_deposits",),
 )

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from coopac_core.cob.steps import Chunk, Span, Step, is_month_end, register
+from coopac_core.cob.steps import Chunk, Span, Step, is_month_end
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import INTEREST_EXPENSE_GL, INTEREST_PAYABLE_GL
 from coopac_core.ledger.models import EntryKind
@@ -310,16 +310,14 @@ def fall_dormant(session: Session, ctx: CoopContext, day: date, span: Span, limi
     return Chunk(int(moved or 0), None)
 
 
-register(Step("savings_accrual", 10, _accrual_total, accrue, parallel=True))
-register(Step("savings_accrual_booking", 20, _booking_total, book))
-register(
-    Step(
-        "savings_capitalisation",
-        30,
-        _capitalisation_total,
-        capitalise,
-        applies=is_month_end,
-        parallel=True,
-    )
+ACCRUAL = Step("savings_accrual", 10, _accrual_total, accrue, parallel=True)
+BOOKING = Step("savings_accrual_booking", 20, _booking_total, book)
+CAPITALISATION = Step(
+    "savings_capitalisation",
+    30,
+    _capitalisation_total,
+    capitalise,
+    applies=is_month_end,
+    parallel=True,
 )
-register(Step("savings_dormancy", 40, lambda session, ctx, day: 0, fall_dormant))
+DORMANCY = Step("savings_dormancy", 40, lambda session, ctx, day: 0, fall_dormant)

@@ -27,7 +27,6 @@ from coopac_core.models_base import utcnow
 from coopac_core.money import Currency, round_cents
 from coopac_core.numbering import next_value, with_check_digit
 from coopac_core.products import ProductExists, ProductInactive, ProductNotFound
-from coopac_core.savings import close_of_business  # noqa: F401 - registers its steps
 from coopac_core.savings.errors import (
     AccountBlocked,
     AccountClosed,

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
-from coopac_core.cob.steps import Chunk, Span, Step, register
+from coopac_core.cob.steps import Chunk, Span, Step
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import INTEREST_EXPENSE_GL, INTEREST_PAYABLE_GL
@@ -257,8 +257,8 @@ def _maturity_total(session: Session, ctx: CoopContext, day: date) -> int:
     )
 
 
-register(Step("term_deposit_accrual", 15, _accrual_total, accrue, parallel=True))
-register(Step("term_deposit_maturity", 25, _maturity_total, mature))
+ACCRUAL = Step("term_deposit_accrual", 15, _accrual_total, accrue, parallel=True)
+MATURITY = Step("term_deposit_maturity", 25, _maturity_total, mature)
 
 
 # --- at the counter -------------------------------------------------------------------

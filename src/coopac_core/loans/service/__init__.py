@@ -4,7 +4,6 @@ repayment, write-off), how loans are shown, and the portfolio. Pure servicing ar
 lives in ``loans.servicing``, schedules in ``loans.schedule``, SBS rules in
 ``loans.classification``."""
 
-from coopac_core.loans import close_of_business, provisions  # noqa: F401 - register their steps
 from coopac_core.loans.service.applications import approve, create_loan, reject, submit
 from coopac_core.loans.service.operations import (
     approve_write_off,
