@@ -91,7 +91,10 @@ DROP_TABLE = re.compile(
 
 
 def _going_down(conn: Connection) -> bool:
-    destination = context.get_revision_argument()  # None: base
+    try:
+        destination = context.get_revision_argument()  # None: base
+    except KeyError:  # check and autogenerate name no destination: they move nothing
+        return False
     current = MigrationContext.configure(conn).get_current_revision()
     if current is None or destination in ("head", "heads") or current == destination:
         return False
