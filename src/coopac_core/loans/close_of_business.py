@@ -98,11 +98,20 @@ def gl_ids(session: Session, ctx: CoopContext, template: str) -> dict[str, uuid.
 
 # --- 1. classification ------------------------------------------------------------------
 
+# The SBS category of days past due ``dpd`` within a credit type's bands (the most days of
+# each category but the last): ``loans.classification.classify`` in SQL, held to it by
+# tests/loans/test_classification_sql.py over generated cases.
+CATEGORY_BY_DAYS = (
+    "CASE WHEN dpd <= normal THEN 'normal' WHEN dpd <= cpp THEN 'cpp' "
+    "WHEN dpd <= deficiente THEN 'deficiente' WHEN dpd <= dudoso THEN 'dudoso' "
+    "ELSE 'perdida' END"
+)
+
 # Days past due at the end of D: the oldest installment due before D not fully paid by D
 # (``paid_on`` is the business day it was settled, so a payment the next day still counts
 # as unpaid at D). Only the loans in arrears, or that were, can change: the installments
 # are read through the indexes of the unpaid and of the recently paid (0017).
-_CLASSIFY = """
+_CLASSIFY = f"""
 WITH late AS (
     SELECT loan_id, min(due_date) AS oldest FROM (
         SELECT loan_id, due_date FROM loan_installment
@@ -126,9 +135,7 @@ WITH late AS (
       AND (late.loan_id IS NOT NULL OR l.days_past_due <> 0 OR l.category <> 'normal')
 ), classified AS (
     SELECT id, dpd, old_dpd, old_category,
-           CASE WHEN dpd <= normal THEN 'normal' WHEN dpd <= cpp THEN 'cpp'
-                WHEN dpd <= deficiente THEN 'deficiente'
-                WHEN dpd <= dudoso THEN 'dudoso' ELSE 'perdida' END AS category
+           {CATEGORY_BY_DAYS} AS category
     FROM state
 ), moved AS (
     UPDATE loan l SET days_past_due = c.dpd, category = c.category
@@ -188,9 +195,12 @@ def classify(session: Session, ctx: CoopContext, day: date, span: Span, limit: i
 # --- 2. alignment -----------------------------------------------------------------------
 
 _ORDER = "ARRAY[" + ", ".join(f"'{c.value}'" for c in CATEGORY_ORDER) + "]"
+# A debtor's category: the worst of their loans' ``category`` (alineamiento), as
+# ``loans.classification.worst`` says it, held to it by tests/loans/test_classification_sql.py.
+WORST_CATEGORY = f"({_ORDER})[max(array_position({_ORDER}, category::text))]"
 _ALIGN = f"""
 WITH worst AS (
-    SELECT member_id, ({_ORDER})[max(array_position({_ORDER}, category::text))] AS category
+    SELECT member_id, {WORST_CATEGORY} AS category
     FROM loan WHERE cooperative_id = :c AND status = 'active' GROUP BY member_id
 )
 UPDATE loan l SET debtor_category = w.category FROM worst w
@@ -200,7 +210,7 @@ WHERE l.cooperative_id = :c AND l.status = 'active' AND l.member_id = w.member_i
 _KEEP_DEBTORS = f"""
 INSERT INTO debtor_classification (cooperative_id, member_id, as_of, category, days_past_due,
                                    loans, balance)
-SELECT :c, member_id, :d, ({_ORDER})[max(array_position({_ORDER}, category::text))],
+SELECT :c, member_id, :d, {WORST_CATEGORY},
        max(days_past_due), count(*), sum(balance)
 FROM loan WHERE cooperative_id = :c AND status = 'active'
 GROUP BY member_id
