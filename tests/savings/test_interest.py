@@ -16,7 +16,6 @@ from fastapi.testclient import TestClient
 from coopac_core.cob.service import start_run
 from coopac_core.db import Database
 from coopac_core.federation.identifiers import ruc_check_digit
-from coopac_core.savings.interest import daily_accrual, daily_factor
 from coopac_core.security.principal import CoopContext, Principal
 from coopac_core.security.roles import Role
 from tests.support import counter
@@ -67,12 +66,6 @@ def _account(client: TestClient, bank: Bank) -> Any:
     )
     assert r.status_code == 201, r.text
     return bank.account(client, product=r.json()["id"])
-
-
-def test_the_service_formula_agrees_with_the_hand_computation() -> None:
-    for balance in (Decimal("0.01"), Decimal("1000.00"), Decimal("123456789.99")):
-        assert daily_accrual(balance, TEA) == _by_hand([balance])
-    assert daily_factor(Decimal(0)) == 0
 
 
 def test_a_month_of_interest_to_the_centimo(client: TestClient, interest_bank: Bank) -> None:

@@ -40,10 +40,18 @@ def _next(last: uuid.UUID | None, count: int, limit: int) -> str | None:
 
 # --- accrual ---------------------------------------------------------------------------
 
+# A day's interest on a sight account, and whether the account earns it: the rule lives
+# here, in SQL, and nowhere else (tests/savings/test_accrual_sql.py holds it to the formula
+# B × ((1 + TEA)^(1/360) − 1) over generated cases). ``eod``: the end-of-day balance;
+# ``factor``: interest.daily_factor of the product's TEA; ``min_balance``: the product's
+# min_balance_for_interest.
+EARNS_INTEREST = "eod > 0 AND eod >= min_balance AND factor > 0"
+DAYS_INTEREST = "round(eod * factor, 10)"
+
 # The balance at the end of day :d is today's less what was posted after it (tellers work on
 # while the run closes earlier days): a deposit's posting is a credit (negative), so adding
 # the later postings takes their movements back out.
-_ACCRUE = """
+_ACCRUE = f"""
 WITH later AS (
     SELECT p.account_id, sum(p.amount) AS amount FROM posting p
     WHERE p.cooperative_id = :c AND p.gl_account_id = ANY(:gls) AND p.business_date > :d
@@ -61,9 +69,9 @@ WITH later AS (
 ), accrued AS (
     INSERT INTO savings_accrual (cooperative_id, account_id, accrual_date, product_id,
                                  balance, amount)
-    SELECT :c, ch.id, :d, ch.product_id, ch.eod, round(ch.eod * r.factor, 10)
+    SELECT :c, ch.id, :d, ch.product_id, ch.eod, {DAYS_INTEREST}
     FROM chunk ch JOIN rates r ON r.product_id = ch.product_id
-    WHERE ch.eod > 0 AND ch.eod >= r.min_balance AND r.factor > 0
+    WHERE {EARNS_INTEREST}
     ON CONFLICT DO NOTHING
     RETURNING 1
 )

@@ -1,5 +1,6 @@
-"""Interest on savings, as plain functions (no database): the close of business's SQL
-computes the same and the tests hold the two against each other.
+"""Interest on savings, as plain functions (no database). A sight account's day of interest
+is close of business's SQL (``savings.close_of_business.DAYS_INTEREST``), from the factor
+here; term deposits' accruals are computed here.
 
 DOMAIN.md and the issue: a day's interest on a sight account is ``B × ((1 + TEA)^(1/360) −
 1)`` on the balance B at the end of that day, kept per account with ten decimals and never
@@ -22,13 +23,6 @@ FACTOR_QUANTUM = Decimal("1e-30")
 def daily_factor(tea: Decimal) -> Decimal:
     """(1 + TEA)^(1/360) − 1."""
     return period_rate(tea, 1).quantize(FACTOR_QUANTUM, rounding=ROUND_HALF_UP)
-
-
-def daily_accrual(balance: Decimal, tea: Decimal) -> Decimal:
-    """A day's interest on an end-of-day balance, to ten decimals (half-up)."""
-    if balance <= 0:
-        return Decimal(0).quantize(ACCRUAL_QUANTUM)
-    return (balance * daily_factor(tea)).quantize(ACCRUAL_QUANTUM, rounding=ROUND_HALF_UP)
 
 
 def booked_change(total_before: Decimal, total_after: Decimal) -> Decimal:
