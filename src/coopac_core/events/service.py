@@ -10,6 +10,7 @@ running transaction (a request's, or a chunk of close of business: well under a 
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 import uuid
 from datetime import date
@@ -56,23 +57,24 @@ def emit(
     data: dict[str, Any],
     *,
     business_date: date | None = None,
-) -> Event:
+) -> None:
     """Write an event in the caller's transaction: it commits with the change, or not at
-    all. ``data`` must be JSON already (``model_dump(mode="json")``)."""
+    all. ``data`` must be JSON already (``model_dump(mode="json")``). The database function
+    ``coopac_emit_events`` writes it, as it writes close of business's."""
     if business_date is None:
         coop = session.get(Cooperative, cooperative_id)
         assert coop is not None
         business_date = coop.business_date
-    event = Event(
-        cooperative_id=cooperative_id,
-        type=type.value,
-        subject_kind=subject_kind,
-        subject_id=str(subject_id),
-        business_date=business_date,
-        data=data,
+    event = {
+        "type": type.value,
+        "subject_kind": subject_kind,
+        "subject_id": str(subject_id),
+        "data": data,
+    }
+    session.execute(
+        text("SELECT coopac_emit_events(:c, :d, CAST(:events AS jsonb))"),
+        {"c": cooperative_id, "d": business_date, "events": json.dumps([event])},
     )
-    session.add(event)
-    return event
 
 
 # --- the feed ---------------------------------------------------------------------------

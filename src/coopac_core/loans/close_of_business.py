@@ -146,22 +146,22 @@ WITH late AS (
               c.category, c.old_category
 ), told AS (
     -- the loan's events, in the transaction that changes it: it fell behind (its first
-    -- day past due), and its category moved
-    INSERT INTO event (cooperative_id, id, type, subject_kind, subject_id, business_date, data)
-    SELECT :c, gen_random_uuid(), e.type, 'loan', m.id::text, :d,
-           jsonb_build_object('loan_id', m.id, 'number', m.number, 'member_id', m.member_id,
-               'currency', m.currency, 'balance', round(m.balance, 2)::text,
-               'days_past_due', m.dpd, 'previous_days_past_due', m.old_dpd,
-               'category', m.category, 'previous_category', m.old_category)
+    -- day past due), and its category moved; all of them in one call
+    SELECT coopac_emit_events(:c, :d, jsonb_agg(jsonb_build_object(
+        'type', e.type, 'subject_kind', 'loan', 'subject_id', m.id::text,
+        'data', jsonb_build_object('loan_id', m.id, 'number', m.number,
+            'member_id', m.member_id, 'currency', m.currency,
+            'balance', round(m.balance, 2)::text, 'days_past_due', m.dpd,
+            'previous_days_past_due', m.old_dpd, 'category', m.category,
+            'previous_category', m.old_category)))) AS written
     FROM moved m
     CROSS JOIN LATERAL (VALUES
         (CASE WHEN m.old_dpd = 0 AND m.dpd > 0 THEN 'loan.overdue' END),
         (CASE WHEN m.category <> m.old_category THEN 'loan.classification_changed' END)
     ) e(type)
     WHERE e.type IS NOT NULL
-    RETURNING 1
 )
-SELECT count(*) FROM moved
+SELECT (SELECT count(*) FROM moved), (SELECT written FROM told)
 """
 
 
@@ -173,7 +173,7 @@ def classify(session: Session, ctx: CoopContext, day: date, span: Span, limit: i
     policy = _policy(session, ctx)
     types = list(CreditType)
     bands = [policy.bands(t) for t in types]
-    moved = (
+    moved, _events = (
         session.connection()
         .execute(
             text(_CLASSIFY),
@@ -187,7 +187,7 @@ def classify(session: Session, ctx: CoopContext, day: date, span: Span, limit: i
                 "dudoso": [b[3] for b in bands],
             },
         )
-        .scalar_one()
+        .one()
     )
     return Chunk(int(moved), None)
 
