@@ -67,6 +67,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         os.environ["COOPAC_TEST_DATABASE_URL"] = url.render_as_string(hide_password=False)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # pytest-xdist hands out files in this order: the long ones first, so that no worker
+    # starts one when the other is nearly done (the same order in every worker)
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     # The controller (or a run without workers) ends last: it drops the run's templates.
     if not hasattr(session.config, "workerinput"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import signal
 import socket
 import subprocess
@@ -10,12 +11,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
+import pgserver
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
+from coopac_core.db import start_embedded
 from coopac_core.demo import DEMO_PASSWORD
 from tests.support.demo import COOPAC, Demo, cli_env, run_cli
+
+pytestmark = pytest.mark.heavy
 
 
 def test_migrate_create_admin_and_demo(
@@ -114,15 +119,46 @@ def embedded_dir(tmp_path: Path) -> Iterator[Path]:
     # the embedded server outlives the service on purpose; stop it after the test
     pgdata = data / "pgdata"
     if (pgdata / "postmaster.pid").exists():
-        import pgserver
-
         pgserver.get_server(str(pgdata), cleanup_mode="stop").cleanup()  # type: ignore[attr-defined]
 
 
-def test_serve_demo_on_embedded_database_survives_restart(embedded_dir: Path) -> None:
+def _demo_into_embedded(demo: URL, data: Path) -> None:
+    """``demo`` (a copy of the run's demo: nobody may connect to the template itself while
+    others copy it), copied into the embedded server that ``data`` holds (its roles as the
+    migrations make them), so that ``serve --demo`` finds it there instead of loading it
+    again (its first load has its own test, above)."""
+    url = start_embedded(data)
+    bin_dir = Path(pgserver.__file__).resolve().parent / "pginstall" / "bin"
+    # the test server's own client where it is installed; pg_restore is the embedded one's
+    pg_dump = shutil.which("pg_dump") or str(bin_dir / "pg_dump")
+    owner = create_engine(url, isolation_level="AUTOCOMMIT")
+    with owner.connect() as conn:
+        conn.execute(text("CREATE ROLE coopac_app LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB"))
+        conn.execute(text("CREATE ROLE coopac_app_federation NOLOGIN NOSUPERUSER NOBYPASSRLS"))
+        conn.execute(text("GRANT coopac_app_federation TO coopac_app, CURRENT_USER"))
+    owner.dispose()
+    archive = data / "demo.dump"
+    subprocess.run(
+        [pg_dump, "--format=custom", f"--file={archive}", _libpq(demo)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    subprocess.run(
+        [str(bin_dir / "pg_restore"), "--exit-on-error", f"--dbname={_libpq(url)}", str(archive)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+
+
+def _libpq(url: URL) -> str:
+    return url.render_as_string(hide_password=False).replace("+psycopg", "")
+
+
+def test_serve_demo_on_embedded_database_survives_restart(
+    demo: Demo, new_database: Callable[..., URL], embedded_dir: Path
+) -> None:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = cli_env(None, embedded_dir)
+    _demo_into_embedded(new_database(demo.url), embedded_dir)
 
     proc = _serve(["--demo", "--port", str(port)], env)
     try:

@@ -22,6 +22,8 @@ from sqlalchemy.engine import URL
 
 from tests.support.demo import COOPAC, cli_env, run_cli
 
+pytestmark = pytest.mark.heavy
+
 ROOT = Path(__file__).resolve().parents[2]
 # the server's own client where it is installed (a newer pg_dump reads an older server's
 # catalogs with noise of its own); else the one that comes with the embedded server

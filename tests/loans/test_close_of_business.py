@@ -19,6 +19,8 @@ from tests.support.bank import key, new_dni
 from tests.support.cob import close_until
 from tests.support.world import Coop, World, make_coop
 
+pytestmark = pytest.mark.heavy
+
 START = date(2025, 1, 10)
 AMOUNT = D("1200.00")
 MORATORY_TEA = D("0.12")

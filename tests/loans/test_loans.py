@@ -18,6 +18,8 @@ from tests.support.bank import key, new_dni
 from tests.support.cob import close_until
 from tests.support.world import Coop, World, make_coop
 
+pytestmark = pytest.mark.heavy
+
 
 @pytest.fixture(scope="module")
 def lc(client: TestClient, world: World) -> Coop:

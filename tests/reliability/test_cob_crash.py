@@ -22,6 +22,8 @@ from sqlalchemy.engine import URL
 from coopac_core.federation.identifiers import ruc_check_digit
 from tests.support.process import Service
 
+pytestmark = pytest.mark.heavy
+
 ACCOUNTS = 1200
 LOANS = 300
 DAYS = 6

@@ -22,6 +22,8 @@ from tests.reliability.workload import Book, run_clients
 from tests.support.demo import Demo
 from tests.support.process import Service
 
+pytestmark = pytest.mark.heavy
+
 
 @pytest.fixture
 def service(

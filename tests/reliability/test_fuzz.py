@@ -15,6 +15,8 @@ from sqlalchemy import Engine, text
 from coopac_core.federation.identifiers import ruc_check_digit
 from tests.support.world import Coop, World, make_coop
 
+pytestmark = pytest.mark.heavy
+
 
 @pytest.fixture(scope="session")
 def fuzz_coop(client: TestClient, world: World) -> Coop:
