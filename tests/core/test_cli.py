@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -19,6 +20,9 @@ from sqlalchemy.engine import URL
 from coopac_core.db import start_embedded
 from coopac_core.demo import DEMO_PASSWORD
 from tests.support.demo import COOPAC, Demo, cli_env, run_cli
+
+# the embedded server's programs
+PG_BIN = Path(pgserver.__file__).resolve().parent / "pginstall" / "bin"
 
 pytestmark = pytest.mark.heavy
 
@@ -118,8 +122,15 @@ def embedded_dir(tmp_path: Path) -> Iterator[Path]:
     yield data
     # the embedded server outlives the service on purpose; stop it after the test
     pgdata = data / "pgdata"
-    if (pgdata / "postmaster.pid").exists():
-        pgserver.get_server(str(pgdata), cleanup_mode="stop").cleanup()  # type: ignore[attr-defined]
+    pid_file = pgdata / "postmaster.pid"
+    if pid_file.exists():
+        # a fast shutdown, as pg_ctl's (which will not run as root; the server runs as
+        # pgserver's own user): the postmaster removes its pid file when it is down
+        os.kill(int(pid_file.read_text().split()[0]), signal.SIGINT)
+        deadline = time.monotonic() + 60
+        while pid_file.exists():
+            assert time.monotonic() < deadline, "the embedded server did not stop"
+            time.sleep(0.1)
 
 
 def _demo_into_embedded(demo: URL, data: Path) -> None:
@@ -128,9 +139,8 @@ def _demo_into_embedded(demo: URL, data: Path) -> None:
     migrations make them), so that ``serve --demo`` finds it there instead of loading it
     again (its first load has its own test, above)."""
     url = start_embedded(data)
-    bin_dir = Path(pgserver.__file__).resolve().parent / "pginstall" / "bin"
     # the test server's own client where it is installed; pg_restore is the embedded one's
-    pg_dump = shutil.which("pg_dump") or str(bin_dir / "pg_dump")
+    pg_dump = shutil.which("pg_dump") or str(PG_BIN / "pg_dump")
     owner = create_engine(url, isolation_level="AUTOCOMMIT")
     with owner.connect() as conn:
         conn.execute(text("CREATE ROLE coopac_app LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB"))
@@ -143,7 +153,7 @@ def _demo_into_embedded(demo: URL, data: Path) -> None:
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     subprocess.run(
-        [str(bin_dir / "pg_restore"), "--exit-on-error", f"--dbname={_libpq(url)}", str(archive)],
+        [str(PG_BIN / "pg_restore"), "--exit-on-error", f"--dbname={_libpq(url)}", str(archive)],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
 
