@@ -81,19 +81,35 @@ def test_sigkill_mid_workload_loses_and_doubles_nothing(service: tuple[Service, 
 
     book = Book()
     killer_done = threading.Event()
+    acked_at_restart: list[int] = []
+
+    def acked() -> int:
+        with book.lock:
+            return len(book.acked)
 
     def killer() -> None:
-        time.sleep(2.0)
+        # killed while the clients are at work (some operations acknowledged), started again
+        # once every worker is dead
+        deadline = time.monotonic() + 60
+        while acked() < 40 and time.monotonic() < deadline:
+            time.sleep(0.02)
         svc.kill()
-        time.sleep(1.0)
         svc.start()
+        acked_at_restart.append(acked())
         killer_done.set()
+
+    def done() -> bool:
+        # as many operations again acknowledged by the service started anew
+        return killer_done.is_set() and acked() >= acked_at_restart[0] + 40
 
     t = threading.Thread(target=killer)
     t.start()
-    run_clients(svc.base, prefix, headers, branch, accounts, book, clients=16, seconds=7, seed=3)
+    run_clients(
+        svc.base, prefix, headers, branch, accounts, book, clients=16, seconds=120, seed=3,
+        until=done,
+    )  # fmt: skip
     t.join()
-    assert killer_done.is_set()
+    assert acked_at_restart[0] >= 40, "the service was killed before the clients worked"
     assert book.transport_errors > 0, "the crash was not felt by any client"
     assert book.statuses[500] == 0, book.bodies_5xx[:3]
 

@@ -9,6 +9,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -61,15 +62,24 @@ def run_clients(
     clients: int,
     seconds: float,
     seed: int = 0,
+    until: Callable[[], bool] | None = None,
 ) -> None:
+    """Clients work for ``seconds``, or, given ``until``, until it holds (``seconds`` then
+    only bounds the wait)."""
     deadline = time.monotonic() + seconds
     failures: list[BaseException] = []
+
+    def going() -> bool:
+        if until is not None:
+            assert time.monotonic() < deadline, "the workload never reached its state"
+            return not until()
+        return time.monotonic() < deadline
 
     def client_loop(n: int) -> None:
         rng = random.Random(seed * 1000 + n)
         try:
             with httpx.Client(base_url=base, timeout=10) as http:
-                while time.monotonic() < deadline:
+                while going():
                     amount = Decimal(rng.randint(100, 5000)) / 100
                     key = str(uuid.uuid4())
                     if rng.random() < 0.4:
