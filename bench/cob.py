@@ -39,7 +39,7 @@ from run import fresh_database, server_url  # noqa: E402
 from coopac_core import main as _all_models  # noqa: E402,F401 - every product and its steps
 from coopac_core.cob import execution  # noqa: E402
 from coopac_core.cob import service as cob  # noqa: E402
-from coopac_core.cob.steps import STEPS  # noqa: E402
+from coopac_core.day_steps import STEPS  # noqa: E402
 from coopac_core.config import Settings  # noqa: E402
 from coopac_core.db import ALL_TENANTS, Database, app_url, make_engine, migrate  # noqa: E402
 from coopac_core.federation import service as federation  # noqa: E402

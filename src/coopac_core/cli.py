@@ -93,9 +93,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_verify_ledger(args: argparse.Namespace, settings: Settings) -> int:
     from sqlmodel import or_, select
 
-    from coopac_core import main  # noqa: F401 - every product and its checks, loaded
     from coopac_core.federation.models import Cooperative
-    from coopac_core.ledger.service import verify
+    from coopac_core.verification import verify_books
 
     db = _prepare(settings)
     failed = False
@@ -114,7 +113,7 @@ def cmd_verify_ledger(args: argparse.Namespace, settings: Settings) -> int:
                 print("error: no such cooperative", file=sys.stderr)
                 return 2
             for coop in coops:
-                report = verify(session, coop.id)
+                report = verify_books(session, coop.id)
                 verdict = "OK" if report.ok else "FAILED"
                 print(
                     f"{coop.code}: {verdict} ({report.member_accounts_checked} member accounts, "

@@ -58,6 +58,7 @@ from coopac_core.security.scopes import ScopeMiddleware
 from coopac_core.shares.router import router as shares_router
 from coopac_core.tellers.router import router as tellers_router
 from coopac_core.validation import message, preferred_language
+from coopac_core.verification_router import router as verification_router
 
 log = logging.getLogger(__name__)
 
@@ -248,6 +249,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         tellers_router,
         exchange_router,
         ledger_router,
+        verification_router,
         loans_router,
         limits_router,
         cob_router,

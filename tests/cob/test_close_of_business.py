@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from coopac_core.cob import schedule
-from coopac_core.cob.steps import Chunk, Step
+from coopac_core.day_steps import Chunk, Step
 from coopac_core.federation.identifiers import ruc_check_digit
 from coopac_core.security.roles import Role
 from tests.support.cob import close_days

@@ -18,7 +18,7 @@ from coopac_core.channels import Channel, Origin, origin_var
 from coopac_core.cob.models import CobRun, CobStep, RunStatus, StepStatus
 from coopac_core.cob.schedule import ordered
 from coopac_core.cob.service import CHUNK, StepSummary, get_run, run_steps, summarise
-from coopac_core.cob.steps import Span, Step, spans
+from coopac_core.day_steps import Span, Step, spans
 from coopac_core.db import Database
 from coopac_core.events import service as events
 from coopac_core.events.models import EventType

@@ -1,5 +1,5 @@
 """The steps of a closed day, in the order they run: the one list. A step is defined beside
-the rule it applies (``cob.steps`` says what a step is); it runs because it is named here.
+the rule it applies (``day_steps`` says what a step is); it runs because it is named here.
 ``position`` is what a run's steps are shown in order by, and rises down the list."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from coopac_core.cob.steps import Chunk, Span, Step
+from coopac_core.day_steps import Chunk, Span, Step
 from coopac_core.idempotency import expire_keys
 from coopac_core.loans import close_of_business as loans
 from coopac_core.loans import provisions

@@ -39,7 +39,6 @@ from coopac_core.events.models import (
     WebhookEndpoint,
 )
 from coopac_core.events.schemas import EventOut
-from coopac_core.events.verification import check_events  # noqa: F401 - registers it
 from coopac_core.federation.models import Cooperative
 from coopac_core.models_base import utcnow
 from coopac_core.pagination import decode_cursor

@@ -9,8 +9,6 @@ import uuid
 from sqlalchemy import text
 from sqlmodel import Session
 
-from coopac_core.ledger.service.verification import PRODUCT_CHECKS
-
 _MISSING = """
 WITH first AS (
     SELECT min(j.seq) AS seq FROM journal_entry j
@@ -38,6 +36,3 @@ def check_events(session: Session, cooperative_id: uuid.UUID) -> list[str]:
         + (f"its event is {found}" if found else "no event in the outbox")
         for entry_id, kind, found in rows
     ]
-
-
-PRODUCT_CHECKS.append(check_events)

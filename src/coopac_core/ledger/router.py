@@ -57,7 +57,6 @@ from coopac_core.ledger.schemas import (
     ReversalRequestOut,
     TrialBalance,
     TrialBalanceAccount,
-    VerificationOut,
 )
 from coopac_core.loans.errors import Overpayment
 from coopac_core.money import Currency
@@ -76,7 +75,6 @@ from coopac_core.security.roles import (
     READ_REVERSAL_REQUESTS,
     READ_TRIAL_BALANCE,
     REVERSE_ENTRIES,
-    VERIFY_LEDGER,
 )
 from coopac_core.shares.errors import ShareAccountClosed
 
@@ -562,23 +560,4 @@ def get_trial_balance(
         ],
         total_debits=sum((ln.debits for ln in lines), Decimal("0.00")),
         total_credits=sum((ln.credits for ln in lines), Decimal("0.00")),
-    )
-
-
-@router.get(
-    "/ledger/verification",
-    response_model=VerificationOut,
-    responses=coop_responses(),
-    summary="Prove the books: member balances = postings, control accounts = member balances",
-)
-def verify_ledger(
-    ctx: Annotated[CoopContext, Depends(coop_access(VERIFY_LEDGER))], session: SessionDep
-) -> VerificationOut:
-    report = service.verify(session, ctx.cooperative_id)
-    return VerificationOut(
-        ok=report.ok,
-        member_accounts_checked=report.member_accounts_checked,
-        control_accounts_checked=report.control_accounts_checked,
-        entries_checked=report.entries_checked,
-        problems=report.problems,
     )

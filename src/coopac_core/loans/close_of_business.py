@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from coopac_core.cob.steps import Chunk, Span, Step, is_month_end
+from coopac_core.day_steps import Chunk, Span, Step, is_month_end
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import EntryKind

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from coopac_core.cob.steps import Chunk, Span, Step, is_month_end
+from coopac_core.day_steps import Chunk, Span, Step, is_month_end
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import EntryKind
 from coopac_core.loans import accounting as gl

@@ -28,12 +28,11 @@ from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, delete, select
 
-from coopac_core.cob.steps import Chunk, Span, Step, is_month_end
+from coopac_core.day_steps import Chunk, Span, Step, is_month_end
 from coopac_core.federation.models import Branch, Cooperative
 from coopac_core.ledger.periods import AFTER_BACKDATED_ENTRY
 from coopac_core.models_base import utcnow
 from coopac_core.money import round_cents
-from coopac_core.reports import verification as _verification  # noqa: F401 - its check
 from coopac_core.reports.channels import DIGITAL_CHANNELS, operations_by_channel
 from coopac_core.reports.figures import ledger_figures
 from coopac_core.reports.models import (

@@ -15,7 +15,6 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from coopac_core.ledger.service.verification import PRODUCT_CHECKS
 from coopac_core.reports.channels import operations_by_channel
 from coopac_core.reports.figures import LedgerFigures, ledger_figures
 from coopac_core.reports.models import PeriodSnapshot
@@ -112,6 +111,3 @@ def check_snapshots(session: Session, cooperative_id: uuid.UUID) -> list[str]:
                 f"loan control accounts hold {r.loans_gl}"
             )
     return problems
-
-
-PRODUCT_CHECKS.append(check_snapshots)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from coopac_core.cob.steps import Chunk, Span, Step, is_month_end
+from coopac_core.day_steps import Chunk, Span, Step, is_month_end
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import INTEREST_EXPENSE_GL, INTEREST_PAYABLE_GL
 from coopac_core.ledger.models import EntryKind

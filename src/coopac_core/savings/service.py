@@ -43,7 +43,6 @@ from coopac_core.savings.models import (
     SavingsProduct,
 )
 from coopac_core.savings.schemas import SavingsAccountOut, SavingsProductCreate
-from coopac_core.savings.verification import check_savings_records  # noqa: F401 - registers it
 from coopac_core.security.principal import CoopContext
 
 # First digit of an account number tells the product kind at a glance.

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
-from coopac_core.cob.steps import Chunk, Span, Step
+from coopac_core.day_steps import Chunk, Span, Step
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import INTEREST_EXPENSE_GL, INTEREST_PAYABLE_GL

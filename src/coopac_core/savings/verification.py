@@ -13,7 +13,6 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from coopac_core.ledger.chart import INTEREST_PAYABLE_GL, code_for
-from coopac_core.ledger.service.verification import PRODUCT_CHECKS
 from coopac_core.money import Currency, round_cents
 from coopac_core.savings.interest import term_interest
 
@@ -40,9 +39,6 @@ def check_savings_records(session: Session, cooperative_id: uuid.UUID) -> list[s
         if status == "closed" and (balance != 0 or held != 0):
             problems.append(f"savings {number}: closed with balance {balance}, held {held}")
     return problems
-
-
-PRODUCT_CHECKS.append(check_savings_records)
 
 
 def check_interest_records(session: Session, cooperative_id: uuid.UUID) -> list[str]:
@@ -121,9 +117,6 @@ def check_interest_records(session: Session, cooperative_id: uuid.UUID) -> list[
     return problems
 
 
-PRODUCT_CHECKS.append(check_interest_records)
-
-
 def check_term_accruals(session: Session, cooperative_id: uuid.UUID) -> list[str]:
     """No term deposit has accrued more in its current placement than its interest at
     maturity, K × ((1 + TEA)^(n/360) − 1) rounded once (``term_deposits.term_interest``)."""
@@ -149,6 +142,3 @@ def check_term_accruals(session: Session, cooperative_id: uuid.UUID) -> list[str
                 f"maturity {limit}"
             )
     return problems
-
-
-PRODUCT_CHECKS.append(check_term_accruals)

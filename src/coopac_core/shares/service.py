@@ -30,7 +30,6 @@ from coopac_core.shares.errors import (
 )
 from coopac_core.shares.models import ShareAccount, ShareAccountStatus
 from coopac_core.shares.schemas import SharePayment, ShareRefund
-from coopac_core.shares.verification import check_share_records  # noqa: F401 - registers it
 
 PAY = text(
     "SELECT coopac_share_payment(:c, :m, :amount, :b, :f, :d, CAST(:actor AS jsonb), "

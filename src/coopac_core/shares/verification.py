@@ -8,8 +8,6 @@ import uuid
 from sqlalchemy import text
 from sqlmodel import Session
 
-from coopac_core.ledger.service.verification import PRODUCT_CHECKS
-
 
 def check_share_records(session: Session, cooperative_id: uuid.UUID) -> list[str]:
     rows = session.execute(
@@ -21,6 +19,3 @@ def check_share_records(session: Session, cooperative_id: uuid.UUID) -> list[str
         {"c": cooperative_id},
     ).all()
     return [f"shares of member {number}: closed with balance {balance}" for balance, number in rows]
-
-
-PRODUCT_CHECKS.append(check_share_records)

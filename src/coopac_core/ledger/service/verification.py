@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,8 +16,8 @@ from coopac_core.ledger.models import NormalSide
 
 # A product's own proof that its records agree with the balances the ledger keeps (a
 # loan's status and installments against its balance): each returns the problems found.
-# Registered by the product package.
-PRODUCT_CHECKS: list[Callable[[Session, uuid.UUID], list[str]]] = []
+# coopac_core.verification lists them; the ledger knows none of the products.
+ProductCheck = Callable[[Session, uuid.UUID], list[str]]
 
 
 @dataclass
@@ -32,11 +32,13 @@ class VerificationReport:
         return not self.problems
 
 
-def verify(session: Session, cooperative_id: uuid.UUID) -> VerificationReport:
+def verify(
+    session: Session, cooperative_id: uuid.UUID, checks: Sequence[ProductCheck] = ()
+) -> VerificationReport:
     """Prove, from the rows themselves, that the books hold together:
     every member balance equals its postings; every control account equals the member
     balances it controls; every entry balances per currency; debits equal credits; and
-    each product's records agree with its balances (``PRODUCT_CHECKS``)."""
+    each product's records agree with its balances (``checks``)."""
     report = VerificationReport()
     params = {"c": cooperative_id}
     control_totals: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
@@ -93,7 +95,7 @@ def verify(session: Session, cooperative_id: uuid.UUID) -> VerificationReport:
     ).all()
     for entry_id, cur, total in unbalanced:
         report.problems.append(f"entry {entry_id} unbalanced in {cur} by {total}")
-    for check in PRODUCT_CHECKS:
+    for check in checks:
         report.problems.extend(check(session, cooperative_id))
     report.entries_checked = session.execute(
         text("SELECT count(*) FROM journal_entry WHERE cooperative_id = :c"), params

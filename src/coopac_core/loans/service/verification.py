@@ -13,7 +13,6 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from coopac_core.ledger.chart import code_for
-from coopac_core.ledger.service.verification import PRODUCT_CHECKS
 from coopac_core.loans import accounting as gl
 from coopac_core.money import Currency
 
@@ -127,7 +126,3 @@ def check_loan_books(session: Session, cooperative_id: uuid.UUID) -> list[str]:
                     f"{what} ({code}): the books hold {booked} but the loans say {expected}"
                 )
     return problems
-
-
-PRODUCT_CHECKS.append(check_loan_records)
-PRODUCT_CHECKS.append(check_loan_books)

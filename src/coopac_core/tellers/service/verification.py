@@ -8,8 +8,6 @@ import uuid
 from sqlalchemy import text
 from sqlmodel import Session
 
-from coopac_core.ledger.service.verification import PRODUCT_CHECKS
-
 
 def check_till_cash(session: Session, cooperative_id: uuid.UUID) -> list[str]:
     """Each till's cash (the balance the counter keeps and refuses below zero or above its
@@ -54,6 +52,3 @@ def check_till_cash(session: Session, cooperative_id: uuid.UUID) -> list[str]:
         if not issued == highest == last:
             problems.append(f"receipt series {series}: {issued} issued, last number {last}")
     return problems
-
-
-PRODUCT_CHECKS.append(check_till_cash)

@@ -1,0 +1,37 @@
+"""Proving the books (``coopac verify-ledger``, ``GET .../ledger/verification``): the
+ledger's own proofs and each product's, listed here, above the products, so that the ledger
+imports none of them. A balance the code keeps gets its check in this list."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlmodel import Session
+
+from coopac_core.events.verification import check_events
+from coopac_core.ledger.service.verification import ProductCheck, VerificationReport, verify
+from coopac_core.loans.service.verification import check_loan_books, check_loan_records
+from coopac_core.reports.verification import check_snapshots
+from coopac_core.savings.verification import (
+    check_interest_records,
+    check_savings_records,
+    check_term_accruals,
+)
+from coopac_core.shares.verification import check_share_records
+from coopac_core.tellers.service.verification import check_till_cash
+
+PRODUCT_CHECKS: tuple[ProductCheck, ...] = (
+    check_savings_records,
+    check_interest_records,
+    check_term_accruals,
+    check_share_records,
+    check_loan_records,
+    check_loan_books,
+    check_till_cash,
+    check_events,
+    check_snapshots,
+)
+
+
+def verify_books(session: Session, cooperative_id: uuid.UUID) -> VerificationReport:
+    return verify(session, cooperative_id, PRODUCT_CHECKS)
