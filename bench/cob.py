@@ -36,10 +36,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from run import fresh_database, server_url  # noqa: E402
 
-from coopac_core import main as _all_models  # noqa: E402,F401 - every product and its steps
-from coopac_core.cob import execution  # noqa: E402
+from coopac_core import main as _all_models  # noqa: E402,F401 - every product and its tables
+from coopac_core.cob import execution, schedule  # noqa: E402
 from coopac_core.cob import service as cob  # noqa: E402
-from coopac_core.day_steps import STEPS  # noqa: E402
 from coopac_core.config import Settings  # noqa: E402
 from coopac_core.db import ALL_TENANTS, Database, app_url, make_engine, migrate  # noqa: E402
 from coopac_core.federation import service as federation  # noqa: E402
@@ -294,15 +293,16 @@ class StepTimes:
 
     def __init__(self) -> None:
         self.spans: dict[str, list[float]] = {}
-        self.saved = dict(STEPS)
+        self.saved = schedule.STEPS
 
     def __enter__(self) -> StepTimes:
-        for name, step in self.saved.items():
-            STEPS[name] = replace(step, run_chunk=self._timed(name, step.run_chunk))
+        schedule.STEPS = tuple(
+            replace(step, run_chunk=self._timed(step.name, step.run_chunk)) for step in self.saved
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:
-        STEPS.update(self.saved)
+        schedule.STEPS = self.saved
 
     def _timed(self, name: str, work: Any) -> Any:
         def run(*args: Any) -> Any:
