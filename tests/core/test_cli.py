@@ -19,7 +19,8 @@ from sqlalchemy.engine import URL
 
 from coopac_core.db import start_embedded
 from coopac_core.demo import DEMO_PASSWORD
-from tests.support.demo import COOPAC, Demo, cli_env, run_cli
+from tests.support.demo import Demo
+from tests.support.process import COOPAC, cli_env, libpq, run_cli
 
 # the embedded server's programs
 PG_BIN = Path(pgserver.__file__).resolve().parent / "pginstall" / "bin"
@@ -149,17 +150,13 @@ def _demo_into_embedded(demo: URL, data: Path) -> None:
     owner.dispose()
     archive = data / "demo.dump"
     subprocess.run(
-        [pg_dump, "--format=custom", f"--file={archive}", _libpq(demo)],
+        [pg_dump, "--format=custom", f"--file={archive}", libpq(demo)],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     subprocess.run(
-        [str(PG_BIN / "pg_restore"), "--exit-on-error", f"--dbname={_libpq(url)}", str(archive)],
+        [str(PG_BIN / "pg_restore"), "--exit-on-error", f"--dbname={libpq(url)}", str(archive)],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
-
-
-def _libpq(url: URL) -> str:
-    return url.render_as_string(hide_password=False).replace("+psycopg", "")
 
 
 def test_serve_demo_on_embedded_database_survives_restart(

@@ -20,7 +20,7 @@ import pgserver
 import pytest
 from sqlalchemy.engine import URL
 
-from tests.support.demo import COOPAC, cli_env, run_cli
+from tests.support.process import COOPAC, cli_env, libpq, run_cli
 
 pytestmark = pytest.mark.heavy
 
@@ -41,9 +41,7 @@ EARLIER = {
 def schema(url: URL) -> list[str]:
     """``pg_dump -s``, less its comments and the random key of its \\restrict lines."""
     out = subprocess.run(
-        [PG_DUMP, "--schema-only", url.render_as_string(hide_password=False).replace(
-            "+psycopg", ""
-        )],
+        [PG_DUMP, "--schema-only", libpq(url)],
         capture_output=True, text=True, check=True, timeout=120,
     ).stdout  # fmt: skip
     return [

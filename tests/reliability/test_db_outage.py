@@ -59,6 +59,8 @@ def _cut_a_held_deposit(
         while not pids and sender.is_alive():  # until the deposit waits on the lock
             pids = list(watcher.execute(waiting, {"app": settings.app_db_user}).scalars())
             watcher.commit()
+            if not pids:
+                sender.join(0.01)
         assert pids, answers[0].text if answers else "the deposit never waited"
         watcher.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pids[0]})
         sender.join()

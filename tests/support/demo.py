@@ -6,33 +6,13 @@ demo in a database (the crash tests, the CLI's) starts from a copy of this one."
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import URL
 
 from tests.support.database import shared_template
-
-COOPAC = [sys.executable, "-m", "coopac_core.cli"]
-
-
-def cli_env(url: URL | None, data_dir: Path, **extra: str) -> dict[str, str]:
-    """The environment of a ``coopac`` command: none of this process's COOPAC_ settings,
-    the database ``url`` (none: the embedded one) and a data folder of its own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COOPAC_")}
-    if url is not None:
-        env["COOPAC_DATABASE_URL"] = url.render_as_string(hide_password=False).replace(
-            "+psycopg", ""
-        )
-    env["COOPAC_DATA_DIR"] = str(data_dir)
-    env.update(extra)
-    return env
-
-
-def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(COOPAC + args, env=env, capture_output=True, text=True, timeout=300)
+from tests.support.process import cli_env, run_cli
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,36 @@ from sqlalchemy.engine import URL
 
 from tests.support.live import free_port
 
+COOPAC = [sys.executable, "-m", "coopac_core.cli"]
+
+
+def libpq(url: URL) -> str:
+    """The URL as libpq and the ``coopac`` command read it (no SQLAlchemy driver)."""
+    return url.render_as_string(hide_password=False).replace("+psycopg", "")
+
+
+def cli_env(url: URL | None, data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a ``coopac`` command: none of this process's COOPAC_ settings,
+    the database ``url`` (none: the embedded one) and a data folder of its own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COOPAC_")}
+    if url is not None:
+        env["COOPAC_DATABASE_URL"] = libpq(url)
+    env["COOPAC_DATA_DIR"] = str(data_dir)
+    env.update(extra)
+    return env
+
+
+def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(COOPAC + args, env=env, capture_output=True, text=True, timeout=300)
+
 
 class Service:
     def __init__(self, url: URL, data_dir: Path) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("COOPAC_")}
-        self.env.update(
-            COOPAC_DATABASE_URL=url.render_as_string(hide_password=False).replace("+psycopg", ""),
-            COOPAC_DATA_DIR=str(data_dir),
+        self.env = cli_env(
+            url,
+            data_dir,
             COOPAC_SECRET_KEY="crash-test-secret-key-0123456789-abcdefghij",
             COOPAC_LOG_LEVEL="WARNING",
         )
@@ -31,9 +52,7 @@ class Service:
     def start(self, *extra: str) -> None:
         self.proc = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "coopac_core.cli",
+                *COOPAC,
                 "serve",
                 "--port",
                 str(self.port),
