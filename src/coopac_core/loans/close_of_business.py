@@ -365,6 +365,17 @@ def _transfer(session: Session, ctx: CoopContext, day: date, moves: Sequence[Any
 # total reaches the installment's interest exactly on its due date. Moratory interest on
 # overdue principal is recomputed whole since it was last settled (as ``servicing.
 # moratory_since``), never added day by day, so that rounding never adds up.
+#
+# ``servicing.moratory_since`` states the moratory rule (a payment settles with it);
+# MORATORY_SINCE is the same rule over an installment ``i`` of a loan ``l`` at the end of
+# ``:d``, held to the Python by tests/loans/test_moratory_sql.py.
+MORATORY_SINCE = """
+CASE WHEN i.principal > i.principal_paid AND l.moratory_tea > 0
+          AND :d > coalesce(i.moratory_through, i.due_date)
+     THEN round((i.principal - i.principal_paid) * (power(1 + l.moratory_tea,
+                (:d - coalesce(i.moratory_through, i.due_date)) / 360.0) - 1), 2)
+     ELSE 0 END"""
+
 _ACCRUE = f"""
 WITH calc AS (
     SELECT i.loan_id, i.number, i.interest_accrued AS old_int, i.moratory_accrued AS old_mor,
@@ -373,11 +384,7 @@ WITH calc AS (
                  i.interest * least(:d - (i.due_date - i.days), i.days) / greatest(i.days, 1),
                  2)))
              ELSE i.interest_accrued END AS new_int,
-        CASE WHEN i.due_date < :d AND i.principal > i.principal_paid AND l.moratory_tea > 0
-                  AND :d > coalesce(i.moratory_through, i.due_date)
-             THEN greatest(i.moratory_accrued, round((i.principal - i.principal_paid) * (
-                 power(1 + l.moratory_tea,
-                       (:d - coalesce(i.moratory_through, i.due_date)) / 360.0) - 1), 2))
+        CASE WHEN i.due_date < :d THEN greatest(i.moratory_accrued, {MORATORY_SINCE})
              ELSE i.moratory_accrued END AS new_mor
     FROM loan l
     JOIN loan_installment i ON i.cooperative_id = l.cooperative_id AND i.loan_id = l.id
