@@ -22,7 +22,18 @@ class _Installment:
     principal: Decimal
     principal_paid: Decimal
     moratory_through: date | None
+    # what the rule does not read, for the Installment protocol
+    interest: Decimal = Decimal(0)
+    fees: Decimal = Decimal(0)
+    insurance: Decimal = Decimal(0)
+    interest_paid: Decimal = Decimal(0)
+    fees_paid: Decimal = Decimal(0)
+    insurance_paid: Decimal = Decimal(0)
+    interest_accrued: Decimal = Decimal(0)
+    moratory_due: Decimal = Decimal(0)
     moratory_accrued: Decimal = Decimal(0)
+    moratory_paid: Decimal = Decimal(0)
+    paid_on: date | None = None
 
 
 CENTS = st.integers(0, 5_000_000).map(lambda c: Decimal(c) / 100)
