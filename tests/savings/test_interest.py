@@ -170,8 +170,9 @@ def test_an_account_its_holder_leaves_alone_falls_dormant_and_a_deposit_wakes_it
     assert r.status_code == 201, r.text
     sleepy = bank.account(client, product=r.json()["id"])
     busy = bank.account(client, product=r.json()["id"])
-    bank.deposit(client, sleepy["id"], "50.00")
-    bank.deposit(client, busy["id"], "50.00")
+    payer = bank.account(client, product=r.json()["id"])
+    for account in (sleepy, busy, payer):
+        bank.deposit(client, account["id"], "50.00")
     # a product that pays nothing on a day that closes below 500.00
     r = client.post(
         bank.url("/savings-products"),
@@ -207,14 +208,21 @@ def test_an_account_its_holder_leaves_alone_falls_dormant_and_a_deposit_wakes_it
     )
     assert abs(earned - _by_hand([Decimal("500.00")] * 20)) <= Decimal("0.01")
     bank.deposit(client, busy["id"], "5.00")  # its holder came back on day 21
+    # and this one's holder paid shares from it: a debit by the holder is a movement too
+    r = client.post(
+        bank.url(f"/members/{payer['member_id']}/share-account/payments"),
+        json={"amount": "5.00", "from_account_id": payer["id"]},
+        headers={**bank.teller, **key()},
+    )
+    assert r.status_code == 201, r.text
     close_until(client, coop, 11)  # day 31 after the last movement of the first
     status = {
         a["id"]: client.get(bank.url(f"/savings-accounts/{a['id']}"), headers=bank.teller).json()[
             "status"
         ]
-        for a in (sleepy, busy)
+        for a in (sleepy, busy, payer)
     }
-    assert status == {sleepy["id"]: "dormant", busy["id"]: "active"}
+    assert status == {sleepy["id"]: "dormant", busy["id"]: "active", payer["id"]: "active"}
     # interest still accrues on a dormant account (the money is the member's)
     got = client.get(bank.url(f"/savings-accounts/{sleepy['id']}"), headers=bank.teller).json()
     assert got["accrued_interest"] != "0.00" or got["balance"] != "50.00"

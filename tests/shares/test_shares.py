@@ -128,3 +128,43 @@ def test_refund_to_savings(client: TestClient, bank: Bank) -> None:
     )
     assert r.status_code == 201, r.text
     assert bank.balance(client, saving["id"]) == "60.00"
+
+
+def test_a_refund_into_an_unplaced_term_account_places_the_refund(
+    client: TestClient, bank: Bank
+) -> None:
+    r = client.post(
+        bank.url("/savings-products"),
+        json={
+            "code": "PFREF",
+            "name": "Plazo fijo de la devolución",
+            "kind": "term",
+            "currency": "PEN",
+            "tea": "0.0600",
+            "term_days": 90,
+        },
+        headers=bank.admin,
+    )
+    assert r.status_code == 201, r.text
+    member = bank.member(client)
+    term = bank.account(client, product=r.json()["id"], member_id=member["id"])
+    url = bank.url(f"/members/{member['id']}/share-account")
+    r = client.post(
+        f"{url}/payments",
+        json={"amount": "75.00", "branch_id": bank.puno},
+        headers={**bank.teller, **key()},
+    )
+    assert r.status_code == 201, r.text
+    bank.record_status(client, member["id"], "withdrawn")
+    r = client.post(
+        f"{url}/refund", json={"to_account_id": term["id"]}, headers={**bank.teller, **key()}
+    )
+    assert r.status_code == 201, r.text
+    placed = client.get(bank.url(f"/savings-accounts/{term['id']}"), headers=bank.teller).json()
+    # the placement is the money the refund put in, at the product's rate, from today
+    assert (placed["balance"], placed["placed_amount"], placed["rate"]) == (
+        "75.00",
+        "75.00",
+        "0.060000",
+    )
+    assert placed["placed_on"] is not None and placed["maturity_date"] is not None

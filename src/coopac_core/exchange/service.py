@@ -148,7 +148,6 @@ def exchange(session: Session, ctx: CoopContext, data: ExchangeCreate) -> Exchan
                 raise ExchangeAccountInvalid(reason="no es en soles")
             product = get_product(session, coop_id, account.product_id)
             check_can_credit(session, account, product)
-            after_credit(session, account, product)
             savings_gl = ledger.get_gl_account(session, coop_id, account.gl_account_id)
             legs.append(ledger.Leg(savings_gl, -pen, account))
             what = "Depósito de dólares en cuenta en soles"
@@ -163,6 +162,8 @@ def exchange(session: Session, ctx: CoopContext, data: ExchangeCreate) -> Exchan
         description=data.description or f"{what} a {applied:.4f}",
         till_session_id=usd_cash.session_id,
     )
+    if account is not None:
+        after_credit(session, account, entry.business_date)
     return ExchangeOut(
         journal_entry_id=entry.id,
         kind=data.kind,

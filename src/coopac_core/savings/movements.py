@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -30,6 +31,7 @@ from coopac_core.savings.errors import (
     TermNotMatured,
     TermPartialWithdrawal,
 )
+from coopac_core.savings.models import SavingsAccount
 from coopac_core.savings.schemas import CashMovementRequest, TransferOut, TransferRequest
 from coopac_core.savings.service import (
     after_credit,
@@ -133,8 +135,8 @@ def withdraw(
         description=data.description or "Retiro en efectivo",
         till_session_id=cash.session_id,
     )
-    moved_by_holder(account, entry.business_date)
-    out = ledger.movement(account, entry, postings[0], -amount, available(account, product))
+    moved_by_holder(session, account, entry.business_date)
+    out = ledger.movement(account, entry, postings[0], -amount, available(session, account))
     out.receipt_number = receipt_number_of(session, ctx.cooperative_id, entry.id)
     return out
 
@@ -167,6 +169,18 @@ class Counterpart:
     leg: ledger.Leg
     till_session_id: uuid.UUID | None = None
     branch_id: uuid.UUID | None = None
+    savings_account: SavingsAccount | None = None
+
+    def posted(self, session: Session, day: date) -> None:
+        """Once the movement is posted: a savings account the member paid from or was paid
+        into has moved (its last movement, a dormant account woken, a term deposit
+        placed)."""
+        if self.savings_account is None:
+            return
+        if self.leg.amount < 0:
+            after_credit(session, self.savings_account, day)
+        else:
+            moved_by_holder(session, self.savings_account, day)
 
 
 def counterpart_leg(
@@ -198,6 +212,5 @@ def counterpart_leg(
         check_can_debit(session, account, product, amount)
     else:
         check_can_credit(session, account, product)
-        after_credit(session, account, product)
     gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
-    return Counterpart(ledger.Leg(gl, amount, account))
+    return Counterpart(ledger.Leg(gl, amount, account), savings_account=account)

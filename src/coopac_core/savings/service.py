@@ -4,7 +4,7 @@ movement of a savings account obeys (``check_can_credit``, ``check_can_debit``).
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import and_, text
@@ -109,12 +109,28 @@ def list_products(
 # --- accounts ---------------------------------------------------------------------------
 
 
-def available(account: SavingsAccount, product: SavingsProduct) -> Decimal:
-    """What the holder may take out now: the balance less holds and the product's minimum
-    balance. The teller's screen and the withdrawal rule use this one figure, so a teller
-    is never shown money the service would then refuse. It is negative when holds (a court
-    order larger than the balance) claim more than the account holds: shown as it is."""
-    return account.balance - account.held_amount - product.min_balance
+AVAILABLE = text(
+    "SELECT a.id, coopac_savings_available(a.balance, a.held_amount, p.min_balance) "
+    "FROM savings_account a JOIN savings_product p ON p.cooperative_id = a.cooperative_id "
+    "AND p.id = a.product_id WHERE a.cooperative_id = :c AND a.id = ANY(:ids)"
+)
+
+
+def available_balances(
+    session: Session, cooperative_id: uuid.UUID, account_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Decimal]:
+    """What the holder may take out now, per account, as the database function
+    ``coopac_savings_available`` (sql/functions/) states it: the debit rule and the teller's
+    screen use one figure. One query for a page of accounts."""
+    if not account_ids:
+        return {}
+    session.flush()
+    rows = session.execute(AVAILABLE, {"c": cooperative_id, "ids": account_ids}).all()
+    return {account_id: Decimal(amount) for account_id, amount in rows}
+
+
+def available(session: Session, account: SavingsAccount) -> Decimal:
+    return available_balances(session, account.cooperative_id, [account.id])[account.id]
 
 
 def accrued_interest(
@@ -141,13 +157,20 @@ def accrued_interest(
 
 
 def account_out(
-    session: Session, account: SavingsAccount, accrued: Decimal | None = None
+    session: Session,
+    account: SavingsAccount,
+    accrued: Decimal | None = None,
+    available_balance: Decimal | None = None,
 ) -> SavingsAccountOut:
+    """The account as its holder and the teller see it; a page passes the figures it read
+    in one query per page (``accrued_interest``, ``available_balances``)."""
     product = get_product(session, account.cooperative_id, account.product_id)
     if accrued is None:
         accrued = accrued_interest(session, account.cooperative_id, [account.id]).get(
             account.id, Decimal(0)
         )
+    if available_balance is None:
+        available_balance = available(session, account)
     return SavingsAccountOut(
         id=account.id,
         number=account.number,
@@ -157,7 +180,7 @@ def account_out(
         currency=Currency(account.currency),
         status=AccountStatus(account.status),
         balance=account.balance,
-        available_balance=available(account, product),
+        available_balance=available_balance,
         held_amount=account.held_amount,
         opened_on=account.opened_on,
         placed_on=account.placed_on,
@@ -367,24 +390,33 @@ def check_can_credit(session: Session, account: SavingsAccount, product: Savings
     )
 
 
-def after_credit(session: Session, account: SavingsAccount, product: SavingsProduct) -> None:
-    # A movement by the holder wakes a dormant account.
-    if account.status == AccountStatus.dormant:
-        account.status = AccountStatus.active
-    if product.kind == ProductKind.term and account.placed_on is None:
-        today = get_cooperative(session, account.cooperative_id).business_date
-        account.placed_on = today
-        account.maturity_date = today + timedelta(days=product.term_days or 0)
-        # the amount and rate of the placement are fixed now, whatever the product does later
-        account.placed_amount = account.balance
-        account.rate = product.tea
+AFTER_CREDIT = text("SELECT coopac_savings_after_credit(:c, :a, :d)")
+MOVED = text("SELECT coopac_savings_moved(:c, :a, :d)")
+# what those functions may change, so that the session reads it again
+_MOVEMENT_FIELDS = [
+    "status",
+    "last_movement_on",
+    "placed_on",
+    "maturity_date",
+    "placed_amount",
+    "rate",
+]
 
 
-def moved_by_holder(account: SavingsAccount, day: date) -> None:
-    """The holder's movement of ``day``: dormancy counts from the last one. Written only
-    when the day changes, so a busy account costs no extra write."""
-    if account.last_movement_on != day:
-        account.last_movement_on = day
+def after_credit(session: Session, account: SavingsAccount, day: date) -> None:
+    """After a credit by or for the holder is posted: the database function
+    ``coopac_savings_after_credit`` (sql/functions/), which the one-call deposit and
+    transfer run, wakes a dormant account, dates its last movement and places a term
+    deposit with the balance it now holds."""
+    session.execute(AFTER_CREDIT, {"c": account.cooperative_id, "a": account.id, "d": day})
+    session.expire(account, _MOVEMENT_FIELDS)
+
+
+def moved_by_holder(session: Session, account: SavingsAccount, day: date) -> None:
+    """After the holder's debit is posted: ``coopac_savings_moved`` dates the account's last
+    movement, from which dormancy counts."""
+    session.execute(MOVED, {"c": account.cooperative_id, "a": account.id, "d": day})
+    session.expire(account, _MOVEMENT_FIELDS)
 
 
 def guard_reversal(session: Session, account: SavingsAccount, delta: Decimal) -> None:

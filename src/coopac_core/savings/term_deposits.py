@@ -359,6 +359,7 @@ def cancel(
         description=f"Cancelación anticipada del plazo fijo {account.number}",
         till_session_id=paid.till_session_id,
     )
+    paid.posted(session, entry.business_date)
     account.status = AccountStatus.closed
     account.closed_on = today
     session.add(account)

@@ -188,6 +188,7 @@ def refund(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: Share
         description=data.description or "Devolución de aportaciones por retiro",
         till_session_id=target.till_session_id,
     )
+    target.posted(session, entry.business_date)
     account.status = ShareAccountStatus.closed
     account.closed_on = entry.business_date
     session.add(account)

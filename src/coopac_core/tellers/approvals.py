@@ -242,12 +242,12 @@ def approve(
         or f"Retiro en efectivo pedido por {row.requested_by}, aprobado por {ctx.principal.name}",
         till_session_id=cash.session_id,
     )
-    moved_by_holder(account, entry.business_date)
+    moved_by_holder(session, account, entry.business_date)
     _decide(session, ctx, row, ApprovalStatus.approved, note)
     row.journal_entry_id = entry.id
     session.add(row)
     session.flush()
-    out = ledger.movement(account, entry, postings[0], -row.amount, available(account, product))
+    out = ledger.movement(account, entry, postings[0], -row.amount, available(session, account))
     out.receipt_number = receipt_number_of(session, ctx.cooperative_id, entry.id)
     return out
 

@@ -102,6 +102,7 @@ def disburse(
         description=f"Desembolso del crédito {loan.number}",
         till_session_id=paid_out.till_session_id,
     )
+    paid_out.posted(session, entry.business_date)
     reversals.record(session, loan, entry, before)
     session.add_all(
         LoanInstallment(
@@ -213,6 +214,7 @@ def repay(
         description=data.description or f"Pago del crédito {loan.number}",
         till_session_id=paid_in.till_session_id,
     )
+    paid_in.posted(session, entry.business_date)
     reversals.record(session, loan, entry, before)
     session.add_all(rows)
     if loan.balance == 0 and all(owed(i) == 0 for i in rows):
@@ -444,6 +446,7 @@ def recover(
         description=data.description or f"Recuperación del crédito castigado {loan.number}",
         till_session_id=cash.till_session_id,
     )
+    cash.posted(session, entry.business_date)
     reversals.record(session, loan, entry, before)
     loan.written_off_balance -= amount
     loan.updated_at = utcnow()

@@ -17,7 +17,7 @@ BEGIN
             PERFORM coopac_refuse('term_partial_withdrawal');
         END IF;
     END IF;
-    IF p_amount > p_balance - p_held - p_min_balance THEN
+    IF p_amount > coopac_savings_available(p_balance, p_held, p_min_balance) THEN
         PERFORM coopac_refuse('insufficient_funds');
     END IF;
 END

@@ -42,7 +42,7 @@ BEGIN
         'currency', a.currency,
         'balance', coopac_amount_json(a.balance + p_amount),
         'available_balance', coopac_amount_json(
-            a.balance + p_amount - a.held_amount - a.min_balance),
+            coopac_savings_available(a.balance + p_amount, a.held_amount, a.min_balance)),
         'value_date', v_post.business_date,
         'booked_at', coopac_moment_json(v_post.created_at),
         'description', v_description,

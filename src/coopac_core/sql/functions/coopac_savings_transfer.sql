@@ -59,9 +59,7 @@ BEGIN
         ARRAY['savings', 'savings'], ARRAY[s.id, t.id],
         ARRAY[s.balance - p_amount, t.balance + p_amount]);
     PERFORM coopac_savings_after_credit(p_coop, t.id, v_post.business_date);
-    UPDATE savings_account a SET last_movement_on = v_post.business_date
-    WHERE a.cooperative_id = p_coop AND a.id = s.id
-        AND a.last_movement_on IS DISTINCT FROM v_post.business_date;
+    PERFORM coopac_savings_moved(p_coop, s.id, v_post.business_date);
     RETURN jsonb_build_object(
         'id', v_post.posting_ids[1],
         'journal_entry_id', v_post.entry_id,
@@ -71,7 +69,7 @@ BEGIN
         'to_account_id', t.id,
         'balance', coopac_amount_json(s.balance - p_amount),
         'available_balance', coopac_amount_json(
-            s.balance - p_amount - s.held_amount - s.min_balance),
+            coopac_savings_available(s.balance - p_amount, s.held_amount, s.min_balance)),
         'to_balance', coopac_amount_json(t.balance + p_amount),
         'value_date', v_post.business_date,
         'booked_at', coopac_moment_json(v_post.created_at),

@@ -61,6 +61,7 @@ BEGIN
             ARRAY[s.gl_account_id, a.gl_account_id], ARRAY[s.currency, a.currency],
             ARRAY[p_amount, -p_amount], ARRAY['savings', 'share'], ARRAY[s.id, a.id],
             ARRAY[s.balance - p_amount, a.balance + p_amount]);
+        PERFORM coopac_savings_moved(p_coop, s.id, v_post.business_date);
     END IF;
     RETURN jsonb_build_object(
         'id', v_post.posting_ids[2],
