@@ -56,4 +56,19 @@ def errors_markdown() -> str:
         meaning = error.meaning.replace("|", "\\|")
         where = _where(error, operations.get(code, set()), total)
         lines.append(f"| `{code}` | {status} | {template} | {meaning} | {where} |")
+    replaced = sorted(
+        (old, code, error.status) for code, error in CATALOGUE.items() for old in error.replaces
+    )
+    if replaced:
+        lines += [
+            "",
+            "## Codes replaced",
+            "",
+            "A code listed here is no longer answered; the code beside it is, with the same",
+            "status.",
+            "",
+            "| former code | now | status |",
+            "|---|---|---|",
+        ]
+        lines += [f"| `{old}` | `{new}` | {status} |" for old, new, status in replaced]
     return "\n".join(lines) + "\n"

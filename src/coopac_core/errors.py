@@ -44,12 +44,15 @@ CATALOGUE: dict[str, type[DomainError]] = {}
 class DomainError(Exception):
     """A refusal the client can act on. Subclasses of a status class set ``code``,
     ``template`` (Spanish, ``str.format`` fields filled from the keyword arguments) and
-    optionally ``meaning`` (for the published list, when the template is not enough)."""
+    optionally ``meaning`` (for the published list, when the template is not enough).
+    ``replaces`` names the codes it took the place of (the published list keeps them, so
+    that a client still matching an old code finds the new one)."""
 
     status: ClassVar[int] = 400
     code: ClassVar[str] = ""
     template: ClassVar[str] = ""
     meaning: ClassVar[str] = ""
+    replaces: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

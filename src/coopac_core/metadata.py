@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from coopac_core import idempotency as _idempotency
 from coopac_core import idempotent_creates as _idempotent_creates
 from coopac_core import numbering as _numbering
+from coopac_core.approvals import models as _approvals
 from coopac_core.audit import models as _audit
 from coopac_core.cob import models as _cob
 from coopac_core.events import models as _events
@@ -23,6 +24,7 @@ from coopac_core.tellers import models as _tellers
 
 metadata = SQLModel.metadata
 __all__ = [
+    "_approvals",
     "_audit",
     "_cob",
     "_events",

@@ -181,14 +181,14 @@ def test_reversing_someone_elses_entry_takes_a_second_person(
     approve = bank.url(f"/reversal-requests/{request['id']}/approve")
     # the one who asked does not approve, not even with a key of their own
     r = client.post(approve, headers={**accountant, **key()})
-    assert (r.status_code, r.json()["code"]) == (403, "reversal_same_person")
+    assert (r.status_code, r.json()["code"]) == (403, "approver_is_requester")
     made = client.post(
         bank.url("/api-keys"),
         json={"name": "cierre", "roles": ["accountant"], "scopes": ["counter"]},
         headers=accountant,
     ).json()
     r = client.post(approve, headers={"X-API-Key": made["key"], **key()})
-    assert (r.status_code, r.json()["code"]) == (403, "reversal_approval_needs_person")
+    assert (r.status_code, r.json()["code"]) == (403, "approval_needs_person")
     assert bank.balance(client, account["id"]) == "80.00"
     # the teller may ask but not decide
     r = client.post(approve, headers={**bank.teller, **key()})

@@ -504,7 +504,7 @@ def test_portfolio_categories_provisions_and_write_off(api: Api) -> None:
     assert (api.last.status_code, asked["write_off_requested_by"]) == (202, "cooploan.manager")
     assert asked["status"] == "active"
     api.post(f"/loans/{healthy['id']}/write-off/approve", Role.manager, money=True)
-    assert (api.last.status_code, api.last.json()["code"]) == (403, "write_off_same_person")
+    assert (api.last.status_code, api.last.json()["code"]) == (403, "approver_is_requester")
     out = api.post(f"/loans/{healthy['id']}/write-off/approve", Role.credit_committee, money=True)
     assert api.last.status_code == 200, api.last.text
     assert out["status"] == "written_off"
@@ -519,6 +519,12 @@ def test_portfolio_categories_provisions_and_write_off(api: Api) -> None:
     assert (back["status"], back["balance"]) == ("active", view["balance"])
     assert back["category"] == "perdida"
     assert api.get("/ledger/verification", Role.auditor)["ok"] is True
+    # the approval stays what it was, decided; writing it off again is asked for again
+    assert back["write_off_requested_by"] is None
+    api.post(f"/loans/{healthy['id']}/write-off/approve", Role.credit_committee, money=True)
+    assert (api.last.status_code, api.last.json()["code"]) == (409, "write_off_not_requested")
+    api.post(f"/loans/{healthy['id']}/write-off", Role.manager)
+    assert api.last.status_code == 202, api.last.text
     api.post(f"/loans/{healthy['id']}/write-off/approve", Role.credit_committee, money=True)
     assert api.last.status_code == 200, api.last.text
 

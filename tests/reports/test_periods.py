@@ -264,7 +264,7 @@ def test_an_adjustment_in_an_open_month_is_taken_again(two: tuple[Books, Books])
     assert asked["status"] == "pending" and asked["journal_entry_id"] is None
     # one person alone moves nothing: not the one who asked, nor a teller
     a.post(f"/adjustment-requests/{asked['id']}/approve", Role.accountant, money=True)
-    assert a.last.status_code == 403 and a.last.json()["code"] == "adjustment_same_person"
+    assert a.last.status_code == 403 and a.last.json()["code"] == "approver_is_requester"
     a.post(f"/adjustment-requests/{asked['id']}/approve", Role.teller, money=True)
     assert a.last.status_code == 403
     same = a.report("balance-sheet", period="2025-03").json()["totals"]["assets"]["current"]

@@ -18,15 +18,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.types import String
 from sqlmodel import Field, SQLModel
 
-from coopac_core.ledger.models import EntryKind
 from coopac_core.models_base import created_at_field, timestamp_field
-
-# Kinds of entry whose event carries the loan's name rather than money's.
-LOAN_ENTRY_EVENTS = {
-    EntryKind.loan_disbursement: "loan.disbursed",
-    EntryKind.loan_repayment: "loan.repaid",
-    EntryKind.loan_write_off: "loan.written_off",
-}
 
 
 class EventType(StrEnum):
@@ -66,11 +58,9 @@ class EventType(StrEnum):
     money_exchange = "money.exchange"
     money_opening_balance = "money.opening_balance"
     import_finished = "import.finished"
-
-
-def entry_event_type(kind: str) -> str:
-    """The event a journal entry of ``kind`` writes (the trigger's rule, for tests)."""
-    return LOAN_ENTRY_EVENTS.get(EntryKind(kind), f"money.{kind}")
+    approval_requested = "approval.requested"
+    approval_approved = "approval.approved"
+    approval_rejected = "approval.rejected"
 
 
 class Event(SQLModel, table=True):

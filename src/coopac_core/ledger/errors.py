@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coopac_core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from coopac_core.errors import Conflict, NotFound, Unprocessable
 
 
 class GlAccountNotFound(NotFound):
@@ -85,17 +85,6 @@ class ReversalRequestDecided(Conflict):
     template = "La solicitud de extorno ya fue {status}"
 
 
-class ReversalSamePerson(Forbidden):
-    code = "reversal_same_person"
-    template = "Quien solicitó el extorno no puede aprobarlo ni rechazarlo"
-    meaning = "Four eyes: another person (not another credential of the same person) decides."
-
-
-class ReversalApprovalNeedsPerson(Forbidden):
-    code = "reversal_approval_needs_person"
-    template = "Un extorno lo aprueba una persona con su usuario, no una clave de API"
-
-
 class CannotReverseReversal(Conflict):
     code = "cannot_reverse_reversal"
     template = "Un extorno no se extorna; registre un nuevo movimiento"
@@ -120,14 +109,3 @@ class AdjustmentRequestNotFound(NotFound):
 class AdjustmentRequestDecided(Conflict):
     code = "adjustment_request_decided"
     template = "La solicitud de asiento manual ya fue {status}"
-
-
-class AdjustmentSamePerson(Forbidden):
-    code = "adjustment_same_person"
-    template = "Quien pidió el asiento manual no puede aprobarlo ni rechazarlo"
-    meaning = "Four eyes: another person (not another credential of the same person) decides."
-
-
-class AdjustmentApprovalNeedsPerson(Forbidden):
-    code = "adjustment_approval_needs_person"
-    template = "Un asiento manual lo aprueba una persona con su usuario, no una clave de API"

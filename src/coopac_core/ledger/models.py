@@ -4,7 +4,6 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -16,7 +15,6 @@ from sqlalchemy import (
     Numeric,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from coopac_core.models_base import created_at_field, timestamp_field
@@ -169,87 +167,6 @@ class JournalEntry(SQLModel, table=True):
     # recorded offline on a device: when, and which; posted on the day it arrived
     recorded_at: datetime | None = timestamp_field()
     device_id: str | None = Field(default=None, max_length=100)
-
-
-class ReversalRequestStatus(StrEnum):
-    pending = "pending"
-    approved = "approved"
-    rejected = "rejected"
-
-
-class ReversalRequest(SQLModel, table=True):
-    """A reversal that needs a second person: one asks, another approves (and the mirror
-    entry is posted then) or rejects. At most one is pending per entry."""
-
-    __tablename__ = "reversal_request"
-    __table_args__ = (
-        CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status_valid"),
-        CheckConstraint(
-            "decided_by_id IS NULL OR decided_by_id <> requested_by_id",
-            name="decided_by_another_person",
-        ),
-        Index(
-            "uq_reversal_request_pending",
-            "cooperative_id",
-            "journal_entry_id",
-            unique=True,
-            postgresql_where="status = 'pending'",
-        ),
-        Index("ix_reversal_request_status", "cooperative_id", "status", "requested_at"),
-        ForeignKeyConstraint(
-            ["cooperative_id", "journal_entry_id"],
-            ["journal_entry.cooperative_id", "journal_entry.id"],
-        ),
-        ForeignKeyConstraint(
-            ["cooperative_id", "reversal_entry_id"],
-            ["journal_entry.cooperative_id", "journal_entry.id"],
-        ),
-    )
-
-    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    journal_entry_id: uuid.UUID
-    status: str = Field(default="pending", max_length=8)
-    reason: str | None = Field(default=None, max_length=300)
-    requested_by: str = Field(max_length=100)
-    requested_by_id: uuid.UUID | None = None
-    requested_at: datetime = created_at_field()
-    decided_by: str | None = Field(default=None, max_length=100)
-    decided_by_id: uuid.UUID | None = None
-    decided_at: datetime | None = timestamp_field()
-    decision_note: str | None = Field(default=None, max_length=300)
-    reversal_entry_id: uuid.UUID | None = None
-
-
-class AdjustmentRequest(SQLModel, table=True):
-    """An accountant's entry by hand, waiting for a second person: one asks, another
-    approves (and the entry is posted then, by them) or rejects."""
-
-    __tablename__ = "adjustment_request"
-    __table_args__ = (
-        CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status_valid"),
-        CheckConstraint(
-            "decided_by_id IS NULL OR decided_by_id <> requested_by_id",
-            name="decided_by_another_person",
-        ),
-        Index("ix_adjustment_request_status", "cooperative_id", "status", "requested_at"),
-    )
-
-    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    status: str = Field(default="pending", max_length=8)
-    business_date: date
-    description: str = Field(max_length=300)
-    # [{"account": "4111", "debit": "12.50"}, ...]: the lines as asked, posted as they are
-    lines: list[dict[str, Any]] = Field(sa_column=Column(JSONB, nullable=False))
-    requested_by: str = Field(max_length=100)
-    requested_by_id: uuid.UUID | None = None
-    requested_at: datetime = created_at_field()
-    decided_by: str | None = Field(default=None, max_length=100)
-    decided_by_id: uuid.UUID | None = None
-    decided_at: datetime | None = timestamp_field()
-    decision_note: str | None = Field(default=None, max_length=300)
-    journal_entry_id: uuid.UUID | None = None
 
 
 class Posting(SQLModel, table=True):

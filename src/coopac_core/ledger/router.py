@@ -10,6 +10,8 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from coopac_core.approvals.errors import DECISION_ERRORS
+from coopac_core.approvals.models import ApprovalRequest, ApprovalStatus
 from coopac_core.channels import Channel
 from coopac_core.errors import AmountInvalid, AsOfInFuture, DomainError
 from coopac_core.federation.service import get_cooperative
@@ -17,10 +19,8 @@ from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.ledger import export, service
 from coopac_core.ledger.errors import (
-    AdjustmentApprovalNeedsPerson,
     AdjustmentRequestDecided,
     AdjustmentRequestNotFound,
-    AdjustmentSamePerson,
     AlreadyReversed,
     CannotReverseReversal,
     ControlAccount,
@@ -34,16 +34,13 @@ from coopac_core.ledger.errors import (
     JournalEntryNotFound,
     PeriodClosed,
     ReversalAlreadyRequested,
-    ReversalApprovalNeedsPerson,
     ReversalNotSupported,
     ReversalOutOfOrder,
     ReversalRequestDecided,
     ReversalRequestNotFound,
-    ReversalSamePerson,
 )
 from coopac_core.ledger.export import ExportFormat
-from coopac_core.ledger.models import EntryKind, JournalEntry, Posting, ReversalRequestStatus
-from coopac_core.ledger.models import ReversalRequest as ReversalRequestRow
+from coopac_core.ledger.models import EntryKind, JournalEntry, Posting
 from coopac_core.ledger.ranges import DateRangeDep, DateRangeInvalid
 from coopac_core.ledger.schemas import (
     AdjustmentCreate,
@@ -289,7 +286,7 @@ async def request_adjustment(
 ) -> JSONResponse:
     def run(session: Session, ctx: CoopContext) -> tuple[BaseModel, int]:
         request = service.request_adjustment(session, ctx, body)
-        return AdjustmentRequestOut.model_validate(request), status.HTTP_202_ACCEPTED
+        return AdjustmentRequestOut.of(request), status.HTTP_202_ACCEPTED
 
     return await money.run(run)
 
@@ -304,7 +301,7 @@ def list_adjustment_requests(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_LEDGER))],
     session: SessionDep,
     page: PageDep,
-    status: ReversalRequestStatus | None = None,
+    status: ApprovalStatus | None = None,
 ) -> Page[AdjustmentRequestOut]:
     rows = service.list_adjustment_requests(
         session,
@@ -314,7 +311,7 @@ def list_adjustment_requests(
         limit=page.limit + 1,
     )
     return make_page(
-        [AdjustmentRequestOut.model_validate(r) for r in rows],
+        [AdjustmentRequestOut.of(r) for r in rows],
         page.limit,
         lambda r: [r.requested_at.isoformat(), str(r.id)],
     )
@@ -332,7 +329,7 @@ def get_adjustment_request(
     session: SessionDep,
 ) -> AdjustmentRequestOut:
     request = service.get_adjustment_request(session, ctx.cooperative_id, request_id)
-    return AdjustmentRequestOut.model_validate(request)
+    return AdjustmentRequestOut.of(request)
 
 
 @router.post(
@@ -342,8 +339,7 @@ def get_adjustment_request(
     responses=money_responses(
         AdjustmentRequestNotFound,
         AdjustmentRequestDecided,
-        AdjustmentSamePerson,
-        AdjustmentApprovalNeedsPerson,
+        *DECISION_ERRORS,
         *ADJUSTMENT_ERRORS,
     ),
     summary="A second person approves an entry by hand: it is posted now, and this is it "
@@ -369,8 +365,7 @@ async def approve_adjustment_request(
     responses=coop_responses(
         AdjustmentRequestNotFound,
         AdjustmentRequestDecided,
-        AdjustmentSamePerson,
-        AdjustmentApprovalNeedsPerson,
+        *DECISION_ERRORS,
     ),
     summary="A second person rejects an entry by hand: nothing is posted",
 )
@@ -381,7 +376,7 @@ def reject_adjustment_request(
     body: ReversalDecision | None = None,
 ) -> AdjustmentRequestOut:
     request = service.reject_adjustment(session, ctx, request_id, body.note if body else None)
-    return AdjustmentRequestOut.model_validate(request)
+    return AdjustmentRequestOut.of(request)
 
 
 REVERSAL_ERRORS: tuple[type[DomainError], ...] = (
@@ -397,8 +392,8 @@ REVERSAL_ERRORS: tuple[type[DomainError], ...] = (
 )
 
 
-def _request_out(request: ReversalRequestRow) -> ReversalRequestOut:
-    return ReversalRequestOut.model_validate(request)
+def _request_out(request: ApprovalRequest) -> ReversalRequestOut:
+    return ReversalRequestOut.of(request)
 
 
 @router.post(
@@ -445,7 +440,7 @@ def list_reversal_requests(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_REVERSAL_REQUESTS))],
     session: SessionDep,
     page: PageDep,
-    status: ReversalRequestStatus | None = None,
+    status: ApprovalStatus | None = None,
 ) -> Page[ReversalRequestOut]:
     rows = service.list_reversal_requests(
         session,
@@ -482,8 +477,7 @@ def get_reversal_request(
     responses=money_responses(
         ReversalRequestNotFound,
         ReversalRequestDecided,
-        ReversalSamePerson,
-        ReversalApprovalNeedsPerson,
+        *DECISION_ERRORS,
         *REVERSAL_ERRORS,
     ),
     summary="A second person approves a reversal: it is posted now, and this is its entry "
@@ -509,8 +503,7 @@ async def approve_reversal_request(
     responses=coop_responses(
         ReversalRequestNotFound,
         ReversalRequestDecided,
-        ReversalSamePerson,
-        ReversalApprovalNeedsPerson,
+        *DECISION_ERRORS,
     ),
     summary="A second person rejects a reversal: nothing moves",
 )

@@ -6,8 +6,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from coopac_core.approvals.engine import effective_status
+from coopac_core.approvals.models import ApprovalRequest, ApprovalStatus
 from coopac_core.channels import Channel
-from coopac_core.ledger.models import AccountKind, EntryKind, NormalSide, ReversalRequestStatus
+from coopac_core.ledger.models import AccountKind, EntryKind, NormalSide
 from coopac_core.money import Amount, Currency
 from coopac_core.validation import invalid
 
@@ -97,16 +99,36 @@ class AdjustmentRequestOut(BaseModel):
     )
 
     id: uuid.UUID
-    status: ReversalRequestStatus
+    status: ApprovalStatus
     business_date: date
     description: str
     lines: list[AdjustmentLine]
     requested_by: str
     requested_at: datetime
+    expires_at: datetime | None = Field(
+        default=None, description="Undecided by then, it expires: it is asked for again"
+    )
     decided_by: str | None
     decided_at: datetime | None
     decision_note: str | None
     journal_entry_id: uuid.UUID | None = Field(description="The entry, once approved and posted")
+
+    @classmethod
+    def of(cls, row: ApprovalRequest) -> AdjustmentRequestOut:
+        return cls(
+            id=row.id,
+            status=effective_status(row),
+            business_date=row.payload["business_date"],
+            description=row.payload["description"],
+            lines=row.payload["lines"],
+            requested_by=row.requested_by,
+            requested_at=row.requested_at,
+            expires_at=row.expires_at,
+            decided_by=row.decided_by,
+            decided_at=row.decided_at,
+            decision_note=row.decision_note,
+            journal_entry_id=row.journal_entry_id,
+        )
 
 
 class GlAccountOut(BaseModel):
@@ -257,16 +279,36 @@ class ReversalRequestOut(BaseModel):
 
     id: uuid.UUID
     journal_entry_id: uuid.UUID
-    status: ReversalRequestStatus
+    status: ApprovalStatus
     reason: str | None
     requested_by: str
     requested_at: datetime
+    expires_at: datetime | None = Field(
+        default=None, description="Undecided by then, it expires: it is asked for again"
+    )
     decided_by: str | None
     decided_at: datetime | None
     decision_note: str | None
     reversal_entry_id: uuid.UUID | None = Field(
         description="The reversal entry, once approved and posted"
     )
+
+    @classmethod
+    def of(cls, row: ApprovalRequest) -> ReversalRequestOut:
+        assert row.subject_id is not None
+        return cls(
+            id=row.id,
+            journal_entry_id=row.subject_id,
+            status=effective_status(row),
+            reason=row.payload.get("reason"),
+            requested_by=row.requested_by,
+            requested_at=row.requested_at,
+            expires_at=row.expires_at,
+            decided_by=row.decided_by,
+            decided_at=row.decided_at,
+            decision_note=row.decision_note,
+            reversal_entry_id=row.journal_entry_id,
+        )
 
 
 class ReversalDecision(BaseModel):

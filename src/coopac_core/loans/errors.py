@@ -91,13 +91,6 @@ class WriteOffAlreadyRequested(Conflict):
     template = "El castigo de este crédito ya fue solicitado por {by}"
 
 
-class WriteOffSamePerson(Forbidden):
-    code = "write_off_same_person"
-    template = "Quien solicitó el castigo no puede aprobarlo: lo aprueba otra persona"
-    meaning = "Four eyes: a write-off is approved by a person other than its requester, "
-    "with their own credential (not an API key)."
-
-
 class JudicialRequiresOverdue(Conflict):
     code = "judicial_requires_overdue"
     template = "Solo un crédito vencido pasa a cobranza judicial (situación: {status})"

@@ -211,9 +211,6 @@ class Loan(SQLModel, table=True):
     provision_specific: Decimal = _money()
     # Written off: what is still owed, kept in memorandum accounts until recovered.
     written_off_balance: Decimal = _money()
-    write_off_requested_by: str | None = Field(default=None, max_length=100)
-    write_off_requested_by_id: uuid.UUID | None = None
-    write_off_requested_at: datetime | None = timestamp_field()
     created_by: str = Field(max_length=100)
     created_by_id: uuid.UUID | None = None
     submitted_at: datetime | None = timestamp_field()

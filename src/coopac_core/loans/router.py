@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse, Response
 
+from coopac_core.approvals import errors as approval_errors
 from coopac_core.errors import AmountInvalid, AsOfInFuture
 from coopac_core.federation.service import get_cooperative
 from coopac_core.idempotency import MoneyRequest, idempotent
@@ -35,7 +36,6 @@ from coopac_core.loans.errors import (
     WriteOffNotAllowed,
     WriteOffNotProvisioned,
     WriteOffNotRequested,
-    WriteOffSamePerson,
 )
 from coopac_core.loans.models import LoanStatus
 from coopac_core.loans.policy import CreditPolicy
@@ -326,13 +326,15 @@ def request_write_off(
     ctx: Annotated[CoopContext, Depends(coop_access(WRITE_OFF_LOANS, money=True))],
     session: SessionDep,
 ) -> LoanOut:
-    return service.request_write_off(session, ctx, loan_id)
+    return service.loan_view(session, service.request_write_off(session, ctx, loan_id))
 
 
 @router.post(
     "/loans/{loan_id}/write-off/approve",
     response_model=LoanOut,
-    responses=money_responses(*WRITE_OFF_ERRORS, WriteOffNotRequested, WriteOffSamePerson),
+    responses=money_responses(
+        *WRITE_OFF_ERRORS, WriteOffNotRequested, *approval_errors.DECISION_ERRORS
+    ),
     summary="Approve a write-off: a person other than who asked, with their own credential; "
     "the allowance is applied and the debt kept in memorandum accounts (Idempotency-Key "
     "required)",
@@ -342,14 +344,17 @@ async def approve_write_off(
     money: Annotated[MoneyRequest, Depends(idempotent(WRITE_OFF_LOANS))],
 ) -> JSONResponse:
     return await money.run(
-        lambda session, ctx: service.approve_write_off(session, ctx, loan_id), 200
+        lambda session, ctx: service.loan_view(
+            session, service.approve_write_off(session, ctx, loan_id)
+        ),
+        200,
     )
 
 
 @router.post(
     "/loans/{loan_id}/write-off/reject",
     response_model=LoanOut,
-    responses=coop_responses(LoanNotFound, WriteOffNotRequested),
+    responses=coop_responses(LoanNotFound, WriteOffNotRequested, *approval_errors.DECISION_ERRORS),
     summary="Turn down a write-off asked for",
 )
 def reject_write_off(
@@ -357,7 +362,7 @@ def reject_write_off(
     ctx: Annotated[CoopContext, Depends(coop_access(WRITE_OFF_LOANS, money=True))],
     session: SessionDep,
 ) -> LoanOut:
-    return service.reject_write_off(session, ctx, loan_id)
+    return service.loan_view(session, service.reject_write_off(session, ctx, loan_id))
 
 
 @router.post(

@@ -136,11 +136,6 @@ class WithdrawalRequestDecided(Conflict):
     template = "La solicitud de retiro ya fue {status}"
 
 
-class WithdrawalApprovalSamePerson(Forbidden):
-    code = "withdrawal_approval_same_person"
-    template = "Quien pidió el retiro no lo aprueba: lo decide otro supervisor"
-
-
 class CounterAccountInvalid(Conflict):
     code = "counter_account_invalid"
     template = "La cuenta {code} no sirve para {purpose}: {reason}"

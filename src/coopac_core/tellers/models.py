@@ -261,42 +261,11 @@ class CounterSetting(SQLModel, table=True):
     updated_at: datetime = created_at_field()
 
 
-class ApprovalStatus(StrEnum):
+class WithdrawalStatus(StrEnum):
+    """A withdrawal request's status as the counter names it (the approvals engine's
+    ``pending`` is ``pending_approval`` here)."""
+
     pending_approval = "pending_approval"
     approved = "approved"
     rejected = "rejected"
-
-
-class WithdrawalRequest(SQLModel, table=True):
-    """A cash withdrawal above the cooperative's threshold: asked at a teller's till, paid
-    there once a supervisor (another person) approves it, or rejected."""
-
-    __tablename__ = "withdrawal_request"
-    __table_args__ = (
-        CheckConstraint(
-            "status IN ('pending_approval', 'approved', 'rejected')", name="status_valid"
-        ),
-        CheckConstraint(
-            "decided_by_id IS NULL OR decided_by_id <> requested_by_id",
-            name="decided_by_another_person",
-        ),
-        CheckConstraint("amount > 0", name="amount_positive"),
-        Index("ix_withdrawal_request_status", "cooperative_id", "status", "requested_at"),
-    )
-
-    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    account_id: uuid.UUID
-    amount: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))
-    currency: str = Field(max_length=3)
-    description: str | None = Field(default=None, max_length=300)
-    status: str = Field(default=ApprovalStatus.pending_approval, max_length=16)
-    till_session_id: uuid.UUID
-    requested_by: str = Field(max_length=100)
-    requested_by_id: uuid.UUID
-    requested_at: datetime = created_at_field()
-    decided_by: str | None = Field(default=None, max_length=100)
-    decided_by_id: uuid.UUID | None = None
-    decided_at: datetime | None = timestamp_field()
-    decision_note: str | None = Field(default=None, max_length=300)
-    journal_entry_id: uuid.UUID | None = None
+    expired = "expired"

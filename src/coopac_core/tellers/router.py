@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse, Response
 
+from coopac_core.approvals.errors import DECISION_ERRORS
 from coopac_core.federation.errors import BranchNotFound
 from coopac_core.idempotency import IDEMPOTENCY_ERRORS, MoneyRequest, idempotent, money_caller
 from coopac_core.idempotent_creates import CreateOnce
@@ -51,11 +52,10 @@ from coopac_core.tellers.errors import (
     TillTransferNotFound,
     TillTransferNotYours,
     TillTransferReceived,
-    WithdrawalApprovalSamePerson,
     WithdrawalRequestDecided,
     WithdrawalRequestNotFound,
 )
-from coopac_core.tellers.models import ApprovalStatus, SessionStatus, TransferStatus
+from coopac_core.tellers.models import SessionStatus, TransferStatus, WithdrawalStatus
 from coopac_core.tellers.schemas import (
     BankMovement,
     BankMovementOut,
@@ -476,7 +476,7 @@ def list_withdrawal_requests(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_TILLS))],
     session: SessionDep,
     page: PageDep,
-    status: ApprovalStatus | None = None,
+    status: WithdrawalStatus | None = None,
 ) -> Page[WithdrawalRequestOut]:
     rows = approvals.list_requests(
         session,
@@ -515,7 +515,7 @@ def get_withdrawal_request(
     responses=money_responses(
         WithdrawalRequestNotFound,
         WithdrawalRequestDecided,
-        WithdrawalApprovalSamePerson,
+        *DECISION_ERRORS,
         TillSessionClosed,
         TillSessionRequired,
         TillCashInsufficient,
@@ -539,7 +539,7 @@ async def approve_withdrawal(
     "/withdrawal-requests/{request_id}/reject",
     response_model=WithdrawalRequestOut,
     responses=money_responses(
-        WithdrawalRequestNotFound, WithdrawalRequestDecided, WithdrawalApprovalSamePerson
+        WithdrawalRequestNotFound, WithdrawalRequestDecided, *DECISION_ERRORS
     ),
     summary="A supervisor rejects a withdrawal: nothing moves (Idempotency-Key required)",
 )

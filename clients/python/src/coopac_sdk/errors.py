@@ -55,13 +55,6 @@ class AccountOwnerMismatchError(ProblemError):
     status = 422
 
 
-class AdjustmentApprovalNeedsPersonError(ProblemError):
-    """``adjustment_approval_needs_person`` (HTTP 403)."""
-
-    code = "adjustment_approval_needs_person"
-    status = 403
-
-
 class AdjustmentRequestDecidedError(ProblemError):
     """``adjustment_request_decided`` (HTTP 409)."""
 
@@ -74,13 +67,6 @@ class AdjustmentRequestNotFoundError(ProblemError):
 
     code = "adjustment_request_not_found"
     status = 404
-
-
-class AdjustmentSamePersonError(ProblemError):
-    """``adjustment_same_person`` (HTTP 403)."""
-
-    code = "adjustment_same_person"
-    status = 403
 
 
 class AdminWithMoneyRoleError(ProblemError):
@@ -153,10 +139,31 @@ class ApprovalLimitExceededError(ProblemError):
     status = 403
 
 
+class ApprovalNeedsPersonError(ProblemError):
+    """``approval_needs_person`` (HTTP 403)."""
+
+    code = "approval_needs_person"
+    status = 403
+
+
+class ApprovalRequestExpiredError(ProblemError):
+    """``approval_request_expired`` (HTTP 409)."""
+
+    code = "approval_request_expired"
+    status = 409
+
+
 class ApproverIsCreatorError(ProblemError):
     """``approver_is_creator`` (HTTP 403)."""
 
     code = "approver_is_creator"
+    status = 403
+
+
+class ApproverIsRequesterError(ProblemError):
+    """``approver_is_requester`` (HTTP 403)."""
+
+    code = "approver_is_requester"
     status = 403
 
 
@@ -804,13 +811,6 @@ class ReversalAlreadyRequestedError(ProblemError):
     status = 409
 
 
-class ReversalApprovalNeedsPersonError(ProblemError):
-    """``reversal_approval_needs_person`` (HTTP 403)."""
-
-    code = "reversal_approval_needs_person"
-    status = 403
-
-
 class ReversalNotSupportedError(ProblemError):
     """``reversal_not_supported`` (HTTP 409)."""
 
@@ -837,13 +837,6 @@ class ReversalRequestNotFoundError(ProblemError):
 
     code = "reversal_request_not_found"
     status = 404
-
-
-class ReversalSamePersonError(ProblemError):
-    """``reversal_same_person`` (HTTP 403)."""
-
-    code = "reversal_same_person"
-    status = 403
 
 
 class SameAccountError(ProblemError):
@@ -1105,13 +1098,6 @@ class WebhookUrlInvalidError(ProblemError):
     status = 422
 
 
-class WithdrawalApprovalSamePersonError(ProblemError):
-    """``withdrawal_approval_same_person`` (HTTP 403)."""
-
-    code = "withdrawal_approval_same_person"
-    status = 403
-
-
 class WithdrawalRequestDecidedError(ProblemError):
     """``withdrawal_request_decided`` (HTTP 409)."""
 
@@ -1154,13 +1140,6 @@ class WriteOffNotRequestedError(ProblemError):
     status = 409
 
 
-class WriteOffSamePersonError(ProblemError):
-    """``write_off_same_person`` (HTTP 403)."""
-
-    code = "write_off_same_person"
-    status = 403
-
-
 BY_CODE: dict[str, type[ProblemError]] = {
     "account_blocked": AccountBlockedError,
     "account_closed": AccountClosedError,
@@ -1169,10 +1148,8 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "account_not_empty": AccountNotEmptyError,
     "account_not_found": AccountNotFoundError,
     "account_owner_mismatch": AccountOwnerMismatchError,
-    "adjustment_approval_needs_person": AdjustmentApprovalNeedsPersonError,
     "adjustment_request_decided": AdjustmentRequestDecidedError,
     "adjustment_request_not_found": AdjustmentRequestNotFoundError,
-    "adjustment_same_person": AdjustmentSamePersonError,
     "admin_with_money_role": AdminWithMoneyRoleError,
     "already_reversed": AlreadyReversedError,
     "amount_invalid": AmountInvalidError,
@@ -1183,7 +1160,10 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "api_key_revoked": ApiKeyRevokedError,
     "api_key_role_not_allowed": ApiKeyRoleNotAllowedError,
     "approval_limit_exceeded": ApprovalLimitExceededError,
+    "approval_needs_person": ApprovalNeedsPersonError,
+    "approval_request_expired": ApprovalRequestExpiredError,
     "approver_is_creator": ApproverIsCreatorError,
+    "approver_is_requester": ApproverIsRequesterError,
     "as_of_in_future": AsOfInFutureError,
     "branch_exists": BranchExistsError,
     "branch_not_allowed": BranchNotAllowedError,
@@ -1276,12 +1256,10 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "refresh_token_required": RefreshTokenRequiredError,
     "refresh_token_reused": RefreshTokenReusedError,
     "reversal_already_requested": ReversalAlreadyRequestedError,
-    "reversal_approval_needs_person": ReversalApprovalNeedsPersonError,
     "reversal_not_supported": ReversalNotSupportedError,
     "reversal_out_of_order": ReversalOutOfOrderError,
     "reversal_request_decided": ReversalRequestDecidedError,
     "reversal_request_not_found": ReversalRequestNotFoundError,
-    "reversal_same_person": ReversalSamePersonError,
     "same_account": SameAccountError,
     "same_password": SamePasswordError,
     "schedule_invalid": ScheduleInvalidError,
@@ -1319,12 +1297,10 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "webhook_endpoint_disabled": WebhookEndpointDisabledError,
     "webhook_endpoint_not_found": WebhookEndpointNotFoundError,
     "webhook_url_invalid": WebhookUrlInvalidError,
-    "withdrawal_approval_same_person": WithdrawalApprovalSamePersonError,
     "withdrawal_request_decided": WithdrawalRequestDecidedError,
     "withdrawal_request_not_found": WithdrawalRequestNotFoundError,
     "write_off_already_requested": WriteOffAlreadyRequestedError,
     "write_off_not_allowed": WriteOffNotAllowedError,
     "write_off_not_provisioned": WriteOffNotProvisionedError,
     "write_off_not_requested": WriteOffNotRequestedError,
-    "write_off_same_person": WriteOffSamePersonError,
 }

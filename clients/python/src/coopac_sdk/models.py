@@ -113,9 +113,10 @@ class ApiKeyScope(StrEnum):
 
 
 class ApprovalStatus(StrEnum):
-    pending_approval = "pending_approval"
+    pending = "pending"
     approved = "approved"
     rejected = "rejected"
+    expired = "expired"
 
 
 class AttemptOut(BaseModel):
@@ -1521,10 +1522,30 @@ class ReversalRequest(BaseModel):
     description: Description4 | None = Field(None, title="Description")
 
 
-class ReversalRequestStatus(StrEnum):
-    pending = "pending"
-    approved = "approved"
-    rejected = "rejected"
+class ReversalRequestOut(BaseModel):
+    """
+    A reversal waiting for (or decided by) a second person.
+    """
+
+    decided_at: AwareDatetime | None = Field(..., title="Decided At")
+    decided_by: str | None = Field(..., title="Decided By")
+    decision_note: str | None = Field(..., title="Decision Note")
+    expires_at: AwareDatetime | None = Field(
+        None,
+        description="Undecided by then, it expires: it is asked for again",
+        title="Expires At",
+    )
+    id: UUID = Field(..., title="Id")
+    journal_entry_id: UUID = Field(..., title="Journal Entry Id")
+    reason: str | None = Field(..., title="Reason")
+    requested_at: AwareDatetime = Field(..., title="Requested At")
+    requested_by: str = Field(..., title="Requested By")
+    reversal_entry_id: UUID | None = Field(
+        ...,
+        description="The reversal entry, once approved and posted",
+        title="Reversal Entry Id",
+    )
+    status: ApprovalStatus
 
 
 class Role(StrEnum):
@@ -2273,23 +2294,16 @@ class WebhookEndpointUpdate(BaseModel):
     url: Url | None = Field(None, title="Url")
 
 
-class WithdrawalRequestOut(BaseModel):
-    account_id: UUID = Field(..., title="Account Id")
-    amount: str = Field(
-        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Amount"
-    )
-    currency: Currency
-    decided_at: AwareDatetime | None = Field(..., title="Decided At")
-    decided_by: str | None = Field(..., title="Decided By")
-    decision_note: str | None = Field(..., title="Decision Note")
-    description: str | None = Field(..., title="Description")
-    id: UUID = Field(..., title="Id")
-    journal_entry_id: UUID | None = Field(..., title="Journal Entry Id")
-    receipt_number: str | None = Field(..., title="Receipt Number")
-    requested_at: AwareDatetime = Field(..., title="Requested At")
-    requested_by: str = Field(..., title="Requested By")
-    status: ApprovalStatus
-    till_session_id: UUID = Field(..., title="Till Session Id")
+class WithdrawalStatus(StrEnum):
+    """
+    A withdrawal request's status as the counter names it (the approvals engine's
+    ``pending`` is ``pending_approval`` here).
+    """
+
+    pending_approval = "pending_approval"
+    approved = "approved"
+    rejected = "rejected"
+    expired = "expired"
 
 
 class AdjustmentCreate(BaseModel):
@@ -2318,6 +2332,11 @@ class AdjustmentRequestOut(BaseModel):
     decided_by: str | None = Field(..., title="Decided By")
     decision_note: str | None = Field(..., title="Decision Note")
     description: str = Field(..., title="Description")
+    expires_at: AwareDatetime | None = Field(
+        None,
+        description="Undecided by then, it expires: it is asked for again",
+        title="Expires At",
+    )
     id: UUID = Field(..., title="Id")
     journal_entry_id: UUID | None = Field(
         ..., description="The entry, once approved and posted", title="Journal Entry Id"
@@ -2325,7 +2344,7 @@ class AdjustmentRequestOut(BaseModel):
     lines: list[AdjustmentLineOutput] = Field(..., title="Lines")
     requested_at: AwareDatetime = Field(..., title="Requested At")
     requested_by: str = Field(..., title="Requested By")
-    status: ReversalRequestStatus
+    status: ApprovalStatus
 
 
 class AlertOut(BaseModel):
@@ -3466,6 +3485,11 @@ class PageRateOut(BaseModel):
     next_cursor: str | None = Field(None, title="Next Cursor")
 
 
+class PageReversalRequestOut(BaseModel):
+    items: list[ReversalRequestOut] = Field(..., title="Items")
+    next_cursor: str | None = Field(None, title="Next Cursor")
+
+
 class PageSavingsAccountOut(BaseModel):
     items: list[SavingsAccountOut] = Field(..., title="Items")
     next_cursor: str | None = Field(None, title="Next Cursor")
@@ -3498,11 +3522,6 @@ class PageUserOut(BaseModel):
 
 class PageWebhookEndpointOut(BaseModel):
     items: list[WebhookEndpointOut] = Field(..., title="Items")
-    next_cursor: str | None = Field(None, title="Next Cursor")
-
-
-class PageWithdrawalRequestOut(BaseModel):
-    items: list[WithdrawalRequestOut] = Field(..., title="Items")
     next_cursor: str | None = Field(None, title="Next Cursor")
 
 
@@ -3591,27 +3610,6 @@ class Portfolio(BaseModel):
         pattern="^-?[0-9]+\\.[0-9]{2}$",
         title="Provisions Required",
     )
-
-
-class ReversalRequestOut(BaseModel):
-    """
-    A reversal waiting for (or decided by) a second person.
-    """
-
-    decided_at: AwareDatetime | None = Field(..., title="Decided At")
-    decided_by: str | None = Field(..., title="Decided By")
-    decision_note: str | None = Field(..., title="Decision Note")
-    id: UUID = Field(..., title="Id")
-    journal_entry_id: UUID = Field(..., title="Journal Entry Id")
-    reason: str | None = Field(..., title="Reason")
-    requested_at: AwareDatetime = Field(..., title="Requested At")
-    requested_by: str = Field(..., title="Requested By")
-    reversal_entry_id: UUID | None = Field(
-        ...,
-        description="The reversal entry, once approved and posted",
-        title="Reversal Entry Id",
-    )
-    status: ReversalRequestStatus
 
 
 class SeriesLineOut(BaseModel):
@@ -3769,6 +3767,30 @@ class TrialBalance(BaseModel):
     )
 
 
+class WithdrawalRequestOut(BaseModel):
+    account_id: UUID = Field(..., title="Account Id")
+    amount: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Amount"
+    )
+    currency: Currency
+    decided_at: AwareDatetime | None = Field(..., title="Decided At")
+    decided_by: str | None = Field(..., title="Decided By")
+    decision_note: str | None = Field(..., title="Decision Note")
+    description: str | None = Field(..., title="Description")
+    expires_at: AwareDatetime | None = Field(
+        None,
+        description="Undecided by then, it expires: it is asked for again",
+        title="Expires At",
+    )
+    id: UUID = Field(..., title="Id")
+    journal_entry_id: UUID | None = Field(..., title="Journal Entry Id")
+    receipt_number: str | None = Field(..., title="Receipt Number")
+    requested_at: AwareDatetime = Field(..., title="Requested At")
+    requested_by: str = Field(..., title="Requested By")
+    status: WithdrawalStatus
+    till_session_id: UUID = Field(..., title="Till Session Id")
+
+
 class ClassificationOut(BaseModel):
     """
     The SBS classification annex: credit types by the debtors' categories (after
@@ -3815,13 +3837,13 @@ class PagePeriodOut(BaseModel):
     next_cursor: str | None = Field(None, title="Next Cursor")
 
 
-class PageReversalRequestOut(BaseModel):
-    items: list[ReversalRequestOut] = Field(..., title="Items")
+class PageTillTransferOut(BaseModel):
+    items: list[TillTransferOut] = Field(..., title="Items")
     next_cursor: str | None = Field(None, title="Next Cursor")
 
 
-class PageTillTransferOut(BaseModel):
-    items: list[TillTransferOut] = Field(..., title="Items")
+class PageWithdrawalRequestOut(BaseModel):
+    items: list[WithdrawalRequestOut] = Field(..., title="Items")
     next_cursor: str | None = Field(None, title="Next Cursor")
 
 

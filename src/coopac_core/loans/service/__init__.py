@@ -6,12 +6,9 @@ lives in ``loans.servicing``, schedules in ``loans.schedule``, SBS rules in
 
 from coopac_core.loans.service.applications import approve, create_loan, reject, submit
 from coopac_core.loans.service.operations import (
-    approve_write_off,
     disburse,
     recover,
-    reject_write_off,
     repay,
-    request_write_off,
     to_judicial_collection,
 )
 from coopac_core.loans.service.policy import credit_policy, set_credit_policy
@@ -21,6 +18,11 @@ from coopac_core.loans.service.queries import get_loan, list_loans
 from coopac_core.loans.service.schedules import simulate
 from coopac_core.loans.service.verification import check_loan_records
 from coopac_core.loans.service.views import loan_schedule, loan_view, loan_views
+from coopac_core.loans.service.write_offs import (
+    approve_write_off,
+    reject_write_off,
+    request_write_off,
+)
 
 __all__ = [
     "approve",

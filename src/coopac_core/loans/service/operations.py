@@ -14,18 +14,12 @@ from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import AccountKind, EntryKind
 from coopac_core.loans import accounting as gl
-from coopac_core.loans.classification import Category
 from coopac_core.loans.errors import (
     InvalidLoanStatus,
     JudicialRequiresOverdue,
     NotWrittenOff,
     Overpayment,
     RecoveryExceedsDebt,
-    WriteOffAlreadyRequested,
-    WriteOffNotAllowed,
-    WriteOffNotProvisioned,
-    WriteOffNotRequested,
-    WriteOffSamePerson,
 )
 from coopac_core.loans.models import AccountingStatus, Loan, LoanInstallment, LoanStatus
 from coopac_core.loans.policy import policy_of
@@ -295,121 +289,6 @@ def net_member_debts(
         last_entry = repay(session, ctx, loan.id, data, counterpart=source).journal_entry_id
         used += part
     return used, last_entry
-
-
-def request_write_off(session: Session, ctx: CoopContext, loan_id: uuid.UUID) -> LoanOut:
-    """Castigo, first person: only a loan whose debtor is in Pérdida and whose provisions
-    booked cover its balance. A second person approves it (``approve_write_off``)."""
-    loan = lock_loan(session, ctx.cooperative_id, loan_id)
-    _check_write_off(loan)
-    if loan.write_off_requested_at is not None:
-        raise WriteOffAlreadyRequested(by=loan.write_off_requested_by)
-    loan.write_off_requested_by = ctx.principal.name
-    loan.write_off_requested_by_id = ctx.principal.person_id
-    loan.write_off_requested_at = utcnow()
-    session.add(loan)
-    audit(session, ctx, loan, "loan.write_off_request", {"balance": str(loan.balance)})
-    session.flush()
-    return loan_view(session, loan)
-
-
-def reject_write_off(session: Session, ctx: CoopContext, loan_id: uuid.UUID) -> LoanOut:
-    loan = lock_loan(session, ctx.cooperative_id, loan_id)
-    if loan.write_off_requested_at is None:
-        raise WriteOffNotRequested()
-    audit(
-        session, ctx, loan, "loan.write_off_reject", {"requested_by": loan.write_off_requested_by}
-    )
-    loan.write_off_requested_by = loan.write_off_requested_by_id = None
-    loan.write_off_requested_at = None
-    session.add(loan)
-    session.flush()
-    return loan_view(session, loan)
-
-
-def _check_write_off(loan: Loan) -> None:
-    if loan.status != LoanStatus.active:
-        raise InvalidLoanStatus(action="castigar", status=loan.status)
-    if loan.debtor_category != Category.perdida:
-        raise WriteOffNotAllowed()
-    provision = loan.provision_generic + loan.provision_specific
-    if provision < loan.balance:
-        raise WriteOffNotProvisioned(provision=provision, balance=loan.balance)
-
-
-def approve_write_off(session: Session, ctx: CoopContext, loan_id: uuid.UUID) -> LoanOut:
-    """Castigo, second person: the allowance (14x9) is applied against the loan, what the
-    provisions held beyond its balance is released, interest still in 14x8 is reversed, and
-    everything the member still owes is kept in memorandum accounts until recovered."""
-    coop_id = ctx.cooperative_id
-    loan = lock_loan(session, coop_id, loan_id)
-    if loan.write_off_requested_at is None:
-        raise WriteOffNotRequested()
-    if (
-        ctx.principal.api_key_id is not None
-        or ctx.principal.person_id is None
-        or ctx.principal.person_id == loan.write_off_requested_by_id
-    ):
-        raise WriteOffSamePerson()
-    _check_write_off(loan)
-    rows = installments(session, loan)
-    before = reversals.remember(loan, rows)
-    lines = gl.Lines(loan)
-    balance = loan.balance
-    legs = gl.principal_legs(session, loan, balance)
-    # the allowance applied against the principal; what it held beyond is released
-    lines.add(gl.PROVISION_SPECIFIC_GL, loan.provision_specific)
-    lines.add(gl.PROVISION_GENERIC_GL, loan.provision_generic)
-    lines.add(
-        gl.PROVISION_EXPENSE_GL, -(loan.provision_generic + loan.provision_specific - balance)
-    )
-    # interest owed: what is receivable leaves income, what is in suspense leaves it; both
-    # are kept, with the principal, among the written-off debts
-    open_interest = sum((i.interest_accrued - i.interest_paid for i in rows), ZERO)
-    open_moratory = sum((i.moratory_due + i.moratory_accrued - i.moratory_paid for i in rows), ZERO)
-    receivable_interest = open_interest - loan.suspended_interest
-    receivable_moratory = open_moratory - loan.suspended_moratory
-    lines.move(gl.INTEREST_INCOME_GL, gl.ACCRUED_INTEREST_GL, receivable_interest)
-    lines.move(gl.MORATORY_INCOME_GL, gl.ACCRUED_INTEREST_GL, receivable_moratory)
-    lines.move(
-        gl.SUSPENDED_CONTRA_GL,
-        gl.SUSPENDED_GL,
-        loan.suspended_interest + loan.suspended_moratory,
-    )
-    written_off = balance + open_interest + open_moratory
-    lines.move(gl.WRITTEN_OFF_GL, gl.WRITTEN_OFF_CONTRA_GL, written_off)
-    entry, _ = ledger.post_entry(
-        session,
-        ctx,
-        EntryKind.loan_write_off,
-        legs + lines.legs(session),
-        description=f"Castigo del crédito {loan.number}",
-    )
-    reversals.record(session, loan, entry, before)
-    for i in rows:  # nothing is receivable on the books any more: it is all written off
-        i.interest_accrued = i.interest_paid
-        i.moratory_due, i.moratory_accrued = i.moratory_paid, ZERO
-    session.add_all(rows)
-    loan.status = LoanStatus.written_off
-    loan.closed_on = get_cooperative(session, coop_id).business_date
-    loan.suspended_interest = loan.suspended_moratory = ZERO
-    loan.provision_generic = loan.provision_specific = ZERO
-    loan.written_off_balance = written_off
-    session.add(loan)
-    audit(
-        session,
-        ctx,
-        loan,
-        "loan.write_off",
-        {
-            "requested_by": loan.write_off_requested_by,
-            "principal": str(balance),
-            "interest": str(open_interest + open_moratory),
-            "allowance_applied": str(balance),
-        },
-    )
-    session.flush()
-    return loan_view(session, loan)
 
 
 def recover(

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
+from coopac_core.approvals import engine as approvals
+from coopac_core.approvals.models import ApprovalRequest
 from coopac_core.federation.service import get_cooperative
 from coopac_core.loans.classification import Category, CreditType, Guarantee, classify, worst
 from coopac_core.loans.models import (
@@ -39,6 +41,7 @@ from coopac_core.loans.service.schedules import (
     loan_schedule_from,
     refusing_impossible_schedules,
 )
+from coopac_core.loans.service.write_offs import WRITE_OFF
 from coopac_core.loans.servicing import Arrears, arrears
 from coopac_core.money import Currency
 
@@ -65,6 +68,9 @@ def loan_views(session: Session, loans: Sequence[Loan]) -> list[LoanOut]:
     products = products_by_id(session, coop_id, {loan.product_id for loan in every.values()})
     schedule = installments_by_loan(session, coop_id, every)
     guarantors = guarantors_by_loan(session, coop_id, [loan.id for loan in loans])
+    write_offs = approvals.pending_by_subject(
+        session, coop_id, WRITE_OFF, [loan.id for loan in loans]
+    )
 
     def credit_type(loan: Loan) -> CreditType:
         return CreditType(products[loan.product_id].credit_type)
@@ -93,6 +99,7 @@ def loan_views(session: Session, loans: Sequence[Loan]) -> list[LoanOut]:
                 worst([category, debtor.get(loan.member_id, category)]),
                 guarantors[loan.id],
                 schedule[loan.id],
+                write_offs.get(loan.id),
             )
         )
     return out
@@ -110,6 +117,7 @@ def _loan_out(
     debtor_category: Category,
     guarantor_ids: list[uuid.UUID],
     rows: list[LoanInstallment],
+    write_off: ApprovalRequest | None,
 ) -> LoanOut:
     uncollected = sum(
         (
@@ -157,7 +165,7 @@ def _loan_out(
         tcea=loan.tcea,
         provision=loan.provision_generic + loan.provision_specific,
         written_off_balance=loan.written_off_balance,
-        write_off_requested_by=loan.write_off_requested_by,
+        write_off_requested_by=write_off.requested_by if write_off else None,
         created_by=loan.created_by,
         decided_by=loan.decided_by,
         decision_note=loan.decision_note,

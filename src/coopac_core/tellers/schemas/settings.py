@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from coopac_core.money import Amount, Currency
 from coopac_core.tellers.models import (
-    ApprovalStatus,
     CounterPurpose,
+    WithdrawalStatus,
 )
 
 
@@ -102,10 +102,13 @@ class WithdrawalRequestOut(BaseModel):
     amount: Amount
     currency: Currency
     description: str | None
-    status: ApprovalStatus
+    status: WithdrawalStatus
     till_session_id: uuid.UUID
     requested_by: str
     requested_at: datetime
+    expires_at: datetime | None = Field(
+        default=None, description="Undecided by then, it expires: it is asked for again"
+    )
     decided_by: str | None
     decided_at: datetime | None
     decision_note: str | None

@@ -1,0 +1,1 @@
+"""Four eyes: what one person asks and another person decides (docs/ARCHITECTURE.md)."""
