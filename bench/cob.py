@@ -43,6 +43,7 @@ from coopac_core.config import Settings  # noqa: E402
 from coopac_core.db import ALL_TENANTS, Database, app_url, make_engine, migrate  # noqa: E402
 from coopac_core.federation import service as federation  # noqa: E402
 from coopac_core.federation.schemas import BranchCreate, CooperativeCreate  # noqa: E402
+from coopac_core.flows.verification import verify_books  # noqa: E402
 from coopac_core.ledger import service as ledger  # noqa: E402
 from coopac_core.loans import service as loan_service  # noqa: E402
 from coopac_core.loans.classification import CreditType  # noqa: E402
@@ -427,7 +428,7 @@ def main() -> None:
     close_one_day(db, coop_id, args.chunk, args.workers, "month-end day")
     t0 = time.perf_counter()
     with db.session(coop_id) as session:
-        report = ledger.verify(session, coop_id)
+        report = verify_books(session, coop_id)
     print(f"\nverify-ledger: {'ok' if report.ok else 'FAILED'} in {time.perf_counter() - t0:.1f} s")
     for problem in report.problems[:20]:
         print(f"  {problem}")

@@ -39,9 +39,9 @@ from coopac_core.config import Settings  # noqa: E402
 from coopac_core.db import ALL_TENANTS, Database, app_url, make_engine, migrate  # noqa: E402
 from coopac_core.federation import service as federation  # noqa: E402
 from coopac_core.federation.schemas import BranchCreate, CooperativeCreate  # noqa: E402
+from coopac_core.flows.verification import verify_books  # noqa: E402
 from coopac_core.imports import service as imports  # noqa: E402
 from coopac_core.imports.models import ImportFileKind  # noqa: E402
-from coopac_core.ledger import service as ledger  # noqa: E402
 from coopac_core.savings import service as savings  # noqa: E402
 from coopac_core.savings.schemas import SavingsProductCreate  # noqa: E402
 from coopac_core.security.principal import CoopContext, Principal  # noqa: E402
@@ -166,7 +166,7 @@ def one_run(
         rate = (members + accounts) / wall
         print(f"  job: {members + accounts:,} rows in {wall:.2f} s: {rate:,.0f} rows/s")
         with db.session(coop_id) as session:
-            report = ledger.verify(session, coop_id)
+            report = verify_books(session, coop_id)
         print(f"  ledger verified: {report.ok} ({report.member_accounts_checked:,} accounts)")
         assert report.ok, report.problems[:5]
         floor = floor_seconds(owner, coop_id)

@@ -94,7 +94,7 @@ def cmd_verify_ledger(args: argparse.Namespace, settings: Settings) -> int:
     from sqlmodel import or_, select
 
     from coopac_core.federation.models import Cooperative
-    from coopac_core.verification import verify_books
+    from coopac_core.flows.verification import verify_books
 
     db = _prepare(settings)
     failed = False

@@ -40,6 +40,8 @@ from coopac_core.events.router import router as events_router
 from coopac_core.exchange.router import router as exchange_router
 from coopac_core.federation.indicators_router import router as indicators_router
 from coopac_core.federation.router import router as federation_router
+from coopac_core.flows.reversal_router import router as reversal_router
+from coopac_core.flows.verification_router import router as verification_router
 from coopac_core.health import router as health_router
 from coopac_core.imports import service as imports_service
 from coopac_core.imports.router import router as imports_router
@@ -58,7 +60,6 @@ from coopac_core.security.scopes import ScopeMiddleware
 from coopac_core.shares.router import router as shares_router
 from coopac_core.tellers.router import router as tellers_router
 from coopac_core.validation import message, preferred_language
-from coopac_core.verification_router import router as verification_router
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +250,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         tellers_router,
         exchange_router,
         ledger_router,
+        reversal_router,
         verification_router,
         loans_router,
         limits_router,

@@ -171,7 +171,7 @@ def test_verify_ledger_finds_an_entry_without_its_event(
 ) -> None:
     from sqlmodel import Session
 
-    from coopac_core.verification import verify_books as verify
+    from coopac_core.flows.verification import verify_books as verify
 
     account = bank.account(client)
     deposit = bank.deposit(client, account["id"], "9.00")

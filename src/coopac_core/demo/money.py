@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from coopac_core import admission
 from coopac_core.demo.data import CLI, LOANS, MEMBERS, RESERVES, USERS
 from coopac_core.federation.models import Branch, Cooperative
+from coopac_core.flows import admission
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.schemas import AdjustmentCreate, AdjustmentLine
 from coopac_core.loans import service as loans

@@ -1,15 +1,14 @@
 """Member accounts as the ledger sees them: savings, shares and loans keep a balance that
-only ``post_entry`` moves. Their models register here, so the ledger can lock, post and
-verify them without importing the packages that own them."""
+only ``post_entry`` moves. The ledger knows them by this protocol; which models they are is
+listed above the products (``flows.member_accounts``), so the ledger imports none of them."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import SQLModel
 
 from coopac_core.errors import DomainError
 from coopac_core.ledger.models import NormalSide
@@ -45,25 +44,7 @@ def control_accounts(account: Any) -> set[uuid.UUID]:
     return {getattr(account, column) for column, _ in control_parts(account)} - {None}
 
 
-ACCOUNT_MODELS: dict[str, type[SQLModel]] = {}
-# A product's rules for a reversal touching one of its accounts: called with the locked
-# account and what the reversal moves for the holder (negative: money leaves). Raises the
-# product's own refusal. Registered by the product package.
-ReversalGuard = Callable[[Session, Any, Decimal], None]
-REVERSAL_GUARDS: dict[str, ReversalGuard] = {}
-# The inverse of the operation an entry recorded, for the entries whose product records a
-# mirror entry alone would leave wrong (a loan's installments and status, a closed share
-# account). Called with the entry about to be reversed, its member accounts already
-# locked; it restores the records or raises the product's refusal. Registered by the
-# product package, keyed by entry kind.
-InverseOperation = Callable[[Session, Any], None]
-INVERSE_OPERATIONS: dict[str, InverseOperation] = {}
 M = TypeVar("M", bound=SQLModel)
-
-
-def register_account_kind(model: type[M]) -> type[M]:
-    ACCOUNT_MODELS[model.ACCOUNT_KIND] = model  # type: ignore[attr-defined]
-    return model
 
 
 def holder_amount(account_normal_side: str, posting_amount: Decimal) -> Decimal:

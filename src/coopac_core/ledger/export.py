@@ -32,6 +32,9 @@ class ExportFormat(StrEnum):
     xlsx = "xlsx"
 
 
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 COLUMNS = (
     "business_date",
     "booked_at",

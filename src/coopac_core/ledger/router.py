@@ -11,8 +11,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from coopac_core.approvals.errors import DECISION_ERRORS
-from coopac_core.approvals.models import ApprovalRequest, ApprovalStatus
-from coopac_core.channels import Channel
+from coopac_core.approvals.models import ApprovalStatus
 from coopac_core.errors import AmountInvalid, AsOfInFuture, DomainError
 from coopac_core.federation.service import get_cooperative
 from coopac_core.idempotency import MoneyRequest, idempotent
@@ -21,8 +20,6 @@ from coopac_core.ledger import export, service
 from coopac_core.ledger.errors import (
     AdjustmentRequestDecided,
     AdjustmentRequestNotFound,
-    AlreadyReversed,
-    CannotReverseReversal,
     ControlAccount,
     CurrencyMismatch,
     EntryDateInFuture,
@@ -33,14 +30,9 @@ from coopac_core.ledger.errors import (
     GlCodeCurrency,
     JournalEntryNotFound,
     PeriodClosed,
-    ReversalAlreadyRequested,
-    ReversalNotSupported,
-    ReversalOutOfOrder,
-    ReversalRequestDecided,
-    ReversalRequestNotFound,
 )
 from coopac_core.ledger.export import ExportFormat
-from coopac_core.ledger.models import EntryKind, JournalEntry, Posting
+from coopac_core.ledger.models import EntryKind
 from coopac_core.ledger.ranges import DateRangeDep, DateRangeInvalid
 from coopac_core.ledger.schemas import (
     AdjustmentCreate,
@@ -48,32 +40,23 @@ from coopac_core.ledger.schemas import (
     GlAccountCreate,
     GlAccountOut,
     JournalEntryOut,
-    PostingOut,
     ReversalDecision,
-    ReversalRequest,
-    ReversalRequestOut,
     TrialBalance,
     TrialBalanceAccount,
 )
-from coopac_core.loans.errors import Overpayment
+from coopac_core.ledger.views import entry_out
 from coopac_core.money import Currency
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
-from coopac_core.reports.render import MEDIA_TYPES, Format
-from coopac_core.savings.movements import CREDIT_ERRORS, DEBIT_ERRORS
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import (
     APPROVE_ADJUSTMENTS,
-    APPROVE_REVERSALS,
     MANAGE_CHART,
     POST_ADJUSTMENTS,
     READ_LEDGER,
-    READ_REVERSAL_REQUESTS,
     READ_TRIAL_BALANCE,
-    REVERSE_ENTRIES,
 )
-from coopac_core.shares.errors import ShareAccountClosed
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["ledger"])
 
@@ -124,47 +107,6 @@ def create_gl_account(
     )
 
 
-def _entry_out(
-    session: Session, entry: JournalEntry, postings: list[Posting], reversed_by: uuid.UUID | None
-) -> JournalEntryOut:
-    codes = {
-        p.gl_account_id: service.get_gl_account(session, entry.cooperative_id, p.gl_account_id).code
-        for p in postings
-    }
-    return JournalEntryOut(
-        id=entry.id,
-        seq=entry.seq or 0,
-        kind=entry.kind,
-        branch_id=entry.branch_id,
-        business_date=entry.business_date,
-        value_date=entry.value_date,
-        description=entry.description,
-        actor_name=entry.actor_name,
-        request_id=entry.request_id,
-        reversal_of=entry.reversal_of,
-        reversed_by=reversed_by,
-        booked_at=entry.created_at,
-        channel=Channel(entry.channel),
-        till_session_id=entry.till_session_id,
-        offline=entry.recorded_at is not None,
-        recorded_at=entry.recorded_at,
-        device_id=entry.device_id,
-        postings=[
-            PostingOut(
-                id=p.id or 0,
-                gl_account_id=p.gl_account_id,
-                gl_account_code=codes[p.gl_account_id],
-                currency=p.currency,
-                debit=p.amount if p.amount > 0 else Decimal("0.00"),
-                credit=-p.amount if p.amount < 0 else Decimal("0.00"),
-                account_kind=p.account_kind,
-                account_id=p.account_id,
-            )
-            for p in postings
-        ],
-    )
-
-
 @router.get(
     "/journal-entries",
     response_model=Page[JournalEntryOut],
@@ -201,7 +143,7 @@ def list_journal_entries(
     )
     postings = service.entry_postings(session, ctx.cooperative_id, [e.id for e in entries])
     reversals = service.reversals_of(session, ctx.cooperative_id, [e.id for e in entries])
-    items = [_entry_out(session, e, postings[e.id], reversals.get(e.id)) for e in entries]
+    items = [entry_out(session, e, postings[e.id], reversals.get(e.id)) for e in entries]
     return make_page(items, page.limit, lambda e: [e.seq])
 
 
@@ -212,7 +154,7 @@ def list_journal_entries(
         **list_responses(DateRangeInvalid),
         200: {
             "description": "One row per posting, in booking order",
-            "content": {"text/csv": {}, MEDIA_TYPES[Format.xlsx]: {}},
+            "content": {"text/csv": {}, export.XLSX_MEDIA_TYPE: {}},
         },
     },
     summary="The movements of a range of business dates for an accounting system (csv or "
@@ -232,7 +174,7 @@ def export_journal(
     )
     rows = export.batches(request.app.state.db, ctx.cooperative_id, span.since, span.until)
     if format is ExportFormat.xlsx:
-        body, media = export.xlsx_stream(rows, "Movimientos"), MEDIA_TYPES[Format.xlsx]
+        body, media = export.xlsx_stream(rows, "Movimientos"), export.XLSX_MEDIA_TYPE
     else:
         body, media = export.csv_stream(rows), "text/csv; charset=utf-8"
     return StreamingResponse(
@@ -256,7 +198,7 @@ def get_journal_entry(
     entry = service.get_entry(session, ctx.cooperative_id, entry_id)
     postings = service.entry_postings(session, ctx.cooperative_id, [entry.id])[entry.id]
     reversal = service.reversal_of_entry(session, ctx.cooperative_id, entry.id)
-    return _entry_out(session, entry, postings, reversal.id if reversal else None)
+    return entry_out(session, entry, postings, reversal.id if reversal else None)
 
 
 ADJUSTMENT_ERRORS: tuple[type[DomainError], ...] = (
@@ -354,7 +296,7 @@ async def approve_adjustment_request(
         _, entry, postings = service.approve_adjustment(
             session, ctx, request_id, body.note if body else None
         )
-        return _entry_out(session, entry, postings, None)
+        return entry_out(session, entry, postings, None)
 
     return await money.run(run)
 
@@ -377,144 +319,6 @@ def reject_adjustment_request(
 ) -> AdjustmentRequestOut:
     request = service.reject_adjustment(session, ctx, request_id, body.note if body else None)
     return AdjustmentRequestOut.of(request)
-
-
-REVERSAL_ERRORS: tuple[type[DomainError], ...] = (
-    JournalEntryNotFound,
-    AlreadyReversed,
-    CannotReverseReversal,
-    ReversalNotSupported,
-    ReversalOutOfOrder,
-    ShareAccountClosed,
-    Overpayment,
-    *CREDIT_ERRORS,
-    *DEBIT_ERRORS,
-)
-
-
-def _request_out(request: ApprovalRequest) -> ReversalRequestOut:
-    return ReversalRequestOut.of(request)
-
-
-@router.post(
-    "/journal-entries/{entry_id}/reversal",
-    status_code=status.HTTP_201_CREATED,
-    response_model=JournalEntryOut,
-    responses={
-        202: {
-            "model": ReversalRequestOut,
-            "description": "Not the caller's own entry of today: a request that another "
-            "person approves (POST .../reversal-requests/{id}/approve) or rejects",
-        },
-        **money_responses(*REVERSAL_ERRORS, ReversalAlreadyRequested),
-    },
-    summary="Reverse an entry: its operation undone and its mirror posted, once only. Alone "
-    "for one's own entry of the same business day; anything else waits for a second person "
-    "(202) (Idempotency-Key required)",
-)
-async def reverse_journal_entry(
-    entry_id: uuid.UUID,
-    money: Annotated[MoneyRequest, Depends(idempotent(REVERSE_ENTRIES))],
-    body: ReversalRequest | None = None,
-) -> JSONResponse:
-    def run(session: Session, ctx: CoopContext) -> tuple[BaseModel, int]:
-        outcome = service.request_reversal(
-            session, ctx, entry_id, body.description if body else None
-        )
-        if outcome.request is not None:
-            return _request_out(outcome.request), status.HTTP_202_ACCEPTED
-        assert outcome.entry is not None
-        entry, postings = outcome.entry
-        return _entry_out(session, entry, postings, None), status.HTTP_201_CREATED
-
-    return await money.run(run)
-
-
-@router.get(
-    "/reversal-requests",
-    response_model=Page[ReversalRequestOut],
-    responses=list_responses(),
-    summary="Reversals waiting for (or decided by) a second person, oldest first",
-)
-def list_reversal_requests(
-    ctx: Annotated[CoopContext, Depends(coop_access(READ_REVERSAL_REQUESTS))],
-    session: SessionDep,
-    page: PageDep,
-    status: ApprovalStatus | None = None,
-) -> Page[ReversalRequestOut]:
-    rows = service.list_reversal_requests(
-        session,
-        ctx.cooperative_id,
-        status=status,
-        after=cursor_time_id(page.cursor),
-        limit=page.limit + 1,
-    )
-    return make_page(
-        [_request_out(r) for r in rows],
-        page.limit,
-        lambda r: [r.requested_at.isoformat(), str(r.id)],
-    )
-
-
-@router.get(
-    "/reversal-requests/{request_id}",
-    response_model=ReversalRequestOut,
-    responses=coop_responses(ReversalRequestNotFound),
-    summary="A reversal request",
-)
-def get_reversal_request(
-    request_id: uuid.UUID,
-    ctx: Annotated[CoopContext, Depends(coop_access(READ_REVERSAL_REQUESTS))],
-    session: SessionDep,
-) -> ReversalRequestOut:
-    return _request_out(service.get_reversal_request(session, ctx.cooperative_id, request_id))
-
-
-@router.post(
-    "/reversal-requests/{request_id}/approve",
-    status_code=status.HTTP_201_CREATED,
-    response_model=JournalEntryOut,
-    responses=money_responses(
-        ReversalRequestNotFound,
-        ReversalRequestDecided,
-        *DECISION_ERRORS,
-        *REVERSAL_ERRORS,
-    ),
-    summary="A second person approves a reversal: it is posted now, and this is its entry "
-    "(Idempotency-Key required)",
-)
-async def approve_reversal_request(
-    request_id: uuid.UUID,
-    money: Annotated[MoneyRequest, Depends(idempotent(APPROVE_REVERSALS))],
-    body: ReversalDecision | None = None,
-) -> JSONResponse:
-    def run(session: Session, ctx: CoopContext) -> JournalEntryOut:
-        _, entry, postings = service.approve_reversal(
-            session, ctx, request_id, body.note if body else None
-        )
-        return _entry_out(session, entry, postings, None)
-
-    return await money.run(run)
-
-
-@router.post(
-    "/reversal-requests/{request_id}/reject",
-    response_model=ReversalRequestOut,
-    responses=coop_responses(
-        ReversalRequestNotFound,
-        ReversalRequestDecided,
-        *DECISION_ERRORS,
-    ),
-    summary="A second person rejects a reversal: nothing moves",
-)
-def reject_reversal_request(
-    request_id: uuid.UUID,
-    ctx: Annotated[CoopContext, Depends(coop_access(APPROVE_REVERSALS, money=True))],
-    session: SessionDep,
-    body: ReversalDecision | None = None,
-) -> ReversalRequestOut:
-    request = service.reject_reversal(session, ctx, request_id, body.note if body else None)
-    return _request_out(request)
 
 
 @router.get(

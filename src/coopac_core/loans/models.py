@@ -18,7 +18,6 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from coopac_core.errors import DomainError
-from coopac_core.ledger.accounts import register_account_kind
 from coopac_core.loans.errors import Overpayment
 from coopac_core.models_base import created_at_field, timestamp_field
 
@@ -103,7 +102,6 @@ class LoanProduct(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
-@register_account_kind
 class Loan(SQLModel, table=True):
     """A credit. ``balance`` is the outstanding principal, kept by the ledger."""
 

@@ -6,8 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import Response
 
-from coopac_core import admission
 from coopac_core.federation.errors import BranchNotFound
+from coopac_core.flows import admission
 from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.members import service
 from coopac_core.members.errors import (

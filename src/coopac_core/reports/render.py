@@ -22,6 +22,8 @@ from fpdf import FPDF
 from fpdf.enums import TableCellFillMode
 from fpdf.fonts import FontFace
 
+from coopac_core.ledger.export import XLSX_MEDIA_TYPE
+
 Cell = str | Decimal | int | date | None
 
 
@@ -40,7 +42,7 @@ class Format(StrEnum):
 
 MEDIA_TYPES = {
     Format.csv: "text/csv; charset=utf-8",
-    Format.xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Format.xlsx: XLSX_MEDIA_TYPE,
     Format.pdf: "application/pdf",
 }
 

@@ -17,7 +17,6 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from coopac_core.errors import DomainError
-from coopac_core.ledger.accounts import register_account_kind
 from coopac_core.models_base import created_at_field, timestamp_field
 from coopac_core.savings.errors import InsufficientFunds
 
@@ -96,7 +95,6 @@ class SavingsProduct(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
-@register_account_kind
 class SavingsAccount(SQLModel, table=True):
     ACCOUNT_KIND: ClassVar[str] = "savings"
     NORMAL_SIDE: ClassVar[str] = "credit"

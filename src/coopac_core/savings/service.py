@@ -16,7 +16,6 @@ from coopac_core.db import flush_or_conflict
 from coopac_core.federation.models import Cooperative
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
-from coopac_core.ledger.accounts import REVERSAL_GUARDS
 from coopac_core.ledger.chart import SAVINGS_GL
 from coopac_core.ledger.errors import CurrencyMismatch
 from coopac_core.ledger.models import GlAccount
@@ -429,9 +428,6 @@ def guard_reversal(session: Session, account: SavingsAccount, delta: Decimal) ->
         raise AccountClosed()
     if delta < 0 and -delta > account.balance - account.held_amount:
         raise InsufficientFunds()
-
-
-REVERSAL_GUARDS[SavingsAccount.ACCOUNT_KIND] = guard_reversal
 
 
 def check_can_debit(

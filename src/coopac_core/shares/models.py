@@ -10,7 +10,6 @@ from sqlalchemy import CheckConstraint, Column, ForeignKeyConstraint, Numeric, U
 from sqlmodel import Field, SQLModel
 
 from coopac_core.errors import DomainError
-from coopac_core.ledger.accounts import register_account_kind
 from coopac_core.models_base import created_at_field
 from coopac_core.savings.errors import InsufficientFunds
 
@@ -20,7 +19,6 @@ class ShareAccountStatus(StrEnum):
     closed = "closed"
 
 
-@register_account_kind
 class ShareAccount(SQLModel, table=True):
     """A member's paid-in share capital. One per member, opened with the membership."""
 

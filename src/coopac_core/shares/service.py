@@ -11,7 +11,6 @@ from sqlmodel import Session, select
 from coopac_core import database_rules as rules
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
-from coopac_core.ledger.accounts import INVERSE_OPERATIONS, REVERSAL_GUARDS
 from coopac_core.ledger.chart import SHARE_CAPITAL_GL
 from coopac_core.ledger.models import EntryKind, JournalEntry
 from coopac_core.ledger.schemas import Movement
@@ -61,9 +60,6 @@ def guard_reversal(session: Session, account: ShareAccount, delta: Decimal) -> N
         raise ShareAccountClosed()
 
 
-REVERSAL_GUARDS[ShareAccount.ACCOUNT_KIND] = guard_reversal
-
-
 def _check_not_guarantor(session: Session, cooperative_id: uuid.UUID, member_id: uuid.UUID) -> None:
     """A guarantor stays bound while a loan they guarantee is outstanding: their share
     capital is not refunded."""
@@ -91,9 +87,6 @@ def undo_refund(session: Session, entry: JournalEntry) -> None:
             account.status = ShareAccountStatus.active
             account.closed_on = None
             session.add(account)
-
-
-INVERSE_OPERATIONS[EntryKind.share_refund] = undo_refund
 
 
 def get_share_account(

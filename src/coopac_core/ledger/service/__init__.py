@@ -1,6 +1,7 @@
 """The ledger's rules, one file a concern: the chart (``gl_accounts``), posting a balanced
-entry (``posting``), reversing one (``reversal``), reading entries, balances and statements
-(``queries``) and proving the books (``verification``)."""
+entry (``posting``), an accountant's entry by hand (``adjustments``), reading entries,
+balances and statements (``queries``) and proving the books (``verification``). Undoing an
+entry spans products: ``flows.reversal``."""
 
 from coopac_core.ledger.service.adjustments import (
     approve_adjustment,
@@ -42,25 +43,14 @@ from coopac_core.ledger.service.queries import (
     statement_lines,
     trial_balance,
 )
-from coopac_core.ledger.service.reversal import (
-    ReversalOutcome,
-    approve_reversal,
-    get_reversal_request,
-    list_reversal_requests,
-    reject_reversal,
-    request_reversal,
-    reverse_entry,
-)
 from coopac_core.ledger.service.verification import VerificationReport, verify
 
 __all__ = [
     "Leg",
     "Line",
-    "ReversalOutcome",
     "TrialBalanceLine",
     "VerificationReport",
     "approve_adjustment",
-    "approve_reversal",
     "branch_cash_account",
     "check_legs",
     "create_gl_account",
@@ -68,14 +58,12 @@ __all__ = [
     "get_adjustment_request",
     "get_entry",
     "get_gl_account",
-    "get_reversal_request",
     "gl_account_by_code",
     "gl_account_for",
     "gl_accounts_for",
     "list_adjustment_requests",
     "list_entries",
     "list_gl_accounts",
-    "list_reversal_requests",
     "lock_member_accounts",
     "movement",
     "open_branch_cash",
@@ -84,12 +72,9 @@ __all__ = [
     "post_entry",
     "post_lines",
     "reject_adjustment",
-    "reject_reversal",
     "request_adjustment",
-    "request_reversal",
     "reversal_of_entry",
     "reversals_of",
-    "reverse_entry",
     "seed_chart",
     "statement",
     "statement_lines",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -32,7 +33,6 @@ from coopac_core.ledger.schemas import Movement
 from coopac_core.money import CENT
 from coopac_core.observability import request_id_var
 from coopac_core.security.principal import CoopContext
-from coopac_core.tellers.errors import TillCashInsufficient
 
 
 @dataclass
@@ -168,8 +168,9 @@ def post_entry(
             raise AlreadyReversed() from None
         if constraint == "till_cash_not_negative":
             # a path that did not ask coopac_counter_cash first: the till's CHECK holds
-            raise TillCashInsufficient(
-                "La caja no tiene efectivo suficiente para este movimiento"
+            raise rules.refusal(
+                "till_cash_insufficient",
+                json.dumps({"detail": "La caja no tiene efectivo suficiente para este movimiento"}),
             ) from None
         refusal = rules.refusal_of(exc)
         if refusal is None:

@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
-from coopac_core.ledger.accounts import ACCOUNT_MODELS, control_parts, holder_amount
+from coopac_core.ledger.accounts import control_parts, holder_amount
 from coopac_core.ledger.models import NormalSide
 
 # A product's own proof that its records agree with the balances the ledger keeps (a
 # loan's status and installments against its balance): each returns the problems found.
-# coopac_core.verification lists them; the ledger knows none of the products.
+# coopac_core.flows.verification lists them; the ledger knows none of the products.
 ProductCheck = Callable[[Session, uuid.UUID], list[str]]
 
 
@@ -33,7 +33,10 @@ class VerificationReport:
 
 
 def verify(
-    session: Session, cooperative_id: uuid.UUID, checks: Sequence[ProductCheck] = ()
+    session: Session,
+    cooperative_id: uuid.UUID,
+    accounts: Sequence[type[SQLModel]],
+    checks: Sequence[ProductCheck] = (),
 ) -> VerificationReport:
     """Prove, from the rows themselves, that the books hold together:
     every member balance equals its postings; every control account equals the member
@@ -42,7 +45,8 @@ def verify(
     report = VerificationReport()
     params = {"c": cooperative_id}
     control_totals: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
-    for kind, model in sorted(ACCOUNT_MODELS.items()):
+    for model in sorted(accounts, key=lambda m: str(m.ACCOUNT_KIND)):  # type: ignore[attr-defined]
+        kind = str(model.ACCOUNT_KIND)  # type: ignore[attr-defined]
         table = model.__tablename__
         side = model.NORMAL_SIDE  # type: ignore[attr-defined]
         sign = "-" if side == NormalSide.credit else ""

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import delete, text
 from sqlmodel import Session, SQLModel, col
 
-from coopac_core.ledger.accounts import INVERSE_OPERATIONS
 from coopac_core.ledger.errors import ReversalNotSupported, ReversalOutOfOrder
 from coopac_core.ledger.models import EntryKind, JournalEntry
 from coopac_core.loans.models import Loan, LoanInstallment, LoanOperation
@@ -171,11 +170,11 @@ def undo_loan_operation(session: Session, entry: JournalEntry) -> None:
     session.flush()
 
 
-for kind in (
+# The loan's operations ``undo_loan_operation`` undoes (flows.reversal lists it for them).
+LOAN_OPERATIONS = (
     EntryKind.loan_disbursement,
     EntryKind.loan_repayment,
     EntryKind.loan_write_off,
     EntryKind.loan_judicial,
     EntryKind.loan_recovery,
-):
-    INVERSE_OPERATIONS[kind] = undo_loan_operation
+)

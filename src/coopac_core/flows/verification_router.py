@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from coopac_core.flows.verification import verify_books
 from coopac_core.ledger.schemas import VerificationOut
 from coopac_core.openapi import coop_responses
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import VERIFY_LEDGER
-from coopac_core.verification import verify_books
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["ledger"])
 

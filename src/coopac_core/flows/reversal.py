@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session
 
@@ -19,13 +22,8 @@ from coopac_core.approvals import engine as approvals
 from coopac_core.approvals.engine import ApprovalKind
 from coopac_core.approvals.models import ApprovalRequest, ApprovalStatus
 from coopac_core.federation.models import Cooperative
-from coopac_core.ledger.accounts import (
-    ACCOUNT_MODELS,
-    INVERSE_OPERATIONS,
-    REVERSAL_GUARDS,
-    MemberAccount,
-    holder_amount,
-)
+from coopac_core.flows.member_accounts import BY_KIND
+from coopac_core.ledger.accounts import MemberAccount, holder_amount
 from coopac_core.ledger.errors import (
     AlreadyReversed,
     CannotReverseReversal,
@@ -35,13 +33,43 @@ from coopac_core.ledger.errors import (
     ReversalRequestNotFound,
 )
 from coopac_core.ledger.models import EntryKind, JournalEntry, Posting
-from coopac_core.ledger.service.gl_accounts import get_gl_account
-from coopac_core.ledger.service.posting import Leg, lock_member_accounts, post_entry
-from coopac_core.ledger.service.queries import entry_postings, get_entry, reversal_of_entry
+from coopac_core.ledger.service import (
+    Leg,
+    entry_postings,
+    get_entry,
+    get_gl_account,
+    lock_member_accounts,
+    post_entry,
+    reversal_of_entry,
+)
+from coopac_core.loans.service.reversals import LOAN_OPERATIONS, undo_loan_operation
+from coopac_core.savings import service as savings
+from coopac_core.savings.models import SavingsAccount
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import SUPERVISE_TILLS
+from coopac_core.shares import service as shares
+from coopac_core.shares.models import ShareAccount
 from coopac_core.tellers.errors import TillSessionClosed
 from coopac_core.tellers.models import SessionStatus, TillSession
+
+# A product's rules for a reversal touching one of its accounts: called with the locked
+# account and what the reversal moves for the holder (negative: money leaves). Raises the
+# product's own refusal.
+ReversalGuard = Callable[[Session, Any, Decimal], None]
+REVERSAL_GUARDS: dict[str, ReversalGuard] = {
+    SavingsAccount.ACCOUNT_KIND: savings.guard_reversal,
+    ShareAccount.ACCOUNT_KIND: shares.guard_reversal,
+}
+
+# The inverse of the operation an entry recorded, for the entries whose product records a
+# mirror entry alone would leave wrong (a loan's installments and status, a closed share
+# account). Called with the entry about to be reversed, its member accounts already
+# locked; it restores the records or raises the product's refusal.
+InverseOperation = Callable[[Session, Any], None]
+INVERSE_OPERATIONS: dict[str, InverseOperation] = {
+    **{kind: undo_loan_operation for kind in LOAN_OPERATIONS},
+    EntryKind.share_refund: shares.undo_refund,
+}
 
 # Entries whose product records (installments, loan and share statuses) a mirror entry
 # cannot restore on its own: reversed only through their product's inverse operation.
@@ -125,7 +153,7 @@ def reverse_entry(
     locked: dict[tuple[str, uuid.UUID], MemberAccount] = {}
     for kind in sorted(by_kind):
         for acct_id, acct in lock_member_accounts(
-            session, ACCOUNT_MODELS[kind], cooperative_id, by_kind[kind]
+            session, BY_KIND[kind], cooperative_id, by_kind[kind]
         ).items():
             locked[(kind, acct_id)] = acct  # type: ignore[assignment]
     inverse = INVERSE_OPERATIONS.get(entry.kind)

@@ -9,6 +9,7 @@ import uuid
 from sqlmodel import Session
 
 from coopac_core.events.verification import check_events
+from coopac_core.flows.member_accounts import MEMBER_ACCOUNTS
 from coopac_core.ledger.service.verification import ProductCheck, VerificationReport, verify
 from coopac_core.loans.service.verification import check_loan_books, check_loan_records
 from coopac_core.reports.verification import check_snapshots
@@ -34,4 +35,4 @@ PRODUCT_CHECKS: tuple[ProductCheck, ...] = (
 
 
 def verify_books(session: Session, cooperative_id: uuid.UUID) -> VerificationReport:
-    return verify(session, cooperative_id, PRODUCT_CHECKS)
+    return verify(session, cooperative_id, MEMBER_ACCOUNTS, PRODUCT_CHECKS)
