@@ -40,6 +40,8 @@ from coopac_core.events.router import router as events_router
 from coopac_core.exchange.router import router as exchange_router
 from coopac_core.federation.indicators_router import router as indicators_router
 from coopac_core.federation.router import router as federation_router
+from coopac_core.flows.adjustment_router import router as adjustment_router
+from coopac_core.flows.admission_router import router as admission_router
 from coopac_core.flows.reversal_router import router as reversal_router
 from coopac_core.flows.verification_router import router as verification_router
 from coopac_core.health import router as health_router
@@ -58,6 +60,7 @@ from coopac_core.security.headers import SecurityHeadersMiddleware
 from coopac_core.security.router import auth_router, federation_users_router, users_router
 from coopac_core.security.scopes import ScopeMiddleware
 from coopac_core.shares.router import router as shares_router
+from coopac_core.tellers.approvals_router import router as counter_approvals_router
 from coopac_core.tellers.router import router as tellers_router
 from coopac_core.validation import message, preferred_language
 
@@ -244,12 +247,15 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         users_router,
         federation_users_router,
         audit_router,
+        admission_router,
         members_router,
         shares_router,
         savings_router,
         tellers_router,
+        counter_approvals_router,
         exchange_router,
         ledger_router,
+        adjustment_router,
         reversal_router,
         verification_router,
         loans_router,

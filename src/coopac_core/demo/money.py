@@ -11,8 +11,7 @@ from sqlmodel import Session, select
 
 from coopac_core.demo.data import CLI, LOANS, MEMBERS, RESERVES, USERS
 from coopac_core.federation.models import Branch, Cooperative
-from coopac_core.flows import admission
-from coopac_core.ledger import service as ledger
+from coopac_core.flows import adjustment, admission
 from coopac_core.ledger.schemas import AdjustmentCreate, AdjustmentLine
 from coopac_core.loans import service as loans
 from coopac_core.loans.classification import CreditType
@@ -152,7 +151,7 @@ def load_money(
     cooperative's first branch; the cash by its teller, at their till."""
     ctx = acting_in(cooperative_id)
     teller = teller_acting(session, code, cooperative_id)
-    ledger.post_adjustment(
+    adjustment.post_adjustment(
         session,
         CoopContext(cooperative_id, CLI, frozenset({Role.accountant})),
         AdjustmentCreate(

@@ -7,18 +7,12 @@ one answers with the reason."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import text
 from sqlmodel import Session
 
 from coopac_core.ledger.errors import PeriodClosed
-
-# What must follow an entry dated before the business date: the month-end snapshots taken
-# since that day carry it (``reports.snapshot.refresh_ledger``). Registered by the package
-# that keeps them, so that the ledger depends on none.
-AFTER_BACKDATED_ENTRY: list[Callable[[Session, uuid.UUID, date], object]] = []
 
 
 def check_open(session: Session, cooperative_id: uuid.UUID, day: date) -> None:

@@ -3,22 +3,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Query
 
 from coopac_core.federation.errors import BranchNotFound
-from coopac_core.flows import admission
-from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.members import service
 from coopac_core.members.errors import (
     DocumentReferenceRequired,
     InvalidMemberData,
     InvalidStatusTransition,
-    MemberExists,
     MemberNotFound,
 )
 from coopac_core.members.models import MemberStatus
-from coopac_core.members.schemas import MemberCreate, MemberOut, MemberUpdate
+from coopac_core.members.schemas import MemberOut, MemberUpdate
 from coopac_core.openapi import coop_responses, list_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, make_page
 from coopac_core.security.deps import SessionDep, coop_access
@@ -26,24 +22,6 @@ from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import MANAGE_MEMBERS, READ_MEMBERS
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}/members", tags=["members"])
-
-
-@router.post(
-    "",
-    status_code=status.HTTP_201_CREATED,
-    response_model=MemberOut,
-    responses=coop_responses(MemberExists, BranchNotFound),
-    summary="Open a member (or a non-member client); a member's share account opens with it",
-)
-def create_member(
-    body: MemberCreate,
-    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_MEMBERS))],
-    session: SessionDep,
-    once: CreateOnce,
-) -> Response:
-    return once.run(
-        session, ctx, lambda: MemberOut.model_validate(admission.admit(session, ctx, body))
-    )
 
 
 @router.get(

@@ -30,7 +30,6 @@ from sqlmodel import Session, col, delete, select
 
 from coopac_core.day_steps import Chunk, Span, Step, is_month_end
 from coopac_core.federation.models import Branch, Cooperative
-from coopac_core.ledger.periods import AFTER_BACKDATED_ENTRY
 from coopac_core.models_base import utcnow
 from coopac_core.money import round_cents
 from coopac_core.reports.channels import DIGITAL_CHANNELS, operations_by_channel
@@ -452,7 +451,6 @@ def snapshot_step(session: Session, ctx: CoopContext, day: date, span: Span, lim
 
 # The members' deposits need the month's interest paid in (capitalisation, 30) and nothing
 # the loans do: they are taken beside the loan steps, on the cores those leave idle.
-AFTER_BACKDATED_ENTRY.append(refresh_ledger)
 PERIOD_DEPOSITS = Step(
     "period_deposits",
     35,

@@ -4,7 +4,6 @@ balances and statements (``queries``) and proving the books (``verification``). 
 entry spans products: ``flows.reversal``."""
 
 from coopac_core.ledger.service.adjustments import (
-    approve_adjustment,
     get_adjustment_request,
     list_adjustment_requests,
     post_adjustment,
@@ -50,7 +49,6 @@ __all__ = [
     "Line",
     "TrialBalanceLine",
     "VerificationReport",
-    "approve_adjustment",
     "branch_cash_account",
     "check_legs",
     "create_gl_account",

@@ -3,8 +3,9 @@ member accounts' postings), balanced per currency, dated today or back in a mont
 closed (the adjustments of a month end, before the accountant closes it).
 
 It moves the cooperative's own money (a bank account, an expense), so it takes two people:
-one asks (everything is checked then), another approves and the entry is posted by them,
-or rejects. Approval checks again: a month may have closed in between."""
+one asks (everything is checked then), another approves and the entry is posted by them
+(``flows.adjustment``), or rejects. Approval checks again: a month may have closed in
+between."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from coopac_core.ledger.errors import (
     EntryDateInFuture,
 )
 from coopac_core.ledger.models import EntryKind, JournalEntry, Posting
-from coopac_core.ledger.periods import AFTER_BACKDATED_ENTRY, check_open
+from coopac_core.ledger.periods import check_open
 from coopac_core.ledger.schemas import AdjustmentCreate, AdjustmentLine
 from coopac_core.ledger.service.gl_accounts import gl_account_by_code
 from coopac_core.ledger.service.posting import Leg, check_legs, post_entry
@@ -79,9 +80,9 @@ def request_adjustment(
 def post_adjustment(
     session: Session, ctx: CoopContext, data: AdjustmentCreate
 ) -> tuple[JournalEntry, list[Posting]]:
-    """Post it: what an approval does (and the demo's opening balances, loaded by the
-    command line, not over HTTP)."""
-    coop, day = _day(session, ctx, data.business_date)
+    """Post it, checked again (a month may have closed since it was asked for). What an
+    entry dated back also changes is ``flows.adjustment``'s."""
+    _, day = _day(session, ctx, data.business_date)
     entry, postings = post_entry(
         session,
         ctx,
@@ -90,21 +91,7 @@ def post_adjustment(
         description=data.description,
         business_date=day,
     )
-    if day < coop.business_date:  # a month already taken (and every later one) again
-        for follow in AFTER_BACKDATED_ENTRY:
-            follow(session, ctx.cooperative_id, day)
     return entry, postings
-
-
-def approve_adjustment(
-    session: Session, ctx: CoopContext, request_id: uuid.UUID, note: str | None
-) -> tuple[ApprovalRequest, JournalEntry, list[Posting]]:
-    request = approvals.decidable(session, ctx, ADJUSTMENT, request_id)
-    entry, postings = post_adjustment(
-        session, ctx, AdjustmentCreate.model_validate(request.payload)
-    )
-    approvals.approve(session, ctx, ADJUSTMENT, request, note, entry.id)
-    return request, entry, postings
 
 
 def reject_adjustment(

@@ -1,57 +1,41 @@
-"""Idempotency of money POSTs: a retried request never moves money twice.
+"""A money POST as the router sees it (``MoneyRequest``): gathered without touching the
+database, then run as one database call (``coopac_money_call``) or, for an API key, in
+the service's transaction (``transaction.Idempotent``)."""
 
-The key and the response are stored in the request's own transaction, so the money and
-the key commit together or not at all: there is no state in which one exists without the
-other. A retry after the commit finds the stored response and replays it.
-
-Two paths, one rule. The service's transaction (``Idempotent``) claims the key first: a
-retry racing the first request blocks on the key's unique index until the first commits
-(then replays) or rolls back (then runs). The one-call path (``MoneyRequest.call``,
-``coopac_money_call``) writes the key once, with its answer, at the end: a racing retry
-does the work too, then blocks on the same index, finds the first one's key, undoes its
-own work (KC001) and replays. Either way a lock held past the lock timeout answers 409 and
-the client may retry again.
-
-A business refusal (insufficient funds, a blocked account) is an answer too, and is kept:
-otherwise a retry of a refused withdrawal could run later, after a deposit, and post money
-that the teller was told had been refused. Only failures that commit nothing (the database
-down, a timeout) leave the key free for a retry to run.
-"""
+from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
-from sqlalchemy import Column, Index, text
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from coopac_core import database_rules as rules
 from coopac_core.channels import origin_json
 from coopac_core.config import Settings
-from coopac_core.db import Database, DatabaseUnreachable, set_tenant_scope
+from coopac_core.db import Database, DatabaseUnreachable
 from coopac_core.errors import (
     PROBLEM_JSON,
-    BadRequest,
-    Conflict,
     DomainError,
     InvalidInput,
     NotAuthenticated,
-    Unprocessable,
     problem_body,
 )
-from coopac_core.models_base import created_at_field
+from coopac_core.idempotency.keys import (
+    REPLAY_HEADER,
+    Answer,
+    IdempotencyKeyInProgress,
+    idempotency_key_header,
+    request_fingerprint,
+)
+from coopac_core.idempotency.transaction import Idempotent
 from coopac_core.observability import request_id_var
 from coopac_core.security.deps import (
     ACCESS,
@@ -66,186 +50,6 @@ from coopac_core.security.errors import PasswordChangeRequired
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import ANY_BRANCH, Role
 from coopac_core.security.tokens import decode_token
-
-MAX_KEY_LENGTH = 200
-REPLAY_HEADER = "Idempotent-Replayed"
-# How long a key is remembered: a retry within it replays the first answer. Close of
-# business removes older keys (``expire_keys``); a retry after that is a new request. A
-# teller's retry comes within seconds, a nightly script's within a day: 30 days is ample.
-RETENTION = timedelta(days=30)
-
-
-class IdempotencyKeyRequired(BadRequest):
-    code = "idempotency_key_required"
-    template = "Falta la cabecera Idempotency-Key en una operación con dinero"
-
-
-class IdempotencyKeyInvalid(BadRequest):
-    code = "idempotency_key_invalid"
-    template = "Idempotency-Key demasiado larga (máximo {limit} caracteres)"
-
-
-class IdempotencyKeyInProgress(Conflict):
-    code = "idempotency_key_in_progress"
-    template = "Una solicitud con la misma Idempotency-Key aún está en curso; reintente"
-    meaning = "Retry with the same key: it answers once the first request ends."
-
-
-class IdempotencyKeyReused(Unprocessable):
-    code = "idempotency_key_reused"
-    template = "La Idempotency-Key ya se usó con otra solicitud"
-    meaning = "The key was used before with another body, path or caller."
-
-
-IDEMPOTENCY_ERRORS: tuple[type[DomainError], ...] = (
-    IdempotencyKeyRequired,
-    IdempotencyKeyInvalid,
-    IdempotencyKeyInProgress,
-    IdempotencyKeyReused,
-)
-
-
-# What a money operation answers: its model, or its model and the status it decided.
-Answer = BaseModel | tuple[BaseModel, int]
-
-
-class IdempotencyRecord(SQLModel, table=True):
-    __tablename__ = "idempotency_key"
-    __table_args__ = (Index("ix_idempotency_key_created", "cooperative_id", "created_at"),)
-
-    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
-    key: str = Field(max_length=MAX_KEY_LENGTH, primary_key=True)
-    request_hash: str = Field(max_length=64)
-    actor: str = Field(max_length=100)
-    response_status: int
-    response_body: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
-    created_at: datetime = created_at_field()
-
-
-async def request_fingerprint(request: Request) -> str:
-    """Method, path and the body's JSON (keys sorted), hashed: the same request retried
-    has the same fingerprint however its client serialises it."""
-    raw = await request.body()
-    try:
-        body: Any = json.loads(raw) if raw else None
-        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
-    except ValueError:
-        canonical = raw.decode("latin-1")
-    material = f"{request.method} {request.url.path}\n{canonical}"
-    return hashlib.sha256(material.encode()).hexdigest()
-
-
-async def idempotency_key_header(
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            description="Required: a unique key per money movement (a UUID is ideal). "
-            "Retrying with the same key and body returns the first response again. A key "
-            "is remembered for 30 days; close of business forgets older ones.",
-        ),
-    ] = None,
-) -> str:
-    if idempotency_key is None or not idempotency_key.strip():
-        raise IdempotencyKeyRequired()
-    key = idempotency_key.strip()
-    if len(key) > MAX_KEY_LENGTH:
-        raise IdempotencyKeyInvalid(limit=MAX_KEY_LENGTH)
-    return key
-
-
-class Idempotent:
-    """Runs a money operation at most once per key."""
-
-    def __init__(
-        self, session: Session, ctx: CoopContext, key: str, fingerprint: str, path: str
-    ) -> None:
-        self.session = session
-        self.ctx = ctx
-        self.key = key
-        self.fingerprint = fingerprint
-        self.path = path
-
-    def _actor(self) -> str:
-        p = self.ctx.principal
-        return str(p.user_id or p.api_key_id or p.name)
-
-    def _claim(self, status: int = 0, body: dict[str, Any] | None = None) -> bool:
-        """Insert the key; False if another request holds it already."""
-        try:
-            claimed = self.session.execute(
-                text(
-                    "INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor, "
-                    "response_status, response_body) "
-                    "VALUES (:c, :k, :h, :a, :s, CAST(:b AS jsonb)) "
-                    "ON CONFLICT (cooperative_id, key) DO NOTHING RETURNING key"
-                ),
-                {
-                    "c": self.ctx.cooperative_id,
-                    "k": self.key,
-                    "h": self.fingerprint,
-                    "a": self._actor(),
-                    "s": status,
-                    "b": json.dumps(body or {}),
-                },
-            ).first()
-        except OperationalError as exc:
-            # 55P03 lock_not_available: the first request still holds the key
-            if getattr(exc.orig, "sqlstate", None) == "55P03":
-                raise IdempotencyKeyInProgress() from None
-            raise
-        return claimed is not None
-
-    def run(self, operation: Callable[[], Answer], status_code: int = 201) -> JSONResponse:
-        """``operation`` answers a model (sent with ``status_code``) or, when the outcome
-        decides the status (done now, or waiting for a second person), a (model, status)."""
-        if not self._claim():
-            return self._replay()
-        try:
-            result = operation()
-        except DomainError as exc:
-            return self._refuse(exc)
-        if isinstance(result, tuple):
-            result, status_code = result
-        body = result.model_dump(mode="json", by_alias=True)
-        self.session.execute(
-            text(
-                "UPDATE idempotency_key SET response_status = :s, "
-                "response_body = CAST(:b AS jsonb) WHERE cooperative_id = :c AND key = :k"
-            ),
-            {"s": status_code, "b": json.dumps(body), "c": self.ctx.cooperative_id, "k": self.key},
-        )
-        return JSONResponse(body, status_code=status_code)
-
-    def _refuse(self, exc: DomainError) -> JSONResponse:
-        """Undo everything the operation did, then keep its refusal as the key's answer."""
-        self.session.rollback()
-        set_tenant_scope(self.session, self.ctx.cooperative_id)
-        body = problem_body(
-            exc.status,
-            exc.code,
-            exc.detail,
-            instance=self.path,
-            request_id=request_id_var.get(),
-            extra=exc.extra,
-        )
-        if not self._claim(exc.status, body):
-            return self._replay()
-        return JSONResponse(body, status_code=exc.status, media_type=PROBLEM_JSON)
-
-    def _replay(self) -> JSONResponse:
-        row = self.session.get(IdempotencyRecord, (self.ctx.cooperative_id, self.key))
-        if row is None:  # pragma: no cover - the conflicting row is committed by definition
-            raise IdempotencyKeyInProgress()
-        if row.request_hash != self.fingerprint or row.actor != self._actor():
-            raise IdempotencyKeyReused()
-        return JSONResponse(
-            row.response_body,
-            status_code=row.response_status,
-            headers={REPLAY_HEADER: "true"},
-            media_type=PROBLEM_JSON if row.response_status >= 400 else None,
-        )
-
 
 MoneyOperation = Callable[[Session, CoopContext], Answer]
 
@@ -326,7 +130,7 @@ class MoneyRequest:
 
         await run_in_threadpool(check)
 
-    def for_operation(self, key: str, fingerprint: str, path: str) -> "MoneyRequest":
+    def for_operation(self, key: str, fingerprint: str, path: str) -> MoneyRequest:
         """The same caller's request for another operation (one of a sync batch's): its
         own key, fingerprint and path, as if it were sent alone."""
         other = copy.copy(self)
@@ -460,7 +264,7 @@ class MoneyRequest:
 
     async def _batch_outcome(
         self,
-        conn: "asyncpg.pool.PoolConnectionProxy[asyncpg.Record]",
+        conn: asyncpg.pool.PoolConnectionProxy[asyncpg.Record],
         user_id: uuid.UUID,
         op: BatchOperation,
         found: dict[str, Any],
@@ -532,7 +336,7 @@ class MoneyRequest:
 
     async def _refused(
         self,
-        conn: "asyncpg.pool.PoolConnectionProxy[asyncpg.Record]",
+        conn: asyncpg.pool.PoolConnectionProxy[asyncpg.Record],
         user_id: uuid.UUID,
         exc: asyncpg.PostgresError,
     ) -> asyncpg.Record:
@@ -626,13 +430,3 @@ def money_caller(allowed: Iterable[Role]) -> Callable[..., Awaitable[MoneyReques
 
     ACCESS[dependency] = Access(roles, money=True, refused_while_inactive=True)
     return dependency
-
-
-def expire_keys(session: Session, cooperative_id: uuid.UUID, now: datetime) -> int:
-    """Forget the cooperative's keys older than RETENTION; how many. Through a function of
-    the schema's owner: the service's role may not delete keys (migration 0011)."""
-    removed: int = session.execute(
-        text("SELECT coopac_expire_idempotency_keys(:c, :before)"),
-        {"c": cooperative_id, "before": now - RETENTION},
-    ).scalar_one()
-    return removed
