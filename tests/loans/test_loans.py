@@ -15,7 +15,7 @@ from coopac_core.federation.identifiers import ruc_check_digit
 from coopac_core.money import period_rate, round_cents
 from coopac_core.security.roles import Role
 from tests.support.bank import key, new_dni
-from tests.support.cob import close_until
+from tests.support.cob import close_in_process
 from tests.support.world import Coop, World, make_coop
 
 pytestmark = pytest.mark.heavy
@@ -30,9 +30,10 @@ def lc(client: TestClient, world: World) -> Coop:
 
 
 class Api:
-    def __init__(self, client: TestClient, coop: Coop) -> None:
+    def __init__(self, client: TestClient, coop: Coop, db: Database) -> None:
         self.c = client
         self.coop = coop
+        self.db = db
 
     def url(self, path: str) -> str:
         return f"/api/v1/cooperatives/{self.coop.id}{path}"
@@ -94,12 +95,13 @@ class Api:
         return str(acct["id"])
 
     def close_days(self, days: int) -> str:
-        return close_until(self.c, self.coop, days)
+        """Days behind the loans (the close itself is tests/loans/test_close_of_business)."""
+        return close_in_process(self.c, self.db, self.coop, days)
 
 
 @pytest.fixture(scope="module")
-def api(client: TestClient, lc: Coop) -> Api:
-    a = Api(client, lc)
+def api(client: TestClient, lc: Coop, db: Database) -> Api:
+    a = Api(client, lc, db)
     a.post(
         "/loan-products",
         Role.admin,
