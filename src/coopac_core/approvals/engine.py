@@ -60,6 +60,20 @@ def effective_status(row: ApprovalRequest, now: datetime | None = None) -> Appro
     return status
 
 
+def decision_fields(row: ApprovalRequest) -> dict[str, Any]:
+    """What every kind's answer shows of a request: its status, who asked and when, until
+    when it waits, and its decision."""
+    return {
+        "status": effective_status(row),
+        "requested_by": row.requested_by,
+        "requested_at": row.requested_at,
+        "expires_at": row.expires_at,
+        "decided_by": row.decided_by,
+        "decided_at": row.decided_at,
+        "decision_note": row.decision_note,
+    }
+
+
 def _expire_stale(session: Session, cooperative_id: uuid.UUID, kind: str, key: str) -> None:
     session.execute(
         update(ApprovalRequest)
@@ -117,11 +131,11 @@ def ask(
 ) -> ApprovalRequest:
     """Record what ``ctx``'s person asks, for another person to decide. The kind checked
     beforehand that approving it would work today."""
-    key = str(subject_id) if kind.already_requested is not None and subject_id else None
-    if key is not None:
-        assert kind.already_requested is not None
+    key = None
+    if kind.already_requested is not None and subject_id is not None:
+        key = str(subject_id)
         _expire_stale(session, ctx.cooperative_id, kind.name, key)
-        waiting = pending_for(session, ctx.cooperative_id, kind, subject_id)  # type: ignore[arg-type]
+        waiting = pending_for(session, ctx.cooperative_id, kind, subject_id)
         if waiting is not None:  # decided there, by whoever may: not asked again beside it
             raise kind.already_requested(request_id=str(waiting.id), by=waiting.requested_by)
     now = utcnow()

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from coopac_core.approvals import engine as approvals
 from coopac_core.approvals.errors import DECISION_ERRORS
 from coopac_core.approvals.models import ApprovalStatus
 from coopac_core.errors import AmountInvalid, DomainError
@@ -34,6 +35,7 @@ from coopac_core.ledger.schemas import (
     JournalEntryOut,
     ReversalDecision,
 )
+from coopac_core.ledger.service.adjustments import ADJUSTMENT
 from coopac_core.ledger.views import entry_out
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_time_id, make_page
@@ -87,9 +89,10 @@ def list_adjustment_requests(
     page: PageDep,
     status: ApprovalStatus | None = None,
 ) -> Page[AdjustmentRequestOut]:
-    rows = ledger.list_adjustment_requests(
+    rows = approvals.list_requests(
         session,
         ctx.cooperative_id,
+        ADJUSTMENT,
         status=status,
         after=cursor_time_id(page.cursor),
         limit=page.limit + 1,
@@ -112,7 +115,7 @@ def get_adjustment_request(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_LEDGER))],
     session: SessionDep,
 ) -> AdjustmentRequestOut:
-    request = ledger.get_adjustment_request(session, ctx.cooperative_id, request_id)
+    request = approvals.get(session, ctx.cooperative_id, ADJUSTMENT, request_id)
     return AdjustmentRequestOut.of(request)
 
 

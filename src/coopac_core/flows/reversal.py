@@ -12,7 +12,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from coopac_core.approvals import engine as approvals
 from coopac_core.approvals.engine import ApprovalKind
-from coopac_core.approvals.models import ApprovalRequest, ApprovalStatus
+from coopac_core.approvals.models import ApprovalRequest
 from coopac_core.federation.models import Cooperative
 from coopac_core.flows.member_accounts import BY_KIND
 from coopac_core.ledger.accounts import MemberAccount, holder_amount
@@ -272,23 +272,3 @@ def reject_reversal(
     session: Session, ctx: CoopContext, request_id: uuid.UUID, note: str | None = None
 ) -> ApprovalRequest:
     return approvals.reject(session, ctx, REVERSAL, request_id, note)
-
-
-def get_reversal_request(
-    session: Session, cooperative_id: uuid.UUID, request_id: uuid.UUID
-) -> ApprovalRequest:
-    return approvals.get(session, cooperative_id, REVERSAL, request_id)
-
-
-def list_reversal_requests(
-    session: Session,
-    cooperative_id: uuid.UUID,
-    *,
-    status: ApprovalStatus | None,
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-) -> list[ApprovalRequest]:
-    """Oldest first: the queue a supervisor works through."""
-    return approvals.list_requests(
-        session, cooperative_id, REVERSAL, status=status, after=after, limit=limit
-    )

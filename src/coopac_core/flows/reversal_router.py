@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from coopac_core.approvals import engine as approvals
 from coopac_core.approvals.errors import DECISION_ERRORS
 from coopac_core.approvals.models import ApprovalRequest, ApprovalStatus
 from coopac_core.errors import DomainError
@@ -106,9 +107,10 @@ def list_reversal_requests(
     page: PageDep,
     status: ApprovalStatus | None = None,
 ) -> Page[ReversalRequestOut]:
-    rows = reversal.list_reversal_requests(
+    rows = approvals.list_requests(
         session,
         ctx.cooperative_id,
+        reversal.REVERSAL,
         status=status,
         after=cursor_time_id(page.cursor),
         limit=page.limit + 1,
@@ -131,7 +133,7 @@ def get_reversal_request(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_REVERSAL_REQUESTS))],
     session: SessionDep,
 ) -> ReversalRequestOut:
-    return _request_out(reversal.get_reversal_request(session, ctx.cooperative_id, request_id))
+    return _request_out(approvals.get(session, ctx.cooperative_id, reversal.REVERSAL, request_id))
 
 
 @router.post(

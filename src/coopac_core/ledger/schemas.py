@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from coopac_core.approvals.engine import effective_status
+from coopac_core.approvals.engine import decision_fields
 from coopac_core.approvals.models import ApprovalRequest, ApprovalStatus
 from coopac_core.channels import Channel
 from coopac_core.ledger.models import AccountKind, EntryKind, NormalSide
@@ -116,17 +116,11 @@ class AdjustmentRequestOut(BaseModel):
     @classmethod
     def of(cls, row: ApprovalRequest) -> AdjustmentRequestOut:
         return cls(
+            **decision_fields(row),
             id=row.id,
-            status=effective_status(row),
             business_date=row.payload["business_date"],
             description=row.payload["description"],
             lines=row.payload["lines"],
-            requested_by=row.requested_by,
-            requested_at=row.requested_at,
-            expires_at=row.expires_at,
-            decided_by=row.decided_by,
-            decided_at=row.decided_at,
-            decision_note=row.decision_note,
             journal_entry_id=row.journal_entry_id,
         )
 
@@ -297,16 +291,10 @@ class ReversalRequestOut(BaseModel):
     def of(cls, row: ApprovalRequest) -> ReversalRequestOut:
         assert row.subject_id is not None
         return cls(
+            **decision_fields(row),
             id=row.id,
             journal_entry_id=row.subject_id,
-            status=effective_status(row),
             reason=row.payload.get("reason"),
-            requested_by=row.requested_by,
-            requested_at=row.requested_at,
-            expires_at=row.expires_at,
-            decided_by=row.decided_by,
-            decided_at=row.decided_at,
-            decision_note=row.decision_note,
             reversal_entry_id=row.journal_entry_id,
         )
 

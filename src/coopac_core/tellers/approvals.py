@@ -163,20 +163,15 @@ _STATUS = {
 
 def request_out(session: Session, row: ApprovalRequest) -> WithdrawalRequestOut:
     assert row.subject_id is not None
+    fields = engine.decision_fields(row)
     return WithdrawalRequestOut(
+        **{**fields, "status": _STATUS[fields["status"]]},
         id=row.id,
         account_id=row.subject_id,
         amount=Decimal(row.payload["amount"]),
         currency=Currency(row.payload["currency"]),
         description=row.payload.get("description"),
-        status=_STATUS[engine.effective_status(row)],
         till_session_id=uuid.UUID(row.payload["till_session_id"]),
-        requested_by=row.requested_by,
-        requested_at=row.requested_at,
-        expires_at=row.expires_at,
-        decided_by=row.decided_by,
-        decided_at=row.decided_at,
-        decision_note=row.decision_note,
         journal_entry_id=row.journal_entry_id,
         receipt_number=receipt_number_of(session, row.cooperative_id, row.journal_entry_id)
         if row.journal_entry_id

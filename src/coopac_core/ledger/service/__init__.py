@@ -4,8 +4,6 @@ balances and statements (``queries``) and proving the books (``verification``). 
 entry spans products: ``flows.reversal``."""
 
 from coopac_core.ledger.service.adjustments import (
-    get_adjustment_request,
-    list_adjustment_requests,
     post_adjustment,
     reject_adjustment,
     request_adjustment,
@@ -53,13 +51,11 @@ __all__ = [
     "check_legs",
     "create_gl_account",
     "entry_postings",
-    "get_adjustment_request",
     "get_entry",
     "get_gl_account",
     "gl_account_by_code",
     "gl_account_for",
     "gl_accounts_for",
-    "list_adjustment_requests",
     "list_entries",
     "list_gl_accounts",
     "lock_member_accounts",

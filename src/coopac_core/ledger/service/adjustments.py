@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlmodel import Session
 
 from coopac_core.approvals import engine as approvals
 from coopac_core.approvals.engine import ApprovalKind
-from coopac_core.approvals.models import ApprovalRequest, ApprovalStatus
+from coopac_core.approvals.models import ApprovalRequest
 from coopac_core.federation.errors import CooperativeNotFound
 from coopac_core.federation.models import Cooperative
 from coopac_core.ledger.errors import (
@@ -98,23 +98,3 @@ def reject_adjustment(
     session: Session, ctx: CoopContext, request_id: uuid.UUID, note: str | None
 ) -> ApprovalRequest:
     return approvals.reject(session, ctx, ADJUSTMENT, request_id, note)
-
-
-def get_adjustment_request(
-    session: Session, cooperative_id: uuid.UUID, request_id: uuid.UUID
-) -> ApprovalRequest:
-    return approvals.get(session, cooperative_id, ADJUSTMENT, request_id)
-
-
-def list_adjustment_requests(
-    session: Session,
-    cooperative_id: uuid.UUID,
-    *,
-    status: ApprovalStatus | None,
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-) -> list[ApprovalRequest]:
-    """Oldest first: the queue the second person works through."""
-    return approvals.list_requests(
-        session, cooperative_id, ADJUSTMENT, status=status, after=after, limit=limit
-    )
