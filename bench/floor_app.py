@@ -142,7 +142,8 @@ k AS (INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor,
 SELECT count(*) FROM a
 """
 MONEY_CALL = (
-    "SELECT status, body::text AS body, replayed FROM coopac_money_call($1, $2, $3, $4, $5, "
+    "SELECT status, body::text AS body, replayed FROM coopac_money_call("
+    "jsonb_build_object('user', $1::uuid, 'version', $2::integer), $3, $4, $5, "
     "$6, $7, $8, $9, $10::jsonb, $11::jsonb, NULL, NULL)"
 )
 

@@ -417,7 +417,8 @@ def function_times(owner: URL, calls: int) -> None:
 # The deposit as the service calls it, on a random one of the accounts (bench_accounts,
 # numbered), with a fresh key each time; the actor and policy come from bench_context.
 CALL = """\\set n random(1, 1000)
-SELECT status FROM bench_context x, coopac_money_call(x.user_id, x.version, x.coop,
+SELECT status FROM bench_context x, coopac_money_call(
+  jsonb_build_object('user', x.user_id, 'version', x.version), x.coop,
   '{manager,teller}', '{admin,federation_admin,manager}', 'pgb-' || nextval('bench_keys'),
   'h', 'r', 'deposit', jsonb_build_object('account_id', (SELECT id FROM bench_accounts
   WHERE n = :n), 'amount', '1.00', 'branch_id', x.branch), x.policy, NULL, NULL)

@@ -5,68 +5,31 @@ functions (sql/functions/): one call does the whole movement, so a deposit costs
 trip, and every writer (the API's two paths, the services that check an account before
 their own entry) runs the same rules. They refuse with SQLSTATE KR001 (the operation's
 refusal, kept as the Idempotency-Key's answer) or KA001 (the caller's, not kept): the error
-code as the message, its fields as JSON in the detail. ``refusal`` turns one into the
-DomainError of that code, so the client gets the same problem+json whichever path ran.
+code as the message, its fields as JSON in the detail. ``errors.refusal`` turns one into
+the DomainError of that code, so the client gets the same problem+json whichever path ran.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from sqlalchemy import TextClause
-from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from coopac_core.channels import origin_of
-from coopac_core.errors import CATALOGUE, DomainError
+from coopac_core.errors import CALLER_REFUSED as CALLER_REFUSED
+from coopac_core.errors import REFUSED as REFUSED
+from coopac_core.errors import refusal as refusal
+from coopac_core.errors import refusal_of as refusal_of
+from coopac_core.errors import refusals as refusals
 from coopac_core.limits.policy import DEFAULTS, LIMITED
 from coopac_core.observability import request_id_var
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import ANY_BRANCH
-
-REFUSED = "KR001"  # the operation refused: kept as the key's answer
-CALLER_REFUSED = "KA001"  # the caller may not: answered, not kept
-
-
-def refusal(code: str, detail: str | None) -> DomainError:
-    """The DomainError a database function raised, with its fields."""
-    params: dict[str, Any] = json.loads(detail) if detail else {}
-    error = CATALOGUE.get(code)
-    if error is None:  # a code the service does not know: a bug, not the client's
-        raise RuntimeError(f"the database refused with unknown code {code!r}")
-    if "detail" in params:
-        return error(params["detail"])
-    return error(**params)
-
-
-def refusal_of(exc: DBAPIError) -> DomainError | None:
-    """The refusal behind a failed statement, or None if it failed for another reason."""
-    orig = exc.orig
-    if getattr(orig, "sqlstate", None) not in (REFUSED, CALLER_REFUSED):
-        return None
-    diag = getattr(orig, "diag", None)
-    return refusal(
-        getattr(diag, "message_primary", "") or "", getattr(diag, "message_detail", None)
-    )
-
-
-@contextmanager
-def refusals() -> Iterator[None]:
-    """Statements run in the block that call a rule's function raise its refusal as the
-    DomainError of its code."""
-    try:
-        yield
-    except DBAPIError as exc:
-        error = refusal_of(exc)
-        if error is None:
-            raise
-        raise error from None
 
 
 def call(session: Session, statement: TextClause, params: dict[str, Any]) -> Any:

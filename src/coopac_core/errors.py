@@ -9,11 +9,15 @@ can answer. ``docs/errors.md`` is generated from this catalogue (``coopac errors
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http import HTTPStatus
 from typing import Any, ClassVar
 
 from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -122,6 +126,13 @@ class RoleNotAllowed(Forbidden):
     code = "forbidden"
     template = "Su rol no permite esta operación"
     meaning = "The caller is known in the cooperative but none of their roles may do this."
+    # federation staff, where a member's money is moved or decided on
+    FEDERATION = "La federación consulta; no mueve ni decide sobre dinero de socios"
+
+    def __init__(
+        self, detail: str | None = None, /, *, federation: bool = False, **params: Any
+    ) -> None:
+        super().__init__(self.FEDERATION if federation else detail, **params)
 
 
 class ValidationFailed(Unprocessable):
@@ -216,3 +227,44 @@ class AsOfInFuture(Unprocessable):
     code = "as_of_in_future"
     template = "La fecha {as_of} es posterior a la fecha de operaciones ({business_date})"
     meaning = "A report says what was true at a date: not of a date still to come."
+
+
+# --- refusals raised by database functions ------------------------------------------
+
+REFUSED = "KR001"  # the operation refused: kept as the key's answer
+CALLER_REFUSED = "KA001"  # the caller may not: answered, not kept
+
+
+def refusal(code: str, detail: str | None) -> DomainError:
+    """The DomainError a database function raised, with its fields."""
+    params: dict[str, Any] = json.loads(detail) if detail else {}
+    error = CATALOGUE.get(code)
+    if error is None:  # a code the service does not know: a bug, not the client's
+        raise RuntimeError(f"the database refused with unknown code {code!r}")
+    if "detail" in params:
+        return error(params["detail"])
+    return error(**params)
+
+
+def refusal_of(exc: DBAPIError) -> DomainError | None:
+    """The refusal behind a failed statement, or None if it failed for another reason."""
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) not in (REFUSED, CALLER_REFUSED):
+        return None
+    diag = getattr(orig, "diag", None)
+    return refusal(
+        getattr(diag, "message_primary", "") or "", getattr(diag, "message_detail", None)
+    )
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Statements run in the block that call a rule's function raise its refusal as the
+    DomainError of its code."""
+    try:
+        yield
+    except DBAPIError as exc:
+        error = refusal_of(exc)
+        if error is None:
+            raise
+        raise error from None

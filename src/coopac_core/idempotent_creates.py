@@ -6,7 +6,6 @@ federation user) belong to no cooperative and have a table of their own."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
@@ -14,25 +13,18 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import Column, text
+from sqlalchemy import Column
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, Session, SQLModel
 
-from coopac_core.db import ALL_TENANTS, set_tenant_scope
-from coopac_core.errors import PROBLEM_JSON, DomainError, problem_body
 from coopac_core.idempotency import (
     MAX_KEY_LENGTH,
-    REPLAY_HEADER,
     Answer,
-    IdempotencyKeyInProgress,
     IdempotencyKeyInvalid,
-    IdempotencyKeyReused,
     Idempotent,
     request_fingerprint,
 )
 from coopac_core.models_base import created_at_field
-from coopac_core.observability import request_id_var
 from coopac_core.security.principal import CoopContext, Principal
 
 
@@ -86,9 +78,9 @@ class Once:
         status_code: int = 201,
     ) -> JSONResponse:
         if self.key is not None:
-            return Idempotent(session, ctx, self.key, self.fingerprint, self.path).run(
-                make, status_code
-            )
+            return Idempotent(
+                session, ctx.cooperative_id, ctx.principal, self.key, self.fingerprint, self.path
+            ).run(make, status_code)
         result = make()
         if isinstance(result, tuple):
             result, status_code = result
@@ -107,49 +99,13 @@ CreateOnce = Annotated[Once, Depends(create_once)]
 
 
 class FederationOnce:
-    """A federation POST that creates, safe to retry as ``Once`` is (its keys apart)."""
+    """A federation POST that creates, safe to retry as ``Once`` is: the same mechanism,
+    under the federation's own keys."""
 
     def __init__(self, key: str | None, fingerprint: str, path: str) -> None:
         self.key = key
         self.fingerprint = fingerprint
         self.path = path
-
-    def _claim(
-        self, session: Session, actor: str, status: int = 0, body: dict[str, Any] | None = None
-    ) -> bool:
-        try:
-            claimed = session.execute(
-                text(
-                    "INSERT INTO federation_idempotency_key (key, request_hash, actor, "
-                    "response_status, response_body) VALUES (:k, :h, :a, :s, CAST(:b AS jsonb)) "
-                    "ON CONFLICT (key) DO NOTHING RETURNING key"
-                ),
-                {
-                    "k": self.key,
-                    "h": self.fingerprint,
-                    "a": actor,
-                    "s": status,
-                    "b": json.dumps(body or {}),
-                },
-            ).first()
-        except OperationalError as exc:
-            if getattr(exc.orig, "sqlstate", None) == "55P03":
-                raise IdempotencyKeyInProgress() from None
-            raise
-        return claimed is not None
-
-    def _replay(self, session: Session, actor: str) -> JSONResponse:
-        row = session.get(FederationIdempotencyRecord, self.key)
-        if row is None:  # pragma: no cover - the conflicting row is committed by definition
-            raise IdempotencyKeyInProgress()
-        if row.request_hash != self.fingerprint or row.actor != actor:
-            raise IdempotencyKeyReused()
-        return JSONResponse(
-            row.response_body,
-            status_code=row.response_status,
-            headers={REPLAY_HEADER: "true"},
-            media_type=PROBLEM_JSON if row.response_status >= 400 else None,
-        )
 
     def run(
         self,
@@ -161,30 +117,9 @@ class FederationOnce:
         if self.key is None:
             result = make()
             return JSONResponse(result.model_dump(mode="json", by_alias=True), status_code)
-        actor = str(principal.user_id or principal.api_key_id or principal.name)
-        if not self._claim(session, actor):
-            return self._replay(session, actor)
-        try:
-            result = make()
-        except DomainError as exc:
-            session.rollback()
-            set_tenant_scope(session, ALL_TENANTS)
-            body = problem_body(
-                exc.status, exc.code, exc.detail, instance=self.path,
-                request_id=request_id_var.get(), extra=exc.extra,
-            )  # fmt: skip
-            if not self._claim(session, actor, exc.status, body):
-                return self._replay(session, actor)
-            return JSONResponse(body, status_code=exc.status, media_type=PROBLEM_JSON)
-        body = result.model_dump(mode="json", by_alias=True)
-        session.execute(
-            text(
-                "UPDATE federation_idempotency_key SET response_status = :s, "
-                "response_body = CAST(:b AS jsonb) WHERE key = :k"
-            ),
-            {"s": status_code, "b": json.dumps(body), "k": self.key},
+        return Idempotent(session, None, principal, self.key, self.fingerprint, self.path).run(
+            make, status_code
         )
-        return JSONResponse(body, status_code=status_code)
 
 
 async def federation_create_once(

@@ -1,16 +1,19 @@
-"""A deposit, a transfer or a share payment by a signed-in user is one database call (migration 0020); by an
-API key it takes the service's transaction, whose operation calls the same database
-functions. Both paths must answer alike: the same fields, the same refusals with the same
-codes, refusals kept as the key's answer, the caller's refusals not kept."""
+"""A deposit, a transfer or a share payment is one database call (``coopac_money_call``),
+whoever calls: a signed-in user or an API key, checked by the database either way. The
+answer is what the route's response model says; refusals carry the same codes, are kept
+as the key's answer, and the caller's refusals are not kept."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from coopac_core.savings import router as savings_router
 from coopac_core.security.roles import Role
+from coopac_core.shares import router as shares_router
 from tests.support.bank import Bank, key
 from tests.support.world import World, add_user, login
 
@@ -38,6 +41,20 @@ def _post(
 ) -> tuple[int, dict[str, Any], str | None]:
     r = client.post(url, json=body, headers={**who, **k})
     return r.status_code, r.json(), r.headers.get("Idempotent-Replayed")
+
+
+def _as_route_says(path: str, answer: dict[str, Any]) -> None:
+    """The answer is exactly what the route's response model makes of it: no field more or
+    less, every value in the form the model writes it. The database writes these answers;
+    the model is what the contract publishes."""
+    routes = [*savings_router.router.routes, *shares_router.router.routes]
+    route = next(
+        r
+        for r in routes
+        if isinstance(r, APIRoute) and r.path == f"/api/v1/cooperatives/{{cooperative_id}}{path}"
+    )
+    model = route.response_model
+    assert model.model_validate(answer).model_dump(mode="json", by_alias=True) == answer
 
 
 @pytest.mark.parametrize("path", ["token", "api_key"])
@@ -75,6 +92,7 @@ def test_deposit_and_transfer_answer_alike(client: TestClient, bank: Bank, path:
     )
     assert (dep["currency"], dep["description"]) == ("PEN", "Depósito en efectivo")
     assert dep["booked_at"].endswith("Z") and isinstance(dep["id"], int)
+    _as_route_says("/savings-accounts/{account_id}/deposits", dep)
 
     status, out, _ = _post(
         client,
@@ -91,6 +109,7 @@ def test_deposit_and_transfer_answer_alike(client: TestClient, bank: Bank, path:
         "30.10",
     )
     assert out["description"] == f"Transferencia a {dst['number']}"
+    _as_route_says("/transfers", out)
     assert bank.balance(client, src["id"]) == "69.90"
     assert bank.balance(client, dst["id"]) == "30.10"
 
@@ -116,7 +135,16 @@ def test_deposit_and_transfer_answer_alike(client: TestClient, bank: Bank, path:
         "19.90",
         "Aporte con cargo a ahorros",
     )
+    _as_route_says("/members/{member_id}/share-account/payments", share)
     assert bank.balance(client, src["id"]) == "50.00"
+    # booked as the caller: the key and the person behind it, the channel it came in by
+    r = client.get(
+        bank.url(f"/journal-entries/{dep['journal_entry_id']}"),
+        headers=bank.coop.headers[Role.accountant],
+    )
+    assert r.status_code == 200, r.text
+    entry = r.json()
+    assert entry["channel"] == ("counter" if path == "token" else "batch"), entry
 
 
 @pytest.mark.parametrize("path", ["token", "api_key"])
@@ -199,3 +227,55 @@ def test_the_callers_refusals_are_not_kept(client: TestClient, world: World, ban
     r = client.post(url, json=body, headers={**bank.coop.headers[Role.manager], **k})
     assert (r.status_code, r.json()["code"]) == (422, "idempotency_key_reused")
     assert bank.balance(client, account["id"]) == "10.00"
+
+
+def test_an_api_key_is_refused_as_on_every_other_route(client: TestClient, bank: Bank) -> None:
+    """The one-call path checks a key as every request is checked: revoked, its owner
+    disabled or no longer holding the role: refused, nothing moved, the key not kept."""
+    src, dst = bank.account(client), bank.account(client)
+    bank.deposit(client, src["id"], "50.00")
+    url = bank.url("/transfers")
+    body = {"from_account_id": src["id"], "to_account_id": dst["id"], "amount": "10.00"}
+    user = add_user(client, bank.coop, "b.cajero.puno", ["teller"], "PUNO")
+    teller = login(client, "b.cajero.puno")
+
+    def new_key() -> dict[str, str]:
+        r = client.post(
+            bank.url("/api-keys"),
+            json={"name": "Caja", "roles": ["teller"], "branch_id": bank.puno,
+                  "scopes": ["counter"]},
+            headers=teller,
+        )  # fmt: skip
+        assert r.status_code == 201, r.text
+        return {"X-API-Key": r.json()["key"], "id": r.json()["id"]}
+
+    revoked = new_key()
+    r = client.post(bank.url(f"/api-keys/{revoked.pop('id')}/revoke"), headers=bank.admin)
+    assert r.status_code == 200, r.text
+    k = key()
+    r = client.post(url, json=body, headers={**revoked, **k})
+    assert (r.status_code, r.json()["code"]) == (401, "api_key_revoked")
+    wrong = {"X-API-Key": revoked["X-API-Key"][:-2] + "xx"}
+    r = client.post(url, json=body, headers={**wrong, **k})
+    assert (r.status_code, r.json()["code"]) == (401, "invalid_api_key")
+
+    live = new_key()
+    live.pop("id")
+    r = client.post(url, json=body, headers={**live, **key()})
+    assert r.status_code == 201, r.text
+    # the owner loses the role the key acts with: so does the key
+    r = client.patch(bank.url(f"/users/{user}"), json={"roles": ["auditor"]}, headers=bank.admin)
+    assert r.status_code == 200, r.text
+    r = client.post(url, json=body, headers={**live, **k})
+    assert (r.status_code, r.json()["code"]) == (404, "cooperative_not_found")
+    r = client.patch(bank.url(f"/users/{user}"), json={"is_active": False}, headers=bank.admin)
+    assert r.status_code == 200, r.text
+    r = client.post(url, json=body, headers={**live, **k})
+    assert (r.status_code, r.json()["code"]) == (401, "api_key_owner_inactive")
+    # none of those kept the key: the teller's own request, with it, runs
+    r = client.post(url, json=body, headers={**bank.teller, **k})
+    assert r.status_code == 201, r.text
+    assert (bank.balance(client, src["id"]), bank.balance(client, dst["id"])) == (
+        "30.00",
+        "20.00",
+    )

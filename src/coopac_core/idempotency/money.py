@@ -1,5 +1,6 @@
 """A money POST as the router sees it (``MoneyRequest``): gathered without touching the
-database, then run as one database call (``coopac_money_call``) or, for an API key, in
+database, then run as one database call (``coopac_money_call``) where the database holds
+the whole operation (a deposit, a transfer, a share payment), whoever calls, or else in
 the service's transaction (``transaction.Idempotent``)."""
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from coopac_core.security.deps import (
 from coopac_core.security.errors import PasswordChangeRequired
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import ANY_BRANCH, Role
-from coopac_core.security.tokens import decode_token
+from coopac_core.security.tokens import api_key_credential, decode_token
 
 MoneyOperation = Callable[[Session, CoopContext], Answer]
 
@@ -65,13 +66,14 @@ class ConnectionLost(Exception):
 
 RACED = "KC001"  # coopac_money_call: another request with the same key committed first
 MONEY_CALL = (
-    "SELECT status, body::text AS body, replayed FROM coopac_money_call($1, $2, $3, $4, $5, "
-    "$6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13::jsonb)"
+    "SELECT status, body::text AS body, replayed FROM coopac_money_call($1::jsonb, $2, $3, "
+    "$4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11, $12::jsonb)"
 )
-MONEY_BATCH = "SELECT coopac_money_batch($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)::text"
+MONEY_BATCH = "SELECT coopac_money_batch($1::jsonb, $2, $3, $4, $5, $6::jsonb, $7::jsonb)::text"
+# whose the key is, as the refused call found it: the caller is checked again
 KEEP_ANSWER = (
-    "SELECT status, body::text AS body, replayed "
-    "FROM coopac_keep_answer($1, $2, $3, $4, $5, $6::jsonb)"
+    "SELECT status, body::text AS body, replayed FROM coopac_keep_answer($1, $2, $3, "
+    "coopac_idempotency_actor(coopac_money_caller($4::jsonb, $1, $5, $6, $7)), $8, $9::jsonb)"
 )
 
 
@@ -142,25 +144,30 @@ class MoneyRequest:
     async def run(self, operation: MoneyOperation, status_code: int = 201) -> JSONResponse:
         return await run_in_threadpool(self._run, operation, status_code)
 
+    def credential(self) -> str:
+        """The caller as the database checks them (``coopac_money_caller``): a session's
+        user and version, or an API key."""
+        if self.token:
+            claims = decode_token(self.settings.resolved_secret_key(), self.token, "access")
+            if claims.password_change_required:
+                raise PasswordChangeRequired()
+            return json.dumps({"user": str(claims.user_id), "version": claims.version})
+        assert self.api_key is not None  # the dependency refuses a request with neither
+        return json.dumps(api_key_credential(self.api_key))
+
+    def origin(self) -> dict[str, Any]:
+        return origin_json(by_api_key=not self.token)
+
     async def call(
-        self,
-        operation: str,
-        args: dict[str, Any],
-        fallback: MoneyOperation,
-        check: Callable[[], object] | None = None,
+        self, operation: str, args: dict[str, Any], check: Callable[[], object] | None = None
     ) -> Response:
-        """The whole money POST as one database call (``coopac_money_call``, migration
-        0020): the caller's session and roles, the cooperative's scope, the key's claim or
-        replay, the operation ``operation`` with ``args``, its answer kept with the key. No
-        thread pool, one round trip. ``check``: the service's own checks of the request
-        (an amount of zero), whose refusal is kept as the key's answer too. A caller with
-        an API key takes ``run(fallback)``, whose operation calls the same rules."""
-        pool: asyncpg.Pool | None = getattr(self.app_state, "money_pool", None)
-        if pool is None or not self.token:
-            return await self.run(fallback)
-        claims = decode_token(self.settings.resolved_secret_key(), self.token, "access")
-        if claims.password_change_required:
-            raise PasswordChangeRequired()
+        """The whole money POST as one database call (``coopac_money_call``): the caller
+        (a session or an API key) and their roles, the cooperative's scope, the key's claim
+        or replay, the operation ``operation`` with ``args``, its answer kept with the key.
+        No thread pool, one round trip. ``check``: the service's own checks of the request
+        (an amount of zero), whose refusal is kept as the key's answer too."""
+        pool: asyncpg.Pool = self.app_state.money_pool
+        credential = self.credential()
         refused: DomainError | None = None
         if check is not None:
             try:
@@ -168,8 +175,7 @@ class MoneyRequest:
             except DomainError as exc:
                 refused = exc
         params = (
-            claims.user_id,
-            claims.version,
+            credential,
             self.cooperative_id,
             sorted(self.allowed),
             sorted(ANY_BRANCH),
@@ -177,13 +183,13 @@ class MoneyRequest:
             self.fingerprint,
             request_id_var.get(),
             operation,
-            json.dumps({**args, "origin": origin_json(by_api_key=False)}),
+            json.dumps({**args, "origin": self.origin()}),
             rules.policy_json(),
             refused.status if refused else None,
             json.dumps(self._problem(refused)) if refused else None,
         )
         try:
-            row = await self._attempt(pool, claims.user_id, params)
+            row = await self._attempt(pool, credential, params)
         except ConnectionLost as exc:
             # The server ended a connection (a restart, a cut): this request gets 503 and
             # may be retried with its key; the pool drops every connection it holds, as
@@ -202,17 +208,13 @@ class MoneyRequest:
     async def call_many(self, ops: list[BatchOperation]) -> list[BatchOutcome] | None:
         """Many one-call operations of this caller, in order, in one database call
         (``coopac_money_batch``, sql/functions/): one round trip and one commit for all,
-        each operation in a subtransaction of its own under its own key. None when this
-        caller takes the service's transaction (an API key) or the chunk could not run as
-        one (a lock waited on past the timeout): then each goes alone. An outcome is the
-        operation's answer (status, body, replayed), a caller's refusal (not kept), or
-        None when a request with the same key committed first (asked alone, it replays)."""
-        pool: asyncpg.Pool | None = getattr(self.app_state, "money_pool", None)
-        if pool is None or not self.token:
-            return None
-        claims = decode_token(self.settings.resolved_secret_key(), self.token, "access")
-        if claims.password_change_required:
-            raise PasswordChangeRequired()
+        each operation in a subtransaction of its own under its own key. None when the
+        chunk could not run as one (a lock waited on past the timeout): then each goes
+        alone. An outcome is the operation's answer (status, body, replayed), a caller's
+        refusal (not kept), or None when a request with the same key committed first
+        (asked alone, it replays)."""
+        pool: asyncpg.Pool = self.app_state.money_pool
+        credential = self.credential()
         payload = json.dumps(
             [
                 {
@@ -225,8 +227,7 @@ class MoneyRequest:
             ]
         )
         params = (
-            claims.user_id,
-            claims.version,
+            credential,
             self.cooperative_id,
             sorted(self.allowed),
             sorted(ANY_BRANCH),
@@ -251,7 +252,7 @@ class MoneyRequest:
                     raise
                 outcomes: list[BatchOutcome] = []
                 for op, found in zip(ops, json.loads(raw), strict=True):
-                    outcomes.append(await self._batch_outcome(conn, claims.user_id, op, found))
+                    outcomes.append(await self._batch_outcome(conn, credential, op, found))
                 return outcomes
         except ConnectionLost as exc:
             await pool.expire_connections()
@@ -265,7 +266,7 @@ class MoneyRequest:
     async def _batch_outcome(
         self,
         conn: asyncpg.pool.PoolConnectionProxy[asyncpg.Record],
-        user_id: uuid.UUID,
+        credential: str,
         op: BatchOperation,
         found: dict[str, Any],
     ) -> BatchOutcome:
@@ -288,13 +289,7 @@ class MoneyRequest:
         )
         try:
             row = await conn.fetchrow(
-                KEEP_ANSWER,
-                self.cooperative_id,
-                op.key,
-                op.fingerprint,
-                str(user_id),
-                error.status,
-                json.dumps(body),
+                KEEP_ANSWER, *self._keep_params(credential, op.key, op.fingerprint, error, body)
             )
         except asyncpg.PostgresError as again:
             if again.sqlstate == rules.CALLER_REFUSED:
@@ -304,7 +299,7 @@ class MoneyRequest:
         return (row["status"], row["body"], row["replayed"])
 
     async def _attempt(
-        self, pool: asyncpg.Pool, user_id: uuid.UUID, params: tuple[Any, ...]
+        self, pool: asyncpg.Pool, credential: str, params: tuple[Any, ...]
     ) -> asyncpg.Record | None:
         try:
             # as long as the engine's pool waits for a connection before answering 503
@@ -319,7 +314,7 @@ class MoneyRequest:
                         # undone; called again, it replays that one's answer
                         return await conn.fetchrow(MONEY_CALL, *params)
                 except asyncpg.PostgresError as exc:
-                    return await self._refused(conn, user_id, exc)
+                    return await self._refused(conn, credential, exc)
                 except BaseException:
                     # cut, cancelled or broken mid-call: the pool must not hand it out again
                     conn.terminate()
@@ -334,10 +329,25 @@ class MoneyRequest:
             exc.status, exc.code, exc.detail, instance=self.path, request_id=request_id_var.get()
         )
 
+    def _keep_params(
+        self, credential: str, key: str, fingerprint: str, error: DomainError, body: object
+    ) -> tuple[Any, ...]:
+        return (
+            self.cooperative_id,
+            key,
+            fingerprint,
+            credential,
+            sorted(self.allowed),
+            sorted(ANY_BRANCH),
+            request_id_var.get(),
+            error.status,
+            json.dumps(body),
+        )
+
     async def _refused(
         self,
         conn: asyncpg.pool.PoolConnectionProxy[asyncpg.Record],
-        user_id: uuid.UUID,
+        credential: str,
         exc: asyncpg.PostgresError,
     ) -> asyncpg.Record:
         """A failed call: the caller's refusal is raised, the operation's is kept as the
@@ -363,12 +373,9 @@ class MoneyRequest:
         try:
             row = await conn.fetchrow(
                 KEEP_ANSWER,
-                self.cooperative_id,
-                self.key,
-                self.fingerprint,
-                str(user_id),
-                error.status,
-                json.dumps(self._problem(error)),
+                *self._keep_params(
+                    credential, self.key, self.fingerprint, error, self._problem(error)
+                ),
             )
         except asyncpg.PostgresError as again:
             if again.sqlstate == rules.CALLER_REFUSED:
@@ -387,7 +394,9 @@ class MoneyRequest:
             ctx = enter_cooperative(
                 session, self.cooperative_id, principal, self.allowed, money=True
             )
-            idem = Idempotent(session, ctx, self.key, self.fingerprint, self.path)
+            idem = Idempotent(
+                session, ctx.cooperative_id, ctx.principal, self.key, self.fingerprint, self.path
+            )
             response = idem.run(lambda: operation(session, ctx), status_code)
         return response
 

@@ -32,7 +32,7 @@ from coopac_core.savings.errors import (
     TermPartialWithdrawal,
 )
 from coopac_core.savings.models import SavingsAccount
-from coopac_core.savings.schemas import CashMovementRequest, TransferOut, TransferRequest
+from coopac_core.savings.schemas import CashMovementRequest
 from coopac_core.savings.service import (
     after_credit,
     available,
@@ -77,10 +77,6 @@ DEBIT_ERRORS: tuple[type[DomainError], ...] = (
 )
 DEPOSIT = text(
     "SELECT coopac_savings_deposit(:c, :a, :amount, :cur, :b, :d, CAST(:actor AS jsonb), "
-    "CAST(:policy AS jsonb))"
-)
-TRANSFER = text(
-    "SELECT coopac_savings_transfer(:c, :f, :t, :amount, :cur, :d, CAST(:actor AS jsonb), "
     "CAST(:policy AS jsonb))"
 )
 # Cash, or the member's own savings account, on either side.
@@ -139,27 +135,6 @@ def withdraw(
     out = ledger.movement(account, entry, postings[0], -amount, available(session, account))
     out.receipt_number = receipt_number_of(session, ctx.cooperative_id, entry.id)
     return out
-
-
-def transfer(session: Session, ctx: CoopContext, data: TransferRequest) -> TransferOut:
-    """A transfer between two savings accounts: the database function
-    ``coopac_savings_transfer`` (sql/functions/) holds its rules and books it."""
-    amount = check_amount(data.amount)
-    body = rules.call(
-        session,
-        TRANSFER,
-        {
-            "c": ctx.cooperative_id,
-            "f": data.from_account_id,
-            "t": data.to_account_id,
-            "amount": amount,
-            "cur": data.currency.value if data.currency else None,
-            "d": data.description,
-            "actor": rules.actor_json(ctx),
-            "policy": rules.policy_json(),
-        },
-    )
-    return TransferOut.model_validate(body)
 
 
 @dataclass(frozen=True)

@@ -206,7 +206,6 @@ async def deposit(
     return await money.call(
         "deposit",
         {"account_id": str(account_id), **body.model_dump(mode="json")},
-        lambda session, ctx: movements.deposit(session, ctx, account_id, body),
         check=lambda: check_amount(body.amount),
     )
 
@@ -291,7 +290,6 @@ async def transfer(
     return await money.call(
         "transfer",
         body.model_dump(mode="json"),
-        lambda session, ctx: movements.transfer(session, ctx, body),
         check=lambda: check_amount(body.amount),
     )
 

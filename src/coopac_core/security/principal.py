@@ -67,9 +67,7 @@ class Principal:
         if Role.federation_admin in roles:
             if federation_may_act:
                 return roles
-            raise RoleNotAllowed(
-                "La federación consulta; no mueve ni decide sobre dinero de socios"
-            )
+            raise RoleNotAllowed(federation=True)
         raise RoleNotAllowed()
 
     def require_federation(self, allowed: Iterable[Role]) -> None:

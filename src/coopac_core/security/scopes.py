@@ -3,7 +3,8 @@
 A key for the nightly export reads reports and nothing else, even if its owner is an
 accountant who could post an adjustment: a leaked key does what its job needs, no more.
 The scope a request needs follows from its method and path (``required_scope``); a
-middleware notes it for the request, and the API key's check compares it."""
+middleware notes it for the request, and the API key's check in the database
+(``coopac_api_key_principal``) compares it."""
 
 from __future__ import annotations
 
@@ -70,13 +71,6 @@ def required_scope(method: str, path: str) -> ApiKeyScope:
     ):
         return ApiKeyScope.admin
     return ApiKeyScope.counter
-
-
-def check_scope(scopes: list[str]) -> None:
-    """Refuse a key whose scopes lack the one this request needs."""
-    needed = scope_var.get()
-    if needed is not None and needed.value not in scopes:
-        raise ScopeRequired(scope=needed.value)
 
 
 class ScopeMiddleware:

@@ -7,16 +7,20 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import jwt
 
 from coopac_core.models_base import utcnow
-from coopac_core.security.errors import InvalidToken, TokenExpired
+from coopac_core.security.errors import InvalidApiKey, InvalidToken, TokenExpired
+from coopac_core.security.roles import API_KEY_FORBIDDEN_ROLES
+from coopac_core.security.scopes import scope_var
 
 ALGORITHM = "HS256"
 TokenType = Literal["access", "refresh"]
 API_KEY_PREFIX = "coopac"
+# Refreshing an API key's last_used_at on every call would turn each request into a write.
+API_KEY_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -95,3 +99,21 @@ def split_api_key(key: str) -> tuple[str, str] | None:
     if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
         return None
     return parts[1], parts[2]
+
+
+def api_key_credential(key: str) -> dict[str, Any]:
+    """An API key as the database checks it (``coopac_api_key_principal``, for a request's
+    session and for a one-call money operation alike): its prefix, the hash of its secret,
+    the scope this request needs, the roles no key acts with, how often its use is noted."""
+    parts = split_api_key(key)
+    if parts is None:
+        raise InvalidApiKey()
+    prefix, secret = parts
+    scope = scope_var.get()
+    return {
+        "api_key_prefix": prefix,
+        "api_key_hash": hash_api_secret(secret),
+        "scope": scope.value if scope is not None else None,
+        "forbidden": sorted(API_KEY_FORBIDDEN_ROLES),
+        "touch": f"{int(API_KEY_TOUCH_INTERVAL.total_seconds())} seconds",
+    }

@@ -61,7 +61,6 @@ async def pay_shares(
     return await money.call(
         "share_payment",
         {"member_id": str(member_id), **body.model_dump(mode="json")},
-        lambda session, ctx: service.pay(session, ctx, member_id, body),
         check=lambda: check_amount(body.amount),
     )
 

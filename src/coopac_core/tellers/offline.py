@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
-from coopac_core.channels import Channel, Origin, origin_var
+from coopac_core.channels import Origin, origin_var
 from coopac_core.errors import DomainError, FieldError, ValidationFailed, problem_body
 from coopac_core.idempotency import REPLAY_HEADER, BatchOperation, BatchOutcome, MoneyRequest
 from coopac_core.loans import service as loans
@@ -28,7 +28,6 @@ from coopac_core.money import check_amount
 from coopac_core.observability import request_id_var
 from coopac_core.savings import movements
 from coopac_core.savings.schemas import CashMovementRequest, TransferRequest
-from coopac_core.shares import service as shares
 from coopac_core.shares.schemas import SharePayment
 from coopac_core.tellers.schemas import (
     OfflineOperation,
@@ -114,7 +113,6 @@ class _Op:
             return lambda money: money.call(
                 "deposit",
                 {"account_id": str(account), **data.model_dump(mode="json")},
-                lambda s, c: movements.deposit(s, c, account, data),
                 check=lambda: check_amount(data.amount),
             )
         if t == Kind.withdrawal:
@@ -126,7 +124,6 @@ class _Op:
             return lambda money: money.call(
                 "transfer",
                 transfer.model_dump(mode="json"),
-                lambda s, c: movements.transfer(s, c, transfer),
                 check=lambda: check_amount(transfer.amount),
             )
         if t == Kind.share_payment:
@@ -135,7 +132,6 @@ class _Op:
             return lambda money: money.call(
                 "share_payment",
                 {"member_id": str(member), **payment.model_dump(mode="json")},
-                lambda s, c: shares.pay(s, c, member, payment),
                 check=lambda: check_amount(payment.amount),
             )
         repayment = _parse(RepaymentRequest, body)
@@ -244,7 +240,7 @@ def _chunk(
         if call is None:
             break
         origin = {
-            "channel": (channel or Channel.counter).value,
+            **base.origin(),  # the batch's channel
             "recorded_at": op.recorded_at.isoformat(),
             "device_id": batch.device_id,
         }

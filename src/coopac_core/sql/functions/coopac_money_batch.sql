@@ -5,13 +5,14 @@
 -- {"refusal", "detail"} when its rules refused it (the service keeps that answer, whose
 -- words are its own); {"caller_refusal", "detail"} (a key reused: not kept);
 -- {"raced": true} when a request with the same key committed first (the service asks again).
-CREATE OR REPLACE FUNCTION public.coopac_money_batch(p_user uuid, p_version integer, p_coop uuid, p_allowed text[], p_any_branch text[], p_request_id text, p_policy jsonb, p_ops jsonb)
+CREATE OR REPLACE FUNCTION public.coopac_money_batch(p_credential jsonb, p_coop uuid, p_allowed text[], p_any_branch text[], p_request_id text, p_policy jsonb, p_ops jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
 AS $function$
 DECLARE
-    v_actor jsonb := coopac_money_caller(p_user, p_version, p_coop, p_allowed, p_any_branch,
+    v_actor jsonb := coopac_money_caller(p_credential, p_coop, p_allowed, p_any_branch,
         p_request_id);
+    v_idem_actor text := coopac_idempotency_actor(v_actor);
     v_op jsonb;
     r record;
     v_state text;
@@ -22,7 +23,7 @@ BEGIN
     PERFORM set_config('coopac.tenant', p_coop::text, true);
     FOR v_op IN SELECT value FROM jsonb_array_elements(p_ops) LOOP
         BEGIN
-            r := coopac_money_op(p_coop, p_user, v_op ->> 'key',
+            r := coopac_money_op(p_coop, v_idem_actor, v_op ->> 'key',
                 v_op ->> 'hash', v_op ->> 'operation', v_op -> 'args', v_actor, p_policy,
                 NULL, NULL);
             v_out := v_out || jsonb_build_array(jsonb_build_object('status', r.status,

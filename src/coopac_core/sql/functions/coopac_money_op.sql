@@ -3,7 +3,7 @@
 -- racing one with the same key does the work too (waiting on the same account's lock), then
 -- waits on the key's unique index: it finds the first one's key there and refuses with
 -- KC001 (undoing its own work); called again, it replays. One write of the key.
-CREATE OR REPLACE FUNCTION public.coopac_money_op(p_coop uuid, p_user uuid, p_key text, p_hash text, p_operation text, p_args jsonb, p_actor jsonb, p_policy jsonb, p_refused integer, p_refusal jsonb, OUT status integer, OUT body jsonb, OUT replayed boolean)
+CREATE OR REPLACE FUNCTION public.coopac_money_op(p_coop uuid, p_idem_actor text, p_key text, p_hash text, p_operation text, p_args jsonb, p_actor jsonb, p_policy jsonb, p_refused integer, p_refusal jsonb, OUT status integer, OUT body jsonb, OUT replayed boolean)
  RETURNS record
  LANGUAGE plpgsql
 AS $function$
@@ -12,14 +12,10 @@ DECLARE
     v_kept record;
     v_actor jsonb;
 BEGIN
-    SELECT k.request_hash, k.actor, k.response_status, k.response_body INTO v_kept
-    FROM idempotency_key k WHERE k.cooperative_id = p_coop AND k.key = p_key;
-    IF FOUND THEN
-        IF v_kept.request_hash <> p_hash OR v_kept.actor <> p_user::text THEN
-            PERFORM coopac_refuse_caller('idempotency_key_reused');
-        END IF;
-        status := v_kept.response_status;
-        body := v_kept.response_body;
+    SELECT * INTO v_kept FROM coopac_kept_answer(p_coop, p_key, p_hash, p_idem_actor);
+    IF v_kept.status IS NOT NULL THEN
+        status := v_kept.status;
+        body := v_kept.body;
         replayed := true;
         RETURN;
     END IF;
@@ -51,7 +47,7 @@ BEGIN
     END IF;
     INSERT INTO idempotency_key (cooperative_id, key, request_hash, actor, response_status,
         response_body)
-    VALUES (p_coop, p_key, p_hash, p_user::text, status, body)
+    VALUES (p_coop, p_key, p_hash, p_idem_actor, status, body)
     ON CONFLICT (cooperative_id, key) DO NOTHING RETURNING key INTO v_claimed;
     IF v_claimed IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'KC001', MESSAGE = 'idempotency key raced';
