@@ -42,8 +42,12 @@ from coopac_core.federation.indicators_router import router as indicators_router
 from coopac_core.federation.router import router as federation_router
 from coopac_core.flows.adjustment_router import router as adjustment_router
 from coopac_core.flows.admission_router import router as admission_router
+from coopac_core.flows.counter_router import router as counter_router
+from coopac_core.flows.founding_router import router as founding_router
+from coopac_core.flows.offline_router import router as offline_router
 from coopac_core.flows.reversal_router import router as reversal_router
 from coopac_core.flows.verification_router import router as verification_router
+from coopac_core.flows.withdrawals_router import router as counter_approvals_router
 from coopac_core.health import router as health_router
 from coopac_core.imports import service as imports_service
 from coopac_core.imports.router import router as imports_router
@@ -60,7 +64,6 @@ from coopac_core.security.headers import SecurityHeadersMiddleware
 from coopac_core.security.router import auth_router, federation_users_router, users_router
 from coopac_core.security.scopes import ScopeMiddleware
 from coopac_core.shares.router import router as shares_router
-from coopac_core.tellers.approvals_router import router as counter_approvals_router
 from coopac_core.tellers.router import router as tellers_router
 from coopac_core.validation import message, preferred_language
 
@@ -243,6 +246,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     for router in (
         auth_router,
+        founding_router,
         federation_router,
         users_router,
         federation_users_router,
@@ -251,7 +255,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         members_router,
         shares_router,
         savings_router,
+        counter_router,
         tellers_router,
+        offline_router,
         counter_approvals_router,
         exchange_router,
         ledger_router,

@@ -20,6 +20,7 @@ from coopac_core.demo.data import CLI, COOPERATIVES, LOANS
 from coopac_core.demo.money import close_tills, open_tills, teller_acting
 from coopac_core.federation.models import Cooperative
 from coopac_core.federation.service import local_today
+from coopac_core.flows import counter
 from coopac_core.loans import service as loans
 from coopac_core.loans.models import Loan, LoanInstallment, LoanStatus
 from coopac_core.loans.schemas import RepaymentRequest
@@ -142,7 +143,9 @@ def _pay_due(session: Session, code: str, coop_id: uuid.UUID, today: date) -> No
             Decimal(0),
         )
         if due > 0:
-            loans.repay(session, ctx, loan.id, RepaymentRequest(amount=due, branch_id=branch_id))
+            cash = counter.other_side(session, ctx, branch_id=branch_id, account_id=None)
+            data = RepaymentRequest(amount=due, branch_id=branch_id)
+            loans.repay(session, ctx, loan.id, data, cash)
 
 
 def _close_months(session: Session, coop_id: uuid.UUID) -> None:

@@ -17,8 +17,8 @@ from coopac_core.demo.data import (
 )
 from coopac_core.demo.history import history_start
 from coopac_core.demo.money import acting_in, load_money, open_tills
-from coopac_core.federation import service as federation
 from coopac_core.federation.models import Cooperative
+from coopac_core.flows import founding
 from coopac_core.security import service as security
 from coopac_core.security.models import StaffUser
 from coopac_core.security.schemas import FederationUserCreate, UserCreate
@@ -48,14 +48,14 @@ def load_demo(session: Session) -> bool:
     # the demo shows interest accrued and paid in, loans falling behind, and month ends.
     start = history_start()
     coops = {
-        c.code: federation.create_cooperative(
+        c.code: founding.create_cooperative(
             session, CLI, c.model_copy(update={"business_date": start})
         )
         for c in COOPERATIVES
     }
     acting = {code: acting_in(coop.id) for code, coop in coops.items()}
     branches = {
-        (code, b.code): federation.create_branch(session, acting[code], b)
+        (code, b.code): founding.create_branch(session, acting[code], b)
         for code, items in BRANCHES.items()
         for b in items
     }

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from coopac_core.demo.data import CLI, LOANS, MEMBERS, RESERVES, USERS
 from coopac_core.federation.models import Branch, Cooperative
-from coopac_core.flows import adjustment, admission
+from coopac_core.flows import adjustment, admission, counter
 from coopac_core.ledger.schemas import AdjustmentCreate, AdjustmentLine
 from coopac_core.loans import service as loans
 from coopac_core.loans.classification import CreditType
@@ -20,7 +20,6 @@ from coopac_core.loans.schedule import Frequency, Method
 from coopac_core.loans.schemas import LoanCreate, LoanProductCreate
 from coopac_core.members.schemas import MemberCreate
 from coopac_core.money import Currency
-from coopac_core.savings import movements
 from coopac_core.savings import service as savings
 from coopac_core.savings.models import EarlyWithdrawal, ProductKind
 from coopac_core.savings.schemas import CashMovementRequest, SavingsProductCreate
@@ -272,7 +271,7 @@ def load_money(
             session, teller, member.id, SharePayment(amount=Decimal(paid), branch_id=branch_id)
         )
         account = savings.open_account(session, ctx, member.id, sight.id)
-        movements.deposit(
+        counter.deposit(
             session,
             teller,
             account.id,
@@ -280,7 +279,7 @@ def load_money(
         )
         if dni == MEMBERS[code][0][0]:  # one member also keeps a term deposit
             term = savings.open_account(session, ctx, member.id, term_product.id)
-            movements.deposit(
+            counter.deposit(
                 session,
                 teller,
                 term.id,
@@ -306,4 +305,5 @@ def load_money(
         )
         loans.submit(session, ctx, credit.id)
         loans.approve(session, committee, credit.id, "Aprobado en comité")
-        loans.disburse(session, teller, credit.id, None, branch_id)
+        cash = counter.other_side(session, teller, branch_id=branch_id, account_id=None)
+        loans.disburse(session, teller, credit.id, cash, branch_id)

@@ -16,10 +16,11 @@ from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.members.errors import MemberNotFound
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_time_id, make_page
-from coopac_core.savings import movements
+from coopac_core.savings.errors import CREDIT_ERRORS
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import MOVE_MONEY, PUBLISH_RATES, READ_RATES
+from coopac_core.tellers.errors import CASH_ERRORS
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["exchange"])
 
@@ -84,8 +85,8 @@ def current_rate(
         ExchangeRateMissing,
         ExchangeAccountInvalid,
         MemberNotFound,
-        *movements.CASH_ERRORS,
-        *movements.CREDIT_ERRORS,
+        *CASH_ERRORS,
+        *CREDIT_ERRORS,
     ),
     summary="A member buys or sells dollars at the caller's till, or deposits dollars into "
     "a soles account (Idempotency-Key required)",

@@ -3,60 +3,31 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends
 
-from coopac_core.errors import InvalidCursor, RoleNotAllowed
+from coopac_core.errors import InvalidCursor
 from coopac_core.federation import service
 from coopac_core.federation.errors import (
-    BranchExists,
     BranchNotFound,
-    BusinessDateInFuture,
     CooperativeExists,
     FederationOnly,
 )
 from coopac_core.federation.schemas import (
-    BranchCreate,
     BranchOut,
-    CooperativeCreate,
     CooperativeOut,
     CooperativeUpdate,
 )
-from coopac_core.idempotent_creates import CreateOnce, FederationCreateOnce
 from coopac_core.openapi import coop_responses, list_responses, problem_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, make_page
 from coopac_core.security.deps import PrincipalDep, SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import (
-    MANAGE_BRANCHES,
     MANAGE_COOPERATIVE,
     READ_BRANCHES,
     READ_COOPERATIVE,
-    Role,
 )
 
 router = APIRouter(prefix="/api/v1/cooperatives", tags=["cooperatives"])
-
-
-@router.post(
-    "",
-    status_code=status.HTTP_201_CREATED,
-    response_model=CooperativeOut,
-    responses=problem_responses(RoleNotAllowed, CooperativeExists, BusinessDateInFuture),
-    summary="Register a cooperative in the federation (federation_admin)",
-)
-def create_cooperative(
-    body: CooperativeCreate,
-    principal: PrincipalDep,
-    session: SessionDep,
-    once: FederationCreateOnce,
-) -> Response:
-    principal.require_federation({Role.federation_admin})
-    return once.run(
-        session,
-        principal,
-        lambda: CooperativeOut.model_validate(service.create_cooperative(session, principal, body)),
-    )
 
 
 @router.get(
@@ -101,24 +72,6 @@ def update_cooperative(
 ) -> CooperativeOut:
     coop = service.update_cooperative(session, ctx, body)
     return CooperativeOut.model_validate(coop)
-
-
-@router.post(
-    "/{cooperative_id}/branches",
-    status_code=status.HTTP_201_CREATED,
-    response_model=BranchOut,
-    responses=coop_responses(BranchExists),
-    tags=["branches"],
-)
-def create_branch(
-    body: BranchCreate,
-    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_BRANCHES))],
-    session: SessionDep,
-    once: CreateOnce,
-) -> Response:
-    return once.run(
-        session, ctx, lambda: BranchOut.model_validate(service.create_branch(session, ctx, body))
-    )
 
 
 @router.get(

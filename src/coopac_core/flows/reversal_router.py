@@ -36,7 +36,7 @@ from coopac_core.ledger.views import entry_out
 from coopac_core.loans.errors import Overpayment
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_time_id, make_page
-from coopac_core.savings.movements import CREDIT_ERRORS, DEBIT_ERRORS
+from coopac_core.savings.errors import CREDIT_ERRORS, DEBIT_ERRORS
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import APPROVE_REVERSALS, READ_REVERSAL_REQUESTS, REVERSE_ENTRIES

@@ -26,9 +26,6 @@ from coopac_core.loans.errors import (
     InvalidLoanStatus,
     JudicialRequiresOverdue,
     LoanNotFound,
-    NotWrittenOff,
-    Overpayment,
-    RecoveryExceedsDebt,
     ScheduleInvalid,
     TeaOutOfRange,
     TermOutOfRange,
@@ -40,7 +37,6 @@ from coopac_core.loans.errors import (
 from coopac_core.loans.models import LoanStatus
 from coopac_core.loans.policy import CreditPolicy
 from coopac_core.loans.schemas import (
-    DisbursementRequest,
     LoanCreate,
     LoanDecision,
     LoanOut,
@@ -50,25 +46,18 @@ from coopac_core.loans.schemas import (
     LoanSimulationOut,
     LoanSimulationRequest,
     Portfolio,
-    RecoveryOut,
-    RecoveryRequest,
-    RepaymentOut,
-    RepaymentRequest,
 )
 from coopac_core.members.errors import MemberNotActive, MemberNotFound, MemberRequired
 from coopac_core.money import Currency
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, make_page
 from coopac_core.products import ProductExists, ProductInactive, ProductNotFound
-from coopac_core.savings.movements import COUNTERPART_ERRORS
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import (
     APPROVE_LOANS,
-    DISBURSE_LOANS,
     MANAGE_LOANS,
     MANAGE_PRODUCTS,
-    MOVE_MONEY,
     READ_LOANS,
     READ_PORTFOLIO,
     READ_PRODUCTS,
@@ -253,27 +242,6 @@ def reject_loan(
     )
 
 
-@router.post(
-    "/loans/{loan_id}/disburse",
-    status_code=status.HTTP_201_CREATED,
-    response_model=LoanOut,
-    responses=money_responses(
-        LoanNotFound, InvalidLoanStatus, ScheduleInvalid, *COUNTERPART_ERRORS
-    ),
-    summary="Pay out an approved loan to savings or in cash (Idempotency-Key required)",
-)
-async def disburse_loan(
-    loan_id: uuid.UUID,
-    body: DisbursementRequest,
-    money: Annotated[MoneyRequest, Depends(idempotent(DISBURSE_LOANS))],
-) -> JSONResponse:
-    return await money.run(
-        lambda session, ctx: service.disburse(
-            session, ctx, loan_id, body.to_account_id, body.branch_id
-        )
-    )
-
-
 @router.get(
     "/loans/{loan_id}/schedule",
     response_model=LoanScheduleOut,
@@ -286,22 +254,6 @@ def get_loan_schedule(
     session: SessionDep,
 ) -> LoanScheduleOut:
     return service.loan_schedule(session, service.get_loan(session, ctx.cooperative_id, loan_id))
-
-
-@router.post(
-    "/loans/{loan_id}/repayments",
-    status_code=status.HTTP_201_CREATED,
-    response_model=RepaymentOut,
-    responses=money_responses(LoanNotFound, InvalidLoanStatus, Overpayment, *COUNTERPART_ERRORS),
-    summary="Pay: oldest installment first; insurance and fees, moratory, interest, principal "
-    "(Idempotency-Key required)",
-)
-async def repay_loan(
-    loan_id: uuid.UUID,
-    body: RepaymentRequest,
-    money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
-) -> JSONResponse:
-    return await money.run(lambda session, ctx: service.repay(session, ctx, loan_id, body))
 
 
 WRITE_OFF_ERRORS = (
@@ -363,24 +315,6 @@ def reject_write_off(
     session: SessionDep,
 ) -> LoanOut:
     return service.loan_view(session, service.reject_write_off(session, ctx, loan_id))
-
-
-@router.post(
-    "/loans/{loan_id}/recoveries",
-    status_code=status.HTTP_201_CREATED,
-    response_model=RecoveryOut,
-    responses=money_responses(
-        LoanNotFound, NotWrittenOff, RecoveryExceedsDebt, *COUNTERPART_ERRORS
-    ),
-    summary="A payment on a written-off loan: income, and the written-off debt goes down "
-    "(Idempotency-Key required)",
-)
-async def recover_loan(
-    loan_id: uuid.UUID,
-    body: RecoveryRequest,
-    money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
-) -> JSONResponse:
-    return await money.run(lambda session, ctx: service.recover(session, ctx, loan_id, body))
 
 
 @router.post(

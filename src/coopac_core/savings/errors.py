@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from coopac_core.errors import Conflict, NotFound, Unprocessable
+from coopac_core.errors import Conflict, DomainError, NotFound, Unprocessable
+from coopac_core.ledger.errors import CurrencyMismatch
 
 
 class AccountNotFound(NotFound):
@@ -88,3 +89,23 @@ class PledgeInvalid(Unprocessable):
     template = "No se puede afectar el depósito al crédito: {reason}"
     meaning = "A hold pledged to a loan names a loan of the cooperative, not closed, in the "
     "account's currency."
+
+
+# What a credit to or a debit from an account can refuse, for the routes' documented answers.
+CREDIT_ERRORS: tuple[type[DomainError], ...] = (
+    AccountNotFound,
+    CurrencyMismatch,
+    AccountBlocked,
+    AccountClosed,
+    TermDepositPlaced,
+)
+DEBIT_ERRORS: tuple[type[DomainError], ...] = (
+    AccountNotFound,
+    CurrencyMismatch,
+    AccountBlocked,
+    AccountClosed,
+    AccountDormant,
+    TermNotMatured,
+    TermPartialWithdrawal,
+    InsufficientFunds,
+)

@@ -5,35 +5,28 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from coopac_core.errors import AmountInvalid
-from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.ranges import DateRangeDep, DateRangeInvalid
-from coopac_core.ledger.schemas import Movement, StatementLine
-from coopac_core.limits.errors import LimitExceeded
+from coopac_core.ledger.schemas import StatementLine
 from coopac_core.members.errors import MemberNotActive, MemberNotFound, MemberRequired
-from coopac_core.money import check_amount
-from coopac_core.openapi import coop_responses, list_responses, money_responses
+from coopac_core.openapi import coop_responses, list_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
 from coopac_core.products import ProductExists, ProductInactive, ProductNotFound
-from coopac_core.savings import holds, movements, service, term_deposits
+from coopac_core.savings import holds, service, term_deposits
 from coopac_core.savings.errors import (
     AccountClosed,
     AccountNotEmpty,
     AccountNotFound,
     HoldNotFound,
     HoldReleased,
-    InsufficientFunds,
     InvalidPayoutAccount,
     NotATermDeposit,
-    SameAccount,
-    TermNotMatured,
 )
 from coopac_core.savings.schemas import (
-    CashMovementRequest,
     HoldCreate,
     HoldOut,
     MaturityInstructionChange,
@@ -42,23 +35,16 @@ from coopac_core.savings.schemas import (
     SavingsAccountUpdate,
     SavingsProductCreate,
     SavingsProductOut,
-    TermCancellation,
-    TermCancellationOut,
-    TransferOut,
-    TransferRequest,
 )
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import (
     MANAGE_ACCOUNTS,
     MANAGE_PRODUCTS,
-    MOVE_MONEY,
     OPEN_ACCOUNTS,
     READ_ACCOUNTS,
     READ_PRODUCTS,
 )
-from coopac_core.tellers.errors import MemberOfOtherBranch
-from coopac_core.tellers.schemas import WithdrawalRequestOut
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["savings"])
 
@@ -191,47 +177,6 @@ def update_savings_account(
     return service.account_out(session, service.set_status(session, ctx, account_id, body.status))
 
 
-@router.post(
-    "/savings-accounts/{account_id}/deposits",
-    status_code=status.HTTP_201_CREATED,
-    response_model=Movement,
-    responses=money_responses(*movements.CASH_ERRORS, *movements.CREDIT_ERRORS),
-    summary="Cash deposit at a branch counter (Idempotency-Key required)",
-)
-async def deposit(
-    account_id: uuid.UUID,
-    body: CashMovementRequest,
-    money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
-) -> Response:
-    return await money.call(
-        "deposit",
-        {"account_id": str(account_id), **body.model_dump(mode="json")},
-        check=lambda: check_amount(body.amount),
-    )
-
-
-@router.post(
-    "/savings-accounts/{account_id}/withdrawals",
-    status_code=status.HTTP_201_CREATED,
-    response_model=Movement,
-    responses={
-        **money_responses(*movements.CASH_ERRORS, *movements.DEBIT_ERRORS),
-        202: {
-            "model": WithdrawalRequestOut,
-            "description": "Above the cooperative's threshold: it waits for a supervisor "
-            "(status pending_approval; approve or reject at withdrawal-requests/{id})",
-        },
-    },
-    summary="Cash withdrawal at the caller's till (Idempotency-Key required)",
-)
-async def withdraw(
-    account_id: uuid.UUID,
-    body: CashMovementRequest,
-    money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
-) -> JSONResponse:
-    return await money.run(lambda session, ctx: movements.withdraw(session, ctx, account_id, body))
-
-
 @router.put(
     "/savings-accounts/{account_id}/maturity-instruction",
     response_model=SavingsAccountOut,
@@ -246,51 +191,6 @@ def change_maturity_instruction(
 ) -> SavingsAccountOut:
     return service.account_out(
         session, term_deposits.change_instruction(session, ctx, account_id, body)
-    )
-
-
-@router.post(
-    "/savings-accounts/{account_id}/cancellation",
-    status_code=status.HTTP_201_CREATED,
-    response_model=TermCancellationOut,
-    responses=money_responses(
-        *movements.COUNTERPART_ERRORS, NotATermDeposit, TermNotMatured, InsufficientFunds
-    ),
-    summary="Cancel a term deposit before maturity: principal and the interest its product "
-    "allows, in cash or to a sight account of the member (Idempotency-Key required)",
-)
-async def cancel_term_deposit(
-    account_id: uuid.UUID,
-    body: TermCancellation,
-    money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
-) -> JSONResponse:
-    return await money.run(
-        lambda session, ctx: term_deposits.cancel(session, ctx, account_id, body)
-    )
-
-
-@router.post(
-    "/transfers",
-    status_code=status.HTTP_201_CREATED,
-    response_model=TransferOut,
-    responses=money_responses(
-        AmountInvalid,
-        SameAccount,
-        LimitExceeded,
-        MemberOfOtherBranch,
-        *movements.DEBIT_ERRORS,
-        *movements.CREDIT_ERRORS,
-    ),
-    summary="Transfer between two savings accounts of the cooperative (Idempotency-Key required)",
-)
-async def transfer(
-    body: TransferRequest,
-    money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
-) -> Response:
-    return await money.call(
-        "transfer",
-        body.model_dump(mode="json"),
-        check=lambda: check_amount(body.amount),
     )
 
 

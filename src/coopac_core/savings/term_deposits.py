@@ -29,7 +29,6 @@ from coopac_core.savings.models import (
     SavingsCapitalisation,
     SavingsProduct,
 )
-from coopac_core.savings.movements import counterpart_leg
 from coopac_core.savings.schemas import (
     MaturityInstructionChange,
     TermCancellation,
@@ -302,11 +301,16 @@ def change_instruction(
 
 
 def cancel(
-    session: Session, ctx: CoopContext, account_id: uuid.UUID, data: TermCancellation
+    session: Session,
+    ctx: CoopContext,
+    account_id: uuid.UUID,
+    data: TermCancellation,
+    to: ledger.OtherSide,
 ) -> TermCancellationOut:
     """Early cancellation, as the product says: forfeit_interest pays none; penalty_tea pays
     the days elapsed at that lower rate. What had accrued is given back in today's
-    accruals (booked at today's close); the interest due is paid from interest expense."""
+    accruals (booked at today's close); the interest due is paid from interest expense.
+    Paid out to ``to`` (cash, or a sight account of the member: flows.counter)."""
     coop_id = ctx.cooperative_id
     account, product = _placed(session, ctx, account_id)
     today = get_cooperative(session, coop_id).business_date
@@ -337,15 +341,7 @@ def cancel(
         )
     own_gl = ledger.get_gl_account(session, coop_id, account.gl_account_id)
     paid_out = principal + interest
-    paid = counterpart_leg(
-        session,
-        ctx,
-        amount=-paid_out,
-        currency=account.currency,
-        member_id=account.member_id,
-        branch_id=data.branch_id,
-        account_id=data.to_account_id,
-    )
+    paid = to(-paid_out, account.currency, account.member_id)
     legs = [ledger.Leg(own_gl, principal, account), paid.leg]
     if interest:
         expense = ledger.gl_account_for(session, coop_id, INTEREST_EXPENSE_GL, account.currency)

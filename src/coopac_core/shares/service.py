@@ -12,23 +12,19 @@ from coopac_core import database_rules as rules
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import SHARE_CAPITAL_GL
-from coopac_core.ledger.models import EntryKind, JournalEntry
+from coopac_core.ledger.models import JournalEntry
 from coopac_core.ledger.schemas import Movement
-from coopac_core.loans.service import operations as loans
 from coopac_core.members.errors import MemberNotFound
-from coopac_core.members.models import Member, MemberStatus
+from coopac_core.members.models import Member
 from coopac_core.money import Currency, check_amount
-from coopac_core.savings.movements import counterpart_leg
 from coopac_core.security.principal import CoopContext
 from coopac_core.shares.errors import (
     GuarantorOfOutstandingLoan,
-    MemberNotWithdrawn,
-    NothingToRefund,
     ShareAccountClosed,
     ShareAccountNotFound,
 )
 from coopac_core.shares.models import ShareAccount, ShareAccountStatus
-from coopac_core.shares.schemas import SharePayment, ShareRefund
+from coopac_core.shares.schemas import SharePayment
 
 PAY = text(
     "SELECT coopac_share_payment(:c, :m, :amount, :b, :f, :d, CAST(:actor AS jsonb), "
@@ -60,7 +56,7 @@ def guard_reversal(session: Session, account: ShareAccount, delta: Decimal) -> N
         raise ShareAccountClosed()
 
 
-def _check_not_guarantor(session: Session, cooperative_id: uuid.UUID, member_id: uuid.UUID) -> None:
+def check_not_guarantor(session: Session, cooperative_id: uuid.UUID, member_id: uuid.UUID) -> None:
     """A guarantor stays bound while a loan they guarantee is outstanding: their share
     capital is not refunded."""
     number = session.execute(
@@ -105,7 +101,9 @@ def get_share_account(
     return account
 
 
-def _lock(session: Session, cooperative_id: uuid.UUID, member_id: uuid.UUID) -> ShareAccount:
+def lock_share_account(
+    session: Session, cooperative_id: uuid.UUID, member_id: uuid.UUID
+) -> ShareAccount:
     account = get_share_account(session, cooperative_id, member_id)
     locked = ledger.lock_member_accounts(session, ShareAccount, cooperative_id, [account.id])
     return locked[account.id]
@@ -130,59 +128,3 @@ def pay(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: SharePay
         },
     )
     return Movement.model_validate(body)
-
-
-def refund(session: Session, ctx: CoopContext, member_id: uuid.UUID, data: ShareRefund) -> Movement:
-    account = _lock(session, ctx.cooperative_id, member_id)
-    member = session.get(Member, (ctx.cooperative_id, member_id))
-    if member is None or member.status not in (MemberStatus.withdrawn, MemberStatus.deceased):
-        raise MemberNotWithdrawn()
-    _check_not_guarantor(session, ctx.cooperative_id, member_id)
-    if account.balance <= 0:
-        raise NothingToRefund()
-    share_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
-    # what the member owes the cooperative is netted first (each loan a repayment from
-    # the shares); the rest is paid out
-    netted, last_entry = loans.net_member_debts(
-        session,
-        ctx,
-        member_id,
-        account.currency,
-        account.balance,
-        lambda part: ledger.Leg(share_gl, part, account),
-    )
-    amount = account.balance
-    if amount <= 0 and last_entry is not None:  # all of it went to the member's debts
-        account.status = ShareAccountStatus.closed
-        account.closed_on = get_cooperative(session, ctx.cooperative_id).business_date
-        session.add(account)
-        entry = ledger.get_entry(session, ctx.cooperative_id, last_entry)
-        line = next(
-            p
-            for p in ledger.entry_postings(session, ctx.cooperative_id, [last_entry])[last_entry]
-            if p.account_id == account.id
-        )
-        return ledger.movement(account, entry, line, -netted, account.balance)
-    target = counterpart_leg(
-        session,
-        ctx,
-        amount=-amount,
-        currency=account.currency,
-        member_id=member_id,
-        branch_id=data.branch_id,
-        account_id=data.to_account_id,
-    )
-    entry, postings = ledger.post_entry(
-        session,
-        ctx,
-        EntryKind.share_refund,
-        [ledger.Leg(share_gl, amount, account), target.leg],
-        branch_id=target.branch_id or data.branch_id,
-        description=data.description or "Devolución de aportaciones por retiro",
-        till_session_id=target.till_session_id,
-    )
-    target.posted(session, entry.business_date)
-    account.status = ShareAccountStatus.closed
-    account.closed_on = entry.business_date
-    session.add(account)
-    return ledger.movement(account, entry, postings[0], -amount, account.balance)

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from coopac_core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from coopac_core.errors import (
+    AmountInvalid,
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    Unprocessable,
+)
+from coopac_core.federation.errors import BranchNotFound
+from coopac_core.limits.errors import LimitExceeded
 
 
 class BranchNotAllowed(Forbidden):
@@ -139,3 +148,14 @@ class WithdrawalRequestDecided(Conflict):
 class CounterAccountInvalid(Conflict):
     code = "counter_account_invalid"
     template = "La cuenta {code} no sirve para {purpose}: {reason}"
+
+
+# What cash at the caller's till can refuse, for the routes' documented answers.
+CASH_ERRORS: tuple[type[DomainError], ...] = (
+    AmountInvalid,
+    BranchNotFound,
+    LimitExceeded,
+    TillSessionRequired,
+    TillCashInsufficient,
+    TillCashLimit,
+)

@@ -11,11 +11,10 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse, Response
 
 from coopac_core.federation.errors import BranchNotFound
-from coopac_core.idempotency import IDEMPOTENCY_ERRORS, MoneyRequest, idempotent, money_caller
+from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.ledger.errors import GlAccountNotFound
 from coopac_core.limits.errors import LimitExceeded
-from coopac_core.members.errors import MemberNotFound
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
 from coopac_core.security.deps import SessionDep, coop_access
@@ -23,11 +22,10 @@ from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import (
     MANAGE_TILLS,
     MOVE_MONEY,
-    READ_MEMBERS,
     READ_TILLS,
     SUPERVISE_TILLS,
 )
-from coopac_core.tellers import offline, receipts, service, snapshot
+from coopac_core.tellers import receipts, service
 from coopac_core.tellers.errors import (
     BranchNotAllowed,
     NotAVault,
@@ -52,12 +50,9 @@ from coopac_core.tellers.models import SessionStatus, TransferStatus
 from coopac_core.tellers.schemas import (
     BankMovement,
     BankMovementOut,
-    MemberSnapshot,
     ReceiptOut,
     SessionClose,
     SessionOpen,
-    SyncBatch,
-    SyncBatchOut,
     TillCreate,
     TillOut,
     TillSessionOut,
@@ -387,41 +382,3 @@ def get_receipt(
             headers={"Content-Disposition": f'inline; filename="{out.number}.pdf"'},
         )
     return JSONResponse(out.model_dump(mode="json"))
-
-
-@router.post(
-    "/sync-batches",
-    response_model=SyncBatchOut,
-    responses=coop_responses(*IDEMPOTENCY_ERRORS),
-    summary="Apply operations a device recorded offline, in order, each as its own request "
-    "with its own Idempotency-Key: a batch sent again changes nothing and answers the same",
-)
-async def apply_sync_batch(
-    body: SyncBatch,
-    money: Annotated[MoneyRequest, Depends(money_caller(MOVE_MONEY))],
-) -> SyncBatchOut:
-    return await offline.apply(money, body)
-
-
-@router.get(
-    "/members/{member_id}/snapshot",
-    response_model=MemberSnapshot,
-    responses={
-        **coop_responses(MemberNotFound),
-        304: {"description": "Unchanged since the ETag sent in If-None-Match"},
-    },
-    summary="What a front-end keeps to serve a member offline: the member, their accounts "
-    "with balances and available balances, their loans and what falls due (with an ETag)",
-)
-def member_snapshot(
-    member_id: uuid.UUID,
-    request: Request,
-    ctx: Annotated[CoopContext, Depends(coop_access(READ_MEMBERS))],
-    session: SessionDep,
-) -> Response:
-    out = snapshot.member_snapshot(session, ctx.cooperative_id, member_id)
-    tag = snapshot.etag(out)
-    seen = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
-    if tag in seen or "*" in seen:
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
-    return JSONResponse(out.model_dump(mode="json"), headers={"ETag": tag})

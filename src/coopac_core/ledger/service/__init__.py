@@ -20,8 +20,10 @@ from coopac_core.ledger.service.gl_accounts import (
     seed_chart,
 )
 from coopac_core.ledger.service.posting import (
+    Counterpart,
     Leg,
     Line,
+    OtherSide,
     check_legs,
     lock_member_accounts,
     movement,
@@ -43,8 +45,10 @@ from coopac_core.ledger.service.queries import (
 from coopac_core.ledger.service.verification import VerificationReport, verify
 
 __all__ = [
+    "Counterpart",
     "Leg",
     "Line",
+    "OtherSide",
     "TrialBalanceLine",
     "VerificationReport",
     "branch_cash_account",

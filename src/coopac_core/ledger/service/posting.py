@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -40,6 +40,28 @@ class Leg:
     gl_account: GlAccount
     amount: Decimal  # positive: debit; negative: credit
     member_account: MemberAccount | None = None  # locked by the caller
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    """The other side of a member's movement in a product (a loan paid out or repaid, share
+    capital refunded, a term deposit cancelled): its leg, the till session whose cash it
+    is, the branch, and what its own product does once the entry is posted (``after``: a
+    savings account moved). Products ask for one (``OtherSide``); flows make it."""
+
+    leg: Leg
+    till_session_id: uuid.UUID | None = None
+    branch_id: uuid.UUID | None = None
+    after: Callable[[Session, date], None] | None = None
+
+    def posted(self, session: Session, day: date) -> None:
+        if self.after is not None:
+            self.after(session, day)
+
+
+# The other side for an amount (as its leg posts it: positive takes money from it,
+# negative pays into it), in a currency, of a member.
+OtherSide = Callable[[Decimal, str, uuid.UUID], Counterpart]
 
 
 def lock_member_accounts(

@@ -4,7 +4,6 @@ off (two people) and recovering what was written off."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -51,7 +50,6 @@ from coopac_core.loans.servicing import (
 )
 from coopac_core.models_base import utcnow
 from coopac_core.money import check_amount
-from coopac_core.savings.movements import Counterpart, counterpart_leg
 from coopac_core.security.principal import CoopContext
 
 
@@ -59,9 +57,11 @@ def disburse(
     session: Session,
     ctx: CoopContext,
     loan_id: uuid.UUID,
-    to_account_id: uuid.UUID | None,
+    to: ledger.OtherSide,
     branch_id: uuid.UUID | None,
 ) -> LoanOut:
+    """Pay out an approved loan, net of its commission, to ``to`` (a savings account of
+    the member, or cash: flows.counter.other_side)."""
     coop_id = ctx.cooperative_id
     loan = lock_loan(session, coop_id, loan_id)
     if loan.status != LoanStatus.approved:
@@ -71,15 +71,7 @@ def disburse(
     # The schedule runs from the day the money really leaves.
     schedule = loan_schedule_from(loan, today)
     net = loan.amount - loan.commission
-    paid_out = counterpart_leg(
-        session,
-        ctx,
-        amount=-net,
-        currency=loan.currency,
-        member_id=loan.member_id,
-        branch_id=branch_id,
-        account_id=to_account_id,
-    )
+    paid_out = to(-net, loan.currency, loan.member_id)
     legs = [
         ledger.Leg(ledger.get_gl_account(session, coop_id, loan.gl_account_id), loan.amount, loan),
         paid_out.leg,
@@ -133,14 +125,13 @@ def repay(
     ctx: CoopContext,
     loan_id: uuid.UUID,
     data: RepaymentRequest,
-    *,
-    counterpart: Callable[[Decimal], ledger.Leg] | None = None,
+    paid_from: ledger.OtherSide,
 ) -> RepaymentOut:
     """A payment: what is due first (oldest installment first); beyond it, up to the
     policy's number of installments advances the next ones as they are, more is a
     prepayment that lowers principal and reschedules (the member chooses how, and may
     choose either). Interest collected clears what had accrued; the books follow the loan's
-    parts (vigentes, vencidos, judicial, suspense)."""
+    parts (vigentes, vencidos, judicial, suspense). The money comes from ``paid_from``."""
     coop_id = ctx.cooperative_id
     amount = check_amount(data.amount)
     loan, today, credit_policy = lock_loan_on_day(session, coop_id, loan_id)
@@ -182,19 +173,7 @@ def repay(
     lines.collect(interest.collected, applied.moratory, interest.beyond)
     lines.add(gl.FEE_INCOME_GL, -applied.fees)
     lines.add(gl.INSURANCE_PAYABLE_GL, -applied.insurance)
-    paid_in = (
-        Counterpart(counterpart(amount))
-        if counterpart is not None
-        else counterpart_leg(
-            session,
-            ctx,
-            amount=amount,
-            currency=loan.currency,
-            member_id=loan.member_id,
-            branch_id=data.branch_id,
-            account_id=data.from_account_id,
-        )
-    )
+    paid_in = paid_from(amount, loan.currency, loan.member_id)
     legs = [paid_in.leg]
     if applied.principal:
         legs += gl.principal_legs(session, loan, applied.principal)
@@ -256,7 +235,7 @@ def net_member_debts(
     member_id: uuid.UUID,
     currency: str,
     available: Decimal,
-    source: Callable[[Decimal], ledger.Leg],
+    source: ledger.OtherSide,
 ) -> tuple[Decimal, uuid.UUID | None]:
     """A withdrawing member's money owed back to them (share capital) first pays what they
     owe the cooperative: their active loans in ``currency``, oldest first, each a repayment
@@ -286,16 +265,20 @@ def net_member_debts(
             excess_as=ExcessAs.prepayment,
             description=f"Compensación con aportaciones del crédito {loan.number}",
         )
-        last_entry = repay(session, ctx, loan.id, data, counterpart=source).journal_entry_id
+        last_entry = repay(session, ctx, loan.id, data, source).journal_entry_id
         used += part
     return used, last_entry
 
 
 def recover(
-    session: Session, ctx: CoopContext, loan_id: uuid.UUID, data: RecoveryRequest
+    session: Session,
+    ctx: CoopContext,
+    loan_id: uuid.UUID,
+    data: RecoveryRequest,
+    paid_from: ledger.OtherSide,
 ) -> RecoveryOut:
-    """A payment on a written-off loan: income when collected, and the written-off debt
-    kept in memorandum accounts goes down by as much."""
+    """A payment on a written-off loan (from ``paid_from``): income when collected, and the
+    written-off debt kept in memorandum accounts goes down by as much."""
     coop_id = ctx.cooperative_id
     amount = check_amount(data.amount)
     loan = lock_loan(session, coop_id, loan_id)
@@ -307,15 +290,7 @@ def recover(
     lines = gl.Lines(loan)
     lines.add(gl.RECOVERY_INCOME_GL, -amount)
     lines.move(gl.WRITTEN_OFF_CONTRA_GL, gl.WRITTEN_OFF_GL, amount)
-    cash = counterpart_leg(
-        session,
-        ctx,
-        amount=amount,
-        currency=loan.currency,
-        member_id=loan.member_id,
-        branch_id=data.branch_id,
-        account_id=data.from_account_id,
-    )
+    cash = paid_from(amount, loan.currency, loan.member_id)
     entry, _ = ledger.post_entry(
         session,
         ctx,

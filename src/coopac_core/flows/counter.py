@@ -1,37 +1,25 @@
-"""Money in and out of savings: deposits, withdrawals, transfers, and a savings account
-(or the branch's cash) as the other side of a member's share or loan movement."""
+"""Member money at the counter, across products: a cash deposit or withdrawal (savings and
+the caller's till, a supervisor's approval above the threshold), and the other side of a
+member's movement in a product (a loan paid out or repaid, share capital refunded, a term
+deposit cancelled): cash at the caller's till, or one of the member's own savings accounts
+(``other_side``)."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import text
 from sqlmodel import Session
 
 from coopac_core import database_rules as rules
-from coopac_core.errors import AmountInvalid, DomainError
-from coopac_core.federation.errors import BranchNotFound
+from coopac_core.flows import withdrawals
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.errors import CurrencyMismatch
 from coopac_core.ledger.models import EntryKind
 from coopac_core.ledger.schemas import Movement
-from coopac_core.limits.errors import LimitExceeded
 from coopac_core.money import check_amount
-from coopac_core.savings.errors import (
-    AccountBlocked,
-    AccountClosed,
-    AccountDormant,
-    AccountNotFound,
-    AccountOwnerMismatch,
-    InsufficientFunds,
-    TermDepositPlaced,
-    TermNotMatured,
-    TermPartialWithdrawal,
-)
-from coopac_core.savings.models import SavingsAccount
+from coopac_core.savings.errors import CREDIT_ERRORS, DEBIT_ERRORS, AccountOwnerMismatch
 from coopac_core.savings.schemas import CashMovementRequest
 from coopac_core.savings.service import (
     after_credit,
@@ -44,37 +32,10 @@ from coopac_core.savings.service import (
     moved_by_holder,
 )
 from coopac_core.security.principal import CoopContext
-from coopac_core.tellers import approvals
-from coopac_core.tellers.errors import TillCashInsufficient, TillCashLimit, TillSessionRequired
+from coopac_core.tellers.errors import CASH_ERRORS
 from coopac_core.tellers.schemas import WithdrawalRequestOut
 from coopac_core.tellers.service import counter_cash, receipt_number_of
 
-# What each movement can refuse, for the routes' documented answers.
-CASH_ERRORS: tuple[type[DomainError], ...] = (
-    AmountInvalid,
-    BranchNotFound,
-    LimitExceeded,
-    TillSessionRequired,
-    TillCashInsufficient,
-    TillCashLimit,
-)
-CREDIT_ERRORS: tuple[type[DomainError], ...] = (
-    AccountNotFound,
-    CurrencyMismatch,
-    AccountBlocked,
-    AccountClosed,
-    TermDepositPlaced,
-)
-DEBIT_ERRORS: tuple[type[DomainError], ...] = (
-    AccountNotFound,
-    CurrencyMismatch,
-    AccountBlocked,
-    AccountClosed,
-    AccountDormant,
-    TermNotMatured,
-    TermPartialWithdrawal,
-    InsufficientFunds,
-)
 DEPOSIT = text(
     "SELECT coopac_savings_deposit(:c, :a, :amount, :cur, :b, :d, CAST(:actor AS jsonb), "
     "CAST(:policy AS jsonb))"
@@ -117,9 +78,9 @@ def withdraw(
     product = get_product(session, ctx.cooperative_id, account.product_id)
     check_can_debit(session, account, product, amount)
     cash = counter_cash(session, ctx, data.branch_id, account.currency, -amount)
-    above = approvals.threshold(session, ctx.cooperative_id, account.currency)
+    above = withdrawals.threshold(session, ctx.cooperative_id, account.currency)
     if above is not None and amount > above:
-        pending = approvals.request_withdrawal(session, ctx, account, amount, cash, data)
+        pending = withdrawals.request_withdrawal(session, ctx, account, amount, cash, data)
         return pending, 202
     savings_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
     entry, postings = ledger.post_entry(
@@ -137,25 +98,28 @@ def withdraw(
     return out
 
 
-@dataclass(frozen=True)
-class Counterpart:
-    """The other side of a member's movement, and the till session whose cash it is."""
+def other_side(
+    session: Session,
+    ctx: CoopContext,
+    *,
+    branch_id: uuid.UUID | None,
+    account_id: uuid.UUID | None,
+) -> ledger.OtherSide:
+    """The other side a request names (a savings account of the member, or else cash at
+    the caller's till in ``branch_id``), for the product to ask for with its amount."""
 
-    leg: ledger.Leg
-    till_session_id: uuid.UUID | None = None
-    branch_id: uuid.UUID | None = None
-    savings_account: SavingsAccount | None = None
+    def make(amount: Decimal, currency: str, member_id: uuid.UUID) -> ledger.Counterpart:
+        return counterpart_leg(
+            session,
+            ctx,
+            amount=amount,
+            currency=currency,
+            member_id=member_id,
+            branch_id=branch_id,
+            account_id=account_id,
+        )
 
-    def posted(self, session: Session, day: date) -> None:
-        """Once the movement is posted: a savings account the member paid from or was paid
-        into has moved (its last movement, a dormant account woken, a term deposit
-        placed)."""
-        if self.savings_account is None:
-            return
-        if self.leg.amount < 0:
-            after_credit(session, self.savings_account, day)
-        else:
-            moved_by_holder(session, self.savings_account, day)
+    return make
 
 
 def counterpart_leg(
@@ -167,7 +131,7 @@ def counterpart_leg(
     member_id: uuid.UUID,
     branch_id: uuid.UUID | None,
     account_id: uuid.UUID | None,
-) -> Counterpart:
+) -> ledger.Counterpart:
     """The other side of a member's movement (a share payment, a loan repayment or
     disbursement): cash at the caller's till, or one of the member's own savings accounts.
 
@@ -176,7 +140,9 @@ def counterpart_leg(
     """
     if account_id is None:
         cash = counter_cash(session, ctx, branch_id, currency, amount)
-        return Counterpart(ledger.Leg(cash.gl_account, amount), cash.session_id, cash.branch_id)
+        return ledger.Counterpart(
+            ledger.Leg(cash.gl_account, amount), cash.session_id, cash.branch_id
+        )
     account = lock_savings_account(session, ctx.cooperative_id, account_id)
     if account.member_id != member_id:
         raise AccountOwnerMismatch()
@@ -188,4 +154,9 @@ def counterpart_leg(
     else:
         check_can_credit(session, account, product)
     gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
-    return Counterpart(ledger.Leg(gl, amount, account), savings_account=account)
+    # once posted: money paid in is a credit (it may wake or place the account); money
+    # taken out is the holder's movement
+    moved = after_credit if amount < 0 else moved_by_holder
+    return ledger.Counterpart(
+        ledger.Leg(gl, amount, account), after=lambda s, day: moved(s, account, day)
+    )

@@ -10,17 +10,17 @@ from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse
 
 from coopac_core.approvals.errors import DECISION_ERRORS
+from coopac_core.flows import withdrawals as approvals
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger.errors import GlAccountNotFound
 from coopac_core.ledger.schemas import Movement
 from coopac_core.limits.errors import LimitExceeded
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_time_id, make_page
-from coopac_core.savings import movements
+from coopac_core.savings.errors import DEBIT_ERRORS
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import MANAGE_TILLS, READ_TILLS, SUPERVISE_TILLS
-from coopac_core.tellers import approvals
 from coopac_core.tellers.errors import (
     CounterAccountInvalid,
     TillCashInsufficient,
@@ -121,7 +121,7 @@ def get_withdrawal_request(
         TillSessionClosed,
         TillSessionRequired,
         TillCashInsufficient,
-        *movements.DEBIT_ERRORS,
+        *DEBIT_ERRORS,
         LimitExceeded,
     ),
     summary="A supervisor approves a withdrawal: the cash is paid from the asking till "

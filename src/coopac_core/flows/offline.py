@@ -21,12 +21,12 @@ from pydantic import BaseModel, ValidationError
 
 from coopac_core.channels import Origin, origin_var
 from coopac_core.errors import DomainError, FieldError, ValidationFailed, problem_body
+from coopac_core.flows import counter
 from coopac_core.idempotency import REPLAY_HEADER, BatchOperation, BatchOutcome, MoneyRequest
 from coopac_core.loans import service as loans
 from coopac_core.loans.schemas import RepaymentRequest
 from coopac_core.money import check_amount
 from coopac_core.observability import request_id_var
-from coopac_core.savings import movements
 from coopac_core.savings.schemas import CashMovementRequest, TransferRequest
 from coopac_core.shares.schemas import SharePayment
 from coopac_core.tellers.schemas import (
@@ -118,7 +118,7 @@ class _Op:
         if t == Kind.withdrawal:
             cash = _parse(CashMovementRequest, body)
             account = self.ids["account_id"]
-            return lambda money: money.run(lambda s, c: movements.withdraw(s, c, account, cash))
+            return lambda money: money.run(lambda s, c: counter.withdraw(s, c, account, cash))
         if t == Kind.transfer:
             transfer = _parse(TransferRequest, body)
             return lambda money: money.call(
@@ -136,7 +136,17 @@ class _Op:
             )
         repayment = _parse(RepaymentRequest, body)
         loan = self.ids["loan_id"]
-        return lambda money: money.run(lambda s, c: loans.repay(s, c, loan, repayment))
+        return lambda money: money.run(
+            lambda s, c: loans.repay(
+                s,
+                c,
+                loan,
+                repayment,
+                counter.other_side(
+                    s, c, branch_id=repayment.branch_id, account_id=repayment.from_account_id
+                ),
+            )
+        )
 
 
 class _Invalid(Exception):
