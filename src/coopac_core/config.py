@@ -39,6 +39,10 @@ class Settings(BaseSettings):
 
     db_pool_size: int = 20
     db_max_overflow: int = 10
+    # A stuck lock or a runaway query must not hold a teller's request forever: a statement
+    # that waits for a lock this long, or runs this long, is cancelled (milliseconds).
+    lock_timeout_ms: int = Field(default=5_000, ge=1)
+    statement_timeout_ms: int = Field(default=30_000, ge=1)
     # The one-call money path's connections per worker. Each call keeps its connection for
     # one statement; backends beyond about two per core of PostgreSQL's machine only wait
     # on each other (row locks, the lock manager, colder caches) and spend CPU doing it. A

@@ -91,8 +91,10 @@ def make_engine(url: URL, settings: Settings, *, pool_size: int | None = None) -
         # whole pool, the request answers 503 and its retry (same Idempotency-Key) runs.
         pool_pre_ping=False,
         pool_timeout=10,
-        # A stuck lock or runaway query must not hold a teller's request forever.
-        connect_args={"options": "-c lock_timeout=5000 -c statement_timeout=30000"},
+        connect_args={
+            "options": f"-c lock_timeout={settings.lock_timeout_ms} "
+            f"-c statement_timeout={settings.statement_timeout_ms}"
+        },
     )
 
 
@@ -120,7 +122,10 @@ async def money_pool(url: URL, settings: Settings) -> asyncpg.Pool:
         database=url.database,
         min_size=0,
         max_size=settings.money_pool_size,
-        server_settings={"lock_timeout": "5000", "statement_timeout": "30000"},
+        server_settings={
+            "lock_timeout": str(settings.lock_timeout_ms),
+            "statement_timeout": str(settings.statement_timeout_ms),
+        },
         # Each call is one statement in its own transaction that leaves no session state
         # (its settings are the transaction's): asyncpg's reset on release would be a
         # second round trip per request for nothing. A connection that failed mid-call is

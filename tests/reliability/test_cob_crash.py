@@ -1,6 +1,11 @@
 """The service is killed (SIGKILL, every worker) in the middle of a close of business and
 started again: the run resumes by itself, and every account is accrued exactly once for
-every day it closed, no day missing, none twice; every loan's interest too."""
+every day it closed, no day missing, none twice; every loan's interest too.
+
+Where it is killed is a known point, not a moment: a transaction of the test holds the
+accrual of one account on the second day (its row inserted, not committed), so the run
+commits the first day and part of the second, then waits there; the test kills it once
+it sees the run waiting."""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import URL
 
 from coopac_core.federation.identifiers import ruc_check_digit
@@ -24,9 +29,9 @@ from tests.support.process import Service
 
 pytestmark = pytest.mark.heavy
 
-ACCOUNTS = 1200
-LOANS = 300
-DAYS = 6
+ACCOUNTS = 400
+LOANS = 100
+DAYS = 4
 PASSWORD = "clave-del-cierre-123"
 
 
@@ -38,6 +43,8 @@ def service(
     svc = Service(url, tmp_path)
     # small chunks: the run takes long enough, in many transactions, to be killed inside
     svc.env["COOPAC_COB_CHUNK_SIZE"] = "100"
+    # the run waits for the test's held row as long as the test takes to see it waiting
+    svc.env["COOPAC_LOCK_TIMEOUT_MS"] = svc.env["COOPAC_STATEMENT_TIMEOUT_MS"] = "600000"
     yield svc, url
     svc.stop()
 
@@ -220,6 +227,40 @@ def _load_loans(url: URL, coop: str) -> None:
     engine.dispose()
 
 
+def _hold_an_accrual(engine: Engine, coop: str) -> Connection:
+    """A transaction, left open, that inserted the second day's accrual of the account in
+    the middle: the run's chunk that reaches it waits for this transaction to end."""
+    conn = engine.connect()
+    conn.execute(
+        text(
+            "INSERT INTO savings_accrual (cooperative_id, account_id, accrual_date, product_id, "
+            "balance, amount) SELECT a.cooperative_id, a.id, c.business_date + 1, a.product_id, "
+            "0, 0 FROM savings_account a JOIN cooperative c ON c.id = a.cooperative_id "
+            "WHERE a.cooperative_id = :c ORDER BY a.id OFFSET :middle LIMIT 1"
+        ),
+        {"c": coop, "middle": ACCOUNTS // 2},
+    )
+    return conn
+
+
+def _wait_for_the_held_accrual(engine: Engine) -> None:
+    """Until a session of the service waits for the held row (or long after: then the
+    assertions that follow say what the run did instead)."""
+    deadline = time.monotonic() + 120
+    # each look its own transaction: a transaction sees one snapshot of the activity
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        while time.monotonic() < deadline:
+            waiting = conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND query LIKE '%savings_accrual%'"
+                )
+            ).scalar_one()
+            if waiting:
+                return
+            time.sleep(0.05)
+
+
 def _run(http: httpx.Client, url: str, headers: dict[str, str]) -> Any:
     return http.get(url, headers=headers).json()
 
@@ -233,21 +274,23 @@ def test_sigkill_mid_close_of_business_accrues_every_account_once_a_day(
     coop, manager = _cooperative(http, svc)
     _load_accounts(url, coop)
     _load_loans(url, coop)
+    holder = create_engine(url)
+    hold = _hold_an_accrual(holder, coop)
     r = http.post(
         f"/api/v1/cooperatives/{coop}/close-of-business", json={"days": DAYS}, headers=manager
     )
     assert r.status_code == 202, r.text
     location = r.headers["Location"]
-    # kill it once it is well inside the run: some chunks committed, most not
-    deadline = time.monotonic() + 60
-    while True:
-        run = _run(http, location, manager)
-        accrual = next(s for s in run["steps"] if s["name"] == "savings_accrual")
-        if accrual["processed"] >= 2 * ACCOUNTS or time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
+    # killed where the run waits for the held account: the first day and part of the
+    # second committed, the rest not
+    _wait_for_the_held_accrual(holder)
+    run = _run(http, location, manager)
+    accrual = next(s for s in run["steps"] if s["name"] == "savings_accrual")
     assert run["status"] == "running", run
+    assert ACCOUNTS <= accrual["processed"] < 2 * ACCOUNTS, accrual
     svc.kill()
+    hold.rollback()  # the held row was never the run's: gone, the account is accrued anew
+    hold.close()
     svc.start()  # resumes the run by itself
     deadline = time.monotonic() + 180
     while (run := _run(http, location, manager))["status"] == "running":
@@ -255,6 +298,7 @@ def test_sigkill_mid_close_of_business_accrues_every_account_once_a_day(
         time.sleep(0.2)
     assert run["status"] == "succeeded", run
 
+    holder.dispose()
     engine = create_engine(url)
     with engine.connect() as conn:
         per_day = conn.execute(
@@ -265,7 +309,7 @@ def test_sigkill_mid_close_of_business_accrues_every_account_once_a_day(
             {"c": coop},
         ).all()
         # each loan's first installment has accrued its share of the DAYS - 1 days elapsed
-        # at the end of the last day closed (paid out on the first): 12.00 x 11 / 30, once
+        # at the end of the last day closed (paid out on the first): 12.00 x (DAYS - 1) / 30, once
         accrued = conn.execute(
             text(
                 "SELECT sum(interest_accrued), count(DISTINCT loan_id) FILTER (WHERE "
