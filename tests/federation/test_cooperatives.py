@@ -63,3 +63,17 @@ def test_an_inactive_cooperative_refuses_every_write_until_reactivated(
     r = client.patch(url, json={"is_active": True}, headers=world.fed_admin)
     assert r.status_code == 200
     assert bank.deposit(client, account["id"], "50.00")["balance"] == "150.00"
+
+
+def test_a_new_exchange_rate_is_kept_and_audited(client: TestClient, world: World) -> None:
+    """The patch answered 500 once: its audit record could not hold the decimal."""
+    url = f"/api/v1/cooperatives/{world.a.id}"
+    r = client.patch(url, json={"exchange_rate": "3.80"}, headers=world.a.headers[Role.admin])
+    assert r.status_code == 200, r.text
+    assert r.json()["exchange_rate"] == "3.80"
+    audit = client.get(
+        f"{url}/audit-events",
+        params={"action": "cooperative.update", "limit": 5},
+        headers=world.a.headers[Role.admin],
+    ).json()["items"]
+    assert audit[0]["details"] == {"exchange_rate": "3.80"}

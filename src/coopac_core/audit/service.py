@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from pydantic_core import to_jsonable_python
 from sqlmodel import Session, col, select
 
 from coopac_core.audit.models import AuditEvent
@@ -36,7 +37,8 @@ def record(
             resource_type=resource_type,
             resource_id=None if resource_id is None else str(resource_id),
             request_id=request_id_var.get(),
-            details=details,
+            # amounts, dates and ids as the API writes them: a record never fails to store
+            details=None if details is None else to_jsonable_python(details),
         )
     )
 
