@@ -310,10 +310,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from coopac_core.observability import uvicorn_log_config
     from coopac_core.security.secret_key import InsecureSecretKey
 
+    # the workers read their settings afresh from the environment: demo mode (and the weak
+    # key it tolerates) is what --demo says, never a COOPAC_DEMO left in the environment
     if args.demo:
-        # the workers read their settings afresh: tell them too
         os.environ["COOPAC_DEMO"] = "1"
-        settings = settings.model_copy(update={"demo": True})
+    else:
+        os.environ.pop("COOPAC_DEMO", None)
+    settings = settings.model_copy(update={"demo": bool(args.demo)})
     try:
         settings.check_secret_key()
     except InsecureSecretKey as exc:
