@@ -346,7 +346,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=args.workers,
         log_config=uvicorn_log_config(settings.log_level),
         access_log=False,
-        proxy_headers=True,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
         server_header=False,  # no banner naming the server and its version
     )
     return 0

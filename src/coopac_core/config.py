@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     # (COOPAC_MONEY_POOL_SIZE), about two per core across all workers.
     money_pool_size: int = Field(default=2, ge=1)
     log_level: str = "INFO"
+    # The reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or
+    # networks). None by default: a client's own header never picks the address that the
+    # login throttle counts.
+    trusted_proxies: str = ""
     # Failed logins from one address in 10 minutes before it must wait (429).
     login_address_max_failures: int = 20
     # Close of business: accounts per transaction, and connections working on a parallel
