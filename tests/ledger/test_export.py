@@ -65,3 +65,49 @@ def test_export_names_gl_account_and_member(client: TestClient, bank: Bank) -> N
         bank.url("/journal-entries/export"), params={"from": day, "to": before}, headers=accountant
     )
     assert (r.status_code, r.json()["code"]) == (422, "date_range_invalid")
+
+
+def test_a_description_that_looks_like_a_formula_stays_text(client: TestClient, bank: Bank) -> None:
+    """A member's deposit described as a formula opens as its text, in csv and xlsx; the
+    amounts stay numbers (OWASP's CSV injection rule)."""
+    account = bank.account(client)
+    attacks = ['=HYPERLINK("http://x.example","y")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3",
+               "\t=1+1", "\r=1+1"]  # fmt: skip
+    entries = {}
+    for text in attacks:
+        r = client.post(
+            bank.url(f"/savings-accounts/{account['id']}/deposits"),
+            json={"amount": "1.00", "branch_id": bank.puno, "description": text},
+            headers={
+                **bank.teller,
+                "Idempotency-Key": f"formula-{attacks.index(text)}-{account['id']}",
+            },
+        )
+        assert r.status_code == 201, r.text
+        # a leading tab or return is trimmed as any blank: "=1+1" remains, and is neutralised
+        entries[r.json()["journal_entry_id"]] = text.strip()
+    accountant = bank.coop.headers[Role.accountant]
+    r = client.get(bank.url("/journal-entries/export"), headers=accountant)
+    assert r.status_code == 200, r.text
+    rows = [row for row in csv.DictReader(io.StringIO(r.text)) if row["entry_id"] in entries]
+    assert len(rows) == 2 * len(attacks)
+    for row in rows:
+        assert row["description"] == "'" + entries[row["entry_id"]], row
+        assert not (row["debit"] + row["credit"]).startswith("'")
+    r = client.get(
+        bank.url("/journal-entries/export"), params={"format": "xlsx"}, headers=accountant
+    )
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    at = {name: i for i, name in enumerate(header)}
+    seen = 0
+    for line in sheet.iter_rows(min_row=2):
+        entry = line[at["entry_id"]].value
+        if entry in entries:
+            seen += 1
+            cell = line[at["description"]]
+            assert (cell.data_type, cell.value) == ("s", "'" + entries[entry])
+            amount = line[at["debit"]].value or line[at["credit"]].value
+            assert amount == 1.0
+    assert seen == 2 * len(attacks)

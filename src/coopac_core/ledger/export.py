@@ -20,6 +20,7 @@ from typing import Any
 import xlsxwriter
 from sqlalchemy import text
 
+from coopac_core.cells import safe_text
 from coopac_core.db import Database
 
 BATCH = 5_000
@@ -101,7 +102,9 @@ def _cell(value: Any) -> str:
         return f"{value:.2f}"
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return safe_text(str(value))
 
 
 def csv_stream(rows: Iterator[Sequence[Any]]) -> Iterator[bytes]:

@@ -22,6 +22,7 @@ from fpdf import FPDF
 from fpdf.enums import TableCellFillMode
 from fpdf.fonts import FontFace
 
+from coopac_core.cells import safe_text
 from coopac_core.ledger.export import XLSX_MEDIA_TYPE
 
 Cell = str | Decimal | int | date | None
@@ -67,7 +68,9 @@ def _text(value: Cell) -> str:
         return f"{value:f}"  # as many decimals as it has: amounts two, ratios four
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return safe_text(value)
 
 
 def to_csv(table: Table) -> bytes:
@@ -89,12 +92,13 @@ def to_xlsx(table: Table) -> bytes:
     money = book.add_format({"num_format": "#,##0.00"})
     money_bold = book.add_format({"num_format": "#,##0.00", "bold": True})
     fraction = book.add_format({"num_format": "0.0000"})
-    sheet.write(0, 0, table.title, title)
+    # text as text: xlsxwriter's write() would take a text that starts with = as a formula
+    sheet.write_string(0, 0, safe_text(table.title), title)
     for i, line in enumerate(table.subtitle, start=1):
-        sheet.write(i, 0, line)
+        sheet.write_string(i, 0, safe_text(line))
     first = len(table.subtitle) + 2
     for col, name in enumerate(table.columns):
-        sheet.write(first, col, name, header)
+        sheet.write_string(first, col, safe_text(name), header)
         sheet.set_column(col, col, max(12, min(40, len(name) + 4)))
     for r, (cells, style) in enumerate(table.rows, start=first + 1):
         strong = style is not Style.row
@@ -105,8 +109,8 @@ def to_xlsx(table: Table) -> bytes:
                 sheet.write_number(r, col, float(value), money_bold if strong else money)
             elif isinstance(value, int):
                 sheet.write_number(r, col, value, bold if strong else None)
-            else:
-                sheet.write(r, col, _text(value), bold if strong else None)
+            elif value is not None:
+                sheet.write_string(r, col, _text(value), bold if strong else None)
     sheet.freeze_panes(first + 1, 0)
     book.close()
     return out.getvalue()
