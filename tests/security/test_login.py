@@ -128,3 +128,35 @@ def test_a_user_changes_their_own_password(client: TestClient, world: World) -> 
     assert client.get("/api/v1/me", headers=fresh).status_code == 200
     assert client.get("/api/v1/me", headers=old).status_code == 401  # other sessions end
     login(client, "coopa.cambia2", "puno-lago-titicaca-3812")
+
+
+def test_guessing_the_current_password_locks_the_account_as_a_login_does(
+    client: TestClient, world: World
+) -> None:
+    """Someone holding a user's session guesses their password at /auth/password: each
+    wrong guess is counted and audited as a failed login, and the fifth locks the account
+    (the change too, with the right password)."""
+    user = add_user(client, world.a, "coopa.sesion", ["auditor"])
+    session = login(client, "coopa.sesion")
+    url = "/api/v1/auth/password"
+    for n in range(5):
+        r = client.post(
+            url,
+            json={"current_password": f"adivina-{n}-123456", "new_password": "y" * 16},
+            headers=session,
+        )
+        assert (r.status_code, r.json()["code"]) == (403, "current_password_wrong")
+    r = client.post(
+        url,
+        json={"current_password": PASSWORD, "new_password": "puno-lago-3812-ok"},
+        headers=session,
+    )
+    assert (r.status_code, r.json()["code"]) == (429, "account_locked")
+    r = client.post(TOKEN, data={"username": "coopa.sesion", "password": PASSWORD})
+    assert (r.status_code, r.json()["code"]) == (429, "account_locked")
+    events = client.get(
+        f"/api/v1/cooperatives/{world.a.id}/audit-events",
+        params={"limit": 200, "action": "login.failure"},
+        headers=world.a.headers[Role.auditor],
+    ).json()["items"]
+    assert sum(e["resource_id"] == user for e in events) == 5

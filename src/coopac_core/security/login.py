@@ -203,6 +203,8 @@ def change_password(
     if principal.user_id is None:
         raise PasswordChangeNotForKeys()
     user = session.get(StaffUser, principal.user_id)
+    if user is not None and user.locked_until is not None and user.locked_until > utcnow():
+        raise AccountLocked(retry_after=_seconds_until(user.locked_until))
     if user is None or not verify_password(user.password_hash, current):
         raise CurrentPasswordWrong()
     if (problem := password_problem(new, user.username)) is not None:

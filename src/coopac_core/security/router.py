@@ -141,19 +141,29 @@ def logout(body: LogoutRequest, session: SessionDep, settings: SettingsDep) -> R
     "/auth/password",
     response_model=TokenResponse,
     responses=problem_responses(
-        CurrentPasswordWrong, WeakPassword, SamePassword, PasswordChangeNotForKeys
+        CurrentPasswordWrong, AccountLocked, WeakPassword, SamePassword, PasswordChangeNotForKeys
     ),
     summary="Change one's own password: other sessions end, this one gets new tokens",
 )
 def change_password(
+    request: Request,
     body: PasswordChange,
     principal: PendingPrincipalDep,
     session: SessionDep,
     settings: SettingsDep,
 ) -> TokenResponse:
-    return login.change_password(
-        session, settings, principal, body.current_password, body.new_password
-    )
+    try:
+        return login.change_password(
+            session, settings, principal, body.current_password, body.new_password
+        )
+    except CurrentPasswordWrong:
+        # a wrong current password is a guess like a wrong login: counted toward the same
+        # lockout and audited, in a transaction of its own (this one rolls back)
+        address = request.client.host if request.client else "unknown"
+        db: Database = request.app.state.db
+        with db.session(ALL_TENANTS) as own:
+            login.record_failure(own, principal.name, address)
+        raise
 
 
 @auth_router.get("/me", response_model=MeResponse, responses=problem_responses())
