@@ -64,6 +64,13 @@ class ConnectionLost(Exception):
     """The one-call path lost its connection (or could not get one)."""
 
 
+def _outage(exc: asyncpg.PostgresError) -> bool:
+    """A connection the server ended or will not give now (a restart, a shutdown: 08, 57
+    but a statement timeout) or is out of (53): the database, not the request."""
+    state: str = exc.sqlstate
+    return state[:2] in ("08", "53", "57") and state != "57014"
+
+
 RACED = "KC001"  # coopac_money_call: another request with the same key committed first
 MONEY_CALL = (
     "SELECT status, body::text AS body, replayed FROM coopac_money_call($1::jsonb, $2, $3, "
@@ -243,7 +250,7 @@ class MoneyRequest:
                     state: str = exc.sqlstate
                     if state == rules.CALLER_REFUSED:
                         raise rules.refusal(exc.message, exc.detail) from None
-                    if state[:2] in ("08", "53", "57") and state != "57014":
+                    if _outage(exc):
                         conn.terminate()
                         raise ConnectionLost() from exc
                     return None  # a lock timeout, a statement timeout: each alone
@@ -260,6 +267,11 @@ class MoneyRequest:
         except TimeoutError as exc:
             raise DatabaseUnreachable() from exc
         except UNREACHABLE as exc:
+            await pool.expire_connections()
+            raise DatabaseUnreachable() from exc
+        except asyncpg.PostgresError as exc:  # refused a connection: starting or stopping
+            if not _outage(exc):
+                raise
             await pool.expire_connections()
             raise DatabaseUnreachable() from exc
 
@@ -322,6 +334,10 @@ class MoneyRequest:
         except TimeoutError as exc:  # every connection busy for that long: not a lost one
             raise DatabaseUnreachable() from exc
         except UNREACHABLE as exc:
+            raise ConnectionLost() from exc
+        except asyncpg.PostgresError as exc:  # refused a connection: starting or stopping
+            if not _outage(exc):
+                raise
             raise ConnectionLost() from exc
 
     def _problem(self, exc: DomainError) -> dict[str, Any]:
