@@ -15,6 +15,7 @@ under 30 s, a month-end day under 90 s.
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 import tempfile
 import threading
@@ -413,7 +414,7 @@ def main() -> None:
     settings = Settings(
         database_url=owner.render_as_string(hide_password=False),
         data_dir=tmp,
-        secret_key="cob-bench-secret-key-0123456789-abcdefghijkl",  # type: ignore[arg-type]
+        secret_key=secrets.token_urlsafe(48),  # type: ignore[arg-type]
         log_level="WARNING",
     )
     migrate(owner, settings)

@@ -34,6 +34,7 @@ import argparse
 import json
 import os
 import re
+import secrets
 import statistics
 import subprocess
 import sys
@@ -113,7 +114,7 @@ def main() -> None:
     settings = Settings(
         database_url=owner.render_as_string(hide_password=False),
         data_dir=tmp,
-        secret_key="profile-secret-key-0123456789-abcdefghijkl",  # type: ignore[arg-type]
+        secret_key=secrets.token_urlsafe(48),  # type: ignore[arg-type]
         log_level="WARNING",
     )
     migrate(owner, settings)

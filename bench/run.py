@@ -25,6 +25,7 @@ import os
 import random
 import re
 import resource
+import secrets
 import shutil
 import signal
 import statistics
@@ -274,7 +275,7 @@ class Service:
         self.env.update(
             COOPAC_DATABASE_URL=url.render_as_string(hide_password=False).replace("+psycopg", ""),
             COOPAC_DATA_DIR=str(data_dir),
-            COOPAC_SECRET_KEY="bench-secret-key-0123456789-abcdefghijklmnop",
+            COOPAC_SECRET_KEY=secrets.token_urlsafe(48),
             COOPAC_LOG_LEVEL="WARNING",
         )
         self.workers = workers
