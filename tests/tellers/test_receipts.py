@@ -120,3 +120,18 @@ def test_receipts_stay_gapless_under_twenty_tellers_at_once(
         assert sorted(numbers) == list(range(2, len(numbers) + 2)), code
     r = client.get(bank.url("/ledger/verification"), headers=world.a.headers[Role.auditor])
     assert r.json()["ok"], r.text
+
+
+def test_a_receipt_prints_whatever_script_the_members_name_is_in(
+    client: TestClient, bank: Bank
+) -> None:
+    """A name outside Latin-1 (an Aymara apostrophe, another script, an emoji) answered 500
+    as a PDF once: it prints, the characters the receipt's font lacks replaced."""
+    member = bank.member(client, first_names="Ch\u02bcuqi 春花 🌽", last_names="Mamani")
+    account = bank.account(client, member_id=member["id"])
+    number = bank.deposit(client, account["id"], "10.00")["receipt_number"]
+    pdf = client.get(bank.url(f"/receipts/{number}"), params={"format": "pdf"}, headers=bank.teller)
+    assert pdf.status_code == 200, pdf.text
+    assert pdf.content.startswith(b"%PDF")
+    r = client.get(bank.url(f"/receipts/{number}"), headers=bank.teller)
+    assert "春花" in r.json()["member"]["name"]  # the record keeps the name as it is

@@ -22,7 +22,7 @@ from fpdf import FPDF
 from fpdf.enums import TableCellFillMode
 from fpdf.fonts import FontFace
 
-from coopac_core.cells import safe_text
+from coopac_core.cells import pdf_text, safe_text
 from coopac_core.ledger.export import XLSX_MEDIA_TYPE
 
 Cell = str | Decimal | int | date | None
@@ -116,22 +116,16 @@ def to_xlsx(table: Table) -> bytes:
     return out.getvalue()
 
 
-def _latin1(text: str) -> str:
-    # the PDF's core fonts are Latin-1 (every Spanish letter is in it); anything else would
-    # not print, so it is replaced rather than refused
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def to_pdf(table: Table) -> bytes:
     wide = len(table.columns) > 5
     pdf = FPDF(orientation="landscape" if wide else "portrait", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 13)
-    pdf.cell(0, 8, _latin1(table.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, pdf_text(table.title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     for line in table.subtitle:
-        pdf.cell(0, 5, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 5, pdf_text(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("Helvetica", "", 8)
     strong = FontFace(emphasis="BOLD")
@@ -150,12 +144,12 @@ def to_pdf(table: Table) -> bytes:
     ) as grid:
         head = grid.row()
         for name in table.columns:
-            head.cell(_latin1(name))
+            head.cell(pdf_text(name))
         for cells, style in table.rows:
             row = grid.row(style=None if style is Style.row else strong)
             for value in cells:
                 text = f"{value:,.2f}" if isinstance(value, Decimal) else _text(value)
-                row.cell(_latin1(text))
+                row.cell(pdf_text(text))
     return bytes(pdf.output())
 
 

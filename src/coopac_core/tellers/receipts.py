@@ -11,6 +11,7 @@ from num2words import num2words
 from sqlalchemy import text
 from sqlmodel import Session
 
+from coopac_core.cells import pdf_text
 from coopac_core.channels import Channel
 from coopac_core.federation.models import Branch, Cooperative
 from coopac_core.ledger.models import EntryKind, JournalEntry
@@ -193,6 +194,11 @@ def render_pdf(r: ReceiptOut) -> bytes:
     for content, align, bold in lines:
         pdf.set_font("Helvetica", "B" if bold else "", 8)
         pdf.multi_cell(
-            WIDTH - 2 * MARGIN, LINE, content, align=align, new_x="LMARGIN", new_y="NEXT"
+            WIDTH - 2 * MARGIN,
+            LINE,
+            pdf_text(content),
+            align=align,
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
     return bytes(pdf.output())
