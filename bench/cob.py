@@ -42,8 +42,8 @@ from coopac_core.cob import execution, schedule  # noqa: E402
 from coopac_core.cob import service as cob  # noqa: E402
 from coopac_core.config import Settings  # noqa: E402
 from coopac_core.db import ALL_TENANTS, Database, app_url, make_engine, migrate  # noqa: E402
-from coopac_core.federation import service as federation  # noqa: E402
 from coopac_core.federation.schemas import BranchCreate, CooperativeCreate  # noqa: E402
+from coopac_core.flows import founding as federation  # noqa: E402
 from coopac_core.flows.verification import verify_books  # noqa: E402
 from coopac_core.ledger import service as ledger  # noqa: E402
 from coopac_core.loans import service as loan_service  # noqa: E402
