@@ -69,10 +69,14 @@ def _print_demo_logins() -> None:
 
 def _load_demo(db: Database) -> None:
     from coopac_core import main  # noqa: F401 - every product and its close-of-business steps
+    from coopac_core.db import refresh_statistics
     from coopac_core.demo import catch_up, load_demo
 
     with db.session(ALL_TENANTS) as session:
         loaded = load_demo(session)
+    if loaded:  # a bulk load: close of business plans from its figures
+        with db.session(ALL_TENANTS) as session:
+            refresh_statistics(session, stale_only=False)
     # a demo left half closed (stopped during its first start) goes on from where it was
     days = catch_up(db)
     print("demo data loaded" if loaded else "demo data already present")
@@ -213,9 +217,11 @@ def _is_uuid(value: str) -> bool:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    """Load a cooperative's CSV files from its previous system, a bar per file; the same
-    job the API starts (POST .../imports), done here."""
+    """Prepare the load of a cooperative's CSV files from its previous system and check it,
+    a bar per file: the same job the API starts (POST .../imports), checked here. Another
+    person approves it over the API; nothing is loaded before."""
     from pathlib import Path
+    from typing import Any
 
     from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn
     from sqlmodel import or_, select
@@ -224,7 +230,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from coopac_core.errors import DomainError
     from coopac_core.federation.models import Cooperative
     from coopac_core.imports import service as imports
-    from coopac_core.imports.models import ImportJob, ImportStatus
+    from coopac_core.imports.models import ImportStatus
     from coopac_core.security.principal import CoopContext, Principal
     from coopac_core.security.roles import Role
 
@@ -256,8 +262,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         with Progress(SpinnerColumn(), TextColumn("{task.description}")) as bars:
             tasks: dict[str, TaskID] = {}
 
-            def show(job: ImportJob) -> None:
-                for f in job.files:
+            def show(files: list[dict[str, Any]]) -> None:
+                for f in files:
                     line = f"{f['kind']:<12} {f['status']:<8}"
                     if f.get("rows") is not None:
                         line += f" {f['loaded'] or 0:>9,} of {f['rows']:,} rows"
@@ -270,14 +276,22 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                     done = f["status"] not in ("pending", "running")
                     bars.update(tasks[f["kind"]], description=line, completed=int(done))
 
-            job = imports.execute(db, coop_id, job_id, show)
+            job = imports.check(db, coop_id, job_id, show)
         for error in job.errors[:50]:
             print(f"  {error['file']}.csv line {error['line']}: {error['reason']}")
         if job.error_count > 50:
             print(f"  ... {job.error_count - 50:,} more (GET .../imports/{job.id})")
+        if job.error:
+            print(f"  {job.error}")
         balances = ", ".join(f"{c} {v}" for c, v in sorted(job.suspense.items()))
-        print(f"import {job.id}: {job.status}; migration suspense (19x8): {balances}")
-        return 0 if job.status == ImportStatus.succeeded else 1
+        print(f"import {job.id}: {job.status}; migration suspense (19x8) after it: {balances}")
+        if job.status != ImportStatus.awaiting_approval:
+            return 1
+        print(
+            "another person (accountant or manager) approves it: "
+            f"POST /api/v1/cooperatives/{coop_id}/imports/{job.id}/approve"
+        )
+        return 0
     finally:
         db.dispose()
 
@@ -420,8 +434,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser(
         "import",
-        help="load a cooperative from its previous system (docs/imports.md): members.csv "
-        "savings.csv shares.csv loans.csv gl_balances.csv, each all or nothing",
+        help="prepare and check the load of a cooperative from its previous system "
+        "(docs/imports.md): members.csv savings.csv shares.csv loans.csv gl_balances.csv; "
+        "another person approves it over the API",
     )
     imp.add_argument("--cooperative", required=True, help="code or RUC")
     imp.add_argument("files", nargs="+", help="CSV files, named by their kind")

@@ -167,6 +167,28 @@ def flush_or_conflict(session: Session, conflict: Conflict) -> None:
         raise conflict from None
 
 
+# The tables a bulk load fills and whose plans close of business depends on: their figures
+# are refreshed after an import and the demo, and before a run when they changed much.
+BULK_TABLES = (
+    "member",
+    "savings_account",
+    "share_account",
+    "loan",
+    "loan_installment",
+    "journal_entry",
+    "posting",
+)
+
+
+def refresh_statistics(session: Session, *, stale_only: bool) -> list[str]:
+    """ANALYZE the bulk tables (``coopac_analyze``, which only their owner may run): all of
+    them, or those changed by a tenth since their last ANALYZE. The tables analysed."""
+    done = session.execute(
+        text("SELECT coopac_analyze(:t, :s)"), {"t": list(BULK_TABLES), "s": stale_only}
+    ).scalar_one()
+    return list(done)
+
+
 @dataclass
 class Database:
     owner_url: URL

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from coopac_core.cob import schedule
+from coopac_core.cob.service import run_lock_key, start_run
 from coopac_core.day_steps import Chunk, Step
+from coopac_core.db import Database
 from coopac_core.federation.identifiers import ruc_check_digit
+from coopac_core.security.principal import CoopContext, Principal
 from coopac_core.security.roles import Role
-from tests.support.cob import close_days
+from tests.support import counter
+from tests.support.cob import close_days, wait_for_run
 from tests.support.world import Coop, World, make_coop
 
 
@@ -141,3 +147,35 @@ def test_the_days_steps_are_one_list_in_the_order_they_run() -> None:
     assert len(names) == len(set(names))
     assert names[:2] == ["savings_accrual", "term_deposit_accrual"]
     assert names[-1] == "period_snapshot"
+
+
+def test_a_run_whose_process_died_is_taken_over_by_the_next_start(
+    client: TestClient, world: World, db: Database
+) -> None:
+    """A run is the lease of the process doing it (an advisory lock that dies with its
+    connection): while held, another start is refused; once its process is gone, the next
+    start, from the API or the CLI, takes it over where it stopped."""
+    start = _lima_today() - timedelta(days=3)
+    coop = make_coop(client, world.fed_admin, "COOPDIED", _ruc("2060000011"), start)
+    coop_id = uuid.UUID(coop.id)
+    counter.close_all(client, coop)
+    manager = CoopContext(coop_id, Principal(name="test.killed"), frozenset({Role.manager}))
+    with db.session(coop_id) as session:
+        run_id = start_run(session, manager, 2).id  # recorded; its process dies before it
+    url = f"/api/v1/cooperatives/{coop.id}/close-of-business"
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as alive:
+        # a process still doing it: refused
+        alive.execute(text("SELECT pg_advisory_lock(:k)"), {"k": run_lock_key(run_id)})
+        r = client.post(url, json={"days": 1}, headers=coop.headers[Role.manager])
+        assert (r.status_code, r.json()["code"]) == (409, "close_of_business_running")
+        alive.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": run_lock_key(run_id)})
+    r = client.post(url, json={"days": 1}, headers=coop.headers[Role.manager])
+    assert r.status_code == 202, r.text
+    assert r.json()["id"] == str(run_id)
+    run = wait_for_run(client, coop, r.headers["Location"])
+    assert (run["status"], run["business_date_to"]) == (
+        "succeeded",
+        (start + timedelta(days=1)).isoformat(),
+    )
+    assert _business_date(client, coop) == start + timedelta(days=2)
+    counter.open_counters(client, coop)

@@ -4,7 +4,6 @@ B × ((1 + TEA)^(1/360) − 1), kept unrounded, paid in (half-up) on the month's
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
@@ -13,14 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
-from coopac_core.cob.service import start_run
-from coopac_core.db import Database
 from coopac_core.federation.identifiers import ruc_check_digit
-from coopac_core.security.principal import CoopContext, Principal
 from coopac_core.security.roles import Role
-from tests.support import counter
 from tests.support.bank import Bank, key, make_bank
-from tests.support.cob import close_until, wait_for_run
+from tests.support.cob import close_until
 from tests.support.world import World, make_coop
 
 TEA = Decimal("0.05")
@@ -119,33 +114,6 @@ def test_a_month_of_interest_to_the_centimo(client: TestClient, interest_bank: B
     steps = {s["name"]: s for s in runs[0]["steps"]}
     assert steps["savings_capitalisation"]["status"] == "succeeded"
     assert steps["savings_capitalisation"]["processed"] >= 1
-
-
-def test_one_run_at_a_time_and_a_left_run_resumes_on_the_next_post(
-    client: TestClient, world: World, db: Database
-) -> None:
-    body = "2060000005"
-    start = datetime.now(ZoneInfo("America/Lima")).date() - timedelta(days=5)
-    coop = make_coop(client, world.fed_admin, "COOPRUN", body + str(ruc_check_digit(body)), start)
-    # a run recorded by a process that died before doing it
-    with db.session(uuid.UUID(coop.id)) as session:
-        ctx = CoopContext(uuid.UUID(coop.id), Principal(name="muerto"), frozenset({Role.manager}))
-        left = start_run(session, ctx, 2, force=True)
-        left_id = str(left.id)
-    url = f"/api/v1/cooperatives/{coop.id}/close-of-business"
-    second = client.post(url, json={"days": 1}, headers=coop.headers[Role.manager])
-    assert (second.status_code, second.json()["code"]) == (409, "close_of_business_running")
-    assert left_id in second.json()["detail"]
-    # ... and that POST set the left run going again
-    run = wait_for_run(client, coop, f"{url}/runs/{left_id}")
-    assert (run["status"], run["business_date_to"]) == (
-        "succeeded",
-        (start + timedelta(days=1)).isoformat(),
-    )
-    counter.close_all(client, coop)  # the tills were open across the days it closed
-    third = client.post(url, json={"days": 1}, headers=coop.headers[Role.manager])
-    assert third.status_code == 202, third.text
-    assert wait_for_run(client, coop, third.headers["Location"])["status"] == "succeeded"
 
 
 def test_an_account_its_holder_leaves_alone_falls_dormant_and_a_deposit_wakes_it(

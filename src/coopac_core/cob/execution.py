@@ -17,9 +17,16 @@ from sqlmodel import col, select
 from coopac_core.channels import Channel, Origin, origin_var
 from coopac_core.cob.models import CobRun, CobStep, RunStatus, StepStatus
 from coopac_core.cob.schedule import ordered
-from coopac_core.cob.service import CHUNK, StepSummary, get_run, run_steps, summarise
+from coopac_core.cob.service import (
+    CHUNK,
+    StepSummary,
+    get_run,
+    run_lock_key,
+    run_steps,
+    summarise,
+)
 from coopac_core.day_steps import Span, Step, spans
-from coopac_core.db import Database
+from coopac_core.db import Database, refresh_statistics
 from coopac_core.events import service as events
 from coopac_core.events.models import EventType
 from coopac_core.models_base import utcnow
@@ -53,7 +60,7 @@ def execute(
     # Autocommit: the lock is the session's, and no transaction stays open for the run's
     # length (one would hold back vacuum, and the run's own updates would pile up dead).
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock:
-        key = run_id.int & ((1 << 63) - 1)
+        key = run_lock_key(run_id)
         if not lock.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one():
             return None
         try:
@@ -72,6 +79,12 @@ def _execute(
     # each step's spans, fixed when the run started: read once, not per step and day
     parts: dict[str, int] = {}
     try:
+        # tables loaded in bulk since their last ANALYZE (an import, a restore) would be
+        # planned from figures that no longer hold
+        with db.session(cooperative_id) as session:
+            refreshed = refresh_statistics(session, stale_only=True)
+        if refreshed:
+            log.info("close of business %s: statistics refreshed for %s", run_id, refreshed)
         while True:
             with db.session(cooperative_id) as session:
                 run = get_run(session, cooperative_id, run_id)

@@ -71,21 +71,15 @@ def close_of_business(
     body = body or CloseOfBusiness()
     db: Database = request.app.state.db
     settings: Settings = request.app.state.settings
-    try:
-        run = service.start_run(
-            session,
-            ctx,
-            body.days,
-            pre_holiday=body.pre_holiday,
-            force=body.force,
-            workers=settings.cob_workers,
-        )
-    except CloseOfBusinessRunning:
-        # a run a dead process left behind resumes now (its lock says if anyone has it)
-        current = service.running_run(session, ctx.cooperative_id)
-        if current is not None:
-            runner.launch(db, ctx.cooperative_id, current.id, settings.cob_chunk_size)
-        raise
+    # a run a dead process left behind is taken over (its lock says if anyone has it)
+    run = service.start_run(
+        session,
+        ctx,
+        body.days,
+        pre_holiday=body.pre_holiday,
+        force=body.force,
+        workers=settings.cob_workers,
+    )
     response.headers["Location"] = _url(request, run)
     # after the request's commit: the runner's own transactions must see the run
     background.add_task(runner.launch, db, ctx.cooperative_id, run.id, settings.cob_chunk_size)

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import tuple_
+from sqlalchemy import text, tuple_
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
@@ -50,6 +50,22 @@ def running_run(session: Session, cooperative_id: uuid.UUID) -> CobRun | None:
     ).first()
 
 
+def run_lock_key(run_id: uuid.UUID) -> int:
+    """The advisory lock the process doing a run holds for its connection's life: the run's
+    lease, gone when that process dies, whatever way."""
+    return run_id.int & ((1 << 63) - 1)
+
+
+def _orphaned(session: Session, run: CobRun) -> bool:
+    """Whether no process is doing ``run``: its lock is free (taken for this transaction
+    only, to ask)."""
+    return bool(
+        session.execute(
+            text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": run_lock_key(run.id)}
+        ).scalar_one()
+    )
+
+
 def start_run(
     session: Session,
     ctx: CoopContext,
@@ -69,7 +85,20 @@ def start_run(
     coop = session.get(Cooperative, ctx.cooperative_id, with_for_update=True)
     assert coop is not None
     if (current := running_run(session, coop.id)) is not None:
-        raise CloseOfBusinessRunning(run_id=str(current.id))
+        if not _orphaned(session, current):
+            raise CloseOfBusinessRunning(run_id=str(current.id))
+        # the process doing it died (its lock went with its connection): this start takes
+        # it over where its rows say it stopped, instead of refusing until a restart
+        audit_service.record(
+            session,
+            ctx.principal,
+            "business_day.close_takeover",
+            "cooperative",
+            coop.id,
+            cooperative_id=coop.id,
+            details={"run_id": str(current.id)},
+        )
+        return current
     latest = session.exec(
         select(CobRun)
         .where(CobRun.cooperative_id == coop.id)

@@ -128,6 +128,12 @@ COUNTER_OPERATIONS = frozenset(
 def _check_reversible(session: Session, entry: JournalEntry) -> None:
     if entry.kind in COUNTER_RECORDS:
         raise ReversalNotSupported(kind=entry.kind, reason="es un registro de la caja")
+    if entry.kind == EntryKind.opening_balance:
+        # what an import opened came under four eyes and nets the migration suspense to
+        # zero; a mirror of one file's entry would unbalance it: corrected by an adjustment
+        raise ReversalNotSupported(
+            kind=entry.kind, reason="es un saldo de apertura: corríjalo con un ajuste contable"
+        )
     if entry.reversal_of is not None:
         raise CannotReverseReversal()
     if reversal_of_entry(session, entry.cooperative_id, entry.id) is not None:

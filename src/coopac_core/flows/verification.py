@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from coopac_core.events.verification import check_events
 from coopac_core.flows.member_accounts import MEMBER_ACCOUNTS
+from coopac_core.imports.verification import check_import_suspense
 from coopac_core.ledger.service.verification import ProductCheck, VerificationReport, verify
 from coopac_core.loans.service.verification import check_loan_books, check_loan_records
 from coopac_core.reports.verification import check_snapshots
@@ -31,6 +32,7 @@ PRODUCT_CHECKS: tuple[ProductCheck, ...] = (
     check_till_cash,
     check_events,
     check_snapshots,
+    check_import_suspense,
 )
 
 

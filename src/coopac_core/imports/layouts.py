@@ -37,6 +37,18 @@ def day(v: str) -> str:
     )
 
 
+# SUNAT's weights for the RUC check digit, as federation.identifiers.ruc_check_digit (the
+# rule's home) applies them; tests/imports/test_ruc_sql.py holds this expression to it.
+_RUC_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def ruc_check_digit(v: str) -> str:
+    """The check digit of the 11-digit RUC ``v`` (of which the first ten count), set-based:
+    11 minus the weighted sum mod 11, where 10 is 0 and 11 is 1."""
+    total = " + ".join(f"{w} * substr({v}, {i}, 1)::int" for i, w in enumerate(_RUC_WEIGHTS, 1))
+    return f"((11 - ({total}) % 11) % 10)"
+
+
 @dataclass(frozen=True)
 class Col:
     name: str
@@ -101,6 +113,19 @@ MEMBERS = Layout(
         (
             "s.document_type = 'CE' AND s.document_number !~ '^[A-Za-z0-9]{6,12}$'",
             "'carné de extranjería inválido: ' || s.document_number",
+        ),
+        (
+            "s.document_type = 'RUC' AND s.document_number ~ '^[0-9]{11}$' AND "
+            f"{ruc_check_digit('s.document_number')} <> substr(s.document_number, 11, 1)::int",
+            "'RUC inválido: dígito verificador incorrecto: ' || s.document_number",
+        ),
+        (
+            # a COOPAC operates with its members only (Ley 30822), as the API's rule
+            # (members.errors.MemberRequired) says, unless it operates with non-members
+            "lower(s.is_member) IN ('false', 'no', '0') AND NOT (SELECT "
+            "c.operates_with_non_members FROM cooperative c WHERE c.id = :c)",
+            "'member_required: la cooperativa opera solo con sus socios: ' || s.member_number "
+            "|| ' no es socio'",
         ),
         (
             "s.document_type = 'RUC' AND nullif(s.legal_name, '') IS NULL",

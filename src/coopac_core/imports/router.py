@@ -7,15 +7,25 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Request, Response, UploadFile, status
 
+from coopac_core.approvals.errors import DECISION_ERRORS
+from coopac_core.approvals.schemas import Decision
 from coopac_core.imports import service
-from coopac_core.imports.errors import ImportEmpty, ImportFileUnknown, ImportNotFound
+from coopac_core.imports.errors import (
+    ImportEmpty,
+    ImportFileUnknown,
+    ImportNeedsManager,
+    ImportNotAwaitingApproval,
+    ImportNotFound,
+    ImportRowsRefused,
+    ImportUnbalanced,
+)
 from coopac_core.imports.models import ImportFileKind
 from coopac_core.imports.schemas import ImportOut
 from coopac_core.openapi import coop_responses
 from coopac_core.pagination import Page
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
-from coopac_core.security.roles import IMPORT_DATA, READ_IMPORTS
+from coopac_core.security.roles import APPROVE_IMPORTS, IMPORT_DATA, READ_IMPORTS
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["imports"])
 
@@ -27,8 +37,10 @@ _FILE = "A CSV file (docs/imports.md has its layout)"
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ImportOut,
     responses=coop_responses(ImportEmpty, ImportFileUnknown),
-    summary="Load a cooperative from its previous system: members, savings, shares, loans "
-    "and GL balances (multipart; each file all or nothing); follow it at Location",
+    summary="Prepare the load of a cooperative from its previous system: members, savings, "
+    "shares, loans and GL balances (multipart). The whole job is checked (loaded and undone: "
+    "awaiting_approval, or failed saying why); another person approves it; follow it at "
+    "Location",
 )
 def start_import(
     request: Request,
@@ -63,6 +75,51 @@ def start_import(
     return ImportOut.of(job)
 
 
+@router.post(
+    "/imports/{import_id}/approve",
+    response_model=ImportOut,
+    responses=coop_responses(
+        ImportNotFound,
+        ImportNotAwaitingApproval,
+        *DECISION_ERRORS,
+        ImportNeedsManager,
+        ImportUnbalanced,
+        ImportRowsRefused,
+    ),
+    summary="Another person approves a checked import: it loads whole, in one transaction, "
+    "kept only if the migration suspense (19x8) nets to zero per currency; a cooperative "
+    "already operating needs its manager",
+)
+def approve_import(
+    request: Request,
+    import_id: uuid.UUID,
+    body: Decision,
+    ctx: Annotated[CoopContext, Depends(coop_access(APPROVE_IMPORTS, money=True))],
+) -> ImportOut:
+    db = request.app.state.db
+    job = service.approve(db, ctx, import_id, body.note)
+    with db.session(ctx.cooperative_id) as session:
+        return ImportOut.of(
+            job, service.requests_of(session, ctx.cooperative_id, [job.id]).get(job.id)
+        )
+
+
+@router.post(
+    "/imports/{import_id}/reject",
+    response_model=ImportOut,
+    responses=coop_responses(ImportNotFound, ImportNotAwaitingApproval, *DECISION_ERRORS),
+    summary="Another person rejects a checked import: nothing loads",
+)
+def reject_import(
+    import_id: uuid.UUID,
+    body: Decision,
+    ctx: Annotated[CoopContext, Depends(coop_access(APPROVE_IMPORTS, money=True))],
+    session: SessionDep,
+) -> ImportOut:
+    job = service.reject(session, ctx, import_id, body.note)
+    return ImportOut.of(job, service.requests_of(session, ctx.cooperative_id, [job.id]).get(job.id))
+
+
 @router.get(
     "/imports",
     response_model=Page[ImportOut],
@@ -74,7 +131,8 @@ def list_imports(
     session: SessionDep,
 ) -> Page[ImportOut]:
     jobs = service.list_jobs(session, ctx.cooperative_id, 100)
-    return Page[ImportOut](items=[ImportOut.of(j) for j in jobs])
+    asked = service.requests_of(session, ctx.cooperative_id, [j.id for j in jobs])
+    return Page[ImportOut](items=[ImportOut.of(j, asked.get(j.id)) for j in jobs])
 
 
 @router.get(
@@ -88,4 +146,5 @@ def get_import(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_IMPORTS))],
     session: SessionDep,
 ) -> ImportOut:
-    return ImportOut.of(service.get_job(session, ctx.cooperative_id, import_id))
+    job = service.get_job(session, ctx.cooperative_id, import_id)
+    return ImportOut.of(job, service.requests_of(session, ctx.cooperative_id, [job.id]).get(job.id))

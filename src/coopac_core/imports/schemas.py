@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from coopac_core.approvals import engine as approvals
+from coopac_core.approvals.models import ApprovalRequest, ApprovalStatus
 from coopac_core.imports.models import FileStatus, ImportFileKind, ImportJob, ImportStatus
 
 
@@ -28,6 +30,18 @@ class ImportRowError(BaseModel):
     file: ImportFileKind
     line: int = Field(description="The line in the file (the header is line 1)")
     reason: str
+
+
+class ImportApproval(BaseModel):
+    """The second person's part: asked in the preparer's name once the check passed."""
+
+    status: ApprovalStatus
+    requested_by: str
+    requested_at: datetime
+    expires_at: datetime | None
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
 
 
 class ImportOut(BaseModel):
@@ -63,6 +77,8 @@ class ImportOut(BaseModel):
                     "error_count": 1,
                     "suspense": {"PEN": "0.00", "USD": "0.00"},
                     "error": None,
+                    "error_code": None,
+                    "approval": None,
                     "created_by": "sur.contador",
                     "created_at": "2026-11-23T09:00:00Z",
                     "finished_at": "2026-11-23T09:00:09Z",
@@ -81,12 +97,19 @@ class ImportOut(BaseModel):
         "zero once the old system's trial balance is in (gl_balances)"
     )
     error: str | None
+    error_code: str | None = Field(
+        description="Why the job as a whole was refused: import_unbalanced (the suspense "
+        "would not net to zero)"
+    )
+    approval: ImportApproval | None = Field(
+        description="The request for a second person's approval, once the check passed"
+    )
     created_by: str
     created_at: datetime
     finished_at: datetime | None
 
     @classmethod
-    def of(cls, job: ImportJob) -> ImportOut:
+    def of(cls, job: ImportJob, approval: ApprovalRequest | None = None) -> ImportOut:
         files: list[dict[str, Any]] = job.files
         return cls(
             id=job.id,
@@ -96,6 +119,12 @@ class ImportOut(BaseModel):
             error_count=job.error_count,
             suspense=job.suspense,
             error=job.error,
+            error_code=job.error_code,
+            approval=(
+                ImportApproval.model_validate(approvals.decision_fields(approval))
+                if approval is not None
+                else None
+            ),
             created_by=job.created_by,
             created_at=job.created_at,
             finished_at=job.finished_at,

@@ -128,4 +128,6 @@ READ_WEBHOOKS = frozenset({Role.admin, Role.auditor})
 # Bringing a cooperative's past from its old system posts every opening balance: the books'
 # people (the accountant, the manager), never the admin nor the federation.
 IMPORT_DATA = frozenset({Role.accountant, Role.manager})
+# the second person of an import (the manager's own when the cooperative already operates)
+APPROVE_IMPORTS = frozenset({Role.accountant, Role.manager})
 READ_IMPORTS = frozenset({Role.accountant, Role.manager, Role.auditor, Role.admin})

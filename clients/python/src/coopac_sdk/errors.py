@@ -461,11 +461,39 @@ class ImportFileUnknownError(ProblemError):
     status = 422
 
 
+class ImportNeedsManagerError(ProblemError):
+    """``import_needs_manager`` (HTTP 403)."""
+
+    code = "import_needs_manager"
+    status = 403
+
+
+class ImportNotAwaitingApprovalError(ProblemError):
+    """``import_not_awaiting_approval`` (HTTP 409)."""
+
+    code = "import_not_awaiting_approval"
+    status = 409
+
+
 class ImportNotFoundError(ProblemError):
     """``import_not_found`` (HTTP 404)."""
 
     code = "import_not_found"
     status = 404
+
+
+class ImportRowsRefusedError(ProblemError):
+    """``import_rows_refused`` (HTTP 422)."""
+
+    code = "import_rows_refused"
+    status = 422
+
+
+class ImportUnbalancedError(ProblemError):
+    """``import_unbalanced`` (HTTP 422)."""
+
+    code = "import_unbalanced"
+    status = 422
 
 
 class InsufficientFundsError(ProblemError):
@@ -1206,7 +1234,11 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "idempotency_key_reused": IdempotencyKeyReusedError,
     "import_empty": ImportEmptyError,
     "import_file_unknown": ImportFileUnknownError,
+    "import_needs_manager": ImportNeedsManagerError,
+    "import_not_awaiting_approval": ImportNotAwaitingApprovalError,
     "import_not_found": ImportNotFoundError,
+    "import_rows_refused": ImportRowsRefusedError,
+    "import_unbalanced": ImportUnbalancedError,
     "insufficient_funds": InsufficientFundsError,
     "invalid_api_key": InvalidApiKeyError,
     "invalid_credentials": InvalidCredentialsError,

@@ -649,6 +649,7 @@ class FieldError(BaseModel):
 
 class FileStatus(StrEnum):
     pending = "pending"
+    checked = "checked"
     loaded = "loaded"
     refused = "refused"
 
@@ -703,6 +704,20 @@ class HoldStatus(StrEnum):
     released = "released"
 
 
+class ImportApproval(BaseModel):
+    """
+    The second person's part: asked in the preparer's name once the check passed.
+    """
+
+    decided_at: AwareDatetime | None = Field(..., title="Decided At")
+    decided_by: str | None = Field(..., title="Decided By")
+    decision_note: str | None = Field(..., title="Decision Note")
+    expires_at: AwareDatetime | None = Field(..., title="Expires At")
+    requested_at: AwareDatetime = Field(..., title="Requested At")
+    requested_by: str = Field(..., title="Requested By")
+    status: ApprovalStatus
+
+
 class ImportFileKind(StrEnum):
     """
     In the order they load: each may name what an earlier one loaded.
@@ -739,6 +754,14 @@ class ImportRowError(BaseModel):
 
 
 class ImportStatus(StrEnum):
+    """
+    A job is checked whole (loaded and rolled back), then waits for another person;
+    approved, it loads whole in one transaction.
+    """
+
+    checking = "checking"
+    awaiting_approval = "awaiting_approval"
+    rejected = "rejected"
     running = "running"
     succeeded = "succeeded"
     failed = "failed"
@@ -2765,9 +2788,18 @@ class HoldOut(BaseModel):
 
 
 class ImportOut(BaseModel):
+    approval: ImportApproval | None = Field(
+        ...,
+        description="The request for a second person's approval, once the check passed",
+    )
     created_at: AwareDatetime = Field(..., title="Created At")
     created_by: str = Field(..., title="Created By")
     error: str | None = Field(..., title="Error")
+    error_code: str | None = Field(
+        ...,
+        description="Why the job as a whole was refused: import_unbalanced (the suspense would not net to zero)",
+        title="Error Code",
+    )
     error_count: int = Field(..., title="Error Count")
     errors: list[ImportRowError] = Field(
         ..., description="The first 1,000 rows refused", title="Errors"

@@ -42,7 +42,12 @@ LOADERS: dict[ImportFileKind, Callable[[Session, dict[str, Any], Actor], int]] =
 }
 
 
+# A file's working tables: a job's files load in one transaction, each from its own.
+_WORKING = ("import_stage", "import_post", "import_lines")
+
+
 def _settings(session: Session) -> None:
+    session.execute(text(f"DROP TABLE IF EXISTS {', '.join(f'pg_temp.{t}' for t in _WORKING)}"))
     # the checks sort and hash a whole file: in memory, not on disk
     session.execute(text("SET LOCAL work_mem = '256MB'"))
     # compiling the checks' wide expressions costs more than it saves on one pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coopac_core.approvals.schemas import Decision
 from coopac_core.tellers.schemas.counter import (
     BankMovement,
     BankMovementOut,
@@ -43,7 +44,6 @@ from coopac_core.tellers.schemas.settings import (
     CounterAccountOut,
     CounterSettingsIn,
     CounterSettingsOut,
-    Decision,
     WithdrawalRequestOut,
 )
 

@@ -114,9 +114,3 @@ class WithdrawalRequestOut(BaseModel):
     decision_note: str | None
     journal_entry_id: uuid.UUID | None
     receipt_number: str | None
-
-
-class Decision(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"note": "Socio identificado"}]})
-
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
