@@ -85,6 +85,15 @@ class Settings(BaseSettings):
     webhook_max_delay_seconds: float = Field(default=3 * 3600.0, gt=0)
     webhook_retry_window_seconds: float = Field(default=24 * 3600.0, gt=0)
     webhook_disable_after_seconds: float = Field(default=3 * 24 * 3600.0, gt=0)
+    # Webhooks reach the outside only: https, to hosts that resolve to no loopback, private,
+    # link-local, unique-local, multicast or unspecified address, at registration and at
+    # each connection. For development only: plain http, and networks exempted (CIDRs,
+    # comma-separated: 127.0.0.1/32 for a receiver on this machine).
+    webhook_allow_http: bool = False
+    webhook_allowed_networks: str = ""
+    # The key that encrypts webhook signing secrets at rest (Fernet: 32 bytes, url-safe
+    # base64); unset, it is derived from secret_key, so rotating that one needs this set.
+    webhook_secret_key: SecretStr | None = None
 
     def check_secret_key(self) -> None:
         """Refuse to run with a known, short or guessable key (``--demo`` excepted); a key

@@ -35,6 +35,7 @@ from coopac_core.errors import (
     ValidationFailed,
     problem_body,
 )
+from coopac_core.events import sealing
 from coopac_core.events import worker as webhook_worker
 from coopac_core.events.router import router as events_router
 from coopac_core.exchange.router import router as exchange_router
@@ -183,6 +184,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             imports_service.resume_all(app.state.db)
         except Exception:  # the service still starts; the job stays running until then
             logging.getLogger(__name__).exception("could not resume imports")
+        try:
+            sealing.seal_stored(app.state.db, settings)
+        except Exception:  # the worker still reads them; the next start seals them
+            logging.getLogger(__name__).exception("could not seal webhook secrets")
         # A lifespan may run again on a running app (the fuzzing suite drives the same
         # app): it puts back the pool it found, and closes only its own.
         pool = await money_pool(app.state.db.engine.url, settings)

@@ -16,10 +16,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from coopac_core.config import Settings
 from coopac_core.db import Database
+from coopac_core.events import addresses
 from coopac_core.events.worker import WebhookWorker
 from coopac_core.security.roles import Role
 from tests.support.bank import Bank
@@ -218,6 +220,10 @@ def test_a_worker_killed_mid_delivery_is_replaced_and_the_id_is_the_same(
     env.update(
         COOPAC_DATABASE_URL=settings.database_url or "",
         COOPAC_DATA_DIR=str(settings.data_dir),
+        # the key its secrets are sealed under, and its receiver on this machine
+        COOPAC_SECRET_KEY=settings.resolved_secret_key(),
+        COOPAC_WEBHOOK_ALLOW_HTTP="true",
+        COOPAC_WEBHOOK_ALLOWED_NETWORKS="127.0.0.1/32",
         COOPAC_WEBHOOK_LEASE_SECONDS="2",
         COOPAC_WORKER_POLL_SECONDS="0.05",
         COOPAC_LOG_LEVEL="WARNING",
@@ -295,7 +301,9 @@ def test_a_delivery_failing_past_its_window_is_marked_failed(
             worker.close()
 
 
-def test_endpoint_changes_are_in_the_audit_log(client: TestClient, bank: Bank) -> None:
+def test_endpoint_changes_are_in_the_audit_log(
+    client: TestClient, bank: Bank, stub_resolver: dict[str, list[str]]
+) -> None:
     endpoint = _endpoint(client, bank, "https://contabilidad.example.pe/hooks", ["loan.*"])
     _off(client, bank, endpoint)
     r = client.get(bank.url("/audit-events"), headers=bank.coop.headers[Role.auditor])
@@ -303,3 +311,149 @@ def test_endpoint_changes_are_in_the_audit_log(client: TestClient, bank: Bank) -
     mine = [e for e in r.json()["items"] if e["resource_id"] == endpoint["id"]]
     assert [e["action"] for e in mine][:2] == ["webhook_endpoint.update", "webhook_endpoint.create"]
     assert all(e["actor_name"] == f"{bank.coop.code.lower()}.admin" for e in mine)
+
+
+# what names resolve to, for these tests: nothing here is looked up or reached
+STUB = {
+    # public addresses (the documentation ranges count as reserved)
+    "hooks.example.pe": ["93.184.215.14"],
+    "contabilidad.example.pe": ["93.184.215.15"],
+    "localhost": ["127.0.0.1", "::1"],
+    "127.0.0.1": ["127.0.0.1"],
+    "0.0.0.0": ["0.0.0.0"],  # noqa: S104 - a name the stub answers, nothing binds
+    "2130706433": ["127.0.0.1"],
+    "::1": ["::1"],
+    "10.0.0.5": ["10.0.0.5"],
+    "192.168.1.20": ["192.168.1.20"],
+    "metadata.internal": ["169.254.169.254"],
+    "fd00::7": ["fd00::7"],
+    "224.0.0.1": ["224.0.0.1"],
+    "mixed.example.pe": ["93.184.215.16", "10.1.2.3"],
+    "rebinds.example.pe": ["93.184.215.17"],
+}
+
+
+@pytest.fixture
+def stub_resolver(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    table = dict(STUB)
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host not in table:
+            raise OSError(f"stub resolver: {host} unknown")
+        return table[host]
+
+    monkeypatch.setattr(addresses, "resolver", resolve)
+    return table
+
+
+@pytest.fixture
+def production(client: TestClient, monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Settings:
+    """The service as deployed: https only, no network exempted."""
+    strict = settings.model_copy(
+        update={"webhook_allow_http": False, "webhook_allowed_networks": ""}
+    )
+    state = client.app.state._state  # type: ignore[attr-defined]
+    monkeypatch.setitem(state, "settings", strict)
+    return strict
+
+
+def test_a_webhook_reaches_only_the_outside(
+    client: TestClient, bank: Bank, stub_resolver: dict[str, list[str]], production: Settings
+) -> None:
+    url = bank.url("/webhook-endpoints")
+    refused = [
+        "https://localhost/hooks",
+        "https://127.0.0.1/hooks",
+        "https://0.0.0.0/hooks",
+        "https://2130706433/hooks",
+        "https://[::1]/hooks",
+        "https://10.0.0.5/hooks",
+        "https://192.168.1.20:8443/hooks",
+        "https://metadata.internal/latest",
+        "https://[fd00::7]/hooks",
+        "https://224.0.0.1/hooks",
+        "https://mixed.example.pe/hooks",  # one of its addresses is inside
+        "https://nowhere.example.pe/hooks",  # does not resolve
+        "http://hooks.example.pe/hooks",  # plain http
+    ]
+    for target in refused:
+        r = client.post(url, json={"url": target, "event_types": ["*"]}, headers=bank.admin)
+        assert (r.status_code, r.json()["code"]) == (422, "webhook_url_not_allowed"), target
+    r = client.post(
+        url,
+        json={"url": "https://hooks.example.pe/coopac", "event_types": ["*"]},
+        headers=bank.admin,
+    )
+    assert r.status_code == 201, r.text
+    endpoint = r.json()
+    r = client.patch(
+        bank.url(f"/webhook-endpoints/{endpoint['id']}"),
+        json={"url": "https://10.0.0.5/hooks"},
+        headers=bank.admin,
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "webhook_url_not_allowed")
+    _off(client, bank, endpoint)
+
+
+def test_a_name_that_resolves_inside_at_delivery_is_not_connected_to(
+    client: TestClient,
+    bank: Bank,
+    db: Database,
+    stub_resolver: dict[str, list[str]],
+    production: Settings,
+) -> None:
+    """DNS rebinding: outside when registered, inside when the worker connects. The address
+    is checked where the connection is made; the delivery records a fixed reason."""
+    r = client.post(
+        bank.url("/webhook-endpoints"),
+        json={"url": "https://rebinds.example.pe/hooks", "event_types": ["money.deposit"]},
+        headers=bank.admin,
+    )
+    assert r.status_code == 201, r.text
+    endpoint = r.json()
+    stub_resolver["rebinds.example.pe"] = ["127.0.0.1"]
+    account = bank.account(client)
+    bank.deposit(client, account["id"], "3.00")
+    worker = WebhookWorker(db, _fast(production))
+    try:
+        _until(
+            lambda: any(d["attempts"] >= 1 for d in _deliveries(client, bank, endpoint)),
+            worker.run_once,
+        )
+    finally:
+        worker.close()
+        _off(client, bank, endpoint)
+    [delivery] = _deliveries(client, bank, endpoint)
+    assert delivery["status"] in ("pending", "failed")
+    assert delivery["last_status_code"] is None
+    assert delivery["last_error"] == "address not allowed"
+
+
+def test_a_secret_is_stored_sealed_and_a_delivery_keeps_no_answer(
+    client: TestClient, bank: Bank, db: Database, settings: Settings, owner_engine: Engine
+) -> None:
+    worker = WebhookWorker(db, _fast(settings))
+    with receiver() as rec:
+        rec.answer = lambda n: 500
+        rec.body = b"internal: db password hunter2 on 10.0.0.9:5432"
+        endpoint = _endpoint(client, bank, rec.url, ["money.deposit"])
+        with owner_engine.connect() as conn:
+            stored = conn.execute(
+                text("SELECT secret FROM webhook_endpoint WHERE id = :e"), {"e": endpoint["id"]}
+            ).scalar_one()
+        assert stored.startswith("fernet:") and endpoint["secret"] not in stored
+        account = bank.account(client)
+        bank.deposit(client, account["id"], "4.00")
+        try:
+            _until(lambda: len(rec.got) >= 1, worker.run_once)
+            _until(
+                lambda: any(d["last_error"] for d in _deliveries(client, bank, endpoint)),
+                lambda: None,
+            )
+        finally:
+            worker.close()
+            _off(client, bank, endpoint)
+    # signed with the secret the API answered, unsealed by the worker
+    Webhook(endpoint["secret"]).verify(rec.got[0].body, rec.got[0].headers)
+    [delivery] = _deliveries(client, bank, endpoint)
+    assert (delivery["last_status_code"], delivery["last_error"]) == (500, "HTTP 500")

@@ -24,6 +24,8 @@ class Receiver:
     answer: Callable[[int], int | None] = lambda n: None
     # called before answering (a receiver that hangs)
     before: Callable[[int], None] = lambda n: None
+    # what it answers (a receiver that tells too much)
+    body: bytes = b"ok"
 
     def ids(self) -> list[str]:
         return [r.headers["webhook-id"] for r in self.got]
@@ -47,9 +49,9 @@ def receiver() -> Iterator[Receiver]:
                 rec.got.append(Received(dict(self.headers.items()), body, status))
                 pending.remove(n)
             self.send_response(status)
-            self.send_header("content-length", "2")
+            self.send_header("content-length", str(len(rec.body)))
             self.end_headers()
-            self.wfile.write(b"ok")
+            self.wfile.write(rec.body)
 
         def log_message(self, *args: object) -> None:
             pass

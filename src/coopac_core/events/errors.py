@@ -28,3 +28,12 @@ class WebhookDeliveryNotFound(NotFound):
 class WebhookEndpointDisabled(Conflict):
     code = "webhook_endpoint_disabled"
     template = "El endpoint está deshabilitado ({reason}): vuelva a activarlo antes de reenviar"
+
+
+class WebhookUrlNotAllowed(Unprocessable):
+    code = "webhook_url_not_allowed"
+    template = "URL de webhook no permitida: {reason}"
+    meaning = (
+        "A webhook reaches the outside only: https, to a host that resolves to no loopback, "
+        "private, link-local, unique-local, multicast or unspecified address."
+    )

@@ -120,8 +120,9 @@ class WebhookEndpoint(SQLModel, table=True):
     # exact types, ``group.*`` or ``*``
     event_types: list[str] = Field(sa_column=Column(ARRAY(String(64)), nullable=False))
     description: str | None = Field(default=None, max_length=500)
-    # the signing key (``whsec_``...): the worker needs it to sign; shown once on creation
-    secret: str = Field(max_length=100)
+    # the signing key (``whsec_``...), sealed (events.sealing): the worker unseals it to
+    # sign; shown once on creation
+    secret: str = Field(max_length=500)
     status: str = Field(default=EndpointStatus.active, max_length=16)
     disabled_reason: str | None = Field(default=None, max_length=500)
     disabled_at: datetime | None = timestamp_field()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Request, status
 
 from coopac_core.events import service
 from coopac_core.events.errors import (
@@ -14,6 +14,7 @@ from coopac_core.events.errors import (
     WebhookEndpointDisabled,
     WebhookEndpointNotFound,
     WebhookUrlInvalid,
+    WebhookUrlNotAllowed,
 )
 from coopac_core.events.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from coopac_core.events.schemas import (
@@ -70,16 +71,22 @@ def _endpoint_out(endpoint: WebhookEndpoint) -> WebhookEndpointOut:
     "/webhook-endpoints",
     status_code=status.HTTP_201_CREATED,
     response_model=WebhookEndpointCreated,
-    responses=coop_responses(WebhookUrlInvalid, EventTypeUnknown),
+    responses=coop_responses(WebhookUrlInvalid, WebhookUrlNotAllowed, EventTypeUnknown),
     summary="Register a webhook endpoint; its signing secret is answered this once",
 )
 def create_webhook_endpoint(
+    request: Request,
     body: WebhookEndpointCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_WEBHOOKS))],
     session: SessionDep,
 ) -> WebhookEndpointCreated:
-    endpoint = service.create_endpoint(session, ctx, body.url, body.event_types, body.description)
-    return WebhookEndpointCreated.model_validate(endpoint, from_attributes=True)
+    endpoint, secret = service.create_endpoint(
+        session, ctx, request.app.state.settings, body.url, body.event_types, body.description
+    )
+    return WebhookEndpointCreated(
+        **WebhookEndpointOut.model_validate(endpoint, from_attributes=True).model_dump(),
+        secret=secret,
+    )
 
 
 @router.get(
@@ -113,17 +120,21 @@ def get_webhook_endpoint(
 @router.patch(
     "/webhook-endpoints/{endpoint_id}",
     response_model=WebhookEndpointOut,
-    responses=coop_responses(WebhookEndpointNotFound, WebhookUrlInvalid, EventTypeUnknown),
+    responses=coop_responses(
+        WebhookEndpointNotFound, WebhookUrlInvalid, WebhookUrlNotAllowed, EventTypeUnknown
+    ),
     summary="Change an endpoint, or turn it off and on again",
 )
 def update_webhook_endpoint(
+    request: Request,
     endpoint_id: uuid.UUID,
     body: WebhookEndpointUpdate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_WEBHOOKS))],
     session: SessionDep,
 ) -> WebhookEndpointOut:
     changes = body.model_dump(exclude_unset=True)
-    return _endpoint_out(service.update_endpoint(session, ctx, endpoint_id, changes))
+    settings = request.app.state.settings
+    return _endpoint_out(service.update_endpoint(session, ctx, settings, endpoint_id, changes))
 
 
 def _deliveries(

@@ -15,19 +15,19 @@ import secrets
 import uuid
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
+from coopac_core.config import Settings
 from coopac_core.errors import InvalidCursor
+from coopac_core.events.addresses import check_url
 from coopac_core.events.errors import (
     EventTypeUnknown,
     WebhookDeliveryNotFound,
     WebhookEndpointDisabled,
     WebhookEndpointNotFound,
-    WebhookUrlInvalid,
 )
 from coopac_core.events.models import (
     DeliveryStatus,
@@ -39,6 +39,7 @@ from coopac_core.events.models import (
     WebhookEndpoint,
 )
 from coopac_core.events.schemas import EventOut
+from coopac_core.events.sealing import seal
 from coopac_core.federation.models import Cooperative
 from coopac_core.models_base import utcnow
 from coopac_core.pagination import decode_cursor
@@ -138,32 +139,28 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def check_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise WebhookUrlInvalid(reason="debe empezar con https:// (o http://)")
-    if not parts.hostname:
-        raise WebhookUrlInvalid(reason="falta el servidor")
-    if parts.username or parts.password:
-        raise WebhookUrlInvalid(reason="no lleve credenciales en la URL; la firma autentica")
-    return url
-
-
 def create_endpoint(
-    session: Session, ctx: CoopContext, url: str, event_types: list[str], description: str | None
-) -> WebhookEndpoint:
+    session: Session,
+    ctx: CoopContext,
+    settings: Settings,
+    url: str,
+    event_types: list[str],
+    description: str | None,
+) -> tuple[WebhookEndpoint, str]:
+    """The endpoint, and its signing secret (stored sealed: answered this once)."""
+    secret = new_secret()
     endpoint = WebhookEndpoint(
         cooperative_id=ctx.cooperative_id,
-        url=check_url(url),
+        url=check_url(url, settings),
         event_types=check_types(event_types, patterns=True) or ["*"],
         description=description,
-        secret=new_secret(),
+        secret=seal(secret, settings),
         created_by=ctx.principal.name,
     )
     session.add(endpoint)
     session.flush()
     _audit(session, ctx, "webhook_endpoint.create", endpoint)
-    return endpoint
+    return endpoint, secret
 
 
 def _audit(
@@ -213,12 +210,13 @@ def list_endpoints(session: Session, cooperative_id: uuid.UUID) -> list[WebhookE
 def update_endpoint(
     session: Session,
     ctx: CoopContext,
+    settings: Settings,
     endpoint_id: uuid.UUID,
     changes: dict[str, Any],
 ) -> WebhookEndpoint:
     endpoint = get_endpoint(session, ctx.cooperative_id, endpoint_id, lock=True)
     if "url" in changes and changes["url"] is not None:
-        endpoint.url = check_url(changes["url"])
+        endpoint.url = check_url(changes["url"], settings)
     if "event_types" in changes and changes["event_types"] is not None:
         endpoint.event_types = check_types(changes["event_types"], patterns=True) or ["*"]
     if "description" in changes:

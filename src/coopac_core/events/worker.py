@@ -27,7 +27,9 @@ from standardwebhooks.webhooks import Webhook
 
 from coopac_core.config import Settings
 from coopac_core.db import ALL_TENANTS, Database
+from coopac_core.events.addresses import AddressNotAllowed, guarded_client
 from coopac_core.events.schemas import EventOut
+from coopac_core.events.sealing import unseal
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +120,20 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
+def failure_reason(exc: httpx.HTTPError) -> str:
+    """What a failed delivery records: a fixed reason, never the receiver's answer or the
+    library's text (which names addresses and ports of whatever it reached)."""
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout"
+    if isinstance(exc.__cause__ or exc.__context__, AddressNotAllowed):
+        return "address not allowed"
+    if isinstance(exc, httpx.ConnectError):
+        return "connection failed"
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.LocalProtocolError):
+        return "protocol error"
+    return "request failed"
+
+
 def body_of(event: EventOut) -> str:
     """The payload, as Standard Webhooks shapes it: the type, a timestamp, and the event."""
     return json.dumps(
@@ -159,9 +175,7 @@ class WebhookWorker:
         self.batch = batch
         self.settings = settings
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.http = httpx.Client(
-            timeout=settings.webhook_timeout_seconds, follow_redirects=False, trust_env=False
-        )
+        self.http = guarded_client(settings)
         self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="webhook")
 
     def close(self) -> None:
@@ -181,7 +195,7 @@ class WebhookWorker:
                     attempt=r["attempts"],
                     created_at=r["created_at"],
                     url=r["url"],
-                    secret=r["secret"],
+                    secret=unseal(r["secret"], self.settings),
                     event=EventOut.of_row(r),
                 )
                 for r in rows
@@ -198,9 +212,9 @@ class WebhookWorker:
             answer = self.http.post(taken.url, content=body.encode(), headers=headers)
             code = answer.status_code
             if not 200 <= code < 300:
-                error = f"HTTP {code}: {answer.text[:200]}"
+                error = f"HTTP {code}"
         except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"[:500]
+            error = failure_reason(exc)
         return Outcome(taken, now, int((time.monotonic() - start) * 1000), code, error)
 
     def settle(self, outcome: Outcome) -> None:

@@ -1126,6 +1126,13 @@ class WebhookUrlInvalidError(ProblemError):
     status = 422
 
 
+class WebhookUrlNotAllowedError(ProblemError):
+    """``webhook_url_not_allowed`` (HTTP 422)."""
+
+    code = "webhook_url_not_allowed"
+    status = 422
+
+
 class WithdrawalRequestDecidedError(ProblemError):
     """``withdrawal_request_decided`` (HTTP 409)."""
 
@@ -1329,6 +1336,7 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "webhook_endpoint_disabled": WebhookEndpointDisabledError,
     "webhook_endpoint_not_found": WebhookEndpointNotFoundError,
     "webhook_url_invalid": WebhookUrlInvalidError,
+    "webhook_url_not_allowed": WebhookUrlNotAllowedError,
     "withdrawal_request_decided": WithdrawalRequestDecidedError,
     "withdrawal_request_not_found": WithdrawalRequestNotFoundError,
     "write_off_already_requested": WriteOffAlreadyRequestedError,
