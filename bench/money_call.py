@@ -165,8 +165,9 @@ def main() -> None:
             json={"member_id": member["id"], "product_id": product["id"]},
             headers=h,
         ).json()
-        # the federation reads; the cooperative's manager moves the money
-        admin = h
+        # the federation reads; the cooperative's manager moves the money. The federation
+        # makes the cooperative's first admin, who makes its staff.
+        admin = staff_headers(c, p, h, "p.admin", {"roles": ["admin"]})
         h = staff_headers(c, p, admin, "p.gerente", {"roles": ["manager"]})
         # cash goes into the depositor's open till (the counter, issue 15)
         open_till(c, p, admin, h, branch["id"], "C1")

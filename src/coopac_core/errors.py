@@ -126,8 +126,11 @@ class RoleNotAllowed(Forbidden):
     code = "forbidden"
     template = "Su rol no permite esta operación"
     meaning = "The caller is known in the cooperative but none of their roles may do this."
-    # federation staff, where a member's money is moved or decided on
-    FEDERATION = "La federación consulta; no mueve ni decide sobre dinero de socios"
+    # federation staff, where a member's money is moved or decided on, or where the
+    # cooperative's own operation is run (its close of business, where its events go)
+    FEDERATION = (
+        "La federación consulta; no mueve ni decide sobre dinero de socios ni opera la cooperativa"
+    )
 
     def __init__(
         self, detail: str | None = None, /, *, federation: bool = False, **params: Any

@@ -89,25 +89,34 @@ def _cooperative(http: httpx.Client, svc: Service) -> tuple[str, dict[str, str]]
         headers=fed,
     )
     assert r.status_code == 201, r.text
+    # the federation makes the first admin; the cooperative's admin makes its manager
+    admin = _staff(http, prefix, fed, "kill.admin", "admin")
+    return str(coop["id"]), _staff(http, prefix, admin, "kill.gerente", "manager")
+
+
+def _staff(
+    http: httpx.Client, prefix: str, maker: dict[str, str], username: str, role: str
+) -> dict[str, str]:
+    """A user ``maker`` makes, logged in once they chose their own password."""
     r = http.post(
         f"{prefix}/users",
         json={
-            "username": "kill.gerente",
+            "username": username,
             "password": "primera-clave-123",
-            "full_name": "Gerencia",
-            "roles": ["manager"],
+            "full_name": username,
+            "roles": [role],
         },
-        headers=fed,
+        headers=maker,
     )
     assert r.status_code == 201, r.text
-    first = _login(http, "kill.gerente", "primera-clave-123")
+    first = _login(http, username, "primera-clave-123")
     r = http.post(
         "/api/v1/auth/password",
         json={"current_password": "primera-clave-123", "new_password": PASSWORD},
         headers=first,
     )
     assert r.status_code == 200, r.text
-    return str(coop["id"]), _login(http, "kill.gerente", PASSWORD)
+    return _login(http, username, PASSWORD)
 
 
 def _load_accounts(url: URL, coop: str) -> None:

@@ -86,9 +86,9 @@ def make_coop(
         )
         assert r.status_code == 201, r.text
         coop.branches[bcode] = r.json()["id"]
-    for role in Role:
-        if role in (Role.federation_admin, Role.federation_analyst):
-            continue
+    # the federation makes the first admin only; the cooperative's admin makes the rest
+    roles = sorted(set(Role) - {Role.federation_admin, Role.federation_analyst, Role.admin})
+    for role in (Role.admin, *roles):
         username = f"{code.lower()}.{role.value}"
         body = {
             "username": username,
@@ -97,7 +97,8 @@ def make_coop(
             "roles": [role.value],
             "branch_id": coop.branches["PUNO"] if role is Role.teller else None,
         }
-        r = client.post(f"/api/v1/cooperatives/{coop.id}/users", json=body, headers=fed)
+        maker = fed if role is Role.admin else coop.headers[Role.admin]
+        r = client.post(f"/api/v1/cooperatives/{coop.id}/users", json=body, headers=maker)
         assert r.status_code == 201, r.text
         coop.users[role] = r.json()["id"]
         coop.headers[role] = first_login(client, username)
@@ -109,7 +110,7 @@ def make_coop(
             "full_name": "Jefe de operaciones",
             "roles": [Role.manager.value],
         },
-        headers=fed,
+        headers=coop.headers[Role.admin],
     )
     assert r.status_code == 201, r.text
     coop.supervisor = first_login(client, f"{code.lower()}.supervisor")

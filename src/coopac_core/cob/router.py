@@ -64,7 +64,9 @@ def close_of_business(
     request: Request,
     response: Response,
     background: BackgroundTasks,
-    ctx: Annotated[CoopContext, Depends(coop_access(CLOSE_BUSINESS_DAY))],
+    # it books the day's interest and provisions: the cooperative's own staff's, never
+    # the federation's
+    ctx: Annotated[CoopContext, Depends(coop_access(CLOSE_BUSINESS_DAY, money=True))],
     session: SessionDep,
     body: CloseOfBusiness | None = None,
 ) -> CobRunOut:

@@ -21,6 +21,8 @@ from coopac_core.federation.models import Cooperative
 from coopac_core.flows import founding
 from coopac_core.security import service as security
 from coopac_core.security.models import StaffUser
+from coopac_core.security.principal import CoopContext
+from coopac_core.security.roles import Role
 from coopac_core.security.schemas import FederationUserCreate, UserCreate
 
 
@@ -59,11 +61,16 @@ def load_demo(session: Session) -> bool:
         for code, items in BRANCHES.items()
         for b in items
     }
+    # the cooperatives' staff, as each one's own admin makes them (the federation makes a
+    # cooperative's first admin only)
+    admins = {
+        code: CoopContext(coop.id, CLI, frozenset({Role.admin})) for code, coop in coops.items()
+    }
     for username, roles, code, branch_code in USERS:
         branch = branches[(code, branch_code)].id if branch_code else None
         security.create_user(
             session,
-            acting[code],
+            admins[code],
             UserCreate(
                 username=username,
                 password=DEMO_PASSWORD,

@@ -77,7 +77,7 @@ def _endpoint_out(endpoint: WebhookEndpoint) -> WebhookEndpointOut:
 def create_webhook_endpoint(
     request: Request,
     body: WebhookEndpointCreate,
-    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_WEBHOOKS))],
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_WEBHOOKS, money=True))],
     session: SessionDep,
 ) -> WebhookEndpointCreated:
     endpoint, secret = service.create_endpoint(
@@ -129,7 +129,7 @@ def update_webhook_endpoint(
     request: Request,
     endpoint_id: uuid.UUID,
     body: WebhookEndpointUpdate,
-    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_WEBHOOKS))],
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_WEBHOOKS, money=True))],
     session: SessionDep,
 ) -> WebhookEndpointOut:
     changes = body.model_dump(exclude_unset=True)
@@ -198,7 +198,7 @@ def list_webhook_deliveries(
 )
 def retry_webhook_delivery(
     delivery_id: uuid.UUID,
-    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_WEBHOOKS))],
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_WEBHOOKS, money=True))],
     session: SessionDep,
 ) -> DeliveryOut:
     delivery = service.retry_delivery(session, ctx, delivery_id)

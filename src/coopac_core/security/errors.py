@@ -196,3 +196,15 @@ AUTH_ERRORS: tuple[type[DomainError], ...] = (
     ApiKeyOwnerInactive,
     PasswordChangeRequired,
 )
+
+
+class FederationFirstAdminOnly(Forbidden):
+    code = "federation_first_admin_only"
+    template = (
+        "La federación crea solo el primer administrador de una cooperativa; sus demás "
+        "usuarios y sus roles los gestiona la propia cooperativa"
+    )
+    meaning = (
+        "Federation staff never hold or hand out a cooperative's money roles: they create its "
+        "first admin (when it has none) and nothing else among its users."
+    )

@@ -28,6 +28,7 @@ from coopac_core.security.errors import (
     BranchRequired,
     CredentialsRequired,
     CurrentPasswordWrong,
+    FederationFirstAdminOnly,
     InvalidCredentials,
     InvalidRole,
     InvalidToken,
@@ -193,7 +194,12 @@ def get_me(principal: PendingPrincipalDep) -> MeResponse:
     status_code=status.HTTP_201_CREATED,
     response_model=UserOut,
     responses=coop_responses(
-        UsernameTaken, InvalidRole, BranchRequired, BranchNotFound, AdminWithMoneyRole
+        UsernameTaken,
+        InvalidRole,
+        BranchRequired,
+        BranchNotFound,
+        AdminWithMoneyRole,
+        FederationFirstAdminOnly,
     ),
 )
 def create_user(
@@ -238,6 +244,7 @@ def get_user(
         BranchNotFound,
         AdminWithMoneyRole,
         OwnRoles,
+        FederationFirstAdminOnly,
     ),
     summary="Change a user; is_active=false disables them and revokes their tokens",
 )

@@ -26,6 +26,7 @@ from coopac_core.security.errors import (
     ApiKeyOwnerLacksRole,
     ApiKeyRoleNotAllowed,
     BranchRequired,
+    FederationFirstAdminOnly,
     InvalidRole,
     OwnPasswordForced,
     OwnRoles,
@@ -183,6 +184,22 @@ def _user_out(user: StaffUser, grants: Iterable[RoleGrant]) -> UserOut:
     )
 
 
+def _federation_staff(ctx: CoopContext) -> bool:
+    """Whether the caller acts in the cooperative as the federation, not as its staff."""
+    return Role.federation_admin in ctx.roles and not ctx.roles & COOPERATIVE_ROLES
+
+
+def _has_admin(session: Session, ctx: CoopContext) -> bool:
+    return (
+        session.exec(
+            select(RoleGrant.user_id).where(
+                RoleGrant.cooperative_id == ctx.cooperative_id, RoleGrant.role == Role.admin
+            )
+        ).first()
+        is not None
+    )
+
+
 def create_user(
     session: Session, ctx: CoopContext, data: UserCreate, *, must_change_password: bool = True
 ) -> UserOut:
@@ -190,6 +207,8 @@ def create_user(
     only good for choosing another (the demo's users, whose password is published, skip it)."""
     actor, cooperative_id = ctx.principal, ctx.cooperative_id
     _check_roles(session, cooperative_id, data.roles, data.branch_id)
+    if _federation_staff(ctx) and (set(data.roles) != {Role.admin} or _has_admin(session, ctx)):
+        raise FederationFirstAdminOnly()
     user = StaffUser(
         cooperative_id=cooperative_id,
         username=data.username,
@@ -311,6 +330,8 @@ def update_user(
     if data.roles is not None or "branch_id" in data.model_fields_set:
         if user.id == actor.person_id:
             raise OwnRoles()
+        if _federation_staff(ctx):
+            raise FederationFirstAdminOnly()
         roles = set(data.roles) if data.roles is not None else {Role(g.role) for g in grants}
         current_branch = next((g.branch_id for g in grants if g.branch_id), None)
         branch = data.branch_id if "branch_id" in data.model_fields_set else current_branch
