@@ -16,7 +16,7 @@ from coopac_core.money import period_rate, round_cents
 from coopac_core.security.roles import Role
 from tests.support.bank import key, new_dni
 from tests.support.cob import close_in_process
-from tests.support.world import Coop, World, make_coop
+from tests.support.world import Coop, World, add_user, login, make_coop
 
 pytestmark = pytest.mark.heavy
 
@@ -632,3 +632,33 @@ def test_verify_ledger_checks_loan_records(api: Api, owner_engine: Engine) -> No
             ),
             {"l": loan["id"]},
         )
+
+
+def test_another_branchs_teller_does_not_pay_a_loan_out_of_the_members_savings(
+    api: Api, client: TestClient
+) -> None:
+    """The attack: a teller at Juliaca debited a Puno member's savings to pay that member's
+    loan and shares, while /transfers refused the same. Debits other than cash at the
+    counter are the member's own branch's."""
+    loan, account = _active_loan(api, "1000.00", 3)  # a member of Puno, who has the money
+    add_user(client, api.coop, "cooploan.cajero.juliaca", ["teller"], branch="JULIACA")
+    juliaca = login(client, "cooploan.cajero.juliaca")
+    before = api.get(f"/savings-accounts/{account}")["balance"]
+    for path, body in (
+        (f"/loans/{loan['id']}/repayments", {"amount": "50.00", "from_account_id": account}),
+        (
+            f"/members/{api.get(f'/savings-accounts/{account}')['member_id']}/share-account/payments",
+            {"amount": "20.00", "from_account_id": account},
+        ),
+    ):
+        r = client.post(api.url(path), json=body, headers={**juliaca, **key()})
+        assert (r.status_code, r.json()["code"]) == (403, "member_of_other_branch"), r.text
+    assert api.get(f"/savings-accounts/{account}")["balance"] == before
+    # the member's own branch may
+    api.post(
+        f"/loans/{loan['id']}/repayments",
+        Role.teller,
+        {"amount": "50.00", "from_account_id": account},
+        money=True,
+    )
+    assert api.last.status_code == 201, api.last.text

@@ -409,6 +409,16 @@ def test_a_large_withdrawal_waits_for_a_supervisor(
         url = bank.url(f"/savings-accounts/{account['id']}/withdrawals")
         r = _post(client, url, {"amount": "4999.99"}, teller)
         assert r.status_code == 201  # below the threshold: at once
+        # the member's withdrawals of the day count: one more sol takes them above it
+        r = _post(client, url, {"amount": "1.00"}, teller)
+        assert (r.status_code, r.json()["status"]) == (202, "pending_approval"), r.text
+        r = _post(
+            client,
+            bank.url(f"/withdrawal-requests/{r.json()['id']}/reject"),
+            {"note": "Ya retiró hoy"},
+            coop.supervisor,
+        )
+        assert r.status_code == 200, r.text
         r = _post(client, url, {"amount": "6000.00"}, teller)
         assert r.status_code == 202, r.text
         pending = r.json()

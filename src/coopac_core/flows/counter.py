@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from coopac_core import database_rules as rules
+from coopac_core.federation.service import get_cooperative
 from coopac_core.flows import withdrawals
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.errors import CurrencyMismatch
@@ -32,7 +33,7 @@ from coopac_core.savings.service import (
     moved_by_holder,
 )
 from coopac_core.security.principal import CoopContext
-from coopac_core.tellers.errors import CASH_ERRORS
+from coopac_core.tellers.errors import CASH_ERRORS, MemberOfOtherBranch
 from coopac_core.tellers.schemas import WithdrawalRequestOut
 from coopac_core.tellers.service import counter_cash, receipt_number_of
 
@@ -41,7 +42,13 @@ DEPOSIT = text(
     "CAST(:policy AS jsonb))"
 )
 # Cash, or the member's own savings account, on either side.
-COUNTERPART_ERRORS = (*CASH_ERRORS, *CREDIT_ERRORS, *DEBIT_ERRORS, AccountOwnerMismatch)
+COUNTERPART_ERRORS = (
+    *CASH_ERRORS,
+    *CREDIT_ERRORS,
+    *DEBIT_ERRORS,
+    AccountOwnerMismatch,
+    MemberOfOtherBranch,
+)
 
 
 def deposit(
@@ -70,8 +77,9 @@ def deposit(
 def withdraw(
     session: Session, ctx: CoopContext, account_id: uuid.UUID, data: CashMovementRequest
 ) -> Movement | tuple[WithdrawalRequestOut, int]:
-    """A cash withdrawal at the caller's till; above the cooperative's threshold it waits
-    for a supervisor (202, pending_approval)."""
+    """A cash withdrawal at the caller's till; one that takes the member's withdrawals of
+    the day above the cooperative's threshold waits for a supervisor (202,
+    pending_approval)."""
     amount = check_amount(data.amount)
     account = lock_savings_account(session, ctx.cooperative_id, account_id)
     check_currency(account, data.currency)
@@ -79,7 +87,15 @@ def withdraw(
     check_can_debit(session, account, product, amount)
     cash = counter_cash(session, ctx, data.branch_id, account.currency, -amount)
     above = withdrawals.threshold(session, ctx.cooperative_id, account.currency)
-    if above is not None and amount > above:
+    today = get_cooperative(session, ctx.cooperative_id).business_date
+    if (
+        above is not None
+        and amount
+        + withdrawals.withdrawn_today(
+            session, ctx.cooperative_id, account.member_id, account.currency, today
+        )
+        > above
+    ):
         pending = withdrawals.request_withdrawal(session, ctx, account, amount, cash, data)
         return pending, 202
     savings_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
@@ -122,6 +138,17 @@ def other_side(
     return make
 
 
+def check_member_branch(session: Session, ctx: CoopContext, member_id: uuid.UUID) -> None:
+    """A member's savings debited but in cash at the counter: by their own branch's staff
+    only (``coopac_check_member_branch``, the rule's one home, which the one-call
+    transfers and share payments run too)."""
+    rules.call(
+        session,
+        text("SELECT coopac_check_member_branch(:c, :m, CAST(:a AS jsonb))"),
+        {"c": ctx.cooperative_id, "m": member_id, "a": rules.actor_json(ctx)},
+    )
+
+
 def counterpart_leg(
     session: Session,
     ctx: CoopContext,
@@ -150,6 +177,7 @@ def counterpart_leg(
         raise CurrencyMismatch(reason=f"la cuenta de ahorro no es en {currency}")
     product = get_product(session, ctx.cooperative_id, account.product_id)
     if amount > 0:
+        check_member_branch(session, ctx, member_id)
         check_can_debit(session, account, product, amount)
     else:
         check_can_credit(session, account, product)

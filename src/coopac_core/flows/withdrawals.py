@@ -1,7 +1,8 @@
 """The counter's settings, and cash withdrawals that wait for a supervisor.
 
-A withdrawal above the cooperative's threshold (per currency; none set, none waits: DOMAIN.md
-is silent on a figure, each cooperative's risk policy sets it) is asked at the teller's till
+A withdrawal that takes a member's cash withdrawals of the day above the cooperative's
+threshold (per currency; none set, none waits: DOMAIN.md is silent on a figure, each
+cooperative's risk policy sets it) is asked at the teller's till
 and answered 202 ``pending_approval``. Another person, a supervisor, approves it (the cash
 is paid then, from the till of the session that asked, which must still be open) or
 rejects it.
@@ -10,9 +11,10 @@ rejects it.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy import text
 from sqlmodel import Session, col, delete, select
 
 from coopac_core.approvals import engine
@@ -138,6 +140,26 @@ def update_settings(
 def threshold(session: Session, cooperative_id: uuid.UUID, currency: str) -> Decimal | None:
     row = session.get(CounterSetting, (cooperative_id, currency))
     return row.withdrawal_approval_above if row is not None else None
+
+
+def withdrawn_today(
+    session: Session, cooperative_id: uuid.UUID, member_id: uuid.UUID, currency: str, day: date
+) -> Decimal:
+    """What the member took out in cash on ``day``, from all their accounts in
+    ``currency``: the threshold counts the day's withdrawals, so that two under it are not
+    one above it unseen."""
+    taken = session.execute(
+        text(
+            "SELECT coalesce(sum(p.amount), 0) FROM savings_account s "
+            "JOIN posting p ON p.cooperative_id = s.cooperative_id AND p.account_id = s.id "
+            "AND p.account_kind = 'savings' "
+            "JOIN journal_entry e ON e.cooperative_id = p.cooperative_id AND e.id = p.entry_id "
+            "WHERE s.cooperative_id = :c AND s.member_id = :m AND s.currency = :cur "
+            "AND p.business_date = :d AND e.kind = 'withdrawal' AND p.amount > 0"
+        ),
+        {"c": cooperative_id, "m": member_id, "cur": currency, "d": day},
+    ).scalar_one()
+    return Decimal(taken)
 
 
 # --- withdrawals that wait --------------------------------------------------------------

@@ -349,6 +349,13 @@ class ExchangeRateMissingError(ProblemError):
     status = 409
 
 
+class FederationFirstAdminOnlyError(ProblemError):
+    """``federation_first_admin_only`` (HTTP 403)."""
+
+    code = "federation_first_admin_only"
+    status = 403
+
+
 class FederationOnlyError(ProblemError):
     """``federation_only`` (HTTP 403)."""
 
@@ -1225,6 +1232,7 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "event_type_unknown": EventTypeUnknownError,
     "exchange_account_invalid": ExchangeAccountInvalidError,
     "exchange_rate_missing": ExchangeRateMissingError,
+    "federation_first_admin_only": FederationFirstAdminOnlyError,
     "federation_only": FederationOnlyError,
     "forbidden": ForbiddenError,
     "gl_account_exists": GlAccountExistsError,

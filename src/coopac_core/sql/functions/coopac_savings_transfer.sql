@@ -9,7 +9,6 @@ DECLARE
     t record;
     r record;
     v_found integer := 0;
-    v_home uuid;
     v_post record;
     v_description text;
 BEGIN
@@ -41,13 +40,7 @@ BEGIN
         PERFORM coopac_refuse('currency_mismatch', jsonb_build_object('reason',
             format('la cuenta es en %s, no en %s', s.currency, p_currency)));
     END IF;
-    IF NOT (p_actor -> 'any_branch')::boolean THEN
-        SELECT m.branch_id INTO v_home FROM member m
-        WHERE m.cooperative_id = p_coop AND m.id = s.member_id;
-        IF v_home IS NOT NULL AND v_home::text IS DISTINCT FROM (p_actor ->> 'branch') THEN
-            PERFORM coopac_refuse('member_of_other_branch');
-        END IF;
-    END IF;
+    PERFORM coopac_check_member_branch(p_coop, s.member_id, p_actor);
     PERFORM coopac_savings_check_debit(s.status, s.kind, s.early_withdrawal,
         s.maturity_date, (SELECT c.business_date FROM cooperative c WHERE c.id = p_coop),
         s.balance, s.held_amount, s.min_balance, p_amount);
