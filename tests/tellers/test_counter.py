@@ -113,6 +113,11 @@ def test_a_tellers_day_open_operate_vault_and_close_short(
     deposit = bank.url(f"/savings-accounts/{account['id']}/deposits")
     r = _post(client, deposit, {"amount": "50.00"}, teller)
     assert (r.status_code, r.json()["code"]) == (409, "till_session_required")
+    # cash found above the books at opening is income: a supervisor books it, not the teller
+    over = {"counted": [{"currency": "PEN", "amount": "10.00"}]}
+    r = _post(client, bank.url(f"/tills/{till['id']}/sessions"), over, teller)
+    assert (r.status_code, r.json()["code"]) == (403, "till_over_needs_supervisor"), r.text
+    assert "10.00 PEN" in r.json()["detail"]
     # the morning: open with an empty till, cash from the vault, confirmed by the teller
     r = _post(client, bank.url(f"/tills/{till['id']}/sessions"), {"counted": []}, teller)
     assert r.status_code == 201, r.text

@@ -4,12 +4,14 @@ the position account, and the spread is income."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from fastapi.testclient import TestClient
 
+from coopac_core.federation.identifiers import ruc_check_digit
 from coopac_core.security.roles import Role
 from tests.support.bank import Bank, key
-from tests.support.world import World
+from tests.support.world import World, make_coop
 
 
 def _gl(client: TestClient, bank: Bank, code: str, currency: str) -> Decimal:
@@ -120,3 +122,52 @@ def test_the_rate_board_and_an_exchange_balanced_per_currency(
     assert _gl(client, bank, "1929", "USD") == position_usd - Decimal("70.00")
     r = client.get(bank.url("/ledger/verification"), headers=world.a.headers[Role.auditor])
     assert r.json()["ok"], r.text
+
+
+def test_a_board_far_from_the_last_waits_for_a_second_person(
+    client: TestClient, world: World
+) -> None:
+    """The attack: a manager published buy 0.0001, sell 99.9999 alone."""
+    body = "2060000013"
+    coop = make_coop(client, world.fed_admin, "COOPFX", body + str(ruc_check_digit(body)))
+    url = f"/api/v1/cooperatives/{coop.id}"
+    manager, supervisor = coop.headers[Role.manager], coop.supervisor
+
+    def publish(buy: str, sell: str) -> Any:
+        return client.post(
+            f"{url}/exchange-rates", json={"buy": buy, "sell": sell}, headers=manager
+        )
+
+    def board() -> tuple[str, str]:
+        got = client.get(f"{url}/exchange-rates/current", headers=manager).json()
+        return got["buy"], got["sell"]
+
+    assert publish("3.7300", "3.7600").status_code == 201
+    r = publish("0.0001", "99.9999")
+    assert r.status_code == 202, r.text
+    asked = r.json()
+    assert (asked["status"], asked["requested_by"]) == ("pending", "coopfx.manager")
+    assert "diferencial" in asked["reason"]
+    assert board() == ("3.7300", "3.7600")  # nothing published yet
+    approve = f"{url}/exchange-rate-requests/{asked['id']}/approve"
+    r = client.post(approve, json={}, headers=manager)
+    assert (r.status_code, r.json()["code"]) == (403, "approver_is_requester")
+    r = client.post(
+        f"{url}/exchange-rate-requests/{asked['id']}/reject",
+        json={"note": "No corresponde al mercado"},
+        headers=supervisor,
+    )
+    assert (r.status_code, r.json()["status"]) == (200, "rejected")
+    assert board() == ("3.7300", "3.7600")
+    # within 5% of the last board: at once; beyond it, once another person approves
+    assert publish("3.8800", "3.9100").status_code == 201
+    r = publish("4.2000", "4.2500")
+    assert r.status_code == 202 and "compra" in r.json()["reason"], r.text
+    r = client.post(
+        f"{url}/exchange-rate-requests/{r.json()['id']}/approve",
+        json={"note": "Devaluación confirmada con la SBS"},
+        headers=supervisor,
+    )
+    assert r.status_code == 201, r.text
+    assert (r.json()["buy"], r.json()["sell"]) == ("4.2000", "4.2500")
+    assert board() == ("4.2000", "4.2500")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coopac_core.errors import Conflict, Unprocessable
+from coopac_core.errors import Conflict, NotFound, Unprocessable
 
 
 class ExchangeRateMissing(Conflict):
@@ -18,3 +18,13 @@ class ExchangeRateInvalid(Unprocessable):
 class ExchangeAccountInvalid(Conflict):
     code = "exchange_account_invalid"
     template = "La cuenta no recibe dólares convertidos: {reason}"
+
+
+class RateRequestNotFound(NotFound):
+    code = "exchange_rate_request_not_found"
+    template = "Solicitud de tipo de cambio no encontrada"
+
+
+class RateRequestDecided(Conflict):
+    code = "exchange_rate_request_decided"
+    template = "La solicitud de tipo de cambio ya fue {status}"

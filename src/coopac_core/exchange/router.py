@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
+from coopac_core.approvals import engine as approvals
+from coopac_core.approvals.errors import DECISION_ERRORS
+from coopac_core.approvals.schemas import Decision
 from coopac_core.exchange import service
-from coopac_core.exchange.errors import ExchangeAccountInvalid, ExchangeRateMissing
+from coopac_core.exchange.errors import (
+    ExchangeAccountInvalid,
+    ExchangeRateMissing,
+    RateRequestDecided,
+    RateRequestNotFound,
+)
 from coopac_core.exchange.models import ExchangeRate
-from coopac_core.exchange.schemas import ExchangeCreate, ExchangeOut, RateCreate, RateOut
+from coopac_core.exchange.schemas import (
+    ExchangeCreate,
+    ExchangeOut,
+    RateCreate,
+    RateOut,
+    RateRequestOut,
+)
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.members.errors import MemberNotFound
@@ -33,16 +49,79 @@ def _out(rate: ExchangeRate) -> RateOut:
     "/exchange-rates",
     status_code=status.HTTP_201_CREATED,
     response_model=RateOut,
-    responses=coop_responses(),
-    summary="Publish today's rate board (buy and sell, soles per dollar)",
+    responses={
+        202: {
+            "model": RateRequestOut,
+            "description": "Out of the band (a rate more than COOPAC_EXCHANGE_RATE_BAND, 5%, "
+            "from the previous board's, or a wider spread): a request that another person "
+            "approves (POST .../exchange-rate-requests/{id}/approve) or rejects",
+        },
+        **coop_responses(),
+    },
+    summary="Publish today's rate board (buy and sell, soles per dollar); out of the band, "
+    "it waits for a second person (202)",
 )
 def publish_rate(
+    request: Request,
     body: RateCreate,
     ctx: Annotated[CoopContext, Depends(coop_access(PUBLISH_RATES))],
     session: SessionDep,
     once: CreateOnce,
 ) -> Response:
-    return once.run(session, ctx, lambda: _out(service.publish(session, ctx, body)))
+    band = request.app.state.settings.exchange_rate_band
+
+    def make() -> tuple[BaseModel, int]:
+        done = service.publish(session, ctx, body, band)
+        if isinstance(done, ExchangeRate):
+            return _out(done), status.HTTP_201_CREATED
+        return RateRequestOut.of(done), status.HTTP_202_ACCEPTED
+
+    return once.run(session, ctx, make)
+
+
+@router.get(
+    "/exchange-rate-requests/{request_id}",
+    response_model=RateRequestOut,
+    responses=coop_responses(RateRequestNotFound),
+    summary="A rate board waiting for a second person, or decided",
+)
+def get_rate_request(
+    request_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_RATES))],
+    session: SessionDep,
+) -> RateRequestOut:
+    return RateRequestOut.of(approvals.get(session, ctx.cooperative_id, service.RATE, request_id))
+
+
+@router.post(
+    "/exchange-rate-requests/{request_id}/approve",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RateOut,
+    responses=coop_responses(RateRequestNotFound, RateRequestDecided, *DECISION_ERRORS),
+    summary="Another person approves a board out of the band: it is published now",
+)
+def approve_rate_request(
+    request_id: uuid.UUID,
+    body: Decision,
+    ctx: Annotated[CoopContext, Depends(coop_access(PUBLISH_RATES))],
+    session: SessionDep,
+) -> RateOut:
+    return _out(service.approve_rate(session, ctx, request_id, body.note))
+
+
+@router.post(
+    "/exchange-rate-requests/{request_id}/reject",
+    response_model=RateRequestOut,
+    responses=coop_responses(RateRequestNotFound, RateRequestDecided, *DECISION_ERRORS),
+    summary="Another person rejects a board out of the band: the previous one stays",
+)
+def reject_rate_request(
+    request_id: uuid.UUID,
+    body: Decision,
+    ctx: Annotated[CoopContext, Depends(coop_access(PUBLISH_RATES))],
+    session: SessionDep,
+) -> RateRequestOut:
+    return RateRequestOut.of(service.reject_rate(session, ctx, request_id, body.note))
 
 
 @router.get(

@@ -10,6 +10,8 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
+from coopac_core.approvals import engine as approvals
+from coopac_core.approvals.models import ApprovalRequest, ApprovalStatus
 from coopac_core.money import Amount, Currency
 from coopac_core.validation import invalid
 
@@ -143,3 +145,49 @@ class ExchangeOut(BaseModel):
     spread_income: Amount = Field(description="What the cooperative earns against the mid rate")
     receipt_number: str | None
     booked_at: datetime
+
+
+class RateRequestOut(BaseModel):
+    """A board out of the band, waiting for (or decided by) a second person."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a",
+                    "buy": "4.2000",
+                    "sell": "4.2500",
+                    "reason": "la compra se aparta más del 5% de la anterior (3.7300)",
+                    "status": "pending",
+                    "requested_by": "sur.gerente",
+                    "requested_at": "2026-11-23T08:05:00Z",
+                    "expires_at": "2026-11-23T20:05:00Z",
+                    "decided_by": None,
+                    "decided_at": None,
+                    "decision_note": None,
+                }
+            ]
+        }
+    )
+
+    id: uuid.UUID
+    buy: FxRate
+    sell: FxRate
+    reason: str = Field(description="Why it needs a second person")
+    status: ApprovalStatus
+    requested_by: str
+    requested_at: datetime
+    expires_at: datetime | None
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+
+    @classmethod
+    def of(cls, row: ApprovalRequest) -> RateRequestOut:
+        return cls(
+            id=row.id,
+            buy=Decimal(row.payload["buy"]),
+            sell=Decimal(row.payload["sell"]),
+            reason=row.payload["reason"],
+            **approvals.decision_fields(row),
+        )

@@ -12,14 +12,22 @@ day it deals.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
+from coopac_core.approvals import engine as approvals
+from coopac_core.approvals.engine import ApprovalKind
+from coopac_core.approvals.models import ApprovalRequest
 from coopac_core.audit import service as audit_service
-from coopac_core.exchange.errors import ExchangeAccountInvalid, ExchangeRateMissing
+from coopac_core.exchange.errors import (
+    ExchangeAccountInvalid,
+    ExchangeRateMissing,
+    RateRequestDecided,
+    RateRequestNotFound,
+)
 from coopac_core.exchange.models import ExchangeRate
 from coopac_core.exchange.schemas import ExchangeCreate, ExchangeKind, ExchangeOut, RateCreate
 from coopac_core.federation.service import get_cooperative
@@ -37,18 +45,74 @@ from coopac_core.security.principal import CoopContext
 from coopac_core.tellers.models import CounterPurpose
 from coopac_core.tellers.service import counter_account, counter_cash, receipt_number_of
 
+# A board within the band of the previous one (its spread too) is published at once;
+# beyond it, another person approves it (the attack published buy 0.0001, sell 99.9999
+# alone). The board is the day's: a request not decided the same day is stale.
+RATE = ApprovalKind(
+    name="exchange_rate",
+    subject_kind=None,
+    not_found=RateRequestNotFound,
+    decided=RateRequestDecided,
+    ttl=timedelta(hours=12),
+)
 
-def publish(session: Session, ctx: CoopContext, data: RateCreate) -> ExchangeRate:
-    """Publish the board for the business date; the latest publication of a day is its
-    board (an earlier one stays, for the operations that used it)."""
+
+def _latest(session: Session, cooperative_id: uuid.UUID) -> ExchangeRate | None:
+    return session.exec(
+        select(ExchangeRate)
+        .where(ExchangeRate.cooperative_id == cooperative_id)
+        .order_by(col(ExchangeRate.published_at).desc(), col(ExchangeRate.id).desc())
+        .limit(1)
+    ).first()
+
+
+def out_of_band(
+    buy: Decimal, sell: Decimal, previous: ExchangeRate | None, band: Decimal
+) -> str | None:
+    """Why a board needs a second person, or None: a spread wider than the band, or a
+    rate that moves more than the band from the previous board's."""
+    if (sell - buy) / ((buy + sell) / 2) > band:
+        return f"el diferencial entre compra y venta pasa del {band:.0%}"
+    if previous is not None:
+        for side, new, old in (("compra", buy, previous.buy), ("venta", sell, previous.sell)):
+            if abs(new - old) / old > band:
+                return f"la {side} se aparta más del {band:.0%} de la anterior ({old})"
+    return None
+
+
+def publish(
+    session: Session, ctx: CoopContext, data: RateCreate, band: Decimal
+) -> ExchangeRate | ApprovalRequest:
+    """Publish the board for the business date (the latest publication of a day is its
+    board; an earlier one stays, for the operations that used it), or, out of the band,
+    ask another person to."""
+    reason = out_of_band(data.buy, data.sell, _latest(session, ctx.cooperative_id), band)
+    if reason is not None:
+        return approvals.ask(
+            session,
+            ctx,
+            RATE,
+            subject_id=None,
+            payload={"buy": str(data.buy), "sell": str(data.sell), "reason": reason},
+        )
+    return _publish(session, ctx, data.buy, data.sell)
+
+
+def _publish(
+    session: Session,
+    ctx: CoopContext,
+    buy: Decimal,
+    sell: Decimal,
+    asked: ApprovalRequest | None = None,
+) -> ExchangeRate:
     coop = get_cooperative(session, ctx.cooperative_id)
     rate = ExchangeRate(
         cooperative_id=ctx.cooperative_id,
         business_date=coop.business_date,
-        buy=data.buy,
-        sell=data.sell,
-        published_by=ctx.principal.name,
-        published_by_id=ctx.principal.person_id,
+        buy=buy,
+        sell=sell,
+        published_by=asked.requested_by if asked else ctx.principal.name,
+        published_by_id=asked.requested_by_id if asked else ctx.principal.person_id,
     )
     session.add(rate)
     session.flush()
@@ -59,9 +123,25 @@ def publish(session: Session, ctx: CoopContext, data: RateCreate) -> ExchangeRat
         "exchange_rate",
         rate.id,
         cooperative_id=ctx.cooperative_id,
-        details=data.model_dump(mode="json"),
+        details={"buy": str(buy), "sell": str(sell), "request": str(asked.id) if asked else None},
     )
     return rate
+
+
+def approve_rate(
+    session: Session, ctx: CoopContext, request_id: uuid.UUID, note: str | None
+) -> ExchangeRate:
+    """Another person approves the board asked for: it is published now, as the asker's."""
+    row = approvals.decidable(session, ctx, RATE, request_id)
+    rate = _publish(session, ctx, Decimal(row.payload["buy"]), Decimal(row.payload["sell"]), row)
+    approvals.approve(session, ctx, RATE, row, note)
+    return rate
+
+
+def reject_rate(
+    session: Session, ctx: CoopContext, request_id: uuid.UUID, note: str | None
+) -> ApprovalRequest:
+    return approvals.reject(session, ctx, RATE, request_id, note)
 
 
 def current(session: Session, cooperative_id: uuid.UUID) -> ExchangeRate:

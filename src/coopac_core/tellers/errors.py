@@ -159,3 +159,15 @@ CASH_ERRORS: tuple[type[DomainError], ...] = (
     TillCashInsufficient,
     TillCashLimit,
 )
+
+
+class TillOverNeedsSupervisor(Forbidden):
+    code = "till_over_needs_supervisor"
+    template = (
+        "Al abrir se cuentan {amount} {currency} más de lo que dicen los libros: un sobrante "
+        "lo registra un supervisor, que abre la caja con ese conteo"
+    )
+    meaning = (
+        "Cash above the books found at opening becomes the cooperative's income: a second "
+        "person (a supervisor) counts and books it, never the teller alone."
+    )

@@ -37,6 +37,7 @@ from coopac_core.tellers.errors import (
     TillExists,
     TillIsVault,
     TillNotFound,
+    TillOverNeedsSupervisor,
     TillSessionAlreadyOpen,
     TillSessionClosed,
     TillSessionNotFound,
@@ -141,7 +142,12 @@ def update_till(
     status_code=status.HTTP_201_CREATED,
     response_model=TillSessionOut,
     responses=money_responses(
-        TillNotFound, TillIsVault, TillBusy, TillSessionAlreadyOpen, BranchNotAllowed
+        TillNotFound,
+        TillIsVault,
+        TillBusy,
+        TillSessionAlreadyOpen,
+        BranchNotAllowed,
+        TillOverNeedsSupervisor,
     ),
     summary="Open a session at a till for the calling teller, with what they count in it "
     "(Idempotency-Key required: a difference is booked)",

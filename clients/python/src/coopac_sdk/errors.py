@@ -349,6 +349,20 @@ class ExchangeRateMissingError(ProblemError):
     status = 409
 
 
+class ExchangeRateRequestDecidedError(ProblemError):
+    """``exchange_rate_request_decided`` (HTTP 409)."""
+
+    code = "exchange_rate_request_decided"
+    status = 409
+
+
+class ExchangeRateRequestNotFoundError(ProblemError):
+    """``exchange_rate_request_not_found`` (HTTP 404)."""
+
+    code = "exchange_rate_request_not_found"
+    status = 404
+
+
 class FederationFirstAdminOnlyError(ProblemError):
     """``federation_first_admin_only`` (HTTP 403)."""
 
@@ -993,6 +1007,13 @@ class TillNotFoundError(ProblemError):
     status = 404
 
 
+class TillOverNeedsSupervisorError(ProblemError):
+    """``till_over_needs_supervisor`` (HTTP 403)."""
+
+    code = "till_over_needs_supervisor"
+    status = 403
+
+
 class TillSessionAlreadyOpenError(ProblemError):
     """``till_session_already_open`` (HTTP 409)."""
 
@@ -1232,6 +1253,8 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "event_type_unknown": EventTypeUnknownError,
     "exchange_account_invalid": ExchangeAccountInvalidError,
     "exchange_rate_missing": ExchangeRateMissingError,
+    "exchange_rate_request_decided": ExchangeRateRequestDecidedError,
+    "exchange_rate_request_not_found": ExchangeRateRequestNotFoundError,
     "federation_first_admin_only": FederationFirstAdminOnlyError,
     "federation_only": FederationOnlyError,
     "forbidden": ForbiddenError,
@@ -1324,6 +1347,7 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "till_exists": TillExistsError,
     "till_is_vault": TillIsVaultError,
     "till_not_found": TillNotFoundError,
+    "till_over_needs_supervisor": TillOverNeedsSupervisorError,
     "till_session_already_open": TillSessionAlreadyOpenError,
     "till_session_closed": TillSessionClosedError,
     "till_session_not_found": TillSessionNotFoundError,

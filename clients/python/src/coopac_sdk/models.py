@@ -1372,6 +1372,24 @@ class RateOut(BaseModel):
     sell: str = Field(..., title="Sell")
 
 
+class RateRequestOut(BaseModel):
+    """
+    A board out of the band, waiting for (or decided by) a second person.
+    """
+
+    buy: str = Field(..., title="Buy")
+    decided_at: AwareDatetime | None = Field(..., title="Decided At")
+    decided_by: str | None = Field(..., title="Decided By")
+    decision_note: str | None = Field(..., title="Decision Note")
+    expires_at: AwareDatetime | None = Field(..., title="Expires At")
+    id: UUID = Field(..., title="Id")
+    reason: str = Field(..., description="Why it needs a second person", title="Reason")
+    requested_at: AwareDatetime = Field(..., title="Requested At")
+    requested_by: str = Field(..., title="Requested By")
+    sell: str = Field(..., title="Sell")
+    status: ApprovalStatus
+
+
 class Database(StrEnum):
     ok = "ok"
     unreachable = "unreachable"

@@ -25,6 +25,7 @@ from coopac_core.tellers.errors import (
     NotYourTillSession,
     TillBusy,
     TillIsVault,
+    TillOverNeedsSupervisor,
     TillSessionAlreadyOpen,
     TillSessionClosed,
     TillSessionNotFound,
@@ -143,6 +144,12 @@ def open_session(
     busy = _open_session_of_till(session, till)
     if busy is not None:
         raise TillBusy(teller=busy.teller_name)
+    if not ctx.roles & SUPERVISE_TILLS:
+        books = {c.currency: c.balance for c in cash_rows}
+        for count in counted:
+            over = count.amount - books.get(count.currency.value, ZERO)
+            if over > 0:
+                raise TillOverNeedsSupervisor(amount=f"{over:.2f}", currency=count.currency.value)
     mine = session.exec(
         select(TillSession).where(
             TillSession.cooperative_id == ctx.cooperative_id,
