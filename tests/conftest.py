@@ -43,6 +43,7 @@ from tests.support.database import (
     shared_template,
 )
 from tests.support.demo import Demo, demo_template
+from tests.support.embedded import stop_embedded
 from tests.support.world import PASSWORD, World, login, make_coop
 
 # pgserver logs from an atexit hook, after pytest has closed its streams
@@ -185,3 +186,12 @@ def world(client: TestClient, db: Database) -> World:
 def bank(client: TestClient, world: World) -> Bank:
     """Savings products in cooperative A."""
     return make_bank(client, world.a)
+
+
+@pytest.fixture
+def embedded_dir(tmp_path: Path) -> Iterator[Path]:
+    """A data folder for an embedded PostgreSQL, which outlives the service on purpose:
+    stopped after the test."""
+    data = tmp_path / "data"
+    yield data
+    stop_embedded(data)

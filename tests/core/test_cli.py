@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-import pgserver
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
-from coopac_core.db import start_embedded
 from coopac_core.demo import DEMO_PASSWORD
 from tests.support.demo import Demo
-from tests.support.process import COOPAC, cli_env, libpq, run_cli
-
-# the embedded server's programs
-PG_BIN = Path(pgserver.__file__).resolve().parent / "pginstall" / "bin"
+from tests.support.embedded import demo_into_embedded
+from tests.support.process import COOPAC, cli_env, run_cli
 
 pytestmark = pytest.mark.heavy
 
@@ -117,55 +111,13 @@ def _stop(proc: subprocess.Popen[str]) -> str:
     return out
 
 
-@pytest.fixture
-def embedded_dir(tmp_path: Path) -> Iterator[Path]:
-    data = tmp_path / "data"
-    yield data
-    # the embedded server outlives the service on purpose; stop it after the test
-    pgdata = data / "pgdata"
-    pid_file = pgdata / "postmaster.pid"
-    if pid_file.exists():
-        # a fast shutdown, as pg_ctl's (which will not run as root; the server runs as
-        # pgserver's own user): the postmaster removes its pid file when it is down
-        os.kill(int(pid_file.read_text().split()[0]), signal.SIGINT)
-        deadline = time.monotonic() + 60
-        while pid_file.exists():
-            assert time.monotonic() < deadline, "the embedded server did not stop"
-            time.sleep(0.1)
-
-
-def _demo_into_embedded(demo: URL, data: Path) -> None:
-    """``demo`` (a copy of the run's demo: nobody may connect to the template itself while
-    others copy it), copied into the embedded server that ``data`` holds (its roles as the
-    migrations make them), so that ``serve --demo`` finds it there instead of loading it
-    again (its first load has its own test, above)."""
-    url = start_embedded(data)
-    # the test server's own client where it is installed; pg_restore is the embedded one's
-    pg_dump = shutil.which("pg_dump") or str(PG_BIN / "pg_dump")
-    owner = create_engine(url, isolation_level="AUTOCOMMIT")
-    with owner.connect() as conn:
-        conn.execute(text("CREATE ROLE coopac_app LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB"))
-        conn.execute(text("CREATE ROLE coopac_app_federation NOLOGIN NOSUPERUSER NOBYPASSRLS"))
-        conn.execute(text("GRANT coopac_app_federation TO coopac_app, CURRENT_USER"))
-    owner.dispose()
-    archive = data / "demo.dump"
-    subprocess.run(
-        [pg_dump, "--format=custom", f"--file={archive}", libpq(demo)],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-    subprocess.run(
-        [str(PG_BIN / "pg_restore"), "--exit-on-error", f"--dbname={libpq(url)}", str(archive)],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-
-
 def test_serve_demo_on_embedded_database_survives_restart(
     demo: Demo, new_database: Callable[..., URL], embedded_dir: Path
 ) -> None:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = cli_env(None, embedded_dir)
-    _demo_into_embedded(new_database(demo.url), embedded_dir)
+    demo_into_embedded(new_database(demo.url), embedded_dir)
 
     proc = _serve(["--demo", "--port", str(port)], env)
     try:
