@@ -13,15 +13,26 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from coopac_core import database_rules as rules
+from coopac_core.audit import service as audit_service
 from coopac_core.federation.service import get_cooperative
 from coopac_core.flows import withdrawals
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.errors import CurrencyMismatch
 from coopac_core.ledger.models import EntryKind
 from coopac_core.ledger.schemas import Movement
+from coopac_core.members.models import MemberStatus
+from coopac_core.members.service import get_member
 from coopac_core.money import check_amount
-from coopac_core.savings.errors import CREDIT_ERRORS, DEBIT_ERRORS, AccountOwnerMismatch
-from coopac_core.savings.schemas import CashMovementRequest
+from coopac_core.savings.errors import (
+    CREDIT_ERRORS,
+    DEBIT_ERRORS,
+    AccountClosed,
+    AccountOwnerMismatch,
+    InsufficientFunds,
+    MemberNotInSettlement,
+)
+from coopac_core.savings.models import AccountStatus
+from coopac_core.savings.schemas import CashMovementRequest, SettlementRequest
 from coopac_core.savings.service import (
     after_credit,
     available,
@@ -109,6 +120,55 @@ def withdraw(
         till_session_id=cash.session_id,
     )
     moved_by_holder(session, account, entry.business_date)
+    out = ledger.movement(account, entry, postings[0], -amount, available(session, account))
+    out.receipt_number = receipt_number_of(session, ctx.cooperative_id, entry.id)
+    return out
+
+
+def settle(
+    session: Session, ctx: CoopContext, account_id: uuid.UUID, data: SettlementRequest
+) -> Movement:
+    """The one debit a deceased or withdrawn member's savings take: paid out whole (what a
+    hold does not keep) in cash at the manager's till, on the document that proves the
+    death and the heirs, or the leaving; the account is closed once empty."""
+    account = lock_savings_account(session, ctx.cooperative_id, account_id)
+    member = get_member(session, ctx.cooperative_id, account.member_id)
+    if member.status not in (MemberStatus.deceased, MemberStatus.withdrawn):
+        raise MemberNotInSettlement(status=member.status)
+    if account.status == AccountStatus.closed:
+        raise AccountClosed()
+    amount = account.balance - account.held_amount
+    if amount <= 0:
+        raise InsufficientFunds()
+    cash = counter_cash(session, ctx, data.branch_id, account.currency, -amount)
+    savings_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
+    entry, postings = ledger.post_entry(
+        session,
+        ctx,
+        EntryKind.withdrawal,
+        [ledger.Leg(savings_gl, amount, account), ledger.Leg(cash.gl_account, -amount)],
+        branch_id=cash.branch_id,
+        description=f"Liquidación de la cuenta {account.number}: {data.document_reference}",
+        till_session_id=cash.session_id,
+    )
+    if account.balance == 0:
+        account.status = AccountStatus.closed
+        account.closed_on = entry.business_date
+        session.add(account)
+    audit_service.record(
+        session,
+        ctx.principal,
+        "savings_account.settle",
+        "savings_account",
+        account.id,
+        cooperative_id=ctx.cooperative_id,
+        details={
+            "member_status": member.status,
+            "document_reference": data.document_reference,
+            "amount": str(amount),
+            "journal_entry_id": str(entry.id),
+        },
+    )
     out = ledger.movement(account, entry, postings[0], -amount, available(session, account))
     out.receipt_number = receipt_number_of(session, ctx.cooperative_id, entry.id)
     return out

@@ -41,19 +41,23 @@ from coopac_core.savings import term_deposits
 from coopac_core.savings.errors import (
     CREDIT_ERRORS,
     DEBIT_ERRORS,
+    AccountClosed,
+    AccountNotFound,
     InsufficientFunds,
+    MemberNotInSettlement,
     NotATermDeposit,
     SameAccount,
     TermNotMatured,
 )
 from coopac_core.savings.schemas import (
     CashMovementRequest,
+    SettlementRequest,
     TermCancellation,
     TermCancellationOut,
     TransferOut,
     TransferRequest,
 )
-from coopac_core.security.roles import DISBURSE_LOANS, MOVE_MONEY
+from coopac_core.security.roles import DISBURSE_LOANS, MOVE_MONEY, SETTLE_ACCOUNTS
 from coopac_core.shares.errors import MemberNotWithdrawn, NothingToRefund, ShareAccountNotFound
 from coopac_core.shares.schemas import SharePayment, ShareRefund
 from coopac_core.tellers.errors import CASH_ERRORS, MemberOfOtherBranch
@@ -82,6 +86,26 @@ async def deposit(
         {"account_id": str(account_id), **body.model_dump(mode="json")},
         check=lambda: check_amount(body.amount),
     )
+
+
+@router.post(
+    "/savings-accounts/{account_id}/settlement",
+    tags=["savings"],
+    status_code=status.HTTP_201_CREATED,
+    response_model=Movement,
+    responses=money_responses(
+        *CASH_ERRORS, AccountNotFound, AccountClosed, InsufficientFunds, MemberNotInSettlement
+    ),
+    summary="Settle a deceased or withdrawn member's savings account: the manager pays it out "
+    "whole, in cash at their till, on the document that proves it; the account closes "
+    "(Idempotency-Key required)",
+)
+async def settle_account(
+    account_id: uuid.UUID,
+    body: SettlementRequest,
+    money: Annotated[MoneyRequest, Depends(idempotent(SETTLE_ACCOUNTS))],
+) -> JSONResponse:
+    return await money.run(lambda session, ctx: counter.settle(session, ctx, account_id, body))
 
 
 @router.post(

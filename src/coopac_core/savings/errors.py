@@ -92,6 +92,25 @@ class PledgeInvalid(Unprocessable):
 
 
 # What a credit to or a debit from an account can refuse, for the routes' documented answers.
+class MemberInSettlement(Conflict):
+    code = "member_in_settlement"
+    template = (
+        "El socio está {status}: sus cuentas no admiten cargos; las liquida el gerente con el "
+        "documento que lo acredita"
+    )
+    meaning = (
+        "A deceased or withdrawn member's savings take no debit but their settlement, by the "
+        "manager, with a document (POST .../savings-accounts/{id}/settlement)."
+    )
+
+
+class MemberNotInSettlement(Conflict):
+    code = "member_not_in_settlement"
+    template = (
+        "El socio está {status}: solo se liquidan las cuentas de un socio fallecido o retirado"
+    )
+
+
 CREDIT_ERRORS: tuple[type[DomainError], ...] = (
     AccountNotFound,
     CurrencyMismatch,
@@ -108,4 +127,5 @@ DEBIT_ERRORS: tuple[type[DomainError], ...] = (
     TermNotMatured,
     TermPartialWithdrawal,
     InsufficientFunds,
+    MemberInSettlement,
 )

@@ -248,6 +248,31 @@ class CashMovementRequest(BaseModel):
     description: Description | None = None
 
 
+class SettlementRequest(BaseModel):
+    """A deceased or withdrawn member's account paid out whole, on a document."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "document_reference": "Sucesión intestada, partida 11002233 (Puno)",
+                    "branch_id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11",
+                }
+            ]
+        }
+    )
+
+    document_reference: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)
+    ] = Field(
+        description="What proves the death and the heirs, or the leaving (kept on the entry "
+        "and in the audit trail)"
+    )
+    branch_id: uuid.UUID | None = Field(
+        default=None, description="The manager's open till session pays; if given, its branch"
+    )
+
+
 class TransferRequest(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={

@@ -430,11 +430,16 @@ def guard_reversal(session: Session, account: SavingsAccount, delta: Decimal) ->
         raise InsufficientFunds()
 
 
+MEMBER_DEBITABLE = text("SELECT coopac_member_debitable(:c, :m)")
+
+
 def check_can_debit(
     session: Session, account: SavingsAccount, product: SavingsProduct, amount: Decimal
 ) -> None:
-    """The debit rules of a savings account (status, a term deposit's, what is available):
-    the database function the one-call transfer runs (sql/functions/)."""
+    """The debit rules of a savings account (its holder not deceased nor withdrawn, its
+    status, a term deposit's, what is available): the database functions the one-call
+    transfer runs (sql/functions/)."""
+    rules.call(session, MEMBER_DEBITABLE, {"c": account.cooperative_id, "m": account.member_id})
     rules.call(
         session,
         CHECK_DEBIT,

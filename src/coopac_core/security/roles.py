@@ -55,6 +55,8 @@ MOVE_MONEY = frozenset({Role.teller, Role.manager})
 # teller left open. Who moves cash opens their own till. Auditors and accountants read it.
 MANAGE_TILLS = frozenset({Role.manager, Role.admin})
 SUPERVISE_TILLS = frozenset({Role.manager})
+# A deceased or withdrawn member's savings are settled by the manager alone, on a document.
+SETTLE_ACCOUNTS = frozenset({Role.manager})
 READ_TILLS = frozenset({Role.teller, Role.manager, Role.admin, Role.accountant, Role.auditor})
 # The rate board is the manager's (the branch's supervisor) to publish; the counter and the
 # books read it.

@@ -643,6 +643,13 @@ class MemberExistsError(ProblemError):
     status = 409
 
 
+class MemberInSettlementError(ProblemError):
+    """``member_in_settlement`` (HTTP 409)."""
+
+    code = "member_in_settlement"
+    status = 409
+
+
 class MemberNotActiveError(ProblemError):
     """``member_not_active`` (HTTP 422)."""
 
@@ -655,6 +662,13 @@ class MemberNotFoundError(ProblemError):
 
     code = "member_not_found"
     status = 404
+
+
+class MemberNotInSettlementError(ProblemError):
+    """``member_not_in_settlement`` (HTTP 409)."""
+
+    code = "member_not_in_settlement"
+    status = 409
 
 
 class MemberNotWithdrawnError(ProblemError):
@@ -1295,8 +1309,10 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "loan_not_found": LoanNotFoundError,
     "loan_not_written_off": LoanNotWrittenOffError,
     "member_exists": MemberExistsError,
+    "member_in_settlement": MemberInSettlementError,
     "member_not_active": MemberNotActiveError,
     "member_not_found": MemberNotFoundError,
+    "member_not_in_settlement": MemberNotInSettlementError,
     "member_not_withdrawn": MemberNotWithdrawnError,
     "member_of_other_branch": MemberOfOtherBranchError,
     "member_required": MemberRequiredError,

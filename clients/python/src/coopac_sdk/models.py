@@ -1873,6 +1873,25 @@ class SessionStatus(StrEnum):
     closed = "closed"
 
 
+class SettlementRequest(BaseModel):
+    """
+    A deceased or withdrawn member's account paid out whole, on a document.
+    """
+
+    branch_id: UUID | None = Field(
+        None,
+        description="The manager's open till session pays; if given, its branch",
+        title="Branch Id",
+    )
+    document_reference: str = Field(
+        ...,
+        description="What proves the death and the heirs, or the leaving (kept on the entry and in the audit trail)",
+        max_length=200,
+        min_length=3,
+        title="Document Reference",
+    )
+
+
 class Sex(StrEnum):
     F = "F"
     M = "M"

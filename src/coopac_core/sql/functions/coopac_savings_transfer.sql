@@ -41,6 +41,7 @@ BEGIN
             format('la cuenta es en %s, no en %s', s.currency, p_currency)));
     END IF;
     PERFORM coopac_check_member_branch(p_coop, s.member_id, p_actor);
+    PERFORM coopac_member_debitable(p_coop, s.member_id);
     PERFORM coopac_savings_check_debit(s.status, s.kind, s.early_withdrawal,
         s.maturity_date, (SELECT c.business_date FROM cooperative c WHERE c.id = p_coop),
         s.balance, s.held_amount, s.min_balance, p_amount);

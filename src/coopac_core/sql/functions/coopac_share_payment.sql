@@ -50,6 +50,7 @@ BEGIN
             PERFORM coopac_refuse('account_owner_mismatch');
         END IF;
         PERFORM coopac_check_member_branch(p_coop, p_member, p_actor);
+        PERFORM coopac_member_debitable(p_coop, p_member);
         IF s.currency <> a.currency THEN
             PERFORM coopac_refuse('currency_mismatch', jsonb_build_object('reason',
                 format('la cuenta de ahorro no es en %s', a.currency)));
