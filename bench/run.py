@@ -393,7 +393,7 @@ def setup(svc: Service, owner: URL) -> World:
     # Money moves by the cooperative's own staff, never the federation's: a manager (any
     # branch, no daily total) takes the load; a second one approves the loans. The
     # federation makes the cooperative's first admin, who makes its staff.
-    admin = staff(http, prefix, headers, "bench.admin", "admin")
+    admin = staff(http, prefix, headers, "bench.coop.admin", "admin")
     # A bench's teller moves in minutes what a rural teller moves in a month: the
     # cooperative raises the tellers' daily totals (its risk policy may), so that the load
     # measures the money path and not the limit's refusals.

@@ -79,6 +79,8 @@ def prepare(svc: Service) -> tuple[httpx.Client, str, dict[str, str], list[str]]
         headers=admin,
     )
     assert r.status_code == 200, r.text
+    # the federation makes the cooperative's first admin, who makes its staff
+    admin = staff(http, prefix, admin, "bench.coop.admin", "admin")
     teller = staff(http, prefix, admin, "bench.cajero", "teller", branch["id"])
     till = http.post(
         f"{prefix}/branches/{branch['id']}/tills",
