@@ -18,7 +18,6 @@ from coopac_core.federation.service import get_cooperative
 from coopac_core.flows import withdrawals
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.errors import CurrencyMismatch
-from coopac_core.ledger.models import EntryKind
 from coopac_core.ledger.schemas import Movement
 from coopac_core.members.models import MemberStatus
 from coopac_core.members.service import get_member
@@ -35,7 +34,6 @@ from coopac_core.savings.models import AccountStatus
 from coopac_core.savings.schemas import CashMovementRequest, SettlementRequest
 from coopac_core.savings.service import (
     after_credit,
-    available,
     check_can_credit,
     check_can_debit,
     check_currency,
@@ -46,7 +44,7 @@ from coopac_core.savings.service import (
 from coopac_core.security.principal import CoopContext
 from coopac_core.tellers.errors import CASH_ERRORS, MemberOfOtherBranch
 from coopac_core.tellers.schemas import WithdrawalRequestOut
-from coopac_core.tellers.service import counter_cash, receipt_number_of
+from coopac_core.tellers.service import counter_cash
 
 DEPOSIT = text(
     "SELECT coopac_savings_deposit(:c, :a, :amount, :cur, :b, :d, CAST(:actor AS jsonb), "
@@ -109,19 +107,10 @@ def withdraw(
     ):
         pending = withdrawals.request_withdrawal(session, ctx, account, amount, cash, data)
         return pending, 202
-    savings_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
-    entry, postings = ledger.post_entry(
-        session,
-        ctx,
-        EntryKind.withdrawal,
-        [ledger.Leg(savings_gl, amount, account), ledger.Leg(cash.gl_account, -amount)],
-        branch_id=cash.branch_id,
-        description=data.description or "Retiro en efectivo",
-        till_session_id=cash.session_id,
+    out = withdrawals.pay_out(
+        session, ctx, account, amount, cash, data.description or "Retiro en efectivo"
     )
-    moved_by_holder(session, account, entry.business_date)
-    out = ledger.movement(account, entry, postings[0], -amount, available(session, account))
-    out.receipt_number = receipt_number_of(session, ctx.cooperative_id, entry.id)
+    moved_by_holder(session, account, out.value_date)
     return out
 
 
@@ -141,19 +130,17 @@ def settle(
     if amount <= 0:
         raise InsufficientFunds()
     cash = counter_cash(session, ctx, data.branch_id, account.currency, -amount)
-    savings_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
-    entry, postings = ledger.post_entry(
+    out = withdrawals.pay_out(
         session,
         ctx,
-        EntryKind.withdrawal,
-        [ledger.Leg(savings_gl, amount, account), ledger.Leg(cash.gl_account, -amount)],
-        branch_id=cash.branch_id,
-        description=f"Liquidación de la cuenta {account.number}: {data.document_reference}",
-        till_session_id=cash.session_id,
+        account,
+        amount,
+        cash,
+        f"Liquidación de la cuenta {account.number}: {data.document_reference}",
     )
     if account.balance == 0:
         account.status = AccountStatus.closed
-        account.closed_on = entry.business_date
+        account.closed_on = out.value_date
         session.add(account)
     audit_service.record(
         session,
@@ -166,11 +153,9 @@ def settle(
             "member_status": member.status,
             "document_reference": data.document_reference,
             "amount": str(amount),
-            "journal_entry_id": str(entry.id),
+            "journal_entry_id": str(out.journal_entry_id),
         },
     )
-    out = ledger.movement(account, entry, postings[0], -amount, available(session, account))
-    out.receipt_number = receipt_number_of(session, ctx.cooperative_id, entry.id)
     return out
 
 

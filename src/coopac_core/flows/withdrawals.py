@@ -238,6 +238,30 @@ def approve(
     check_can_debit(session, account, product, amount)
     till_session_id = uuid.UUID(row.payload["till_session_id"])
     cash = session_cash(session, ctx, till_session_id, account.currency, -amount)
+    out = pay_out(
+        session,
+        ctx,
+        account,
+        amount,
+        cash,
+        row.payload.get("description")
+        or f"Retiro en efectivo pedido por {row.requested_by}, aprobado por {ctx.principal.name}",
+    )
+    moved_by_holder(session, account, out.value_date)
+    engine.approve(session, ctx, WITHDRAWAL, row, note, out.journal_entry_id)
+    return out
+
+
+def pay_out(
+    session: Session,
+    ctx: CoopContext,
+    account: SavingsAccount,
+    amount: Decimal,
+    cash: CounterCash,
+    description: str,
+) -> Movement:
+    """Cash out of a savings account at a till (a withdrawal, one approved, a settlement):
+    the entry, and the movement as the member sees it, with its receipt."""
     savings_gl = ledger.get_gl_account(session, ctx.cooperative_id, account.gl_account_id)
     entry, postings = ledger.post_entry(
         session,
@@ -245,12 +269,9 @@ def approve(
         EntryKind.withdrawal,
         [ledger.Leg(savings_gl, amount, account), ledger.Leg(cash.gl_account, -amount)],
         branch_id=cash.branch_id,
-        description=row.payload.get("description")
-        or f"Retiro en efectivo pedido por {row.requested_by}, aprobado por {ctx.principal.name}",
+        description=description,
         till_session_id=cash.session_id,
     )
-    moved_by_holder(session, account, entry.business_date)
-    engine.approve(session, ctx, WITHDRAWAL, row, note, entry.id)
     out = ledger.movement(account, entry, postings[0], -amount, available(session, account))
     out.receipt_number = receipt_number_of(session, ctx.cooperative_id, entry.id)
     return out
