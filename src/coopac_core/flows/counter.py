@@ -14,7 +14,6 @@ from sqlmodel import Session
 
 from coopac_core import database_rules as rules
 from coopac_core.audit import service as audit_service
-from coopac_core.federation.service import get_cooperative
 from coopac_core.flows import withdrawals
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.errors import CurrencyMismatch
@@ -95,16 +94,7 @@ def withdraw(
     product = get_product(session, ctx.cooperative_id, account.product_id)
     check_can_debit(session, account, product, amount)
     cash = counter_cash(session, ctx, data.branch_id, account.currency, -amount)
-    above = withdrawals.threshold(session, ctx.cooperative_id, account.currency)
-    today = get_cooperative(session, ctx.cooperative_id).business_date
-    if (
-        above is not None
-        and amount
-        + withdrawals.withdrawn_today(
-            session, ctx.cooperative_id, account.member_id, account.currency, today
-        )
-        > above
-    ):
+    if withdrawals.needs_approval(session, account, amount):
         pending = withdrawals.request_withdrawal(session, ctx, account, amount, cash, data)
         return pending, 202
     out = withdrawals.pay_out(

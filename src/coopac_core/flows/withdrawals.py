@@ -11,7 +11,7 @@ rejects it.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -142,24 +142,26 @@ def threshold(session: Session, cooperative_id: uuid.UUID, currency: str) -> Dec
     return row.withdrawal_approval_above if row is not None else None
 
 
-def withdrawn_today(
-    session: Session, cooperative_id: uuid.UUID, member_id: uuid.UUID, currency: str, day: date
-) -> Decimal:
-    """What the member took out in cash on ``day``, from all their accounts in
-    ``currency``: the threshold counts the day's withdrawals, so that two under it are not
-    one above it unseen."""
+def needs_approval(session: Session, account: SavingsAccount, amount: Decimal) -> bool:
+    """Whether a cash withdrawal waits for a supervisor: it takes what the member took out
+    in cash today, from all their accounts in its currency, above the cooperative's
+    threshold (so that two under it are not one above it unseen)."""
+    above = threshold(session, account.cooperative_id, account.currency)
+    if above is None:
+        return False
     taken = session.execute(
         text(
             "SELECT coalesce(sum(p.amount), 0) FROM savings_account s "
             "JOIN posting p ON p.cooperative_id = s.cooperative_id AND p.account_id = s.id "
             "AND p.account_kind = 'savings' "
             "JOIN journal_entry e ON e.cooperative_id = p.cooperative_id AND e.id = p.entry_id "
+            "JOIN cooperative c ON c.id = s.cooperative_id "
             "WHERE s.cooperative_id = :c AND s.member_id = :m AND s.currency = :cur "
-            "AND p.business_date = :d AND e.kind = 'withdrawal' AND p.amount > 0"
+            "AND p.business_date = c.business_date AND e.kind = 'withdrawal' AND p.amount > 0"
         ),
-        {"c": cooperative_id, "m": member_id, "cur": currency, "d": day},
+        {"c": account.cooperative_id, "m": account.member_id, "cur": account.currency},
     ).scalar_one()
-    return Decimal(taken)
+    return amount + Decimal(taken) > above
 
 
 # --- withdrawals that wait --------------------------------------------------------------
