@@ -90,9 +90,9 @@ class Settings(BaseSettings):
     # link-local, unique-local, multicast or unspecified address, at registration and at
     # each connection. For development only: plain http, and networks exempted (CIDRs,
     # comma-separated: 127.0.0.1/32 for a receiver on this machine).
-    # A rate board that moves either rate more than this fraction from the previous board,
-    # or whose own spread is wider, waits for a second person (DOMAIN.md is silent; 5% is
-    # more than the sol moves against the dollar in a week).
+    # A rate board that moves either rate more than this fraction from the reference board
+    # (the last of an earlier day), or whose own spread is wider, waits for a second person
+    # (DOMAIN.md is silent; 5% is more than the sol moves against the dollar in a week).
     exchange_rate_band: Decimal = Field(default=Decimal("0.05"), gt=0)
     webhook_allow_http: bool = False
     webhook_allowed_networks: str = ""

@@ -161,6 +161,13 @@ def test_a_board_far_from_the_last_waits_for_a_second_person(
     assert board() == ("3.7300", "3.7600")
     # within 5% of the last board: at once; beyond it, once another person approves
     assert publish("3.8800", "3.9100").status_code == 201
+    # nor walked there in steps: each board is held to the day's reference, not the last one
+    r = publish("4.0300", "4.0600")
+    assert r.status_code == 202 and "3.7300" in r.json()["reason"], r.text
+    r = client.post(
+        f"{url}/exchange-rate-requests/{r.json()['id']}/reject", json={}, headers=supervisor
+    )
+    assert r.status_code == 200, r.text
     r = publish("4.2000", "4.2500")
     assert r.status_code == 202 and "compra" in r.json()["reason"], r.text
     r = client.post(

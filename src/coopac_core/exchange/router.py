@@ -53,8 +53,9 @@ def _out(rate: ExchangeRate) -> RateOut:
         202: {
             "model": RateRequestOut,
             "description": "Out of the band (a rate more than COOPAC_EXCHANGE_RATE_BAND, 5%, "
-            "from the previous board's, or a wider spread): a request that another person "
-            "approves (POST .../exchange-rate-requests/{id}/approve) or rejects",
+            "from the reference board's (the last of an earlier day), or a wider spread): a "
+            "request that another person approves (POST "
+            ".../exchange-rate-requests/{id}/approve) or rejects",
         },
         **coop_responses(),
     },

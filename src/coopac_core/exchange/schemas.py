@@ -157,7 +157,7 @@ class RateRequestOut(BaseModel):
                     "id": "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a",
                     "buy": "4.2000",
                     "sell": "4.2500",
-                    "reason": "la compra se aparta más del 5% de la anterior (3.7300)",
+                    "reason": "la compra se aparta más del 5% de la de referencia (3.7300)",
                     "status": "pending",
                     "requested_by": "sur.gerente",
                     "requested_at": "2026-11-23T08:05:00Z",

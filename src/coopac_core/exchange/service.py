@@ -45,7 +45,7 @@ from coopac_core.security.principal import CoopContext
 from coopac_core.tellers.models import CounterPurpose
 from coopac_core.tellers.service import counter_account, counter_cash, receipt_number_of
 
-# A board within the band of the previous one (its spread too) is published at once;
+# A board within the band of the reference one (its spread too) is published at once;
 # beyond it, another person approves it (the attack published buy 0.0001, sell 99.9999
 # alone). The board is the day's: a request not decided the same day is stale.
 RATE = ApprovalKind(
@@ -57,11 +57,23 @@ RATE = ApprovalKind(
 )
 
 
-def _latest(session: Session, cooperative_id: uuid.UUID) -> ExchangeRate | None:
+def _reference(session: Session, cooperative_id: uuid.UUID) -> ExchangeRate | None:
+    """The board a new one is held to: the last of an earlier business day, or, on the first
+    day, today's first. Not the latest: boards a few percent apart, one after another,
+    would walk the rate anywhere in a day with no second person."""
+    day = get_cooperative(session, cooperative_id).business_date
+    earlier = session.exec(
+        select(ExchangeRate)
+        .where(ExchangeRate.cooperative_id == cooperative_id, ExchangeRate.business_date < day)
+        .order_by(col(ExchangeRate.published_at).desc(), col(ExchangeRate.id).desc())
+        .limit(1)
+    ).first()
+    if earlier is not None:
+        return earlier
     return session.exec(
         select(ExchangeRate)
         .where(ExchangeRate.cooperative_id == cooperative_id)
-        .order_by(col(ExchangeRate.published_at).desc(), col(ExchangeRate.id).desc())
+        .order_by(col(ExchangeRate.published_at), col(ExchangeRate.id))
         .limit(1)
     ).first()
 
@@ -70,13 +82,13 @@ def out_of_band(
     buy: Decimal, sell: Decimal, previous: ExchangeRate | None, band: Decimal
 ) -> str | None:
     """Why a board needs a second person, or None: a spread wider than the band, or a
-    rate that moves more than the band from the previous board's."""
+    rate that moves more than the band from the reference board's (``_reference``)."""
     if (sell - buy) / ((buy + sell) / 2) > band:
         return f"el diferencial entre compra y venta pasa del {band:.0%}"
     if previous is not None:
         for side, new, old in (("compra", buy, previous.buy), ("venta", sell, previous.sell)):
             if abs(new - old) / old > band:
-                return f"la {side} se aparta más del {band:.0%} de la anterior ({old})"
+                return f"la {side} se aparta más del {band:.0%} de la de referencia ({old})"
     return None
 
 
@@ -86,7 +98,7 @@ def publish(
     """Publish the board for the business date (the latest publication of a day is its
     board; an earlier one stays, for the operations that used it), or, out of the band,
     ask another person to."""
-    reason = out_of_band(data.buy, data.sell, _latest(session, ctx.cooperative_id), band)
+    reason = out_of_band(data.buy, data.sell, _reference(session, ctx.cooperative_id), band)
     if reason is not None:
         return approvals.ask(
             session,
