@@ -17,7 +17,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-import xlsxwriter
 from sqlalchemy import text
 
 from coopac_core.cells import safe_text
@@ -123,6 +122,9 @@ def csv_stream(rows: Iterator[Sequence[Any]]) -> Iterator[bytes]:
 def xlsx_stream(rows: Iterator[Sequence[Any]], title: str) -> Iterator[bytes]:
     """Rows go to xlsxwriter row by row (constant memory: it keeps one row), the book to
     a temporary file, then the file out in chunks; the file is gone when the stream ends."""
+    # imported on first use, as in reports.render.to_xlsx
+    import xlsxwriter
+
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:

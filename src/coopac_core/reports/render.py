@@ -16,11 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-import xlsxwriter
 from fastapi.responses import Response
-from fpdf import FPDF
-from fpdf.enums import TableCellFillMode
-from fpdf.fonts import FontFace
 
 from coopac_core.cells import pdf_text, safe_text
 from coopac_core.ledger.export import XLSX_MEDIA_TYPE
@@ -83,6 +79,10 @@ def to_csv(table: Table) -> bytes:
 
 
 def to_xlsx(table: Table) -> bytes:
+    # imported on first use: these libraries take a second to load, which every process
+    # (each worker, each `coopac` command) would pay at start for a file few requests ask for
+    import xlsxwriter
+
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = book.add_worksheet(table.title[:31])
@@ -117,6 +117,11 @@ def to_xlsx(table: Table) -> bytes:
 
 
 def to_pdf(table: Table) -> bytes:
+    # imported on first use, as in to_xlsx
+    from fpdf import FPDF
+    from fpdf.enums import TableCellFillMode
+    from fpdf.fonts import FontFace
+
     wide = len(table.columns) > 5
     pdf = FPDF(orientation="landscape" if wide else "portrait", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)

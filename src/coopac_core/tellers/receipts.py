@@ -6,8 +6,6 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from fpdf import FPDF
-from num2words import num2words
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -37,6 +35,9 @@ CURRENCY_WORDS = {Currency.PEN: "SOLES", Currency.USD: "DÓLARES AMERICANOS"}
 
 def amount_in_words(amount: Decimal, currency: Currency) -> str:
     """As Peruvian receipts write it: "CIENTO VEINTE Y 50/100 SOLES"."""
+    # imported on first use, as in reports.render.to_pdf
+    from num2words import num2words
+
     whole = int(amount)
     cents = int((amount - whole) * 100)
     words = num2words(whole, lang="es").upper()
@@ -187,6 +188,8 @@ def render_pdf(r: ReceiptOut) -> bytes:
     if r.description:
         lines.append((r.description, "L", False))
     lines += [("", "L", False), ("Conserve este comprobante", "C", False)]
+    from fpdf import FPDF
+
     pdf = FPDF(unit="mm", format=(WIDTH, MARGIN * 2 + LINE * (len(lines) + 8)))
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(auto=False)
