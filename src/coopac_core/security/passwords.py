@@ -19,6 +19,7 @@ def _dummy_hash() -> str:
     a hash costs a tenth of a second, which every process would pay at start)."""
     return _hasher.hash("coopac-dummy-password")
 
+
 # DOMAIN.md is silent: 12 characters (NIST SP 800-63B asks at least 8; a bank, more).
 MIN_PASSWORD_LENGTH = 12
 _MIN_DISTINCT = 5
@@ -30,7 +31,8 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        matches = _hasher.verify(password_hash or _dummy_hash(), password)
+        return matches and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
