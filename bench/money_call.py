@@ -75,7 +75,7 @@ from coopac_core.config import Settings  # noqa: E402
 from coopac_core.database_rules import policy_json  # noqa: E402
 from coopac_core.db import ALL_TENANTS, Database, app_url, make_engine, migrate  # noqa: E402
 from coopac_core.main import create_app  # noqa: E402
-from coopac_core.security import service as security  # noqa: E402
+from coopac_core.security import users as security  # noqa: E402
 from coopac_core.security.roles import Role  # noqa: E402
 from coopac_core.security.schemas import FederationUserCreate  # noqa: E402
 
@@ -124,12 +124,9 @@ def main() -> None:
             session,
             None,
             FederationUserCreate(
-                username="fed.admin",
-                password=PASSWORD,
-                full_name="x",
-                roles=[Role.federation_admin],
+                username="fed.admin", full_name="x", roles=[Role.federation_admin]
             ),
-            must_change_password=False,
+            password=PASSWORD,
         )
     with TestClient(create_app(settings, db)) as c:
         token = c.post(
@@ -168,7 +165,8 @@ def main() -> None:
         # the federation reads; the cooperative's manager moves the money. The federation
         # makes the cooperative's first admin, who makes its staff.
         admin = staff_headers(c, p, h, "p.admin", {"roles": ["admin"]})
-        h = staff_headers(c, p, admin, "p.gerente", {"roles": ["manager"]})
+        # nobody in the new cooperative can approve its manager: the federation does
+        h = staff_headers(c, p, admin, "p.gerente", {"roles": ["manager"]}, decider=h)
         # cash goes into the depositor's open till (the counter, issue 15)
         open_till(c, p, admin, h, branch["id"], "C1")
 
@@ -192,7 +190,12 @@ def main() -> None:
         tellers = []
         for n in range(1, args.clients + 1):
             th = staff_headers(
-                c, p, admin, f"p.cajero{n}", {"roles": ["teller"], "branch_id": branch["id"]}
+                c,
+                p,
+                admin,
+                f"p.cajero{n}",
+                {"roles": ["teller"], "branch_id": branch["id"]},
+                decider=h,
             )
             open_till(c, p, admin, th, branch["id"], f"T{n}")
             tellers.append(c.get("/api/v1/me", headers=th).json()["id"])
@@ -491,20 +494,29 @@ FLOOR_TRIGGERS = ("posting", "journal_entry", "event")
 
 
 def staff_headers(
-    c: TestClient, prefix: str, admin: dict[str, str], name: str, fields: dict[str, object]
+    c: TestClient,
+    prefix: str,
+    admin: dict[str, str],
+    name: str,
+    fields: dict[str, object],
+    decider: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """A staff user the admin makes, signed in after choosing their own password (as a
-    user the admin made must, first)."""
-    c.post(
-        f"{prefix}/users",
-        json={"username": name, "password": PASSWORD, "full_name": name, **fields},
-        headers=admin,
-    )
-    first = c.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD}).json()
+    """A staff user the admin makes (``decider`` approving a role that moves money),
+    signed in after choosing their own password with their activation code."""
+    made = c.post(
+        f"{prefix}/users", json={"username": name, "full_name": name, **fields}, headers=admin
+    ).json()
+    if made["access_request"] is not None:
+        assert decider is not None
+        r = c.post(
+            f"{prefix}/user-access-requests/{made['access_request']['id']}/approve",
+            json={},
+            headers=decider,
+        )
+        assert r.status_code == 200, r.text
     own = c.post(
-        "/api/v1/auth/password",
-        json={"current_password": PASSWORD, "new_password": PASSWORD + "-own"},
-        headers={"Authorization": f"Bearer {first['access_token']}"},
+        "/api/v1/auth/activate",
+        json={"activation_code": made["activation_code"], "new_password": PASSWORD + "-own"},
     ).json()
     return {"Authorization": f"Bearer {own['access_token']}"}
 

@@ -57,7 +57,6 @@ ACCOUNTS = 10_000
 LOANS = 200
 BRANCHES = 20
 PASSWORD = "bench-password-123"
-FIRST_PASSWORD = "bench-first-password-456"
 
 
 # --- PostgreSQL -------------------------------------------------------------------------
@@ -410,8 +409,9 @@ def setup(svc: Service, owner: URL) -> World:
             headers=admin,
         )
         assert r.status_code == 200, r.text
-    headers = staff(http, prefix, admin, "bench.gerente")
-    second = staff(http, prefix, admin, "bench.subgerente")
+    # nobody in the new cooperative can approve its first manager: the federation does
+    headers = staff(http, prefix, admin, "bench.gerente", decider=headers)
+    second = staff(http, prefix, admin, "bench.subgerente", decider=headers)
     engine = create_engine(owner)
     with engine.begin() as conn:
         conn.execute(
@@ -484,7 +484,9 @@ def setup(svc: Service, owner: URL) -> World:
     # the first, filled from its vault (by the second manager: two people) for the loans.
     tellers = []
     for n, branch in enumerate(branches):
-        teller = staff(http, prefix, admin, f"bench.cajero{n:02d}", "teller", branch)
+        teller = staff(
+            http, prefix, admin, f"bench.cajero{n:02d}", "teller", branch, decider=headers
+        )
         open_till(http, prefix, admin, teller, branch, "C01")
         tellers.append(teller["Authorization"].split()[1])
     till = open_till(http, prefix, admin, headers, branches[0], "G01")
@@ -621,28 +623,27 @@ def staff(
     username: str,
     role: str = "manager",
     branch_id: str | None = None,
+    decider: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """A member of the cooperative's staff (a manager unless told), logged in (having
-    chosen their own password, as a user the admin made must before anything else)."""
+    """A member of the cooperative's staff (a manager unless told), their role approved by
+    ``decider`` when it moves money, logged in (having chosen their own password with
+    their activation code, as a new user must)."""
     made = http.post(
         f"{prefix}/users",
-        json={
-            "username": username,
-            "password": FIRST_PASSWORD,
-            "full_name": username,
-            "roles": [role],
-            "branch_id": branch_id,
-        },
+        json={"username": username, "full_name": username, "roles": [role], "branch_id": branch_id},
         headers=admin,
     )
     assert made.status_code == 201, made.text
-    first = http.post(
-        "/api/v1/auth/token", data={"username": username, "password": FIRST_PASSWORD}
-    ).json()
+    request = made.json()["access_request"]
+    if request is not None:
+        assert decider is not None, f"{role} waits for a second person"
+        r = http.post(
+            f"{prefix}/user-access-requests/{request['id']}/approve", json={}, headers=decider
+        )
+        assert r.status_code == 200, r.text
     token = http.post(
-        "/api/v1/auth/password",
-        json={"current_password": FIRST_PASSWORD, "new_password": PASSWORD},
-        headers={"Authorization": f"Bearer {first['access_token']}"},
+        "/api/v1/auth/activate",
+        json={"activation_code": made.json()["activation_code"], "new_password": PASSWORD},
     ).json()
     return {"Authorization": f"Bearer {token['access_token']}"}
 

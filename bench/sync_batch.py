@@ -80,8 +80,10 @@ def prepare(svc: Service) -> tuple[httpx.Client, str, dict[str, str], list[str]]
     )
     assert r.status_code == 200, r.text
     # the federation makes the cooperative's first admin, who makes its staff
-    admin = staff(http, prefix, admin, "bench.coop.admin", "admin")
-    teller = staff(http, prefix, admin, "bench.cajero", "teller", branch["id"])
+    fed = admin
+    admin = staff(http, prefix, fed, "bench.coop.admin", "admin")
+    # nobody else in the new cooperative can approve its teller: the federation does
+    teller = staff(http, prefix, admin, "bench.cajero", "teller", branch["id"], decider=fed)
     till = http.post(
         f"{prefix}/branches/{branch['id']}/tills",
         json={"code": "C01", "name": "Caja 1"},

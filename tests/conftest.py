@@ -31,7 +31,7 @@ from coopac_core.db import (
 )
 from coopac_core.main import create_app
 from coopac_core.security import passwords
-from coopac_core.security import service as security_service
+from coopac_core.security import users as security_users
 from coopac_core.security.roles import Role
 from coopac_core.security.schemas import FederationUserCreate
 from tests.support.bank import Bank, make_bank
@@ -165,13 +165,11 @@ def world(client: TestClient, db: Database) -> World:
             ("fed.admin", Role.federation_admin),
             ("fed.analista", Role.federation_analyst),
         ):
-            security_service.create_federation_user(
+            security_users.create_federation_user(
                 session,
                 None,
-                FederationUserCreate(
-                    username=username, password=PASSWORD, full_name=username, roles=[role]
-                ),
-                must_change_password=False,
+                FederationUserCreate(username=username, full_name=username, roles=[role]),
+                password=PASSWORD,
             )
     fed = login(client, "fed.admin")
     return World(

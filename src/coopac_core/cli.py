@@ -32,24 +32,29 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
     from coopac_core.errors import DomainError
-    from coopac_core.security import service
+    from coopac_core.security import users
+    from coopac_core.security.passwords import password_problem
     from coopac_core.security.roles import Role
     from coopac_core.security.schemas import FederationUserCreate
 
+    # the operator's own account: the one password chosen by someone other than an
+    # activation code's holder is the operator's, at the server, for themselves
     try:
         data = FederationUserCreate(
             username=args.username,
-            password=args.password,
             full_name=args.full_name or args.username,
             roles=[Role.federation_admin],
         )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if (problem := password_problem(args.password, data.username)) is not None:
+        print(f"error: {problem[0]}", file=sys.stderr)
+        return 2
     db = _prepare(settings)
     try:
         with db.session(ALL_TENANTS) as session:
-            user = service.create_federation_user(session, None, data, must_change_password=False)
+            user = users.create_federation_user(session, None, data, password=args.password)
     except DomainError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 1

@@ -26,6 +26,7 @@ from sqlalchemy.engine import URL
 
 from coopac_core.federation.identifiers import ruc_check_digit
 from tests.support.process import Service
+from tests.support.world import activate, decide
 
 pytestmark = pytest.mark.heavy
 
@@ -90,33 +91,30 @@ def _cooperative(http: httpx.Client, svc: Service) -> tuple[str, dict[str, str]]
     )
     assert r.status_code == 201, r.text
     # the federation makes the first admin; the cooperative's admin makes its manager
-    admin = _staff(http, prefix, fed, "kill.admin", "admin")
-    return str(coop["id"]), _staff(http, prefix, admin, "kill.gerente", "manager")
+    admin = _staff(http, coop["id"], fed, "kill.admin", "admin")
+    # nobody else in the cooperative can approve its manager yet: the federation does
+    return str(coop["id"]), _staff(http, coop["id"], admin, "kill.gerente", "manager", fed)
 
 
 def _staff(
-    http: httpx.Client, prefix: str, maker: dict[str, str], username: str, role: str
+    http: httpx.Client,
+    coop: str,
+    maker: dict[str, str],
+    username: str,
+    role: str,
+    decider: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """A user ``maker`` makes, logged in once they chose their own password."""
+    """A user ``maker`` makes (``decider`` approving their role), logged in once they chose
+    their own password with their activation code."""
     r = http.post(
-        f"{prefix}/users",
-        json={
-            "username": username,
-            "password": "primera-clave-123",
-            "full_name": username,
-            "roles": [role],
-        },
+        f"/api/v1/cooperatives/{coop}/users",
+        json={"username": username, "full_name": username, "roles": [role]},
         headers=maker,
     )
     assert r.status_code == 201, r.text
-    first = _login(http, username, "primera-clave-123")
-    r = http.post(
-        "/api/v1/auth/password",
-        json={"current_password": "primera-clave-123", "new_password": PASSWORD},
-        headers=first,
-    )
-    assert r.status_code == 200, r.text
-    return _login(http, username, PASSWORD)
+    if decider is not None:
+        decide(http, coop, r.json(), decider)
+    return activate(http, r.json())
 
 
 def _load_accounts(url: URL, coop: str) -> None:

@@ -9,7 +9,13 @@ from coopac_core.config import Settings
 from coopac_core.security import tokens
 from coopac_core.security.roles import Role
 from tests.support.database import TEST_SECRET
-from tests.support.world import PASSWORD, World, add_user, login
+from tests.support.world import PASSWORD, World, add_user, decide, login
+
+
+def r_request(client: TestClient, coop: str, user_id: str, h: dict[str, str]) -> dict[str, object]:
+    """The request still waiting about ``user_id``."""
+    r = client.get(f"/api/v1/cooperatives/{coop}/user-access-requests?status=pending", headers=h)
+    return next(x for x in r.json()["items"] if x["user_id"] == user_id)
 
 
 def _token(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, object]:
@@ -99,6 +105,7 @@ def test_refresh_token_gives_new_access_token_but_is_not_an_access_token(
 def test_disabling_a_user_revokes_their_tokens(client: TestClient, world: World) -> None:
     coop = world.a.id
     admin = world.a.headers[Role.admin]
+    manager = world.a.headers[Role.manager]
     user_id = add_user(client, world.a, "coopa.temporal", ["auditor"])
     body = _token(client, "coopa.temporal")
     access = {"Authorization": f"Bearer {body['access_token']}"}
@@ -121,11 +128,16 @@ def test_disabling_a_user_revokes_their_tokens(client: TestClient, world: World)
     r = client.post("/api/v1/auth/token", data={"username": "coopa.temporal", "password": PASSWORD})
     assert r.status_code == 401
 
-    # enabled again: a fresh login works, the old token stays dead
+    # enabled again only when a second person approves: a request, still disabled
     r = client.patch(
         f"/api/v1/cooperatives/{coop}/users/{user_id}", json={"is_active": True}, headers=admin
     )
-    assert r.status_code == 200
+    assert r.status_code == 202, r.text
+    assert r.json()["reactivate"] is True
+    r = client.post("/api/v1/auth/token", data={"username": "coopa.temporal", "password": PASSWORD})
+    assert r.status_code == 401
+    decide(client, coop, {"access_request": r_request(client, coop, user_id, admin)}, manager)
+    # then a fresh login works, the old token stays dead
     login(client, "coopa.temporal")
     assert client.get("/api/v1/me", headers=access).status_code == 401
 
@@ -165,6 +177,13 @@ def test_an_admin_never_sets_a_password_only_sends_the_user_to_choose_one(
     r = client.get(f"/api/v1/cooperatives/{coop}", headers=pending)
     assert r.status_code == 403
     assert r.json()["code"] == "password_change_required"
+    # nor the money path (it authenticates on its own, in one trip to the database)
+    r = client.post(
+        f"/api/v1/cooperatives/{coop}/savings-accounts/{uuid.uuid4()}/deposits",
+        json={"amount": "10.00", "branch_id": world.a.branches["PUNO"]},
+        headers={**pending, "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert (r.status_code, r.json()["code"]) == (403, "password_change_required")
     r = client.post(
         "/api/v1/auth/password",
         json={"current_password": PASSWORD, "new_password": PASSWORD},
@@ -188,44 +207,6 @@ def test_an_admin_never_sets_a_password_only_sends_the_user_to_choose_one(
     )
     assert r.status_code == 403
     assert r.json()["code"] == "own_password_forced"
-
-
-def test_a_user_the_admin_made_chooses_their_own_password_first(
-    client: TestClient, world: World
-) -> None:
-    admin = world.a.headers[Role.admin]
-    r = client.post(
-        f"/api/v1/cooperatives/{world.a.id}/users",
-        json={
-            "username": "coopa.nuevo",
-            "password": "la-que-sabe-el-admin",
-            "full_name": "Nuevo",
-            "roles": ["teller"],
-            "branch_id": world.a.branches["PUNO"],
-        },
-        headers=admin,
-    )
-    assert r.status_code == 201
-    assert r.json()["password_change_required"] is True
-    token = _token(client, "coopa.nuevo", "la-que-sabe-el-admin")
-    assert token["password_change_required"] is True
-    h = {"Authorization": f"Bearer {token['access_token']}"}
-    r = client.get(f"/api/v1/cooperatives/{world.a.id}/members", headers=h)
-    assert r.status_code == 403
-    assert r.json()["code"] == "password_change_required"
-    # nor the money path (it authenticates on its own, in one trip to the database)
-    r = client.post(
-        f"/api/v1/cooperatives/{world.a.id}/savings-accounts/{uuid.uuid4()}/deposits",
-        json={"amount": "10.00", "branch_id": world.a.branches["PUNO"]},
-        headers={**h, "Idempotency-Key": str(uuid.uuid4())},
-    )
-    assert (r.status_code, r.json()["code"]) == (403, "password_change_required")
-    # a refresh does not escape it
-    r = client.post(
-        "/api/v1/auth/token",
-        data={"grant_type": "refresh_token", "refresh_token": token["refresh_token"]},
-    )
-    assert r.status_code == 200 and r.json()["password_change_required"] is True
 
 
 def test_api_key_lifecycle(client: TestClient, world: World) -> None:

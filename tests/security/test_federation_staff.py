@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from coopac_core.security.roles import Role
-from tests.support.world import FIRST_PASSWORD, World
+from tests.support.world import World
 
 
 def test_federation_staff_make_the_first_admin_only_and_run_nothing(
@@ -21,7 +21,6 @@ def test_federation_staff_make_the_first_admin_only_and_run_nothing(
             f"{url}/users",
             json={
                 "username": f"fed.hecho.{roles[0]}",
-                "password": FIRST_PASSWORD,
                 "full_name": "Hecho por la federación",
                 "roles": roles,
                 "branch_id": world.a.branches["PUNO"] if roles == ["teller"] else None,

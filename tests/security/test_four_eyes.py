@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from coopac_core.security.roles import Role
 from tests.support.bank import Bank, key, new_dni
-from tests.support.world import World, add_user, login
+from tests.support.world import World, add_user, decide, login
 
 
 def _key(
@@ -131,7 +131,11 @@ def test_a_key_dies_with_its_owners_account_and_roles(client: TestClient, world:
     r = client.get(f"{coop}/gl-accounts", headers=as_key)
     assert (r.status_code, r.json()["code"]) == (404, "cooperative_not_found")
 
-    client.patch(f"{coop}/users/{owner}", json={"roles": ["accountant"]}, headers=admin)
+    # given back only when the manager approves
+    r = client.patch(f"{coop}/users/{owner}", json={"roles": ["accountant"]}, headers=admin)
+    assert r.status_code == 202, r.text
+    assert client.get(f"{coop}/gl-accounts", headers=as_key).status_code == 404
+    decide(client, world.a.id, {"access_request": r.json()}, world.a.headers[Role.manager])
     assert client.get(f"{coop}/gl-accounts", headers=as_key).status_code == 200
     client.patch(f"{coop}/users/{owner}", json={"is_active": False}, headers=admin)
     r = client.get(f"{coop}/gl-accounts", headers=as_key)

@@ -57,20 +57,26 @@ def test_one_address_guessing_many_usernames_waits(settings: Settings, db: Datab
 
 
 def test_weak_passwords_are_refused(client: TestClient, world: World) -> None:
-    url = f"/api/v1/cooperatives/{world.a.id}/users"
-    for password in ("password", "12345678", "coopa.debil-2026", "contraseña123", "aaaaaaaaaaaaaa"):
+    r = client.post(
+        f"/api/v1/cooperatives/{world.a.id}/users",
+        json={"username": "coopa.debil", "full_name": "X", "roles": ["auditor"]},
+        headers=world.a.headers[Role.admin],
+    )
+    assert r.status_code == 201, r.text
+    code = r.json()["activation_code"]
+    for password in ("password1234", "123456789012", "coopa.debil-2026", "aaaaaaaaaaaaaa", "corta"):
         r = client.post(
-            url,
-            json={
-                "username": "coopa.debil",
-                "password": password,
-                "full_name": "X",
-                "roles": ["auditor"],
-            },
-            headers=world.a.headers[Role.admin],
+            "/api/v1/auth/activate",
+            json={"username": "coopa.debil", "activation_code": code, "new_password": password},
         )
-        assert (r.status_code, r.json()["code"]) == (422, "validation_error"), password
-        assert r.json()["errors"][0]["field"] in ("body.password", "body")
+        assert r.status_code == 422, password
+        assert r.json()["code"] in ("weak_password", "validation_error"), password
+    # the code still works for a good one
+    r = client.post(
+        "/api/v1/auth/activate",
+        json={"username": "coopa.debil", "activation_code": code, "new_password": PASSWORD},
+    )
+    assert r.status_code == 200, r.text
 
 
 def test_a_refresh_token_works_once_and_a_replay_ends_the_session(

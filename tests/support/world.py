@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 
 from coopac_core.security.roles import Role
 from tests.support import counter
 
 PASSWORD = "clave-de-prueba-123"
-# What an administrator gives a new user: good only for choosing their own (PASSWORD).
-FIRST_PASSWORD = "clave-inicial-456"
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:
@@ -22,20 +22,35 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[s
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
-def first_login(client: TestClient, username: str) -> dict[str, str]:
-    """A user an administrator created logs in with FIRST_PASSWORD and chooses PASSWORD;
-    the headers of the session that goes on."""
-    r = client.post("/api/v1/auth/token", data={"username": username, "password": FIRST_PASSWORD})
-    assert r.status_code == 200, r.text
-    assert r.json()["password_change_required"], r.text
+def activate(client: httpx.Client, made: dict[str, Any]) -> dict[str, str]:
+    """The user an answer of POST .../users made chooses PASSWORD with their activation
+    code; the headers of their session."""
     r = client.post(
-        "/api/v1/auth/password",
-        json={"current_password": FIRST_PASSWORD, "new_password": PASSWORD},
-        headers={"Authorization": f"Bearer {r.json()['access_token']}"},
+        "/api/v1/auth/activate",
+        json={
+            "username": made["username"],
+            "activation_code": made["activation_code"],
+            "new_password": PASSWORD,
+        },
     )
     assert r.status_code == 200, r.text
-    assert not r.json()["password_change_required"]
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def decide(
+    client: httpx.Client, coop_id: str, made: dict[str, Any], by: dict[str, str]
+) -> dict[str, Any]:
+    """``by`` approves the roles the new user's maker asked for (if any); the user."""
+    if made.get("access_request") is None:
+        return made
+    r = client.post(
+        f"/api/v1/cooperatives/{coop_id}/user-access-requests/"
+        f"{made['access_request']['id']}/approve",
+        json={},
+        headers=by,
+    )
+    assert r.status_code == 200, r.text
+    return dict(r.json())
 
 
 @dataclass
@@ -86,34 +101,40 @@ def make_coop(
         )
         assert r.status_code == 201, r.text
         coop.branches[bcode] = r.json()["id"]
-    # the federation makes the first admin only; the cooperative's admin makes the rest
+    # the federation makes the first admin only; the cooperative's admin makes the rest.
+    # Roles that move or approve money wait for a second person: the manager's, while the
+    # cooperative has no one else, the federation's; the rest, the manager's.
     roles = sorted(set(Role) - {Role.federation_admin, Role.federation_analyst, Role.admin})
-    for role in (Role.admin, *roles):
-        username = f"{code.lower()}.{role.value}"
-        body = {
-            "username": username,
-            "password": FIRST_PASSWORD,
-            "full_name": f"Usuario {role.value}",
-            "roles": [role.value],
-            "branch_id": coop.branches["PUNO"] if role is Role.teller else None,
-        }
+    roles.remove(Role.manager)
+    for role in (Role.admin, Role.manager, *roles):
         maker = fed if role is Role.admin else coop.headers[Role.admin]
-        r = client.post(f"/api/v1/cooperatives/{coop.id}/users", json=body, headers=maker)
+        r = client.post(
+            f"/api/v1/cooperatives/{coop.id}/users",
+            json={
+                "username": f"{code.lower()}.{role.value}",
+                "full_name": f"Usuario {role.value}",
+                "roles": [role.value],
+                "branch_id": coop.branches["PUNO"] if role is Role.teller else None,
+            },
+            headers=maker,
+        )
         assert r.status_code == 201, r.text
+        decider = fed if role is Role.manager else coop.headers.get(Role.manager, {})
+        decide(client, coop.id, r.json(), decider)
         coop.users[role] = r.json()["id"]
-        coop.headers[role] = first_login(client, username)
+        coop.headers[role] = activate(client, r.json())
     r = client.post(
         f"/api/v1/cooperatives/{coop.id}/users",
         json={
             "username": f"{code.lower()}.supervisor",
-            "password": FIRST_PASSWORD,
             "full_name": "Jefe de operaciones",
             "roles": [Role.manager.value],
         },
         headers=coop.headers[Role.admin],
     )
     assert r.status_code == 201, r.text
-    coop.supervisor = first_login(client, f"{code.lower()}.supervisor")
+    decide(client, coop.id, r.json(), coop.headers[Role.manager])
+    coop.supervisor = activate(client, r.json())
     # whoever moves cash works at an open till, as at a branch
     counter.open_counters(client, coop)
     return coop
@@ -122,13 +143,13 @@ def make_coop(
 def add_user(
     client: TestClient, coop: Coop, username: str, roles: list[str], branch: str | None = None
 ) -> str:
-    """A user made by the cooperative's admin who has chosen the test password; their id.
-    ``branch``: the code of their branch (a teller's), e.g. JULIACA."""
+    """A user made by the cooperative's admin, their roles approved by its manager, who has
+    chosen the test password; their id. ``branch``: the code of their branch (a teller's),
+    e.g. JULIACA."""
     r = client.post(
         f"/api/v1/cooperatives/{coop.id}/users",
         json={
             "username": username,
-            "password": FIRST_PASSWORD,
             "full_name": username,
             "roles": roles,
             "branch_id": coop.branches[branch] if branch else None,
@@ -136,5 +157,6 @@ def add_user(
         headers=coop.headers[Role.admin],
     )
     assert r.status_code == 201, r.text
-    first_login(client, username)
+    decide(client, coop.id, r.json(), coop.headers[Role.manager])
+    activate(client, r.json())
     return str(r.json()["id"])

@@ -19,7 +19,7 @@ from coopac_core.demo.history import history_start
 from coopac_core.demo.money import acting_in, load_money, open_tills
 from coopac_core.federation.models import Cooperative
 from coopac_core.flows import founding
-from coopac_core.security import service as security
+from coopac_core.security import users as security
 from coopac_core.security.models import StaffUser
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import Role
@@ -41,10 +41,8 @@ def load_demo(session: Session) -> bool:
             security.create_federation_user(
                 session,
                 CLI,
-                FederationUserCreate(
-                    username=username, password=DEMO_PASSWORD, full_name=username, roles=roles
-                ),
-                must_change_password=False,
+                FederationUserCreate(username=username, full_name=username, roles=roles),
+                password=DEMO_PASSWORD,  # the demo's password is published on purpose
             )
     # The books start a few months back; catch_up then closes every day to today, so that
     # the demo shows interest accrued and paid in, loans falling behind, and month ends.
@@ -71,14 +69,8 @@ def load_demo(session: Session) -> bool:
         security.create_user(
             session,
             admins[code],
-            UserCreate(
-                username=username,
-                password=DEMO_PASSWORD,
-                full_name=username,
-                roles=roles,
-                branch_id=branch,
-            ),
-            must_change_password=False,  # the demo's password is published on purpose
+            UserCreate(username=username, full_name=username, roles=roles, branch_id=branch),
+            password=DEMO_PASSWORD,  # the demo's password is published on purpose
         )
     # Money moves inside one cooperative's scope, as every request's does: the posting
     # trigger moves only the balances the transaction's tenant can see.

@@ -89,9 +89,11 @@ class Idempotent:
         if isinstance(result, tuple):
             result, status_code = result
         body = result.model_dump(mode="json", by_alias=True)
+        # a secret the answer shows once (an activation code) is not kept for a replay
+        kept = {**body, **{k: None for k in getattr(result, "shown_once", ())}}
         self.session.execute(
             ANSWER,
-            {"c": self.cooperative_id, "k": self.key, "s": status_code, "b": json.dumps(body)},
+            {"c": self.cooperative_id, "k": self.key, "s": status_code, "b": json.dumps(kept)},
         )
         return JSONResponse(body, status_code=status_code)
 

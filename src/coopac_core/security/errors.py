@@ -208,3 +208,69 @@ class FederationFirstAdminOnly(Forbidden):
         "Federation staff never hold or hand out a cooperative's money roles: they create its "
         "first admin (when it has none) and nothing else among its users."
     )
+
+
+class ActivationCodeInvalid(Unauthorized):
+    code = "activation_code_invalid"
+    template = "Código de activación incorrecto"
+    meaning = (
+        "No user waits for this code (or the username does not match). Counted like a "
+        "wrong password toward the address's limit."
+    )
+
+
+class ActivationCodeExpired(Unauthorized):
+    code = "activation_code_expired"
+    template = "El código de activación venció el {expires_at}: pida uno nuevo a su administrador"
+    meaning = "A code works for 72 hours; the administrator issues another one."
+
+
+class UserAlreadyActivated(Conflict):
+    code = "user_already_activated"
+    template = "El usuario ya eligió su contraseña: no se le da otro código de activación"
+    meaning = (
+        "An activation code is for a user who never logged in; one who forgot their "
+        "password is sent to change it (force-password-change) or disabled."
+    )
+
+
+class UserAccessRequestNotFound(NotFound):
+    code = "user_access_request_not_found"
+    template = "Solicitud de acceso no encontrada"
+
+
+class UserAccessRequestDecided(Conflict):
+    code = "user_access_request_decided"
+    template = "La solicitud de acceso ya fue {status}"
+
+
+class UserAccessRequestPending(Conflict):
+    code = "user_access_request_pending"
+    template = (
+        "Ya hay una solicitud pendiente sobre este usuario ({request_id}, de {by}): "
+        "decídala antes de pedir otra"
+    )
+
+
+class UserAccessNotIndependent(Forbidden):
+    code = "user_access_not_independent"
+    template = (
+        "No puede decidir esta solicitud: es sobre usted, o usted creó al usuario o a quien "
+        "la pidió (tuvo sus códigos de activación)"
+    )
+    meaning = (
+        "Four eyes on users: whoever created a user held their activation code, so they "
+        "count as that user and never decide a request about them or made by them."
+    )
+
+
+class UserAccessForTheCooperative(Forbidden):
+    code = "user_access_decided_by_cooperative"
+    template = (
+        "La cooperativa tiene quien decida esta solicitud (otro administrador o el gerente): "
+        "la federación solo decide cuando no lo hay"
+    )
+    meaning = (
+        "The federation's administrator decides a cooperative's user requests only while "
+        "the cooperative has no other active admin or manager who could (its founding)."
+    )

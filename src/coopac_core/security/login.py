@@ -77,11 +77,9 @@ def _principal_of(user: StaffUser) -> Principal:
     return Principal(name=user.username, user_id=user.id, home_cooperative_id=user.cooperative_id)
 
 
-def login(
-    session: Session, settings: Settings, username: str, password: str, address: str
-) -> TokenResponse:
-    """A refused login raises; ``record_failure`` then counts it in a transaction of its
-    own (this one rolls back)."""
+def check_address(session: Session, settings: Settings, address: str) -> None:
+    """An address that failed too often lately waits, whatever it tries (a login, an
+    activation code)."""
     since = utcnow() - ADDRESS_WINDOW
     failures, oldest = session.execute(
         select(func.count(), func.min(LoginFailure.occurred_at)).where(
@@ -90,6 +88,19 @@ def login(
     ).one()
     if failures >= settings.login_address_max_failures:
         raise TooManyAttempts(retry_after=_seconds_until(oldest + ADDRESS_WINDOW))
+
+
+def issue_session(session: Session, settings: Settings, user: StaffUser) -> TokenResponse:
+    """A new session (a family of refresh tokens) for ``user``."""
+    return _issue_pair(session, settings, user, family=uuid.uuid4())
+
+
+def login(
+    session: Session, settings: Settings, username: str, password: str, address: str
+) -> TokenResponse:
+    """A refused login raises; ``record_failure`` then counts it in a transaction of its
+    own (this one rolls back)."""
+    check_address(session, settings, address)
     user = session.exec(
         select(StaffUser).where(StaffUser.username == username.strip().lower())
     ).first()

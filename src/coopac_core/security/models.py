@@ -34,7 +34,15 @@ class StaffUser(SQLModel, table=True):
     cooperative_id: uuid.UUID | None = Field(default=None, foreign_key="cooperative.id")
     username: str = Field(max_length=64, unique=True)
     full_name: str = Field(max_length=200)
-    password_hash: str = Field(max_length=255)
+    # Empty until the user chooses it with their activation code: nobody else ever knows it.
+    password_hash: str | None = Field(default=None, max_length=255)
+    # The one-time code a new user activates their account with (its SHA-256: the code is
+    # random, 60 bits, and expires), handed over by whoever created them.
+    activation_code_hash: str | None = Field(default=None, max_length=64, unique=True)
+    activation_expires_at: datetime | None = timestamp_field()
+    # The person who created the user and so held their activation code: they never decide
+    # a request about them (security.access).
+    created_by_id: uuid.UUID | None = None
     is_active: bool = Field(default=True)
     # Bumped when a user is disabled or changes password: every token carrying an older
     # version stops working at once.

@@ -30,6 +30,9 @@ MANAGE_BRANCHES = frozenset({Role.admin})
 READ_BRANCHES = READ_COOPERATIVE
 MANAGE_USERS = frozenset({Role.admin})
 READ_USERS = frozenset({Role.admin, Role.manager, Role.auditor})
+# A role that moves or approves money, an admin, a user enabled again: another admin or
+# the manager decides (security.access says who, exactly).
+DECIDE_USER_ACCESS = frozenset({Role.admin, Role.manager})
 MANAGE_API_KEYS = frozenset({Role.admin})
 # A key is its maker's own: whoever holds a role may make a key that acts for them with it.
 # Nobody makes a key for someone else (an admin would then move money as a teller).

@@ -3,15 +3,20 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Form, Request, Response, status
+from fastapi import APIRouter, Depends, Form, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 
+from coopac_core.approvals import engine as approvals
+from coopac_core.approvals.errors import DECISION_ERRORS
+from coopac_core.approvals.models import ApprovalStatus
+from coopac_core.approvals.schemas import Decision
 from coopac_core.db import ALL_TENANTS, Database, set_tenant_scope
 from coopac_core.errors import RoleNotAllowed
 from coopac_core.federation.errors import BranchNotFound
 from coopac_core.idempotent_creates import CreateOnce, FederationCreateOnce
 from coopac_core.openapi import coop_responses, list_responses, problem_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
-from coopac_core.security import login, service
+from coopac_core.security import access, activation, login, service, users
 from coopac_core.security.deps import (
     PendingPrincipalDep,
     PrincipalDep,
@@ -21,6 +26,8 @@ from coopac_core.security.deps import (
 )
 from coopac_core.security.errors import (
     AccountLocked,
+    ActivationCodeExpired,
+    ActivationCodeInvalid,
     AdminWithMoneyRole,
     ApiKeyNotFound,
     ApiKeyOwnerLacksRole,
@@ -41,6 +48,12 @@ from coopac_core.security.errors import (
     TokenExpired,
     TokenRevoked,
     TooManyAttempts,
+    UserAccessForTheCooperative,
+    UserAccessNotIndependent,
+    UserAccessRequestDecided,
+    UserAccessRequestNotFound,
+    UserAccessRequestPending,
+    UserAlreadyActivated,
     UsernameTaken,
     UserNotFound,
     WeakPassword,
@@ -48,12 +61,14 @@ from coopac_core.security.errors import (
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import (
     CREATE_API_KEYS,
+    DECIDE_USER_ACCESS,
     MANAGE_API_KEYS,
     MANAGE_USERS,
     READ_USERS,
     Role,
 )
 from coopac_core.security.schemas import (
+    ActivationRequest,
     ApiKeyCreate,
     ApiKeyCreated,
     ApiKeyOut,
@@ -63,7 +78,9 @@ from coopac_core.security.schemas import (
     PasswordChange,
     RoleGrantOut,
     TokenResponse,
+    UserAccessRequestOut,
     UserCreate,
+    UserCreated,
     UserOut,
     UserUpdate,
 )
@@ -167,6 +184,36 @@ def change_password(
         raise
 
 
+@auth_router.post(
+    "/auth/activate",
+    response_model=TokenResponse,
+    responses=problem_responses(
+        ActivationCodeInvalid,
+        ActivationCodeExpired,
+        WeakPassword,
+        TooManyAttempts,
+        authenticated=False,
+    ),
+    summary="A new user chooses their own password with the activation code they were "
+    "handed (it works once, for 72 hours), and is logged in",
+)
+def activate(
+    request: Request, body: ActivationRequest, session: SessionDep, settings: SettingsDep
+) -> TokenResponse:
+    set_tenant_scope(session, ALL_TENANTS)
+    address = request.client.host if request.client else "unknown"
+    try:
+        return activation.activate(
+            session, settings, body.activation_code, body.new_password, body.username, address
+        )
+    except ActivationCodeInvalid:
+        # a guess like a wrong password: counted toward the address's limit, audited
+        db: Database = request.app.state.db
+        with db.session(ALL_TENANTS) as own:
+            login.record_failure(own, body.username or "(activation)", address)
+        raise
+
+
 @auth_router.get("/me", response_model=MeResponse, responses=problem_responses())
 def get_me(principal: PendingPrincipalDep) -> MeResponse:
     grants = [
@@ -192,7 +239,7 @@ def get_me(principal: PendingPrincipalDep) -> MeResponse:
 @users_router.post(
     "/users",
     status_code=status.HTTP_201_CREATED,
-    response_model=UserOut,
+    response_model=UserCreated,
     responses=coop_responses(
         UsernameTaken,
         InvalidRole,
@@ -201,6 +248,8 @@ def get_me(principal: PendingPrincipalDep) -> MeResponse:
         AdminWithMoneyRole,
         FederationFirstAdminOnly,
     ),
+    summary="Create a user, without a password: the answer shows their activation code once. "
+    "Roles that move or approve money, and admin, wait for a second person (access_request)",
 )
 def create_user(
     body: UserCreate,
@@ -208,7 +257,7 @@ def create_user(
     session: SessionDep,
     once: CreateOnce,
 ) -> Response:
-    return once.run(session, ctx, lambda: service.create_user(session, ctx, body))
+    return once.run(session, ctx, lambda: users.create_user(session, ctx, body))
 
 
 @users_router.get("/users", response_model=Page[UserOut], responses=list_responses())
@@ -217,7 +266,7 @@ def list_users(
     session: SessionDep,
     page: PageDep,
 ) -> Page[UserOut]:
-    rows = service.list_users(
+    rows = users.list_users(
         session, ctx.cooperative_id, limit=page.limit + 1, after=cursor_key(page.cursor, str)
     )
     return make_page(rows, page.limit, lambda u: [u.username])
@@ -231,21 +280,30 @@ def get_user(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_USERS))],
     session: SessionDep,
 ) -> UserOut:
-    return service.get_user(session, ctx.cooperative_id, user_id)
+    return users.get_user(session, ctx.cooperative_id, user_id)
 
 
 @users_router.patch(
     "/users/{user_id}",
     response_model=UserOut,
-    responses=coop_responses(
-        UserNotFound,
-        InvalidRole,
-        BranchRequired,
-        BranchNotFound,
-        AdminWithMoneyRole,
-        OwnRoles,
-        FederationFirstAdminOnly,
-    ),
+    responses={
+        202: {
+            "model": UserAccessRequestOut,
+            "description": "More power (a role that moves or approves money, admin, a "
+            "teller's other branch) or enabling a disabled user: a request that another "
+            "admin or the manager decides; nothing changed yet",
+        },
+        **coop_responses(
+            UserNotFound,
+            InvalidRole,
+            BranchRequired,
+            BranchNotFound,
+            AdminWithMoneyRole,
+            OwnRoles,
+            FederationFirstAdminOnly,
+            UserAccessRequestPending,
+        ),
+    },
     summary="Change a user; is_active=false disables them and revokes their tokens",
 )
 def update_user(
@@ -253,8 +311,108 @@ def update_user(
     body: UserUpdate,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_USERS))],
     session: SessionDep,
+) -> Response:
+    done = users.update_user(session, ctx, user_id, body)
+    code = status.HTTP_202_ACCEPTED if isinstance(done, UserAccessRequestOut) else 200
+    return JSONResponse(done.model_dump(mode="json"), status_code=code)
+
+
+@users_router.post(
+    "/users/{user_id}/activation-code",
+    response_model=UserCreated,
+    responses=coop_responses(UserNotFound, UserAlreadyActivated),
+    summary="Another activation code for a user who never activated (the old one stops "
+    "working); shown once",
+)
+def new_activation_code(
+    user_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_USERS))],
+    session: SessionDep,
+) -> UserCreated:
+    return users.new_activation_code(session, ctx, user_id)
+
+
+@users_router.get(
+    "/user-access-requests",
+    response_model=Page[UserAccessRequestOut],
+    responses=list_responses(),
+    summary="Requests for roles, admins and reactivations, oldest first (status=pending: "
+    "the queue of whoever decides them)",
+)
+def list_user_access_requests(
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_USERS))],
+    session: SessionDep,
+    page: PageDep,
+    status_: Annotated[ApprovalStatus | None, Query(alias="status")] = None,
+) -> Page[UserAccessRequestOut]:
+    rows = approvals.list_requests(
+        session,
+        ctx.cooperative_id,
+        access.USER_ACCESS,
+        status=status_,
+        after=cursor_time_id(page.cursor),
+        limit=page.limit + 1,
+    )
+    return make_page(
+        [UserAccessRequestOut.of(r) for r in rows],
+        page.limit,
+        lambda r: [r.requested_at.isoformat(), str(r.id)],
+    )
+
+
+@users_router.get(
+    "/user-access-requests/{request_id}",
+    response_model=UserAccessRequestOut,
+    responses=coop_responses(UserAccessRequestNotFound),
+    summary="A request for roles, an admin or a reactivation",
+)
+def get_user_access_request(
+    request_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_USERS))],
+    session: SessionDep,
+) -> UserAccessRequestOut:
+    row = approvals.get(session, ctx.cooperative_id, access.USER_ACCESS, request_id)
+    return UserAccessRequestOut.of(row)
+
+
+@users_router.post(
+    "/user-access-requests/{request_id}/approve",
+    response_model=UserOut,
+    responses=coop_responses(
+        UserAccessRequestNotFound,
+        UserAccessRequestDecided,
+        UserAccessNotIndependent,
+        UserAccessForTheCooperative,
+        UserNotFound,
+        InvalidRole,
+        BranchNotFound,
+        *DECISION_ERRORS,
+    ),
+    summary="Another admin or the manager approves: the user holds the roles asked for "
+    "(and is enabled, if asked) now",
+)
+def approve_user_access_request(
+    request_id: uuid.UUID,
+    body: Decision,
+    ctx: Annotated[CoopContext, Depends(coop_access(DECIDE_USER_ACCESS))],
+    session: SessionDep,
 ) -> UserOut:
-    return service.update_user(session, ctx, user_id, body)
+    return access.approve(session, ctx, request_id, body.note)
+
+
+@users_router.post(
+    "/user-access-requests/{request_id}/reject",
+    response_model=UserAccessRequestOut,
+    responses=coop_responses(UserAccessRequestNotFound, UserAccessRequestDecided, *DECISION_ERRORS),
+    summary="Another admin or the manager rejects: the user's roles stay as they are",
+)
+def reject_user_access_request(
+    request_id: uuid.UUID,
+    body: Decision,
+    ctx: Annotated[CoopContext, Depends(coop_access(DECIDE_USER_ACCESS))],
+    session: SessionDep,
+) -> UserAccessRequestOut:
+    return UserAccessRequestOut.of(access.reject(session, ctx, request_id, body.note))
 
 
 @users_router.post(
@@ -269,7 +427,7 @@ def force_password_change(
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_USERS))],
     session: SessionDep,
 ) -> UserOut:
-    return service.force_password_change(session, ctx, user_id)
+    return users.force_password_change(session, ctx, user_id)
 
 
 @users_router.post(
@@ -283,7 +441,7 @@ def unlock_user(
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_USERS))],
     session: SessionDep,
 ) -> UserOut:
-    return service.unlock_user(session, ctx, user_id)
+    return users.unlock_user(session, ctx, user_id)
 
 
 @users_router.post(
@@ -345,9 +503,10 @@ def revoke_api_key(
 @federation_users_router.post(
     "/users",
     status_code=status.HTTP_201_CREATED,
-    response_model=UserOut,
+    response_model=UserCreated,
     responses=problem_responses(RoleNotAllowed, UsernameTaken, InvalidRole),
-    summary="Create a federation user (federation_admin or federation_analyst)",
+    summary="Create a federation user (federation_admin or federation_analyst), without a "
+    "password: the answer shows their activation code once",
 )
 def create_federation_user(
     body: FederationUserCreate,
@@ -357,9 +516,5 @@ def create_federation_user(
 ) -> Response:
     principal.require_federation({Role.federation_admin})
     return once.run(
-        session,
-        principal,
-        lambda: service.get_federation_user(
-            session, service.create_federation_user(session, principal, body).id
-        ),
+        session, principal, lambda: users.create_federation_user(session, principal, body)
     )

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, ClassVar
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -15,7 +16,9 @@ from pydantic import (
 )
 from pydantic.config import JsonDict
 
-from coopac_core.security.passwords import MIN_PASSWORD_LENGTH, password_problem
+from coopac_core.approvals import engine as approvals
+from coopac_core.approvals.models import ApprovalRequest, ApprovalStatus
+from coopac_core.security.passwords import MIN_PASSWORD_LENGTH
 from coopac_core.security.roles import Role
 from coopac_core.security.scopes import ApiKeyScope
 from coopac_core.validation import invalid
@@ -119,13 +122,21 @@ class MeResponse(BaseModel):
     password_change_required: bool = False
 
 
+def _no_password(data: object) -> object:
+    # An administrator never sets (nor learns) the password a user works with: a new user
+    # chooses it with their activation code; one who must change it is sent to (POST
+    # .../users/{id}/force-password-change).
+    if isinstance(data, dict) and "password" in data:
+        raise invalid("password_not_settable")
+    return data
+
+
 class UserCreate(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
                 {
                     "username": "cajero.puno",
-                    "password": "cambiar-esta-clave",
                     "full_name": "Rosa Quispe Mamani",
                     "roles": ["teller"],
                     "branch_id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11",
@@ -135,7 +146,6 @@ class UserCreate(BaseModel):
     )
 
     username: Username
-    password: Password
     full_name: FullName
     roles: list[Role] = Field(min_length=1, max_length=len(Role))
     branch_id: uuid.UUID | None = None
@@ -145,11 +155,10 @@ class UserCreate(BaseModel):
     def _distinct(cls, roles: list[Role]) -> list[Role]:
         return sorted(set(roles))
 
-    @model_validator(mode="after")
-    def _strong_password(self) -> Self:
-        if (problem := password_problem(self.password, self.username)) is not None:
-            raise invalid("password", reason_es=problem[0], reason_en=problem[1])
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password(cls, data: object) -> object:
+        return _no_password(data)
 
 
 class UserUpdate(BaseModel):
@@ -163,11 +172,7 @@ class UserUpdate(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _no_password(cls, data: object) -> object:
-        # An administrator never sets (nor learns) the password a user works with: they
-        # send the user to choose a new one (POST .../users/{id}/force-password-change).
-        if isinstance(data, dict) and "password" in data:
-            raise invalid("password_not_settable")
-        return data
+        return _no_password(data)
 
 
 class UserOut(BaseModel):
@@ -198,7 +203,106 @@ class UserOut(BaseModel):
     password_change_required: bool = Field(
         default=False, description="The user must choose their own password at next login"
     )
+    activation_expires_at: datetime | None = Field(
+        default=None,
+        description="Until when the user's activation code works; empty once they chose "
+        "their password (POST /api/v1/auth/activate)",
+    )
     created_at: datetime
+
+
+class UserAccessRequestOut(BaseModel):
+    """Roles that move or approve money, an admin, or a reactivation: asked by one
+    person, decided by another (the cooperative's other admin or its manager)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a",
+                    "user_id": "3b4c5d6e-7f80-4192-a3b4-c5d6e7f8091a",
+                    "username": "cajero.puno",
+                    "roles": ["teller"],
+                    "branch_id": "6f1c9a55-9a8e-4d59-9a7c-2b1e0f3f8d11",
+                    "reactivate": False,
+                    "status": "pending",
+                    "requested_by": "sur.admin",
+                    "requested_at": "2026-11-23T08:05:00Z",
+                    "expires_at": "2026-11-26T08:05:00Z",
+                    "decided_by": None,
+                    "decided_at": None,
+                    "decision_note": None,
+                }
+            ]
+        }
+    )
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    username: str
+    roles: list[Role] = Field(description="The user's roles once approved (all of them)")
+    branch_id: uuid.UUID | None
+    reactivate: bool = Field(description="Approving it also enables the disabled user")
+    status: ApprovalStatus
+    requested_by: str
+    requested_at: datetime
+    expires_at: datetime | None
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+
+    @classmethod
+    def of(cls, row: ApprovalRequest) -> UserAccessRequestOut:
+        p = row.payload
+        assert row.subject_id is not None
+        return cls(
+            id=row.id,
+            user_id=row.subject_id,
+            username=p["username"],
+            roles=[Role(r) for r in p["roles"]],
+            branch_id=uuid.UUID(p["branch_id"]) if p.get("branch_id") else None,
+            reactivate=bool(p.get("reactivate")),
+            **approvals.decision_fields(row),
+        )
+
+
+class UserCreated(UserOut):
+    # left out of what an Idempotency-Key keeps for a replay (idempotency.transaction)
+    shown_once: ClassVar[tuple[str, ...]] = ("activation_code",)
+
+    activation_code: str | None = Field(
+        description="The one-time code the user chooses their password with at POST "
+        "/api/v1/auth/activate, within 72 hours: shown in this answer only (a retry with the "
+        "same Idempotency-Key leaves it out), to be handed to the user",
+        examples=["K7QM-2XPD-9RTW"],
+    )
+    access_request: UserAccessRequestOut | None = Field(
+        default=None,
+        description="The roles that move or approve money (or admin) waiting for a second "
+        "person; the user holds the others already",
+    )
+
+
+class ActivationRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "cajero.puno",
+                    "activation_code": "K7QM-2XPD-9RTW",
+                    "new_password": "mi-clave-de-la-agencia",
+                }
+            ]
+        }
+    )
+
+    username: Username | None = Field(
+        default=None, description="Optional: when given, it must be the code's user"
+    )
+    activation_code: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+        validation_alias=AliasChoices("activation_code", "code")
+    )
+    new_password: Password = Field(validation_alias=AliasChoices("new_password", "password"))
 
 
 class FederationUserCreate(BaseModel):
@@ -207,7 +311,6 @@ class FederationUserCreate(BaseModel):
             "examples": [
                 {
                     "username": "fed.analista",
-                    "password": "cambiar-esta-clave",
                     "full_name": "Analista de la federación",
                     "roles": ["federation_analyst"],
                 }
@@ -216,15 +319,13 @@ class FederationUserCreate(BaseModel):
     )
 
     username: Username
-    password: Password
     full_name: FullName
     roles: list[Role] = Field(min_length=1, max_length=2, examples=[["federation_analyst"]])
 
-    @model_validator(mode="after")
-    def _strong_password(self) -> Self:
-        if (problem := password_problem(self.password, self.username)) is not None:
-            raise invalid("password", reason_es=problem[0], reason_en=problem[1])
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password(cls, data: object) -> object:
+        return _no_password(data)
 
 
 class ApiKeyCreate(BaseModel):

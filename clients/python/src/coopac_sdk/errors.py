@@ -55,6 +55,20 @@ class AccountOwnerMismatchError(ProblemError):
     status = 422
 
 
+class ActivationCodeExpiredError(ProblemError):
+    """``activation_code_expired`` (HTTP 401)."""
+
+    code = "activation_code_expired"
+    status = 401
+
+
+class ActivationCodeInvalidError(ProblemError):
+    """``activation_code_invalid`` (HTTP 401)."""
+
+    code = "activation_code_invalid"
+    status = 401
+
+
 class AdjustmentRequestDecidedError(ProblemError):
     """``adjustment_request_decided`` (HTTP 409)."""
 
@@ -1112,6 +1126,48 @@ class TooManyAttemptsError(ProblemError):
     status = 429
 
 
+class UserAccessDecidedByCooperativeError(ProblemError):
+    """``user_access_decided_by_cooperative`` (HTTP 403)."""
+
+    code = "user_access_decided_by_cooperative"
+    status = 403
+
+
+class UserAccessNotIndependentError(ProblemError):
+    """``user_access_not_independent`` (HTTP 403)."""
+
+    code = "user_access_not_independent"
+    status = 403
+
+
+class UserAccessRequestDecidedError(ProblemError):
+    """``user_access_request_decided`` (HTTP 409)."""
+
+    code = "user_access_request_decided"
+    status = 409
+
+
+class UserAccessRequestNotFoundError(ProblemError):
+    """``user_access_request_not_found`` (HTTP 404)."""
+
+    code = "user_access_request_not_found"
+    status = 404
+
+
+class UserAccessRequestPendingError(ProblemError):
+    """``user_access_request_pending`` (HTTP 409)."""
+
+    code = "user_access_request_pending"
+    status = 409
+
+
+class UserAlreadyActivatedError(ProblemError):
+    """``user_already_activated`` (HTTP 409)."""
+
+    code = "user_already_activated"
+    status = 409
+
+
 class UserNotFoundError(ProblemError):
     """``user_not_found`` (HTTP 404)."""
 
@@ -1225,6 +1281,8 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "account_not_empty": AccountNotEmptyError,
     "account_not_found": AccountNotFoundError,
     "account_owner_mismatch": AccountOwnerMismatchError,
+    "activation_code_expired": ActivationCodeExpiredError,
+    "activation_code_invalid": ActivationCodeInvalidError,
     "adjustment_request_decided": AdjustmentRequestDecidedError,
     "adjustment_request_not_found": AdjustmentRequestNotFoundError,
     "admin_with_money_role": AdminWithMoneyRoleError,
@@ -1376,6 +1434,12 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "token_expired": TokenExpiredError,
     "token_revoked": TokenRevokedError,
     "too_many_attempts": TooManyAttemptsError,
+    "user_access_decided_by_cooperative": UserAccessDecidedByCooperativeError,
+    "user_access_not_independent": UserAccessNotIndependentError,
+    "user_access_request_decided": UserAccessRequestDecidedError,
+    "user_access_request_not_found": UserAccessRequestNotFoundError,
+    "user_access_request_pending": UserAccessRequestPendingError,
+    "user_already_activated": UserAlreadyActivatedError,
     "user_not_found": UserNotFoundError,
     "username_taken": UsernameTakenError,
     "validation_error": ValidationErrorError,

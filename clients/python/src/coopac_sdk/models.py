@@ -36,6 +36,28 @@ class AccountingStatus(StrEnum):
     judicial = "judicial"
 
 
+class Username(RootModel[str]):
+    root: str = Field(
+        ...,
+        description="Optional: when given, it must be the code's user",
+        max_length=64,
+        min_length=3,
+        title="Username",
+    )
+
+
+class ActivationRequest(BaseModel):
+    activation_code: str = Field(
+        ..., max_length=64, min_length=1, title="Activation Code"
+    )
+    new_password: str = Field(..., max_length=256, min_length=12, title="New Password")
+    username: Username | None = Field(
+        None,
+        description="Optional: when given, it must be the code's user",
+        title="Username",
+    )
+
+
 class Credit(RootModel[str]):
     root: str = Field(
         ...,
@@ -2230,15 +2252,77 @@ class TrialBalanceAccount(BaseModel):
     name: str = Field(..., title="Name")
 
 
+class UserAccessRequestOut(BaseModel):
+    """
+    Roles that move or approve money, an admin, or a reactivation: asked by one
+    person, decided by another (the cooperative's other admin or its manager).
+    """
+
+    branch_id: UUID | None = Field(..., title="Branch Id")
+    decided_at: AwareDatetime | None = Field(..., title="Decided At")
+    decided_by: str | None = Field(..., title="Decided By")
+    decision_note: str | None = Field(..., title="Decision Note")
+    expires_at: AwareDatetime | None = Field(..., title="Expires At")
+    id: UUID = Field(..., title="Id")
+    reactivate: bool = Field(
+        ...,
+        description="Approving it also enables the disabled user",
+        title="Reactivate",
+    )
+    requested_at: AwareDatetime = Field(..., title="Requested At")
+    requested_by: str = Field(..., title="Requested By")
+    roles: list[Role] = Field(
+        ..., description="The user's roles once approved (all of them)", title="Roles"
+    )
+    status: ApprovalStatus
+    user_id: UUID = Field(..., title="User Id")
+    username: str = Field(..., title="Username")
+
+
 class UserCreate(BaseModel):
     branch_id: UUID | None = Field(None, title="Branch Id")
     full_name: str = Field(..., max_length=200, min_length=1, title="Full Name")
-    password: str = Field(..., max_length=256, min_length=12, title="Password")
     roles: list[Role] = Field(..., max_length=9, min_length=1, title="Roles")
     username: str = Field(..., max_length=64, min_length=3, title="Username")
 
 
+class UserCreated(BaseModel):
+    access_request: UserAccessRequestOut | None = Field(
+        None,
+        description="The roles that move or approve money (or admin) waiting for a second person; the user holds the others already",
+    )
+    activation_code: str | None = Field(
+        ...,
+        description="The one-time code the user chooses their password with at POST /api/v1/auth/activate, within 72 hours: shown in this answer only (a retry with the same Idempotency-Key leaves it out), to be handed to the user",
+        examples=["K7QM-2XPD-9RTW"],
+        title="Activation Code",
+    )
+    activation_expires_at: AwareDatetime | None = Field(
+        None,
+        description="Until when the user's activation code works; empty once they chose their password (POST /api/v1/auth/activate)",
+        title="Activation Expires At",
+    )
+    branch_id: UUID | None = Field(..., title="Branch Id")
+    cooperative_id: UUID | None = Field(..., title="Cooperative Id")
+    created_at: AwareDatetime = Field(..., title="Created At")
+    full_name: str = Field(..., title="Full Name")
+    id: UUID = Field(..., title="Id")
+    is_active: bool = Field(..., title="Is Active")
+    password_change_required: bool | None = Field(
+        False,
+        description="The user must choose their own password at next login",
+        title="Password Change Required",
+    )
+    roles: list[Role] = Field(..., title="Roles")
+    username: str = Field(..., title="Username")
+
+
 class UserOut(BaseModel):
+    activation_expires_at: AwareDatetime | None = Field(
+        None,
+        description="Until when the user's activation code works; empty once they chose their password (POST /api/v1/auth/activate)",
+        title="Activation Expires At",
+    )
     branch_id: UUID | None = Field(..., title="Branch Id")
     cooperative_id: UUID | None = Field(..., title="Cooperative Id")
     created_at: AwareDatetime = Field(..., title="Created At")
@@ -2786,7 +2870,6 @@ class ExchangeCreate(BaseModel):
 
 class FederationUserCreate(BaseModel):
     full_name: str = Field(..., max_length=200, min_length=1, title="Full Name")
-    password: str = Field(..., max_length=256, min_length=12, title="Password")
     roles: list[Role] = Field(
         ...,
         examples=[["federation_analyst"]],
@@ -3581,6 +3664,11 @@ class PageTillOut(BaseModel):
 
 class PageTillSessionOut(BaseModel):
     items: list[TillSessionOut] = Field(..., title="Items")
+    next_cursor: str | None = Field(None, title="Next Cursor")
+
+
+class PageUserAccessRequestOut(BaseModel):
+    items: list[UserAccessRequestOut] = Field(..., title="Items")
     next_cursor: str | None = Field(None, title="Next Cursor")
 
 
