@@ -3,6 +3,8 @@ and its own connection, what can it change that the code never should?"""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
@@ -45,6 +47,80 @@ def test_the_service_role_cannot_write_a_balance_nor_delete_what_is_never_delete
     assert bank.balance(client, account["id"]) == "100.00"
     got = client.get(bank.url(f"/savings-accounts/{account['id']}"), headers=bank.teller).json()
     assert got["available_balance"] == "40.00", hold
+
+
+def test_the_service_role_releases_no_hold_resets_no_day_total_renames_no_key(
+    client: TestClient, db: Database, bank: Bank
+) -> None:
+    """The attack's updates, as the service's role and as its federation role: holds and
+    held amounts change only through coopac_place_hold and coopac_release_hold, day totals
+    only through coopac_check_limit (and only up), kept answers and keys never."""
+    account = bank.account(client)
+    bank.deposit(client, account["id"], "100.00")
+    manager = bank.coop.headers[Role.manager]
+    url = bank.url(f"/savings-accounts/{account['id']}/holds")
+    r = client.post(url, json={"amount": "60.00", "reason": "Embargo judicial"}, headers=manager)
+    assert r.status_code == 201, r.text
+    hold = r.json()
+    attacks = (
+        "UPDATE savings_hold SET status = 'released', released_at = now()",
+        "UPDATE savings_account SET held_amount = 0",
+        "INSERT INTO savings_hold (cooperative_id, id, account_id, amount, reason, placed_by,"
+        " status, placed_at) SELECT cooperative_id, gen_random_uuid(), id, 1, 'x', 'x',"
+        " 'released', now() FROM savings_account LIMIT 1",
+        "UPDATE operation_day_total SET amount = 0",
+        "INSERT INTO operation_day_total (cooperative_id, person_id, business_date, kind,"
+        " currency, amount) VALUES (current_setting('coopac.tenant')::uuid,"
+        " gen_random_uuid(), current_date, 'deposit', 'PEN', -1000)",
+        "UPDATE idempotency_key SET key = key || '-otra'",
+        "UPDATE idempotency_key SET response_body = '{}'",
+    )
+    for as_federation in (False, True):
+        for statement in attacks:
+            with pytest.raises(DBAPIError, match="permission denied"), db.engine.begin() as conn:
+                _scoped(conn, bank.coop.id)
+                if as_federation:
+                    conn.execute(text("SET LOCAL ROLE NONE"))
+                    role = conn.execute(text("SELECT current_user || '_federation'")).scalar()
+                    conn.execute(text("SELECT set_config('role', :r, true)"), {"r": role})
+                conn.execute(text(statement))
+    # the functions that own them do no more than their rule: a total only grows, a kept
+    # answer is never written again, a released hold is not released twice
+    with pytest.raises(DBAPIError, match="only grows"), db.engine.begin() as conn:
+        _scoped(conn, bank.coop.id)
+        conn.execute(
+            text(
+                "SELECT coopac_check_limit(CAST(:c AS uuid), 'deposit', 'PEN', -1000, current_date,"
+                " gen_random_uuid(), ARRAY['teller'], '{}'::jsonb)"
+            ),
+            {"c": bank.coop.id},
+        )
+    with db.engine.begin() as conn:
+        _scoped(conn, bank.coop.id)
+        kept = conn.execute(
+            text(
+                "SELECT key, response_body FROM idempotency_key WHERE response_status = 201 LIMIT 1"
+            )
+        ).one()
+        conn.execute(
+            text("SELECT coopac_answer_claimed(CAST(:c AS uuid), :k, 201, '{}'::jsonb)"),
+            {"c": bank.coop.id, "k": kept.key},
+        )
+        again = conn.execute(
+            text("SELECT response_body FROM idempotency_key WHERE key = :k"), {"k": kept.key}
+        ).scalar_one()
+    assert again == kept.response_body
+    got = client.get(bank.url(f"/savings-accounts/{account['id']}"), headers=bank.teller).json()
+    assert (got["held_amount"], got["available_balance"]) == ("60.00", "40.00")
+    # the hold ends the one way: released through the service, once
+    release = f"{url}/{hold['id']}/release"
+    assert client.post(release, headers=manager).json()["status"] == "released"
+    r = client.post(release, headers=manager)
+    assert (r.status_code, r.json()["code"]) == (409, "hold_released")
+    r = client.post(f"{url}/{uuid.uuid4()}/release", headers=manager)
+    assert (r.status_code, r.json()["code"]) == (404, "hold_not_found")
+    got = client.get(bank.url(f"/savings-accounts/{account['id']}"), headers=bank.teller).json()
+    assert (got["held_amount"], got["available_balance"]) == ("0.00", "100.00")
 
 
 def test_a_setting_no_longer_opens_every_tenant(db: Database, world: World) -> None:

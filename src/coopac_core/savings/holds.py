@@ -6,17 +6,21 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
+from coopac_core.errors import refusals
 from coopac_core.loans.models import Loan, LoanStatus
-from coopac_core.models_base import utcnow
 from coopac_core.money import check_amount
-from coopac_core.savings.errors import AccountClosed, HoldNotFound, HoldReleased, PledgeInvalid
-from coopac_core.savings.models import AccountStatus, HoldStatus, SavingsHold
+from coopac_core.savings.errors import AccountClosed, PledgeInvalid
+from coopac_core.savings.models import AccountStatus, SavingsHold
 from coopac_core.savings.schemas import HoldCreate
 from coopac_core.savings.service import get_account, lock_savings_account
 from coopac_core.security.principal import CoopContext
+
+PLACE = text("SELECT coopac_place_hold(:c, :a, :amount, :loan, :reason, :by)")
+RELEASE = text("SELECT coopac_release_hold(:c, :a, :h, :by)")
 
 
 def place_hold(
@@ -28,16 +32,14 @@ def place_hold(
         raise AccountClosed()
     if data.loan_id is not None:
         _check_pledge(session, ctx.cooperative_id, account.currency, data.loan_id)
-    hold = SavingsHold(
-        cooperative_id=ctx.cooperative_id,
-        account_id=account.id,
-        amount=amount,
-        loan_id=data.loan_id,
-        reason=data.reason,
-        placed_by=ctx.principal.name,
-    )
-    account.held_amount += amount
-    session.add_all([hold, account])
+    # the hold and the held amount move together, in the function that owns them
+    with refusals():
+        hold_id = session.execute(
+            PLACE, {"c": ctx.cooperative_id, "a": account.id, "amount": amount,
+                    "loan": data.loan_id, "reason": data.reason, "by": ctx.principal.name},
+        ).scalar_one()  # fmt: skip
+    hold = _reread(session, ctx.cooperative_id, hold_id)
+    session.refresh(account)
     audit_service.record(
         session,
         ctx.principal,
@@ -72,16 +74,13 @@ def release_hold(
     session: Session, ctx: CoopContext, account_id: uuid.UUID, hold_id: uuid.UUID
 ) -> SavingsHold:
     account = lock_savings_account(session, ctx.cooperative_id, account_id)
-    hold = session.get(SavingsHold, (ctx.cooperative_id, hold_id))
-    if hold is None or hold.account_id != account.id:
-        raise HoldNotFound()
-    if hold.status != HoldStatus.active:
-        raise HoldReleased()
-    hold.status = HoldStatus.released
-    hold.released_by = ctx.principal.name
-    hold.released_at = utcnow()
-    account.held_amount -= hold.amount
-    session.add_all([hold, account])
+    with refusals():
+        session.execute(
+            RELEASE,
+            {"c": ctx.cooperative_id, "a": account.id, "h": hold_id, "by": ctx.principal.name},
+        )
+    hold = _reread(session, ctx.cooperative_id, hold_id)
+    session.refresh(account)
     audit_service.record(
         session,
         ctx.principal,
@@ -92,6 +91,12 @@ def release_hold(
         details={"account_id": str(account.id), "amount": str(hold.amount)},
     )
     session.flush()
+    return hold
+
+
+def _reread(session: Session, cooperative_id: uuid.UUID, hold_id: uuid.UUID) -> SavingsHold:
+    hold = session.get(SavingsHold, (cooperative_id, hold_id), populate_existing=True)
+    assert hold is not None
     return hold
 
 

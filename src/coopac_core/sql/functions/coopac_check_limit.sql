@@ -1,9 +1,13 @@
 -- The caller's limit for a kind of movement (limits.service.check_limit calls this too):
 -- per operation and per day, the most generous of their roles' limits, the cooperative's
 -- own where it set one, else the service's defaults (p_policy: limits.policy, as JSON).
+-- The one writer of a person's day totals (the application's role may not write them): as
+-- its owner, and a total only grows.
 CREATE OR REPLACE FUNCTION public.coopac_check_limit(p_coop uuid, p_kind text, p_currency text, p_amount numeric, p_day date, p_person uuid, p_roles text[], p_policy jsonb)
  RETURNS void
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
 AS $function$
 DECLARE
     v_per_operation numeric;
@@ -12,6 +16,9 @@ DECLARE
     v_found integer;
     v_moved numeric;
 BEGIN
+    IF p_amount <= 0 THEN
+        RAISE EXCEPTION 'a day''s total only grows (%)', p_amount USING ERRCODE = 'check_violation';
+    END IF;
     IF NOT (p_policy -> 'limited') ? p_kind THEN
         RETURN;
     END IF;
