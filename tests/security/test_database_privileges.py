@@ -49,12 +49,13 @@ def test_the_service_role_cannot_write_a_balance_nor_delete_what_is_never_delete
     assert got["available_balance"] == "40.00", hold
 
 
-def test_the_service_role_releases_no_hold_resets_no_day_total_renames_no_key(
+def test_the_service_role_releases_no_hold_clears_no_arrears_renames_no_key(
     client: TestClient, db: Database, bank: Bank
 ) -> None:
     """The attack's updates, as the service's role and as its federation role: holds and
     held amounts change only through coopac_place_hold and coopac_release_hold, day totals
-    only through coopac_check_limit (and only up), kept answers and keys never."""
+    only through coopac_check_limit (and only up), a loan's vencidos and judicial parts only
+    with its postings, kept answers and keys never."""
     account = bank.account(client)
     bank.deposit(client, account["id"], "100.00")
     manager = bank.coop.headers[Role.manager]
@@ -72,6 +73,8 @@ def test_the_service_role_releases_no_hold_resets_no_day_total_renames_no_key(
         "INSERT INTO operation_day_total (cooperative_id, person_id, business_date, kind,"
         " currency, amount) VALUES (current_setting('coopac.tenant')::uuid,"
         " gen_random_uuid(), current_date, 'deposit', 'PEN', -1000)",
+        "UPDATE loan SET overdue_balance = 0",
+        "UPDATE loan SET judicial_balance = 0",
         "UPDATE idempotency_key SET key = key || '-otra'",
         "UPDATE idempotency_key SET response_body = '{}'",
     )

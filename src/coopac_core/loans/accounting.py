@@ -122,19 +122,19 @@ class Lines:
 
 def principal_legs(session: Session, loan: Loan, amount: Decimal) -> list[ledger.Leg]:
     """The credit lines of principal repaid: judicial first, then vencidos (the oldest
-    installments are paid first, and they are the ones transferred), then vigentes. Keeps
-    the loan's parts in step; reads only the accounts it credits."""
+    installments are paid first, and they are the ones transferred), then vigentes. The
+    loan's parts move with them when they post (coopac_post_statement); reads only the
+    accounts it credits."""
     legs = []
     left = amount
-    for attr, account_id in (
-        ("judicial_balance", loan.judicial_gl_account_id),
-        ("overdue_balance", loan.overdue_gl_account_id),
+    for part_held, account_id in (
+        (loan.judicial_balance, loan.judicial_gl_account_id),
+        (loan.overdue_balance, loan.overdue_gl_account_id),
     ):
-        part = min(left, getattr(loan, attr))
+        part = min(left, part_held)
         if part > 0 and account_id is not None:
             account = ledger.get_gl_account(session, loan.cooperative_id, account_id)
             legs.append(ledger.Leg(account, -part, loan))
-            setattr(loan, attr, getattr(loan, attr) - part)
             left -= part
     if left > 0:
         current = ledger.get_gl_account(session, loan.cooperative_id, loan.gl_account_id)

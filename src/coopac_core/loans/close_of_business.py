@@ -258,7 +258,7 @@ SELECT id, currency, balance, gl_account_id, overdue_gl_account_id,
 FROM target WHERE overdue <> overdue_balance ORDER BY id
 """
 _SET_OVERDUE = """
-UPDATE loan l SET overdue_balance = t.overdue,
+UPDATE loan l SET
     accounting_status = CASE WHEN t.overdue > 0 THEN 'overdue' ELSE 'current' END,
     updated_at = now()
 FROM unnest(CAST(:ids AS uuid[]), CAST(:overdue AS numeric[])) AS t(id, overdue)

@@ -113,6 +113,8 @@ class Loan(SQLModel, table=True):
         ("overdue_gl_account_id", "overdue_balance"),
         ("judicial_gl_account_id", "judicial_balance"),
     )
+    # columns the posting trigger moves besides the balance (coopac_post_statement)
+    KEPT_BY_POSTINGS: ClassVar[tuple[str, ...]] = ("overdue_balance", "judicial_balance")
 
     __tablename__ = "loan"
     __table_args__ = (

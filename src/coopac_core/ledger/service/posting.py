@@ -229,6 +229,9 @@ def post_entry(
             # The trigger moved the balance (the service's role may not write it); the
             # row is locked, so this is what it made it.
             set_committed_value(acct, "balance", balance_after)
+            if kept := getattr(acct, "KEPT_BY_POSTINGS", ()):
+                # and the parts it keeps too (a loan's vencidos, judicial): read back
+                session.refresh(acct, attribute_names=list(kept))
         postings.append(
             Posting(
                 cooperative_id=cooperative_id,

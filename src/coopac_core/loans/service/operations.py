@@ -336,8 +336,7 @@ def to_judicial_collection(session: Session, ctx: CoopContext, loan_id: uuid.UUI
         description=f"Crédito {loan.number} a cobranza judicial",
     )
     reversals.record(session, loan, entry, before)
-    loan.judicial_balance = loan.balance
-    loan.overdue_balance = ZERO
+    # its parts moved with the entry's lines: all of it judicial now, nothing in vencidos
     loan.accounting_status = AccountingStatus.judicial
     loan.updated_at = utcnow()
     session.add(loan)

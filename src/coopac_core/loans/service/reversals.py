@@ -15,7 +15,8 @@ from coopac_core.ledger.errors import ReversalNotSupported, ReversalOutOfOrder
 from coopac_core.ledger.models import EntryKind, JournalEntry
 from coopac_core.loans.models import Loan, LoanInstallment, LoanOperation
 
-# What an operation may change on the loan row (the balance is the ledger's).
+# What an operation may change on the loan row (the balance and its vencidos and judicial
+# parts are the ledger's: the reversal's lines move them back).
 LOAN_FIELDS = (
     "status",
     "disbursement_date",
@@ -26,8 +27,6 @@ LOAN_FIELDS = (
     "accounting_status",
     "overdue_gl_account_id",
     "judicial_gl_account_id",
-    "overdue_balance",
-    "judicial_balance",
     "suspended_interest",
     "suspended_moratory",
     "provision_generic",

@@ -1,6 +1,7 @@
--- The posting trigger of 0020, and one more duty: a till's cash (till_cash.balance) moves
+-- The posting trigger of 0020, and more duties: a till's cash (till_cash.balance) moves
 -- with the postings on its GL sub-account, whoever posts them (the counter, a reversal, an
--- adjustment), and its CHECK refuses a till below zero whatever path forgets to.
+-- adjustment), and its CHECK refuses a till below zero whatever path forgets to; a loan's
+-- vencidos and judicial parts move with the postings on those of its accounts (0051).
 CREATE OR REPLACE FUNCTION public.coopac_post_statement()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -173,9 +174,19 @@ BEGIN
         END IF;
     END IF;
     IF v_loans > 0 THEN
-        UPDATE loan a SET balance = a.balance + d.amount
-        FROM (SELECT n.cooperative_id, n.account_id, sum(n.amount) AS amount
-              FROM new_postings n WHERE n.account_kind = 'loan'
+        -- and its parts: what is posted on its vencidos and judicial accounts (the
+        -- application's role may not write them; verify-ledger proves them the same way)
+        UPDATE loan a SET balance = a.balance + d.amount,
+            overdue_balance = a.overdue_balance + d.overdue,
+            judicial_balance = a.judicial_balance + d.judicial
+        FROM (SELECT n.cooperative_id, n.account_id, sum(n.amount) AS amount,
+                  coalesce(sum(n.amount) FILTER (
+                      WHERE n.gl_account_id = l.overdue_gl_account_id), 0) AS overdue,
+                  coalesce(sum(n.amount) FILTER (
+                      WHERE n.gl_account_id = l.judicial_gl_account_id), 0) AS judicial
+              FROM new_postings n
+              JOIN loan l ON l.cooperative_id = n.cooperative_id AND l.id = n.account_id
+              WHERE n.account_kind = 'loan'
               GROUP BY n.cooperative_id, n.account_id) d
         WHERE a.cooperative_id = d.cooperative_id AND a.id = d.account_id;
         GET DIAGNOSTICS moved = ROW_COUNT;
