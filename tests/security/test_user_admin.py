@@ -235,13 +235,17 @@ def test_an_admin_made_by_an_admin_gives_its_maker_nothing(
     assert r.status_code == 200
     r = client.get(f"/api/v1/cooperatives/{coop}/users/{first}", headers=manager)
     assert r.json()["roles"] == ["admin"]
-    # taking power away needs no one: immediate
+    # taking power away needs no one: immediate, even beside a request for more
     r = client.patch(
         f"/api/v1/cooperatives/{coop}/users/{second['id']}",
-        json={"is_active": False},
+        json={"is_active": False, "roles": ["manager"]},
         headers=admin,
     )
-    assert (r.status_code, r.json()["is_active"]) == (200, False)
+    assert (r.status_code, r.json()["roles"]) == (202, ["manager"]), r.text
+    r = client.get(f"/api/v1/cooperatives/{coop}/users/{second['id']}", headers=manager)
+    assert (r.json()["is_active"], r.json()["roles"]) == (False, ["admin"])
+    r = client.get("/api/v1/me", headers=as_second)
+    assert (r.status_code, r.json()["code"]) == (401, "token_revoked")
 
 
 def test_a_new_cooperative_is_founded_by_its_admin_and_the_federation(

@@ -183,7 +183,7 @@ def update_user(
 ) -> UserOut | UserAccessRequestOut:
     """A name, fewer roles and disabling apply at once. More power (a role that moves or
     approves money, admin, a teller's other branch) or enabling a disabled user is asked
-    for, whole: the answer is then the request, and nothing changed yet."""
+    for, whole: the answer is then the request, and the roles wait for its decision."""
     actor, cooperative_id = ctx.principal, ctx.cooperative_id
     user = get_row(session, cooperative_id, user_id)
     grants = grants_of(session, user.id)
@@ -206,18 +206,14 @@ def update_user(
     if reactivate and _federation_staff(ctx):
         raise RoleNotAllowed(federation=True)
     more = touches_roles and needs_second_person(held, held_branch, roles, branch)
-    if more or reactivate:
-        request = access.ask(session, ctx, user, sorted(roles), branch, reactivate=reactivate)
-        if data.full_name is not None and data.full_name != user.full_name:
-            _rename(session, ctx, user, data.full_name)
-        return UserAccessRequestOut.of(request)
+    # what takes nothing away from anyone applies now, whether or not the rest is asked for
     revoke = False
     if data.full_name is not None:
         user.full_name = data.full_name
     if data.is_active is False and user.is_active:
         user.is_active = False
         revoke = True
-    if touches_roles:
+    if touches_roles and not more:
         grants = replace_grants(session, user, cooperative_id, roles, branch)
         # A change of roles must reach the tokens already issued, too.
         revoke = True
@@ -225,32 +221,25 @@ def update_user(
         user.token_version += 1
     user.updated_at = utcnow()
     session.add(user)
-    audit_service.record(
-        session,
-        actor,
-        "user.update",
-        "staff_user",
-        user.id,
-        cooperative_id=cooperative_id,
-        details={k: str(v) if isinstance(v, uuid.UUID) else v for k, v in changes.items()},
-    )
+    asked = more or reactivate
+    applied = changes
+    if asked:  # the request's own steps are audited by the approvals engine
+        applied = {k: v for k, v in changes.items() if k == "full_name" or v is False}
+    if applied or not asked:
+        audit_service.record(
+            session,
+            actor,
+            "user.update",
+            "staff_user",
+            user.id,
+            cooperative_id=cooperative_id,
+            details={k: str(v) if isinstance(v, uuid.UUID) else v for k, v in applied.items()},
+        )
+    if asked:
+        request = access.ask(session, ctx, user, sorted(roles), branch, reactivate=reactivate)
+        return UserAccessRequestOut.of(request)
     session.flush()
     return user_out(user, grants)
-
-
-def _rename(session: Session, ctx: CoopContext, user: StaffUser, full_name: str) -> None:
-    user.full_name = full_name
-    user.updated_at = utcnow()
-    session.add(user)
-    audit_service.record(
-        session,
-        ctx.principal,
-        "user.update",
-        "staff_user",
-        user.id,
-        cooperative_id=ctx.cooperative_id,
-        details={"full_name": full_name},
-    )
 
 
 def new_activation_code(session: Session, ctx: CoopContext, user_id: uuid.UUID) -> UserCreated:
