@@ -60,6 +60,7 @@ from coopac_core.observability import RequestIdMiddleware, configure_logging, re
 from coopac_core.openapi import build_document
 from coopac_core.reports.router import router as reports_router
 from coopac_core.savings.router import router as savings_router
+from coopac_core.security.access_router import router as user_access_router
 from coopac_core.security.body_limit import BodyLimitMiddleware
 from coopac_core.security.headers import SecurityHeadersMiddleware
 from coopac_core.security.router import auth_router, federation_users_router, users_router
@@ -254,6 +255,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         founding_router,
         federation_router,
         users_router,
+        user_access_router,
         federation_users_router,
         audit_router,
         admission_router,

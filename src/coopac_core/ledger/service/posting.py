@@ -223,15 +223,15 @@ def post_entry(
         device_id=origin["device_id"],
     )
     postings: list[Posting] = []
+    parts_moved: dict[int, Any] = {}
     for leg, balance_after, posting_id in zip(legs, afters, row.posting_ids, strict=True):
         acct = leg.member_account
         if acct is not None:
             # The trigger moved the balance (the service's role may not write it); the
             # row is locked, so this is what it made it.
             set_committed_value(acct, "balance", balance_after)
-            if kept := getattr(acct, "KEPT_BY_POSTINGS", ()):
-                # and the parts it keeps too (a loan's vencidos, judicial): read back
-                session.refresh(acct, attribute_names=list(kept))
+            if getattr(acct, "KEPT_BY_POSTINGS", ()):
+                parts_moved[id(acct)] = acct
         postings.append(
             Posting(
                 cooperative_id=cooperative_id,
@@ -247,6 +247,10 @@ def post_entry(
                 value_date=row.business_date,
             )
         )
+    # the parts the trigger keeps besides the balance (a loan's vencidos, judicial): read
+    # back once per account
+    for acct in parts_moved.values():
+        session.refresh(acct, attribute_names=list(acct.KEPT_BY_POSTINGS))
     return entry, postings
 
 
