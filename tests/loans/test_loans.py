@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import DBAPIError
 
 from coopac_core.db import Database
 from coopac_core.federation.identifiers import ruc_check_digit
@@ -501,6 +502,12 @@ def test_portfolio_categories_provisions_and_write_off(api: Api) -> None:
     today = date.fromisoformat(str(api.get("/")["business_date"]))
     api.close_days(((today.replace(day=28) + timedelta(days=4)).replace(day=1) - today).days)
     assert api.get(f"/loans/{healthy['id']}")["provision"] == view["balance"]
+    # the provision is on lines that name the loan (verify-ledger proves each loan's)
+    provisions = [
+        _parts_of(e, healthy["id"]) for e in _loan_entries(api, healthy["id"], "loan_provision")
+    ]
+    assert all(set(p) <= {"loan_specific", "loan_generic"} for p in provisions)
+    assert sum(Decimal(v) for p in provisions for v in p.values()) == -Decimal(str(view["balance"]))
     # two people: the manager asks, the same manager cannot approve, the committee does
     asked = api.post(f"/loans/{healthy['id']}/write-off", Role.manager)
     assert (api.last.status_code, asked["write_off_requested_by"]) == (202, "cooploan.manager")
@@ -512,6 +519,12 @@ def test_portfolio_categories_provisions_and_write_off(api: Api) -> None:
     assert out["status"] == "written_off"
     assert out["balance"] == "0.00"
     assert Decimal(str(out["written_off_balance"])) >= Decimal(str(view["balance"]))
+    (written_off,) = _loan_entries(api, healthy["id"], "loan_write_off")
+    parts = _parts_of(written_off, healthy["id"])
+    assert (parts["loan_specific"], parts["loan_written_off"]) == (
+        view["balance"],
+        out["written_off_balance"],
+    )
     report = api.get("/ledger/verification", Role.auditor)
     assert report["ok"] is True, report["problems"]
     # undone the same day, with a second person: the loan is back, as it was
@@ -562,6 +575,18 @@ def _loan_entries(api: Api, loan_id: object, kind: str) -> list[dict[str, object
     items = api.get("/journal-entries", Role.accountant, kind=kind, limit=200)["items"]
     assert isinstance(items, list)
     return [e for e in items if any(p["account_id"] == loan_id for p in e["postings"])]
+
+
+def _parts_of(entry: dict[str, object], loan_id: object) -> dict[str, str]:
+    """The lines of an entry that keep the loan's balances beside its principal, by part
+    (debits positive)."""
+    postings = entry["postings"]
+    assert isinstance(postings, list)
+    return {
+        p["account_kind"]: p["debit"] if p["debit"] != "0.00" else "-" + p["credit"]
+        for p in postings
+        if p["account_id"] == loan_id and p["account_kind"] != "loan"
+    }
 
 
 def _reverse_with_approval(api: Api, entry_id: object) -> None:
@@ -632,6 +657,19 @@ def test_verify_ledger_checks_loan_records(api: Api, owner_engine: Engine) -> No
             ),
             {"l": loan["id"]},
         )
+    # so is a balance kept beside the principal that its lines do not put there
+    with owner_engine.begin() as conn:
+        conn.execute(
+            text("UPDATE loan SET provision_generic = 10 WHERE id = :l"), {"l": loan["id"]}
+        )
+    problems = api.get("/ledger/verification", Role.auditor)["problems"]
+    assert isinstance(problems, list)
+    assert (
+        f"loan {loan['number']}: generic provision 10.00 but its lines put 0.00 there" in problems
+    )
+    with owner_engine.begin() as conn:
+        conn.execute(text("UPDATE loan SET provision_generic = 0 WHERE id = :l"), {"l": loan["id"]})
+    assert api.get("/ledger/verification", Role.auditor)["ok"] is True
 
 
 def test_another_branchs_teller_does_not_pay_a_loan_out_of_the_members_savings(
@@ -662,3 +700,47 @@ def test_another_branchs_teller_does_not_pay_a_loan_out_of_the_members_savings(
         money=True,
     )
     assert api.last.status_code == 201, api.last.text
+
+
+_PART_LINES = """
+INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount, account_kind,
+                     account_id, business_date, value_date)
+SELECT g.cooperative_id, CAST(:e AS uuid), g.id, 'PEN', CASE g.code WHEN '4312' THEN 10 ELSE -10 END,
+       CASE g.code WHEN '4312' THEN NULL ELSE 'loan_generic' END,
+       CASE g.code WHEN '4312' THEN NULL ELSE CAST(:l AS uuid) END, c.business_date, c.business_date
+FROM gl_account g JOIN cooperative c ON c.id = g.cooperative_id
+WHERE g.cooperative_id = :c AND g.code IN ('4312', :on)
+"""
+
+
+def test_a_loans_kept_balance_moves_only_with_a_line_on_its_own_account(
+    api: Api, db: Database
+) -> None:
+    """As the service's role: a line naming a loan's generic provision moves it when it is
+    on 14x9.02 (here rolled back), and is refused on any other account."""
+    loan, _ = _active_loan(api)
+    params = {"c": api.coop.id, "l": loan["id"]}
+    for account, refused in (("1419.01", True), ("5114", True), ("1419.02", False)):
+        with db.engine.connect() as conn, conn.begin() as tx:
+            conn.execute(text("SELECT set_config('coopac.tenant', :c, true)"), params)
+            entry = conn.execute(
+                text(
+                    "INSERT INTO journal_entry (cooperative_id, id, kind, business_date, "
+                    "value_date, actor_name) SELECT id, gen_random_uuid(), 'adjustment', "
+                    "business_date, business_date, 'x' FROM cooperative WHERE id = :c "
+                    "RETURNING id"
+                ),
+                params,
+            ).scalar_one()
+            insert = text(_PART_LINES)
+            if refused:
+                with pytest.raises(DBAPIError, match=r"loan accounts \(or their parts\)"):
+                    conn.execute(insert, {**params, "e": entry, "on": account})
+            else:
+                conn.execute(insert, {**params, "e": entry, "on": account})
+                kept = conn.execute(
+                    text("SELECT provision_generic FROM loan WHERE id = :l"), params
+                ).scalar_one()
+                assert kept == Decimal("10.00")
+            tx.rollback()
+    assert api.get(f"/loans/{loan['id']}")["provision"] == "0.00"

@@ -54,8 +54,9 @@ def test_the_service_role_releases_no_hold_clears_no_arrears_renames_no_key(
 ) -> None:
     """The attack's updates, as the service's role and as its federation role: holds and
     held amounts change only through coopac_place_hold and coopac_release_hold, day totals
-    only through coopac_check_limit (and only up), a loan's vencidos and judicial parts only
-    with its postings, kept answers and keys never."""
+    only through coopac_check_limit (and only up), a loan's vencidos and judicial parts,
+    interest in suspense, provisions and written-off debt only with its postings, kept
+    answers and keys never."""
     account = bank.account(client)
     bank.deposit(client, account["id"], "100.00")
     manager = bank.coop.headers[Role.manager]
@@ -75,6 +76,11 @@ def test_the_service_role_releases_no_hold_clears_no_arrears_renames_no_key(
         " gen_random_uuid(), current_date, 'deposit', 'PEN', -1000)",
         "UPDATE loan SET overdue_balance = 0",
         "UPDATE loan SET judicial_balance = 0",
+        "UPDATE loan SET suspended_interest = 0",
+        "UPDATE loan SET suspended_moratory = 0",
+        "UPDATE loan SET provision_specific = 0",
+        "UPDATE loan SET provision_generic = 0",
+        "UPDATE loan SET written_off_balance = 0",
         "UPDATE idempotency_key SET key = key || '-otra'",
         "UPDATE idempotency_key SET response_body = '{}'",
     )

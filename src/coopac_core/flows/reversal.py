@@ -32,7 +32,7 @@ from coopac_core.ledger.errors import (
     ReversalRequestDecided,
     ReversalRequestNotFound,
 )
-from coopac_core.ledger.models import EntryKind, JournalEntry, Posting
+from coopac_core.ledger.models import AccountPart, EntryKind, JournalEntry, Posting
 from coopac_core.ledger.service import (
     Leg,
     entry_postings,
@@ -142,6 +142,14 @@ def _check_reversible(session: Session, entry: JournalEntry) -> None:
         raise ReversalNotSupported(kind=entry.kind, reason="no tiene operación inversa")
 
 
+PARTS = frozenset(AccountPart)
+
+
+def _holder(kind: str) -> str:
+    """The kind of member account a line names: its own, or its part's holder."""
+    return AccountPart(kind).holder.value if kind in PARTS else kind
+
+
 def reverse_entry(
     session: Session, ctx: CoopContext, entry_id: uuid.UUID, description: str | None = None
 ) -> tuple[JournalEntry, list[Posting]]:
@@ -155,7 +163,7 @@ def reverse_entry(
     by_kind: dict[str, set[uuid.UUID]] = defaultdict(set)
     for p in postings:
         if p.account_kind and p.account_id:
-            by_kind[p.account_kind].add(p.account_id)
+            by_kind[_holder(p.account_kind)].add(p.account_id)
     locked: dict[tuple[str, uuid.UUID], MemberAccount] = {}
     for kind in sorted(by_kind):
         for acct_id, acct in lock_member_accounts(
@@ -166,7 +174,7 @@ def reverse_entry(
     if inverse is not None:
         inverse(session, entry)
     for p in postings:
-        if p.account_kind is None or p.account_id is None:
+        if p.account_kind is None or p.account_id is None or p.account_kind in PARTS:
             continue
         account = locked.get((p.account_kind, p.account_id))
         guard = REVERSAL_GUARDS.get(p.account_kind)
@@ -176,9 +184,10 @@ def reverse_entry(
         Leg(
             gl_account=get_gl_account(session, cooperative_id, p.gl_account_id),
             amount=-p.amount,
-            member_account=locked.get((p.account_kind, p.account_id))
+            member_account=locked.get((_holder(p.account_kind), p.account_id))
             if p.account_kind and p.account_id
             else None,
+            part=AccountPart(p.account_kind) if p.account_kind in PARTS else None,
         )
         for p in postings
     ]

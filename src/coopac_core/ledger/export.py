@@ -71,7 +71,7 @@ LEFT JOIN savings_account s ON p.account_kind = 'savings'
     AND s.cooperative_id = p.cooperative_id AND s.id = p.account_id
 LEFT JOIN share_account h ON p.account_kind = 'share'
     AND h.cooperative_id = p.cooperative_id AND h.id = p.account_id
-LEFT JOIN loan o ON p.account_kind = 'loan'
+LEFT JOIN loan o ON p.account_kind LIKE 'loan%'  -- the loan's own lines, and its parts'
     AND o.cooperative_id = p.cooperative_id AND o.id = p.account_id
 LEFT JOIN member m ON m.cooperative_id = p.cooperative_id
     AND m.id = coalesce(s.member_id, h.member_id, o.member_id)

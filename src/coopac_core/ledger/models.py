@@ -33,6 +33,26 @@ class AccountKind(StrEnum):
     loan = "loan"
 
 
+class AccountPart(StrEnum):
+    """Balances a member account keeps beside its own, each on a GL account of its own: a
+    line on that account names the member account with its part (in ``account_kind``), and
+    the posting trigger (``coopac_post_statement``) moves the part with it, as it moves
+    balances; no one writes them otherwise. A loan's interest in suspense (81x4, interest
+    and moratory apart, for the income each becomes), its provisions (14x9.01, 14x9.02:
+    credits raise them) and what is still owed on it once written off (81x3)."""
+
+    loan_interest = "loan_interest"
+    loan_moratory = "loan_moratory"
+    loan_specific = "loan_specific"
+    loan_generic = "loan_generic"
+    loan_written_off = "loan_written_off"
+
+    @property
+    def holder(self) -> AccountKind:
+        """The kind of member account that keeps it."""
+        return AccountKind.loan
+
+
 class EntryKind(StrEnum):
     """What business event an entry records."""
 
@@ -68,6 +88,9 @@ class EntryKind(StrEnum):
     # a cooperative's balances brought from its previous system, against the migration
     # suspense account
     opening_balance = "opening_balance"
+    # a loan's balances beside its principal, attributed to it where they had been booked
+    # in total, before each line named its loan (migration 0052)
+    loan_parts = "loan_parts"
 
 
 class GlAccount(SQLModel, table=True):

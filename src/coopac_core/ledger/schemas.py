@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from coopac_core.approvals.engine import decision_fields
 from coopac_core.approvals.models import ApprovalRequest, ApprovalStatus
 from coopac_core.channels import Channel
-from coopac_core.ledger.models import AccountKind, EntryKind, NormalSide
+from coopac_core.ledger.models import AccountKind, AccountPart, EntryKind, NormalSide
 from coopac_core.money import Amount, Currency
 from coopac_core.validation import invalid
 
@@ -163,7 +163,9 @@ class PostingOut(BaseModel):
     currency: Currency
     debit: Amount
     credit: Amount
-    account_kind: AccountKind | None
+    # the member account the line moves, or the balance of it the line keeps (a loan's
+    # interest in suspense, provisions, written-off debt)
+    account_kind: AccountKind | AccountPart | None
     account_id: uuid.UUID | None
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from coopac_core.ledger import service as ledger
+from coopac_core.ledger.models import AccountPart
 from coopac_core.loans.classification import Category
 from coopac_core.loans.models import AccountingStatus, Loan
 
@@ -53,13 +54,35 @@ def current_balance(loan: Loan) -> Decimal:
     return loan.balance - loan.overdue_balance - loan.judicial_balance
 
 
+# The account each of a loan's kept balances is on (ledger.models.AccountPart), and its
+# column: coopac_post_statement moves the column with the lines that name the loan with
+# the part, and refuses one on another account.
+PART_ACCOUNTS: dict[AccountPart, tuple[str, str]] = {
+    AccountPart.loan_interest: (SUSPENDED_GL, "suspended_interest"),
+    AccountPart.loan_moratory: (SUSPENDED_GL, "suspended_moratory"),
+    AccountPart.loan_specific: (PROVISION_SPECIFIC_GL, "provision_specific"),
+    AccountPart.loan_generic: (PROVISION_GENERIC_GL, "provision_generic"),
+    AccountPart.loan_written_off: (WRITTEN_OFF_GL, "written_off_balance"),
+}
+# the allowance is a contra-asset: a credit raises it
+CREDIT_PARTS = frozenset({AccountPart.loan_specific, AccountPart.loan_generic})
+
+
+def part_line(part: AccountPart, change: Decimal) -> Decimal:
+    """The amount a line on the part's account posts to change it by ``change``."""
+    return -change if part in CREDIT_PARTS else change
+
+
 @dataclass
 class Lines:
     """An operation's lines on GL-only accounts, by template, summed: each account gets one
-    line whatever number of movements made it."""
+    line whatever number of movements made it. The loan's kept balances (suspense,
+    provisions, written off) change by lines of their own that name it
+    (``change``); what they will hold once posted is ``held``."""
 
     loan: Loan
     amounts: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    parts: dict[AccountPart, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
     def add(self, template: str, amount: Decimal) -> None:
         self.amounts[template] += amount
@@ -69,15 +92,37 @@ class Lines:
             self.add(debit, amount)
             self.add(credit, -amount)
 
+    def change(self, part: AccountPart, by: Decimal) -> None:
+        """The loan's ``part`` changes by ``by``: a line on its account, naming the loan.
+        The other side is the caller's."""
+        self.parts[part] += part_line(part, by)
+
+    def held(self, part: AccountPart) -> Decimal:
+        """What the loan's ``part`` holds once these lines post."""
+        kept: Decimal = getattr(self.loan, PART_ACCOUNTS[part][1])
+        return kept + part_line(part, self.parts[part])
+
     def legs(self, session: Session) -> list[ledger.Leg]:
-        """One line per account with an amount; the accounts read in one query."""
+        """One line per account with an amount, and one per part changed; the accounts read
+        in one query."""
         used = sorted(t for t, amount in self.amounts.items() if amount)
+        parts = sorted(p for p, amount in self.parts.items() if amount)
         accounts = ledger.gl_accounts_for(
-            session, self.loan.cooperative_id, used, self.loan.currency
+            session,
+            self.loan.cooperative_id,
+            sorted(set(used) | {PART_ACCOUNTS[p][0] for p in parts}),
+            self.loan.currency,
         )
-        return [ledger.Leg(accounts[t], self.amounts[t]) for t in used]
+        return [ledger.Leg(accounts[t], self.amounts[t]) for t in used] + [
+            ledger.Leg(accounts[PART_ACCOUNTS[p][0]], self.parts[p], self.loan, p) for p in parts
+        ]
 
     # --- interest -----------------------------------------------------------------------
+
+    def suspend(self, part: AccountPart, amount: Decimal) -> None:
+        """Interest into suspense (memorandum: 81x4 against 83x4), or out of it (negative)."""
+        self.change(part, amount)
+        self.add(SUSPENDED_CONTRA_GL, -amount)
 
     def recognise(self, moratory: Decimal) -> None:
         """Moratory interest accrued at a payment (since close of business last did): into
@@ -85,25 +130,22 @@ class Lines:
         if moratory <= 0:
             return
         if is_suspended(self.loan):
-            self.move(SUSPENDED_GL, SUSPENDED_CONTRA_GL, moratory)
-            self.loan.suspended_moratory += moratory
+            self.suspend(AccountPart.loan_moratory, moratory)
         else:
             self.move(ACCRUED_INTEREST_GL, MORATORY_INCOME_GL, moratory)
 
     def collect(self, interest: Decimal, moratory: Decimal, beyond: Decimal) -> None:
         """Interest collected: what had accrued clears its receivable, the part in suspense
         (older) first, which becomes income now; ``beyond`` had not accrued yet: income."""
-        for amount, attr, income in (
-            (interest, "suspended_interest", INTEREST_INCOME_GL),
-            (moratory, "suspended_moratory", MORATORY_INCOME_GL),
+        for amount, part, income in (
+            (interest, AccountPart.loan_interest, INTEREST_INCOME_GL),
+            (moratory, AccountPart.loan_moratory, MORATORY_INCOME_GL),
         ):
             if amount <= 0:
                 continue
-            suspended: Decimal = getattr(self.loan, attr)
-            from_suspense = min(amount, suspended)
+            from_suspense = min(amount, self.held(part))
             if from_suspense:
-                setattr(self.loan, attr, suspended - from_suspense)
-                self.move(SUSPENDED_CONTRA_GL, SUSPENDED_GL, from_suspense)
+                self.suspend(part, -from_suspense)
                 self.add(income, -from_suspense)
             self.add(ACCRUED_INTEREST_GL, -(amount - from_suspense))
         self.add(INTEREST_INCOME_GL, -beyond)
@@ -113,10 +155,9 @@ class Lines:
         suspense first, else out of income."""
         if interest <= 0:
             return
-        from_suspense = min(interest, self.loan.suspended_interest)
+        from_suspense = min(interest, self.held(AccountPart.loan_interest))
         if from_suspense:
-            self.loan.suspended_interest -= from_suspense
-            self.move(SUSPENDED_CONTRA_GL, SUSPENDED_GL, from_suspense)
+            self.suspend(AccountPart.loan_interest, -from_suspense)
         self.move(INTEREST_INCOME_GL, ACCRUED_INTEREST_GL, interest - from_suspense)
 
 

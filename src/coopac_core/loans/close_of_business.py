@@ -31,7 +31,7 @@ from sqlmodel import Session
 from coopac_core.day_steps import Chunk, Span, Step, is_month_end
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
-from coopac_core.ledger.models import EntryKind
+from coopac_core.ledger.models import AccountPart, EntryKind
 from coopac_core.loans import accounting as gl
 from coopac_core.loans.classification import (
     CATEGORY_ORDER,
@@ -265,26 +265,21 @@ FROM unnest(CAST(:ids AS uuid[]), CAST(:overdue AS numeric[])) AS t(id, overdue)
 WHERE l.cooperative_id = :c AND l.id = t.id
 """
 # A suspended loan carries all its uncollected interest in suspense: what is still in 14x8
-# moves there (by type, for the income it reverses).
+# moves there (by type, for the income it reverses), on lines that name the loan.
 _SUSPEND = f"""
-WITH open AS (
-    SELECT l.id, l.currency,
-           sum(i.interest_accrued - i.interest_paid) - l.suspended_interest AS d_int,
-           sum(i.moratory_due + i.moratory_accrued - i.moratory_paid) - l.suspended_moratory
-               AS d_mor
-    FROM loan l
-    JOIN loan_installment i ON i.cooperative_id = l.cooperative_id AND i.loan_id = l.id
-        AND i.loan_id BETWEEN :first AND :last
-    WHERE l.cooperative_id = :c AND l.id = ANY(CAST(:ids AS uuid[]))
-      AND l.id BETWEEN :first AND :last AND {SUSPENDED_SQL}
-    GROUP BY l.id, l.currency, l.suspended_interest, l.suspended_moratory
-), moved AS (
-    UPDATE loan l SET suspended_interest = l.suspended_interest + o.d_int,
-                      suspended_moratory = l.suspended_moratory + o.d_mor
-    FROM open o WHERE l.cooperative_id = :c AND l.id = o.id AND (o.d_int > 0 OR o.d_mor > 0)
-    RETURNING o.currency, o.d_int, o.d_mor
-)
-SELECT currency, sum(d_int), sum(d_mor) FROM moved GROUP BY currency ORDER BY currency
+SELECT l.id, l.currency,
+       sum(i.interest_accrued - i.interest_paid) - l.suspended_interest AS d_int,
+       sum(i.moratory_due + i.moratory_accrued - i.moratory_paid) - l.suspended_moratory
+           AS d_mor
+FROM loan l
+JOIN loan_installment i ON i.cooperative_id = l.cooperative_id AND i.loan_id = l.id
+    AND i.loan_id BETWEEN :first AND :last
+WHERE l.cooperative_id = :c AND l.id = ANY(CAST(:ids AS uuid[]))
+  AND l.id BETWEEN :first AND :last AND {SUSPENDED_SQL}
+GROUP BY l.id, l.currency, l.suspended_interest, l.suspended_moratory
+HAVING sum(i.interest_accrued - i.interest_paid) > l.suspended_interest
+    OR sum(i.moratory_due + i.moratory_accrued - i.moratory_paid) > l.suspended_moratory
+ORDER BY l.id
 """
 
 
@@ -308,14 +303,14 @@ def overdue(session: Session, ctx: CoopContext, day: date, span: Span, limit: in
     if moves:
         _transfer(session, ctx, day, moves)
     suspended = session.execute(text(_SUSPEND), params).all()
-    lines = []
-    for currency, d_int, d_mor in suspended:
+    lines = part_lines(session, ctx, AccountPart.loan_interest, [r[:3] for r in suspended])
+    lines += part_lines(session, ctx, AccountPart.loan_moratory, [r[:2] + r[3:] for r in suspended])
+    for _, currency, d_int, d_mor in suspended:
         accrued = gl_ids(session, ctx, gl.ACCRUED_INTEREST_GL)[currency]
         lines += [
             ledger.Line(gl_ids(session, ctx, gl.INTEREST_INCOME_GL)[currency], currency, d_int),
             ledger.Line(gl_ids(session, ctx, gl.MORATORY_INCOME_GL)[currency], currency, d_mor),
             ledger.Line(accrued, currency, -(d_int + d_mor)),
-            ledger.Line(gl_ids(session, ctx, gl.SUSPENDED_GL)[currency], currency, d_int + d_mor),
             ledger.Line(
                 gl_ids(session, ctx, gl.SUSPENDED_CONTRA_GL)[currency], currency, -(d_int + d_mor)
             ),
@@ -404,14 +399,10 @@ WITH calc AS (
            sum(ch.a_int) AS a_int, sum(ch.a_mor) AS a_mor
     FROM changed ch JOIN loan l ON l.cooperative_id = :c AND l.id = ch.loan_id
     GROUP BY ch.loan_id, l.currency, suspended
-), into_suspense AS (
-    UPDATE loan l SET suspended_interest = l.suspended_interest + s.a_int,
-                      suspended_moratory = l.suspended_moratory + s.a_mor
-    FROM loans s WHERE s.suspended AND l.cooperative_id = :c AND l.id = s.loan_id
-    RETURNING 1
 )
-SELECT currency, suspended, sum(a_int), sum(a_mor), (SELECT count(*) FROM into_suspense)
-FROM loans GROUP BY currency, suspended ORDER BY currency, suspended
+-- a suspended loan's accrual goes into its suspense, on lines of its own; the rest, summed
+SELECT currency, suspended, CASE WHEN suspended THEN loan_id END, sum(a_int), sum(a_mor)
+FROM loans GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
 """
 
 
@@ -420,16 +411,17 @@ def accrue(session: Session, ctx: CoopContext, day: date, span: Span, limit: int
     if not ids:
         return chunk_done(ids, limit)
     rows = session.execute(text(_ACCRUE), chunk_params(ctx, day, ids)).all()
-    lines = []
-    for currency, suspended, a_int, a_mor, _ in rows:
+    kept = [r for r in rows if r[1]]
+    lines = part_lines(session, ctx, AccountPart.loan_interest, [(r[2], r[0], r[3]) for r in kept])
+    lines += part_lines(session, ctx, AccountPart.loan_moratory, [(r[2], r[0], r[4]) for r in kept])
+    for currency, suspended, _, a_int, a_mor in rows:
         total = a_int + a_mor
         if suspended:
-            lines += [
-                ledger.Line(gl_ids(session, ctx, gl.SUSPENDED_GL)[currency], currency, total),
+            lines.append(
                 ledger.Line(
                     gl_ids(session, ctx, gl.SUSPENDED_CONTRA_GL)[currency], currency, -total
-                ),
-            ]
+                )
+            )
         else:
             lines += [
                 ledger.Line(
@@ -454,11 +446,31 @@ def accrue(session: Session, ctx: CoopContext, day: date, span: Span, limit: int
 
 
 def merge_lines(lines: list[ledger.Line]) -> list[ledger.Line]:
-    """GL-only lines summed per account: one line each."""
+    """GL-only lines summed per account: one line each; lines naming an account stay."""
     sums: dict[tuple[uuid.UUID, str], Decimal] = defaultdict(Decimal)
     for line in lines:
-        sums[(line.gl_account_id, line.currency)] += line.amount
-    return [ledger.Line(g, cur, amount) for (g, cur), amount in sorted(sums.items()) if amount]
+        if line.account_id is None:
+            sums[(line.gl_account_id, line.currency)] += line.amount
+    named = [line for line in lines if line.account_id is not None]
+    return named + [
+        ledger.Line(g, cur, amount) for (g, cur), amount in sorted(sums.items()) if amount
+    ]
+
+
+def part_lines(
+    session: Session,
+    ctx: CoopContext,
+    part: AccountPart,
+    changes: Sequence[tuple[uuid.UUID, str, Decimal]],
+) -> list[ledger.Line]:
+    """The lines that change each loan's ``part`` by its amount (loan id, currency, change):
+    on the part's account, naming the loan (the posting trigger moves the part)."""
+    ids = gl_ids(session, ctx, gl.PART_ACCOUNTS[part][0])
+    return [
+        ledger.Line(ids[currency], currency, gl.part_line(part, by), part.value, loan_id)
+        for loan_id, currency, by in changes
+        if by
+    ]
 
 
 CLASSIFICATION = Step("loan_classification", 50, lambda session, ctx, day: 0, classify)

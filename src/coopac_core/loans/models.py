@@ -113,8 +113,18 @@ class Loan(SQLModel, table=True):
         ("overdue_gl_account_id", "overdue_balance"),
         ("judicial_gl_account_id", "judicial_balance"),
     )
-    # columns the posting trigger moves besides the balance (coopac_post_statement)
-    KEPT_BY_POSTINGS: ClassVar[tuple[str, ...]] = ("overdue_balance", "judicial_balance")
+    # columns the posting trigger moves besides the balance (coopac_post_statement): the
+    # principal's parts, and the balances on lines that name the loan with a part
+    # (ledger.models.AccountPart)
+    KEPT_BY_POSTINGS: ClassVar[tuple[str, ...]] = (
+        "overdue_balance",
+        "judicial_balance",
+        "suspended_interest",
+        "suspended_moratory",
+        "provision_specific",
+        "provision_generic",
+        "written_off_balance",
+    )
 
     __tablename__ = "loan"
     __table_args__ = (

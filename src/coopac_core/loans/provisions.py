@@ -8,14 +8,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session
 
 from coopac_core.day_steps import Chunk, Span, Step, is_month_end
 from coopac_core.ledger import service as ledger
-from coopac_core.ledger.models import EntryKind
+from coopac_core.ledger.models import AccountPart, EntryKind
 from coopac_core.loans import accounting as gl
 from coopac_core.loans.classification import Category, Cover, CreditType, required_provision
 from coopac_core.loans.close_of_business import (
@@ -24,6 +23,7 @@ from coopac_core.loans.close_of_business import (
     chunk_params,
     gl_ids,
     lock_chunk,
+    part_lines,
 )
 from coopac_core.security.principal import CoopContext
 
@@ -67,12 +67,6 @@ SELECT id, member_id, credit_type, currency, status, accounting_status, days_pas
 FROM state ORDER BY id
 """
 _KEPT = 15  # columns of a state row that ``_KEEP_LOANS`` keeps, before the provisions
-_SET_PROVISIONS = """
-UPDATE loan l SET provision_generic = t.generic, provision_specific = t.specific
-FROM unnest(CAST(:ids AS uuid[]), CAST(:generic AS numeric[]), CAST(:specific AS numeric[]))
-    AS t(id, generic, specific)
-WHERE l.cooperative_id = :c AND l.id = t.id
-"""
 _KEEP_LOANS = """
 INSERT INTO loan_classification (cooperative_id, loan_id, member_id, credit_type, currency,
     status, accounting_status, days_past_due, category, debtor_category, balance,
@@ -137,18 +131,15 @@ def provision(session: Session, ctx: CoopContext, day: date, span: Span, limit: 
         else None
         for r in rows
     ]
-    changed: dict[str, list[Any]] = defaultdict(list)
-    deltas: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    # each loan's change on lines that name it (the posting trigger keeps its provisions);
+    # the expense, summed
+    generic_changes, specific_changes = [], []
+    expense: dict[str, Decimal] = defaultdict(Decimal)
     for r, need in zip(rows, needs, strict=True):
         generic, specific = (need.generic, need.specific) if need else (ZERO, ZERO)
-        if (generic, specific) != (r.provision_generic, r.provision_specific):
-            changed["ids"].append(r.id)
-            changed["generic"].append(generic)
-            changed["specific"].append(specific)
-            deltas[r.currency][0] += generic - r.provision_generic
-            deltas[r.currency][1] += specific - r.provision_specific
-    if changed:
-        session.execute(text(_SET_PROVISIONS), {"c": ctx.cooperative_id, **changed})
+        generic_changes.append((r.id, r.currency, generic - r.provision_generic))
+        specific_changes.append((r.id, r.currency, specific - r.provision_specific))
+        expense[r.currency] += generic - r.provision_generic + specific - r.provision_specific
     kept = [(r, need) for r, need in zip(rows, needs, strict=True) if need is not None]
     if kept:
         columns = list(zip(*(tuple(r)[:_KEPT] for r, _ in kept), strict=True))
@@ -162,21 +153,12 @@ def provision(session: Session, ctx: CoopContext, day: date, span: Span, limit: 
                 "specific": [need.specific for _, need in kept],
             },
         )
-    lines = []
-    for currency, (generic, specific) in sorted(deltas.items()):
-        lines += [
-            ledger.Line(
-                gl_ids(session, ctx, gl.PROVISION_EXPENSE_GL)[currency],
-                currency,
-                generic + specific,
-            ),
-            ledger.Line(
-                gl_ids(session, ctx, gl.PROVISION_GENERIC_GL)[currency], currency, -generic
-            ),
-            ledger.Line(
-                gl_ids(session, ctx, gl.PROVISION_SPECIFIC_GL)[currency], currency, -specific
-            ),
-        ]
+    lines = part_lines(session, ctx, AccountPart.loan_specific, specific_changes)
+    lines += part_lines(session, ctx, AccountPart.loan_generic, generic_changes)
+    lines += [
+        ledger.Line(gl_ids(session, ctx, gl.PROVISION_EXPENSE_GL)[currency], currency, amount)
+        for currency, amount in sorted(expense.items())
+    ]
     ledger.post_lines(
         session,
         ctx,

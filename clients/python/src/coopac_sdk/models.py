@@ -19,6 +19,23 @@ class AccountKind(StrEnum):
     loan = "loan"
 
 
+class AccountPart(StrEnum):
+    """
+    Balances a member account keeps beside its own, each on a GL account of its own: a
+    line on that account names the member account with its part (in ``account_kind``), and
+    the posting trigger (``coopac_post_statement``) moves the part with it, as it moves
+    balances; no one writes them otherwise. A loan's interest in suspense (81x4, interest
+    and moratory apart, for the income each becomes), its provisions (14x9.01, 14x9.02:
+    credits raise them) and what is still owed on it once written off (81x3).
+    """
+
+    loan_interest = "loan_interest"
+    loan_moratory = "loan_moratory"
+    loan_specific = "loan_specific"
+    loan_generic = "loan_generic"
+    loan_written_off = "loan_written_off"
+
+
 class AccountStatus(StrEnum):
     active = "active"
     dormant = "dormant"
@@ -589,6 +606,7 @@ class EntryKind(StrEnum):
     cash_over_short = "cash_over_short"
     exchange = "exchange"
     opening_balance = "opening_balance"
+    loan_parts = "loan_parts"
 
 
 class EventOut(BaseModel):
@@ -1318,7 +1336,7 @@ class PortfolioCreditType(BaseModel):
 
 class PostingOut(BaseModel):
     account_id: UUID | None = Field(..., title="Account Id")
-    account_kind: AccountKind | None
+    account_kind: AccountKind | AccountPart | None = Field(..., title="Account Kind")
     credit: str = Field(
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Credit"
     )

@@ -27,7 +27,7 @@ from coopac_core.ledger.errors import (
     EntryUnbalanced,
     GlAccountNotPostable,
 )
-from coopac_core.ledger.models import GlAccount, JournalEntry, Posting
+from coopac_core.ledger.models import AccountPart, GlAccount, JournalEntry, Posting
 from coopac_core.ledger.periods import check_open
 from coopac_core.ledger.schemas import Movement
 from coopac_core.money import CENT
@@ -40,6 +40,9 @@ class Leg:
     gl_account: GlAccount
     amount: Decimal  # positive: debit; negative: credit
     member_account: MemberAccount | None = None  # locked by the caller
+    # a balance the member account keeps beside its own, on this line's account: the line
+    # moves that part, not the balance
+    part: AccountPart | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,10 @@ def check_legs(legs: Sequence[Leg]) -> None:
         if not gl.allows_posting:
             raise GlAccountNotPostable(code=gl.code)
         acct = leg.member_account
-        if gl.control_kind is not None:
+        if leg.part is not None:
+            if acct is None or leg.part.holder != acct.ACCOUNT_KIND or gl.control_kind:
+                raise ControlAccount(code=gl.code)
+        elif gl.control_kind is not None:
             if (
                 acct is None
                 or gl.control_kind != acct.ACCOUNT_KIND
@@ -108,6 +114,13 @@ def check_legs(legs: Sequence[Leg]) -> None:
     unbalanced = [cur for cur, total in totals.items() if total != 0]
     if unbalanced:
         raise EntryUnbalanced(currencies=", ".join(unbalanced))
+
+
+def _kind(leg: Leg) -> str | None:
+    """What a line names: the member account's kind, or the part of it the line moves."""
+    if leg.part is not None:
+        return leg.part.value
+    return leg.member_account.ACCOUNT_KIND if leg.member_account is not None else None
 
 
 POST = text(
@@ -153,7 +166,7 @@ def post_entry(
     running: dict[int, Decimal] = {}
     for leg in legs:
         acct = leg.member_account
-        if acct is None:
+        if acct is None or leg.part is not None:
             afters.append(None)
             continue
         after = running.get(id(acct), acct.balance) + holder_amount(acct.NORMAL_SIDE, leg.amount)
@@ -175,9 +188,7 @@ def post_entry(
                 "gls": [leg.gl_account.id for leg in legs],
                 "curs": [leg.gl_account.currency for leg in legs],
                 "amounts": [leg.amount for leg in legs],
-                "kinds": [
-                    leg.member_account.ACCOUNT_KIND if leg.member_account else None for leg in legs
-                ],
+                "kinds": [_kind(leg) for leg in legs],
                 "accts": [leg.member_account.id if leg.member_account else None for leg in legs],
                 "afters": afters,
                 "day": business_date,
@@ -229,7 +240,8 @@ def post_entry(
         if acct is not None:
             # The trigger moved the balance (the service's role may not write it); the
             # row is locked, so this is what it made it.
-            set_committed_value(acct, "balance", balance_after)
+            if leg.part is None:
+                set_committed_value(acct, "balance", balance_after)
             if getattr(acct, "KEPT_BY_POSTINGS", ()):
                 parts_moved[id(acct)] = acct
         postings.append(
@@ -240,15 +252,15 @@ def post_entry(
                 gl_account_id=leg.gl_account.id,
                 currency=leg.gl_account.currency,
                 amount=leg.amount,
-                account_kind=acct.ACCOUNT_KIND if acct is not None else None,
+                account_kind=_kind(leg),
                 account_id=acct.id if acct is not None else None,
                 balance_after=balance_after,
                 business_date=row.business_date,
                 value_date=row.business_date,
             )
         )
-    # the parts the trigger keeps besides the balance (a loan's vencidos, judicial): read
-    # back once per account
+    # the parts the trigger keeps besides the balance (a loan's vencidos, judicial, interest
+    # in suspense, provisions): read back once per account
     for acct in parts_moved.values():
         session.refresh(acct, attribute_names=list(acct.KEPT_BY_POSTINGS))
     return entry, postings

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
-from coopac_core.ledger.models import AccountKind, EntryKind
+from coopac_core.ledger.models import AccountKind, AccountPart, EntryKind
 from coopac_core.loans import accounting as gl
 from coopac_core.loans.errors import (
     InvalidLoanStatus,
@@ -289,7 +289,8 @@ def recover(
     before = reversals.remember(loan, [])
     lines = gl.Lines(loan)
     lines.add(gl.RECOVERY_INCOME_GL, -amount)
-    lines.move(gl.WRITTEN_OFF_CONTRA_GL, gl.WRITTEN_OFF_GL, amount)
+    lines.change(AccountPart.loan_written_off, -amount)
+    lines.add(gl.WRITTEN_OFF_CONTRA_GL, amount)
     cash = paid_from(amount, loan.currency, loan.member_id)
     entry, _ = ledger.post_entry(
         session,
@@ -302,7 +303,6 @@ def recover(
     )
     cash.posted(session, entry.business_date)
     reversals.record(session, loan, entry, before)
-    loan.written_off_balance -= amount
     loan.updated_at = utcnow()
     session.add(loan)
     audit(session, ctx, loan, "loan.recovery", {"amount": str(amount)})

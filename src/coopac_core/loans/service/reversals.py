@@ -13,10 +13,12 @@ from sqlmodel import Session, SQLModel, col
 
 from coopac_core.ledger.errors import ReversalNotSupported, ReversalOutOfOrder
 from coopac_core.ledger.models import EntryKind, JournalEntry
+from coopac_core.loans import accounting as gl
 from coopac_core.loans.models import Loan, LoanInstallment, LoanOperation
 
-# What an operation may change on the loan row (the balance and its vencidos and judicial
-# parts are the ledger's: the reversal's lines move them back).
+# What an operation may change on the loan row and its reversal restores. The balance and
+# the balances kept beside it (vencidos, judicial, suspense, provisions, written off) are
+# the ledger's: the reversal's lines move them back; they are remembered too, to prove it.
 LOAN_FIELDS = (
     "status",
     "disbursement_date",
@@ -27,12 +29,9 @@ LOAN_FIELDS = (
     "accounting_status",
     "overdue_gl_account_id",
     "judicial_gl_account_id",
-    "suspended_interest",
-    "suspended_moratory",
-    "provision_generic",
-    "provision_specific",
-    "written_off_balance",
 )
+_REMEMBERED = LOAN_FIELDS + tuple(column for _, column in gl.PART_ACCOUNTS.values())
+ZERO = Decimal(0)
 _INSTALLMENT_FIELDS = tuple(
     name for name in LoanInstallment.model_fields if name not in ("cooperative_id", "loan_id")
 )
@@ -69,7 +68,7 @@ def remember(
     loan: Loan, rows: list[LoanInstallment]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The loan and its installments as they are now, before an operation changes them."""
-    before = {name: _dump(getattr(loan, name)) for name in LOAN_FIELDS}
+    before = {name: _dump(getattr(loan, name)) for name in _REMEMBERED}
     schedule = [{name: _dump(getattr(i, name)) for name in _INSTALLMENT_FIELDS} for i in rows]
     return before, schedule
 
@@ -134,6 +133,28 @@ def _closed_since(session: Session, entry: JournalEntry) -> bool:
     )
 
 
+def _parts_restored(session: Session, loan: Loan, op: LoanOperation) -> bool:
+    """Whether the mirror of the operation's lines that name the loan's parts leaves each
+    part as it was before it: so for every operation since they name them (0052)."""
+    posted = dict(
+        session.execute(
+            text(
+                "SELECT account_kind, sum(amount) FROM posting WHERE cooperative_id = :c "
+                "AND entry_id = :e AND account_id = :l AND account_kind <> 'loan' "
+                "GROUP BY account_kind"
+            ),
+            {"c": op.cooperative_id, "e": op.journal_entry_id, "l": loan.id},
+        ).all()
+    )
+    for part, (_, column) in gl.PART_ACCOUNTS.items():
+        if column not in op.loan_before:
+            continue
+        after = getattr(loan, column) - gl.part_line(part, posted.get(part.value, ZERO))
+        if after != _load(Loan, column, op.loan_before[column]):
+            return False
+    return True
+
+
 def undo_loan_operation(session: Session, entry: JournalEntry) -> None:
     """Registered for disbursements, repayments and write-offs. The loan is already locked
     (it is one of the entry's member accounts)."""
@@ -153,6 +174,12 @@ def undo_loan_operation(session: Session, entry: JournalEntry) -> None:
         )
     loan = session.get(Loan, (op.cooperative_id, op.loan_id))
     assert loan is not None
+    if not _parts_restored(session, loan, op):
+        raise ReversalNotSupported(
+            kind=entry.kind,
+            reason="se registró antes de que cada saldo del crédito (suspenso, provisiones, "
+            "castigo) se llevara en sus propios asientos: corríjalo con una operación nueva",
+        )
     for name, value in op.loan_before.items():
         # what was kept before 0041 also names the write-off request the loan then held,
         # which is an approval request now: it stays as it was decided

@@ -41,29 +41,50 @@ def check_loan_records(session: Session, cooperative_id: uuid.UUID) -> list[str]
     return problems
 
 
+# Each loan's balances as its lines put them: its vencidos and judicial parts (its own
+# lines on those accounts), and the balances on lines that name it with their part.
+_PARTS = """
+SELECT l.number, l.status, l.accounting_status,
+       l.overdue_balance, l.judicial_balance, l.suspended_interest, l.suspended_moratory,
+       l.provision_specific, l.provision_generic, l.written_off_balance,
+       coalesce(sum(p.amount) FILTER (WHERE p.account_kind = 'loan'
+                                      AND p.gl_account_id = l.overdue_gl_account_id), 0.00),
+       coalesce(sum(p.amount) FILTER (WHERE p.account_kind = 'loan'
+                                      AND p.gl_account_id = l.judicial_gl_account_id), 0.00),
+       coalesce(sum(p.amount) FILTER (WHERE p.account_kind = 'loan_interest'), 0.00),
+       coalesce(sum(p.amount) FILTER (WHERE p.account_kind = 'loan_moratory'), 0.00),
+       -coalesce(sum(p.amount) FILTER (WHERE p.account_kind = 'loan_specific'), 0.00),
+       -coalesce(sum(p.amount) FILTER (WHERE p.account_kind = 'loan_generic'), 0.00),
+       coalesce(sum(p.amount) FILTER (WHERE p.account_kind = 'loan_written_off'), 0.00)
+FROM loan l LEFT JOIN posting p ON p.cooperative_id = l.cooperative_id
+    AND p.account_kind LIKE 'loan%' AND p.account_id = l.id
+WHERE l.cooperative_id = :c AND l.disbursed_on IS NOT NULL
+GROUP BY l.cooperative_id, l.id
+"""
+_PART_NAMES = (
+    "vencido",
+    "judicial",
+    "interest in suspense",
+    "moratory in suspense",
+    "specific provision",
+    "generic provision",
+    "written off",
+)
+
+
 def _parts(session: Session, cooperative_id: uuid.UUID) -> list[str]:
-    """Each loan's parts agree with its postings and its accounting status: what its
-    postings put in vencidos and judicial is what it says is there."""
-    rows = session.execute(
-        text(
-            "SELECT l.number, l.status, l.accounting_status, l.overdue_balance, "
-            "l.judicial_balance, "
-            "coalesce(sum(p.amount) FILTER (WHERE p.gl_account_id = l.overdue_gl_account_id), 0),"
-            " coalesce(sum(p.amount) FILTER (WHERE p.gl_account_id = l.judicial_gl_account_id), 0)"
-            " FROM loan l LEFT JOIN posting p ON p.cooperative_id = l.cooperative_id "
-            "AND p.account_kind = 'loan' AND p.account_id = l.id "
-            "WHERE l.cooperative_id = :c AND l.disbursed_on IS NOT NULL "
-            "GROUP BY l.cooperative_id, l.id"
-        ),
-        {"c": cooperative_id},
-    ).all()
+    """Each loan's balances agree with its lines, and its accounting status with its
+    parts: what its postings put in vencidos and judicial is what it says is there, and so
+    for suspense, provisions and written-off debt."""
+    rows = session.execute(text(_PARTS), {"c": cooperative_id}).all()
     problems = []
-    for number, loan_status, status, overdue, judicial, posted_overdue, posted_judicial in rows:
-        if (overdue, judicial) != (posted_overdue, posted_judicial):
-            problems.append(
-                f"loan {number}: vencido {overdue} and judicial {judicial} but its postings "
-                f"put {posted_overdue} and {posted_judicial} there"
-            )
+    n = len(_PART_NAMES)
+    for number, loan_status, status, *amounts in rows:
+        kept, posted = amounts[:n], amounts[n:]
+        for name, held, lines in zip(_PART_NAMES, kept, posted, strict=True):
+            if held != lines:
+                problems.append(f"loan {number}: {name} {held} but its lines put {lines} there")
+        overdue, judicial = kept[:2]
         expected = "judicial" if judicial else "overdue" if overdue else "current"
         if loan_status == "active" and status != expected:
             problems.append(f"loan {number}: {status} with vencido {overdue}, judicial {judicial}")
@@ -87,10 +108,10 @@ def _gl_balance(
 
 
 _TOTALS = """
-SELECT coalesce(sum(u.open), 0) - coalesce(sum(l.suspended_interest + l.suspended_moratory), 0),
-       coalesce(sum(l.suspended_interest + l.suspended_moratory), 0),
-       coalesce(sum(l.provision_generic), 0), coalesce(sum(l.provision_specific), 0),
-       coalesce(sum(l.written_off_balance), 0)
+SELECT coalesce(sum(u.open), 0) - coalesce(sum(l.suspended_interest + l.suspended_moratory), 0.00),
+       coalesce(sum(l.suspended_interest + l.suspended_moratory), 0.00),
+       coalesce(sum(l.provision_generic), 0), coalesce(sum(l.provision_specific), 0.00),
+       coalesce(sum(l.written_off_balance), 0.00)
 FROM loan l LEFT JOIN LATERAL (
     SELECT sum(i.interest_accrued - i.interest_paid + i.moratory_due + i.moratory_accrued
                - i.moratory_paid) AS open

@@ -14,7 +14,7 @@ from coopac_core.approvals.engine import ApprovalKind
 from coopac_core.approvals.models import ApprovalRequest
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
-from coopac_core.ledger.models import EntryKind
+from coopac_core.ledger.models import AccountPart, EntryKind
 from coopac_core.loans import accounting as gl
 from coopac_core.loans.classification import Category
 from coopac_core.loans.errors import (
@@ -92,8 +92,8 @@ def approve_write_off(session: Session, ctx: CoopContext, loan_id: uuid.UUID) ->
     balance = loan.balance
     legs = gl.principal_legs(session, loan, balance)
     # the allowance applied against the principal; what it held beyond is released
-    lines.add(gl.PROVISION_SPECIFIC_GL, loan.provision_specific)
-    lines.add(gl.PROVISION_GENERIC_GL, loan.provision_generic)
+    lines.change(AccountPart.loan_specific, -loan.provision_specific)
+    lines.change(AccountPart.loan_generic, -loan.provision_generic)
     lines.add(
         gl.PROVISION_EXPENSE_GL, -(loan.provision_generic + loan.provision_specific - balance)
     )
@@ -105,13 +105,11 @@ def approve_write_off(session: Session, ctx: CoopContext, loan_id: uuid.UUID) ->
     receivable_moratory = open_moratory - loan.suspended_moratory
     lines.move(gl.INTEREST_INCOME_GL, gl.ACCRUED_INTEREST_GL, receivable_interest)
     lines.move(gl.MORATORY_INCOME_GL, gl.ACCRUED_INTEREST_GL, receivable_moratory)
-    lines.move(
-        gl.SUSPENDED_CONTRA_GL,
-        gl.SUSPENDED_GL,
-        loan.suspended_interest + loan.suspended_moratory,
-    )
+    lines.suspend(AccountPart.loan_interest, -loan.suspended_interest)
+    lines.suspend(AccountPart.loan_moratory, -loan.suspended_moratory)
     written_off = balance + open_interest + open_moratory
-    lines.move(gl.WRITTEN_OFF_GL, gl.WRITTEN_OFF_CONTRA_GL, written_off)
+    lines.change(AccountPart.loan_written_off, written_off)
+    lines.add(gl.WRITTEN_OFF_CONTRA_GL, -written_off)
     entry, _ = ledger.post_entry(
         session,
         ctx,
@@ -126,9 +124,6 @@ def approve_write_off(session: Session, ctx: CoopContext, loan_id: uuid.UUID) ->
     session.add_all(rows)
     loan.status = LoanStatus.written_off
     loan.closed_on = get_cooperative(session, coop_id).business_date
-    loan.suspended_interest = loan.suspended_moratory = ZERO
-    loan.provision_generic = loan.provision_specific = ZERO
-    loan.written_off_balance = written_off
     session.add(loan)
     approvals.approve(session, ctx, WRITE_OFF, request, None, entry.id)
     audit(

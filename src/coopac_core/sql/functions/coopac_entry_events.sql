@@ -1,7 +1,8 @@
 -- One event per journal entry, from the postings of the statement that posts it: the kind
 -- of entry names it, its amounts per currency (the debits), and each member account it
 -- moves (the change as the member sees it, and the balance after), up to 100 of them (a
--- close of business's entry moves thousands: the consumer reads the entry for the rest).
+-- close of business's entry moves thousands: the consumer reads the entry for the rest);
+-- not the lines that keep a loan's other balances (suspense, provisions: 0052).
 CREATE OR REPLACE FUNCTION public.coopac_entry_events()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -41,7 +42,7 @@ BEGIN
             (array_agg(p.account_id) FILTER (WHERE p.account_kind = 'loan'))[1] AS loan_id
         FROM new_postings p
         WHERE p.cooperative_id = n.cooperative_id AND p.entry_id = n.entry_id
-          AND p.account_id IS NOT NULL
+          AND p.account_kind IN ('savings', 'share', 'loan')
     ) c
     -- the accounts' numbers and members, looked up for the first 100 lines only
     CROSS JOIN LATERAL (
@@ -56,7 +57,7 @@ BEGIN
         FROM (
             SELECT p.* FROM new_postings p
             WHERE p.cooperative_id = n.cooperative_id AND p.entry_id = n.entry_id
-              AND p.account_id IS NOT NULL
+              AND p.account_kind IN ('savings', 'share', 'loan')
             ORDER BY p.id LIMIT 100
         ) l
         LEFT JOIN savings_account s ON l.account_kind = 'savings'

@@ -1,7 +1,9 @@
 -- The posting trigger of 0020, and more duties: a till's cash (till_cash.balance) moves
 -- with the postings on its GL sub-account, whoever posts them (the counter, a reversal, an
 -- adjustment), and its CHECK refuses a till below zero whatever path forgets to; a loan's
--- vencidos and judicial parts move with the postings on those of its accounts (0051).
+-- vencidos and judicial parts move with the postings on those of its accounts (0051), and
+-- the balances it keeps beside its principal with the lines that name it with their part
+-- (ledger.models.AccountPart, 0052), each only on its own account.
 CREATE OR REPLACE FUNCTION public.coopac_post_statement()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -149,8 +151,9 @@ BEGIN
            count(*) FILTER (WHERE d.account_kind = 'loan'),
            (SELECT count(*) FROM new_postings n WHERE n.account_kind IS NULL)
     INTO v_savings, v_shares, v_loans, v_cash
-    FROM (SELECT DISTINCT n.account_kind, n.account_id FROM new_postings n
-          WHERE n.account_kind IS NOT NULL) d;
+    FROM (SELECT DISTINCT CASE WHEN n.account_kind LIKE 'loan%' THEN 'loan'
+                               ELSE n.account_kind END AS account_kind, n.account_id
+          FROM new_postings n WHERE n.account_kind IS NOT NULL) d;
     IF v_savings > 0 THEN
         UPDATE savings_account a SET balance = a.balance - d.amount
         FROM (SELECT n.cooperative_id, n.account_id, sum(n.amount) AS amount
@@ -174,24 +177,51 @@ BEGIN
         END IF;
     END IF;
     IF v_loans > 0 THEN
-        -- and its parts: what is posted on its vencidos and judicial accounts (the
-        -- application's role may not write them; verify-ledger proves them the same way)
+        -- and its parts: what is posted on its vencidos and judicial accounts, and on the
+        -- lines that name its kept balances, each on its account (the application's role
+        -- may not write them; verify-ledger proves them the same way). A part on another
+        -- account leaves its loan unmoved, and the count below refuses the statement.
         UPDATE loan a SET balance = a.balance + d.amount,
             overdue_balance = a.overdue_balance + d.overdue,
-            judicial_balance = a.judicial_balance + d.judicial
-        FROM (SELECT n.cooperative_id, n.account_id, sum(n.amount) AS amount,
+            judicial_balance = a.judicial_balance + d.judicial,
+            suspended_interest = a.suspended_interest + d.interest,
+            suspended_moratory = a.suspended_moratory + d.moratory,
+            provision_specific = a.provision_specific - d.specific,
+            provision_generic = a.provision_generic - d.generic,
+            written_off_balance = a.written_off_balance + d.written_off
+        FROM (SELECT n.cooperative_id, n.account_id,
+                  coalesce(sum(n.amount) FILTER (WHERE n.account_kind = 'loan'), 0) AS amount,
+                  coalesce(sum(n.amount) FILTER (WHERE n.account_kind = 'loan'
+                      AND n.gl_account_id = l.overdue_gl_account_id), 0) AS overdue,
+                  coalesce(sum(n.amount) FILTER (WHERE n.account_kind = 'loan'
+                      AND n.gl_account_id = l.judicial_gl_account_id), 0) AS judicial,
                   coalesce(sum(n.amount) FILTER (
-                      WHERE n.gl_account_id = l.overdue_gl_account_id), 0) AS overdue,
+                      WHERE n.account_kind = 'loan_interest'), 0) AS interest,
                   coalesce(sum(n.amount) FILTER (
-                      WHERE n.gl_account_id = l.judicial_gl_account_id), 0) AS judicial
+                      WHERE n.account_kind = 'loan_moratory'), 0) AS moratory,
+                  coalesce(sum(n.amount) FILTER (
+                      WHERE n.account_kind = 'loan_specific'), 0) AS specific,
+                  coalesce(sum(n.amount) FILTER (
+                      WHERE n.account_kind = 'loan_generic'), 0) AS generic,
+                  coalesce(sum(n.amount) FILTER (
+                      WHERE n.account_kind = 'loan_written_off'), 0) AS written_off,
+                  bool_and(coalesce(n.account_kind = 'loan' OR g.code LIKE
+                      CASE n.account_kind WHEN 'loan_interest' THEN '81_4'
+                          WHEN 'loan_moratory' THEN '81_4'
+                          WHEN 'loan_specific' THEN '14_9.01'
+                          WHEN 'loan_generic' THEN '14_9.02'
+                          WHEN 'loan_written_off' THEN '81_3' END, false)) AS placed
               FROM new_postings n
               JOIN loan l ON l.cooperative_id = n.cooperative_id AND l.id = n.account_id
-              WHERE n.account_kind = 'loan'
+              LEFT JOIN gl_account g ON n.account_kind <> 'loan'
+                  AND g.cooperative_id = n.cooperative_id AND g.id = n.gl_account_id
+              WHERE n.account_kind LIKE 'loan%'
               GROUP BY n.cooperative_id, n.account_id) d
-        WHERE a.cooperative_id = d.cooperative_id AND a.id = d.account_id;
+        WHERE a.cooperative_id = d.cooperative_id AND a.id = d.account_id AND d.placed;
         GET DIAGNOSTICS moved = ROW_COUNT;
         IF moved <> v_loans THEN
-            RAISE EXCEPTION 'posted to % loan accounts, moved %', v_loans, moved;
+            RAISE EXCEPTION 'posted to % loan accounts (or their parts), moved %',
+                v_loans, moved;
         END IF;
     END IF;
     IF v_cash > 0 THEN
