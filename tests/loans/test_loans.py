@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
@@ -744,3 +744,75 @@ def test_a_loans_kept_balance_moves_only_with_a_line_on_its_own_account(
                 assert kept == Decimal("10.00")
             tx.rollback()
     assert api.get(f"/loans/{loan['id']}")["provision"] == "0.00"
+
+
+def _rate(days: int) -> Decimal:
+    """The test's own period rate at the loans' TEA of 24%."""
+    return Decimal("1.24") ** (Decimal(days) / Decimal(360)) - 1
+
+
+def test_a_prepayment_charges_interest_to_the_day_and_a_payoff_quote_pays_the_loan_off(
+    api: Api,
+) -> None:
+    loan, _ = _active_loan(api, "10000.00", 12)
+    lid = loan["id"]
+    schedule = api.get(f"/loans/{lid}/schedule")["installments"]
+    assert isinstance(schedule, list)
+    first_due = date.fromisoformat(schedule[0]["due_date"])
+    today = date.fromisoformat(str(api.get("/")["business_date"]))
+    api.close_days((first_due - today).days)
+    paid = api.post(
+        f"/loans/{lid}/repayments",
+        Role.teller,
+        {"amount": schedule[0]["total"], "branch_id": api.coop.branches["PUNO"]},
+        money=True,
+    )
+    assert api.last.status_code == 201, api.last.text
+    owed = Decimal(str(paid["balance"]))
+    api.close_days(14)
+    # 2,000 of principal prepaid 14 days after the last due date, with its interest
+    interest = (Decimal("2000.00") * _rate(14)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    out = api.post(
+        f"/loans/{lid}/repayments",
+        Role.teller,
+        {
+            "amount": str(Decimal("2000.00") + interest),
+            "branch_id": api.coop.branches["PUNO"],
+            "excess_as": "prepayment",
+        },
+        money=True,
+    )
+    assert api.last.status_code == 201, api.last.text
+    assert (out["principal"], out["interest"]) == ("2000.00", str(interest))
+    assert Decimal(str(out["balance"])) == owed - Decimal("2000.00")
+    # the payoff today: the rest of the principal and its interest since the due date
+    quote = api.get(f"/loans/{lid}/payoff")
+    rest = owed - Decimal("2000.00")
+    rest_interest = (rest * _rate(14)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert (quote["principal"], quote["interest"], quote["moratory"]) == (
+        str(rest),
+        str(rest_interest),
+        "0.00",
+    )
+    assert quote["total"] == str(rest + rest_interest)
+    # a later day's quote has more interest; an earlier day's is refused
+    later = api.get(f"/loans/{lid}/payoff", date=(first_due + timedelta(days=20)).isoformat())
+    assert Decimal(str(later["interest"])) > rest_interest
+    r = api.c.get(
+        api.url(f"/loans/{lid}/payoff"),
+        params={"date": first_due.isoformat()},
+        headers=api.h(Role.teller),
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "payoff_date_in_past")
+    # paid exactly, the loan is closed with nothing left and nothing refunded
+    out = api.post(
+        f"/loans/{lid}/repayments",
+        Role.teller,
+        {"amount": quote["total"], "branch_id": api.coop.branches["PUNO"]},
+        money=True,
+    )
+    assert api.last.status_code == 201, api.last.text
+    assert (out["status"], out["balance"], out["amount"]) == ("paid_off", "0.00", quote["total"])
+    r = api.c.get(api.url(f"/loans/{lid}/payoff"), headers=api.h(Role.teller))
+    assert (r.status_code, r.json()["code"]) == (409, "invalid_loan_status")
+    assert api.get("/ledger/verification", Role.auditor)["ok"] is True

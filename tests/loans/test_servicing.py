@@ -15,7 +15,10 @@ from coopac_core.loans.servicing import (
     days_past_due,
     moratory_since,
     owed,
+    payoff,
+    prepayment_interest,
     reschedule,
+    split_prepayment,
 )
 
 
@@ -135,3 +138,31 @@ def test_prepaying_everything_settles_every_future_installment() -> None:
     reschedule(terms, rows, date(2026, 1, 10), D("400.00"), PrepaymentMode.reduce_installment)
     assert all(owed(r) == ZERO for r in rows)
     assert sum((r.principal for r in rows), ZERO) == D("400.00")
+
+
+def test_a_prepayment_pays_the_interest_of_the_principal_it_repays_to_the_day() -> None:
+    # the case: 2,000 prepaid on 07-15, the last due date 07-01, TEA 30%:
+    # 2000 x (1.30^(14/360) - 1) = 20.5106... -> 20.51
+    since, today = date(2026, 7, 1), date(2026, 7, 15)
+    assert prepayment_interest(D("2000.00"), D("0.30"), since, today) == D("20.51")
+    assert split_prepayment(D("2020.51"), D("0.30"), since, today) == (D("2000.00"), D("20.51"))
+    # an amount that is not a principal and its interest: the principal it can repay
+    principal, interest = split_prepayment(D("2000.00"), D("0.30"), since, today)
+    assert (principal, interest) == (D("1979.70"), D("20.30"))
+    assert prepayment_interest(principal, D("0.30"), since, today) == interest
+    # on the due date itself, nothing has run yet
+    assert split_prepayment(D("500.00"), D("0.30"), today, today) == (D("500.00"), ZERO)
+
+
+def test_a_payoff_is_what_is_due_with_moratory_and_the_rest_of_the_principal_to_the_day() -> None:
+    rows = _future(date(2026, 1, 1))  # 100 + 5 due on the first of each month, Feb to May
+    rows[0].principal_paid, rows[0].interest_paid = D("100.00"), D("5.00")
+    rows[1].moratory_accrued = D("0.40")
+    day = date(2026, 3, 11)  # March's installment 10 days overdue
+    quote = payoff(rows, D("0.24"), D("0.12"), date(2026, 1, 1), day)
+    # March: 100 + 5 and its moratory (10 days on 100 at 12%: 0.32, less than accrued: 0.40)
+    # April and May: 200 of principal and its interest since March 1st (10 days at 24%)
+    assert quote.principal == D("300.00")
+    assert quote.interest == D("5.00") + D("1.20")  # 200 x (1.24^(10/360) - 1) = 1.1994
+    assert quote.moratory == D("0.40")
+    assert quote.total == D("306.60")

@@ -104,3 +104,12 @@ class NotWrittenOff(Conflict):
 class RecoveryExceedsDebt(Unprocessable):
     code = "recovery_exceeds_debt"
     template = "La recuperación excede lo castigado pendiente ({owed})"
+
+
+class PayoffDateInPast(Unprocessable):
+    code = "payoff_date_in_past"
+    template = "La fecha {date} es anterior a la fecha de operaciones ({business_date})"
+    meaning = (
+        "A payoff is quoted for the business date or a later day: what settled the loan on "
+        "an earlier day is its statement."
+    )

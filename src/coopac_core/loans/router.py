@@ -4,7 +4,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse, Response
 
 from coopac_core.approvals import errors as approval_errors
@@ -26,6 +26,7 @@ from coopac_core.loans.errors import (
     InvalidLoanStatus,
     JudicialRequiresOverdue,
     LoanNotFound,
+    PayoffDateInPast,
     ScheduleInvalid,
     TeaOutOfRange,
     TermOutOfRange,
@@ -45,6 +46,7 @@ from coopac_core.loans.schemas import (
     LoanScheduleOut,
     LoanSimulationOut,
     LoanSimulationRequest,
+    PayoffOut,
     Portfolio,
 )
 from coopac_core.members.errors import MemberNotActive, MemberNotFound, MemberRequired
@@ -254,6 +256,21 @@ def get_loan_schedule(
     session: SessionDep,
 ) -> LoanScheduleOut:
     return service.loan_schedule(session, service.get_loan(session, ctx.cooperative_id, loan_id))
+
+
+@router.get(
+    "/loans/{loan_id}/payoff",
+    response_model=PayoffOut,
+    responses=coop_responses(LoanNotFound, InvalidLoanStatus, PayoffDateInPast),
+    summary="What pays the loan off on a day (the business date by default), part by part",
+)
+def get_loan_payoff(
+    loan_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_LOANS))],
+    session: SessionDep,
+    day: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD")] = None,
+) -> PayoffOut:
+    return service.payoff_quote(session, ctx.cooperative_id, loan_id, day)
 
 
 WRITE_OFF_ERRORS = (

@@ -147,6 +147,93 @@ class Allocation:
         self.insurance += other.insurance
 
 
+# --- prepayment and payoff ---------------------------------------------------------------
+
+
+def last_due_date(installments: Sequence[Installment], today: date, disbursed: date) -> date:
+    """The day interest was last charged to: the last due date by ``today``, else the day
+    the loan was paid out."""
+    past = [i.due_date for i in installments if i.due_date <= today]
+    return past[-1] if past else disbursed
+
+
+def prepayment_interest(principal: Decimal, tea: Decimal, since: date, today: date) -> Decimal:
+    """Interest on principal repaid before its due date, from the last due date to the day
+    of payment (DOMAIN.md): P × ((1 + TEA)^(d/360) − 1), half-up."""
+    days = (today - since).days
+    if principal <= 0 or days <= 0:
+        return ZERO
+    return round_cents(principal * period_rate(tea, days))
+
+
+def split_prepayment(
+    amount: Decimal, tea: Decimal, since: date, today: date
+) -> tuple[Decimal, Decimal]:
+    """An amount paid beyond what is due, as (principal, interest): the principal it repays
+    and that principal's interest to the day, together the amount. P = amount / (1 + i),
+    half-up; so P + prepayment_interest(P) is the amount, and a payoff's principal comes
+    back exactly."""
+    days = (today - since).days
+    if days <= 0:
+        return amount, ZERO
+    principal = round_cents(amount / (1 + period_rate(tea, days)))
+    return principal, amount - principal
+
+
+@dataclass
+class Payoff:
+    """What settles a loan on a day: everything due by then (moratory interest to that
+    day), the principal not yet due, and that principal's interest since the last due
+    date."""
+
+    principal: Decimal = ZERO
+    interest: Decimal = ZERO
+    moratory: Decimal = ZERO
+    fees: Decimal = ZERO
+    insurance: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return self.principal + self.interest + self.moratory + self.fees + self.insurance
+
+
+def payoff(
+    installments: Sequence[Installment],
+    tea: Decimal,
+    moratory_tea: Decimal,
+    disbursed: date,
+    day: date,
+) -> Payoff:
+    out = Payoff()
+    future_principal = ZERO
+    for i in installments:
+        if i.due_date > day:
+            future_principal += i.principal - i.principal_paid
+            continue
+        out.principal += i.principal - i.principal_paid
+        out.interest += i.interest - i.interest_paid
+        out.fees += i.fees - i.fees_paid
+        out.insurance += i.insurance - i.insurance_paid
+        out.moratory += i.moratory_due + i.moratory_accrued - i.moratory_paid
+        out.moratory += moratory_pending(i, moratory_tea, day)
+    out.principal += future_principal
+    since = last_due_date(installments, day, disbursed)
+    out.interest += prepayment_interest(future_principal, tea, since, day)
+    return out
+
+
+def charge_prepayment_interest(
+    installments: Sequence[Installment], today: date, interest: Decimal
+) -> None:
+    """After ``reschedule``: the interest a prepayment paid to the day is asked for, and
+    paid, on the first installment not yet due (the period it ran in)."""
+    if interest <= 0:
+        return
+    first = next(i for i in installments if i.due_date > today)
+    first.interest += interest
+    first.interest_paid += interest
+
+
 def _take(available: Decimal, due: Decimal) -> Decimal:
     return min(available, max(due, ZERO))
 

@@ -790,6 +790,13 @@ class PayloadTooLargeError(ProblemError):
     status = 413
 
 
+class PayoffDateInPastError(ProblemError):
+    """``payoff_date_in_past`` (HTTP 422)."""
+
+    code = "payoff_date_in_past"
+    status = 422
+
+
 class PeriodAlreadyClosedError(ProblemError):
     """``period_already_closed`` (HTTP 409)."""
 
@@ -1386,6 +1393,7 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "password_change_not_for_keys": PasswordChangeNotForKeysError,
     "password_change_required": PasswordChangeRequiredError,
     "payload_too_large": PayloadTooLargeError,
+    "payoff_date_in_past": PayoffDateInPastError,
     "period_already_closed": PeriodAlreadyClosedError,
     "period_closed": PeriodClosedError,
     "period_in_future": PeriodInFutureError,

@@ -6,7 +6,7 @@ from enum import StrEnum
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel, SecretStr
 from uuid import UUID
 from typing import Any, Literal
-from datetime import date
+from datetime import date as date_aliased
 
 
 class AccountKind(StrEnum):
@@ -556,7 +556,7 @@ class DocumentType(StrEnum):
 
 
 class DueInstallment(BaseModel):
-    due_date: date = Field(..., title="Due Date")
+    due_date: date_aliased = Field(..., title="Due Date")
     number: int = Field(..., title="Number")
     owed: str = Field(
         ...,
@@ -614,7 +614,7 @@ class EventOut(BaseModel):
     A business event. ``cursor`` is where a consumer resumes after it.
     """
 
-    business_date: date = Field(..., title="Business Date")
+    business_date: date_aliased = Field(..., title="Business Date")
     cursor: str = Field(..., title="Cursor")
     data: dict[str, Any] = Field(..., title="Data")
     entry_id: UUID | None = Field(
@@ -984,7 +984,7 @@ class InstallmentOut(BaseModel):
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Balance After"
     )
     days: int = Field(..., title="Days")
-    due_date: date = Field(..., title="Due Date")
+    due_date: date_aliased = Field(..., title="Due Date")
     fees: str = Field(
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Fees"
     )
@@ -1058,8 +1058,8 @@ class InsuredTotalsOut(BaseModel):
     )
 
 
-class DueDates(RootModel[list[date]]):
-    root: list[date] = Field(..., max_length=360, title="Due Dates")
+class DueDates(RootModel[list[date_aliased]]):
+    root: list[date_aliased] = Field(..., max_length=360, title="Due Dates")
 
 
 class PrincipalByDateItem(RootModel[str]):
@@ -1110,8 +1110,8 @@ class Installment(RootModel[str]):
     )
 
 
-class DueDates1(RootModel[list[date]]):
-    root: list[date] = Field(
+class DueDates1(RootModel[list[date_aliased]]):
+    root: list[date_aliased] = Field(
         ..., description="For frequency 'dates'", max_length=360, title="Due Dates"
     )
 
@@ -1243,7 +1243,7 @@ class Movement(BaseModel):
         description="The counter's receipt, for an operation in cash",
         title="Receipt Number",
     )
-    value_date: date = Field(..., title="Value Date")
+    value_date: date_aliased = Field(..., title="Value Date")
 
 
 class NormalSide(StrEnum):
@@ -1311,6 +1311,47 @@ class PasswordGrant(BaseModel):
     grant_type: GrantType | None = GrantType.password
     password: SecretStr = Field(..., max_length=256)
     username: str = Field(..., examples=["sur.cajero"], max_length=64)
+
+
+class PayoffOut(BaseModel):
+    """
+    What settles the loan on ``date``: a repayment of exactly ``total`` that day closes it
+    with nothing left and nothing refunded.
+    """
+
+    currency: Currency
+    date: date_aliased = Field(..., title="Date")
+    fees: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Fees"
+    )
+    insurance: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Insurance"
+    )
+    interest: str = Field(
+        ...,
+        description="Interest due, and on the principal not yet due from the last due date to the day (a prepayment's)",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Interest",
+    )
+    loan_id: UUID = Field(..., title="Loan Id")
+    moratory: str = Field(
+        ...,
+        description="Moratory interest on overdue principal to the day",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Moratory",
+    )
+    principal: str = Field(
+        ...,
+        description="All the principal still owed, due or not",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Principal",
+    )
+    total: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Total"
+    )
 
 
 class PeriodStatus(StrEnum):
@@ -1403,7 +1444,7 @@ class RateCreate(BaseModel):
 
 
 class RateOut(BaseModel):
-    business_date: date = Field(..., title="Business Date")
+    business_date: date_aliased = Field(..., title="Business Date")
     buy: str = Field(..., title="Buy")
     currency: Currency | None = Currency.USD
     id: UUID = Field(..., title="Id")
@@ -1462,7 +1503,7 @@ class ReceiptOut(BaseModel):
     )
     amount_in_words: str = Field(..., title="Amount In Words")
     branch: str = Field(..., title="Branch")
-    business_date: date = Field(..., title="Business Date")
+    business_date: date_aliased = Field(..., title="Business Date")
     channel: Channel
     cooperative: str = Field(..., title="Cooperative")
     cooperative_ruc: str = Field(..., title="Cooperative Ruc")
@@ -1494,7 +1535,7 @@ class RecoveryOut(BaseModel):
     )
     journal_entry_id: UUID = Field(..., title="Journal Entry Id")
     loan_id: UUID = Field(..., title="Loan Id")
-    value_date: date = Field(..., title="Value Date")
+    value_date: date_aliased = Field(..., title="Value Date")
     written_off_balance: str = Field(
         ...,
         examples=["100.00"],
@@ -1564,7 +1605,7 @@ class RepaymentOut(BaseModel):
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Principal"
     )
     status: LoanStatus
-    value_date: date = Field(..., title="Value Date")
+    value_date: date_aliased = Field(..., title="Value Date")
 
 
 class RepaymentRequest(BaseModel):
@@ -1700,21 +1741,21 @@ class SavingsAccountOut(BaseModel):
     balance: str = Field(
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Balance"
     )
-    closed_on: date | None = Field(..., title="Closed On")
+    closed_on: date_aliased | None = Field(..., title="Closed On")
     currency: Currency
     held_amount: str = Field(
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Held Amount"
     )
     id: UUID = Field(..., title="Id")
     kind: ProductKind
-    maturity_date: date | None = Field(..., title="Maturity Date")
+    maturity_date: date_aliased | None = Field(..., title="Maturity Date")
     maturity_instruction: MaturityInstruction | None = None
     member_id: UUID = Field(..., title="Member Id")
     number: str = Field(..., title="Number")
-    opened_on: date = Field(..., title="Opened On")
+    opened_on: date_aliased = Field(..., title="Opened On")
     payout_account_id: UUID | None = Field(None, title="Payout Account Id")
     placed_amount: PlacedAmount | None = Field(None, title="Placed Amount")
-    placed_on: date | None = Field(..., title="Placed On")
+    placed_on: date_aliased | None = Field(..., title="Placed On")
     product_id: UUID = Field(..., title="Product Id")
     rate: Rate | None = Field(
         None, description="A term deposit's TEA, fixed at placement", title="Rate"
@@ -1834,7 +1875,7 @@ class SbsLevel(StrEnum):
 
 class ScheduleInstallmentOut(BaseModel):
     days: int = Field(..., title="Days")
-    due_date: date = Field(..., title="Due Date")
+    due_date: date_aliased = Field(..., title="Due Date")
     fees: str = Field(
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Fees"
     )
@@ -2013,7 +2054,7 @@ class StatementLine(BaseModel):
     id: int = Field(..., title="Id")
     journal_entry_id: UUID = Field(..., title="Journal Entry Id")
     kind: EntryKind
-    value_date: date = Field(..., title="Value Date")
+    value_date: date_aliased = Field(..., title="Value Date")
 
 
 class StatementLineOut(BaseModel):
@@ -2070,7 +2111,7 @@ class TermCancellation(BaseModel):
 
 class TermCancellationOut(BaseModel):
     account_id: UUID = Field(..., title="Account Id")
-    closed_on: date = Field(..., title="Closed On")
+    closed_on: date_aliased = Field(..., title="Closed On")
     currency: Currency
     interest: str = Field(
         ...,
@@ -2120,7 +2161,7 @@ class TillOut(BaseModel):
 
 class TillSessionOut(BaseModel):
     branch_id: UUID = Field(..., title="Branch Id")
-    business_date: date = Field(..., title="Business Date")
+    business_date: date_aliased = Field(..., title="Business Date")
     closed_at: AwareDatetime | None = Field(None, title="Closed At")
     closed_by: str | None = Field(None, title="Closed By")
     counted: list[CurrencyAmount] | None = Field(None, title="Counted")
@@ -2230,7 +2271,7 @@ class TransferOut(BaseModel):
     to_balance: str = Field(
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="To Balance"
     )
-    value_date: date = Field(..., title="Value Date")
+    value_date: date_aliased = Field(..., title="Value Date")
 
 
 class TransferRequest(BaseModel):
@@ -2473,7 +2514,7 @@ class AdjustmentCreate(BaseModel):
     An accountant's entry by hand, balanced per currency.
     """
 
-    business_date: date | None = Field(
+    business_date: date_aliased | None = Field(
         None,
         description="The day it is booked on: the business date by default, or an earlier day of a month not yet closed (the adjustments of a month end)",
         title="Business Date",
@@ -2489,7 +2530,7 @@ class AdjustmentRequestOut(BaseModel):
     An entry by hand waiting for (or decided by) a second person.
     """
 
-    business_date: date = Field(..., title="Business Date")
+    business_date: date_aliased = Field(..., title="Business Date")
     decided_at: AwareDatetime | None = Field(..., title="Decided At")
     decided_by: str | None = Field(..., title="Decided By")
     decision_note: str | None = Field(..., title="Decision Note")
@@ -2665,7 +2706,7 @@ class CashOperationOut(BaseModel):
     amount_pen: str = Field(
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Amount Pen"
     )
-    business_date: date = Field(..., title="Business Date")
+    business_date: date_aliased = Field(..., title="Business Date")
     currency: Currency
     direction: Direction = Field(
         ..., description="in: cash received; out: cash paid", title="Direction"
@@ -2725,7 +2766,7 @@ class CollateralIn(BaseModel):
 
 
 class CooperativeCreate(BaseModel):
-    business_date: date | None = Field(
+    business_date: date_aliased | None = Field(
         None,
         description="Where its books start: today in the cooperative's time zone by default, or a past date for a cooperative taking over from its previous system (close of business then catches up day by day). Never in the future.",
         title="Business Date",
@@ -2743,7 +2784,7 @@ class CooperativeCreate(BaseModel):
 
 class CooperativeOut(BaseModel):
     base_currency: Currency
-    business_date: date = Field(..., title="Business Date")
+    business_date: date_aliased = Field(..., title="Business Date")
     code: str = Field(..., title="Code")
     created_at: AwareDatetime = Field(..., title="Created At")
     exchange_rate: str = Field(..., title="Exchange Rate")
@@ -3056,7 +3097,7 @@ class JournalEntryOut(BaseModel):
     actor_name: str = Field(..., title="Actor Name")
     booked_at: AwareDatetime = Field(..., title="Booked At")
     branch_id: UUID | None = Field(..., title="Branch Id")
-    business_date: date = Field(..., title="Business Date")
+    business_date: date_aliased = Field(..., title="Business Date")
     channel: Channel = Field(
         ..., description="Where it came in: the federation measures channels"
     )
@@ -3082,7 +3123,7 @@ class JournalEntryOut(BaseModel):
     till_session_id: UUID | None = Field(
         ..., description="The till whose cash it moved", title="Till Session Id"
     )
-    value_date: date = Field(..., title="Value Date")
+    value_date: date_aliased = Field(..., title="Value Date")
 
 
 class LoanCreate(BaseModel):
@@ -3095,9 +3136,9 @@ class LoanCreate(BaseModel):
     collateral: list[CollateralIn] | None = Field(
         None, max_length=20, title="Collateral"
     )
-    disbursement_date: date | None = Field(None, title="Disbursement Date")
+    disbursement_date: date_aliased | None = Field(None, title="Disbursement Date")
     due_dates: DueDates | None = Field(None, title="Due Dates")
-    first_due_date: date | None = Field(None, title="First Due Date")
+    first_due_date: date_aliased | None = Field(None, title="First Due Date")
     frequency: Frequency | None = Field(None, description="Default: the product's")
     grace_periods: int | None = Field(0, ge=0, le=60, title="Grace Periods")
     grace_type: GraceType | None = GraceType.none
@@ -3137,7 +3178,7 @@ class LoanOut(BaseModel):
         title="Balance",
     )
     category: Category = Field(..., description="SBS category of this loan")
-    closed_on: date | None = Field(..., title="Closed On")
+    closed_on: date_aliased | None = Field(..., title="Closed On")
     commission: str = Field(
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Commission"
     )
@@ -3150,8 +3191,8 @@ class LoanOut(BaseModel):
     )
     decided_by: str | None = Field(..., title="Decided By")
     decision_note: str | None = Field(..., title="Decision Note")
-    disbursed_on: date | None = Field(..., title="Disbursed On")
-    disbursement_date: date = Field(..., title="Disbursement Date")
+    disbursed_on: date_aliased | None = Field(..., title="Disbursed On")
+    disbursement_date: date_aliased = Field(..., title="Disbursement Date")
     frequency: Frequency
     guarantee: Guarantee
     guarantor_ids: list[UUID] = Field(..., title="Guarantor Ids")
@@ -3340,7 +3381,7 @@ class LoanSimulationOut(BaseModel):
         title="Amount Received",
     )
     currency: Currency
-    disbursement_date: date = Field(..., title="Disbursement Date")
+    disbursement_date: date_aliased = Field(..., title="Disbursement Date")
     installment: Installment | None = Field(
         ..., description="The level installment (French method)", title="Installment"
     )
@@ -3373,13 +3414,13 @@ class LoanSimulationRequest(BaseModel):
         title="Commission",
     )
     currency: Currency | None = Currency.PEN
-    disbursement_date: date | None = Field(
+    disbursement_date: date_aliased | None = Field(
         None, description="Default: the business date", title="Disbursement Date"
     )
     due_dates: DueDates1 | None = Field(
         None, description="For frequency 'dates'", title="Due Dates"
     )
-    first_due_date: date | None = Field(
+    first_due_date: date_aliased | None = Field(
         None, description="Default: one period later", title="First Due Date"
     )
     frequency: Frequency | None = Frequency.monthly
@@ -3435,7 +3476,7 @@ class MeResponse(BaseModel):
 
 class MemberCreate(BaseModel):
     address: Address1 | None = Field(None, title="Address")
-    birth_date: date | None = Field(None, title="Birth Date")
+    birth_date: date_aliased | None = Field(None, title="Birth Date")
     branch_id: UUID | None = Field(
         None,
         description="The member's branch (agencia de afiliación); by default the registering teller's branch",
@@ -3459,13 +3500,13 @@ class MemberCreate(BaseModel):
 
 class MemberOut(BaseModel):
     address: str | None = Field(..., title="Address")
-    admitted_on: date | None = Field(..., title="Admitted On")
-    applied_on: date = Field(..., title="Applied On")
-    birth_date: date | None = Field(..., title="Birth Date")
+    admitted_on: date_aliased | None = Field(..., title="Admitted On")
+    applied_on: date_aliased = Field(..., title="Applied On")
+    birth_date: date_aliased | None = Field(..., title="Birth Date")
     branch_id: UUID | None = Field(None, title="Branch Id")
     cooperative_id: UUID = Field(..., title="Cooperative Id")
     created_at: AwareDatetime = Field(..., title="Created At")
-    deceased_on: date | None = Field(..., title="Deceased On")
+    deceased_on: date_aliased | None = Field(..., title="Deceased On")
     document_number: str = Field(..., title="Document Number")
     document_type: DocumentType
     email: str | None = Field(..., title="Email")
@@ -3480,9 +3521,9 @@ class MemberOut(BaseModel):
     sex: Sex | None
     status: MemberStatus
     status_document: str | None = Field(None, title="Status Document")
-    suspended_on: date | None = Field(..., title="Suspended On")
+    suspended_on: date_aliased | None = Field(..., title="Suspended On")
     ubigeo: str | None = Field(..., title="Ubigeo")
-    withdrawn_on: date | None = Field(..., title="Withdrawn On")
+    withdrawn_on: date_aliased | None = Field(..., title="Withdrawn On")
 
 
 class MemberSnapshot(BaseModel):
@@ -3490,7 +3531,7 @@ class MemberSnapshot(BaseModel):
     What a front-end needs to serve a member with the link down.
     """
 
-    as_of: date = Field(
+    as_of: date_aliased = Field(
         ..., description="The cooperative's business date", title="As Of"
     )
     loans: list[SnapshotLoan] = Field(
@@ -3509,7 +3550,7 @@ class MemberSnapshot(BaseModel):
 
 class MemberUpdate(BaseModel):
     address: Address1 | None = Field(None, title="Address")
-    birth_date: date | None = Field(None, title="Birth Date")
+    birth_date: date_aliased | None = Field(None, title="Birth Date")
     branch_id: UUID | None = Field(
         None,
         description="Move the member to another branch (manager or admin)",
@@ -3732,7 +3773,7 @@ class PeriodOut(BaseModel):
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Overdue Loans"
     )
     period: str = Field(..., title="Period")
-    period_end: date = Field(..., title="Period End")
+    period_end: date_aliased = Field(..., title="Period End")
     provisions: str = Field(
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Provisions"
     )
@@ -3750,7 +3791,7 @@ class PeriodOut(BaseModel):
 
 
 class Portfolio(BaseModel):
-    as_of: date = Field(..., title="As Of")
+    as_of: date_aliased = Field(..., title="As Of")
     balance: str = Field(
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Balance"
     )
@@ -3836,11 +3877,11 @@ class ShareAccountOut(BaseModel):
     balance: str = Field(
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Balance"
     )
-    closed_on: date | None = Field(..., title="Closed On")
+    closed_on: date_aliased | None = Field(..., title="Closed On")
     currency: Currency
     id: UUID = Field(..., title="Id")
     member_id: UUID = Field(..., title="Member Id")
-    opened_on: date = Field(..., title="Opened On")
+    opened_on: date_aliased = Field(..., title="Opened On")
     status: ShareAccountStatus
 
 
@@ -3932,7 +3973,7 @@ class TillUpdate(BaseModel):
 
 class TrialBalance(BaseModel):
     accounts: list[TrialBalanceAccount] = Field(..., title="Accounts")
-    as_of: date = Field(..., title="As Of")
+    as_of: date_aliased = Field(..., title="As Of")
     currency: Currency
     total_credits: str = Field(
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Total Credits"
@@ -3988,10 +4029,10 @@ class ClassificationOut(BaseModel):
 
 
 class CobRunOut(BaseModel):
-    business_date_from: date = Field(
+    business_date_from: date_aliased = Field(
         ..., description="The first day the run closes", title="Business Date From"
     )
-    business_date_to: date = Field(
+    business_date_to: date_aliased = Field(
         ..., description="The last day the run closes", title="Business Date To"
     )
     error: str | None = Field(..., title="Error")

@@ -19,6 +19,7 @@ from coopac_core.loans.schemas.portfolio import (
 from coopac_core.loans.schemas.servicing import (
     DisbursementRequest,
     ExcessAs,
+    PayoffOut,
     RecoveryOut,
     RecoveryRequest,
     RepaymentOut,
@@ -45,6 +46,7 @@ __all__ = [
     "LoanScheduleOut",
     "LoanSimulationOut",
     "LoanSimulationRequest",
+    "PayoffOut",
     "Portfolio",
     "PortfolioCategory",
     "PortfolioCreditType",

@@ -19,7 +19,7 @@ from pydantic import (
 from coopac_core.loans.models import LoanStatus
 from coopac_core.loans.schemas.loans import Text300
 from coopac_core.loans.servicing import PrepaymentMode
-from coopac_core.money import Amount
+from coopac_core.money import Amount, Currency
 from coopac_core.validation import invalid
 
 
@@ -155,3 +155,39 @@ class RepaymentOut(BaseModel):
     balance: Amount = Field(description="Outstanding principal after the payment")
     status: LoanStatus
     value_date: date
+
+
+class PayoffOut(BaseModel):
+    """What settles the loan on ``date``: a repayment of exactly ``total`` that day closes it
+    with nothing left and nothing refunded."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "loan_id": "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d",
+                    "date": "2026-07-15",
+                    "currency": "PEN",
+                    "principal": "8120.44",
+                    "interest": "83.27",
+                    "moratory": "0.00",
+                    "fees": "0.00",
+                    "insurance": "0.00",
+                    "total": "8203.71",
+                }
+            ]
+        }
+    )
+
+    loan_id: uuid.UUID
+    date: date
+    currency: Currency
+    principal: Amount = Field(description="All the principal still owed, due or not")
+    interest: Amount = Field(
+        description="Interest due, and on the principal not yet due from the last due date "
+        "to the day (a prepayment's)"
+    )
+    moratory: Amount = Field(description="Moratory interest on overdue principal to the day")
+    fees: Amount
+    insurance: Amount
+    total: Amount

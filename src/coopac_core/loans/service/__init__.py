@@ -7,6 +7,7 @@ lives in ``loans.servicing``, schedules in ``loans.schedule``, SBS rules in
 from coopac_core.loans.service.applications import approve, create_loan, reject, submit
 from coopac_core.loans.service.operations import (
     disburse,
+    payoff_quote,
     recover,
     repay,
     to_judicial_collection,
@@ -39,6 +40,7 @@ __all__ = [
     "loan_schedule",
     "loan_view",
     "loan_views",
+    "payoff_quote",
     "portfolio",
     "recover",
     "reject",

@@ -13,11 +13,13 @@ from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import AccountKind, AccountPart, EntryKind
 from coopac_core.loans import accounting as gl
+from coopac_core.loans import servicing
 from coopac_core.loans.errors import (
     InvalidLoanStatus,
     JudicialRequiresOverdue,
     NotWrittenOff,
     Overpayment,
+    PayoffDateInPast,
     RecoveryExceedsDebt,
 )
 from coopac_core.loans.models import AccountingStatus, Loan, LoanInstallment, LoanStatus
@@ -26,6 +28,7 @@ from coopac_core.loans.schedule import Schedule, tcea
 from coopac_core.loans.schemas import (
     ExcessAs,
     LoanOut,
+    PayoffOut,
     RecoveryOut,
     RecoveryRequest,
     RepaymentOut,
@@ -33,7 +36,7 @@ from coopac_core.loans.schemas import (
 )
 from coopac_core.loans.service import reversals
 from coopac_core.loans.service.applications import audit
-from coopac_core.loans.service.queries import installments, lock_loan, lock_loan_on_day
+from coopac_core.loans.service.queries import get_loan, installments, lock_loan, lock_loan_on_day
 from coopac_core.loans.service.schedules import loan_schedule_from, refusing_impossible_schedules
 from coopac_core.loans.service.views import loan_view
 from coopac_core.loans.servicing import (
@@ -42,14 +45,17 @@ from coopac_core.loans.servicing import (
     accrue_moratory,
     allocate,
     cap_recognised,
-    moratory_pending,
+    charge_prepayment_interest,
+    last_due_date,
     owed,
+    prepayment_interest,
     recognise_payment,
     reschedule,
+    split_prepayment,
     uncollected_interest,
 )
 from coopac_core.models_base import utcnow
-from coopac_core.money import check_amount
+from coopac_core.money import Currency, check_amount
 from coopac_core.security.principal import CoopContext
 
 
@@ -146,9 +152,12 @@ def repay(
     due_now = sum((owed(i) for i in rows if i.due_date <= today), ZERO)
     future = [i for i in rows if i.due_date > today]
     future_principal = sum((i.principal - i.principal_paid for i in future), ZERO)
+    since = last_due_date(rows, today, loan.disbursement_date)
+    # the principal not yet due, repaid today, with its interest to today
+    future_payoff = future_principal + prepayment_interest(future_principal, loan.tea, since, today)
     future_owed = sum((owed(i) for i in future), ZERO)
-    if amount > due_now + max(future_principal, future_owed):
-        raise Overpayment(owed=due_now + future_principal)
+    if amount > due_now + max(future_payoff, future_owed):
+        raise Overpayment(owed=due_now + future_payoff)
     applied, left = allocate(rows, amount, today)
     if left > 0:
         policy = policy_of(credit_policy)
@@ -156,18 +165,22 @@ def repay(
         as_advance = (
             data.excess_as is ExcessAs.advance_installments
             if data.excess_as is not None
-            else left <= advance_limit
+            else left <= advance_limit and left < future_payoff
         )
         if as_advance:
             if left > future_owed:
                 raise Overpayment(owed=due_now + future_owed)
             more, left = allocate(rows, left, date.max, paid_on=today)
             applied.add(more)
-        elif left > future_principal:
-            raise Overpayment(owed=due_now + future_principal)
+        elif left > future_payoff:
+            raise Overpayment(owed=due_now + future_payoff)
         if left > 0:
-            reschedule(loan, rows, today, left, data.prepayment)
-            applied.principal += left
+            # what it repays of the principal, and that principal's interest to the day
+            principal, interest_now = split_prepayment(left, loan.tea, since, today)
+            reschedule(loan, rows, today, principal, data.prepayment)
+            charge_prepayment_interest(rows, today, interest_now)
+            applied.principal += principal
+            applied.interest += interest_now
     interest = recognise_payment(rows, paid_before, uncollected)
     lines.unrecognise(cap_recognised(rows))
     lines.collect(interest.collected, applied.moratory, interest.beyond)
@@ -214,19 +227,36 @@ def repay(
     )
 
 
-def payoff(session: Session, loan: Loan, today: date) -> Decimal:
-    """What settles the loan today: everything due, moratory interest to today included,
-    and the principal not yet due."""
-    rows = installments(session, loan)
-    due = sum(
-        (
-            owed(i) + moratory_pending(i, loan.moratory_tea, today)
-            for i in rows
-            if i.due_date <= today
-        ),
-        ZERO,
+def payoff(session: Session, loan: Loan, day: date) -> servicing.Payoff:
+    """What settles the loan on ``day`` (``servicing.payoff``)."""
+    return servicing.payoff(
+        installments(session, loan), loan.tea, loan.moratory_tea, loan.disbursement_date, day
     )
-    return due + sum((i.principal - i.principal_paid for i in rows if i.due_date > today), ZERO)
+
+
+def payoff_quote(
+    session: Session, cooperative_id: uuid.UUID, loan_id: uuid.UUID, day: date | None
+) -> PayoffOut:
+    """What a repayment on ``day`` (the business date by default) must be to close the loan."""
+    loan = get_loan(session, cooperative_id, loan_id)
+    if loan.status != LoanStatus.active:
+        raise InvalidLoanStatus(action="cotizar la cancelación de", status=loan.status)
+    today = get_cooperative(session, cooperative_id).business_date
+    day = day or today
+    if day < today:
+        raise PayoffDateInPast(date=day.isoformat(), business_date=today.isoformat())
+    quote = payoff(session, loan, day)
+    return PayoffOut(
+        loan_id=loan.id,
+        date=day,
+        currency=Currency(loan.currency),
+        principal=quote.principal,
+        interest=quote.interest,
+        moratory=quote.moratory,
+        fees=quote.fees,
+        insurance=quote.insurance,
+        total=quote.total,
+    )
 
 
 def net_member_debts(
@@ -254,7 +284,7 @@ def net_member_debts(
         .order_by(col(Loan.disbursed_on), col(Loan.number))
     ).all()
     for loan in loans:
-        part = min(available - used, payoff(session, loan, today))
+        part = min(available - used, payoff(session, loan, today).total)
         if part <= 0:
             break
         data = RepaymentRequest.model_construct(
