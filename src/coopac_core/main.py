@@ -41,6 +41,7 @@ from coopac_core.events.router import router as events_router
 from coopac_core.exchange.router import router as exchange_router
 from coopac_core.federation.indicators_router import router as indicators_router
 from coopac_core.federation.router import router as federation_router
+from coopac_core.fiscal_years.router import router as fiscal_years_router
 from coopac_core.flows.adjustment_router import router as adjustment_router
 from coopac_core.flows.admission_router import router as admission_router
 from coopac_core.flows.counter_router import router as counter_router
@@ -275,6 +276,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         limits_router,
         cob_router,
         reports_router,
+        fiscal_years_router,
         indicators_router,
         events_router,
         imports_router,

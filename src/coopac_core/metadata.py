@@ -11,6 +11,7 @@ from coopac_core.cob import models as _cob
 from coopac_core.events import models as _events
 from coopac_core.exchange import models as _exchange
 from coopac_core.federation import models as _federation
+from coopac_core.fiscal_years import models as _fiscal_years
 from coopac_core.imports import models as _imports
 from coopac_core.ledger import models as _ledger
 from coopac_core.limits import models as _limits
@@ -30,6 +31,7 @@ __all__ = [
     "_events",
     "_exchange",
     "_federation",
+    "_fiscal_years",
     "_idempotency",
     "_idempotent_creates",
     "_imports",

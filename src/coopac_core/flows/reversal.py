@@ -88,6 +88,10 @@ NEEDS_INVERSE = frozenset(
         EntryKind.loan_provision,
         EntryKind.loan_judicial,
         EntryKind.loan_recovery,
+        # a loan's balances attributed to it (0052), and a year closed into its result:
+        # a mirror would leave the loans and the closed year saying otherwise
+        EntryKind.loan_parts,
+        EntryKind.year_close,
     }
 )
 

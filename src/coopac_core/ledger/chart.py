@@ -59,6 +59,9 @@ DEFAULT_CHART: tuple[ChartLine, ...] = (
     ChartLine("25{c}1.01", "Sobrantes de caja"),
     ChartLine("31{c}1", "Capital social: aportaciones", control=AccountKind.share),
     ChartLine("33{c}1", "Reserva cooperativa"),
+    # where a closed year's income and expenses go (fiscal_years), until the assembly
+    # distributes it
+    ChartLine("39{c}1", "Resultado neto del ejercicio"),
     ChartLine("41{c}1", "Intereses por obligaciones con los asociados"),
     ChartLine("43{c}2", "Provisiones para créditos directos"),
     # interest on loans in 51x4 itself, its moratory interest and commissions beside it
@@ -78,6 +81,7 @@ DEFAULT_CHART: tuple[ChartLine, ...] = (
 CASH_PARENT = "11{c}1"
 SAVINGS_GL = {"sight": "21{c}2", "term": "21{c}3"}  # by savings product kind
 SHARE_CAPITAL_GL = "31{c}1"
+YEAR_RESULT_GL = "39{c}1"
 # Interest on deposits: the cost as it accrues, and what is owed until it is paid in.
 INTEREST_EXPENSE_GL = "41{c}1"
 INTEREST_PAYABLE_GL = "21{c}8"

@@ -91,6 +91,8 @@ class EntryKind(StrEnum):
     # a loan's balances beside its principal, attributed to it where they had been booked
     # in total, before each line named its loan (migration 0052)
     loan_parts = "loan_parts"
+    # a year's income and expenses closed into its result, dated 31 December (fiscal_years)
+    year_close = "year_close"
 
 
 class GlAccount(SQLModel, table=True):

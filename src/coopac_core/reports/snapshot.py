@@ -171,7 +171,12 @@ LEFT JOIN (
     SELECT gl_account_id, sum(amount) AS amount,
         sum(amount) FILTER (WHERE business_date >= :jan1) AS year_to_date
     FROM posting
-    WHERE cooperative_id = :c AND business_date > :since AND business_date <= :d
+    WHERE cooperative_id = :c AND (business_date > :since AND business_date <= :d
+        -- January carries the closing entry of the year before (dated its last day, posted
+        -- after December's snapshot was final), not in the year's own results
+        OR (business_date = CAST(:closing AS date) AND entry_id IN (
+            SELECT e.id FROM journal_entry e WHERE e.cooperative_id = :c
+            AND e.kind = 'year_close' AND e.business_date = CAST(:closing AS date))))
     GROUP BY gl_account_id
 ) mv ON mv.gl_account_id = g.id
 WHERE g.cooperative_id = :c AND (prev.gl_account_id IS NOT NULL OR mv.gl_account_id IS NOT NULL)
@@ -194,6 +199,7 @@ def _gl_balances(session: Session, cooperative_id: uuid.UUID, period: str) -> No
             "since": period_end(prev) if has_prev else _BEGINNING,
             "jan1": date(end.year, 1, 1),
             "carry_year": has_prev and end.month > 1,
+            "closing": period_end(prev) if has_prev and end.month == 1 else None,
         },
     )
 

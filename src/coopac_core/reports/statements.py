@@ -3,7 +3,8 @@
 Amounts are in soles (dollar accounts at the month's rate), shown on their natural side:
 assets and expenses as debits, liabilities, equity and income as credits. The balance sheet
 closes because the results not yet distributed are shown in equity: the year's (what the
-income statement says) and the earlier years' (no year is closed into reserves here)."""
+income statement says) and the earlier years' still in classes 4 and 5 (a closed year's are
+in 39x1, an equity account, from its closing entry: fiscal_years)."""
 
 from __future__ import annotations
 

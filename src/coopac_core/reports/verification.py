@@ -1,7 +1,8 @@
 """What ``coopac verify-ledger`` proves of the month-end snapshots: every number a report or
 the federation reads goes back to the ledger.
 
-- each month's GL balances (and year-to-date movements) are the postings up to its end;
+- each month's GL balances (and year-to-date movements) are the postings up to its end (a
+  year's closing entry counts from January);
 - its figures (assets, deposits, loans, provisions...) are those balances;
 - its members' deposits add up to the savings control accounts, and its portfolio to the
   loan control accounts, currency by currency."""
@@ -22,13 +23,18 @@ from coopac_core.reports.models import PeriodSnapshot
 _GL_AGAINST_POSTINGS = """
 WITH monthly AS (
     SELECT gl_account_id, date_trunc('month', business_date)::date AS month,
+        entry_id IN (SELECT e.id FROM journal_entry e WHERE e.cooperative_id = :c
+                     AND e.kind = 'year_close') AS closing,
         sum(amount) AS amount
-    FROM posting WHERE cooperative_id = :c GROUP BY 1, 2
+    FROM posting WHERE cooperative_id = :c GROUP BY 1, 2, 3
 ), expected AS (
     SELECT s.period, m.gl_account_id, sum(m.amount) AS balance,
         coalesce(sum(m.amount) FILTER (
             WHERE m.month >= date_trunc('year', s.period_end)::date), 0) AS year_to_date
     FROM period_snapshot s JOIN monthly m ON m.month <= s.period_end
+        -- a year's closing entry (31 December) is in the months after December, whose
+        -- snapshot is the year's books before it (fiscal_years)
+        AND (NOT m.closing OR m.month < date_trunc('month', s.period_end)::date)
     WHERE s.cooperative_id = :c
     GROUP BY s.period, m.gl_account_id
 ), kept AS (

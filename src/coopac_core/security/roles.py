@@ -104,6 +104,8 @@ CLOSE_BUSINESS_DAY = frozenset({Role.manager, Role.admin})
 POST_ADJUSTMENTS = frozenset({Role.accountant})
 APPROVE_ADJUSTMENTS = frozenset({Role.accountant, Role.manager})
 CLOSE_PERIODS = frozenset({Role.accountant, Role.manager})
+# The year's close is the accountant's; the year's result is read like the statements.
+CLOSE_FISCAL_YEARS = frozenset({Role.accountant})
 READ_PERIODS = frozenset(
     {Role.accountant, Role.manager, Role.auditor, Role.admin, Role.federation_analyst}
 )
@@ -112,6 +114,7 @@ READ_PERIODS = frozenset(
 # cooperative's own (and the federation's administrator, who acts in every cooperative).
 READ_REPORTS = frozenset({Role.accountant, Role.manager, Role.auditor, Role.federation_analyst})
 READ_MEMBER_REPORTS = frozenset({Role.accountant, Role.manager, Role.auditor})
+READ_FISCAL_YEARS = READ_REPORTS
 READ_CLOSE_OF_BUSINESS = frozenset(CLOSE_BUSINESS_DAY | {Role.accountant, Role.auditor})
 # Limits are risk policy: the admin sets them (and moves no money); who moves money and
 # who audits it read them.

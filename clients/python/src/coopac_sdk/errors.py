@@ -391,6 +391,20 @@ class FederationOnlyError(ProblemError):
     status = 403
 
 
+class FiscalYearClosedError(ProblemError):
+    """``fiscal_year_closed`` (HTTP 409)."""
+
+    code = "fiscal_year_closed"
+    status = 409
+
+
+class FiscalYearNotFoundError(ProblemError):
+    """``fiscal_year_not_found`` (HTTP 404)."""
+
+    code = "fiscal_year_not_found"
+    status = 404
+
+
 class ForbiddenError(ProblemError):
     """``forbidden`` (HTTP 403)."""
 
@@ -629,6 +643,13 @@ class JudicialRequiresOverdueError(ProblemError):
     status = 409
 
 
+class LaterPeriodClosedError(ProblemError):
+    """``later_period_closed`` (HTTP 409)."""
+
+    code = "later_period_closed"
+    status = 409
+
+
 class LimitExceededError(ProblemError):
     """``limit_exceeded`` (HTTP 403)."""
 
@@ -825,6 +846,13 @@ class PeriodNotFoundError(ProblemError):
     status = 404
 
 
+class PeriodOpenError(ProblemError):
+    """``period_open`` (HTTP 409)."""
+
+    code = "period_open"
+    status = 409
+
+
 class PeriodRangeInvalidError(ProblemError):
     """``period_range_invalid`` (HTTP 422)."""
 
@@ -836,6 +864,13 @@ class PreviousPeriodOpenError(ProblemError):
     """``previous_period_open`` (HTTP 409)."""
 
     code = "previous_period_open"
+    status = 409
+
+
+class PreviousYearOpenError(ProblemError):
+    """``previous_year_open`` (HTTP 409)."""
+
+    code = "previous_year_open"
     status = 409
 
 
@@ -1336,6 +1371,8 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "exchange_rate_request_not_found": ExchangeRateRequestNotFoundError,
     "federation_first_admin_only": FederationFirstAdminOnlyError,
     "federation_only": FederationOnlyError,
+    "fiscal_year_closed": FiscalYearClosedError,
+    "fiscal_year_not_found": FiscalYearNotFoundError,
     "forbidden": ForbiddenError,
     "gl_account_exists": GlAccountExistsError,
     "gl_account_not_found": GlAccountNotFoundError,
@@ -1370,6 +1407,7 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "invalid_token": InvalidTokenError,
     "journal_entry_not_found": JournalEntryNotFoundError,
     "judicial_requires_overdue": JudicialRequiresOverdueError,
+    "later_period_closed": LaterPeriodClosedError,
     "limit_exceeded": LimitExceededError,
     "loan_not_found": LoanNotFoundError,
     "loan_not_written_off": LoanNotWrittenOffError,
@@ -1398,8 +1436,10 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "period_closed": PeriodClosedError,
     "period_in_future": PeriodInFutureError,
     "period_not_found": PeriodNotFoundError,
+    "period_open": PeriodOpenError,
     "period_range_invalid": PeriodRangeInvalidError,
     "previous_period_open": PreviousPeriodOpenError,
+    "previous_year_open": PreviousYearOpenError,
     "product_exists": ProductExistsError,
     "product_inactive": ProductInactiveError,
     "product_not_found": ProductNotFoundError,

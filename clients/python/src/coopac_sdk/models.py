@@ -607,6 +607,7 @@ class EntryKind(StrEnum):
     exchange = "exchange"
     opening_balance = "opening_balance"
     loan_parts = "loan_parts"
+    year_close = "year_close"
 
 
 class EventOut(BaseModel):
@@ -692,6 +693,17 @@ class FileStatus(StrEnum):
     checked = "checked"
     loaded = "loaded"
     refused = "refused"
+
+
+class FiscalYearStatus(StrEnum):
+    """
+    ``open`` until it is closed (there is no row for it); ``closed`` once its results are
+    in the year's result; ``distributed`` once the assembly's agreement is applied.
+    """
+
+    open = "open"
+    closed = "closed"
+    distributed = "distributed"
 
 
 class Frequency(StrEnum):
@@ -2937,6 +2949,44 @@ class FederationUserCreate(BaseModel):
         title="Roles",
     )
     username: str = Field(..., max_length=64, min_length=3, title="Username")
+
+
+class FiscalYearOut(BaseModel):
+    """
+    A year's result (profit positive): per currency, and in soles at December's
+    accounting rate; for an open year, what its results add up to so far.
+    """
+
+    closed_at: AwareDatetime | None = Field(..., title="Closed At")
+    closed_by: str | None = Field(..., title="Closed By")
+    closes_on: date_aliased = Field(
+        ..., description="31 December: the closing entry's date", title="Closes On"
+    )
+    closing_entry_id: UUID | None = Field(
+        ...,
+        description="The entry that closed classes 4 and 5 into 39x1 (none if nothing moved)",
+        title="Closing Entry Id",
+    )
+    exchange_rate: str | None = Field(
+        ...,
+        description="December's accounting rate, once the year is closed",
+        title="Exchange Rate",
+    )
+    result: str = Field(
+        ...,
+        description="In soles, dollars at December's accounting rate",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Result",
+    )
+    result_pen: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Result Pen"
+    )
+    result_usd: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Result Usd"
+    )
+    status: FiscalYearStatus
+    year: int = Field(..., title="Year")
 
 
 class GlAccountOut(BaseModel):

@@ -273,9 +273,11 @@ def _set_entry(
     business_date: date,
     description: str,
     entry_id: uuid.UUID | None = None,
+    year_close: bool = False,
 ) -> JournalEntry:
     """The entry of a set-based posting, written before its lines name it."""
-    check_open(session, ctx.cooperative_id, business_date)
+    if not year_close:
+        check_open(session, ctx.cooperative_id, business_date)
     entry = JournalEntry(
         cooperative_id=ctx.cooperative_id,
         id=entry_id or uuid.uuid4(),
@@ -358,14 +360,17 @@ def post_lines(
     *,
     business_date: date,
     description: str,
+    year_close: bool = False,
 ) -> JournalEntry | None:
     """One entry from many lines computed by a set-based step (close of business moving
     loans between accounts), in one INSERT: the posting triggers check that it balances and
-    move the member balances, as for every entry. Nothing to post: no entry."""
+    move the member balances, as for every entry. Nothing to post: no entry.
+    ``year_close``: the year's closing entry, the one a closed December takes (dated its
+    31st; the database allows that kind of entry only)."""
     lines = [line for line in lines if line.amount != 0]
     if not lines:
         return None
-    entry = _set_entry(session, ctx, kind, business_date, description)
+    entry = _set_entry(session, ctx, kind, business_date, description, year_close=year_close)
     session.execute(
         text(
             "INSERT INTO posting (cooperative_id, entry_id, gl_account_id, currency, amount, "
