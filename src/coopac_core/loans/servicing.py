@@ -180,31 +180,17 @@ def split_prepayment(
     return principal, amount - principal
 
 
-@dataclass
-class Payoff:
-    """What settles a loan on a day: everything due by then (moratory interest to that
-    day), the principal not yet due, and that principal's interest since the last due
-    date."""
-
-    principal: Decimal = ZERO
-    interest: Decimal = ZERO
-    moratory: Decimal = ZERO
-    fees: Decimal = ZERO
-    insurance: Decimal = ZERO
-
-    @property
-    def total(self) -> Decimal:
-        return self.principal + self.interest + self.moratory + self.fees + self.insurance
-
-
 def payoff(
     installments: Sequence[Installment],
     tea: Decimal,
     moratory_tea: Decimal,
     disbursed: date,
     day: date,
-) -> Payoff:
-    out = Payoff()
+) -> Allocation:
+    """What settles a loan on ``day``, part by part (as a payment of that total is
+    allocated): everything due by then, moratory interest to that day included, the
+    principal not yet due and that principal's interest since the last due date."""
+    out = Allocation()
     future_principal = ZERO
     for i in installments:
         if i.due_date > day:

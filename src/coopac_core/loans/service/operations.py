@@ -227,7 +227,7 @@ def repay(
     )
 
 
-def payoff(session: Session, loan: Loan, day: date) -> servicing.Payoff:
+def payoff(session: Session, loan: Loan, day: date) -> servicing.Allocation:
     """What settles the loan on ``day`` (``servicing.payoff``)."""
     return servicing.payoff(
         installments(session, loan), loan.tea, loan.moratory_tea, loan.disbursement_date, day
