@@ -50,6 +50,12 @@ class Cooperative(SQLModel, table=True):
         default_factory=dict,
         sa_column=Column(JSONB, nullable=False, server_default="{}"),
     )
+    # The statute's figures for the year's surplus (``fiscal_years.surplus.SurplusPolicy``);
+    # {}: the defaults.
+    surplus_policy: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=Column(JSONB, nullable=False, server_default="{}"),
+    )
     # Soles per dollar the cooperative uses in its reports (a dollar balance in the
     # federation's figures, a dollar cash operation against the register's threshold).
     exchange_rate: Decimal = Field(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coopac_core.errors import Conflict, NotFound
+from coopac_core.errors import Conflict, NotFound, Unprocessable
 
 
 class PeriodOpen(Conflict):
@@ -38,3 +38,69 @@ class LaterPeriodClosed(Conflict):
 class FiscalYearNotFound(NotFound):
     code = "fiscal_year_not_found"
     template = "El ejercicio {year} no ha empezado"
+
+
+class FiscalYearNotClosed(Conflict):
+    code = "fiscal_year_not_closed"
+    template = "El ejercicio {year} no está cerrado: se distribuye lo que su cierre dejó"
+
+
+class FiscalYearDistributed(Conflict):
+    code = "fiscal_year_distributed"
+    template = "El resultado del ejercicio {year} ya fue distribuido"
+
+
+class ReserveBelowMinimum(Unprocessable):
+    code = "reserve_below_minimum"
+    template = "La reserva cooperativa no puede ser menor al {minimum}% del remanente"
+    meaning = "Ley General de Cooperativas, art. 42: at least 20% of the surplus."
+
+
+class ShareInterestAboveCap(Unprocessable):
+    code = "share_interest_above_cap"
+    template = "El interés a las aportaciones ({rate}) excede el tope del estatuto ({cap})"
+
+
+class DistributionExceedsResult(Unprocessable):
+    code = "distribution_exceeds_result"
+    template = (
+        "La reserva, los intereses a las aportaciones y los fondos suman {needed}, más que el "
+        "remanente ({result})"
+    )
+
+
+class LossToCover(Unprocessable):
+    code = "loss_to_cover"
+    template = (
+        "El ejercicio {year} cerró con pérdida ({result}): se cubre con la reserva (cover_loss)"
+    )
+
+
+class NoLossToCover(Unprocessable):
+    code = "no_loss_to_cover"
+    template = "El ejercicio {year} no cerró con pérdida: su remanente se distribuye"
+
+
+class ReserveInsufficient(Unprocessable):
+    code = "reserve_insufficient"
+    template = "La reserva cooperativa ({reserve}) no cubre la pérdida ({loss})"
+
+
+class DistributionNotRequested(Conflict):
+    code = "distribution_not_requested"
+    template = "No hay un acuerdo de distribución pendiente para este ejercicio"
+
+
+class DistributionRequestDecided(Conflict):
+    code = "distribution_request_decided"
+    template = "El acuerdo de distribución ya fue {status}"
+
+
+class DistributionAlreadyRequested(Conflict):
+    code = "distribution_already_requested"
+    template = "El acuerdo {request_id} de {by} espera decisión"
+
+
+class DistributionNotFound(NotFound):
+    code = "distribution_not_found"
+    template = "El ejercicio {year} no tiene un acuerdo de distribución"

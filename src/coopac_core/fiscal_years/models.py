@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import CheckConstraint, Column, Numeric
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from coopac_core.models_base import created_at_field
@@ -42,3 +43,25 @@ class FiscalYear(SQLModel, table=True):
     closed_by: str = Field(max_length=100)
     closed_by_id: uuid.UUID | None = None
     closed_at: datetime = created_at_field()
+    # the assembly's agreement as applied (fiscal_years.distribution), and its entry
+    distribution: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONB))
+    distribution_entry_id: uuid.UUID | None = None
+
+
+class SurplusShare(SQLModel, table=True):
+    """What a member received of a year's surplus: interest on their share capital and
+    their return, and the account it was credited to."""
+
+    __tablename__ = "surplus_share"
+    __table_args__ = (
+        CheckConstraint("share_interest >= 0 AND member_return >= 0", name="amounts_valid"),
+        CheckConstraint("account_kind IN ('share', 'savings')", name="account_kind_valid"),
+    )
+
+    cooperative_id: uuid.UUID = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    member_id: uuid.UUID = Field(primary_key=True)
+    share_interest: Decimal = _money()
+    member_return: Decimal = _money()
+    account_kind: str = Field(max_length=8)
+    account_id: uuid.UUID

@@ -25,9 +25,11 @@ from coopac_core.fiscal_years.errors import (
 )
 from coopac_core.fiscal_years.models import FiscalYear, FiscalYearStatus
 from coopac_core.fiscal_years.schemas import FiscalYearOut
+from coopac_core.fiscal_years.surplus import SurplusPolicy, policy_of
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import YEAR_RESULT_GL, code_for
 from coopac_core.ledger.models import EntryKind
+from coopac_core.models_base import utcnow
 from coopac_core.money import Currency, round_cents
 from coopac_core.reports.models import PeriodSnapshot, PeriodStatus
 from coopac_core.reports.snapshot import refresh_ledger
@@ -192,3 +194,26 @@ def get_year(session: Session, cooperative_id: uuid.UUID, year: int) -> FiscalYe
         closed_by=None,
         closed_at=None,
     )
+
+
+def surplus_policy(session: Session, cooperative_id: uuid.UUID) -> SurplusPolicy:
+    return policy_of(get_cooperative(session, cooperative_id).surplus_policy)
+
+
+def set_surplus_policy(session: Session, ctx: CoopContext, policy: SurplusPolicy) -> SurplusPolicy:
+    coop = get_cooperative(session, ctx.cooperative_id)
+    stored = policy.model_dump(mode="json")
+    coop.surplus_policy = stored
+    coop.updated_at = utcnow()
+    session.add(coop)
+    audit_service.record(
+        session,
+        ctx.principal,
+        "cooperative.surplus_policy",
+        "cooperative",
+        coop.id,
+        cooperative_id=coop.id,
+        details=stored,
+    )
+    session.flush()
+    return policy

@@ -9,7 +9,7 @@ import uuid
 from sqlmodel import Session
 
 from coopac_core.events.verification import check_events
-from coopac_core.fiscal_years.verification import check_fiscal_years
+from coopac_core.fiscal_years.verification import check_distributions, check_fiscal_years
 from coopac_core.flows.member_accounts import MEMBER_ACCOUNTS
 from coopac_core.imports.verification import check_import_suspense
 from coopac_core.ledger.service.verification import ProductCheck, VerificationReport, verify
@@ -35,6 +35,7 @@ PRODUCT_CHECKS: tuple[ProductCheck, ...] = (
     check_snapshots,
     check_import_suspense,
     check_fiscal_years,
+    check_distributions,
 )
 
 

@@ -57,6 +57,10 @@ DEFAULT_CHART: tuple[ChartLine, ...] = (
     ChartLine("21{c}8", "Gastos por pagar de obligaciones con los asociados"),
     ChartLine("25{c}1", "Cuentas por pagar diversas"),
     ChartLine("25{c}1.01", "Sobrantes de caja"),
+    # DOMAIN.md is silent on where the funds the assembly sets go: owed to their purpose
+    # until spent, so payables beside the others (to confirm against the manual)
+    ChartLine("25{c}1.02", "Fondo de educación"),
+    ChartLine("25{c}1.03", "Fondo de previsión social"),
     ChartLine("31{c}1", "Capital social: aportaciones", control=AccountKind.share),
     ChartLine("33{c}1", "Reserva cooperativa"),
     # where a closed year's income and expenses go (fiscal_years), until the assembly
@@ -82,6 +86,9 @@ CASH_PARENT = "11{c}1"
 SAVINGS_GL = {"sight": "21{c}2", "term": "21{c}3"}  # by savings product kind
 SHARE_CAPITAL_GL = "31{c}1"
 YEAR_RESULT_GL = "39{c}1"
+RESERVE_GL = "33{c}1"
+EDUCATION_FUND_GL = "25{c}1.02"
+SOCIAL_FUND_GL = "25{c}1.03"
 # Interest on deposits: the cost as it accrues, and what is owed until it is paid in.
 INTEREST_EXPENSE_GL = "41{c}1"
 INTEREST_PAYABLE_GL = "21{c}8"

@@ -93,6 +93,8 @@ class EntryKind(StrEnum):
     loan_parts = "loan_parts"
     # a year's income and expenses closed into its result, dated 31 December (fiscal_years)
     year_close = "year_close"
+    # the assembly's distribution of a year's result (or the cover of its loss)
+    surplus_distribution = "surplus_distribution"
 
 
 class GlAccount(SQLModel, table=True):

@@ -106,6 +106,9 @@ APPROVE_ADJUSTMENTS = frozenset({Role.accountant, Role.manager})
 CLOSE_PERIODS = frozenset({Role.accountant, Role.manager})
 # The year's close is the accountant's; the year's result is read like the statements.
 CLOSE_FISCAL_YEARS = frozenset({Role.accountant})
+# The assembly's agreement on the surplus is recorded by one of the books' people and
+# approved by another.
+DISTRIBUTE_SURPLUS = frozenset({Role.accountant, Role.manager})
 READ_PERIODS = frozenset(
     {Role.accountant, Role.manager, Role.auditor, Role.admin, Role.federation_analyst}
 )

@@ -321,6 +321,41 @@ class DateRangeInvalidError(ProblemError):
     status = 422
 
 
+class DistributionAlreadyRequestedError(ProblemError):
+    """``distribution_already_requested`` (HTTP 409)."""
+
+    code = "distribution_already_requested"
+    status = 409
+
+
+class DistributionExceedsResultError(ProblemError):
+    """``distribution_exceeds_result`` (HTTP 422)."""
+
+    code = "distribution_exceeds_result"
+    status = 422
+
+
+class DistributionNotFoundError(ProblemError):
+    """``distribution_not_found`` (HTTP 404)."""
+
+    code = "distribution_not_found"
+    status = 404
+
+
+class DistributionNotRequestedError(ProblemError):
+    """``distribution_not_requested`` (HTTP 409)."""
+
+    code = "distribution_not_requested"
+    status = 409
+
+
+class DistributionRequestDecidedError(ProblemError):
+    """``distribution_request_decided`` (HTTP 409)."""
+
+    code = "distribution_request_decided"
+    status = 409
+
+
 class DocumentReferenceRequiredError(ProblemError):
     """``document_reference_required`` (HTTP 422)."""
 
@@ -395,6 +430,20 @@ class FiscalYearClosedError(ProblemError):
     """``fiscal_year_closed`` (HTTP 409)."""
 
     code = "fiscal_year_closed"
+    status = 409
+
+
+class FiscalYearDistributedError(ProblemError):
+    """``fiscal_year_distributed`` (HTTP 409)."""
+
+    code = "fiscal_year_distributed"
+    status = 409
+
+
+class FiscalYearNotClosedError(ProblemError):
+    """``fiscal_year_not_closed`` (HTTP 409)."""
+
+    code = "fiscal_year_not_closed"
     status = 409
 
 
@@ -671,6 +720,13 @@ class LoanNotWrittenOffError(ProblemError):
     status = 409
 
 
+class LossToCoverError(ProblemError):
+    """``loss_to_cover`` (HTTP 422)."""
+
+    code = "loss_to_cover"
+    status = 422
+
+
 class MemberExistsError(ProblemError):
     """``member_exists`` (HTTP 409)."""
 
@@ -732,6 +788,13 @@ class MultiDayCloseNeedsManagerError(ProblemError):
 
     code = "multi_day_close_needs_manager"
     status = 403
+
+
+class NoLossToCoverError(ProblemError):
+    """``no_loss_to_cover`` (HTTP 422)."""
+
+    code = "no_loss_to_cover"
+    status = 422
 
 
 class NotATermDepositError(ProblemError):
@@ -923,6 +986,20 @@ class RefreshTokenReusedError(ProblemError):
     status = 401
 
 
+class ReserveBelowMinimumError(ProblemError):
+    """``reserve_below_minimum`` (HTTP 422)."""
+
+    code = "reserve_below_minimum"
+    status = 422
+
+
+class ReserveInsufficientError(ProblemError):
+    """``reserve_insufficient`` (HTTP 422)."""
+
+    code = "reserve_insufficient"
+    status = 422
+
+
 class ReversalAlreadyRequestedError(ProblemError):
     """``reversal_already_requested`` (HTTP 409)."""
 
@@ -998,6 +1075,13 @@ class ShareAccountNotFoundError(ProblemError):
 
     code = "share_account_not_found"
     status = 404
+
+
+class ShareInterestAboveCapError(ProblemError):
+    """``share_interest_above_cap`` (HTTP 422)."""
+
+    code = "share_interest_above_cap"
+    status = 422
 
 
 class TeaOutOfRangeError(ProblemError):
@@ -1361,6 +1445,11 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "current_password_wrong": CurrentPasswordWrongError,
     "database_unavailable": DatabaseUnavailableError,
     "date_range_invalid": DateRangeInvalidError,
+    "distribution_already_requested": DistributionAlreadyRequestedError,
+    "distribution_exceeds_result": DistributionExceedsResultError,
+    "distribution_not_found": DistributionNotFoundError,
+    "distribution_not_requested": DistributionNotRequestedError,
+    "distribution_request_decided": DistributionRequestDecidedError,
     "document_reference_required": DocumentReferenceRequiredError,
     "entry_date_in_future": EntryDateInFutureError,
     "entry_unbalanced": EntryUnbalancedError,
@@ -1372,6 +1461,8 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "federation_first_admin_only": FederationFirstAdminOnlyError,
     "federation_only": FederationOnlyError,
     "fiscal_year_closed": FiscalYearClosedError,
+    "fiscal_year_distributed": FiscalYearDistributedError,
+    "fiscal_year_not_closed": FiscalYearNotClosedError,
     "fiscal_year_not_found": FiscalYearNotFoundError,
     "forbidden": ForbiddenError,
     "gl_account_exists": GlAccountExistsError,
@@ -1411,6 +1502,7 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "limit_exceeded": LimitExceededError,
     "loan_not_found": LoanNotFoundError,
     "loan_not_written_off": LoanNotWrittenOffError,
+    "loss_to_cover": LossToCoverError,
     "member_exists": MemberExistsError,
     "member_in_settlement": MemberInSettlementError,
     "member_not_active": MemberNotActiveError,
@@ -1420,6 +1512,7 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "member_of_other_branch": MemberOfOtherBranchError,
     "member_required": MemberRequiredError,
     "multi_day_close_needs_manager": MultiDayCloseNeedsManagerError,
+    "no_loss_to_cover": NoLossToCoverError,
     "not_a_term_deposit": NotATermDepositError,
     "not_a_vault": NotAVaultError,
     "not_authenticated": NotAuthenticatedError,
@@ -1447,6 +1540,8 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "recovery_exceeds_debt": RecoveryExceedsDebtError,
     "refresh_token_required": RefreshTokenRequiredError,
     "refresh_token_reused": RefreshTokenReusedError,
+    "reserve_below_minimum": ReserveBelowMinimumError,
+    "reserve_insufficient": ReserveInsufficientError,
     "reversal_already_requested": ReversalAlreadyRequestedError,
     "reversal_not_supported": ReversalNotSupportedError,
     "reversal_out_of_order": ReversalOutOfOrderError,
@@ -1458,6 +1553,7 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "scope_required": ScopeRequiredError,
     "share_account_closed": ShareAccountClosedError,
     "share_account_not_found": ShareAccountNotFoundError,
+    "share_interest_above_cap": ShareInterestAboveCapError,
     "tea_out_of_range": TeaOutOfRangeError,
     "term_deposit_placed": TermDepositPlacedError,
     "term_not_matured": TermNotMaturedError,

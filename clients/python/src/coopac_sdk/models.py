@@ -443,6 +443,16 @@ class CreditPolicy(BaseModel):
     )
 
 
+class CreditTo(StrEnum):
+    """
+    Where a member's part is credited: their share capital, or their savings (their
+    oldest sight account in soles; their share capital if they have none).
+    """
+
+    share = "share"
+    savings = "savings"
+
+
 class CreditType(StrEnum):
     consumo = "consumo"
     consumo_revolvente = "consumo_revolvente"
@@ -549,6 +559,139 @@ class DisbursementRequest(BaseModel):
     )
 
 
+class ReservePercent(RootModel[float]):
+    root: float = Field("20", ge=0.0, le=100.0, title="Reserve Percent")
+
+
+class ShareInterestRate(RootModel[float]):
+    root: float = Field("0", ge=0.0, le=1.0, title="Share Interest Rate")
+
+
+class DistributionInput(BaseModel):
+    """
+    The general assembly's agreement on a year's result: the reserve's percentage, the
+    rate of interest on share capital (a year's, on the months the capital was there),
+    the funds' sums and where each member's part is credited; or, for a loss, that the
+    reserve covers it.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    agreement: str = Field(
+        ...,
+        description="The assembly's act",
+        max_length=300,
+        min_length=1,
+        title="Agreement",
+    )
+    cover_loss: bool | None = Field(False, title="Cover Loss")
+    credit_to: CreditTo | None = CreditTo.share
+    education_fund: str | None = Field(
+        "0.00",
+        examples=["100.00"],
+        pattern="^[0-9]{1,12}(\\.[0-9]{1,2})?$",
+        title="Education Fund",
+    )
+    reserve_percent: ReservePercent | str | None = Field(
+        "20", title="Reserve Percent", validate_default=True
+    )
+    share_interest_rate: ShareInterestRate | str | None = Field(
+        "0", title="Share Interest Rate", validate_default=True
+    )
+    social_fund: str | None = Field(
+        "0.00",
+        examples=["100.00"],
+        pattern="^[0-9]{1,12}(\\.[0-9]{1,2})?$",
+        title="Social Fund",
+    )
+
+
+class DistributionOutput(BaseModel):
+    """
+    The general assembly's agreement on a year's result: the reserve's percentage, the
+    rate of interest on share capital (a year's, on the months the capital was there),
+    the funds' sums and where each member's part is credited; or, for a loss, that the
+    reserve covers it.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    agreement: str = Field(
+        ...,
+        description="The assembly's act",
+        max_length=300,
+        min_length=1,
+        title="Agreement",
+    )
+    cover_loss: bool | None = Field(False, title="Cover Loss")
+    credit_to: CreditTo | None = CreditTo.share
+    education_fund: str | None = Field(
+        "0.00",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Education Fund",
+    )
+    reserve_percent: str | None = Field("20", title="Reserve Percent")
+    share_interest_rate: str | None = Field("0", title="Share Interest Rate")
+    social_fund: str | None = Field(
+        "0.00",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Social Fund",
+    )
+
+
+class DistributionOut(BaseModel):
+    """
+    An agreement and what it makes: the request (pending, approved...) and its figures.
+    """
+
+    agreement: DistributionOutput
+    decided_at: AwareDatetime | None = Field(..., title="Decided At")
+    decided_by: str | None = Field(..., title="Decided By")
+    education_fund: str = Field(
+        ...,
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Education Fund",
+    )
+    id: UUID = Field(..., title="Id")
+    journal_entry_id: UUID | None = Field(..., title="Journal Entry Id")
+    members: int = Field(..., description="Members credited", title="Members")
+    requested_at: AwareDatetime = Field(..., title="Requested At")
+    requested_by: str = Field(..., title="Requested By")
+    reserve: str = Field(
+        ...,
+        description="To the reserva cooperativa, with what rounding left",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Reserve",
+    )
+    result: str = Field(
+        ...,
+        description="The year's result in soles (39x1)",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Result",
+    )
+    returns: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Returns"
+    )
+    share_interest: str = Field(
+        ...,
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Share Interest",
+    )
+    social_fund: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Social Fund"
+    )
+    status: ApprovalStatus
+    year: int = Field(..., title="Year")
+
+
 class DocumentType(StrEnum):
     DNI = "DNI"
     CE = "CE"
@@ -608,6 +751,7 @@ class EntryKind(StrEnum):
     opening_balance = "opening_balance"
     loan_parts = "loan_parts"
     year_close = "year_close"
+    surplus_distribution = "surplus_distribution"
 
 
 class EventOut(BaseModel):
@@ -1201,6 +1345,26 @@ class Status(StrEnum):
     active = "active"
 
 
+class MemberShareOut(BaseModel):
+    account_id: UUID = Field(..., title="Account Id")
+    credited_to: CreditTo
+    member_id: UUID = Field(..., title="Member Id")
+    member_number: str | None = Field(..., title="Member Number")
+    member_return: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Member Return"
+    )
+    name: str = Field(..., title="Name")
+    share_interest: str = Field(
+        ...,
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Share Interest",
+    )
+    total: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Total"
+    )
+
+
 class MemberStatus(StrEnum):
     applicant = "applicant"
     active = "active"
@@ -1640,6 +1804,18 @@ class RepaymentRequest(BaseModel):
     )
 
 
+class ReturnBasis(StrEnum):
+    """
+    What a member's operations with the cooperative are measured by: the interest they
+    paid on their loans (compensatory and moratory), the interest their savings received,
+    or both.
+    """
+
+    loans = "loans"
+    savings = "savings"
+    both = "both"
+
+
 class Note2(RootModel[str]):
     root: str = Field(..., max_length=300, title="Note")
 
@@ -2021,6 +2197,11 @@ class ShareRefund(BaseModel):
     to_account_id: UUID | None = Field(None, title="To Account Id")
 
 
+class SharesStatus(StrEnum):
+    pending = "pending"
+    distributed = "distributed"
+
+
 class SnapshotLoan(BaseModel):
     balance: str = Field(
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Balance"
@@ -2093,6 +2274,34 @@ class StepStatus(StrEnum):
     running = "running"
     succeeded = "succeeded"
     failed = "failed"
+
+
+class ShareInterestCap(RootModel[float]):
+    root: float = Field("0.10", ge=0.0, le=1.0, title="Share Interest Cap")
+
+
+class SurplusPolicyInput(BaseModel):
+    """
+    The statute's figures for the distribution. DOMAIN.md is silent on the cap of the
+    interest on share capital (the statute's): 10% a year unless the cooperative sets its
+    own.
+    """
+
+    return_basis: ReturnBasis | None = ReturnBasis.both
+    share_interest_cap: ShareInterestCap | str | None = Field(
+        "0.10", title="Share Interest Cap", validate_default=True
+    )
+
+
+class SurplusPolicyOutput(BaseModel):
+    """
+    The statute's figures for the distribution. DOMAIN.md is silent on the cap of the
+    interest on share capital (the statute's): 10% a year unless the cooperative sets its
+    own.
+    """
+
+    return_basis: ReturnBasis | None = ReturnBasis.both
+    share_interest_cap: str | None = Field("0.10", title="Share Interest Cap")
 
 
 class TargetInput(BaseModel):
@@ -3574,6 +3783,12 @@ class MemberOut(BaseModel):
     suspended_on: date_aliased | None = Field(..., title="Suspended On")
     ubigeo: str | None = Field(..., title="Ubigeo")
     withdrawn_on: date_aliased | None = Field(..., title="Withdrawn On")
+
+
+class MemberShares(BaseModel):
+    items: list[MemberShareOut] = Field(..., title="Items")
+    status: SharesStatus
+    year: int = Field(..., title="Year")
 
 
 class MemberSnapshot(BaseModel):
