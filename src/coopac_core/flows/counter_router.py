@@ -37,13 +37,14 @@ from coopac_core.loans.service import operations as loans
 from coopac_core.members.errors import MemberNotActive, MemberNotFound
 from coopac_core.money import check_amount
 from coopac_core.openapi import money_responses
-from coopac_core.savings import term_deposits
+from coopac_core.savings import closing
 from coopac_core.savings.errors import (
     CREDIT_ERRORS,
     DEBIT_ERRORS,
     AccountClosed,
     AccountNotFound,
     InsufficientFunds,
+    MemberInSettlement,
     MemberNotInSettlement,
     NotATermDeposit,
     SameAccount,
@@ -137,18 +138,25 @@ async def withdraw(
     status_code=status.HTTP_201_CREATED,
     response_model=TermCancellationOut,
     responses=money_responses(
-        *COUNTERPART_ERRORS, NotATermDeposit, TermNotMatured, InsufficientFunds
+        *COUNTERPART_ERRORS,
+        NotATermDeposit,
+        TermNotMatured,
+        InsufficientFunds,
+        AccountClosed,
+        MemberInSettlement,
     ),
-    summary="Cancel a term deposit before maturity: principal and the interest its product "
-    "allows, in cash or to a sight account of the member (Idempotency-Key required)",
+    summary="Close a savings account with its member, in cash or to another account of "
+    "theirs: a sight account's interest accrued to the day is paid in first, then everything "
+    "out; a term deposit before maturity, the principal and the interest its product allows "
+    "(Idempotency-Key required)",
 )
-async def cancel_term_deposit(
+async def cancel_account(
     account_id: uuid.UUID,
     body: TermCancellation,
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
     return await money.run(
-        lambda session, ctx: term_deposits.cancel(
+        lambda session, ctx: closing.cancel_account(
             session,
             ctx,
             account_id,

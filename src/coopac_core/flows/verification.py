@@ -16,6 +16,7 @@ from coopac_core.ledger.service.verification import ProductCheck, VerificationRe
 from coopac_core.loans.service.verification import check_loan_books, check_loan_records
 from coopac_core.reports.verification import check_snapshots
 from coopac_core.savings.verification import (
+    check_closed_accounts_interest,
     check_interest_records,
     check_savings_records,
     check_term_accruals,
@@ -26,6 +27,7 @@ from coopac_core.tellers.service.verification import check_till_cash
 PRODUCT_CHECKS: tuple[ProductCheck, ...] = (
     check_savings_records,
     check_interest_records,
+    check_closed_accounts_interest,
     check_term_accruals,
     check_share_records,
     check_loan_records,

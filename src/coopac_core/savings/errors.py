@@ -129,3 +129,12 @@ DEBIT_ERRORS: tuple[type[DomainError], ...] = (
     InsufficientFunds,
     MemberInSettlement,
 )
+
+
+class InterestUnpaid(Conflict):
+    code = "interest_unpaid"
+    template = (
+        "La cuenta tiene {amount} de intereses devengados por pagar: se cierra con "
+        "POST .../cancellation, que los paga antes de entregar el saldo"
+    )
+    meaning = "Closing a savings account never forfeits the interest it earned."

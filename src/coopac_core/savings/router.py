@@ -23,6 +23,7 @@ from coopac_core.savings.errors import (
     AccountNotFound,
     HoldNotFound,
     HoldReleased,
+    InterestUnpaid,
     InvalidPayoutAccount,
     NotATermDeposit,
 )
@@ -165,7 +166,7 @@ def list_member_savings_accounts(
 @router.patch(
     "/savings-accounts/{account_id}",
     response_model=SavingsAccountOut,
-    responses=coop_responses(AccountNotFound, AccountClosed, AccountNotEmpty),
+    responses=coop_responses(AccountNotFound, AccountClosed, AccountNotEmpty, InterestUnpaid),
     summary="Block, unblock, mark dormant or close an account",
 )
 def update_savings_account(

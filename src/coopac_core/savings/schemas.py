@@ -426,10 +426,15 @@ class TermCancellationOut(BaseModel):
         }
     )
 
-    journal_entry_id: uuid.UUID
+    journal_entry_id: uuid.UUID | None = Field(
+        description="The entry that paid it out (none when there was nothing to pay)"
+    )
     account_id: uuid.UUID
     principal: Amount
-    interest: Amount = Field(description="What the product pays for the days elapsed")
+    interest: Amount = Field(
+        description="A term deposit's: what the product pays for the days elapsed; a sight "
+        "account's: the interest accrued to the day, paid in before it was paid out"
+    )
     paid_out: Amount
     currency: Currency
     closed_on: date

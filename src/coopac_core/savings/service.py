@@ -32,6 +32,7 @@ from coopac_core.savings.errors import (
     AccountNotEmpty,
     AccountNotFound,
     InsufficientFunds,
+    InterestUnpaid,
     InvalidPayoutAccount,
 )
 from coopac_core.savings.models import (
@@ -346,6 +347,11 @@ def set_status(
     if status is AccountStatus.closed:
         if account.balance != 0 or account.held_amount != 0:
             raise AccountNotEmpty()
+        owed = round_cents(
+            accrued_interest(session, ctx.cooperative_id, [account.id]).get(account.id, Decimal(0))
+        )
+        if owed > 0:
+            raise InterestUnpaid(amount=f"{owed:.2f}")
         account.closed_on = get_cooperative(session, ctx.cooperative_id).business_date
     previous = account.status
     account.status = status

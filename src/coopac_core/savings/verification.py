@@ -142,3 +142,27 @@ def check_term_accruals(session: Session, cooperative_id: uuid.UUID) -> list[str
                 f"maturity {limit}"
             )
     return problems
+
+
+def check_closed_accounts_interest(session: Session, cooperative_id: uuid.UUID) -> list[str]:
+    """No interest payable (21x8) belongs to a closed account: what every closed account
+    accrued was paid in (or given back) before it closed, to less than half a céntimo."""
+    rows = session.execute(
+        text(
+            "SELECT a.number, acc.total - coalesce(cap.total, 0) AS owed "
+            "FROM savings_account a "
+            "CROSS JOIN LATERAL (SELECT coalesce(sum(s.amount), 0) AS total "
+            "    FROM savings_accrual s WHERE s.cooperative_id = a.cooperative_id "
+            "    AND s.account_id = a.id) acc "
+            "LEFT JOIN LATERAL (SELECT sum(k.amount) AS total FROM savings_capitalisation k "
+            "    WHERE k.cooperative_id = a.cooperative_id AND k.account_id = a.id) cap ON true "
+            "WHERE a.cooperative_id = :c AND a.status = 'closed' "
+            "AND abs(acc.total - coalesce(cap.total, 0)) >= 0.005 ORDER BY a.number"
+        ),
+        {"c": cooperative_id},
+    ).all()
+    return [
+        f"savings account {number}: closed with {round_cents(owed)} of interest accrued and "
+        "never paid (21x8)"
+        for number, owed in rows
+    ]

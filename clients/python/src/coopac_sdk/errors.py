@@ -601,6 +601,13 @@ class InsufficientFundsError(ProblemError):
     status = 422
 
 
+class InterestUnpaidError(ProblemError):
+    """``interest_unpaid`` (HTTP 409)."""
+
+    code = "interest_unpaid"
+    status = 409
+
+
 class InvalidApiKeyError(ProblemError):
     """``invalid_api_key`` (HTTP 401)."""
 
@@ -1485,6 +1492,7 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "import_rows_refused": ImportRowsRefusedError,
     "import_unbalanced": ImportUnbalancedError,
     "insufficient_funds": InsufficientFundsError,
+    "interest_unpaid": InterestUnpaidError,
     "invalid_api_key": InvalidApiKeyError,
     "invalid_credentials": InvalidCredentialsError,
     "invalid_cursor": InvalidCursorError,

@@ -2336,12 +2336,16 @@ class TermCancellationOut(BaseModel):
     currency: Currency
     interest: str = Field(
         ...,
-        description="What the product pays for the days elapsed",
+        description="A term deposit's: what the product pays for the days elapsed; a sight account's: the interest accrued to the day, paid in before it was paid out",
         examples=["100.00"],
         pattern="^-?[0-9]+\\.[0-9]{2}$",
         title="Interest",
     )
-    journal_entry_id: UUID = Field(..., title="Journal Entry Id")
+    journal_entry_id: UUID | None = Field(
+        ...,
+        description="The entry that paid it out (none when there was nothing to pay)",
+        title="Journal Entry Id",
+    )
     paid_out: str = Field(
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Paid Out"
     )
