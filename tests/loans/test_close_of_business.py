@@ -155,12 +155,16 @@ class Expected:
         ]
 
     def interest(self, day: date) -> D:
-        """Each installment's share of its interest for the days of its period elapsed."""
+        """Each installment's share of its interest for the days of its period elapsed;
+        past its due date, the compensatory interest its unpaid principal keeps earning at
+        the loan's TEA (24%), computed whole from the due date."""
         total = D("0.00")
-        for due, days, _, interest in self.rows:
+        for due, days, principal, interest in self.rows:
             start = due - timedelta(days=days)
             if start < day:
                 total += round_cents(interest * min((day - start).days, days) / days)
+            if due < day:
+                total += round_cents(principal * period_rate(D("0.24"), (day - due).days))
         return total
 
     def moratory(self, day: date) -> D:

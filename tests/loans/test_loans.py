@@ -816,3 +816,61 @@ def test_a_prepayment_charges_interest_to_the_day_and_a_payoff_quote_pays_the_lo
     r = api.c.get(api.url(f"/loans/{lid}/payoff"), headers=api.h(Role.teller))
     assert (r.status_code, r.json()["code"]) == (409, "invalid_loan_status")
     assert api.get("/ledger/verification", Role.auditor)["ok"] is True
+
+
+def test_overdue_principal_keeps_earning_its_interest_until_it_is_paid(api: Api) -> None:
+    loan, _ = _active_loan(api, "3000.00", 6)
+    lid = loan["id"]
+    schedule = api.get(f"/loans/{lid}/schedule")["installments"]
+    assert isinstance(schedule, list)
+    first = schedule[0]
+    first_due = date.fromisoformat(first["due_date"])
+    today = date.fromisoformat(str(api.get("/")["business_date"]))
+    api.close_days((first_due - today).days + 10)  # the first installment 10 days late
+    principal = Decimal(first["principal"])
+    cents = Decimal("0.01")
+    late = (principal * _rate(10)).quantize(cents, ROUND_HALF_UP)
+    rest = Decimal("3000.00") - principal
+    quote = api.get(f"/loans/{lid}/payoff")
+    # its interest, the interest its principal kept earning, and the prepaid rest's
+    assert Decimal(str(quote["interest"])) == (
+        Decimal(first["interest"]) + late + (rest * _rate(10)).quantize(cents, ROUND_HALF_UP)
+    )
+    assert Decimal(str(quote["moratory"])) > 0
+    out = api.post(
+        f"/loans/{lid}/repayments",
+        Role.teller,
+        {"amount": quote["total"], "branch_id": api.coop.branches["PUNO"]},
+        money=True,
+    )
+    assert api.last.status_code == 201, api.last.text
+    assert (out["status"], out["interest"], out["moratory"]) == (
+        "paid_off",
+        quote["interest"],
+        quote["moratory"],
+    )
+    assert api.get("/ledger/verification", Role.auditor)["ok"] is True
+
+
+def test_the_moratory_rate_is_the_cooperatives_capped_by_its_product(
+    api: Api, owner_engine: Engine
+) -> None:
+    def rate_of_a_new_loan() -> Decimal:
+        loan = _apply(api, api.member())
+        with owner_engine.connect() as conn:
+            return Decimal(
+                conn.execute(
+                    text("SELECT moratory_tea FROM loan WHERE id = :l"), {"l": loan["id"]}
+                ).scalar_one()
+            )
+
+    try:
+        for asked, kept in (("0.05", Decimal("0.05")), ("0.50", Decimal("0.12"))):
+            r = api.c.put(
+                api.url("/credit-policy"), json={"moratory_tea": asked}, headers=api.h(Role.manager)
+            )
+            assert r.status_code == 200, r.text
+            assert rate_of_a_new_loan() == kept  # the CONSUMO product's is 12%
+    finally:
+        api.c.put(api.url("/credit-policy"), json={}, headers=api.h(Role.manager))
+    assert rate_of_a_new_loan() == Decimal("0.12")

@@ -33,6 +33,7 @@ class _Installment:
     moratory_due: Decimal = Decimal(0)
     moratory_accrued: Decimal = Decimal(0)
     moratory_paid: Decimal = Decimal(0)
+    overdue_interest_accrued: Decimal = Decimal(0)
     paid_on: date | None = None
 
 

@@ -38,6 +38,7 @@ class Inst:
     moratory_accrued: D = ZERO
     moratory_paid: D = ZERO
     moratory_through: date | None = None
+    overdue_interest_accrued: D = ZERO
     paid_on: date | None = None
 
 
@@ -66,9 +67,30 @@ def test_moratory_runs_on_overdue_principal_at_the_moratory_tea() -> None:
 
 def test_moratory_accrues_once_per_day_however_often_it_is_brought_up_to_date() -> None:
     i = Inst(date(2026, 1, 1), D("1000.00"), D("50.00"))
-    accrue_moratory([i], D("0.12"), date(2026, 1, 31))
-    accrue_moratory([i], D("0.12"), date(2026, 1, 31))
+    accrue_moratory([i], ZERO, D("0.12"), date(2026, 1, 31))
+    accrue_moratory([i], ZERO, D("0.12"), date(2026, 1, 31))
     assert (i.moratory_due, i.moratory_through) == (D("9.49"), date(2026, 1, 31))
+
+
+def test_overdue_principal_keeps_earning_its_interest_with_moratory_on_top() -> None:
+    # 1,000 overdue 30 days, the loan at TEA 30%: 1000 x (1.30^(30/360) - 1) = 22.1045...
+    i = Inst(date(2026, 1, 1), D("1000.00"), D("50.00"))
+    settled = accrue_moratory([i], D("0.30"), D("0.12"), date(2026, 1, 31))
+    assert (settled.interest, settled.moratory) == (D("22.10"), D("9.49"))
+    assert (i.interest, i.interest_accrued, i.moratory_due) == (D("72.10"), D("22.10"), D("9.49"))
+    # what close of business had added since the last settlement is not added again
+    j = Inst(date(2026, 1, 1), D("1000.00"), D("50.00"), interest_accrued=D("50.00"))
+    j.interest, j.interest_accrued, j.overdue_interest_accrued = (
+        D("71.30"),
+        D("71.30"),
+        D("21.30"),
+    )
+    settled = accrue_moratory([j], D("0.30"), D("0.12"), date(2026, 1, 31))
+    assert settled.interest == D("0.80") and j.interest == D("72.10")
+    assert (j.overdue_interest_accrued, j.moratory_through) == (ZERO, date(2026, 1, 31))
+    # the arrears and the payoff count it to the day
+    k = Inst(date(2026, 1, 1), D("1000.00"), D("50.00"))
+    assert arrears([k], D("0.30"), ZERO, date(2026, 1, 31)).overdue == D("1072.10")
 
 
 def test_days_past_due_count_from_the_oldest_unpaid_installment() -> None:
@@ -78,7 +100,7 @@ def test_days_past_due_count_from_the_oldest_unpaid_installment() -> None:
     later = Inst(date(2026, 3, 1), D("100.00"), D("10.00"))
     assert days_past_due([paid, late, later], date(2026, 3, 11)) == 38
     assert days_past_due([paid, late, later], date(2026, 2, 1)) == 0  # due today is not late
-    state = arrears([paid, late, later], ZERO, date(2026, 3, 11))
+    state = arrears([paid, late, later], ZERO, ZERO, date(2026, 3, 11))
     assert (state.days, state.overdue) == (38, D("220.00"))
 
 
@@ -160,9 +182,10 @@ def test_a_payoff_is_what_is_due_with_moratory_and_the_rest_of_the_principal_to_
     rows[1].moratory_accrued = D("0.40")
     day = date(2026, 3, 11)  # March's installment 10 days overdue
     quote = payoff(rows, D("0.24"), D("0.12"), date(2026, 1, 1), day)
-    # March: 100 + 5 and its moratory (10 days on 100 at 12%: 0.32, less than accrued: 0.40)
-    # April and May: 200 of principal and its interest since March 1st (10 days at 24%)
+    # March: 100 + 5, the interest its 100 kept earning for 10 days at 24% (0.5993), and its
+    # moratory (10 days on 100 at 12%: 0.32, less than accrued: 0.40); April and May: 200
+    # of principal and its interest since March 1st (10 days at 24%)
     assert quote.principal == D("300.00")
-    assert quote.interest == D("5.00") + D("1.20")  # 200 x (1.24^(10/360) - 1) = 1.1994
+    assert quote.interest == D("5.00") + D("0.60") + D("1.20")  # 200 x 0.005993 = 1.1986
     assert quote.moratory == D("0.40")
-    assert quote.total == D("306.60")
+    assert quote.total == D("307.20")

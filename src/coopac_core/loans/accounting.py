@@ -134,6 +134,16 @@ class Lines:
         else:
             self.move(ACCRUED_INTEREST_GL, MORATORY_INCOME_GL, moratory)
 
+    def recognise_interest(self, interest: Decimal) -> None:
+        """Compensatory interest on overdue principal accrued at a payment (since close of
+        business last did): into 14x8, or into suspense while the loan is suspended."""
+        if interest <= 0:
+            return
+        if is_suspended(self.loan):
+            self.suspend(AccountPart.loan_interest, interest)
+        else:
+            self.move(ACCRUED_INTEREST_GL, INTEREST_INCOME_GL, interest)
+
     def collect(self, interest: Decimal, moratory: Decimal, beyond: Decimal) -> None:
         """Interest collected: what had accrued clears its receivable, the part in suspense
         (older) first, which becomes income now; ``beyond`` had not accrued yet: income."""

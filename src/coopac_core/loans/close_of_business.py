@@ -357,42 +357,60 @@ def _transfer(session: Session, ctx: CoopContext, day: date, moves: Sequence[Any
 
 # Each installment's interest is recognised by its share of the days of its period elapsed
 # at the end of D (actual days, as the schedule computed it), rounded once: the recognised
-# total reaches the installment's interest exactly on its due date. Moratory interest on
-# overdue principal is recomputed whole since it was last settled (as ``servicing.
-# moratory_since``), never added day by day, so that rounding never adds up.
+# total reaches the installment's interest exactly on its due date. Past it, the overdue
+# principal keeps earning compensatory interest at the loan's TEA, added to what the
+# installment asks for, and moratory interest on top (DOMAIN.md); both are recomputed whole
+# since the arrears were last settled (as ``servicing.moratory_since``), never added day by
+# day, so that rounding never adds up.
 #
-# ``servicing.moratory_since`` states the moratory rule (a payment settles with it);
-# MORATORY_SINCE is the same rule over an installment ``i`` of a loan ``l`` at the end of
-# ``:d``, held to the Python by tests/loans/test_moratory_sql.py.
-MORATORY_SINCE = """
-CASE WHEN i.principal > i.principal_paid AND l.moratory_tea > 0
+# ``servicing.moratory_since`` states the rule (a payment settles with it); ``since_sql`` is
+# the same rule over an installment ``i`` of a loan ``l`` at the end of ``:d``, at a rate,
+# held to the Python by tests/loans/test_moratory_sql.py.
+
+
+def since_sql(rate: str) -> str:
+    return f"""
+CASE WHEN i.principal > i.principal_paid AND {rate} > 0
           AND :d > coalesce(i.moratory_through, i.due_date)
-     THEN round((i.principal - i.principal_paid) * (power(1 + l.moratory_tea,
+     THEN round((i.principal - i.principal_paid) * (power(1 + {rate},
                 (:d - coalesce(i.moratory_through, i.due_date)) / 360.0) - 1), 2)
      ELSE 0 END"""
+
+
+MORATORY_SINCE = since_sql("l.moratory_tea")
+OVERDUE_INTEREST_SINCE = since_sql("l.tea")
 
 _ACCRUE = f"""
 WITH calc AS (
     SELECT i.loan_id, i.number, i.interest_accrued AS old_int, i.moratory_accrued AS old_mor,
-        CASE WHEN i.interest > i.interest_accrued AND i.due_date - i.days < :d
-             THEN greatest(i.interest_accrued, least(i.interest, round(
-                 i.interest * least(:d - (i.due_date - i.days), i.days) / greatest(i.days, 1),
-                 2)))
+        o.added, i.interest + o.added AS interest,
+        CASE WHEN i.interest + o.added > i.interest_accrued AND i.due_date - i.days < :d
+             THEN greatest(i.interest_accrued, least(i.interest + o.added, round(
+                 (i.interest + o.added) * least(:d - (i.due_date - i.days), i.days)
+                 / greatest(i.days, 1), 2)))
              ELSE i.interest_accrued END AS new_int,
         CASE WHEN i.due_date < :d THEN greatest(i.moratory_accrued, {MORATORY_SINCE})
              ELSE i.moratory_accrued END AS new_mor
     FROM loan l
     JOIN loan_installment i ON i.cooperative_id = l.cooperative_id AND i.loan_id = l.id
         AND i.loan_id BETWEEN :first AND :last
+    -- the compensatory interest the overdue principal earned since close of business last
+    -- added it
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN i.due_date < :d
+                    THEN greatest({OVERDUE_INTEREST_SINCE} - i.overdue_interest_accrued, 0)
+                    ELSE 0 END AS added
+    ) o
     WHERE l.cooperative_id = :c AND l.id = ANY(CAST(:ids AS uuid[]))
       AND l.id BETWEEN :first AND :last
       AND ((i.interest > i.interest_accrued AND i.due_date - i.days < :d)
            OR (i.due_date < :d AND i.principal > i.principal_paid))
 ), changed AS (
-    UPDATE loan_installment i SET interest_accrued = c.new_int, moratory_accrued = c.new_mor
+    UPDATE loan_installment i SET interest_accrued = c.new_int, moratory_accrued = c.new_mor,
+        interest = c.interest, overdue_interest_accrued = i.overdue_interest_accrued + c.added
     FROM calc c
     WHERE i.cooperative_id = :c AND i.loan_id = c.loan_id AND i.number = c.number
-      AND (c.new_int <> c.old_int OR c.new_mor <> c.old_mor)
+      AND (c.new_int <> c.old_int OR c.new_mor <> c.old_mor OR c.added <> 0)
     RETURNING i.loan_id, c.new_int - c.old_int AS a_int, c.new_mor - c.old_mor AS a_mor
 ), loans AS (
     SELECT ch.loan_id, l.currency, {SUSPENDED_SQL} AS suspended,

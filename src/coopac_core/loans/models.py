@@ -283,6 +283,13 @@ class LoanInstallment(SQLModel, table=True):
     moratory_accrued: Decimal = _money()
     moratory_paid: Decimal = _money()
     moratory_through: date | None = None
+    # Compensatory interest that the overdue principal keeps earning at the loan's TEA,
+    # added to ``interest`` (and recognised) by close of business since the arrears were
+    # last settled (``moratory_through``), recomputed whole each day like moratory.
+    overdue_interest_accrued: Decimal = Field(
+        default=Decimal("0.00"),
+        sa_column=Column(Numeric(18, 2), nullable=False, server_default="0"),
+    )
     paid_on: date | None = None
 
 

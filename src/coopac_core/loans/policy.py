@@ -3,6 +3,7 @@ named and set per cooperative, with the defaults the issue gives. Pure data."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -77,6 +78,23 @@ class CreditPolicy(BaseModel):
         description="A payment beyond what is due that covers up to this many installments "
         "advances them (Res. SBS 3274-2017); more is a prepayment",
     )
+
+    moratory_tea: Decimal | None = Field(
+        default=None,
+        ge=0,
+        le=10,
+        max_digits=8,
+        decimal_places=6,
+        description="The cooperative's moratory rate (a TEA; the central bank caps it every "
+        "six months), for loans granted from now on; a product's own moratory TEA caps it. "
+        "None: each product's",
+    )
+
+    def moratory_rate(self, product_rate: Decimal) -> Decimal:
+        """A new loan's moratory TEA: the cooperative's, capped by its product's."""
+        if self.moratory_tea is None:
+            return product_rate
+        return min(self.moratory_tea, product_rate)
 
     @model_validator(mode="after")
     def _complete(self) -> CreditPolicy:

@@ -46,6 +46,9 @@ class Installment(Protocol):
     moratory_accrued: Decimal
     moratory_paid: Decimal
     moratory_through: date | None
+    # compensatory interest on the overdue principal that close of business added to
+    # ``interest`` (and recognised) since the arrears were last settled
+    overdue_interest_accrued: Decimal
     paid_on: date | None
 
 
@@ -69,15 +72,18 @@ def owed(i: Installment) -> Decimal:
     )
 
 
-def moratory_since(i: Installment, moratory_tea: Decimal, today: date) -> Decimal:
-    """Moratory interest on the installment's overdue principal since it was last accrued.
-    It runs on principal only: never on interest, so it never compounds (Ley 31143)."""
+def moratory_since(i: Installment, rate: Decimal, today: date) -> Decimal:
+    """Interest at ``rate`` (a TEA) on the installment's overdue principal since its arrears
+    were last settled (its due date, or the last payment): the moratory rate for moratory
+    interest, the loan's own for the compensatory interest that keeps running on it
+    (DOMAIN.md). It runs on principal only: never on interest, so it never compounds (Ley
+    31143)."""
     base = i.principal - i.principal_paid
     start = i.moratory_through or i.due_date
     days = (today - start).days
-    if base <= 0 or days <= 0 or moratory_tea <= 0:
+    if base <= 0 or days <= 0 or rate <= 0:
         return ZERO
-    return round_cents(base * period_rate(moratory_tea, days))
+    return round_cents(base * period_rate(rate, days))
 
 
 def moratory_pending(i: Installment, moratory_tea: Decimal, today: date) -> Decimal:
@@ -85,18 +91,40 @@ def moratory_pending(i: Installment, moratory_tea: Decimal, today: date) -> Deci
     return max(moratory_since(i, moratory_tea, today) - i.moratory_accrued, ZERO)
 
 
+def overdue_interest_pending(i: Installment, tea: Decimal, today: date) -> Decimal:
+    """Compensatory interest on the overdue principal owed through ``today`` beyond what
+    close of business added to the installment."""
+    return max(moratory_since(i, tea, today) - i.overdue_interest_accrued, ZERO)
+
+
+@dataclass
+class Settled:
+    """What settling the arrears recognised for the first time (close of business had not
+    accrued it): compensatory interest on overdue principal, and moratory interest."""
+
+    interest: Decimal = ZERO
+    moratory: Decimal = ZERO
+
+
 def accrue_moratory(
-    installments: Sequence[Installment], moratory_tea: Decimal, today: date
-) -> Decimal:
-    """Bring the moratory interest of every overdue installment up to ``today`` and settle
-    it (a payment is about to be allocated): what close of business accrued since the last
-    settlement is recomputed whole, never added day by day. Returns what is recognised now
-    for the first time (close of business had not accrued it)."""
-    new = ZERO
+    installments: Sequence[Installment], tea: Decimal, moratory_tea: Decimal, today: date
+) -> Settled:
+    """Bring the arrears of every overdue installment up to ``today`` and settle them (a
+    payment is about to be allocated): the compensatory interest its overdue principal kept
+    earning, added to what the installment asks for, and its moratory interest; what close
+    of business accrued since the last settlement is recomputed whole, never added day by
+    day."""
+    new = Settled()
     for i in installments:
         if i.due_date < today:
+            interest = max(moratory_since(i, tea, today), i.overdue_interest_accrued)
+            added = interest - i.overdue_interest_accrued
+            i.interest += added
+            i.interest_accrued += added
+            i.overdue_interest_accrued = ZERO
+            new.interest += added
             segment = max(moratory_since(i, moratory_tea, today), i.moratory_accrued)
-            new += segment - i.moratory_accrued
+            new.moratory += segment - i.moratory_accrued
             i.moratory_due += segment
             i.moratory_accrued = ZERO
             i.moratory_through = today
@@ -114,11 +142,16 @@ class Arrears:
     overdue: Decimal
 
 
-def arrears(installments: Sequence[Installment], moratory_tea: Decimal, today: date) -> Arrears:
-    """Days past due and what is overdue (moratory interest to ``today`` included)."""
+def arrears(
+    installments: Sequence[Installment], tea: Decimal, moratory_tea: Decimal, today: date
+) -> Arrears:
+    """Days past due and what is overdue (its interest and moratory interest to ``today``
+    included)."""
     overdue = sum(
         (
-            owed(i) + moratory_pending(i, moratory_tea, today)
+            owed(i)
+            + moratory_pending(i, moratory_tea, today)
+            + overdue_interest_pending(i, tea, today)
             for i in installments
             if i.due_date < today
         ),
@@ -197,7 +230,7 @@ def payoff(
             future_principal += i.principal - i.principal_paid
             continue
         out.principal += i.principal - i.principal_paid
-        out.interest += i.interest - i.interest_paid
+        out.interest += i.interest - i.interest_paid + overdue_interest_pending(i, tea, day)
         out.fees += i.fees - i.fees_paid
         out.insurance += i.insurance - i.insurance_paid
         out.moratory += i.moratory_due + i.moratory_accrued - i.moratory_paid

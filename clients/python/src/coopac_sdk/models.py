@@ -405,11 +405,21 @@ class CounterPurpose(StrEnum):
     exchange_income = "exchange_income"
 
 
+class MoratoryTea(RootModel[float]):
+    root: float = Field(
+        ...,
+        description="The cooperative's moratory rate (a TEA; the central bank caps it every six months), for loans granted from now on; a product's own moratory TEA caps it. None: each product's",
+        ge=0.0,
+        le=10.0,
+        title="Moratory Tea",
+    )
+
+
 class OverdueWholeAfterDays(RootModel[int]):
     root: int = Field(..., ge=1, le=3650)
 
 
-class CreditPolicy(BaseModel):
+class CreditPolicyInput(BaseModel):
     """
     ``GET/PUT .../credit-policy``. Days are counted past the due date: "more than N".
     """
@@ -428,6 +438,50 @@ class CreditPolicy(BaseModel):
         [15, 60, 120, 365],
         description="Last day past due of Normal, CPP, Deficiente and Dudoso for mediana empresa; beyond the last: Pérdida",
         title="Mediana Empresa Bands",
+    )
+    moratory_tea: MoratoryTea | str | None = Field(
+        None,
+        description="The cooperative's moratory rate (a TEA; the central bank caps it every six months), for loans granted from now on; a product's own moratory TEA caps it. None: each product's",
+        title="Moratory Tea",
+    )
+    overdue_installment_after_days: int | None = Field(
+        30,
+        description="Consumo and hipotecario: an unpaid installment moves to créditos vencidos (14x5) this many days after its due date",
+        ge=1,
+        le=3650,
+        title="Overdue Installment After Days",
+    )
+    overdue_whole_after_days: dict[CreditType, OverdueWholeAfterDays] | None = Field(
+        None,
+        description="Days past due after which the whole balance is vencido, by credit type",
+        title="Overdue Whole After Days",
+    )
+
+
+class CreditPolicyOutput(BaseModel):
+    """
+    ``GET/PUT .../credit-policy``. Days are counted past the due date: "more than N".
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    advance_max_installments: int | None = Field(
+        2,
+        description="A payment beyond what is due that covers up to this many installments advances them (Res. SBS 3274-2017); more is a prepayment",
+        ge=0,
+        le=12,
+        title="Advance Max Installments",
+    )
+    mediana_empresa_bands: tuple[int, int, int, int] | None = Field(
+        [15, 60, 120, 365],
+        description="Last day past due of Normal, CPP, Deficiente and Dudoso for mediana empresa; beyond the last: Pérdida",
+        title="Mediana Empresa Bands",
+    )
+    moratory_tea: str | None = Field(
+        None,
+        description="The cooperative's moratory rate (a TEA; the central bank caps it every six months), for loans granted from now on; a product's own moratory TEA caps it. None: each product's",
+        title="Moratory Tea",
     )
     overdue_installment_after_days: int | None = Field(
         30,

@@ -26,6 +26,7 @@ from coopac_core.loans.errors import (
     TermOutOfRange,
 )
 from coopac_core.loans.models import Loan, LoanCollateral, LoanGuarantor, LoanStatus
+from coopac_core.loans.policy import policy_of
 from coopac_core.loans.schedule import Frequency, GraceType, Method
 from coopac_core.loans.schemas import LoanCreate
 from coopac_core.loans.service.products import get_product
@@ -116,7 +117,7 @@ def create_loan(session: Session, ctx: CoopContext, data: LoanCreate) -> Loan:
         guarantee=best_guarantee([c.guarantee for c in data.collateral]).value,
         commission=round_cents(amount * product.commission_rate),
         insurance_monthly_rate=product.insurance_monthly_rate,
-        moratory_tea=product.moratory_tea,
+        moratory_tea=policy_of(coop.credit_policy).moratory_rate(product.moratory_tea),
         gl_account_id=product.gl_account_id,
         created_by=ctx.principal.name,
         created_by_id=ctx.principal.person_id,

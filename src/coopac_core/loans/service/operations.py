@@ -146,7 +146,9 @@ def repay(
     rows = installments(session, loan)
     before = reversals.remember(loan, rows)
     lines = gl.Lines(loan)
-    lines.recognise(accrue_moratory(rows, loan.moratory_tea, today))
+    settled = accrue_moratory(rows, loan.tea, loan.moratory_tea, today)
+    lines.recognise_interest(settled.interest)
+    lines.recognise(settled.moratory)
     paid_before = [i.interest_paid for i in rows]
     uncollected = uncollected_interest(rows)
     due_now = sum((owed(i) for i in rows if i.due_date <= today), ZERO)

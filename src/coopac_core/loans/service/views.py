@@ -51,7 +51,7 @@ ZERO = Decimal("0.00")
 def loan_arrears(loan: Loan, rows: list[LoanInstallment], today: date) -> Arrears:
     if loan.status != LoanStatus.active:
         return Arrears(0, ZERO)
-    return arrears(rows, loan.moratory_tea, today)
+    return arrears(rows, loan.tea, loan.moratory_tea, today)
 
 
 def loan_views(session: Session, loans: Sequence[Loan]) -> list[LoanOut]:
