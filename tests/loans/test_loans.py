@@ -874,3 +874,56 @@ def test_the_moratory_rate_is_the_cooperatives_capped_by_its_product(
     finally:
         api.c.put(api.url("/credit-policy"), json={}, headers=api.h(Role.manager))
     assert rate_of_a_new_loan() == Decimal("0.12")
+
+
+def test_a_current_loan_is_reprogrammed_without_capitalising_interest(api: Api) -> None:
+    loan, _ = _active_loan(api, "3000.00", 6)
+    lid = loan["id"]
+    schedule = api.get(f"/loans/{lid}/schedule")["installments"]
+    assert isinstance(schedule, list)
+    first_due = date.fromisoformat(schedule[0]["due_date"])
+    today = date.fromisoformat(str(api.get("/")["business_date"]))
+    api.close_days((first_due - today).days)
+    api.post(
+        f"/loans/{lid}/repayments",
+        Role.teller,
+        {"amount": schedule[0]["total"], "branch_id": api.coop.branches["PUNO"]},
+        money=True,
+    )
+    assert api.last.status_code == 201, api.last.text
+    balance = api.get(f"/loans/{lid}")["balance"]
+    api.close_days(5)
+    new_first = first_due + timedelta(days=75)
+    body = {"first_due_date": new_first.isoformat(), "installments": 8, "reason": "Helada"}
+    api.post(f"/loans/{lid}/reschedule", Role.credit_officer, body)
+    assert api.last.status_code == 403  # the committee's (or the manager's) decision
+    api.post(
+        f"/loans/{lid}/reschedule",
+        Role.credit_committee,
+        {**body, "first_due_date": first_due.isoformat()},
+    )
+    assert (api.last.status_code, api.last.json()["code"]) == (422, "schedule_invalid")
+    out = api.post(f"/loans/{lid}/reschedule", Role.credit_committee, body)
+    assert api.last.status_code == 200, api.last.text
+    assert out["balance"] == balance  # no interest capitalised
+    after = api.get(f"/loans/{lid}/schedule")["installments"]
+    assert isinstance(after, list)
+    open_ = [i for i in after if i["status"] != "paid"]
+    assert open_[0]["due_date"] == new_first.isoformat() and len(open_) == 8
+    assert [i["due_date"] for i in open_] == sorted(i["due_date"] for i in open_)
+    assert sum(Decimal(i["principal"]) for i in open_) == Decimal(str(balance))
+    # the first new installment's interest runs from the last due date, on what is owed
+    days = (new_first - first_due).days
+    owed = Decimal(str(balance))
+    assert Decimal(open_[0]["interest"]) == (owed * _rate(days)).quantize(
+        Decimal("0.01"), ROUND_HALF_UP
+    )
+    assert api.get("/ledger/verification", Role.auditor)["ok"] is True
+    # a loan in arrears is refinanced, not reprogrammed
+    late, _ = _active_loan(api, "1000.00", 3)
+    late_schedule = api.get(f"/loans/{late['id']}/schedule")["installments"]
+    assert isinstance(late_schedule, list)
+    due = date.fromisoformat(late_schedule[0]["due_date"])
+    api.close_days((due - date.fromisoformat(str(api.get("/")["business_date"]))).days + 2)
+    api.post(f"/loans/{late['id']}/reschedule", Role.credit_committee, body)
+    assert (api.last.status_code, api.last.json()["code"]) == (409, "loan_not_current")

@@ -113,3 +113,12 @@ class PayoffDateInPast(Unprocessable):
         "A payoff is quoted for the business date or a later day: what settled the loan on "
         "an earlier day is its statement."
     )
+
+
+class LoanNotCurrent(Conflict):
+    code = "loan_not_current"
+    template = "Solo se reprograma un crédito al día y vigente: {reason}"
+    meaning = (
+        "A reprogramación changes the dates of a loan that owes nothing overdue; a loan in "
+        "arrears is refinanced."
+    )

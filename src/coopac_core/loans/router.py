@@ -25,6 +25,7 @@ from coopac_core.loans.errors import (
     InvalidGuarantor,
     InvalidLoanStatus,
     JudicialRequiresOverdue,
+    LoanNotCurrent,
     LoanNotFound,
     PayoffDateInPast,
     ScheduleInvalid,
@@ -48,6 +49,7 @@ from coopac_core.loans.schemas import (
     LoanSimulationRequest,
     PayoffOut,
     Portfolio,
+    RescheduleRequest,
 )
 from coopac_core.members.errors import MemberNotActive, MemberNotFound, MemberRequired
 from coopac_core.money import Currency
@@ -271,6 +273,22 @@ def get_loan_payoff(
     day: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD")] = None,
 ) -> PayoffOut:
     return service.payoff_quote(session, ctx.cooperative_id, loan_id, day)
+
+
+@router.post(
+    "/loans/{loan_id}/reschedule",
+    response_model=LoanOut,
+    responses=coop_responses(LoanNotFound, InvalidLoanStatus, LoanNotCurrent, ScheduleInvalid),
+    summary="Reprogram a current loan (credit committee or manager): new dates for what it "
+    "still owes, without capitalising interest",
+)
+def reschedule_loan(
+    loan_id: uuid.UUID,
+    body: RescheduleRequest,
+    ctx: Annotated[CoopContext, Depends(coop_access(APPROVE_LOANS, money=True))],
+    session: SessionDep,
+) -> LoanOut:
+    return service.loan_view(session, service.reschedule(session, ctx, loan_id, body))
 
 
 WRITE_OFF_ERRORS = (

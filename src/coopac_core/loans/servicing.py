@@ -401,3 +401,36 @@ def reschedule(
     # the installments' principal still adds up to the amount lent.
     future[0].principal += prepaid
     future[0].principal_paid += prepaid
+
+
+def _rebuilt_method(method: str, count: int) -> Method:
+    """The method a rebuilt schedule keeps: an irregular or single-payment schedule becomes
+    a level one over several dates (a single payment over one)."""
+    kept = Method(method)
+    if kept in (Method.irregular, Method.single_payment):
+        return Method.single_payment if count == 1 else Method.french
+    return kept
+
+
+def reprogrammed(
+    loan: LoanTerms,
+    installments: Sequence[Installment],
+    today: date,
+    dates: Sequence[date],
+) -> Schedule:
+    """The new installments of a reprogramación: the principal not yet due over ``dates``,
+    at the loan's rate, its interest running from the last due date (none capitalised)."""
+    remaining = sum(
+        (i.principal - i.principal_paid for i in installments if i.due_date > today), ZERO
+    )
+    start = last_due_date(installments, today, loan.disbursement_date)
+    return build_schedule(
+        ScheduleRequest(
+            amount=remaining,
+            tea=loan.tea,
+            disbursement_date=start,
+            dates=dates,
+            method=_rebuilt_method(loan.method, len(dates)),
+            insurance_monthly_rate=loan.insurance_monthly_rate,
+        )
+    )

@@ -713,6 +713,13 @@ class LimitExceededError(ProblemError):
     status = 403
 
 
+class LoanNotCurrentError(ProblemError):
+    """``loan_not_current`` (HTTP 409)."""
+
+    code = "loan_not_current"
+    status = 409
+
+
 class LoanNotFoundError(ProblemError):
     """``loan_not_found`` (HTTP 404)."""
 
@@ -1508,6 +1515,7 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "judicial_requires_overdue": JudicialRequiresOverdueError,
     "later_period_closed": LaterPeriodClosedError,
     "limit_exceeded": LimitExceededError,
+    "loan_not_current": LoanNotCurrentError,
     "loan_not_found": LoanNotFoundError,
     "loan_not_written_off": LoanNotWrittenOffError,
     "loss_to_cover": LossToCoverError,

@@ -1858,6 +1858,34 @@ class RepaymentRequest(BaseModel):
     )
 
 
+class Installments(RootModel[int]):
+    root: int = Field(
+        ...,
+        description="How many; by default as many as are left",
+        ge=1,
+        le=360,
+        title="Installments",
+    )
+
+
+class RescheduleRequest(BaseModel):
+    """
+    A reprogramación: new dates for what a current loan still owes, its principal and
+    interest rate as they are (no interest is capitalised).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    first_due_date: date_aliased = Field(..., title="First Due Date")
+    installments: Installments | None = Field(
+        None,
+        description="How many; by default as many as are left",
+        title="Installments",
+    )
+    reason: str = Field(..., max_length=300, min_length=1, title="Reason")
+
+
 class ReturnBasis(StrEnum):
     """
     What a member's operations with the cooperative are measured by: the interest they

@@ -24,6 +24,7 @@ from coopac_core.loans.schemas.servicing import (
     RecoveryRequest,
     RepaymentOut,
     RepaymentRequest,
+    RescheduleRequest,
 )
 from coopac_core.loans.schemas.simulation import (
     InstallmentOut,
@@ -54,6 +55,7 @@ __all__ = [
     "RecoveryRequest",
     "RepaymentOut",
     "RepaymentRequest",
+    "RescheduleRequest",
     "ScheduleInstallmentOut",
     "ScheduleTotals",
 ]

@@ -191,3 +191,27 @@ class PayoffOut(BaseModel):
     fees: Amount
     insurance: Amount
     total: Amount
+
+
+class RescheduleRequest(BaseModel):
+    """A reprogramación: new dates for what a current loan still owes, its principal and
+    interest rate as they are (no interest is capitalised)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "first_due_date": "2027-03-15",
+                    "installments": 8,
+                    "reason": "Helada: la cosecha se vende en marzo",
+                }
+            ]
+        },
+    )
+
+    first_due_date: date
+    installments: int | None = Field(
+        default=None, ge=1, le=360, description="How many; by default as many as are left"
+    )
+    reason: Text300

@@ -16,6 +16,7 @@ from coopac_core.loans.service.policy import credit_policy, set_credit_policy
 from coopac_core.loans.service.portfolio import portfolio
 from coopac_core.loans.service.products import create_product, get_product, list_products
 from coopac_core.loans.service.queries import get_loan, list_loans
+from coopac_core.loans.service.reschedules import reschedule
 from coopac_core.loans.service.schedules import simulate
 from coopac_core.loans.service.verification import check_loan_records
 from coopac_core.loans.service.views import loan_schedule, loan_view, loan_views
@@ -47,6 +48,7 @@ __all__ = [
     "reject_write_off",
     "repay",
     "request_write_off",
+    "reschedule",
     "set_credit_policy",
     "simulate",
     "submit",
