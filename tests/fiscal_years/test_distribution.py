@@ -164,7 +164,15 @@ def test_a_surplus_is_distributed_to_the_centimo(client: TestClient, world: Worl
     assert _balance(walk, "3311", today) == -reserve
     assert _balance(walk, "2511.02", today) == -education
     assert _balance(walk, "2511.03", today) == -social
-    assert walk.get("/fiscal-years/2025", Role.auditor)["status"] == "distributed"
+    year = walk.get("/fiscal-years/2025", Role.auditor)
+    assert year["status"] == "distributed"
+    agreed = year["distribution"]
+    assert agreed["agreement"]["agreement"] == agreement["agreement"]
+    assert (D(agreed["reserve"]), agreed["members"], agreed["journal_entry_id"]) == (
+        reserve,
+        3,
+        done["journal_entry_id"],
+    )
     walk.post("/fiscal-years/2025/distribution", Role.accountant, agreement)
     assert (walk.last.status_code, walk.last.json()["code"]) == (409, "fiscal_year_distributed")
     # the list as credited, in three formats

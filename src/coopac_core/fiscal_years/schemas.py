@@ -50,6 +50,9 @@ class FiscalYearOut(BaseModel):
     )
     closed_by: str | None
     closed_at: datetime | None
+    distribution: AgreedDistribution | None = Field(
+        default=None, description="What the assembly agreed, once applied"
+    )
 
 
 class Distribution(BaseModel):
@@ -185,3 +188,19 @@ class MemberShares(BaseModel):
     year: int
     status: SharesStatus
     items: list[MemberShareOut]
+
+
+class AgreedDistribution(BaseModel):
+    """A year's distribution as applied: the assembly's agreement and what it made."""
+
+    agreement: Distribution
+    reserve: Amount | None = None
+    share_interest: Amount | None = None
+    education_fund: Amount | None = None
+    social_fund: Amount | None = None
+    returns: Amount | None = None
+    members: int | None = None
+    journal_entry_id: uuid.UUID | None = None
+
+
+FiscalYearOut.model_rebuild()

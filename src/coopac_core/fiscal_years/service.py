@@ -24,7 +24,7 @@ from coopac_core.fiscal_years.errors import (
     PreviousYearOpen,
 )
 from coopac_core.fiscal_years.models import FiscalYear, FiscalYearStatus
-from coopac_core.fiscal_years.schemas import FiscalYearOut
+from coopac_core.fiscal_years.schemas import AgreedDistribution, FiscalYearOut
 from coopac_core.fiscal_years.surplus import SurplusPolicy, policy_of
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import YEAR_RESULT_GL, code_for
@@ -170,6 +170,11 @@ def _out(fiscal: FiscalYear) -> FiscalYearOut:
         closing_entry_id=fiscal.closing_entry_id,
         closed_by=fiscal.closed_by,
         closed_at=fiscal.closed_at,
+        distribution=AgreedDistribution.model_validate(
+            {**fiscal.distribution, "journal_entry_id": fiscal.distribution_entry_id}
+        )
+        if fiscal.distribution
+        else None,
     )
 
 

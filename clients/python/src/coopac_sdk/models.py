@@ -126,6 +126,42 @@ class AdjustmentLineOutput(BaseModel):
     debit: Debit1 | None = Field(None, title="Debit")
 
 
+class EducationFund(RootModel[str]):
+    root: str = Field(
+        ...,
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Education Fund",
+    )
+
+
+class Reserve(RootModel[str]):
+    root: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Reserve"
+    )
+
+
+class Returns(RootModel[str]):
+    root: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Returns"
+    )
+
+
+class ShareInterest(RootModel[str]):
+    root: str = Field(
+        ...,
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Share Interest",
+    )
+
+
+class SocialFund(RootModel[str]):
+    root: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Social Fund"
+    )
+
+
 class Breach(StrEnum):
     below = "below"
     above = "above"
@@ -2857,6 +2893,21 @@ class AdjustmentRequestOut(BaseModel):
     status: ApprovalStatus
 
 
+class AgreedDistribution(BaseModel):
+    """
+    A year's distribution as applied: the assembly's agreement and what it made.
+    """
+
+    agreement: DistributionOutput
+    education_fund: EducationFund | None = Field(None, title="Education Fund")
+    journal_entry_id: UUID | None = Field(None, title="Journal Entry Id")
+    members: int | None = Field(None, title="Members")
+    reserve: Reserve | None = Field(None, title="Reserve")
+    returns: Returns | None = Field(None, title="Returns")
+    share_interest: ShareInterest | None = Field(None, title="Share Interest")
+    social_fund: SocialFund | None = Field(None, title="Social Fund")
+
+
 class AlertOut(BaseModel):
     breach: Breach = Field(..., title="Breach")
     indicator: Indicator
@@ -3261,6 +3312,9 @@ class FiscalYearOut(BaseModel):
         ...,
         description="The entry that closed classes 4 and 5 into 39x1 (none if nothing moved)",
         title="Closing Entry Id",
+    )
+    distribution: AgreedDistribution | None = Field(
+        None, description="What the assembly agreed, once applied"
     )
     exchange_rate: str | None = Field(
         ...,
