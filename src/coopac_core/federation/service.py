@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -33,6 +34,25 @@ def get_cooperative(session: Session, cooperative_id: uuid.UUID) -> Cooperative:
     if coop is None:
         raise CooperativeNotFound()
     return coop
+
+
+def set_policy(session: Session, ctx: CoopContext, name: str, stored: dict[str, Any]) -> None:
+    """Keep one of the cooperative's policies (``credit_policy``, ``surplus_policy``: a JSON
+    column each), audited."""
+    coop = get_cooperative(session, ctx.cooperative_id)
+    setattr(coop, name, stored)
+    coop.updated_at = utcnow()
+    session.add(coop)
+    audit_service.record(
+        session,
+        ctx.principal,
+        f"cooperative.{name}",
+        "cooperative",
+        coop.id,
+        cooperative_id=coop.id,
+        details=stored,
+    )
+    session.flush()
 
 
 def list_cooperatives(

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from coopac_core.audit import service as audit_service
-from coopac_core.federation.service import get_cooperative
+from coopac_core.federation.service import get_cooperative, set_policy
 from coopac_core.fiscal_years.errors import (
     FiscalYearClosed,
     FiscalYearNotFound,
@@ -29,7 +29,6 @@ from coopac_core.fiscal_years.surplus import SurplusPolicy, policy_of
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import YEAR_RESULT_GL, code_for
 from coopac_core.ledger.models import EntryKind
-from coopac_core.models_base import utcnow
 from coopac_core.money import Currency, round_cents
 from coopac_core.reports.models import PeriodSnapshot, PeriodStatus
 from coopac_core.reports.snapshot import refresh_ledger
@@ -206,19 +205,5 @@ def surplus_policy(session: Session, cooperative_id: uuid.UUID) -> SurplusPolicy
 
 
 def set_surplus_policy(session: Session, ctx: CoopContext, policy: SurplusPolicy) -> SurplusPolicy:
-    coop = get_cooperative(session, ctx.cooperative_id)
-    stored = policy.model_dump(mode="json")
-    coop.surplus_policy = stored
-    coop.updated_at = utcnow()
-    session.add(coop)
-    audit_service.record(
-        session,
-        ctx.principal,
-        "cooperative.surplus_policy",
-        "cooperative",
-        coop.id,
-        cooperative_id=coop.id,
-        details=stored,
-    )
-    session.flush()
+    set_policy(session, ctx, "surplus_policy", policy.model_dump(mode="json"))
     return policy
