@@ -804,6 +804,10 @@ def test_a_prepayment_charges_interest_to_the_day_and_a_payoff_quote_pays_the_lo
         headers=api.h(Role.teller),
     )
     assert (r.status_code, r.json()["code"]) == (422, "payoff_date_in_past")
+    r = api.c.get(
+        api.url(f"/loans/{lid}/payoff"), params={"date": "9999-12-31"}, headers=api.h(Role.teller)
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "payoff_date_too_far")
     # paid exactly, the loan is closed with nothing left and nothing refunded
     out = api.post(
         f"/loans/{lid}/repayments",

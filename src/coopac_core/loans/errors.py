@@ -122,3 +122,8 @@ class LoanNotCurrent(Conflict):
         "A reprogramación changes the dates of a loan that owes nothing overdue; a loan in "
         "arrears is refinanced."
     )
+
+
+class PayoffDateTooFar(Unprocessable):
+    code = "payoff_date_too_far"
+    template = "Una cancelación se cotiza hasta un año adelante ({latest})"

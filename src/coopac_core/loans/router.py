@@ -28,6 +28,7 @@ from coopac_core.loans.errors import (
     LoanNotCurrent,
     LoanNotFound,
     PayoffDateInPast,
+    PayoffDateTooFar,
     ScheduleInvalid,
     TeaOutOfRange,
     TermOutOfRange,
@@ -263,7 +264,7 @@ def get_loan_schedule(
 @router.get(
     "/loans/{loan_id}/payoff",
     response_model=PayoffOut,
-    responses=coop_responses(LoanNotFound, InvalidLoanStatus, PayoffDateInPast),
+    responses=coop_responses(LoanNotFound, InvalidLoanStatus, PayoffDateInPast, PayoffDateTooFar),
     summary="What pays the loan off on a day (the business date by default), part by part",
 )
 def get_loan_payoff(

@@ -895,6 +895,13 @@ class PayoffDateInPastError(ProblemError):
     status = 422
 
 
+class PayoffDateTooFarError(ProblemError):
+    """``payoff_date_too_far`` (HTTP 422)."""
+
+    code = "payoff_date_too_far"
+    status = 422
+
+
 class PeriodAlreadyClosedError(ProblemError):
     """``period_already_closed`` (HTTP 409)."""
 
@@ -1541,6 +1548,7 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "password_change_required": PasswordChangeRequiredError,
     "payload_too_large": PayloadTooLargeError,
     "payoff_date_in_past": PayoffDateInPastError,
+    "payoff_date_too_far": PayoffDateTooFarError,
     "period_already_closed": PeriodAlreadyClosedError,
     "period_closed": PeriodClosedError,
     "period_in_future": PeriodInFutureError,

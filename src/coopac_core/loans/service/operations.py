@@ -4,7 +4,7 @@ off (two people) and recovering what was written off."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlmodel import Session, col, select
@@ -20,6 +20,7 @@ from coopac_core.loans.errors import (
     NotWrittenOff,
     Overpayment,
     PayoffDateInPast,
+    PayoffDateTooFar,
     RecoveryExceedsDebt,
 )
 from coopac_core.loans.models import AccountingStatus, Loan, LoanInstallment, LoanStatus
@@ -236,6 +237,10 @@ def payoff(session: Session, loan: Loan, day: date) -> servicing.Allocation:
     )
 
 
+# How far ahead a payoff is quoted (what a member plans with; beyond it, rates change).
+PAYOFF_HORIZON = timedelta(days=366)
+
+
 def payoff_quote(
     session: Session, cooperative_id: uuid.UUID, loan_id: uuid.UUID, day: date | None
 ) -> PayoffOut:
@@ -247,6 +252,8 @@ def payoff_quote(
     day = day or today
     if day < today:
         raise PayoffDateInPast(date=day.isoformat(), business_date=today.isoformat())
+    if day > today + PAYOFF_HORIZON:
+        raise PayoffDateTooFar(latest=(today + PAYOFF_HORIZON).isoformat())
     quote = payoff(session, loan, day)
     return PayoffOut(
         loan_id=loan.id,
