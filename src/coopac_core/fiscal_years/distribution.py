@@ -38,6 +38,7 @@ from coopac_core.fiscal_years.errors import (
 )
 from coopac_core.fiscal_years.models import FiscalYear, FiscalYearStatus, SurplusShare
 from coopac_core.fiscal_years.schemas import (
+    AgreementOut,
     Distribution,
     DistributionOut,
     MemberShareOut,
@@ -218,7 +219,7 @@ def _out(row: ApprovalRequest, year: int, result: Decimal, figures: Plan | None)
         requested_at=row.requested_at,
         decided_by=row.decided_by,
         decided_at=row.decided_at,
-        agreement=Distribution.model_validate(row.payload),
+        agreement=AgreementOut.model_validate(row.payload),
         result=result,
         reserve=figures.reserve if figures else result,
         share_interest=figures.share_interest if figures else ZERO,

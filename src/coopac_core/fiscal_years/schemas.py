@@ -91,6 +91,18 @@ class Distribution(BaseModel):
     agreement: str = Field(min_length=1, max_length=300, description="The assembly's act")
 
 
+class AgreementOut(BaseModel):
+    """An agreement as answered (``Distribution`` is what is asked: one schema each way)."""
+
+    reserve_percent: Decimal
+    share_interest_rate: Decimal
+    education_fund: Amount
+    social_fund: Amount
+    credit_to: CreditTo
+    cover_loss: bool
+    agreement: str
+
+
 class DistributionOut(BaseModel):
     """An agreement and what it makes: the request (pending, approved...) and its figures."""
 
@@ -134,7 +146,7 @@ class DistributionOut(BaseModel):
     requested_at: datetime
     decided_by: str | None
     decided_at: datetime | None
-    agreement: Distribution
+    agreement: AgreementOut
     result: Amount = Field(description="The year's result in soles (39x1)")
     reserve: Amount = Field(description="To the reserva cooperativa, with what rounding left")
     share_interest: Amount
@@ -193,7 +205,7 @@ class MemberShares(BaseModel):
 class AgreedDistribution(BaseModel):
     """A year's distribution as applied: the assembly's agreement and what it made."""
 
-    agreement: Distribution
+    agreement: AgreementOut
     reserve: Amount | None = None
     share_interest: Amount | None = None
     education_fund: Amount | None = None

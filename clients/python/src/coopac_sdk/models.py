@@ -657,7 +657,7 @@ class ShareInterestRate(RootModel[float]):
     root: float = Field("0", ge=0.0, le=1.0, title="Share Interest Rate")
 
 
-class DistributionInput(BaseModel):
+class Distribution(BaseModel):
     """
     The general assembly's agreement on a year's result: the reserve's percentage, the
     rate of interest on share capital (a year's, on the months the capital was there),
@@ -695,91 +695,6 @@ class DistributionInput(BaseModel):
         pattern="^[0-9]{1,12}(\\.[0-9]{1,2})?$",
         title="Social Fund",
     )
-
-
-class DistributionOutput(BaseModel):
-    """
-    The general assembly's agreement on a year's result: the reserve's percentage, the
-    rate of interest on share capital (a year's, on the months the capital was there),
-    the funds' sums and where each member's part is credited; or, for a loss, that the
-    reserve covers it.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    agreement: str = Field(
-        ...,
-        description="The assembly's act",
-        max_length=300,
-        min_length=1,
-        title="Agreement",
-    )
-    cover_loss: bool | None = Field(False, title="Cover Loss")
-    credit_to: CreditTo | None = CreditTo.share
-    education_fund: str | None = Field(
-        "0.00",
-        examples=["100.00"],
-        pattern="^-?[0-9]+\\.[0-9]{2}$",
-        title="Education Fund",
-    )
-    reserve_percent: str | None = Field("20", title="Reserve Percent")
-    share_interest_rate: str | None = Field("0", title="Share Interest Rate")
-    social_fund: str | None = Field(
-        "0.00",
-        examples=["100.00"],
-        pattern="^-?[0-9]+\\.[0-9]{2}$",
-        title="Social Fund",
-    )
-
-
-class DistributionOut(BaseModel):
-    """
-    An agreement and what it makes: the request (pending, approved...) and its figures.
-    """
-
-    agreement: DistributionOutput
-    decided_at: AwareDatetime | None = Field(..., title="Decided At")
-    decided_by: str | None = Field(..., title="Decided By")
-    education_fund: str = Field(
-        ...,
-        examples=["100.00"],
-        pattern="^-?[0-9]+\\.[0-9]{2}$",
-        title="Education Fund",
-    )
-    id: UUID = Field(..., title="Id")
-    journal_entry_id: UUID | None = Field(..., title="Journal Entry Id")
-    members: int = Field(..., description="Members credited", title="Members")
-    requested_at: AwareDatetime = Field(..., title="Requested At")
-    requested_by: str = Field(..., title="Requested By")
-    reserve: str = Field(
-        ...,
-        description="To the reserva cooperativa, with what rounding left",
-        examples=["100.00"],
-        pattern="^-?[0-9]+\\.[0-9]{2}$",
-        title="Reserve",
-    )
-    result: str = Field(
-        ...,
-        description="The year's result in soles (39x1)",
-        examples=["100.00"],
-        pattern="^-?[0-9]+\\.[0-9]{2}$",
-        title="Result",
-    )
-    returns: str = Field(
-        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Returns"
-    )
-    share_interest: str = Field(
-        ...,
-        examples=["100.00"],
-        pattern="^-?[0-9]+\\.[0-9]{2}$",
-        title="Share Interest",
-    )
-    social_fund: str = Field(
-        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Social Fund"
-    )
-    status: ApprovalStatus
-    year: int = Field(..., title="Year")
 
 
 class DocumentType(StrEnum):
@@ -2893,19 +2808,25 @@ class AdjustmentRequestOut(BaseModel):
     status: ApprovalStatus
 
 
-class AgreedDistribution(BaseModel):
+class AgreementOut(BaseModel):
     """
-    A year's distribution as applied: the assembly's agreement and what it made.
+    An agreement as answered (``Distribution`` is what is asked: one schema each way).
     """
 
-    agreement: DistributionOutput
-    education_fund: EducationFund | None = Field(None, title="Education Fund")
-    journal_entry_id: UUID | None = Field(None, title="Journal Entry Id")
-    members: int | None = Field(None, title="Members")
-    reserve: Reserve | None = Field(None, title="Reserve")
-    returns: Returns | None = Field(None, title="Returns")
-    share_interest: ShareInterest | None = Field(None, title="Share Interest")
-    social_fund: SocialFund | None = Field(None, title="Social Fund")
+    agreement: str = Field(..., title="Agreement")
+    cover_loss: bool = Field(..., title="Cover Loss")
+    credit_to: CreditTo
+    education_fund: str = Field(
+        ...,
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Education Fund",
+    )
+    reserve_percent: str = Field(..., title="Reserve Percent")
+    share_interest_rate: str = Field(..., title="Share Interest Rate")
+    social_fund: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Social Fund"
+    )
 
 
 class AlertOut(BaseModel):
@@ -3253,6 +3174,55 @@ class DeliveryOut(BaseModel):
     status: DeliveryStatus
 
 
+class DistributionOut(BaseModel):
+    """
+    An agreement and what it makes: the request (pending, approved...) and its figures.
+    """
+
+    agreement: AgreementOut
+    decided_at: AwareDatetime | None = Field(..., title="Decided At")
+    decided_by: str | None = Field(..., title="Decided By")
+    education_fund: str = Field(
+        ...,
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Education Fund",
+    )
+    id: UUID = Field(..., title="Id")
+    journal_entry_id: UUID | None = Field(..., title="Journal Entry Id")
+    members: int = Field(..., description="Members credited", title="Members")
+    requested_at: AwareDatetime = Field(..., title="Requested At")
+    requested_by: str = Field(..., title="Requested By")
+    reserve: str = Field(
+        ...,
+        description="To the reserva cooperativa, with what rounding left",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Reserve",
+    )
+    result: str = Field(
+        ...,
+        description="The year's result in soles (39x1)",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Result",
+    )
+    returns: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Returns"
+    )
+    share_interest: str = Field(
+        ...,
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Share Interest",
+    )
+    social_fund: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Social Fund"
+    )
+    status: ApprovalStatus
+    year: int = Field(..., title="Year")
+
+
 class EventFeed(BaseModel):
     """
     A page of the feed. ``next_cursor`` is where to resume (the last event's cursor, or
@@ -3295,47 +3265,6 @@ class FederationUserCreate(BaseModel):
         title="Roles",
     )
     username: str = Field(..., max_length=64, min_length=3, title="Username")
-
-
-class FiscalYearOut(BaseModel):
-    """
-    A year's result (profit positive): per currency, and in soles at December's
-    accounting rate; for an open year, what its results add up to so far.
-    """
-
-    closed_at: AwareDatetime | None = Field(..., title="Closed At")
-    closed_by: str | None = Field(..., title="Closed By")
-    closes_on: date_aliased = Field(
-        ..., description="31 December: the closing entry's date", title="Closes On"
-    )
-    closing_entry_id: UUID | None = Field(
-        ...,
-        description="The entry that closed classes 4 and 5 into 39x1 (none if nothing moved)",
-        title="Closing Entry Id",
-    )
-    distribution: AgreedDistribution | None = Field(
-        None, description="What the assembly agreed, once applied"
-    )
-    exchange_rate: str | None = Field(
-        ...,
-        description="December's accounting rate, once the year is closed",
-        title="Exchange Rate",
-    )
-    result: str = Field(
-        ...,
-        description="In soles, dollars at December's accounting rate",
-        examples=["100.00"],
-        pattern="^-?[0-9]+\\.[0-9]{2}$",
-        title="Result",
-    )
-    result_pen: str = Field(
-        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Result Pen"
-    )
-    result_usd: str = Field(
-        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Result Usd"
-    )
-    status: FiscalYearStatus
-    year: int = Field(..., title="Year")
 
 
 class GlAccountOut(BaseModel):
@@ -4412,6 +4341,21 @@ class WithdrawalRequestOut(BaseModel):
     till_session_id: UUID = Field(..., title="Till Session Id")
 
 
+class AgreedDistribution(BaseModel):
+    """
+    A year's distribution as applied: the assembly's agreement and what it made.
+    """
+
+    agreement: AgreementOut
+    education_fund: EducationFund | None = Field(None, title="Education Fund")
+    journal_entry_id: UUID | None = Field(None, title="Journal Entry Id")
+    members: int | None = Field(None, title="Members")
+    reserve: Reserve | None = Field(None, title="Reserve")
+    returns: Returns | None = Field(None, title="Returns")
+    share_interest: ShareInterest | None = Field(None, title="Share Interest")
+    social_fund: SocialFund | None = Field(None, title="Social Fund")
+
+
 class ClassificationOut(BaseModel):
     """
     The SBS classification annex: credit types by the debtors' categories (after
@@ -4446,6 +4390,47 @@ class CobRunOut(BaseModel):
     started_at: AwareDatetime = Field(..., title="Started At")
     status: RunStatus
     steps: list[CobStepOut] = Field(..., title="Steps")
+
+
+class FiscalYearOut(BaseModel):
+    """
+    A year's result (profit positive): per currency, and in soles at December's
+    accounting rate; for an open year, what its results add up to so far.
+    """
+
+    closed_at: AwareDatetime | None = Field(..., title="Closed At")
+    closed_by: str | None = Field(..., title="Closed By")
+    closes_on: date_aliased = Field(
+        ..., description="31 December: the closing entry's date", title="Closes On"
+    )
+    closing_entry_id: UUID | None = Field(
+        ...,
+        description="The entry that closed classes 4 and 5 into 39x1 (none if nothing moved)",
+        title="Closing Entry Id",
+    )
+    distribution: AgreedDistribution | None = Field(
+        None, description="What the assembly agreed, once applied"
+    )
+    exchange_rate: str | None = Field(
+        ...,
+        description="December's accounting rate, once the year is closed",
+        title="Exchange Rate",
+    )
+    result: str = Field(
+        ...,
+        description="In soles, dollars at December's accounting rate",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Result",
+    )
+    result_pen: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Result Pen"
+    )
+    result_usd: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Result Usd"
+    )
+    status: FiscalYearStatus
+    year: int = Field(..., title="Year")
 
 
 class PageCobRunOut(BaseModel):
