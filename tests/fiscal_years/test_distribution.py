@@ -15,6 +15,7 @@ from typing import Any
 
 import openpyxl
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
 
 from coopac_core.security.roles import Role
 from tests.fiscal_years.test_fiscal_years import _balance
@@ -51,7 +52,9 @@ def _close_year(walk: Walk, year: int) -> dict[str, Any]:
     return dict(closed)
 
 
-def test_a_surplus_is_distributed_to_the_centimo(client: TestClient, world: World) -> None:
+def test_a_surplus_is_distributed_to_the_centimo(
+    client: TestClient, world: World, owner_engine: Engine
+) -> None:
     walk = _cooperative(
         client, world, "COOPREMA", "2060000401", date(2025, 11, 20), "consumo_no_revolvente"
     )
@@ -197,6 +200,26 @@ def test_a_surplus_is_distributed_to_the_centimo(client: TestClient, world: Worl
     assert r.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
     assert sheet is not None and sheet.max_row >= 4
+    walk.verified()
+    # the proof fails when a member's part and its line disagree
+    with owner_engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE surplus_share SET member_return = member_return + 1 "
+                "WHERE cooperative_id = :c AND member_id = :m"
+            ),
+            {"c": walk.coop.id, "m": saver},
+        )
+    problems = walk.get("/ledger/verification", Role.auditor)["problems"]
+    assert any(f"member {saver} owed" in p for p in problems), problems
+    with owner_engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE surplus_share SET member_return = member_return - 1 "
+                "WHERE cooperative_id = :c AND member_id = :m"
+            ),
+            {"c": walk.coop.id, "m": saver},
+        )
     walk.verified()
 
 

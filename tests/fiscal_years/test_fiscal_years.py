@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal as D
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
 
 from coopac_core.security.roles import Role
 from tests.loans.test_close_of_business import Walk, _cooperative
@@ -52,7 +53,7 @@ def _balance(walk: Walk, code: str, as_of: date) -> D:
 
 
 def test_a_year_is_closed_into_its_result_once_december_is(
-    client: TestClient, world: World
+    client: TestClient, world: World, owner_engine: Engine
 ) -> None:
     walk = _cooperative(client, world, "COOPANIO", "2060000301", START, "consumo_no_revolvente")
     _saver(walk)
@@ -105,6 +106,20 @@ def test_a_year_is_closed_into_its_result_once_december_is(
     lines = {a["name"]: D(a["current"]) for g in equity["groups"] for a in g["accounts"]}
     assert lines["Resultado neto del ejercicio (PEN)"] == result
     assert lines["Resultados acumulados de ejercicios anteriores"] == D("0.00")
+    walk.verified()
+    # the proof fails when the year's recorded result is not what its entry closed
+    for delta in ("1", "-1"):
+        with owner_engine.begin() as conn:
+            conn.execute(
+                text(
+                    "UPDATE fiscal_year SET result_pen = result_pen + CAST(:d AS numeric) "
+                    "WHERE cooperative_id = :c AND year = 2025"
+                ),
+                {"c": walk.coop.id, "d": delta},
+            )
+        if delta == "1":
+            problems = walk.get("/ledger/verification", Role.auditor)["problems"]
+            assert any(p.startswith("fiscal year 2025: result") for p in problems), problems
     walk.verified()
     r = client.get(walk.url("/fiscal-years/2027"), headers=walk.coop.headers[Role.accountant])
     assert (r.status_code, r.json()["code"]) == (404, "fiscal_year_not_found")
