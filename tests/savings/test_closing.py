@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from coopac_core.security.roles import Role
 from tests.fiscal_years.test_fiscal_years import _balance
 from tests.loans.test_close_of_business import Walk, _cooperative
-from tests.support.world import World
+from tests.support.bank import key
+from tests.support.world import World, add_user, login
 
 START = date(2025, 6, 2)
 
@@ -104,4 +105,15 @@ def test_closing_a_sight_account_pays_its_interest_to_the_day(
     assert walk.last.status_code == 201, walk.last.text
     assert out["principal"] == "0.00" and D(out["interest"]) > 0
     assert out["paid_out"] == out["interest"]
+    # into another account of theirs is a debit other than in cash: the member's own
+    # branch's (a Puno member here), as a transfer
+    add_user(client, walk.coop, "coopcierre.cajero.juliaca", ["teller"], branch="JULIACA")
+    juliaca = login(client, "coopcierre.cajero.juliaca")
+    r = client.post(
+        walk.url(f"/savings-accounts/{other}/cancellation"),
+        json={"to_account_id": saved},
+        headers={**juliaca, **key()},
+    )
+    assert (r.status_code, r.json()["code"]) == (403, "member_of_other_branch"), r.text
+    assert walk.get(f"/savings-accounts/{other}")["status"] == "active"
     walk.verified()

@@ -21,6 +21,7 @@ from coopac_core.ledger.schemas import Movement
 from coopac_core.members.models import MemberStatus
 from coopac_core.members.service import get_member
 from coopac_core.money import check_amount
+from coopac_core.savings import closing
 from coopac_core.savings.errors import (
     CREDIT_ERRORS,
     DEBIT_ERRORS,
@@ -30,12 +31,18 @@ from coopac_core.savings.errors import (
     MemberNotInSettlement,
 )
 from coopac_core.savings.models import AccountStatus
-from coopac_core.savings.schemas import CashMovementRequest, SettlementRequest
+from coopac_core.savings.schemas import (
+    CashMovementRequest,
+    SettlementRequest,
+    TermCancellation,
+    TermCancellationOut,
+)
 from coopac_core.savings.service import (
     after_credit,
     check_can_credit,
     check_can_debit,
     check_currency,
+    get_account,
     get_product,
     lock_savings_account,
     moved_by_holder,
@@ -222,4 +229,22 @@ def counterpart_leg(
     moved = after_credit if amount < 0 else moved_by_holder
     return ledger.Counterpart(
         ledger.Leg(gl, amount, account), after=lambda s, day: moved(s, account, day)
+    )
+
+
+def cancel_account(
+    session: Session, ctx: CoopContext, account_id: uuid.UUID, data: TermCancellation
+) -> TermCancellationOut:
+    """Close a savings account with its member (``savings.closing``): paid out in cash at
+    the caller's till, or into another account of theirs, which is a debit other than in
+    cash: by the member's own branch's staff only, as a transfer."""
+    if data.to_account_id is not None:
+        account = get_account(session, ctx.cooperative_id, account_id)
+        check_member_branch(session, ctx, account.member_id)
+    return closing.cancel_account(
+        session,
+        ctx,
+        account_id,
+        data,
+        other_side(session, ctx, branch_id=data.branch_id, account_id=data.to_account_id),
     )

@@ -37,7 +37,6 @@ from coopac_core.loans.service import operations as loans
 from coopac_core.members.errors import MemberNotActive, MemberNotFound
 from coopac_core.money import check_amount
 from coopac_core.openapi import money_responses
-from coopac_core.savings import closing
 from coopac_core.savings.errors import (
     CREDIT_ERRORS,
     DEBIT_ERRORS,
@@ -156,15 +155,7 @@ async def cancel_account(
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
     return await money.run(
-        lambda session, ctx: closing.cancel_account(
-            session,
-            ctx,
-            account_id,
-            body,
-            counter.other_side(
-                session, ctx, branch_id=body.branch_id, account_id=body.to_account_id
-            ),
-        )
+        lambda session, ctx: counter.cancel_account(session, ctx, account_id, body)
     )
 
 
