@@ -931,3 +931,115 @@ def test_a_current_loan_is_reprogrammed_without_capitalising_interest(api: Api) 
     api.close_days((due - date.fromisoformat(str(api.get("/")["business_date"]))).days + 2)
     api.post(f"/loans/{late['id']}/reschedule", Role.credit_committee, body)
     assert (api.last.status_code, api.last.json()["code"]) == (409, "loan_not_current")
+
+
+def _gl_line(entry: dict[str, object], code: str) -> Decimal:
+    """The entry's amount on ``code`` (debits positive)."""
+    postings = entry["postings"]
+    assert isinstance(postings, list)
+    return sum(
+        (
+            Decimal(p["debit"]) - Decimal(p["credit"])
+            for p in postings
+            if p["gl_account_code"] == code
+        ),
+        Decimal("0.00"),
+    )
+
+
+def test_a_loan_in_arrears_is_refinanced_by_two_people_into_refinanced_loans(api: Api) -> None:
+    loan, _ = _active_loan(api, "3000.00", 6)
+    lid = loan["id"]
+    schedule = api.get(f"/loans/{lid}/schedule")["installments"]
+    assert isinstance(schedule, list)
+    first_due = date.fromisoformat(schedule[0]["due_date"])
+    today = date.fromisoformat(str(api.get("/")["business_date"]))
+    api.close_days((first_due - today).days + 40)  # 40 days behind: Deficiente (consumo)
+    old = api.get(f"/loans/{lid}")
+    assert (old["category"], old["accounting_status"]) == ("deficiente", "overdue")
+    today = date.fromisoformat(str(api.get("/")["business_date"]))
+    insurance_due = sum(
+        (Decimal(i["insurance"]) for i in schedule if date.fromisoformat(i["due_date"]) <= today),
+        Decimal("0.00"),
+    )
+    body = {"installments": 12, "reason": "Sequía: paga con la campaña siguiente"}
+    api.post(f"/loans/{lid}/refinance", Role.credit_officer, body)
+    assert api.last.status_code == 403  # the committee's (or the manager's) decision
+    api.post(f"/loans/{lid}/refinance", Role.credit_committee, {**body, "tea": "0.90"})
+    assert (api.last.status_code, api.last.json()["code"]) == (422, "tea_out_of_range")
+    api.post(f"/loans/{lid}/refinance", Role.credit_committee, body)
+    assert api.last.status_code == 202, api.last.text
+    api.post(f"/loans/{lid}/refinance", Role.manager, body)
+    assert (api.last.status_code, api.last.json()["code"]) == (409, "refinance_already_requested")
+    api.post(f"/loans/{lid}/refinance/approve", Role.credit_committee, money=True)
+    assert (api.last.status_code, api.last.json()["code"]) == (403, "approver_is_requester")
+    new = api.post(f"/loans/{lid}/refinance/approve", Role.manager, money=True)
+    assert api.last.status_code == 200, api.last.text
+
+    # the new loan: all the old one owed, in 14x4; what it capitalised deferred
+    capitalised = Decimal(str(new["deferred_interest"]))
+    assert capitalised > 0
+    assert Decimal(str(new["amount"])) == Decimal(str(old["balance"])) + capitalised + insurance_due
+    assert (new["refinanced_from_id"], new["balance"], new["amount"]) == (
+        lid,
+        new["amount"],
+        new["balance"],
+    )
+    assert (new["status"], new["term"], new["category"]) == ("active", 12, "deficiente")
+    settled = api.get(f"/loans/{lid}")
+    assert (settled["status"], settled["balance"], settled["closed_on"]) == (
+        "refinanced",
+        "0.00",
+        today.isoformat(),
+    )
+    (entry,) = _loan_entries(api, lid, "loan_refinance")
+    assert _gl_line(entry, "1414") == Decimal(str(new["amount"]))
+    assert _gl_line(entry, "2911.02") == -capitalised
+    assert _gl_line(entry, "1415") == -Decimal(str(old["overdue_balance"]))
+    report = api.get("/ledger/verification", Role.auditor)
+    assert report["ok"] is True, report["problems"]
+    # a refinance is not undone by a reversal
+    api.post(f"/journal-entries/{entry['id']}/reversal", Role.accountant, money=True)
+    assert (api.last.status_code, api.last.json()["code"]) == (409, "reversal_not_supported")
+
+    # its interest is income when collected; its category no better than the debtor's was
+    api.close_days(5)
+    view = api.get(f"/loans/{new['id']}")
+    assert (view["days_past_due"], view["category"]) == (0, "deficiente")
+    assert Decimal(str(view["suspended_interest"])) > 0 and view["accrued_interest"] == "0.00"
+    portfolio = api.get("/portfolio", Role.accountant)
+    assert Decimal(str(portfolio["refinanced_balance"])) >= Decimal(str(new["balance"]))
+    assert Decimal(str(portfolio["high_risk_ratio"])) > Decimal(str(portfolio["overdue_ratio"]))
+
+    # paid on time for the credit policy's number of installments, it is classified by days
+    r = api.c.put(
+        api.url("/credit-policy"),
+        json={"refinance_regular_installments": 1},
+        headers=api.h(Role.manager),
+    )
+    assert r.status_code == 200, r.text
+    try:
+        new_schedule = api.get(f"/loans/{new['id']}/schedule")["installments"]
+        assert isinstance(new_schedule, list)
+        due = date.fromisoformat(new_schedule[0]["due_date"])
+        api.close_days((due - date.fromisoformat(str(api.get("/")["business_date"]))).days)
+        paid = api.post(
+            f"/loans/{new['id']}/repayments",
+            Role.teller,
+            {"amount": new_schedule[0]["total"], "branch_id": api.coop.branches["PUNO"]},
+            money=True,
+        )
+        assert api.last.status_code == 201, api.last.text
+        balance = Decimal(str(paid["balance"]))
+        left = (capitalised * balance / Decimal(str(new["amount"]))).quantize(
+            Decimal("0.01"), ROUND_HALF_UP
+        )
+        (repaid,) = _loan_entries(api, new["id"], "loan_repayment")
+        assert _gl_line(repaid, "2911.02") == capitalised - left
+        assert api.get(f"/loans/{new['id']}")["deferred_interest"] == str(left)
+        assert api.get(f"/loans/{new['id']}")["category"] == "normal"
+        api.close_days(1)
+        assert api.get(f"/loans/{new['id']}")["category"] == "normal"
+        assert api.get("/ledger/verification", Role.auditor)["ok"] is True
+    finally:
+        api.c.put(api.url("/credit-policy"), json={}, headers=api.h(Role.manager))

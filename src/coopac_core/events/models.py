@@ -50,6 +50,7 @@ class EventType(StrEnum):
     money_loan_provision = "money.loan_provision"
     money_loan_judicial = "money.loan_judicial"
     money_loan_recovery = "money.loan_recovery"
+    money_loan_refinance = "money.loan_refinance"
     money_adjustment = "money.adjustment"
     money_cash_transfer = "money.cash_transfer"
     money_bank_deposit = "money.bank_deposit"

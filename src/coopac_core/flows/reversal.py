@@ -88,6 +88,8 @@ NEEDS_INVERSE = frozenset(
         EntryKind.loan_provision,
         EntryKind.loan_judicial,
         EntryKind.loan_recovery,
+        # a refinance settles one loan with another: undone, the new loan would stay
+        EntryKind.loan_refinance,
         # a loan's balances attributed to it (0052), and a year closed into its result:
         # a mirror would leave the loans and the closed year saying otherwise
         EntryKind.loan_parts,

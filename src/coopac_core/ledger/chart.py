@@ -61,6 +61,10 @@ DEFAULT_CHART: tuple[ChartLine, ...] = (
     # until spent, so payables beside the others (to confirm against the manual)
     ChartLine("25{c}1.02", "Fondo de educación"),
     ChartLine("25{c}1.03", "Fondo de previsión social"),
+    # SBS 2901, ingresos diferidos: the interest and charges a refinanced loan capitalised,
+    # income only as the loan's principal is collected (DOMAIN.md: recognised when collected)
+    ChartLine("29{c}1", "Ingresos diferidos", posting=False),
+    ChartLine("29{c}1.02", "Intereses y comisiones capitalizados por refinanciación"),
     ChartLine("31{c}1", "Capital social: aportaciones", control=AccountKind.share),
     ChartLine("33{c}1", "Reserva cooperativa"),
     # where a closed year's income and expenses go (fiscal_years), until the assembly

@@ -75,6 +75,8 @@ class EntryKind(StrEnum):
     loan_provision = "loan_provision"
     loan_judicial = "loan_judicial"
     loan_recovery = "loan_recovery"
+    # a loan replaced by a new one for what it owed (loans.service.refinances)
+    loan_refinance = "loan_refinance"
     # an accountant's entry by hand: GL accounts only, never a member's account
     adjustment = "adjustment"
     # the counter: cash between the vault and a till, the vault and the banks, and what a

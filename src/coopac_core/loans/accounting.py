@@ -16,6 +16,9 @@ from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import AccountPart
 from coopac_core.loans.classification import Category
 from coopac_core.loans.models import AccountingStatus, Loan
+from coopac_core.money import round_cents
+
+ZERO = Decimal("0.00")
 
 # GL accounts a loan's money moves through, by chart template ({c}: currency digit).
 LOAN_CURRENT_GL = "14{c}1"
@@ -30,6 +33,7 @@ MORATORY_INCOME_GL = "51{c}4.02"
 FEE_INCOME_GL = "51{c}4.03"
 RECOVERY_INCOME_GL = "56{c}4"
 INSURANCE_PAYABLE_GL = "25{c}1"  # desgravamen collected for the insurer
+DEFERRED_INCOME_GL = "29{c}1.02"  # a refinanced loan's capitalised interest and charges
 WRITTEN_OFF_GL = "81{c}3"
 WRITTEN_OFF_CONTRA_GL = "83{c}3"
 SUSPENDED_GL = "81{c}4"
@@ -40,13 +44,24 @@ SUSPENDING_CATEGORIES = frozenset({Category.dudoso, Category.perdida})
 
 
 def is_suspended(loan: Loan) -> bool:
-    """Overdue or judicial loans, and loans of debtors in Dudoso or Pérdida, do not accrue
-    to income: their interest is carried in suspense until collected. (Refinanced loans
-    too; this service does not refinance, so none is.)"""
+    """Overdue or judicial loans, refinanced loans, and loans of debtors in Dudoso or
+    Pérdida do not accrue to income: their interest is carried in suspense until
+    collected (DOMAIN.md)."""
     return (
         loan.accounting_status != AccountingStatus.current
+        or loan.refinanced_from_id is not None
         or loan.debtor_category in SUSPENDING_CATEGORIES
     )
+
+
+def deferred_interest(loan: Loan, balance: Decimal) -> Decimal:
+    """What a refinanced loan's capitalised interest and charges still hold in deferred
+    income (29x1.02) while ``balance`` of its principal is owed: the part of them in that
+    balance, as the principal is collected in proportion (DOMAIN.md: recognised when
+    collected). Rounded half-up; nothing once the balance is gone."""
+    if not loan.capitalised_interest or not balance:
+        return ZERO
+    return round_cents(loan.capitalised_interest * balance / loan.amount)
 
 
 def current_balance(loan: Loan) -> Decimal:
@@ -159,6 +174,15 @@ class Lines:
                 self.add(income, -from_suspense)
             self.add(ACCRUED_INTEREST_GL, -(amount - from_suspense))
         self.add(INTEREST_INCOME_GL, -beyond)
+
+    def collect_principal(self, principal: Decimal) -> None:
+        """Principal collected (repaid, or applied by a write-off): the part of a refinanced
+        loan's capitalised interest it carried leaves deferred income, into interest
+        income."""
+        released = deferred_interest(self.loan, self.loan.balance) - deferred_interest(
+            self.loan, self.loan.balance - principal
+        )
+        self.move(DEFERRED_INCOME_GL, INTEREST_INCOME_GL, released)
 
     def unrecognise(self, interest: Decimal) -> None:
         """Interest recognised and no longer owed (a prepayment lowered it): out of

@@ -114,6 +114,15 @@ def worst(categories: Iterable[Category]) -> Category:
     return max(categories, key=CATEGORY_ORDER.index, default=Category.normal)
 
 
+def floored(category: Category, floor: Category | None, punctual: int, required: int) -> Category:
+    """A refinanced loan's category: no better than its debtor's when it was refinanced
+    (``floor``) until ``required`` of its installments were paid on time (DOMAIN.md).
+    ``loans.close_of_business.classify`` says the same in SQL."""
+    if floor is None or punctual >= required:
+        return category
+    return worst([category, floor])
+
+
 def provision_rate(credit_type: CreditType, category: Category, guarantee: Guarantee) -> Decimal:
     if category is Category.normal:
         return GENERIC_PROVISION[credit_type]

@@ -44,7 +44,8 @@ ZERO = Decimal("0.00")
 
 # ``accounting.is_suspended`` for a row of ``loan l``.
 SUSPENDED_SQL = (
-    "(l.accounting_status <> 'current' OR l.debtor_category IN ("
+    "(l.accounting_status <> 'current' OR l.refinanced_from_id IS NOT NULL "
+    "OR l.debtor_category IN ("
     + ", ".join(f"'{c.value}'" for c in sorted(gl.SUSPENDING_CATEGORIES))
     + "))"
 )
@@ -98,6 +99,8 @@ def gl_ids(session: Session, ctx: CoopContext, template: str) -> dict[str, uuid.
 
 # --- 1. classification ------------------------------------------------------------------
 
+_ORDER = "ARRAY[" + ", ".join(f"'{c.value}'" for c in CATEGORY_ORDER) + "]"
+
 # The SBS category of days past due ``dpd`` within a credit type's bands (the most days of
 # each category but the last): ``loans.classification.classify`` in SQL, held to it by
 # tests/loans/test_classification_sql.py over generated cases.
@@ -126,7 +129,14 @@ WITH late AS (
         AS b(credit_type, normal, cpp, deficiente, dudoso)
 ), state AS (
     SELECT l.id, coalesce(:d - late.oldest, 0) AS dpd, b.normal, b.cpp, b.deficiente, b.dudoso,
-           l.days_past_due AS old_dpd, l.category AS old_category
+           l.days_past_due AS old_dpd, l.category AS old_category,
+           -- a refinanced loan is no better than its debtor was until it has been paid on
+           -- time for the credit policy's number of installments
+           CASE WHEN l.category_floor IS NOT NULL AND (
+               SELECT count(*) FROM loan_installment i
+               WHERE i.cooperative_id = l.cooperative_id AND i.loan_id = l.id
+                 AND i.paid_on <= i.due_date AND i.paid_on <= :d) < :regular
+           THEN l.category_floor END AS floor
     FROM loan l
     JOIN loan_product p ON p.cooperative_id = l.cooperative_id AND p.id = l.product_id
     JOIN bands b ON b.credit_type = p.credit_type
@@ -135,7 +145,8 @@ WITH late AS (
       AND (late.loan_id IS NOT NULL OR l.days_past_due <> 0 OR l.category <> 'normal')
 ), classified AS (
     SELECT id, dpd, old_dpd, old_category,
-           {CATEGORY_BY_DAYS} AS category
+           ({_ORDER})[greatest(array_position({_ORDER}, {CATEGORY_BY_DAYS}),
+                               array_position({_ORDER}, floor::text))] AS category
     FROM state
 ), moved AS (
     UPDATE loan l SET days_past_due = c.dpd, category = c.category
@@ -185,6 +196,7 @@ def classify(session: Session, ctx: CoopContext, day: date, span: Span, limit: i
                 "cpp": [b[1] for b in bands],
                 "deficiente": [b[2] for b in bands],
                 "dudoso": [b[3] for b in bands],
+                "regular": policy.refinance_regular_installments,
             },
         )
         .one()
@@ -194,7 +206,6 @@ def classify(session: Session, ctx: CoopContext, day: date, span: Span, limit: i
 
 # --- 2. alignment -----------------------------------------------------------------------
 
-_ORDER = "ARRAY[" + ", ".join(f"'{c.value}'" for c in CATEGORY_ORDER) + "]"
 # A debtor's category: the worst of their loans' ``category`` (alineamiento), as
 # ``loans.classification.worst`` says it, held to it by tests/loans/test_classification_sql.py.
 WORST_CATEGORY = f"({_ORDER})[max(array_position({_ORDER}, category::text))]"

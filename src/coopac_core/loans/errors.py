@@ -127,3 +127,13 @@ class LoanNotCurrent(Conflict):
 class PayoffDateTooFar(Unprocessable):
     code = "payoff_date_too_far"
     template = "Una cancelación se cotiza hasta un año adelante ({latest})"
+
+
+class RefinanceNotRequested(Conflict):
+    code = "refinance_not_requested"
+    template = "No hay una solicitud de refinanciación pendiente para este crédito"
+
+
+class RefinanceAlreadyRequested(Conflict):
+    code = "refinance_already_requested"
+    template = "La refinanciación de este crédito ya fue solicitada por {by}"

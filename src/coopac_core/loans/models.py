@@ -30,6 +30,8 @@ class LoanStatus(StrEnum):
     active = "active"
     paid_off = "paid_off"
     written_off = "written_off"
+    # replaced by a new loan for what it owed (loans.service.refinances)
+    refinanced = "refinanced"
 
 
 class AccountingStatus(StrEnum):
@@ -132,7 +134,7 @@ class Loan(SQLModel, table=True):
         CheckConstraint("balance >= 0", name="balance_not_negative"),
         CheckConstraint(
             "status IN ('draft', 'submitted', 'approved', 'rejected', 'active', 'paid_off', "
-            "'written_off')",
+            "'written_off', 'refinanced')",
             name="status_valid",
         ),
         CheckConstraint(
@@ -171,6 +173,10 @@ class Loan(SQLModel, table=True):
             ["cooperative_id", "judicial_gl_account_id"],
             ["gl_account.cooperative_id", "gl_account.id"],
         ),
+        ForeignKeyConstraint(
+            ["cooperative_id", "refinanced_from_id"], ["loan.cooperative_id", "loan.id"]
+        ),
+        CheckConstraint("capitalised_interest >= 0", name="capitalised_not_negative"),
         Index("ix_loan_member", "cooperative_id", "member_id"),
         Index("ix_loan_status", "cooperative_id", "status"),
     )
@@ -221,6 +227,16 @@ class Loan(SQLModel, table=True):
     provision_specific: Decimal = _money()
     # Written off: what is still owed, kept in memorandum accounts until recovered.
     written_off_balance: Decimal = _money()
+    # A refinanced loan (14x4): the loan it replaced, the interest and charges it
+    # capitalised (deferred income, recognised as its principal is collected), and the
+    # category its debtor had, below which it is not classified until it has been paid
+    # punctually for the credit policy's period. Set once, when it is created.
+    refinanced_from_id: uuid.UUID | None = None
+    capitalised_interest: Decimal = Field(
+        default=Decimal("0.00"),
+        sa_column=Column(Numeric(18, 2), nullable=False, server_default="0"),
+    )
+    category_floor: str | None = Field(default=None, max_length=10)
     created_by: str = Field(max_length=100)
     created_by_id: uuid.UUID | None = None
     submitted_at: datetime | None = timestamp_field()

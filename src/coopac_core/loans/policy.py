@@ -52,6 +52,7 @@ class CreditPolicy(BaseModel):
                     },
                     "mediana_empresa_bands": [15, 60, 120, 365],
                     "advance_max_installments": 2,
+                    "refinance_regular_installments": 6,
                 }
             ]
         },
@@ -77,6 +78,15 @@ class CreditPolicy(BaseModel):
         le=12,
         description="A payment beyond what is due that covers up to this many installments "
         "advances them (Res. SBS 3274-2017); more is a prepayment",
+    )
+    refinance_regular_installments: int = Field(
+        default=6,
+        ge=1,
+        le=60,
+        description="A refinanced loan is not classified better than its debtor's category "
+        "when it was refinanced until this many of its installments were paid on time "
+        "(DOMAIN.md: a period of regular payments, to confirm; two quarters of monthly "
+        "installments by default)",
     )
 
     moratory_tea: Decimal | None = Field(

@@ -29,6 +29,8 @@ from coopac_core.loans.errors import (
     LoanNotFound,
     PayoffDateInPast,
     PayoffDateTooFar,
+    RefinanceAlreadyRequested,
+    RefinanceNotRequested,
     ScheduleInvalid,
     TeaOutOfRange,
     TermOutOfRange,
@@ -50,6 +52,7 @@ from coopac_core.loans.schemas import (
     LoanSimulationRequest,
     PayoffOut,
     Portfolio,
+    RefinanceRequest,
     RescheduleRequest,
 )
 from coopac_core.members.errors import MemberNotActive, MemberNotFound, MemberRequired
@@ -290,6 +293,61 @@ def reschedule_loan(
     session: SessionDep,
 ) -> LoanOut:
     return service.loan_view(session, service.reschedule(session, ctx, loan_id, body))
+
+
+REFINANCE_ERRORS = (LoanNotFound, InvalidLoanStatus, TeaOutOfRange, ScheduleInvalid)
+
+
+@router.post(
+    "/loans/{loan_id}/refinance",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=LoanOut,
+    responses=coop_responses(*REFINANCE_ERRORS, RefinanceAlreadyRequested),
+    summary="Ask to refinance a loan (credit committee or manager): a new loan for all it "
+    "owes today, booked in créditos refinanciados (14x4); another person approves it",
+)
+def request_refinance(
+    loan_id: uuid.UUID,
+    body: RefinanceRequest,
+    ctx: Annotated[CoopContext, Depends(coop_access(APPROVE_LOANS, money=True))],
+    session: SessionDep,
+) -> LoanOut:
+    return service.loan_view(session, service.request_refinance(session, ctx, loan_id, body))
+
+
+@router.post(
+    "/loans/{loan_id}/refinance/approve",
+    response_model=LoanOut,
+    responses=money_responses(
+        *REFINANCE_ERRORS, RefinanceNotRequested, *approval_errors.DECISION_ERRORS
+    ),
+    summary="Approve a refinance: a person other than who asked; the loan is settled by the "
+    "new one, which is returned (Idempotency-Key required)",
+)
+async def approve_refinance(
+    loan_id: uuid.UUID,
+    money: Annotated[MoneyRequest, Depends(idempotent(APPROVE_LOANS))],
+) -> JSONResponse:
+    return await money.run(
+        lambda session, ctx: service.loan_view(
+            session, service.approve_refinance(session, ctx, loan_id)
+        ),
+        200,
+    )
+
+
+@router.post(
+    "/loans/{loan_id}/refinance/reject",
+    response_model=LoanOut,
+    responses=coop_responses(LoanNotFound, RefinanceNotRequested, *approval_errors.DECISION_ERRORS),
+    summary="Turn down a refinance asked for",
+)
+def reject_refinance(
+    loan_id: uuid.UUID,
+    ctx: Annotated[CoopContext, Depends(coop_access(APPROVE_LOANS, money=True))],
+    session: SessionDep,
+) -> LoanOut:
+    return service.loan_view(session, service.reject_refinance(session, ctx, loan_id))
 
 
 WRITE_OFF_ERRORS = (

@@ -236,6 +236,8 @@ class ClassificationOut(BaseModel):
                         },
                     },
                     "allowance_in_ledger": "21000.00",
+                    "high_risk_loans": "105000.00",
+                    "high_risk_ratio": "0.050000",
                 }
             ]
         }
@@ -249,6 +251,14 @@ class ClassificationOut(BaseModel):
     totals: ClassificationRowOut
     allowance_in_ledger: Amount = Field(
         description="The provisions booked in 14x9 at the month end, in soles"
+    )
+    high_risk_loans: Amount = Field(
+        default=Decimal("0.00"),
+        description="Cartera de alto riesgo in the ledger at the month end, in soles: "
+        "vencidos (14x5), judicial (14x6) and refinanced (14x4)",
+    )
+    high_risk_ratio: Decimal = Field(
+        default=Decimal("0"), description="Cartera de alto riesgo / gross loans"
     )
 
 

@@ -993,6 +993,20 @@ class RecoveryExceedsDebtError(ProblemError):
     status = 422
 
 
+class RefinanceAlreadyRequestedError(ProblemError):
+    """``refinance_already_requested`` (HTTP 409)."""
+
+    code = "refinance_already_requested"
+    status = 409
+
+
+class RefinanceNotRequestedError(ProblemError):
+    """``refinance_not_requested`` (HTTP 409)."""
+
+    code = "refinance_not_requested"
+    status = 409
+
+
 class RefreshTokenRequiredError(ProblemError):
     """``refresh_token_required`` (HTTP 400)."""
 
@@ -1562,6 +1576,8 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "product_not_found": ProductNotFoundError,
     "receipt_not_found": ReceiptNotFoundError,
     "recovery_exceeds_debt": RecoveryExceedsDebtError,
+    "refinance_already_requested": RefinanceAlreadyRequestedError,
+    "refinance_not_requested": RefinanceNotRequestedError,
     "refresh_token_required": RefreshTokenRequiredError,
     "refresh_token_reused": RefreshTokenReusedError,
     "reserve_below_minimum": ReserveBelowMinimumError,

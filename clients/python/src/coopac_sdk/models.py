@@ -492,6 +492,13 @@ class CreditPolicyInput(BaseModel):
         description="Days past due after which the whole balance is vencido, by credit type",
         title="Overdue Whole After Days",
     )
+    refinance_regular_installments: int | None = Field(
+        6,
+        description="A refinanced loan is not classified better than its debtor's category when it was refinanced until this many of its installments were paid on time (DOMAIN.md: a period of regular payments, to confirm; two quarters of monthly installments by default)",
+        ge=1,
+        le=60,
+        title="Refinance Regular Installments",
+    )
 
 
 class CreditPolicyOutput(BaseModel):
@@ -530,6 +537,13 @@ class CreditPolicyOutput(BaseModel):
         None,
         description="Days past due after which the whole balance is vencido, by credit type",
         title="Overdue Whole After Days",
+    )
+    refinance_regular_installments: int | None = Field(
+        6,
+        description="A refinanced loan is not classified better than its debtor's category when it was refinanced until this many of its installments were paid on time (DOMAIN.md: a period of regular payments, to confirm; two quarters of monthly installments by default)",
+        ge=1,
+        le=60,
+        title="Refinance Regular Installments",
     )
 
 
@@ -747,6 +761,7 @@ class EntryKind(StrEnum):
     loan_provision = "loan_provision"
     loan_judicial = "loan_judicial"
     loan_recovery = "loan_recovery"
+    loan_refinance = "loan_refinance"
     adjustment = "adjustment"
     cash_transfer = "cash_transfer"
     bank_deposit = "bank_deposit"
@@ -1298,6 +1313,7 @@ class LoanStatus(StrEnum):
     active = "active"
     paid_off = "paid_off"
     written_off = "written_off"
+    refinanced = "refinanced"
 
 
 class LogoutRequest(BaseModel):
@@ -1743,6 +1759,45 @@ class RecoveryRequest(BaseModel):
     branch_id: UUID | None = Field(None, title="Branch Id")
     description: Description2 | None = Field(None, title="Description")
     from_account_id: UUID | None = Field(None, title="From Account Id")
+
+
+class Tea(RootModel[str]):
+    root: str = Field(
+        ...,
+        description="The new loan's TEA, within its product's range; by default the loan's",
+        examples=["0.0350"],
+        pattern="^[0-9]{1,2}(\\.[0-9]{1,6})?$",
+        title="Tea",
+    )
+
+
+class RefinanceRequest(BaseModel):
+    """
+    A refinanciación: a new loan for everything this one owes today (principal, interest
+    and moratory interest not collected, fees and insurance already due), on new terms.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    first_due_date: date_aliased | None = Field(
+        None,
+        description="The first new installment's due date; by default one period on",
+        title="First Due Date",
+    )
+    installments: int = Field(
+        ...,
+        description="The new loan's number of installments",
+        ge=1,
+        le=360,
+        title="Installments",
+    )
+    reason: str = Field(..., max_length=300, min_length=1, title="Reason")
+    tea: Tea | None = Field(
+        None,
+        description="The new loan's TEA, within its product's range; by default the loan's",
+        title="Tea",
+    )
 
 
 class GrantType1(StrEnum):
@@ -3519,6 +3574,13 @@ class LoanOut(BaseModel):
     )
     decided_by: str | None = Field(..., title="Decided By")
     decision_note: str | None = Field(..., title="Decision Note")
+    deferred_interest: str | None = Field(
+        "0.00",
+        description="A refinanced loan's capitalised interest and fees not yet income (29x1.02): income as its principal is collected",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Deferred Interest",
+    )
     disbursed_on: date_aliased | None = Field(..., title="Disbursed On")
     disbursement_date: date_aliased = Field(..., title="Disbursement Date")
     frequency: Frequency
@@ -3559,6 +3621,11 @@ class LoanOut(BaseModel):
     )
     purpose: Purpose
     purpose_detail: str | None = Field(..., title="Purpose Detail")
+    refinanced_from_id: UUID | None = Field(
+        None,
+        description="A refinanced loan (14x4): the loan it replaced",
+        title="Refinanced From Id",
+    )
     status: LoanStatus
     suspended_interest: str = Field(
         ...,
@@ -4132,6 +4199,13 @@ class Portfolio(BaseModel):
     by_category: list[PortfolioCategory] = Field(..., title="By Category")
     by_credit_type: list[PortfolioCreditType] = Field(..., title="By Credit Type")
     currency: Currency
+    high_risk_ratio: str | None = Field(
+        "0.000000",
+        description="Cartera de alto riesgo (atrasada and refinanced) / cartera total",
+        examples=["0.035000"],
+        pattern="^-?[0-9]+\\.[0-9]{6}$",
+        title="High Risk Ratio",
+    )
     loans: int = Field(..., title="Loans")
     overdue_balance: str = Field(
         ...,
@@ -4159,6 +4233,13 @@ class Portfolio(BaseModel):
         examples=["100.00"],
         pattern="^-?[0-9]+\\.[0-9]{2}$",
         title="Provisions Required",
+    )
+    refinanced_balance: str | None = Field(
+        "0.00",
+        description="Balance of refinanced loans not past the overdue threshold (14x4)",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Refinanced Balance",
     )
 
 
@@ -4371,6 +4452,16 @@ class ClassificationOut(BaseModel):
     )
     cooperative_id: UUID = Field(..., title="Cooperative Id")
     exchange_rate: str = Field(..., title="Exchange Rate")
+    high_risk_loans: str | None = Field(
+        "0.00",
+        description="Cartera de alto riesgo in the ledger at the month end, in soles: vencidos (14x5), judicial (14x6) and refinanced (14x4)",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="High Risk Loans",
+    )
+    high_risk_ratio: str | None = Field(
+        "0", description="Cartera de alto riesgo / gross loans", title="High Risk Ratio"
+    )
     period: str = Field(..., title="Period")
     period_status: PeriodStatus
     rows: list[ClassificationRowOut] = Field(..., title="Rows")

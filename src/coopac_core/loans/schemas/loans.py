@@ -270,6 +270,8 @@ class LoanOut(BaseModel):
                     "provision": "25.11",
                     "written_off_balance": "0.00",
                     "write_off_requested_by": None,
+                    "refinanced_from_id": None,
+                    "deferred_interest": "0.00",
                     "created_by": "sur.credito",
                     "decided_by": "sur.comite",
                     "decision_note": "Capacidad de pago verificada",
@@ -324,6 +326,14 @@ class LoanOut(BaseModel):
     )
     write_off_requested_by: str | None = Field(
         description="A write-off waiting for a second person's approval"
+    )
+    refinanced_from_id: uuid.UUID | None = Field(
+        default=None, description="A refinanced loan (14x4): the loan it replaced"
+    )
+    deferred_interest: Amount = Field(
+        default=Decimal("0.00"),
+        description="A refinanced loan's capitalised interest and fees not yet income "
+        "(29x1.02): income as its principal is collected",
     )
     created_by: str
     decided_by: str | None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from pydantic import (
     BaseModel,
@@ -38,6 +39,8 @@ class Portfolio(BaseModel):
                     "overdue_balance": "92615.02",
                     "overdue_ratio": "0.050000",
                     "par30": "0.061200",
+                    "refinanced_balance": "18523.00",
+                    "high_risk_ratio": "0.060000",
                     "provisions_required": "61240.18",
                     "by_category": [
                         {
@@ -72,6 +75,14 @@ class Portfolio(BaseModel):
     overdue_balance: Amount = Field(description="Balance of loans past the overdue threshold")
     overdue_ratio: Rate = Field(description="Cartera atrasada / cartera total")
     par30: Rate = Field(description="Balance of loans more than 30 days past due / total")
+    refinanced_balance: Amount = Field(
+        default=Decimal("0.00"),
+        description="Balance of refinanced loans not past the overdue threshold (14x4)",
+    )
+    high_risk_ratio: Rate = Field(
+        default=Decimal("0"),
+        description="Cartera de alto riesgo (atrasada and refinanced) / cartera total",
+    )
     provisions_required: Amount
     by_category: list[PortfolioCategory]
     by_credit_type: list[PortfolioCreditType]

@@ -19,7 +19,7 @@ from pydantic import (
 from coopac_core.loans.models import LoanStatus
 from coopac_core.loans.schemas.loans import Text300
 from coopac_core.loans.servicing import PrepaymentMode
-from coopac_core.money import Amount, Currency
+from coopac_core.money import Amount, Currency, Rate
 from coopac_core.validation import invalid
 
 
@@ -213,5 +213,33 @@ class RescheduleRequest(BaseModel):
     first_due_date: date
     installments: int | None = Field(
         default=None, ge=1, le=360, description="How many; by default as many as are left"
+    )
+    reason: Text300
+
+
+class RefinanceRequest(BaseModel):
+    """A refinanciación: a new loan for everything this one owes today (principal, interest
+    and moratory interest not collected, fees and insurance already due), on new terms."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "installments": 12,
+                    "first_due_date": "2027-02-15",
+                    "reason": "Sequía: el socio no cosechó; paga con la campaña siguiente",
+                }
+            ]
+        },
+    )
+
+    installments: int = Field(ge=1, le=360, description="The new loan's number of installments")
+    first_due_date: date | None = Field(
+        default=None, description="The first new installment's due date; by default one period on"
+    )
+    tea: Rate | None = Field(
+        default=None,
+        description="The new loan's TEA, within its product's range; by default the loan's",
     )
     reason: Text300

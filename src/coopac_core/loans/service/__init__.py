@@ -16,6 +16,11 @@ from coopac_core.loans.service.policy import credit_policy, set_credit_policy
 from coopac_core.loans.service.portfolio import portfolio
 from coopac_core.loans.service.products import create_product, get_product, list_products
 from coopac_core.loans.service.queries import get_loan, list_loans
+from coopac_core.loans.service.refinances import (
+    approve_refinance,
+    reject_refinance,
+    request_refinance,
+)
 from coopac_core.loans.service.reschedules import reschedule
 from coopac_core.loans.service.schedules import simulate
 from coopac_core.loans.service.verification import check_loan_records
@@ -28,6 +33,7 @@ from coopac_core.loans.service.write_offs import (
 
 __all__ = [
     "approve",
+    "approve_refinance",
     "approve_write_off",
     "check_loan_records",
     "create_loan",
@@ -45,8 +51,10 @@ __all__ = [
     "portfolio",
     "recover",
     "reject",
+    "reject_refinance",
     "reject_write_off",
     "repay",
+    "request_refinance",
     "request_write_off",
     "reschedule",
     "set_credit_policy",

@@ -193,6 +193,7 @@ def repay(
     legs = [paid_in.leg]
     if applied.principal:
         legs += gl.principal_legs(session, loan, applied.principal)
+        lines.collect_principal(applied.principal)
     legs += lines.legs(session)
     entry, postings = ledger.post_entry(
         session,

@@ -19,6 +19,7 @@ from coopac_core.loans.classification import (
     Cover,
     CreditType,
     classify,
+    floored,
     required_provision,
     worst,
 )
@@ -110,6 +111,18 @@ def portfolio(session: Session, cooperative_id: uuid.UUID, as_of: date, currency
         credit_type = CreditType(products[loan.product_id].credit_type)
         dpd = days_past_due(schedules.get(loan.id, []), as_of)
         category = classify(credit_type, dpd, policy.bands(credit_type))
+        if loan.category_floor is not None:
+            punctual = sum(
+                1
+                for i in schedules.get(loan.id, [])
+                if i.paid_on and i.paid_on <= min(i.due_date, as_of)
+            )
+            category = floored(
+                category,
+                Category(loan.category_floor),
+                punctual,
+                policy.refinance_regular_installments,
+            )
         debtor[loan.member_id] = worst([debtor[loan.member_id], category])
         if loan.currency == currency:
             rows.append((loan, credit_type, dpd))
@@ -119,7 +132,7 @@ def portfolio(session: Session, cooperative_id: uuid.UUID, as_of: date, currency
 
     totals = blank()
     by_type: dict[CreditType, dict[Category, list[Decimal]]] = {}
-    balance = overdue = par = provisions = ZERO
+    balance = overdue = par = provisions = refinanced = ZERO
     for loan, credit_type, dpd in rows:
         category = debtor[loan.member_id]  # alineamiento: the debtor's worst category
         exposure = state[loan.id].balance
@@ -132,6 +145,8 @@ def portfolio(session: Session, cooperative_id: uuid.UUID, as_of: date, currency
         balance += exposure
         provisions += need.total
         overdue += state[loan.id].overdue
+        if loan.refinanced_from_id is not None:
+            refinanced += exposure - state[loan.id].overdue
         if dpd > PAR_DAYS:
             par += exposure
 
@@ -152,6 +167,8 @@ def portfolio(session: Session, cooperative_id: uuid.UUID, as_of: date, currency
         overdue_balance=overdue,
         overdue_ratio=ratio(overdue),
         par30=ratio(par),
+        refinanced_balance=refinanced,
+        high_risk_ratio=ratio(overdue + refinanced),
         provisions_required=provisions,
         by_category=cells(totals),
         by_credit_type=[

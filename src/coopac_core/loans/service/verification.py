@@ -10,10 +10,11 @@ import uuid
 from decimal import Decimal
 
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from coopac_core.ledger.chart import code_for
 from coopac_core.loans import accounting as gl
+from coopac_core.loans.models import Loan
 from coopac_core.money import Currency
 
 
@@ -125,13 +126,23 @@ def check_loan_books(session: Session, cooperative_id: uuid.UUID) -> list[str]:
     """Per currency: 14x8 holds the interest accrued and not collected that is not in
     suspense; the suspense accounts hold the rest; 14x9 holds the provisions booked per
     loan (generic and specific apart); the written-off accounts hold what is still owed on
-    written-off loans."""
+    written-off loans; 29x1.02 holds what refinanced loans capitalised and have not yet
+    collected."""
     problems = _parts(session, cooperative_id)
     for currency in Currency:
         accrued, suspended, generic, specific, written_off = session.execute(
             text(_TOTALS), {"c": cooperative_id, "cur": currency.value}
         ).one()
+        refinanced = session.exec(
+            select(Loan).where(
+                Loan.cooperative_id == cooperative_id,
+                Loan.currency == currency.value,
+                col(Loan.capitalised_interest) > 0,
+            )
+        ).all()
+        deferred = sum((gl.deferred_interest(r, r.balance) for r in refinanced), Decimal("0.00"))
         for what, template, expected in (
+            ("capitalised interest deferred", gl.DEFERRED_INCOME_GL, -deferred),
             ("accrued interest", gl.ACCRUED_INTEREST_GL, accrued),
             ("interest in suspense", gl.SUSPENDED_GL, suspended),
             ("its contra account", gl.SUSPENDED_CONTRA_GL, -suspended),

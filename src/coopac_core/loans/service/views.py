@@ -13,7 +13,15 @@ from sqlmodel import Session
 from coopac_core.approvals import engine as approvals
 from coopac_core.approvals.models import ApprovalRequest
 from coopac_core.federation.service import get_cooperative
-from coopac_core.loans.classification import Category, CreditType, Guarantee, classify, worst
+from coopac_core.loans import accounting as gl
+from coopac_core.loans.classification import (
+    Category,
+    CreditType,
+    Guarantee,
+    classify,
+    floored,
+    worst,
+)
 from coopac_core.loans.models import (
     AccountingStatus,
     Loan,
@@ -77,7 +85,16 @@ def loan_views(session: Session, loans: Sequence[Loan]) -> list[LoanOut]:
 
     def category_of(loan: Loan, days: int) -> Category:
         kind = credit_type(loan)
-        return classify(kind, days, policy.bands(kind))
+        by_days = classify(kind, days, policy.bands(kind))
+        if loan.category_floor is None:
+            return by_days
+        punctual = sum(1 for i in schedule[loan.id] if i.paid_on and i.paid_on <= i.due_date)
+        return floored(
+            by_days,
+            Category(loan.category_floor),
+            punctual,
+            policy.refinance_regular_installments,
+        )
 
     state = {
         loan_id: loan_arrears(loan, schedule[loan_id], today) for loan_id, loan in every.items()
@@ -166,6 +183,8 @@ def _loan_out(
         provision=loan.provision_generic + loan.provision_specific,
         written_off_balance=loan.written_off_balance,
         write_off_requested_by=write_off.requested_by if write_off else None,
+        refinanced_from_id=loan.refinanced_from_id,
+        deferred_interest=gl.deferred_interest(loan, loan.balance),
         created_by=loan.created_by,
         decided_by=loan.decided_by,
         decision_note=loan.decision_note,

@@ -97,6 +97,9 @@ def approve_write_off(session: Session, ctx: CoopContext, loan_id: uuid.UUID) ->
     lines.add(
         gl.PROVISION_EXPENSE_GL, -(loan.provision_generic + loan.provision_specific - balance)
     )
+    # a refinanced loan's capitalised interest was never income: the allowance that
+    # covered it is released with the deferred income that held it
+    lines.move(gl.DEFERRED_INCOME_GL, gl.PROVISION_EXPENSE_GL, gl.deferred_interest(loan, balance))
     # interest owed: what is receivable leaves income, what is in suspense leaves it; both
     # are kept, with the principal, among the written-off debts
     open_interest = sum((i.interest_accrued - i.interest_paid for i in rows), ZERO)

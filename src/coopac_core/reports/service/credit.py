@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from coopac_core.federation.models import Cooperative
 from coopac_core.ledger.chart import code_for
 from coopac_core.loans.classification import CATEGORY_ORDER, Category, CreditType
-from coopac_core.money import Currency, round_cents
+from coopac_core.money import Currency, round_cents, round_rate
 from coopac_core.reports.models import PeriodPortfolio, PeriodSnapshot
 from coopac_core.reports.render import Style, Table
 from coopac_core.reports.schemas import (
@@ -22,6 +22,8 @@ from coopac_core.reports.schemas import (
     DebtorsOut,
 )
 from coopac_core.reports.service.common import ZERO, header, in_soles
+
+ZERO_RATE = Decimal("0")
 
 # The principal's account by where it stood (the loan's accounting status).
 PRINCIPAL_ACCOUNT = {"current": "14{c}1", "overdue": "14{c}5", "judicial": "14{c}6"}
@@ -101,6 +103,10 @@ def classification(session: Session, coop: Cooperative, snap: PeriodSnapshot) ->
             total=out_cell(grand_total),
         ),
         allowance_in_ledger=snap.provisions,
+        high_risk_loans=snap.high_risk_loans,
+        high_risk_ratio=(
+            round_rate(snap.high_risk_loans / snap.gross_loans) if snap.gross_loans else ZERO_RATE
+        ),
     )
 
 
