@@ -9,6 +9,7 @@ from datetime import date
 from sqlmodel import Session
 
 from coopac_core.day_steps import Chunk, Span, Step
+from coopac_core.exchange import revaluation
 from coopac_core.idempotency import expire_keys
 from coopac_core.loans import close_of_business as loans
 from coopac_core.loans import provisions
@@ -40,6 +41,7 @@ STEPS: tuple[Step, ...] = (
     loans.OVERDUE,
     loans.ACCRUAL,
     provisions.PROVISIONS,
+    revaluation.REVALUATION,
     IDEMPOTENCY_CLEANUP,
     snapshot.PERIOD_SNAPSHOT,
 )

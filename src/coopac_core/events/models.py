@@ -57,6 +57,7 @@ class EventType(StrEnum):
     money_bank_withdrawal = "money.bank_withdrawal"
     money_cash_over_short = "money.cash_over_short"
     money_exchange = "money.exchange"
+    money_exchange_revaluation = "money.exchange_revaluation"
     money_opening_balance = "money.opening_balance"
     import_finished = "import.finished"
     approval_requested = "approval.requested"

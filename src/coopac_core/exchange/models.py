@@ -33,3 +33,19 @@ class ExchangeRate(SQLModel, table=True):
     published_by: str = Field(max_length=100)
     published_by_id: uuid.UUID | None = None
     published_at: datetime = created_at_field()
+
+
+class AccountingRate(SQLModel, table=True):
+    """The accounting exchange rate of a business day (the SBS's, soles per dollar): what
+    the books express dollars in. A day without one takes the last one before it.
+    ``exchange.revaluation`` revalues the dollars at each month end at it."""
+
+    __tablename__ = "accounting_rate"
+    __table_args__ = (CheckConstraint("rate > 0", name="rate_positive"),)
+
+    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id", primary_key=True)
+    business_date: date = Field(primary_key=True)
+    rate: Decimal = Field(sa_column=Column(Numeric(10, 4), nullable=False))
+    set_by: str = Field(max_length=100)
+    set_by_id: uuid.UUID | None = None
+    set_at: datetime = created_at_field()

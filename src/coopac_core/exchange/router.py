@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -21,6 +22,8 @@ from coopac_core.exchange.errors import (
 )
 from coopac_core.exchange.models import ExchangeRate
 from coopac_core.exchange.schemas import (
+    AccountingRateIn,
+    AccountingRateOut,
     ExchangeCreate,
     ExchangeOut,
     RateCreate,
@@ -35,7 +38,13 @@ from coopac_core.pagination import Page, PageDep, cursor_time_id, make_page
 from coopac_core.savings.errors import CREDIT_ERRORS
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
-from coopac_core.security.roles import MOVE_MONEY, PUBLISH_RATES, READ_RATES
+from coopac_core.security.roles import (
+    MOVE_MONEY,
+    PUBLISH_RATES,
+    READ_ACCOUNTING_RATE,
+    READ_RATES,
+    SET_ACCOUNTING_RATE,
+)
 from coopac_core.tellers.errors import CASH_ERRORS
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["exchange"])
@@ -142,6 +151,35 @@ def list_rates(
     return make_page(
         [_out(r) for r in rows], page.limit, lambda r: [r.published_at.isoformat(), str(r.id)]
     )
+
+
+@router.put(
+    "/exchange-rates/accounting",
+    response_model=AccountingRateOut,
+    responses=coop_responses(),
+    summary="Set the business day's accounting exchange rate (the SBS's): what close of "
+    "business revalues the dollars at on a month end, and the reports express them in",
+)
+def set_accounting_rate(
+    body: AccountingRateIn,
+    ctx: Annotated[CoopContext, Depends(coop_access(SET_ACCOUNTING_RATE))],
+    session: SessionDep,
+) -> AccountingRateOut:
+    return service.set_accounting_rate(session, ctx, body.rate)
+
+
+@router.get(
+    "/exchange-rates/accounting",
+    response_model=AccountingRateOut,
+    responses=coop_responses(),
+    summary="The accounting exchange rate in force on a day (the business date by default)",
+)
+def get_accounting_rate(
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_ACCOUNTING_RATE))],
+    session: SessionDep,
+    day: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD")] = None,
+) -> AccountingRateOut:
+    return service.accounting_rate(session, ctx.cooperative_id, day)
 
 
 @router.get(

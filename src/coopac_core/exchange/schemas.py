@@ -73,6 +73,45 @@ class RateOut(BaseModel):
     published_at: datetime
 
 
+class AccountingRateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"rate": "3.7420"}]})
+
+    rate: FxRate = Field(
+        description="The SBS accounting rate of the business day, soles per dollar"
+    )
+
+
+class AccountingRateSource(StrEnum):
+    accounting = "accounting"  # set for that day, or the last day before it
+    cooperative = "cooperative"  # none set yet: the rate the cooperative's reports use
+
+
+class AccountingRateOut(BaseModel):
+    """The accounting rate in force on a day: what the books express dollars in."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "as_of": "2026-11-30",
+                    "currency": "USD",
+                    "rate": "3.7420",
+                    "source": "accounting",
+                    "set_on": "2026-11-30",
+                    "set_by": "sur.contador",
+                }
+            ]
+        }
+    )
+
+    as_of: date = Field(description="The day asked for")
+    currency: Currency = Currency.USD
+    rate: FxRate
+    source: AccountingRateSource
+    set_on: date | None = Field(description="The business day it was set for")
+    set_by: str | None
+
+
 class ExchangeKind(StrEnum):
     buy_usd = "buy_usd"  # the member buys dollars, paying soles (at the sell rate)
     sell_usd = "sell_usd"  # the member sells dollars, taking soles (at the buy rate)

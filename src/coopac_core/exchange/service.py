@@ -12,7 +12,7 @@ day it deals.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import tuple_
@@ -28,12 +28,21 @@ from coopac_core.exchange.errors import (
     RateRequestDecided,
     RateRequestNotFound,
 )
-from coopac_core.exchange.models import ExchangeRate
-from coopac_core.exchange.schemas import ExchangeCreate, ExchangeKind, ExchangeOut, RateCreate
+from coopac_core.exchange.models import AccountingRate, ExchangeRate
+from coopac_core.exchange.revaluation import rate_on
+from coopac_core.exchange.schemas import (
+    AccountingRateOut,
+    AccountingRateSource,
+    ExchangeCreate,
+    ExchangeKind,
+    ExchangeOut,
+    RateCreate,
+)
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import EntryKind
 from coopac_core.members.service import get_member
+from coopac_core.models_base import utcnow
 from coopac_core.money import check_amount, round_cents
 from coopac_core.savings.service import (
     after_credit,
@@ -272,3 +281,54 @@ def exchange(session: Session, ctx: CoopContext, data: ExchangeCreate) -> Exchan
 
 
 ZERO = Decimal("0.00")
+
+
+def set_accounting_rate(session: Session, ctx: CoopContext, rate: Decimal) -> AccountingRateOut:
+    """The accounting rate of the business day; set again the same day, the last one
+    stands (the day is not closed yet: nothing was revalued at it)."""
+    coop_id = ctx.cooperative_id
+    day = get_cooperative(session, coop_id).business_date
+    row = session.get(AccountingRate, (coop_id, day), with_for_update=True)
+    previous = row.rate if row else None
+    if row is None:
+        row = AccountingRate(
+            cooperative_id=coop_id, business_date=day, rate=rate, set_by=ctx.principal.name
+        )
+    row.rate, row.set_by, row.set_by_id = rate, ctx.principal.name, ctx.principal.person_id
+    row.set_at = utcnow()
+    session.add(row)
+    session.flush()
+    audit_service.record(
+        session,
+        ctx.principal,
+        "exchange_rate.accounting",
+        "accounting_rate",
+        None,
+        cooperative_id=coop_id,
+        details={
+            "business_date": day.isoformat(),
+            "rate": str(rate),
+            "previous": str(previous) if previous is not None else None,
+        },
+    )
+    return accounting_rate(session, coop_id, day)
+
+
+def accounting_rate(
+    session: Session, cooperative_id: uuid.UUID, day: date | None
+) -> AccountingRateOut:
+    """The accounting rate in force on ``day`` (the business date by default)."""
+    day = day or get_cooperative(session, cooperative_id).business_date
+    row = session.exec(
+        select(AccountingRate)
+        .where(AccountingRate.cooperative_id == cooperative_id, AccountingRate.business_date <= day)
+        .order_by(col(AccountingRate.business_date).desc())
+        .limit(1)
+    ).first()
+    return AccountingRateOut(
+        as_of=day,
+        rate=rate_on(session, cooperative_id, day),
+        source=AccountingRateSource.accounting if row else AccountingRateSource.cooperative,
+        set_on=row.business_date if row else None,
+        set_by=row.set_by if row else None,
+    )

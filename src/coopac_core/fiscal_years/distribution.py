@@ -179,7 +179,7 @@ def _gl_balance(session: Session, cooperative_id: uuid.UUID, template: str) -> D
 def _plan(session: Session, fiscal: FiscalYear, data: Distribution) -> Plan | None:
     """The agreement's figures, checked against the law and the statute; None: a loss the
     reserve covers."""
-    result = fiscal.result_pen
+    result = fiscal.in_soles
     if data.cover_loss:
         if result >= 0:
             raise NoLossToCover(year=fiscal.year)
@@ -239,7 +239,7 @@ def request_distribution(
     row = approvals.ask(
         session, ctx, DISTRIBUTION, subject_id=_subject(year), payload=data.model_dump(mode="json")
     )
-    return _out(row, year, fiscal.result_pen, figures)
+    return _out(row, year, fiscal.in_soles, figures)
 
 
 def _pending(session: Session, ctx: CoopContext, year: int) -> ApprovalRequest:
@@ -255,7 +255,7 @@ def reject_distribution(
     row = _pending(session, ctx, year)
     row = approvals.reject(session, ctx, DISTRIBUTION, row.id, note)
     fiscal = session.get(FiscalYear, (ctx.cooperative_id, year))
-    return _out(row, year, fiscal.result_pen if fiscal else ZERO, None)
+    return _out(row, year, fiscal.in_soles if fiscal else ZERO, None)
 
 
 def _credited(
@@ -324,12 +324,12 @@ def approve_distribution(
     reserve_gl = ledger.gl_account_by_code(session, coop_id, code_for(RESERVE_GL, Currency.PEN))
     if figures is None:  # the reserve covers the loss
         legs = [
-            ledger.Leg(reserve_gl, -fiscal.result_pen),
-            ledger.Leg(result_gl, fiscal.result_pen),
+            ledger.Leg(reserve_gl, -fiscal.in_soles),
+            ledger.Leg(result_gl, fiscal.in_soles),
         ]
         kept: list[SurplusShare] = []
     else:
-        legs = [ledger.Leg(result_gl, fiscal.result_pen), ledger.Leg(reserve_gl, -figures.reserve)]
+        legs = [ledger.Leg(result_gl, fiscal.in_soles), ledger.Leg(reserve_gl, -figures.reserve)]
         for template, amount in (
             (EDUCATION_FUND_GL, figures.education_fund),
             (SOCIAL_FUND_GL, figures.social_fund),
@@ -373,7 +373,7 @@ def approve_distribution(
     session.add(fiscal)
     row = approvals.approve(session, ctx, DISTRIBUTION, row, note, entry.id if entry else None)
     session.flush()
-    return _out(row, year, fiscal.result_pen, figures)
+    return _out(row, year, fiscal.in_soles, figures)
 
 
 def _figures(data: Distribution, figures: Plan | None) -> dict[str, Any]:
@@ -410,7 +410,7 @@ def get_distribution(session: Session, cooperative_id: uuid.UUID, year: int) -> 
     """The year's agreement (the last asked for), with its figures."""
     row = _latest(session, cooperative_id, year)
     fiscal = session.get(FiscalYear, (cooperative_id, year))
-    result = fiscal.result_pen if fiscal else ZERO
+    result = fiscal.in_soles if fiscal else ZERO
     figures = None
     if fiscal is not None and fiscal.status == FiscalYearStatus.closed:
         try:

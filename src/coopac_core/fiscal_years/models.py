@@ -27,8 +27,9 @@ def _money() -> Any:
 
 
 class FiscalYear(SQLModel, table=True):
-    """A closed year: its result per currency (profit positive), as its closing entry put
-    it in 39x1, and December's accounting rate, at which the result is stated in soles."""
+    """A closed year: its result per currency (profit positive) as its closing entry put it
+    in 39x1 (the dollars' in soles at the rate of their day), and December's accounting
+    rate."""
 
     __tablename__ = "fiscal_year"
     __table_args__ = (CheckConstraint("status IN ('closed', 'distributed')", name="status_valid"),)
@@ -38,6 +39,12 @@ class FiscalYear(SQLModel, table=True):
     status: str = Field(default=FiscalYearStatus.closed, max_length=12)
     result_pen: Decimal = _money()
     result_usd: Decimal = _money()
+    # the dollar results in soles at the rate of their day, closed into 39x1 with the soles
+    # ones (exchange.revaluation); 0 for a year closed before (its dollars went to 39x2)
+    result_usd_pen: Decimal = Field(
+        default=Decimal("0.00"),
+        sa_column=Column(Numeric(18, 2), nullable=False, server_default="0"),
+    )
     exchange_rate: Decimal = Field(sa_column=Column(Numeric(10, 4), nullable=False))
     closing_entry_id: uuid.UUID | None = None
     closed_by: str = Field(max_length=100)
@@ -46,6 +53,11 @@ class FiscalYear(SQLModel, table=True):
     # the assembly's agreement as applied (fiscal_years.distribution), and its entry
     distribution: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONB))
     distribution_entry_id: uuid.UUID | None = None
+
+    @property
+    def in_soles(self) -> Decimal:
+        """The result 39x1 holds in soles: what the assembly distributes."""
+        return self.result_pen + self.result_usd_pen
 
 
 class SurplusShare(SQLModel, table=True):

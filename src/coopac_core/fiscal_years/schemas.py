@@ -14,8 +14,8 @@ from coopac_core.money import Amount
 
 
 class FiscalYearOut(BaseModel):
-    """A year's result (profit positive): per currency, and in soles at December's
-    accounting rate; for an open year, what its results add up to so far."""
+    """A year's result (profit positive): in soles, and per currency; for an open year,
+    what its results add up to so far."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -27,6 +27,7 @@ class FiscalYearOut(BaseModel):
                     "result": "48210.37",
                     "result_pen": "45120.00",
                     "result_usd": "912.30",
+                    "result_usd_in_soles": "3090.37",
                     "exchange_rate": "3.3875",
                     "closing_entry_id": "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                     "closed_by": "coopsur.contador",
@@ -39,9 +40,16 @@ class FiscalYearOut(BaseModel):
     year: int
     status: FiscalYearStatus
     closes_on: date = Field(description="31 December: the closing entry's date")
-    result: Amount = Field(description="In soles, dollars at December's accounting rate")
-    result_pen: Amount
-    result_usd: Amount
+    result: Amount = Field(
+        description="In soles: the soles accounts' result and the dollar accounts' at the "
+        "accounting rate of each day (what 39x1 holds once closed)"
+    )
+    result_pen: Amount = Field(description="The soles accounts' result")
+    result_usd: Amount = Field(description="The dollar accounts' result, in dollars")
+    result_usd_in_soles: Amount = Field(
+        default=Decimal("0.00"),
+        description="The dollar accounts' result in soles, at the accounting rate of each day",
+    )
     exchange_rate: Decimal | None = Field(
         description="December's accounting rate, once the year is closed"
     )

@@ -1,6 +1,7 @@
 """Closing a fiscal year: every income and expense account (classes 4 and 5), in each
-currency, closed into the year's result (39x1, Resultado neto del ejercicio) by one entry
-dated 31 December, once December is closed. December's snapshot stays as it was closed (the
+currency, closed into the year's result in soles (39x1, Resultado neto del ejercicio; the
+dollars' at the rate of their day) by one entry dated 31 December, once December is
+closed. December's snapshot stays as it was closed (the
 year's statements before the close); the live trial balance of 31 December and the months
 after it show the entry (``reports.snapshot`` carries it into January's balances)."""
 
@@ -15,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from coopac_core.audit import service as audit_service
+from coopac_core.exchange import revaluation
 from coopac_core.federation.service import get_cooperative, set_policy
 from coopac_core.fiscal_years.errors import (
     FiscalYearClosed,
@@ -107,12 +109,27 @@ def close_year(session: Session, ctx: CoopContext, year: int) -> FiscalYearOut:
     for gl_id, currency, balance in rows:
         lines.append(ledger.Line(gl_id, currency, -balance))
         results[currency] -= balance
-    for currency, result in results.items():
-        if result:
-            target = ledger.gl_account_by_code(
-                session, coop_id, code_for(YEAR_RESULT_GL, Currency(currency))
-            )
-            lines.append(ledger.Line(target.id, currency, -result))
+    # the dollar results go into the year's result in soles at the rate of their day,
+    # through the exchange position (exchange.revaluation): the dollars they left stay in
+    # the position, worth in soles what they were when earned
+    usd_in_soles = -round_cents(
+        sum(
+            (
+                r.pen
+                for r in revaluation.results_in_soles(session, coop_id, date(year - 1, 12, 31), day)
+            ),
+            ZERO,
+        )
+    )
+    position = revaluation.position_accounts(session, coop_id)
+    if results[Currency.USD]:
+        lines.append(ledger.Line(position["USD"], Currency.USD, -results[Currency.USD]))
+    if usd_in_soles:
+        lines.append(ledger.Line(position["PEN"], Currency.PEN, usd_in_soles))
+    in_soles = results[Currency.PEN] + usd_in_soles
+    if in_soles:
+        target = ledger.gl_account_by_code(session, coop_id, code_for(YEAR_RESULT_GL, Currency.PEN))
+        lines.append(ledger.Line(target.id, Currency.PEN, -in_soles))
     entry = ledger.post_lines(
         session,
         ctx,
@@ -127,6 +144,7 @@ def close_year(session: Session, ctx: CoopContext, year: int) -> FiscalYearOut:
         year=year,
         result_pen=results[Currency.PEN],
         result_usd=results[Currency.USD],
+        result_usd_pen=usd_in_soles,
         exchange_rate=december.exchange_rate,
         closing_entry_id=entry.id if entry else None,
         closed_by=ctx.principal.name,
@@ -150,6 +168,7 @@ def close_year(session: Session, ctx: CoopContext, year: int) -> FiscalYearOut:
             "year": year,
             "result_pen": str(fiscal.result_pen),
             "result_usd": str(fiscal.result_usd),
+            "result_usd_pen": str(fiscal.result_usd_pen),
             "entry_id": str(fiscal.closing_entry_id) if fiscal.closing_entry_id else None,
         },
     )
@@ -162,9 +181,13 @@ def _out(fiscal: FiscalYear) -> FiscalYearOut:
         year=fiscal.year,
         status=FiscalYearStatus(fiscal.status),
         closes_on=closes_on(fiscal.year),
-        result=round_cents(fiscal.result_pen + fiscal.result_usd * fiscal.exchange_rate),
+        # a year closed before the dollars were revalued kept them in 39x2
+        result=fiscal.in_soles
+        if fiscal.result_usd_pen or not fiscal.result_usd
+        else round_cents(fiscal.result_pen + fiscal.result_usd * fiscal.exchange_rate),
         result_pen=fiscal.result_pen,
         result_usd=fiscal.result_usd,
+        result_usd_in_soles=fiscal.result_usd_pen,
         exchange_rate=fiscal.exchange_rate,
         closing_entry_id=fiscal.closing_entry_id,
         closed_by=fiscal.closed_by,
@@ -184,15 +207,17 @@ def get_year(session: Session, cooperative_id: uuid.UUID, year: int) -> FiscalYe
     coop = get_cooperative(session, cooperative_id)
     if year > coop.business_date.year:
         raise FiscalYearNotFound(year=year)
-    # open: its results so far, in soles at today's rate
+    # open: its results so far, the dollars' in soles at the rate of their day
     so_far = _results_of(session, cooperative_id, date(year, 1, 1), closes_on(year))
+    usd_in_soles = -revaluation.year_results_in_soles(session, cooperative_id, year)
     return FiscalYearOut(
         year=year,
         status=FiscalYearStatus.open,
         closes_on=closes_on(year),
-        result=round_cents(so_far[Currency.PEN] + so_far[Currency.USD] * coop.exchange_rate),
+        result=so_far[Currency.PEN] + usd_in_soles,
         result_pen=so_far[Currency.PEN],
         result_usd=so_far[Currency.USD],
+        result_usd_in_soles=usd_in_soles,
         exchange_rate=None,
         closing_entry_id=None,
         closed_by=None,

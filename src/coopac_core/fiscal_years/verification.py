@@ -18,12 +18,16 @@ def check_fiscal_years(session: Session, cooperative_id: uuid.UUID) -> list[str]
     problems = []
     years = session.execute(
         text(
-            "SELECT f.year, f.result_pen, f.result_usd, f.closing_entry_id FROM fiscal_year f "
+            "SELECT f.year, f.result_pen + f.result_usd_pen, f.result_usd_pen, f.result_usd, "
+            "f.closing_entry_id FROM fiscal_year f "
             "WHERE f.cooperative_id = :c ORDER BY f.year"
         ),
         {"c": cooperative_id},
     ).all()
-    for year, result_pen, result_usd, entry_id in years:
+    for year, result_pen, result_usd_pen, result_usd, entry_id in years:
+        # the dollars in soles, or (a year closed before they were) in 39x2
+        if result_usd_pen:
+            result_usd = ZERO
         left = session.execute(text(RESULTS), {"c": cooperative_id, "d": closes_on(year)}).all()
         if left:
             problems.append(f"fiscal year {year}: {len(left)} result accounts not closed")
@@ -53,7 +57,7 @@ def check_distributions(session: Session, cooperative_id: uuid.UUID) -> list[str
     problems = []
     years = session.execute(
         text(
-            "SELECT year, result_pen, distribution_entry_id FROM fiscal_year "
+            "SELECT year, result_pen + result_usd_pen, distribution_entry_id FROM fiscal_year "
             "WHERE cooperative_id = :c AND status = 'distributed' ORDER BY year"
         ),
         {"c": cooperative_id},

@@ -88,6 +88,7 @@ NEEDS_INVERSE = frozenset(
         EntryKind.loan_provision,
         EntryKind.loan_judicial,
         EntryKind.loan_recovery,
+        EntryKind.exchange_revaluation,
         # a refinance settles one loan with another: undone, the new loan would stay
         EntryKind.loan_refinance,
         # a loan's balances attributed to it (0052), and a year closed into its result:

@@ -71,9 +71,14 @@ DEFAULT_CHART: tuple[ChartLine, ...] = (
     # distributes it
     ChartLine("39{c}1", "Resultado neto del ejercicio"),
     ChartLine("41{c}1", "Intereses por obligaciones con los asociados"),
+    # DOMAIN.md: the dollars' revaluation at each month end goes to exchange gain or loss
+    # in the results; the SBS manual's "diferencia de cambio" among financial income and
+    # expense (to confirm against the manual). Posted in soles.
+    ChartLine("41{c}8", "Pérdida por diferencia de cambio"),
     ChartLine("43{c}2", "Provisiones para créditos directos"),
     # interest on loans in 51x4 itself, its moratory interest and commissions beside it
     ChartLine("51{c}4", "Intereses por créditos"),
+    ChartLine("51{c}8", "Ganancia por diferencia de cambio"),
     ChartLine("51{c}4.02", "Intereses moratorios por créditos"),
     ChartLine("51{c}4.03", "Comisiones por créditos"),
     # DOMAIN.md is silent on where a recovery of written-off loans goes: other income (to

@@ -87,6 +87,9 @@ class EntryKind(StrEnum):
     cash_over_short = "cash_over_short"
     # dollars bought or sold at the counter (or deposited into a soles account)
     exchange = "exchange"
+    # close of business at a month end: the dollars expressed in soles at the accounting
+    # rate, the difference to exchange gain or loss (exchange.revaluation)
+    exchange_revaluation = "exchange_revaluation"
     # a cooperative's balances brought from its previous system, against the migration
     # suspense account
     opening_balance = "opening_balance"

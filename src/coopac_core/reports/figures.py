@@ -29,17 +29,14 @@ class LedgerFigures:
     provisions: Decimal
 
 
-def ledger_figures(
-    rows: Iterable[tuple[str, str, Decimal, Decimal]], exchange_rate: Decimal
-) -> LedgerFigures:
-    """From ``(code, currency, balance, year_to_date)`` of each account, balances with
-    debits positive. The SBS code says what an account is: its class and group (first two
-    digits), the currency (third) and the account (fourth); a cooperative's own
-    sub-accounts (``1411.05``) count with their account."""
+def ledger_figures(rows: Iterable[tuple[str, Decimal, Decimal]]) -> LedgerFigures:
+    """From ``(code, balance, year_to_date)`` of each account in soles (a dollar account's
+    as ``exchange.revaluation`` expresses it), debits positive. The SBS code says what an
+    account is: its class and group (first two digits), the currency (third) and the
+    account (fourth); a cooperative's own sub-accounts (``1411.05``) count with their
+    account."""
     sums: dict[str, Decimal] = defaultdict(Decimal)
-    for code, currency, balance, year_to_date in rows:
-        rate = exchange_rate if currency == "USD" else Decimal(1)
-        amount, ytd = balance * rate, year_to_date * rate
+    for code, amount, ytd in rows:
         group, account = code[:2], code[3:4]
         sums["class" + code[0]] += amount
         sums["group" + group] += amount

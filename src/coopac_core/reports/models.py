@@ -89,6 +89,17 @@ class PeriodGlBalance(SQLModel, table=True):
     currency: str = Field(max_length=3)
     balance: Decimal = _money()
     year_to_date: Decimal = _money()
+    # In soles (``exchange.revaluation.in_soles``): a dollar account's balance at the
+    # month end's accounting rate, its income and expense at the rate of their day, the
+    # exchange position what balances the rest; a soles account's, as they are.
+    balance_pen: Decimal = Field(
+        default=Decimal("0.00"),
+        sa_column=Column(Numeric(18, 2), nullable=False, server_default="0"),
+    )
+    year_to_date_pen: Decimal = Field(
+        default=Decimal("0.00"),
+        sa_column=Column(Numeric(18, 2), nullable=False, server_default="0"),
+    )
 
 
 class PeriodPortfolio(SQLModel, table=True):

@@ -29,7 +29,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, delete, select
 
 from coopac_core.day_steps import Chunk, Span, Step, is_month_end
+from coopac_core.exchange import revaluation
 from coopac_core.federation.models import Branch, Cooperative
+from coopac_core.ledger import service as ledger
 from coopac_core.models_base import utcnow
 from coopac_core.money import round_cents
 from coopac_core.reports.channels import DIGITAL_CHANNELS, operations_by_channel
@@ -159,11 +161,12 @@ def _members_total(session: Session, ctx: CoopContext, day: date) -> int:
 # since the first of January, which is what the income statement shows.
 _GL_BALANCES = """
 INSERT INTO period_gl_balance (cooperative_id, period, gl_account_id, code, name, currency,
-    balance, year_to_date)
+    balance, year_to_date, balance_pen, year_to_date_pen)
+SELECT *, balance, year_to_date FROM (
 SELECT g.cooperative_id, :p, g.id, g.code, g.name, g.currency,
-    coalesce(prev.balance, 0) + coalesce(mv.amount, 0),
+    coalesce(prev.balance, 0) + coalesce(mv.amount, 0) AS balance,
     CASE WHEN :carry_year THEN coalesce(prev.year_to_date, 0) ELSE 0 END
-        + coalesce(mv.year_to_date, 0)
+        + coalesce(mv.year_to_date, 0) AS year_to_date
 FROM gl_account g
 LEFT JOIN period_gl_balance prev ON prev.cooperative_id = g.cooperative_id
     AND prev.period = :prev AND prev.gl_account_id = g.id
@@ -180,6 +183,7 @@ LEFT JOIN (
     GROUP BY gl_account_id
 ) mv ON mv.gl_account_id = g.id
 WHERE g.cooperative_id = :c AND (prev.gl_account_id IS NOT NULL OR mv.gl_account_id IS NOT NULL)
+) b
 """
 
 
@@ -202,23 +206,74 @@ def _gl_balances(session: Session, cooperative_id: uuid.UUID, period: str) -> No
             "closing": period_end(prev) if has_prev and end.month == 1 else None,
         },
     )
+    _dollars_in_soles(session, cooperative_id, period)
+
+
+def _dollars_in_soles(session: Session, cooperative_id: uuid.UUID, period: str) -> None:
+    """The dollar accounts' balances in soles (``exchange.revaluation``): the balance sheet's
+    at the month end's accounting rate, the income and expense at the rate of their day, the
+    exchange position what balances the rest (the soles balances were copied as they are)."""
+    end = period_end(period)
+    rate = revaluation.rate_on(session, cooperative_id, end)
+    results = {
+        r.gl_account_id: r
+        for r in revaluation.results_in_soles(
+            session, cooperative_id, revaluation.open_since(session, cooperative_id), end
+        )
+    }
+    position = revaluation.position_accounts(session, cooperative_id)["USD"]
+    rows = session.exec(
+        select(PeriodGlBalance).where(
+            PeriodGlBalance.cooperative_id == cooperative_id,
+            PeriodGlBalance.period == period,
+            PeriodGlBalance.currency == "USD",
+        )
+    ).all()
+    if not rows:
+        return
+    balancing = next((r for r in rows if r.gl_account_id == position), None)
+    if balancing is None:
+        account = ledger.get_gl_account(session, cooperative_id, position)
+        balancing = PeriodGlBalance(
+            cooperative_id=cooperative_id,
+            period=period,
+            gl_account_id=position,
+            code=account.code,
+            name=account.name,
+            currency="USD",
+        )
+        session.add(balancing)
+    others = ZERO
+    for row in rows:
+        if row is balancing:
+            continue
+        result = results.get(row.gl_account_id)
+        if result is not None:
+            row.balance_pen, row.year_to_date_pen = (
+                round_cents(result.pen),
+                round_cents(result.pen_year),
+            )
+        else:
+            row.balance_pen = round_cents(row.balance * rate)
+            row.year_to_date_pen = round_cents(row.year_to_date * rate)
+        others += row.balance_pen
+        session.add(row)
+    balancing.balance_pen, balancing.year_to_date_pen = -others, ZERO
+    session.flush()
 
 
 def _apply_ledger_figures(session: Session, snap: PeriodSnapshot) -> None:
     rows = session.execute(
         select(
             col(PeriodGlBalance.code),
-            col(PeriodGlBalance.currency),
-            col(PeriodGlBalance.balance),
-            col(PeriodGlBalance.year_to_date),
+            col(PeriodGlBalance.balance_pen),
+            col(PeriodGlBalance.year_to_date_pen),
         ).where(
             PeriodGlBalance.cooperative_id == snap.cooperative_id,
             PeriodGlBalance.period == snap.period,
         )
     ).all()
-    figures = ledger_figures(
-        ((code, cur, bal, ytd) for code, cur, bal, ytd in rows), snap.exchange_rate
-    )
+    figures = ledger_figures((code, bal, ytd) for code, bal, ytd in rows)
     for name, value in vars(figures).items():
         setattr(snap, name, value)
 
@@ -347,7 +402,7 @@ def _row(session: Session, cooperative_id: uuid.UUID, day: date) -> PeriodSnapsh
         cooperative_id=cooperative_id,
         period=period_of(day),
         period_end=day,
-        exchange_rate=coop.exchange_rate,
+        exchange_rate=revaluation.rate_on(session, cooperative_id, day),
     )
     session.execute(pg_insert(PeriodSnapshot).values(blank.model_dump()).on_conflict_do_nothing())
     snap = session.get(
@@ -357,7 +412,7 @@ def _row(session: Session, cooperative_id: uuid.UUID, day: date) -> PeriodSnapsh
         populate_existing=True,
     )
     assert snap is not None
-    snap.exchange_rate = coop.exchange_rate
+    snap.exchange_rate = revaluation.rate_on(session, cooperative_id, day)
     return snap
 
 

@@ -1,7 +1,8 @@
 """The balance sheet and the income statement from a month's GL balances: plain functions.
 
-Amounts are in soles (dollar accounts at the month's rate), shown on their natural side:
-assets and expenses as debits, liabilities, equity and income as credits. The balance sheet
+Amounts are in soles (dollar accounts as ``exchange.revaluation`` expresses them), shown on
+their natural side: assets and expenses as debits, liabilities, equity and income as
+credits. The balance sheet
 closes because the results not yet distributed are shown in equity: the year's (what the
 income statement says) and the earlier years' still in classes 4 and 5 (a closed year's are
 in 39x1, an equity account, from its closing entry: fiscal_years)."""
@@ -76,6 +77,9 @@ class GlRow:
     currency: str
     balance: Decimal  # debits positive, in its currency
     year_to_date: Decimal
+    # in soles (``exchange.revaluation``): what the statements show
+    balance_pen: Decimal
+    year_to_date_pen: Decimal
 
 
 @dataclass
@@ -105,11 +109,10 @@ class Section:
     groups: list[Group] = field(default_factory=list)
 
 
-def _in_soles(rows: Iterable[GlRow], rate: Decimal, ytd: bool) -> dict[str, tuple[GlRow, Decimal]]:
+def _in_soles(rows: Iterable[GlRow], ytd: bool) -> dict[str, tuple[GlRow, Decimal]]:
     out = {}
     for row in rows:
-        amount = row.year_to_date if ytd else row.balance
-        out[row.code] = (row, amount * (rate if row.currency == "USD" else Decimal(1)))
+        out[row.code] = (row, row.year_to_date_pen if ytd else row.balance_pen)
     return out
 
 
@@ -165,22 +168,13 @@ def _results(rows: dict[str, tuple[GlRow, Decimal]]) -> Decimal:
     return -sum((amount for code, (_, amount) in rows.items() if code[0] in "45"), Decimal(0))
 
 
-def balance_sheet(
-    current: Sequence[GlRow],
-    current_rate: Decimal,
-    previous: Sequence[GlRow] | None,
-    previous_rate: Decimal | None,
-) -> list[Section]:
-    now = _in_soles(current, current_rate, ytd=False)
-    before = _in_soles(previous, previous_rate or current_rate, False) if previous else None
+def balance_sheet(current: Sequence[GlRow], previous: Sequence[GlRow] | None) -> list[Section]:
+    now = _in_soles(current, ytd=False)
+    before = _in_soles(previous, False) if previous else None
     sections = _sections(BALANCE_SHEET_SECTIONS, now, before)
     equity = sections[2]
-    year_now = round_cents(_results(_in_soles(current, current_rate, ytd=True)))
-    year_before = (
-        round_cents(_results(_in_soles(previous, previous_rate or current_rate, True)))
-        if previous
-        else None
-    )
+    year_now = round_cents(_results(_in_soles(current, ytd=True)))
+    year_before = round_cents(_results(_in_soles(previous, True))) if previous else None
     # the year's result of the month before belongs to another year in January
     accumulated_now = round_cents(_results(now)) - year_now
     accumulated_before = (
@@ -205,15 +199,10 @@ def balance_sheet(
     return sections
 
 
-def income_statement(
-    current: Sequence[GlRow],
-    current_rate: Decimal,
-    previous: Sequence[GlRow] | None,
-    previous_rate: Decimal | None,
-) -> list[Section]:
+def income_statement(current: Sequence[GlRow], previous: Sequence[GlRow] | None) -> list[Section]:
     """What moved in classes 4 and 5 since the first of January of each month's year."""
-    now = _in_soles(current, current_rate, ytd=True)
-    before = _in_soles(previous, previous_rate or current_rate, True) if previous else None
+    now = _in_soles(current, ytd=True)
+    before = _in_soles(previous, True) if previous else None
     return _sections(INCOME_SECTIONS, now, before)
 
 

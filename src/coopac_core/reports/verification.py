@@ -77,19 +77,26 @@ def check_snapshots(session: Session, cooperative_id: uuid.UUID) -> list[str]:
             f"period {r.period}: GL {r.gl} kept {r.kept} (year {r.kept_ytd}) but postings "
             f"to its end sum {r.posted} (year {r.posted_ytd})"
         )
-    rows: dict[str, list[tuple[str, str, Decimal, Decimal]]] = defaultdict(list)
-    for period, code, currency, balance, ytd in session.execute(
+    rows: dict[str, list[tuple[str, Decimal, Decimal]]] = defaultdict(list)
+    in_soles: dict[str, Decimal] = defaultdict(Decimal)
+    for period, code, currency, balance, ytd, balance_pen, ytd_pen in session.execute(
         text(
-            "SELECT period, code, currency, balance, year_to_date FROM period_gl_balance "
-            "WHERE cooperative_id = :c"
+            "SELECT period, code, currency, balance, year_to_date, balance_pen, "
+            "year_to_date_pen FROM period_gl_balance WHERE cooperative_id = :c"
         ),
         params,
     ):
-        rows[period].append((code, currency, balance, ytd))
+        rows[period].append((code, balance_pen, ytd_pen))
+        in_soles[period] += balance_pen
+        if currency == "PEN" and (balance_pen, ytd_pen) != (balance, ytd):
+            problems.append(f"period {period}: GL {code} in soles is not its balance")
+    for period, total in sorted(in_soles.items()):
+        if total:
+            problems.append(f"period {period}: its balances in soles add up to {total}, not 0")
     for snap in session.exec(
         select(PeriodSnapshot).where(PeriodSnapshot.cooperative_id == cooperative_id)
     ):
-        figures = ledger_figures(rows[snap.period], snap.exchange_rate)
+        figures = ledger_figures(rows[snap.period])
         for name in LedgerFigures.__dataclass_fields__:
             kept, derived = getattr(snap, name), getattr(figures, name)
             if kept != derived:

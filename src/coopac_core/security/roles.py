@@ -65,6 +65,8 @@ READ_TILLS = frozenset({Role.teller, Role.manager, Role.admin, Role.accountant, 
 # books read it.
 PUBLISH_RATES = frozenset({Role.manager})
 READ_RATES = READ_TILLS
+# the SBS accounting rate of the day: what the books express dollars in
+SET_ACCOUNTING_RATE = frozenset({Role.accountant, Role.manager})
 MANAGE_ACCOUNTS = frozenset({Role.manager, Role.admin})
 READ_LEDGER = frozenset({Role.accountant, Role.auditor, Role.manager, Role.admin})
 MANAGE_CHART = frozenset({Role.accountant, Role.admin})
@@ -75,6 +77,7 @@ APPROVE_REVERSALS = frozenset({Role.accountant, Role.manager})
 READ_REVERSAL_REQUESTS = frozenset(REVERSE_ENTRIES | {Role.auditor})
 # Balances by account carry no member's personal data.
 READ_TRIAL_BALANCE = frozenset(READ_LEDGER | {Role.federation_analyst})
+READ_ACCOUNTING_RATE = frozenset(READ_RATES | READ_LEDGER)
 VERIFY_LEDGER = frozenset({Role.accountant, Role.auditor, Role.admin})
 # Roles that may work at any branch; anyone else is held to the branch of their grant.
 ANY_BRANCH = frozenset({Role.manager, Role.admin, Role.federation_admin})

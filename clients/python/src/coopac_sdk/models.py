@@ -43,6 +43,22 @@ class AccountStatus(StrEnum):
     closed = "closed"
 
 
+class AccountingRateIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    rate: float | str = Field(
+        ...,
+        description="The SBS accounting rate of the business day, soles per dollar",
+        title="Rate",
+    )
+
+
+class AccountingRateSource(StrEnum):
+    accounting = "accounting"
+    cooperative = "cooperative"
+
+
 class AccountingStatus(StrEnum):
     """
     Where the loan's principal sits in the books (SBS situación contable).
@@ -768,6 +784,7 @@ class EntryKind(StrEnum):
     bank_withdrawal = "bank_withdrawal"
     cash_over_short = "cash_over_short"
     exchange = "exchange"
+    exchange_revaluation = "exchange_revaluation"
     opening_balance = "opening_balance"
     loan_parts = "loan_parts"
     year_close = "year_close"
@@ -2822,6 +2839,21 @@ class WithdrawalStatus(StrEnum):
     expired = "expired"
 
 
+class AccountingRateOut(BaseModel):
+    """
+    The accounting rate in force on a day: what the books express dollars in.
+    """
+
+    as_of: date_aliased = Field(..., description="The day asked for", title="As Of")
+    currency: Currency | None = Currency.USD
+    rate: str = Field(..., title="Rate")
+    set_by: str | None = Field(..., title="Set By")
+    set_on: date_aliased | None = Field(
+        ..., description="The business day it was set for", title="Set On"
+    )
+    source: AccountingRateSource
+
+
 class AdjustmentCreate(BaseModel):
     """
     An accountant's entry by hand, balanced per currency.
@@ -4485,8 +4517,8 @@ class CobRunOut(BaseModel):
 
 class FiscalYearOut(BaseModel):
     """
-    A year's result (profit positive): per currency, and in soles at December's
-    accounting rate; for an open year, what its results add up to so far.
+    A year's result (profit positive): in soles, and per currency; for an open year,
+    what its results add up to so far.
     """
 
     closed_at: AwareDatetime | None = Field(..., title="Closed At")
@@ -4509,16 +4541,31 @@ class FiscalYearOut(BaseModel):
     )
     result: str = Field(
         ...,
-        description="In soles, dollars at December's accounting rate",
+        description="In soles: the soles accounts' result and the dollar accounts' at the accounting rate of each day (what 39x1 holds once closed)",
         examples=["100.00"],
         pattern="^-?[0-9]+\\.[0-9]{2}$",
         title="Result",
     )
     result_pen: str = Field(
-        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Result Pen"
+        ...,
+        description="The soles accounts' result",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Result Pen",
     )
     result_usd: str = Field(
-        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Result Usd"
+        ...,
+        description="The dollar accounts' result, in dollars",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Result Usd",
+    )
+    result_usd_in_soles: str | None = Field(
+        "0.00",
+        description="The dollar accounts' result in soles, at the accounting rate of each day",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Result Usd In Soles",
     )
     status: FiscalYearStatus
     year: int = Field(..., title="Year")

@@ -24,7 +24,9 @@ from coopac_core.reports.service.common import ZERO, header
 
 def _gl_rows(session: Session, snap: PeriodSnapshot) -> list[statements.GlRow]:
     return [
-        statements.GlRow(r.code, r.name, r.currency, r.balance, r.year_to_date)
+        statements.GlRow(
+            r.code, r.name, r.currency, r.balance, r.year_to_date, r.balance_pen, r.year_to_date_pen
+        )
         for r in session.exec(
             select(PeriodGlBalance).where(
                 PeriodGlBalance.cooperative_id == snap.cooperative_id,
@@ -40,7 +42,7 @@ def statement(session: Session, coop: Cooperative, snap: PeriodSnapshot, kind: s
     rows = _gl_rows(session, snap)
     prev_rows = _gl_rows(session, before) if before else None
     build = statements.balance_sheet if kind == "balance_sheet" else statements.income_statement
-    sections = build(rows, snap.exchange_rate, prev_rows, before.exchange_rate if before else None)
+    sections = build(rows, prev_rows)
     keyed = statements.by_key(sections)
 
     def total(*keys: str, sign: int = 1, minus: tuple[str, ...] = ()) -> TotalOut:
