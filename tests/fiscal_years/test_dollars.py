@@ -49,7 +49,7 @@ def _revaluation(walk: Walk, day: date) -> dict[str, D]:
 def test_dollars_are_revalued_at_each_month_end_and_closed_in_soles(
     client: TestClient, world: World
 ) -> None:
-    walk = _cooperative(client, world, "COOPDOLAR", "2060000401", START, "consumo_no_revolvente")
+    walk = _cooperative(client, world, "COOPDOLAR", "2060000511", START, "consumo_no_revolvente")
     assert walk.get("/exchange-rates/accounting", Role.accountant)["source"] == "cooperative"
     r = walk.c.put(
         walk.url("/exchange-rates/accounting"),
