@@ -96,11 +96,12 @@ def _decimal_parser(pattern: re.Pattern[str], example: str) -> Callable[[Any], A
 
 
 def _amount_text(value: Decimal) -> str:
-    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP):f}"
+    # a zero is "0.00", never "-0.00" (a credit rounded away, a negated zero)
+    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP) + 0:f}"
 
 
 def _rate_text(value: Decimal) -> str:
-    return f"{value.quantize(RATE_QUANTUM, rounding=ROUND_HALF_UP):f}"
+    return f"{value.quantize(RATE_QUANTUM, rounding=ROUND_HALF_UP) + 0:f}"
 
 
 # An amount: a JSON string with exactly two decimals on the way out; on the way in, up to

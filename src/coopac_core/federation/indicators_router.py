@@ -19,7 +19,7 @@ from coopac_core.money import Amount
 from coopac_core.openapi import problem_responses
 from coopac_core.reports.errors import PeriodInFuture, PeriodRangeInvalid
 from coopac_core.reports.models import PeriodSnapshot, PeriodStatus
-from coopac_core.reports.render import MEDIA_TYPES, Format, Table, respond
+from coopac_core.reports.render import MEDIA_TYPES, CsvDialect, DialectQuery, Format, Table, respond
 from coopac_core.reports.schemas import PERIOD_PATTERN
 from coopac_core.security.deps import PrincipalDep, SessionDep
 from coopac_core.security.roles import FEDERATION_ROLES, Role
@@ -60,6 +60,12 @@ class _Figures(BaseModel):
     high_risk_ratio: RatioText | None
     par30: RatioText | None
     provision_coverage: RatioText | None
+    p1: RatioText | None = Field(
+        description="PEARLS P1: the allowance over loans more than 12 months in arrears"
+    )
+    p2: RatioText | None = Field(
+        description="PEARLS P2: the allowance left after P1's over loans 1 to 12 months in arrears"
+    )
     capital_to_assets: RatioText | None
     institutional_capital_ratio: RatioText | None
     liquidity_ratio: RatioText | None
@@ -86,6 +92,8 @@ _ROW_EXAMPLE: dict[str, Any] = {
     "high_risk_ratio": "0.0404",
     "par30": "0.0388",
     "provision_coverage": "1.0845",
+    "p1": "2.4102",
+    "p2": "0.5120",
     "capital_to_assets": "0.1402",
     "institutional_capital_ratio": "0.0310",
     "liquidity_ratio": "0.2271",
@@ -212,7 +220,7 @@ def get_indicators(
     rows = []
     snaps: list[PeriodSnapshot] = []
     for snap, coop in ind.month_rows(session, month):
-        values = ind.figures(snap, ind.month_of(month))
+        values = ind.figures(snap)
         snaps.append(snap)
         rows.append(
             IndicatorRowOut(
@@ -225,7 +233,7 @@ def get_indicators(
                 **{k.value: v for k, v in values.items()},
             )
         )
-    totals = ind.figures(ind.Totals(snaps), ind.month_of(month))
+    totals = ind.figures(ind.Totals(snaps))
     return IndicatorsOut(
         period=month,
         cooperatives=rows,
@@ -267,13 +275,14 @@ def get_indicator_series(
         str | None, Query(alias="to", pattern=PERIOD_PATTERN, examples=["2027-01"])
     ] = None,
     format: Literal["json", "csv", "xlsx"] = "json",
+    dialect: DialectQuery = CsvDialect.default,
 ) -> SeriesOut | Response:
     principal.require_federation(READERS)
     end = period_to or ind.latest_period(session)
     start = period_from or ind.shift(end, -11)
     lines: dict[str, SeriesLineOut] = {}
     for snap, coop in ind.series_rows(session, start, end):
-        value = ind.figures(snap, ind.month_of(snap.period))[indicator]
+        value = ind.figures(snap)[indicator]
         line = lines.setdefault(
             coop.code,
             SeriesLineOut(cooperative_id=coop.id, code=coop.code, name=coop.name, points=[]),
@@ -295,7 +304,7 @@ def get_indicator_series(
         for point in line.points:
             value = Decimal(point.value) if point.value is not None else None
             table.add([line.code, line.name, point.period, value])
-    return respond(table, Format(format), f"serie-{indicator.value}-{start}-{end}")
+    return respond(table, Format(format), f"serie-{indicator.value}-{start}-{end}", dialect)
 
 
 @router.get(

@@ -36,7 +36,7 @@ from coopac_core.fiscal_years.schemas import (
 from coopac_core.fiscal_years.surplus import SurplusPolicy
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.openapi import coop_responses, money_responses
-from coopac_core.reports.render import MEDIA_TYPES, Format, Table, respond
+from coopac_core.reports.render import MEDIA_TYPES, CsvDialect, DialectQuery, Format, Table, respond
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import (
@@ -187,6 +187,7 @@ def get_member_shares(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_MEMBER_REPORTS))],
     session: SessionDep,
     format: Literal["json", "csv", "xlsx"] = "json",
+    dialect: DialectQuery = CsvDialect.default,
 ) -> MemberShares | Response:
     out = distribution.member_shares(session, ctx.cooperative_id, year)
     if format == "json":
@@ -200,7 +201,7 @@ def get_member_shares(
         table.add(
             [i.member_number, i.name, i.share_interest, i.member_return, i.total, i.credited_to]
         )
-    return respond(table, Format(format), f"remanente-{year}")
+    return respond(table, Format(format), f"remanente-{year}", dialect)
 
 
 @router.get(

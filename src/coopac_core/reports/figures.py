@@ -52,7 +52,10 @@ def ledger_figures(rows: Iterable[tuple[str, Decimal, Decimal]]) -> LedgerFigure
         # the interest owed on them (21x8)
         deposits=round_cents(-(sums["211"] + sums["212"] + sums["213"])),
         share_capital=round_cents(-sums["group31"]),
-        institutional_capital=round_cents(-sums["group33"]),
+        # reserves and the results not yet distributed, a loss included (PEARLS E9)
+        institutional_capital=round_cents(
+            -(sums["group33"] + sums["group39"] + sums["class4"] + sums["class5"])
+        ),
         # with the results not yet distributed (no year is closed into reserves here)
         equity=round_cents(-(sums["class3"] + sums["class4"] + sums["class5"])),
         net_income=round_cents(-sums["ytd"]),

@@ -58,6 +58,16 @@ class PeriodSnapshot(SQLModel, table=True):
     overdue_loans: Decimal = _money()  # 14x5 + 14x6
     high_risk_loans: Decimal = _money()  # and refinanced
     par30_loans: Decimal = _money()
+    # the loans in arrears by age (their whole balance, by days past due at the month end):
+    # PEARLS P1 (over 12 months) and P2 (1 to 12 months)
+    overdue_1_30: Decimal = _money()
+    overdue_31_90: Decimal = _money()
+    overdue_91_180: Decimal = _money()
+    overdue_181_365: Decimal = _money()
+    overdue_over_365: Decimal = _money()
+    # the months of the year the cooperative has operated by this one (its first snapshot
+    # of the year counts as the first): what its result is annualised over
+    months_operated: int = Field(default=12, sa_column_kwargs={"server_default": "12"})
     provisions: Decimal = _money()  # the allowance booked (14x9), as a positive amount
     provisions_required: Decimal = _money()
     # the month's member operations (reversed ones and their reversals left out), and those

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Query
 from fastapi.responses import Response
 
 from coopac_core.cells import pdf_text, safe_text
@@ -57,11 +58,35 @@ class Table:
         self.rows.append((cells, style))
 
 
-def _text(value: Cell) -> str:
+class CsvDialect(StrEnum):
+    """How a csv is written: ``default`` (comma, decimal point, UTF-8) for tools;
+    ``excel-es`` (semicolon, decimal comma, UTF-8 with a BOM) for Excel in a Peruvian
+    locale, which reads the default as one column and 1.50 as a date."""
+
+    default = "default"
+    excel_es = "excel-es"
+
+
+DialectQuery = Annotated[
+    CsvDialect,
+    Query(
+        description="csv only: default (comma, decimal point, UTF-8), or excel-es "
+        "(semicolon, decimal comma, UTF-8 with BOM) for Excel in a Peruvian locale"
+    ),
+]
+
+
+def _number(value: Decimal) -> Decimal:
+    """A zero is shown as 0.00, never -0.00."""
+    return value + 0 if value == 0 else value
+
+
+def _text(value: Cell, decimal_comma: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:f}"  # as many decimals as it has: amounts two, ratios four
+        text = f"{_number(value):f}"  # as many decimals as it has: amounts two, ratios four
+        return text.replace(".", ",") if decimal_comma else text
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, int):
@@ -69,13 +94,14 @@ def _text(value: Cell) -> str:
     return safe_text(value)
 
 
-def to_csv(table: Table) -> bytes:
+def to_csv(table: Table, dialect: CsvDialect = CsvDialect.default) -> bytes:
+    spanish = dialect is CsvDialect.excel_es
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, delimiter=";" if spanish else ",", lineterminator="\n")
     writer.writerow(table.columns)
     for cells, _ in table.rows:
-        writer.writerow([_text(c) for c in cells])
-    return out.getvalue().encode()
+        writer.writerow([_text(c, decimal_comma=spanish) for c in cells])
+    return out.getvalue().encode("utf-8-sig" if spanish else "utf-8")
 
 
 def to_xlsx(table: Table) -> bytes:
@@ -104,9 +130,9 @@ def to_xlsx(table: Table) -> bytes:
         strong = style is not Style.row
         for col, value in enumerate(cells):
             if isinstance(value, Decimal) and value.as_tuple().exponent == -4:
-                sheet.write_number(r, col, float(value), fraction)
+                sheet.write_number(r, col, float(_number(value)), fraction)
             elif isinstance(value, Decimal):
-                sheet.write_number(r, col, float(value), money_bold if strong else money)
+                sheet.write_number(r, col, float(_number(value)), money_bold if strong else money)
             elif isinstance(value, int):
                 sheet.write_number(r, col, value, bold if strong else None)
             elif value is not None:
@@ -153,14 +179,19 @@ def to_pdf(table: Table) -> bytes:
         for cells, style in table.rows:
             row = grid.row(style=None if style is Style.row else strong)
             for value in cells:
-                text = f"{value:,.2f}" if isinstance(value, Decimal) else _text(value)
+                text = f"{_number(value):,.2f}" if isinstance(value, Decimal) else _text(value)
                 row.cell(pdf_text(text))
     return bytes(pdf.output())
 
 
-def respond(table: Table, fmt: Format, filename: str) -> Response:
+def respond(
+    table: Table, fmt: Format, filename: str, dialect: CsvDialect = CsvDialect.default
+) -> Response:
     """The table in ``fmt`` (not json), as a download."""
-    body = {Format.csv: to_csv, Format.xlsx: to_xlsx, Format.pdf: to_pdf}[fmt](table)
+    if fmt is Format.csv:
+        body = to_csv(table, dialect)
+    else:
+        body = {Format.xlsx: to_xlsx, Format.pdf: to_pdf}[fmt](table)
     return Response(
         content=body,
         media_type=MEDIA_TYPES[fmt],

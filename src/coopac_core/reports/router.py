@@ -21,7 +21,14 @@ from coopac_core.reports.errors import (
     PreviousPeriodOpen,
 )
 from coopac_core.reports.models import PeriodSnapshot
-from coopac_core.reports.render import MEDIA_TYPES, Format, Table, respond
+from coopac_core.reports.render import (
+    MEDIA_TYPES,
+    CsvDialect,
+    DialectQuery,
+    Format,
+    Table,
+    respond,
+)
 from coopac_core.reports.schemas import (
     PERIOD_PATTERN,
     CashOperationsOut,
@@ -75,13 +82,16 @@ def _report(
     build: Callable[[Session, Cooperative, PeriodSnapshot], M],
     tabulate: Callable[[Cooperative, PeriodSnapshot, M], Table],
     name: str,
+    dialect: CsvDialect = CsvDialect.default,
 ) -> M | Response:
     snap = periods.get_period(session, ctx.cooperative_id, period)
     coop = get_cooperative(session, ctx.cooperative_id)
     out = build(session, coop, snap)
     if fmt == "json":
         return out
-    return respond(tabulate(coop, snap, out), Format(fmt), f"{coop.code}-{name}-{snap.period}")
+    return respond(
+        tabulate(coop, snap, out), Format(fmt), f"{coop.code}-{name}-{snap.period}", dialect
+    )
 
 
 # --- periods ----------------------------------------------------------------------------
@@ -152,6 +162,7 @@ def balance_sheet(
     session: SessionDep,
     period: PeriodQuery = None,
     format: Printable = "json",
+    dialect: DialectQuery = CsvDialect.default,
 ) -> StatementOut | Response:
     return _report(
         session,
@@ -161,6 +172,7 @@ def balance_sheet(
         lambda s, c, p: service.statement(s, c, p, "balance_sheet"),
         service.statement_table,
         "balance-general",
+        dialect,
     )
 
 
@@ -175,6 +187,7 @@ def income_statement(
     session: SessionDep,
     period: PeriodQuery = None,
     format: Printable = "json",
+    dialect: DialectQuery = CsvDialect.default,
 ) -> StatementOut | Response:
     return _report(
         session,
@@ -184,6 +197,7 @@ def income_statement(
         lambda s, c, p: service.statement(s, c, p, "income_statement"),
         service.statement_table,
         "estado-resultados",
+        dialect,
     )
 
 
@@ -198,6 +212,7 @@ def classification(
     session: SessionDep,
     period: PeriodQuery = None,
     format: Tabular = "json",
+    dialect: DialectQuery = CsvDialect.default,
 ) -> ClassificationOut | Response:
     return _report(
         session,
@@ -207,6 +222,7 @@ def classification(
         service.classification,
         service.classification_table,
         "clasificacion",
+        dialect,
     )
 
 
@@ -221,8 +237,11 @@ def debtors(
     session: SessionDep,
     period: PeriodQuery = None,
     format: Tabular = "json",
+    dialect: DialectQuery = CsvDialect.default,
 ) -> DebtorsOut | Response:
-    return _report(session, ctx, period, format, service.debtors, service.debtors_table, "deudores")
+    return _report(
+        session, ctx, period, format, service.debtors, service.debtors_table, "deudores", dialect
+    )
 
 
 @router.get(
@@ -236,6 +255,7 @@ def insured_deposits(
     session: SessionDep,
     period: PeriodQuery = None,
     format: Tabular = "json",
+    dialect: DialectQuery = CsvDialect.default,
 ) -> InsuredDepositsOut | Response:
     return _report(
         session,
@@ -245,6 +265,7 @@ def insured_deposits(
         service.insured_deposits,
         service.insured_table,
         "depositos-asegurados",
+        dialect,
     )
 
 
@@ -259,6 +280,7 @@ def cash_operations(
     session: SessionDep,
     period: PeriodQuery = None,
     format: Tabular = "json",
+    dialect: DialectQuery = CsvDialect.default,
 ) -> CashOperationsOut | Response:
     thresholds = indicators.cash_thresholds(session)
     return _report(
@@ -269,4 +291,5 @@ def cash_operations(
         lambda s, c, p: service.cash_operations(s, c, p, thresholds),
         service.cash_table,
         "operaciones-efectivo",
+        dialect,
     )

@@ -327,10 +327,23 @@ GROUP BY k.credit_type, k.currency, k.debtor_category
 
 _LOAN_FIGURES = """
 SELECT k.currency, coalesce(sum(k.balance) FILTER (WHERE k.days_past_due > 30), 0) AS par30,
-    coalesce(sum(k.provision_generic + k.provision_specific), 0) AS required
+    coalesce(sum(k.provision_generic + k.provision_specific), 0) AS required,
+    coalesce(sum(k.balance) FILTER (WHERE k.days_past_due BETWEEN 1 AND 30), 0) AS d1_30,
+    coalesce(sum(k.balance) FILTER (WHERE k.days_past_due BETWEEN 31 AND 90), 0) AS d31_90,
+    coalesce(sum(k.balance) FILTER (WHERE k.days_past_due BETWEEN 91 AND 180), 0) AS d91_180,
+    coalesce(sum(k.balance) FILTER (WHERE k.days_past_due BETWEEN 181 AND 365), 0) AS d181_365,
+    coalesce(sum(k.balance) FILTER (WHERE k.days_past_due > 365), 0) AS d_over_365
 FROM loan_classification k WHERE k.cooperative_id = :c AND k.as_of = :d
 GROUP BY k.currency
 """
+# the loans' figures a snapshot keeps in soles, by their names in _LOAN_FIGURES
+AGES = {
+    "overdue_1_30": "d1_30",
+    "overdue_31_90": "d31_90",
+    "overdue_91_180": "d91_180",
+    "overdue_181_365": "d181_365",
+    "overdue_over_365": "d_over_365",
+}
 
 # Members, savers and borrowers by sex and branch, each from its own rows (no join of a
 # million members with a million deposits). A member at the month end had been admitted
@@ -439,6 +452,17 @@ def take_ledger(session: Session, cooperative_id: uuid.UUID, day: date) -> None:
     snap.provisions_required = round_cents(
         sum((r.required * (rate if r.currency == "USD" else 1) for r in loans), Decimal(0))
     )
+    for field, name in AGES.items():
+        amounts = (getattr(r, name) * (rate if r.currency == "USD" else 1) for r in loans)
+        setattr(snap, field, round_cents(sum(amounts, Decimal(0))))
+    first = session.execute(
+        text(
+            "SELECT min(period) FROM period_snapshot WHERE cooperative_id = :c "
+            "AND period >= :jan AND period <= :p"
+        ),
+        {"c": cooperative_id, "jan": f"{day.year:04d}-01", "p": period},
+    ).scalar_one()
+    snap.months_operated = day.month - int(first[5:]) + 1
     snap.taken_at = utcnow()
     session.add(snap)
     session.flush()

@@ -583,6 +583,17 @@ class CreditType(StrEnum):
     hipotecario = "hipotecario"
 
 
+class CsvDialect(StrEnum):
+    """
+    How a csv is written: ``default`` (comma, decimal point, UTF-8) for tools;
+    ``excel-es`` (semicolon, decimal comma, UTF-8 with a BOM) for Excel in a Peruvian
+    locale, which reads the default as one column and 1.50 as a date.
+    """
+
+    default = "default"
+    excel_es = "excel-es"
+
+
 class Currency(StrEnum):
     PEN = "PEN"
     USD = "USD"
@@ -1018,6 +1029,8 @@ class Indicator(StrEnum):
     high_risk_ratio = "high_risk_ratio"
     par30 = "par30"
     provision_coverage = "provision_coverage"
+    p1 = "p1"
+    p2 = "p2"
     capital_to_assets = "capital_to_assets"
     institutional_capital_ratio = "institutional_capital_ratio"
     liquidity_ratio = "liquidity_ratio"
@@ -1077,6 +1090,26 @@ class LoansToAssets(RootModel[str]):
 class OverdueRatio(RootModel[str]):
     root: str = Field(
         ..., examples=["0.0512"], pattern="^-?[0-9]+\\.[0-9]+$", title="Overdue Ratio"
+    )
+
+
+class P1(RootModel[str]):
+    root: str = Field(
+        ...,
+        description="PEARLS P1: the allowance over loans more than 12 months in arrears",
+        examples=["0.0512"],
+        pattern="^-?[0-9]+\\.[0-9]+$",
+        title="P1",
+    )
+
+
+class P2(RootModel[str]):
+    root: str = Field(
+        ...,
+        description="PEARLS P2: the allowance left after P1's over loans 1 to 12 months in arrears",
+        examples=["0.0512"],
+        pattern="^-?[0-9]+\\.[0-9]+$",
+        title="P2",
     )
 
 
@@ -1150,6 +1183,16 @@ class IndicatorTotalsOut(BaseModel):
         title="Overdue Loans",
     )
     overdue_ratio: OverdueRatio | None = Field(..., title="Overdue Ratio")
+    p1: P1 | None = Field(
+        ...,
+        description="PEARLS P1: the allowance over loans more than 12 months in arrears",
+        title="P1",
+    )
+    p2: P2 | None = Field(
+        ...,
+        description="PEARLS P2: the allowance left after P1's over loans 1 to 12 months in arrears",
+        title="P2",
+    )
     par30: Par30 | None = Field(..., title="Par30")
     provision_coverage: ProvisionCoverage | None = Field(
         ..., title="Provision Coverage"
@@ -3455,6 +3498,16 @@ class IndicatorRowOut(BaseModel):
         title="Overdue Loans",
     )
     overdue_ratio: OverdueRatio | None = Field(..., title="Overdue Ratio")
+    p1: P1 | None = Field(
+        ...,
+        description="PEARLS P1: the allowance over loans more than 12 months in arrears",
+        title="P1",
+    )
+    p2: P2 | None = Field(
+        ...,
+        description="PEARLS P2: the allowance left after P1's over loans 1 to 12 months in arrears",
+        title="P2",
+    )
     par30: Par30 | None = Field(..., title="Par30")
     period_status: PeriodStatus
     provision_coverage: ProvisionCoverage | None = Field(

@@ -56,8 +56,20 @@ def classification(session: Session, coop: Cooperative, snap: PeriodSnapshot) ->
         cell["balance"] += in_soles(r.balance, r.currency, rate)
         cell["provision_required"] += in_soles(r.provision_required, r.currency, rate)
         cell["provision_booked"] += in_soles(r.provision_booked, r.currency, rate)
-    # a debtor with loans in both currencies is counted in each: the annex counts by row
-    # and column, as the portfolio's rows are kept
+    # a debtor is counted once in each cell and total, whatever their loans' currencies and
+    # credit types: the month's record of loans says who they are
+    debtors: dict[tuple[str | None, str | None], int] = {
+        (credit_type, category): n
+        for credit_type, category, n in session.execute(
+            text(
+                "SELECT credit_type, debtor_category, count(DISTINCT member_id) "
+                "FROM loan_classification WHERE cooperative_id = :c AND as_of = :d "
+                "GROUP BY GROUPING SETS ((credit_type, debtor_category), (credit_type), "
+                "(debtor_category), ())"
+            ),
+            {"c": snap.cooperative_id, "d": snap.period_end},
+        )
+    }
 
     def out_cell(values: dict[str, Decimal | int]) -> ClassificationCellOut:
         return ClassificationCellOut(
@@ -81,8 +93,12 @@ def classification(session: Session, coop: Cooperative, snap: PeriodSnapshot) ->
         by_category = cells[credit_type.value]
         total = _cell()
         for category in CATEGORY_ORDER:
+            by_category[category.value]["debtors"] = debtors.get(
+                (credit_type.value, category.value), 0
+            )
             add(total, by_category[category.value])
             add(grand[category.value], by_category[category.value])
+        total["debtors"] = debtors.get((credit_type.value, None), 0)
         add(grand_total, total)
         rows.append(
             ClassificationRowOut(
@@ -91,6 +107,9 @@ def classification(session: Session, coop: Cooperative, snap: PeriodSnapshot) ->
                 total=out_cell(total),
             )
         )
+    for category in CATEGORY_ORDER:
+        grand[category.value]["debtors"] = debtors.get((None, category.value), 0)
+    grand_total["debtors"] = debtors.get((None, None), 0)
     return ClassificationOut(
         cooperative_id=coop.id,
         period=snap.period,
