@@ -172,3 +172,39 @@ def test_dollars_are_revalued_at_each_month_end_and_closed_in_soles(
     if "2026-01-31" in {e["business_date"] for e in items["items"]}:
         assert abs(_revaluation(walk, date(2026, 1, 31))["1919"]) <= CENT
     walk.verified()
+
+
+def test_a_members_exchanges_count_in_the_monthly_cash_register(
+    client: TestClient, world: World
+) -> None:
+    walk = _cooperative(client, world, "COOPCAMBIO", "2060000521", START, "consumo_no_revolvente")
+    r = walk.c.post(
+        walk.url("/exchange-rates"),
+        json={"buy": "3.6900", "sell": "3.7100"},
+        headers=walk.coop.headers[Role.manager],
+    )
+    assert r.status_code == 201, r.text
+    splitter, other = walk.member(), walk.member()
+    done = []
+    # one over USD 10,000, then four under it that take the month to USD 50,000 (a split);
+    # and someone else's small one
+    operations = [(splitter, "12000.00")] + [(splitter, "9500.00")] * 4 + [(other, "100.00")]
+    for member, usd in operations:
+        out = walk.post(
+            "/exchanges",
+            Role.teller,
+            {"kind": "sell_usd", "amount_usd": usd, "member_id": member},
+            money=True,
+        )
+        assert walk.last.status_code == 201, walk.last.text
+        done.append(out)
+    receipt = walk.get(f"/receipts/{done[0]['receipt_number']}", Role.teller)
+    assert receipt["member"]["id"] == splitter
+    walk.close_to(date(2025, 11, 1))
+    register = walk.get("/reports/cash-operations", Role.accountant, period="2025-10")
+    lines = [op for op in register["operations"] if op["kind"] == "exchange"]
+    # each exchange once, by its dollars, and its person's
+    assert [(op["member_id"], op["currency"], op["amount"], op["reasons"]) for op in lines] == [
+        (splitter, "USD", "12000.00", ["single", "monthly"])
+    ] + [(splitter, "USD", "9500.00", ["monthly"])] * 4
+    walk.verified()

@@ -161,16 +161,19 @@ SMALL = 2_000
 
 
 def _is_small(db: Database, cooperative_id: uuid.UUID, chunk: int) -> bool:
+    """Counting stops past the limit: a cooperative of a million accounts is not counted."""
+    limit = min(chunk, SMALL)
     with db.session(cooperative_id) as session:
         rows = session.execute(
             text(
-                "SELECT (SELECT count(*) FROM member WHERE cooperative_id = :c) "
-                "+ (SELECT count(*) FROM savings_account WHERE cooperative_id = :c) "
-                "+ (SELECT count(*) FROM loan WHERE cooperative_id = :c AND status = 'active')"
+                "SELECT (SELECT count(*) FROM (SELECT 1 FROM member WHERE cooperative_id = :c "
+                "LIMIT :n) m) + (SELECT count(*) FROM (SELECT 1 FROM savings_account "
+                "WHERE cooperative_id = :c LIMIT :n) s) + (SELECT count(*) FROM (SELECT 1 "
+                "FROM loan WHERE cooperative_id = :c AND status = 'active' LIMIT :n) l)"
             ),
-            {"c": cooperative_id},
+            {"c": cooperative_id, "n": limit + 1},
         ).scalar_one()
-    return int(rows) <= min(chunk, SMALL)
+    return int(rows) <= limit
 
 
 def _close_day_at_once(

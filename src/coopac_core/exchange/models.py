@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Column, Index, Numeric
+from sqlalchemy import CheckConstraint, Column, ForeignKeyConstraint, Index, Numeric
 from sqlmodel import Field, SQLModel
 
 from coopac_core.models_base import created_at_field
@@ -49,3 +49,34 @@ class AccountingRate(SQLModel, table=True):
     set_by: str = Field(max_length=100)
     set_by_id: uuid.UUID | None = None
     set_at: datetime = created_at_field()
+
+
+class ExchangeOperation(SQLModel, table=True):
+    """An exchange at the counter as it was made: whose it was (the member: an exchange
+    moves no member account, so its entry alone does not say), what and at which rate.
+    What the receipt and the large-cash register name its person by. Written with the
+    entry; append-only."""
+
+    __tablename__ = "exchange_operation"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["cooperative_id", "journal_entry_id"],
+            ["journal_entry.cooperative_id", "journal_entry.id"],
+        ),
+        ForeignKeyConstraint(
+            ["cooperative_id", "member_id"], ["member.cooperative_id", "member.id"]
+        ),
+        ForeignKeyConstraint(
+            ["cooperative_id", "rate_id"], ["exchange_rate.cooperative_id", "exchange_rate.id"]
+        ),
+        Index("ix_exchange_operation_member", "cooperative_id", "member_id"),
+    )
+
+    cooperative_id: uuid.UUID = Field(primary_key=True)
+    journal_entry_id: uuid.UUID = Field(primary_key=True)
+    member_id: uuid.UUID
+    kind: str = Field(max_length=12)
+    amount_usd: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))
+    amount_pen: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))
+    rate_id: uuid.UUID
+    created_at: datetime = created_at_field()

@@ -28,7 +28,7 @@ from coopac_core.exchange.errors import (
     RateRequestDecided,
     RateRequestNotFound,
 )
-from coopac_core.exchange.models import AccountingRate, ExchangeRate
+from coopac_core.exchange.models import AccountingRate, ExchangeOperation, ExchangeRate
 from coopac_core.exchange.revaluation import rate_on
 from coopac_core.exchange.schemas import (
     AccountingRateOut,
@@ -265,6 +265,18 @@ def exchange(session: Session, ctx: CoopContext, data: ExchangeCreate) -> Exchan
     )
     if account is not None:
         after_credit(session, account, entry.business_date)
+    session.add(
+        ExchangeOperation(
+            cooperative_id=coop_id,
+            journal_entry_id=entry.id,
+            member_id=data.member_id,
+            kind=data.kind.value,
+            amount_usd=usd,
+            amount_pen=pen,
+            rate_id=rate.id,
+        )
+    )
+    session.flush()
     return ExchangeOut(
         journal_entry_id=entry.id,
         kind=data.kind,

@@ -112,15 +112,7 @@ def close_year(session: Session, ctx: CoopContext, year: int) -> FiscalYearOut:
     # the dollar results go into the year's result in soles at the rate of their day,
     # through the exchange position (exchange.revaluation): the dollars they left stay in
     # the position, worth in soles what they were when earned
-    usd_in_soles = -round_cents(
-        sum(
-            (
-                r.pen
-                for r in revaluation.results_in_soles(session, coop_id, date(year - 1, 12, 31), day)
-            ),
-            ZERO,
-        )
-    )
+    usd_in_soles = -revaluation.year_results_in_soles(session, coop_id, year)
     position = revaluation.position_accounts(session, coop_id)
     if results[Currency.USD]:
         lines.append(ledger.Line(position["USD"], Currency.USD, -results[Currency.USD]))

@@ -66,7 +66,10 @@ SELECT p.currency, abs(sum(p.amount)) AS amount,
      LEFT JOIN loan l ON q.account_kind = 'loan' AND l.cooperative_id = q.cooperative_id
          AND l.id = q.account_id
      WHERE q.cooperative_id = :c AND q.entry_id = :e AND q.account_id IS NOT NULL
-     ORDER BY q.id LIMIT 1) AS member_id
+     ORDER BY q.id LIMIT 1) AS member_id,
+    -- an exchange moves no member account: its own record says whose it was
+    (SELECT x.member_id FROM exchange_operation x
+     WHERE x.cooperative_id = :c AND x.journal_entry_id = :e) AS exchange_member_id
 FROM posting p
 JOIN till_cash t ON t.cooperative_id = p.cooperative_id AND t.gl_account_id = p.gl_account_id
 WHERE p.cooperative_id = :c AND p.entry_id = :e
@@ -101,8 +104,9 @@ def receipt_out(session: Session, cooperative_id: uuid.UUID, number: str) -> Rec
     assert branch is not None
     details = session.execute(DETAILS, {"c": cooperative_id, "e": entry.id}).one()
     member = None
-    if details.member_id is not None:
-        m = session.execute(MEMBER, {"c": cooperative_id, "m": details.member_id}).one()
+    member_id = details.member_id or details.exchange_member_id
+    if member_id is not None:
+        m = session.execute(MEMBER, {"c": cooperative_id, "m": member_id}).one()
         member = ReceiptMember(
             id=m.id,
             member_number=m.member_number,

@@ -154,12 +154,16 @@ WITH cash AS (
       AND p.entry_id IN (SELECT entry_id FROM cash)
     ORDER BY p.entry_id, p.id
 ), ops AS (
-    SELECT cash.entry_id, cash.business_date, e.kind, e.seq, holder.member_id, cash.currency,
+    -- an exchange is its person's (its own record says whose: it moves no member account),
+    -- and counted once, by its dollars
+    SELECT cash.entry_id, cash.business_date, e.kind, e.seq,
+        coalesce(holder.member_id, x.member_id) AS member_id, cash.currency,
         cash.amount, abs(cash.amount) * CASE WHEN cash.currency = 'USD' THEN :rate ELSE 1 END
             AS amount_pen
     FROM cash JOIN journal_entry e ON e.cooperative_id = :c AND e.id = cash.entry_id
     LEFT JOIN holder ON holder.entry_id = cash.entry_id
-    WHERE e.reversal_of IS NULL
+    LEFT JOIN exchange_operation x ON x.cooperative_id = :c AND x.journal_entry_id = e.id
+    WHERE e.reversal_of IS NULL AND (x.journal_entry_id IS NULL OR cash.currency = 'USD')
       AND e.kind NOT IN ('cash_transfer', 'bank_deposit', 'bank_withdrawal', 'cash_over_short')
       AND NOT EXISTS (
         SELECT 1 FROM journal_entry r WHERE r.cooperative_id = :c AND r.reversal_of = e.id)
