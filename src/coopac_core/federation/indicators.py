@@ -18,7 +18,7 @@ from coopac_core.models_base import utcnow
 from coopac_core.reports.cash_operations import CashThresholds
 from coopac_core.reports.errors import PeriodInFuture, PeriodRangeInvalid
 from coopac_core.reports.models import PeriodSnapshot
-from coopac_core.reports.snapshot import period_end, period_of, period_start
+from coopac_core.reports.months import period_end, period_of, period_start
 from coopac_core.security.principal import Principal
 from coopac_core.validation import invalid
 

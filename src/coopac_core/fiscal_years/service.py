@@ -32,8 +32,8 @@ from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import YEAR_RESULT_GL, code_for
 from coopac_core.ledger.models import EntryKind
 from coopac_core.money import Currency, round_cents
+from coopac_core.reports.gl_balances import refresh_ledger
 from coopac_core.reports.models import PeriodSnapshot, PeriodStatus
-from coopac_core.reports.snapshot import refresh_ledger
 from coopac_core.security.principal import CoopContext
 
 ZERO = Decimal("0.00")

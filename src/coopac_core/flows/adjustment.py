@@ -15,7 +15,7 @@ from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import JournalEntry, Posting
 from coopac_core.ledger.schemas import AdjustmentCreate
 from coopac_core.ledger.service.adjustments import ADJUSTMENT
-from coopac_core.reports.snapshot import refresh_ledger
+from coopac_core.reports.gl_balances import refresh_ledger
 from coopac_core.security.principal import CoopContext
 
 

@@ -23,7 +23,7 @@ from coopac_core.reports.errors import (
     PreviousPeriodOpen,
 )
 from coopac_core.reports.models import PeriodSnapshot, PeriodStatus
-from coopac_core.reports.snapshot import period_end, previous_period
+from coopac_core.reports.months import period_end, previous_period
 from coopac_core.security.principal import CoopContext
 
 

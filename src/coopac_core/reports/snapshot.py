@@ -20,7 +20,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -31,43 +31,20 @@ from sqlmodel import Session, col, delete, select
 from coopac_core.day_steps import Chunk, Span, Step, is_month_end
 from coopac_core.exchange import revaluation
 from coopac_core.federation.models import Branch, Cooperative
-from coopac_core.ledger import service as ledger
 from coopac_core.models_base import utcnow
 from coopac_core.money import round_cents
 from coopac_core.reports.channels import DIGITAL_CHANNELS, operations_by_channel
-from coopac_core.reports.figures import ledger_figures
+from coopac_core.reports.gl_balances import apply_ledger_figures, take_gl_balances
 from coopac_core.reports.models import (
     PeriodGlBalance,
     PeriodPortfolio,
     PeriodSnapshot,
     PeriodStatus,
 )
+from coopac_core.reports.months import period_of
 from coopac_core.security.principal import CoopContext
 
 ZERO = Decimal("0.00")
-# Before any book: where a first snapshot (no previous month) starts summing the postings.
-_BEGINNING = date(1900, 1, 1)
-
-
-# --- periods ----------------------------------------------------------------------------
-
-
-def period_of(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def period_start(period: str) -> date:
-    year, month = period.split("-")
-    return date(int(year), int(month), 1)
-
-
-def period_end(period: str) -> date:
-    first = period_start(period)
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def previous_period(period: str) -> str:
-    return period_of(period_start(period) - timedelta(days=1))
 
 
 # --- the members' deposits --------------------------------------------------------------
@@ -152,160 +129,6 @@ def _members_total(session: Session, ctx: CoopContext, day: date) -> int:
             {"c": ctx.cooperative_id},
         ).scalar_one()
     )
-
-
-# --- the GL accounts ----------------------------------------------------------------------
-
-# Each account's balance at the month end: the previous month's snapshot plus the month's
-# postings (or every posting up to the month end, for a first snapshot); and its movement
-# since the first of January, which is what the income statement shows.
-_GL_BALANCES = """
-INSERT INTO period_gl_balance (cooperative_id, period, gl_account_id, code, name, currency,
-    balance, year_to_date, balance_pen, year_to_date_pen)
-SELECT *, balance, year_to_date FROM (
-SELECT g.cooperative_id, :p, g.id, g.code, g.name, g.currency,
-    coalesce(prev.balance, 0) + coalesce(mv.amount, 0) AS balance,
-    CASE WHEN :carry_year THEN coalesce(prev.year_to_date, 0) ELSE 0 END
-        + coalesce(mv.year_to_date, 0) AS year_to_date
-FROM gl_account g
-LEFT JOIN period_gl_balance prev ON prev.cooperative_id = g.cooperative_id
-    AND prev.period = :prev AND prev.gl_account_id = g.id
-LEFT JOIN (
-    SELECT gl_account_id, sum(amount) AS amount,
-        sum(amount) FILTER (WHERE business_date >= :jan1) AS year_to_date
-    FROM posting
-    WHERE cooperative_id = :c AND (business_date > :since AND business_date <= :d
-        -- January carries the closing entry of the year before (dated its last day, posted
-        -- after December's snapshot was final), not in the year's own results
-        OR (business_date = CAST(:closing AS date) AND entry_id IN (
-            SELECT e.id FROM journal_entry e WHERE e.cooperative_id = :c
-            AND e.kind = 'year_close' AND e.business_date = CAST(:closing AS date))))
-    GROUP BY gl_account_id
-) mv ON mv.gl_account_id = g.id
-WHERE g.cooperative_id = :c AND (prev.gl_account_id IS NOT NULL OR mv.gl_account_id IS NOT NULL)
-) b
-"""
-
-
-def _gl_balances(session: Session, cooperative_id: uuid.UUID, period: str) -> None:
-    end = period_end(period)
-    prev = previous_period(period)
-    has_prev = (
-        session.get(PeriodSnapshot, (cooperative_id, prev)) is not None
-    )  # months are taken in order: without the previous one, this is the first
-    session.execute(
-        text(_GL_BALANCES),
-        {
-            "c": cooperative_id,
-            "p": period,
-            "prev": prev,
-            "d": end,
-            "since": period_end(prev) if has_prev else _BEGINNING,
-            "jan1": date(end.year, 1, 1),
-            "carry_year": has_prev and end.month > 1,
-            "closing": period_end(prev) if has_prev and end.month == 1 else None,
-        },
-    )
-    _dollars_in_soles(session, cooperative_id, period)
-
-
-def _dollars_in_soles(session: Session, cooperative_id: uuid.UUID, period: str) -> None:
-    """The dollar accounts' balances in soles (``exchange.revaluation``): the balance sheet's
-    at the month end's accounting rate, the income and expense at the rate of their day, the
-    exchange position what balances the rest (the soles balances were copied as they are)."""
-    end = period_end(period)
-    rate = revaluation.rate_on(session, cooperative_id, end)
-    results = {
-        r.gl_account_id: r
-        for r in revaluation.results_in_soles(
-            session, cooperative_id, revaluation.open_since(session, cooperative_id), end
-        )
-    }
-    position = revaluation.position_accounts(session, cooperative_id)["USD"]
-    rows = session.exec(
-        select(PeriodGlBalance).where(
-            PeriodGlBalance.cooperative_id == cooperative_id,
-            PeriodGlBalance.period == period,
-            PeriodGlBalance.currency == "USD",
-        )
-    ).all()
-    if not rows:
-        return
-    balancing = next((r for r in rows if r.gl_account_id == position), None)
-    if balancing is None:
-        account = ledger.get_gl_account(session, cooperative_id, position)
-        balancing = PeriodGlBalance(
-            cooperative_id=cooperative_id,
-            period=period,
-            gl_account_id=position,
-            code=account.code,
-            name=account.name,
-            currency="USD",
-        )
-        session.add(balancing)
-    others = ZERO
-    for row in rows:
-        if row is balancing:
-            continue
-        result = results.get(row.gl_account_id)
-        if result is not None:
-            row.balance_pen, row.year_to_date_pen = (
-                round_cents(result.pen),
-                round_cents(result.pen_year),
-            )
-        else:
-            row.balance_pen = round_cents(row.balance * rate)
-            row.year_to_date_pen = round_cents(row.year_to_date * rate)
-        others += row.balance_pen
-        session.add(row)
-    balancing.balance_pen, balancing.year_to_date_pen = -others, ZERO
-    session.flush()
-
-
-def _apply_ledger_figures(session: Session, snap: PeriodSnapshot) -> None:
-    rows = session.execute(
-        select(
-            col(PeriodGlBalance.code),
-            col(PeriodGlBalance.balance_pen),
-            col(PeriodGlBalance.year_to_date_pen),
-        ).where(
-            PeriodGlBalance.cooperative_id == snap.cooperative_id,
-            PeriodGlBalance.period == snap.period,
-        )
-    ).all()
-    figures = ledger_figures((code, bal, ytd) for code, bal, ytd in rows)
-    for name, value in vars(figures).items():
-        setattr(snap, name, value)
-
-
-def refresh_ledger(session: Session, cooperative_id: uuid.UUID, day: date) -> list[str]:
-    """After an entry dated ``day`` in a month already taken (an accountant's adjustment
-    before closing it): that month's GL balances and figures again, and every later month's,
-    which carry them. Those months are all open (they close in order). Returns them."""
-    periods = list(
-        session.exec(
-            select(PeriodSnapshot)
-            .where(
-                PeriodSnapshot.cooperative_id == cooperative_id,
-                col(PeriodSnapshot.period) >= period_of(day),
-            )
-            .order_by(col(PeriodSnapshot.period))
-            .with_for_update()
-        )
-    )
-    for snap in periods:
-        session.execute(
-            delete(PeriodGlBalance).where(
-                col(PeriodGlBalance.cooperative_id) == cooperative_id,
-                col(PeriodGlBalance.period) == snap.period,
-            )
-        )
-        _gl_balances(session, cooperative_id, snap.period)
-        _apply_ledger_figures(session, snap)
-        snap.refreshed_at = utcnow()
-        session.add(snap)
-        session.flush()
-    return [s.period for s in periods]
 
 
 # --- the snapshot -----------------------------------------------------------------------
@@ -440,11 +263,11 @@ def take_ledger(session: Session, cooperative_id: uuid.UUID, day: date) -> None:
             )
         )
     params = {"c": cooperative_id, "p": period, "d": day}
-    _gl_balances(session, cooperative_id, period)
+    take_gl_balances(session, cooperative_id, period)
     session.execute(text(_PORTFOLIO), params)
     loans = session.execute(text(_LOAN_FIGURES), params).all()
     snap = _row(session, cooperative_id, day)
-    _apply_ledger_figures(session, snap)
+    apply_ledger_figures(session, snap)
     rate = snap.exchange_rate
     snap.par30_loans = round_cents(
         sum((r.par30 * (rate if r.currency == "USD" else 1) for r in loans), Decimal(0))

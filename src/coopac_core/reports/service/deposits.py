@@ -13,6 +13,7 @@ from coopac_core.federation.models import Cooperative
 from coopac_core.money import round_cents
 from coopac_core.reports.cash_operations import CashThresholds
 from coopac_core.reports.models import PeriodSnapshot
+from coopac_core.reports.months import period_end, period_start
 from coopac_core.reports.render import Style, Table
 from coopac_core.reports.schemas import (
     CashOperationOut,
@@ -23,7 +24,6 @@ from coopac_core.reports.schemas import (
     InsuredTotalsOut,
 )
 from coopac_core.reports.service.common import ZERO, header
-from coopac_core.reports.snapshot import period_end, period_start
 
 # Fondo de Seguro de Depósitos Cooperativo: the cover per member, interest included, by the
 # cooperative's SBS level (DOMAIN.md).
