@@ -22,6 +22,7 @@ ZERO = Decimal("0.00")
 
 # GL accounts a loan's money moves through, by chart template ({c}: currency digit).
 LOAN_CURRENT_GL = "14{c}1"
+LOAN_REFINANCED_GL = "14{c}4"
 LOAN_OVERDUE_GL = "14{c}5"
 LOAN_JUDICIAL_GL = "14{c}6"
 ACCRUED_INTEREST_GL = "14{c}8"
@@ -176,9 +177,9 @@ class Lines:
         self.add(INTEREST_INCOME_GL, -beyond)
 
     def collect_principal(self, principal: Decimal) -> None:
-        """Principal collected (repaid, or applied by a write-off): the part of a refinanced
-        loan's capitalised interest it carried leaves deferred income, into interest
-        income."""
+        """Principal repaid: the part of a refinanced loan's capitalised interest it carried
+        leaves deferred income, into interest income (a write-off releases what is left
+        against the provision expense instead)."""
         released = deferred_interest(self.loan, self.loan.balance) - deferred_interest(
             self.loan, self.loan.balance - principal
         )

@@ -176,7 +176,9 @@ def _new_loan(
         guarantee=old.guarantee,
         insurance_monthly_rate=old.insurance_monthly_rate,
         moratory_tea=old.moratory_tea,
-        gl_account_id=ledger.gl_account_for(session, old.cooperative_id, "14{c}4", old.currency).id,
+        gl_account_id=ledger.gl_account_for(
+            session, old.cooperative_id, gl.LOAN_REFINANCED_GL, old.currency
+        ).id,
         refinanced_from_id=old.id,
         capitalised_interest=owed.capitalised,
         category_floor=old.debtor_category,
