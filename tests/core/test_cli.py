@@ -15,6 +15,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
 from coopac_core.demo import DEMO_PASSWORD
+from coopac_core.demo.history import history_start
+from coopac_core.federation.service import local_today
 from tests.support.demo import Demo
 from tests.support.embedded import demo_into_embedded
 from tests.support.process import COOPAC, cli_env, run_cli
@@ -50,7 +52,10 @@ def test_migrate_create_admin_and_demo(
     r = run_cli(["create-admin", "--username", "corta", "--password", "123"], env)
     assert r.returncode == 2
 
-    # three cooperatives whose months the accountant closed: the federation has numbers
+    # three cooperatives whose months the accountant closed, from last December to the one
+    # before this: the federation has numbers, a year end among them
+    last_year = history_start().year
+    this_month = local_today().month
     engine = create_engine(copy)
     with engine.begin() as conn:
         conn.execute(text("SELECT set_config('coopac.tenant', '*', true)"))
@@ -58,11 +63,30 @@ def test_migrate_create_admin_and_demo(
             text(
                 "SELECT c.code, count(*) FROM period_snapshot s JOIN cooperative c "
                 "ON c.id = s.cooperative_id WHERE s.status = 'closed' AND s.gross_loans > 0 "
-                "AND s.deposits > 0 GROUP BY c.code"
+                "AND s.deposits > 0 GROUP BY c.code ORDER BY c.code"
             )
         ).all()
+        # last year closed, and its surplus distributed by the assembly's agreement: the
+        # reserve, the funds and every member's part, on entries the ledger proves
+        years = conn.execute(
+            text(
+                "SELECT c.code, f.status, f.result_pen > 0, "
+                "(SELECT count(*) FROM surplus_share s WHERE s.cooperative_id = f.cooperative_id "
+                "AND s.year = f.year AND s.share_interest + s.member_return > 0), "
+                "(SELECT count(*) FROM member m WHERE m.cooperative_id = f.cooperative_id) "
+                "FROM fiscal_year f JOIN cooperative c ON c.id = f.cooperative_id "
+                "WHERE f.year = :y ORDER BY c.code"
+            ),
+            {"y": last_year},
+        ).all()
     engine.dispose()
-    assert len(closed) >= 3 and all(months >= 3 for _, months in closed), closed
+    assert closed == [(code, this_month) for code in ("COOPCENTRO", "COOPNORTE", "COOPSUR")]
+    assert [tuple(row[:3]) for row in years] == [
+        (code, "distributed", True) for code in ("COOPCENTRO", "COOPNORTE", "COOPSUR")
+    ]
+    assert all(paid == members > 0 for *_, paid, members in years), years
+    proved = run_cli(["verify-ledger"], env)
+    assert proved.returncode == 0, proved.stdout + proved.stderr
     r = run_cli(["demo"], env)
     assert r.returncode == 0
     assert "already present" in r.stdout

@@ -73,9 +73,11 @@ USERS: list[tuple[str, list[Role], str, str | None]] = [
     ("sur.auditor", [Role.auditor], "COOPSUR", None),
     ("sur.admin", [Role.admin], "COOPSUR", None),
     ("norte.cajero", [Role.teller], "COOPNORTE", "HUACHO"),
+    ("norte.gerente", [Role.manager], "COOPNORTE", None),
     ("norte.contador", [Role.accountant], "COOPNORTE", None),
     ("norte.admin", [Role.admin], "COOPNORTE", None),
     ("centro.cajero", [Role.teller], "COOPCENTRO", "HUANCAYO"),
+    ("centro.gerente", [Role.manager], "COOPCENTRO", None),
     ("centro.contador", [Role.accountant], "COOPCENTRO", None),
     ("centro.admin", [Role.admin], "COOPCENTRO", None),
 ]

@@ -1,6 +1,7 @@
 """The demo's months of history: each cooperative's days closed by close of business from
 where its books start up to today (a process each), its installments paid as due, its
-tills opened and closed each day, and its months closed by the accountant."""
+tills opened and closed each day, its months closed by the accountant as they end, and last
+year closed and distributed (demo.year_end)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from coopac_core.cob import service as cob
 from coopac_core.cob.models import RunStatus
 from coopac_core.db import ALL_TENANTS, Database
 from coopac_core.demo.data import CLI, COOPERATIVES, LOANS
-from coopac_core.demo.money import close_tills, open_tills, teller_acting
+from coopac_core.demo.money import close_tills, open_tills, staff_acting, teller_acting
+from coopac_core.demo.year_end import year_end
 from coopac_core.federation.models import Cooperative
 from coopac_core.federation.service import local_today
 from coopac_core.flows import counter
@@ -33,18 +35,17 @@ from coopac_core.security.roles import Role
 
 
 def history_start() -> date:
-    """The first day of the month three months before this one, in Lima: three month
-    ends, each closed by the accountant."""
-    first = local_today().replace(day=1)
-    for _ in range(3):
-        first = (first - timedelta(days=1)).replace(day=1)
-    return first
+    """The first of December of last year, in Lima: the cooperatives brought their books
+    from their previous system then, so that the demo holds a year end (last year closed,
+    and distributed by the assembly) and every month of this year up to today."""
+    return date(local_today().year - 1, 12, 1)
 
 
 def catch_up(db: Database) -> int:
     """Close every demo cooperative's days up to today (finishing first a run a stopped
-    process left), a month at a time: on each first of the month the members who pay on
-    time pay what fell due; then the accountant closes every month taken. The days closed.
+    process left), a month at a time: on each first of the month the accountant closes the
+    month that ended (and the year, after December), and the members who pay on time pay
+    what fell due. The days closed.
 
     The three cooperatives at once, each run on one connection (a few members need no
     more), each in a process of its own where the system can fork one: a run of a few
@@ -90,6 +91,8 @@ def _catch_up_one(db: Database, code: str) -> int:
         with db.session(coop_id) as session:
             run = cob.running_run(session, coop_id)
             if run is None:
+                _close_months(session, code, coop_id)
+                year_end(session, code, coop_id, today, last_day=left == 0)
                 open_tills(session, code, coop_id)
             _pay_due(session, code, coop_id, today)
             if run is None and left > 0:
@@ -103,8 +106,6 @@ def _catch_up_one(db: Database, code: str) -> int:
             break
         if execution.execute(db, coop_id, run_id) is not RunStatus.succeeded:
             raise RuntimeError(f"the demo's close of business failed in {code}")
-    with db.session(coop_id) as session:
-        _close_months(session, coop_id)
     return closed
 
 
@@ -148,9 +149,10 @@ def _pay_due(session: Session, code: str, coop_id: uuid.UUID, today: date) -> No
             loans.repay(session, ctx, loan.id, data, cash)
 
 
-def _close_months(session: Session, coop_id: uuid.UUID) -> None:
-    """The accountant closes every month taken, in order."""
-    ctx = CoopContext(coop_id, CLI, frozenset({Role.accountant}))
+def _close_months(session: Session, code: str, coop_id: uuid.UUID) -> None:
+    """The accountant closes every month taken (by its month-end close of business), in
+    order."""
+    ctx = staff_acting(session, code, coop_id, Role.accountant)
     provisional = [
         p.period
         for p in reversed(periods.list_periods(session, coop_id, before=None, limit=120))

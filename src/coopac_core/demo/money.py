@@ -38,24 +38,36 @@ def teller_acting(
 ) -> CoopContext:
     """A demo teller acting (the cooperative's first, at its first branch, by default): cash
     moves at a person's open till."""
+    names = [u for u, roles, c, _ in USERS if c == code and Role.teller in roles]
+    name = next(u for u in names if username in (None, u))
+    return staff_acting(session, code, coop_id, Role.teller, name)
+
+
+def staff_acting(
+    session: Session, code: str, coop_id: uuid.UUID, role: Role, username: str | None = None
+) -> CoopContext:
+    """A demo user of the cooperative acting in ``role`` (its first who holds it, by
+    default), at their branch if they have one: a person, whom a rule for two people tells
+    apart from another."""
     name, branch_code = next(
-        (u, b)
-        for u, roles, c, b in USERS
-        if c == code and Role.teller in roles and username in (None, u)
+        (u, b) for u, roles, c, b in USERS if c == code and role in roles and username in (None, u)
     )
     user = session.exec(select(StaffUser).where(StaffUser.username == name)).one()
-    branch = session.exec(
-        select(Branch).where(Branch.cooperative_id == coop_id, Branch.code == branch_code)
-    ).one()
+    branches = {}
+    if branch_code is not None:
+        branch = session.exec(
+            select(Branch).where(Branch.cooperative_id == coop_id, Branch.code == branch_code)
+        ).one()
+        branches[coop_id] = branch.id
     principal = Principal(
         name=name,
         full_name=user.full_name,
         user_id=user.id,
         home_cooperative_id=coop_id,
-        cooperative_roles={coop_id: frozenset({Role.teller})},
-        branches={coop_id: branch.id},
+        cooperative_roles={coop_id: frozenset({role})},
+        branches=branches,
     )
-    return CoopContext(coop_id, principal, frozenset({Role.teller}))
+    return CoopContext(coop_id, principal, frozenset({role}))
 
 
 # What the vault brings from the bank for a demo teller's till on its first day.
