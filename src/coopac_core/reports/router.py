@@ -38,6 +38,12 @@ from coopac_core.reports.schemas import (
     PeriodOut,
     StatementOut,
 )
+from coopac_core.reports.supervisor.debtors_file import debtors_file, debtors_file_text
+from coopac_core.reports.supervisor.schemas import DebtorsFileOut, TrialBalanceFileOut
+from coopac_core.reports.supervisor.trial_balance_file import (
+    trial_balance_file,
+    trial_balance_table,
+)
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import (
@@ -291,5 +297,67 @@ def cash_operations(
         lambda s, c, p: service.cash_operations(s, c, p, thresholds),
         service.cash_table,
         "operaciones-efectivo",
+        dialect,
+    )
+
+
+# --- the supervisor's files -----------------------------------------------------------------
+
+
+@router.get(
+    "/reports/debtors-file",
+    response_model=DebtorsFileOut,
+    responses={
+        **coop_responses(*REPORT_ERRORS),
+        200: {
+            "description": "The debtor file (txt, fixed width, ASCII), or its records (json)",
+            "content": {"text/plain": {}},
+        },
+    },
+    summary="Debtor file (RCD, Anexo 6) of a month for the supervisor's credit bureau: one "
+    "record per debtor, credit type and currency (layout: docs/rcd.md)",
+)
+def get_debtors_file(
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_MEMBER_REPORTS))],
+    session: SessionDep,
+    period: PeriodQuery = None,
+    format: Literal["txt", "json"] = "txt",
+) -> DebtorsFileOut | Response:
+    snap = periods.get_period(session, ctx.cooperative_id, period)
+    coop = get_cooperative(session, ctx.cooperative_id)
+    out = debtors_file(session, coop, snap)
+    if format == "json":
+        return out
+    return Response(
+        content=debtors_file_text(coop, out),
+        media_type="text/plain; charset=us-ascii",
+        headers={
+            "Content-Disposition": f'attachment; filename="{coop.code}-rcd-{snap.period}.txt"'
+        },
+    )
+
+
+@router.get(
+    "/reports/trial-balance-file",
+    response_model=TrialBalanceFileOut,
+    responses={**coop_responses(*REPORT_ERRORS), **_formats(Format.csv, Format.xlsx)},
+    summary="Trial balance of a month in the supervisor's layout: each account's opening, "
+    "debits, credits and closing, per currency and in soles (csv by default)",
+)
+def get_trial_balance_file(
+    ctx: Annotated[CoopContext, Depends(coop_access(READ_REPORTS))],
+    session: SessionDep,
+    period: PeriodQuery = None,
+    format: Tabular = "csv",
+    dialect: DialectQuery = CsvDialect.default,
+) -> TrialBalanceFileOut | Response:
+    return _report(
+        session,
+        ctx,
+        period,
+        format,
+        trial_balance_file,
+        trial_balance_table,
+        "balance-comprobacion",
         dialect,
     )

@@ -651,6 +651,90 @@ class DebtorLineOut(BaseModel):
     )
 
 
+class DebtorRecordOut(BaseModel):
+    """
+    A debtor, credit type and currency at the month end: the file's detail record.
+    """
+
+    accrued_interest: str = Field(
+        ...,
+        description="Rendimientos devengados, 14x8",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Accrued Interest",
+    )
+    category: Category = Field(..., description="The debtor's, after alignment")
+    contingent: str = Field(
+        ...,
+        description="Créditos contingentes (none are granted: 0)",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Contingent",
+    )
+    credit_type: CreditType
+    currency: Currency
+    current: str = Field(
+        ...,
+        description="Vigentes, 14x1",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Current",
+    )
+    days_past_due: int = Field(..., title="Days Past Due")
+    document_number: str = Field(..., title="Document Number")
+    document_type: str = Field(..., title="Document Type")
+    guarantees: str = Field(
+        ...,
+        description="Pledged deposits and collateral, realisable value",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Guarantees",
+    )
+    judicial: str = Field(
+        ...,
+        description="En cobranza judicial, 14x6",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Judicial",
+    )
+    loans: int = Field(..., title="Loans")
+    member_number: str = Field(..., title="Member Number")
+    name: str = Field(..., title="Name")
+    overdue: str = Field(
+        ...,
+        description="Vencidos, 14x5",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Overdue",
+    )
+    person_type: str = Field(..., description="natural or legal", title="Person Type")
+    provision_generic: str = Field(
+        ...,
+        description="14x9.02, as a positive amount",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Provision Generic",
+    )
+    provision_specific: str = Field(
+        ...,
+        description="14x9.01, as a positive amount",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Provision Specific",
+    )
+    record: int = Field(
+        ..., description="The record's number in the file, from 1", title="Record"
+    )
+    refinanced: str = Field(
+        ...,
+        description="Refinanciados, 14x4",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Refinanced",
+    )
+    sex: str | None = Field(..., title="Sex")
+
+
 class Note(RootModel[str]):
     root: str = Field(..., max_length=300, title="Note")
 
@@ -885,6 +969,25 @@ class FileStatus(StrEnum):
     checked = "checked"
     loaded = "loaded"
     refused = "refused"
+
+
+class FileTotalOut(BaseModel):
+    """
+    The file's total on a ledger account, beside the trial balance's at the month end
+    (the account's balance, provisions as positive amounts).
+    """
+
+    currency: Currency
+    file_total: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="File Total"
+    )
+    gl_account: str = Field(..., title="Gl Account")
+    ledger_balance: str = Field(
+        ...,
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Ledger Balance",
+    )
 
 
 class FiscalYearStatus(StrEnum):
@@ -2684,6 +2787,64 @@ class TrialBalanceAccount(BaseModel):
     name: str = Field(..., title="Name")
 
 
+class TrialBalanceFileLineOut(BaseModel):
+    closing: str = Field(
+        ...,
+        description="Balance at the month end (debit +)",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Closing",
+    )
+    closing_pen: str = Field(
+        ...,
+        description="The closing in soles (dollars at the month's rate)",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Closing Pen",
+    )
+    code: str = Field(..., title="Code")
+    credits: str = Field(
+        ...,
+        description="Credits of the month",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Credits",
+    )
+    currency: Currency
+    debits: str = Field(
+        ...,
+        description="Debits of the month",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Debits",
+    )
+    name: str = Field(..., title="Name")
+    opening: str = Field(
+        ...,
+        description="Balance at the end of the month before (debit +)",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Opening",
+    )
+    opening_pen: str = Field(
+        ...,
+        description="The opening in soles",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Opening Pen",
+    )
+
+
+class TrialBalanceFileTotalOut(BaseModel):
+    credits: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Credits"
+    )
+    currency: Currency
+    debits: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Debits"
+    )
+
+
 class UserAccessRequestOut(BaseModel):
     """
     Roles that move or approve money, an admin, or a reactivation: asked by one
@@ -3266,6 +3427,24 @@ class CounterSettingsOut(BaseModel):
     withdrawal_approval_above: list[ApprovalThresholdOutput] = Field(
         ..., title="Withdrawal Approval Above"
     )
+
+
+class DebtorsFileOut(BaseModel):
+    """
+    The debtor file (RCD, Anexo 6) as records; ``format=txt`` is the file itself.
+    """
+
+    cooperative_id: UUID = Field(..., title="Cooperative Id")
+    debtors: int = Field(..., description="Distinct debtors", title="Debtors")
+    period: str = Field(
+        ...,
+        examples=["2027-01"],
+        pattern="^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$",
+        title="Period",
+    )
+    period_status: PeriodStatus
+    records: list[DebtorRecordOut] = Field(..., title="Records")
+    totals: list[FileTotalOut] = Field(..., title="Totals")
 
 
 class DebtorsOut(BaseModel):
@@ -4480,6 +4659,27 @@ class TrialBalance(BaseModel):
     )
     total_debits: str = Field(
         ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Total Debits"
+    )
+
+
+class TrialBalanceFileOut(BaseModel):
+    """
+    The month's trial balance in the supervisor's layout: every account with a balance or
+    a movement, per currency and in soles.
+    """
+
+    cooperative_id: UUID = Field(..., title="Cooperative Id")
+    exchange_rate: str = Field(..., title="Exchange Rate")
+    lines: list[TrialBalanceFileLineOut] = Field(..., title="Lines")
+    period: str = Field(
+        ...,
+        examples=["2027-01"],
+        pattern="^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$",
+        title="Period",
+    )
+    period_status: PeriodStatus
+    totals: list[TrialBalanceFileTotalOut] = Field(
+        ..., description="The month's, per currency", title="Totals"
     )
 
 
