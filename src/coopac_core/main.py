@@ -59,6 +59,8 @@ from coopac_core.loans.router import router as loans_router
 from coopac_core.members.router import router as members_router
 from coopac_core.observability import RequestIdMiddleware, configure_logging, request_id_var
 from coopac_core.openapi import build_document
+from coopac_core.prudential.router import router as prudential_router
+from coopac_core.prudential.router import settings_router as prudential_settings_router
 from coopac_core.reports.router import router as reports_router
 from coopac_core.savings.router import router as savings_router
 from coopac_core.security.access_router import router as user_access_router
@@ -276,6 +278,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         limits_router,
         cob_router,
         reports_router,
+        prudential_router,
+        prudential_settings_router,
         fiscal_years_router,
         indicators_router,
         events_router,

@@ -209,8 +209,9 @@ def test_the_series_in_three_formats(
     rows = list(csv.DictReader(io.StringIO(
         _fed(client, world, "/indicators/series", format="csv", **params).text
     )))  # fmt: skip
-    mine = [r for r in rows if r["cooperativa"] == "COOPREPA"]
-    assert [r["overdue_ratio"] for r in mine] == [p["value"] or "" for p in line["points"]]
+    # headers in Spanish: the json's keys are English
+    mine = [r for r in rows if r["Cooperativa"] == "COOPREPA"]
+    assert [r["Morosidad"] for r in mine] == [p["value"] or "" for p in line["points"]]
     xlsx = _fed(client, world, "/indicators/series", format="xlsx", **params)
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None

@@ -101,7 +101,7 @@ MEMBERS = {
     ],
 }  # fmt: skip
 # What each cooperative brought from its previous system: its reserves, held in the bank.
-RESERVES = {"COOPSUR": "18000.00", "COOPNORTE": "4500.00", "COOPCENTRO": "26000.00"}
+RESERVES = {"COOPSUR": "180000.00", "COOPNORTE": "45000.00", "COOPCENTRO": "260000.00"}
 # (document, product, amount, term in months, pays on time): monthly loans paid out on the
 # first day of the books; the late ones fall behind, into arrears and provisions.
 LOANS = {

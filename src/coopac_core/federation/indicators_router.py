@@ -69,6 +69,12 @@ class _Figures(BaseModel):
     capital_to_assets: RatioText | None
     institutional_capital_ratio: RatioText | None
     liquidity_ratio: RatioText | None
+    liquidity_pen: RatioText | None = Field(
+        description="Liquid assets over short-term liabilities in soles (the supervisor's)"
+    )
+    liquidity_usd: RatioText | None = Field(
+        description="Liquid assets over short-term liabilities in dollars (the supervisor's)"
+    )
     roa: RatioText | None
     roe: RatioText | None
     loans_to_assets: RatioText | None
@@ -97,6 +103,8 @@ _ROW_EXAMPLE: dict[str, Any] = {
     "capital_to_assets": "0.1402",
     "institutional_capital_ratio": "0.0310",
     "liquidity_ratio": "0.2271",
+    "liquidity_pen": "0.2105",
+    "liquidity_usd": "0.3150",
     "roa": "0.0273",
     "roe": "0.1946",
     "loans_to_assets": "0.6453",
@@ -296,9 +304,9 @@ def get_indicator_series(
     if format == "json":
         return out
     table = Table(
-        title=f"Serie {indicator.value}",
-        subtitle=[f"Indicador {indicator.value}, periodos {start} a {end}"],
-        columns=["cooperativa", "nombre", "periodo", indicator.value],
+        title=f"Serie: {ind.LABELS[indicator]}",
+        subtitle=[f"Indicador {ind.LABELS[indicator]}, periodos {start} a {end}"],
+        columns=["Cooperativa", "Nombre", "Periodo", ind.LABELS[indicator]],
     )
     for line in out.cooperatives:
         for point in line.points:

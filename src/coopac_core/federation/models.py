@@ -81,6 +81,11 @@ class FederationSettings(SQLModel, table=True):
     cash_thresholds: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}")
     )
+    # ``prudential.settings.PrudentialSettings``: the supervisor's weights, minimums and
+    # limits; {}: their defaults
+    prudential: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}")
+    )
     updated_at: datetime | None = timestamp_field()
     updated_by: str | None = Field(default=None, max_length=100)
 

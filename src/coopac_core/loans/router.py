@@ -60,6 +60,7 @@ from coopac_core.money import Currency
 from coopac_core.openapi import coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, make_page
 from coopac_core.products import ProductExists, ProductInactive, ProductNotFound
+from coopac_core.prudential.errors import ConcentrationLimit
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import (
@@ -219,7 +220,13 @@ def submit_loan(
 @router.post(
     "/loans/{loan_id}/approve",
     response_model=LoanOut,
-    responses=DECISION_ERRORS,
+    responses=coop_responses(
+        LoanNotFound,
+        InvalidLoanStatus,
+        ApproverIsCreator,
+        ApprovalLimitExceeded,
+        ConcentrationLimit,
+    ),
     summary="Approve (credit committee or manager, within their limit, not the loan's creator)",
 )
 def approve_loan(
@@ -228,9 +235,8 @@ def approve_loan(
     session: SessionDep,
     body: LoanDecision | None = None,
 ) -> LoanOut:
-    return service.loan_view(
-        session, service.approve(session, ctx, loan_id, body.note if body else None)
-    )
+    note, agreement = (body.note, body.board_agreement) if body else (None, None)
+    return service.loan_view(session, service.approve(session, ctx, loan_id, note, agreement))
 
 
 @router.post(

@@ -71,6 +71,9 @@ class Member(SQLModel, table=True):
     address: str | None = Field(default=None, max_length=300)
     ubigeo: str | None = Field(default=None, max_length=6)
     occupation: str | None = Field(default=None, max_length=100)
+    # a director, officer or employee of the cooperative, or their relative: the loans of all
+    # of them together are held to the related-parties limit (prudential)
+    related_party: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
     status: str = Field(default="applicant", max_length=12)
     applied_on: date
     admitted_on: date | None = None

@@ -42,6 +42,12 @@ def document_problem(kind: DocumentType, number: str) -> Reason | None:
 Ubigeo = Annotated[str, AfterValidator(valid_ubigeo)]
 
 
+RELATED_PARTY = (
+    "A director, officer or employee of the cooperative, or their relative: their loans "
+    "together are held to the related-parties limit"
+)
+
+
 class MemberCreate(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -80,6 +86,7 @@ class MemberCreate(BaseModel):
     ubigeo: Ubigeo | None = None
     occupation: Text100 | None = None
     is_member: bool = Field(default=True, description="False for a client who is not a member")
+    related_party: bool = Field(default=False, description=RELATED_PARTY)
     status: Literal[MemberStatus.applicant, MemberStatus.active] = MemberStatus.active
     branch_id: uuid.UUID | None = Field(
         default=None,
@@ -128,6 +135,9 @@ class MemberUpdate(BaseModel):
     occupation: Text100 | None = None
     branch_id: uuid.UUID | None = Field(
         default=None, description="Move the member to another branch (manager or admin)"
+    )
+    related_party: bool | None = Field(
+        default=None, description=RELATED_PARTY + " (manager or admin)"
     )
     status: MemberStatus | None = None
     document_reference: Text100 | None = Field(
@@ -194,4 +204,5 @@ class MemberOut(BaseModel):
     deceased_on: date | None
     status_document: str | None = None
     branch_id: uuid.UUID | None = None
+    related_party: bool = False
     created_at: datetime

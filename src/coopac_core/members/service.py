@@ -153,6 +153,10 @@ def update_member(
         raise InvalidMemberData(reason="Una persona jurídica no tiene nombres de persona natural")
     if not legal_person and changes.get("legal_name"):
         raise InvalidMemberData(reason="legal_name es solo para personas jurídicas")
+    if changes.get("related_party") is not None and not ctx.roles & ANY_BRANCH:
+        raise RoleNotAllowed("Solo la gerencia o el administrador marcan a una parte vinculada")
+    if "related_party" in changes and changes["related_party"] is None:
+        del changes["related_party"]
     if "branch_id" in changes:
         # Moving a member is not for a branch's own staff: a teller would move members to
         # their branch and then serve them without them there.

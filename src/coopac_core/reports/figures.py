@@ -27,6 +27,22 @@ class LedgerFigures:
     overdue_loans: Decimal
     high_risk_loans: Decimal
     provisions: Decimal
+    # the supervisor's limits (``prudential``): liquid assets and short-term liabilities per
+    # currency (a dollar account's in soles: the ratio is the same), the parts of equity
+    # that count, the generic provisions and the fixed assets
+    liquid_assets_pen: Decimal
+    liquid_assets_usd: Decimal
+    short_term_liabilities_pen: Decimal
+    short_term_liabilities_usd: Decimal
+    basic_equity: Decimal
+    generic_provisions: Decimal
+    fixed_assets: Decimal
+
+
+# Short-term liabilities: the members' deposits with the interest owed on them (21; a term
+# deposit counts whatever its term, the prudent reading) and borrowings (24). DOMAIN.md is
+# silent on the liquidity rule's terms; to confirm against the SBS's.
+SHORT_TERM_GROUPS = ("21", "24")
 
 
 def ledger_figures(rows: Iterable[tuple[str, Decimal, Decimal]]) -> LedgerFigures:
@@ -37,14 +53,22 @@ def ledger_figures(rows: Iterable[tuple[str, Decimal, Decimal]]) -> LedgerFigure
     account."""
     sums: dict[str, Decimal] = defaultdict(Decimal)
     for code, amount, ytd in rows:
-        group, account = code[:2], code[3:4]
+        group, currency, account = code[:2], code[2:3], code[3:4]
         sums["class" + code[0]] += amount
         sums["group" + group] += amount
+        sums["group" + group + currency] += amount
         if group in ("21", "14"):
             sums[group + account] += amount
+        if group == "14" and code[3:7] == "9.02":
+            sums["generic"] += amount
         if code[0] in "45":
             sums["ytd"] += ytd
     overdue = sums["145"] + sums["146"]
+    short_term = {
+        c: -sum((sums[f"group{g}{c}"] for g in SHORT_TERM_GROUPS), Decimal(0)) for c in "12"
+    }
+    # the results not yet distributed (the year's and those before)
+    results = -(sums["group38"] + sums["group39"] + sums["class4"] + sums["class5"])
     return LedgerFigures(
         total_assets=round_cents(sums["class1"]),
         liquid_assets=round_cents(sums["group11"]),
@@ -65,4 +89,15 @@ def ledger_figures(rows: Iterable[tuple[str, Decimal, Decimal]]) -> LedgerFigure
         # own in this chart (DOMAIN.md names them; none is booked)
         high_risk_loans=round_cents(overdue + sums["144"]),
         provisions=round_cents(-sums["149"]),
+        liquid_assets_pen=round_cents(sums["group111"]),
+        liquid_assets_usd=round_cents(sums["group112"]),
+        short_term_liabilities_pen=round_cents(short_term["1"]),
+        short_term_liabilities_usd=round_cents(short_term["2"]),
+        # capital, additional capital and reserves; results count only as a loss (a surplus
+        # counts once the assembly capitalises it): the prudent rule, DOMAIN.md is silent
+        basic_equity=round_cents(
+            -(sums["group31"] + sums["group32"] + sums["group33"]) + min(results, Decimal(0))
+        ),
+        generic_provisions=round_cents(-sums["generic"]),
+        fixed_assets=round_cents(sums["group18"]),
     )

@@ -70,6 +70,16 @@ class PeriodSnapshot(SQLModel, table=True):
     months_operated: int = Field(default=12, sa_column_kwargs={"server_default": "12"})
     provisions: Decimal = _money()  # the allowance booked (14x9), as a positive amount
     provisions_required: Decimal = _money()
+    # what the supervisor's limits are made of (reports.figures, prudential): liquid assets
+    # and short-term liabilities per currency (in soles), the equity that counts before
+    # provisions, the generic provisions, the fixed assets
+    liquid_assets_pen: Decimal = _money()
+    liquid_assets_usd: Decimal = _money()
+    short_term_liabilities_pen: Decimal = _money()
+    short_term_liabilities_usd: Decimal = _money()
+    basic_equity: Decimal = _money()
+    generic_provisions: Decimal = _money()
+    fixed_assets: Decimal = _money()
     # the month's member operations (reversed ones and their reversals left out), and those
     # that came through a digital channel (an agent, the mobile app): journal_entry.channel
     operations: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -111,7 +112,8 @@ def to_xlsx(table: Table) -> bytes:
 
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet(table.title[:31])
+    # Excel refuses these in a sheet's name, and more than 31 characters
+    sheet = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", " ", table.title)[:31])
     bold = book.add_format({"bold": True})
     title = book.add_format({"bold": True, "font_size": 13})
     header = book.add_format({"bold": True, "bottom": 1, "text_wrap": True})

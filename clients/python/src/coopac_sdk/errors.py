@@ -251,6 +251,13 @@ class CloseOfBusinessRunningError(ProblemError):
     status = 409
 
 
+class ConcentrationLimitError(ProblemError):
+    """``concentration_limit`` (HTTP 422)."""
+
+    code = "concentration_limit"
+    status = 422
+
+
 class ControlAccountError(ProblemError):
     """``control_account`` (HTTP 422)."""
 
@@ -319,6 +326,13 @@ class DateRangeInvalidError(ProblemError):
 
     code = "date_range_invalid"
     status = 422
+
+
+class DayNotClosedError(ProblemError):
+    """``day_not_closed`` (HTTP 409)."""
+
+    code = "day_not_closed"
+    status = 409
 
 
 class DistributionAlreadyRequestedError(ProblemError):
@@ -1470,6 +1484,7 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "cannot_reverse_reversal": CannotReverseReversalError,
     "close_of_business_run_not_found": CloseOfBusinessRunNotFoundError,
     "close_of_business_running": CloseOfBusinessRunningError,
+    "concentration_limit": ConcentrationLimitError,
     "control_account": ControlAccountError,
     "cooperative_exists": CooperativeExistsError,
     "cooperative_inactive": CooperativeInactiveError,
@@ -1480,6 +1495,7 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "current_password_wrong": CurrentPasswordWrongError,
     "database_unavailable": DatabaseUnavailableError,
     "date_range_invalid": DateRangeInvalidError,
+    "day_not_closed": DayNotClosedError,
     "distribution_already_requested": DistributionAlreadyRequestedError,
     "distribution_exceeds_result": DistributionExceedsResultError,
     "distribution_not_found": DistributionNotFoundError,

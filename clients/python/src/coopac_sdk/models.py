@@ -956,6 +956,22 @@ class ExportFormat(StrEnum):
     xlsx = "xlsx"
 
 
+class ExposureOut(BaseModel):
+    document_number: str = Field(..., title="Document Number")
+    exposure: str = Field(
+        ...,
+        description="The debtor's loans at the month end, in soles",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Exposure",
+    )
+    member_id: UUID = Field(..., title="Member Id")
+    name: str = Field(..., title="Name")
+    over_limit: bool = Field(..., title="Over Limit")
+    related_party: bool = Field(..., title="Related Party")
+    share: str | None = Field(..., description="Over effective equity", title="Share")
+
+
 class FieldError(BaseModel):
     field: str = Field(..., examples=["body.ruc"], title="Field")
     message: str = Field(
@@ -1137,6 +1153,8 @@ class Indicator(StrEnum):
     capital_to_assets = "capital_to_assets"
     institutional_capital_ratio = "institutional_capital_ratio"
     liquidity_ratio = "liquidity_ratio"
+    liquidity_pen = "liquidity_pen"
+    liquidity_usd = "liquidity_usd"
     roa = "roa"
     roe = "roe"
     loans_to_assets = "loans_to_assets"
@@ -1178,9 +1196,29 @@ class InstitutionalCapitalRatio(RootModel[str]):
     )
 
 
+class LiquidityPen(RootModel[str]):
+    root: str = Field(
+        ...,
+        description="Liquid assets over short-term liabilities in soles (the supervisor's)",
+        examples=["0.0512"],
+        pattern="^-?[0-9]+\\.[0-9]+$",
+        title="Liquidity Pen",
+    )
+
+
 class LiquidityRatio(RootModel[str]):
     root: str = Field(
         ..., examples=["0.0512"], pattern="^-?[0-9]+\\.[0-9]+$", title="Liquidity Ratio"
+    )
+
+
+class LiquidityUsd(RootModel[str]):
+    root: str = Field(
+        ...,
+        description="Liquid assets over short-term liabilities in dollars (the supervisor's)",
+        examples=["0.0512"],
+        pattern="^-?[0-9]+\\.[0-9]+$",
+        title="Liquidity Usd",
     )
 
 
@@ -1270,7 +1308,17 @@ class IndicatorTotalsOut(BaseModel):
     institutional_capital_ratio: InstitutionalCapitalRatio | None = Field(
         ..., title="Institutional Capital Ratio"
     )
+    liquidity_pen: LiquidityPen | None = Field(
+        ...,
+        description="Liquid assets over short-term liabilities in soles (the supervisor's)",
+        title="Liquidity Pen",
+    )
     liquidity_ratio: LiquidityRatio | None = Field(..., title="Liquidity Ratio")
+    liquidity_usd: LiquidityUsd | None = Field(
+        ...,
+        description="Liquid assets over short-term liabilities in dollars (the supervisor's)",
+        title="Liquidity Usd",
+    )
     loans_to_assets: LoansToAssets | None = Field(..., title="Loans To Assets")
     members: int = Field(..., title="Members")
     operations: int = Field(
@@ -1397,6 +1445,61 @@ class InsuredTotalsOut(BaseModel):
     )
 
 
+class LimitName(StrEnum):
+    capital_ratio = "capital_ratio"
+    single_borrower = "single_borrower"
+    related_parties = "related_parties"
+    fixed_assets = "fixed_assets"
+
+
+class LimitOut(BaseModel):
+    bound: str = Field(
+        ...,
+        description="min: the ratio must reach the limit; max: not exceed it",
+        title="Bound",
+    )
+    breached: bool = Field(..., title="Breached")
+    limit: str = Field(..., title="Limit")
+    name: LimitName
+    value: str | None = Field(
+        ...,
+        description="The ratio (a fraction); null: no equity to hold it to",
+        title="Value",
+    )
+
+
+class LiquidityLineOut(BaseModel):
+    below: bool = Field(..., title="Below")
+    currency: Currency
+    liquid_assets: str = Field(
+        ...,
+        description="Cash and banks (11), in soles",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Liquid Assets",
+    )
+    minimum: str = Field(..., title="Minimum")
+    ratio: str | None = Field(..., title="Ratio")
+    short_term_liabilities: str = Field(
+        ...,
+        description="Members' deposits with their interest (21) and borrowings (24), in soles",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Short Term Liabilities",
+    )
+
+
+class LiquidityOut(BaseModel):
+    """
+    The liquidity ratios of a month end (its snapshot) or of a day close of business ended.
+    """
+
+    cooperative_id: UUID = Field(..., title="Cooperative Id")
+    day: date_aliased = Field(..., title="Day")
+    lines: list[LiquidityLineOut] = Field(..., title="Lines")
+    period: str | None = Field(..., title="Period")
+
+
 class DueDates(RootModel[list[date_aliased]]):
     root: list[date_aliased] = Field(..., max_length=360, title="Due Dates")
 
@@ -1415,11 +1518,26 @@ class PurposeDetail(RootModel[str]):
     root: str = Field(..., max_length=300, min_length=1, title="Purpose Detail")
 
 
+class BoardAgreement(RootModel[str]):
+    root: str = Field(
+        ...,
+        description="The board's agreement that lets an approval exceed the single-borrower limit (422 concentration_limit without it)",
+        max_length=100,
+        min_length=1,
+        title="Board Agreement",
+    )
+
+
 class Note1(RootModel[str]):
     root: str = Field(..., max_length=300, min_length=1, title="Note")
 
 
 class LoanDecision(BaseModel):
+    board_agreement: BoardAgreement | None = Field(
+        None,
+        description="The board's agreement that lets an approval exceed the single-borrower limit (422 concentration_limit without it)",
+        title="Board Agreement",
+    )
     note: Note1 | None = Field(None, title="Note")
 
 
@@ -1781,6 +1899,154 @@ class Problem(BaseModel):
 class ProductKind(StrEnum):
     sight = "sight"
     term = "term"
+
+
+class FixedAssetsLimit(RootModel[float]):
+    root: float = Field(
+        "1.00",
+        description="Fixed assets (18) over effective equity",
+        ge=0.0,
+        le=10.0,
+        title="Fixed Assets Limit",
+    )
+
+
+class GenericProvisionsCap(RootModel[float]):
+    root: float = Field(
+        "0.0125",
+        description="Generic provisions count in effective equity up to this share of the RWA",
+        ge=0.0,
+        le=10.0,
+        title="Generic Provisions Cap",
+    )
+
+
+class MinCapitalRatio(RootModel[float]):
+    root: float = Field(
+        "0.10",
+        description="Effective equity over risk-weighted assets",
+        ge=0.0,
+        le=10.0,
+        title="Min Capital Ratio",
+    )
+
+
+class MortgageWeight(RootModel[float]):
+    root: float = Field(
+        "0.50",
+        description="Weight of hipotecario loans, instead of their account's",
+        ge=0.0,
+        le=10.0,
+        title="Mortgage Weight",
+    )
+
+
+class RelatedPartiesLimit(RootModel[float]):
+    root: float = Field(
+        "0.30",
+        description="The loans of all related parties together over effective equity",
+        ge=0.0,
+        le=10.0,
+        title="Related Parties Limit",
+    )
+
+
+class SingleBorrowerLimit(RootModel[float]):
+    root: float = Field(
+        "0.10",
+        description="One debtor's loans over effective equity (a loan beyond it needs the board)",
+        ge=0.0,
+        le=10.0,
+        title="Single Borrower Limit",
+    )
+
+
+class PrudentialSettingsInput(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    fixed_assets_limit: FixedAssetsLimit | str | None = Field(
+        "1.00",
+        description="Fixed assets (18) over effective equity",
+        title="Fixed Assets Limit",
+        validate_default=True,
+    )
+    generic_provisions_cap: GenericProvisionsCap | str | None = Field(
+        "0.0125",
+        description="Generic provisions count in effective equity up to this share of the RWA",
+        title="Generic Provisions Cap",
+        validate_default=True,
+    )
+    min_capital_ratio: MinCapitalRatio | str | None = Field(
+        "0.10",
+        description="Effective equity over risk-weighted assets",
+        title="Min Capital Ratio",
+        validate_default=True,
+    )
+    mortgage_weight: MortgageWeight | str | None = Field(
+        "0.50",
+        description="Weight of hipotecario loans, instead of their account's",
+        title="Mortgage Weight",
+        validate_default=True,
+    )
+    related_parties_limit: RelatedPartiesLimit | str | None = Field(
+        "0.30",
+        description="The loans of all related parties together over effective equity",
+        title="Related Parties Limit",
+        validate_default=True,
+    )
+    risk_weights: dict[str, float | str] | None = Field(
+        None,
+        description="Credit-risk weight of each asset account by its code's prefix (the longest matching prefix applies)",
+        title="Risk Weights",
+    )
+    single_borrower_limit: SingleBorrowerLimit | str | None = Field(
+        "0.10",
+        description="One debtor's loans over effective equity (a loan beyond it needs the board)",
+        title="Single Borrower Limit",
+        validate_default=True,
+    )
+
+
+class PrudentialSettingsOutput(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    fixed_assets_limit: str | None = Field(
+        "1.00",
+        description="Fixed assets (18) over effective equity",
+        title="Fixed Assets Limit",
+    )
+    generic_provisions_cap: str | None = Field(
+        "0.0125",
+        description="Generic provisions count in effective equity up to this share of the RWA",
+        title="Generic Provisions Cap",
+    )
+    min_capital_ratio: str | None = Field(
+        "0.10",
+        description="Effective equity over risk-weighted assets",
+        title="Min Capital Ratio",
+    )
+    mortgage_weight: str | None = Field(
+        "0.50",
+        description="Weight of hipotecario loans, instead of their account's",
+        title="Mortgage Weight",
+    )
+    related_parties_limit: str | None = Field(
+        "0.30",
+        description="The loans of all related parties together over effective equity",
+        title="Related Parties Limit",
+    )
+    risk_weights: dict[str, str] | None = Field(
+        None,
+        description="Credit-risk weight of each asset account by its code's prefix (the longest matching prefix applies)",
+        title="Risk Weights",
+    )
+    single_borrower_limit: str | None = Field(
+        "0.10",
+        description="One debtor's loans over effective equity (a loan beyond it needs the board)",
+        title="Single Borrower Limit",
+    )
 
 
 class Purpose(StrEnum):
@@ -3240,6 +3506,63 @@ class BankMovementOut(BaseModel):
     )
 
 
+class CapitalOut(BaseModel):
+    """
+    Effective equity, risk-weighted assets and the limits of a month, from its snapshot.
+    """
+
+    basic_equity: str = Field(
+        ...,
+        description="Capital, additional capital and reserves, less the results if a loss",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Basic Equity",
+    )
+    capital_ratio: str | None = Field(..., title="Capital Ratio")
+    cooperative_id: UUID = Field(..., title="Cooperative Id")
+    effective_equity: str = Field(
+        ...,
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Effective Equity",
+    )
+    exchange_rate: str = Field(..., title="Exchange Rate")
+    fixed_assets: str = Field(
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Fixed Assets"
+    )
+    generic_provisions: str = Field(
+        ...,
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Generic Provisions",
+    )
+    generic_provisions_counted: str = Field(
+        ...,
+        description="Up to the cap of the RWA",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Generic Provisions Counted",
+    )
+    largest_exposures: list[ExposureOut] = Field(
+        ..., description="The ten largest debtors", title="Largest Exposures"
+    )
+    limits: list[LimitOut] = Field(..., title="Limits")
+    period: str = Field(..., title="Period")
+    period_status: PeriodStatus
+    related_parties_exposure: str = Field(
+        ...,
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Related Parties Exposure",
+    )
+    risk_weighted_assets: str = Field(
+        ...,
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Risk Weighted Assets",
+    )
+
+
 class CashLimit(BaseModel):
     amount: str = Field(
         ...,
@@ -3660,7 +3983,17 @@ class IndicatorRowOut(BaseModel):
     institutional_capital_ratio: InstitutionalCapitalRatio | None = Field(
         ..., title="Institutional Capital Ratio"
     )
+    liquidity_pen: LiquidityPen | None = Field(
+        ...,
+        description="Liquid assets over short-term liabilities in soles (the supervisor's)",
+        title="Liquidity Pen",
+    )
     liquidity_ratio: LiquidityRatio | None = Field(..., title="Liquidity Ratio")
+    liquidity_usd: LiquidityUsd | None = Field(
+        ...,
+        description="Liquid assets over short-term liabilities in dollars (the supervisor's)",
+        title="Liquidity Usd",
+    )
     loans_to_assets: LoansToAssets | None = Field(..., title="Loans To Assets")
     members: int = Field(..., title="Members")
     name: str = Field(..., title="Name")
@@ -4152,6 +4485,11 @@ class MemberCreate(BaseModel):
     legal_name: LegalName | None = Field(None, title="Legal Name")
     occupation: Occupation | None = Field(None, title="Occupation")
     phone: Phone | None = Field(None, title="Phone")
+    related_party: bool | None = Field(
+        False,
+        description="A director, officer or employee of the cooperative, or their relative: their loans together are held to the related-parties limit",
+        title="Related Party",
+    )
     sex: Sex | None = None
     status: Status | None = Field(Status.active, title="Status")
     ubigeo: str | None = Field(None, title="Ubigeo")
@@ -4177,6 +4515,7 @@ class MemberOut(BaseModel):
     member_number: str = Field(..., title="Member Number")
     occupation: str | None = Field(..., title="Occupation")
     phone: str | None = Field(..., title="Phone")
+    related_party: bool | None = Field(False, title="Related Party")
     sex: Sex | None
     status: MemberStatus
     status_document: str | None = Field(None, title="Status Document")
@@ -4232,6 +4571,11 @@ class MemberUpdate(BaseModel):
     legal_name: LegalName | None = Field(None, title="Legal Name")
     occupation: Occupation | None = Field(None, title="Occupation")
     phone: Phone | None = Field(None, title="Phone")
+    related_party: bool | None = Field(
+        None,
+        description="A director, officer or employee of the cooperative, or their relative: their loans together are held to the related-parties limit (manager or admin)",
+        title="Related Party",
+    )
     sex: Sex | None = None
     status: MemberStatus | None = None
     ubigeo: str | None = Field(None, title="Ubigeo")

@@ -29,6 +29,7 @@ MAX_GUARANTORS = 10
 MAX_COLLATERAL = 20
 
 Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Text100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
 class LoanProductCreate(BaseModel):
@@ -225,10 +226,20 @@ class LoanCreate(BaseModel):
 
 class LoanDecision(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"note": "Aprobado en sesión de comité N.° 45"}]}
+        json_schema_extra={
+            "examples": [
+                {"note": "Aprobado en sesión de comité N.° 45"},
+                {"note": "Excede el límite individual", "board_agreement": "Acuerdo CA 112-2027"},
+            ]
+        }
     )
 
     note: Text300 | None = None
+    board_agreement: Text100 | None = Field(
+        default=None,
+        description="The board's agreement that lets an approval exceed the single-borrower "
+        "limit (422 concentration_limit without it)",
+    )
 
 
 class LoanOut(BaseModel):

@@ -39,6 +39,7 @@ from coopac_core.models_base import utcnow
 from coopac_core.money import check_amount, round_cents
 from coopac_core.numbering import next_value, with_check_digit
 from coopac_core.products import ProductInactive
+from coopac_core.prudential import service as prudential
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import Role
 
@@ -179,7 +180,12 @@ def _check_decision(ctx: CoopContext, loan: Loan, action: str) -> None:
 
 
 def _transition(
-    session: Session, ctx: CoopContext, loan_id: uuid.UUID, action: str, note: str | None
+    session: Session,
+    ctx: CoopContext,
+    loan_id: uuid.UUID,
+    action: str,
+    note: str | None,
+    board_agreement: str | None = None,
 ) -> Loan:
     loan = lock_loan(session, ctx.cooperative_id, loan_id)
     allowed_from, target, verb = TRANSITIONS[action]
@@ -187,6 +193,19 @@ def _transition(
         raise InvalidLoanStatus(action=verb, status=loan.status)
     if action in ("approve", "reject"):
         _check_decision(ctx, loan, action)
+    if action == "approve":
+        prudential.check_concentration(
+            session,
+            ctx,
+            loan.member_id,
+            loan.id,
+            loan.amount,
+            loan.currency,
+            board_agreement,
+        )
+        if board_agreement:
+            note = f"{note} ({board_agreement})" if note else board_agreement
+    if action in ("approve", "reject"):
         loan.decided_by = ctx.principal.name
         loan.decided_at = utcnow()
         loan.decision_note = note
@@ -195,7 +214,10 @@ def _transition(
     previous, loan.status = loan.status, target
     loan.updated_at = utcnow()
     session.add(loan)
-    audit(session, ctx, loan, f"loan.{action}", {"from": previous, "to": target, "note": note})
+    details = {"from": previous, "to": target, "note": note}
+    if board_agreement:
+        details["board_agreement"] = board_agreement
+    audit(session, ctx, loan, f"loan.{action}", details)
     session.flush()
     events.emit(
         session,
@@ -229,8 +251,16 @@ def submit(session: Session, ctx: CoopContext, loan_id: uuid.UUID) -> Loan:
     return _transition(session, ctx, loan_id, "submit", None)
 
 
-def approve(session: Session, ctx: CoopContext, loan_id: uuid.UUID, note: str | None) -> Loan:
-    return _transition(session, ctx, loan_id, "approve", note)
+def approve(
+    session: Session,
+    ctx: CoopContext,
+    loan_id: uuid.UUID,
+    note: str | None,
+    board_agreement: str | None = None,
+) -> Loan:
+    """The single-borrower limit holds unless ``board_agreement`` names the board's
+    agreement (prudential.check_concentration)."""
+    return _transition(session, ctx, loan_id, "approve", note, board_agreement)
 
 
 def reject(session: Session, ctx: CoopContext, loan_id: uuid.UUID, note: str | None) -> Loan:
