@@ -20,6 +20,7 @@ from coopac_core.api_docs import mount_docs
 from coopac_core.audit.router import router as audit_router
 from coopac_core.cob import runner as cob_runner
 from coopac_core.cob.router import router as cob_router
+from coopac_core.compliance.router import router as compliance_router
 from coopac_core.config import Settings, get_settings
 from coopac_core.db import Database, DatabaseUnreachable, head_revision, money_pool
 from coopac_core.errors import (
@@ -48,6 +49,7 @@ from coopac_core.flows.counter_router import router as counter_router
 from coopac_core.flows.founding_router import router as founding_router
 from coopac_core.flows.offline_router import router as offline_router
 from coopac_core.flows.reversal_router import router as reversal_router
+from coopac_core.flows.screened_router import router as screened_router
 from coopac_core.flows.verification_router import router as verification_router
 from coopac_core.flows.withdrawals_router import router as counter_approvals_router
 from coopac_core.health import router as health_router
@@ -284,6 +286,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         indicators_router,
         events_router,
         imports_router,
+        compliance_router,
+        screened_router,
     ):
         app.include_router(router)
 

@@ -8,6 +8,7 @@ from coopac_core import numbering as _numbering
 from coopac_core.approvals import models as _approvals
 from coopac_core.audit import models as _audit
 from coopac_core.cob import models as _cob
+from coopac_core.compliance import models as _compliance
 from coopac_core.events import models as _events
 from coopac_core.exchange import models as _exchange
 from coopac_core.federation import models as _federation
@@ -28,6 +29,7 @@ __all__ = [
     "_approvals",
     "_audit",
     "_cob",
+    "_compliance",
     "_events",
     "_exchange",
     "_federation",

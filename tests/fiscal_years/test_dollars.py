@@ -187,8 +187,9 @@ def test_a_members_exchanges_count_in_the_monthly_cash_register(
     splitter, other = walk.member(), walk.member()
     done = []
     # one over USD 10,000, then four under it that take the month to USD 50,000 (a split);
-    # and someone else's small one
-    operations = [(splitter, "12000.00")] + [(splitter, "9500.00")] * 4 + [(other, "100.00")]
+    # and someone else's two that add up to USD 10,000 in a day
+    operations = [(splitter, "12000.00")] + [(splitter, "9500.00")] * 4
+    operations += [(other, "5000.00")] * 2
     for member, usd in operations:
         out = walk.post(
             "/exchanges",
@@ -205,6 +206,8 @@ def test_a_members_exchanges_count_in_the_monthly_cash_register(
     lines = [op for op in register["operations"] if op["kind"] == "exchange"]
     # each exchange once, by its dollars, and its person's
     assert [(op["member_id"], op["currency"], op["amount"], op["reasons"]) for op in lines] == [
-        (splitter, "USD", "12000.00", ["single", "monthly"])
-    ] + [(splitter, "USD", "9500.00", ["monthly"])] * 4
+        (splitter, "USD", "12000.00", ["single", "daily", "monthly"])
+    ] + [(splitter, "USD", "9500.00", ["daily", "monthly"])] * 4 + [
+        (other, "USD", "5000.00", ["daily"])
+    ] * 2
     walk.verified()

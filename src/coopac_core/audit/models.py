@@ -15,7 +15,11 @@ class AuditEvent(SQLModel, table=True):
     """One state-changing action. The database refuses UPDATE and DELETE on this table."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_cooperative", "cooperative_id", "id"),)
+    __table_args__ = (
+        Index("ix_audit_event_cooperative", "cooperative_id", "id"),
+        # a resource's trail (who read a report of an unusual operation: compliance)
+        Index("ix_audit_event_resource", "cooperative_id", "resource_type", "resource_id"),
+    )
 
     id: int | None = Field(
         default=None, sa_column=Column(BigInteger, Identity(always=True), primary_key=True)

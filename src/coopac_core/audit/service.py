@@ -43,6 +43,11 @@ def record(
     )
 
 
+# What the trail keeps of the UIF's confidential work (a report of an unusual operation,
+# who read it): the compliance officer reads it with the report, nobody in this list.
+CONFIDENTIAL = frozenset({"suspicious_operation"})
+
+
 def list_events(
     session: Session,
     cooperative_id: uuid.UUID,
@@ -51,7 +56,10 @@ def list_events(
     before_id: int | None,
     action: str | None = None,
 ) -> list[AuditEvent]:
-    stmt = select(AuditEvent).where(AuditEvent.cooperative_id == cooperative_id)
+    stmt = select(AuditEvent).where(
+        AuditEvent.cooperative_id == cooperative_id,
+        col(AuditEvent.resource_type).not_in(CONFIDENTIAL),
+    )
     if before_id is not None:
         stmt = stmt.where(col(AuditEvent.id) < before_id)
     if action:

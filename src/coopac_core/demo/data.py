@@ -71,6 +71,7 @@ USERS: list[tuple[str, list[Role], str, str | None]] = [
     ("sur.gerente", [Role.manager], "COOPSUR", None),
     ("sur.contador", [Role.accountant], "COOPSUR", None),
     ("sur.auditor", [Role.auditor], "COOPSUR", None),
+    ("sur.cumplimiento", [Role.compliance_officer], "COOPSUR", None),
     ("sur.admin", [Role.admin], "COOPSUR", None),
     ("norte.cajero", [Role.teller], "COOPNORTE", "HUACHO"),
     ("norte.gerente", [Role.manager], "COOPNORTE", None),

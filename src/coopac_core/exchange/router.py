@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from coopac_core.approvals import engine as approvals
 from coopac_core.approvals.errors import DECISION_ERRORS
 from coopac_core.approvals.schemas import Decision
+from coopac_core.compliance.schemas import SCREENING_HOLD
 from coopac_core.exchange import service
 from coopac_core.exchange.errors import (
     ExchangeAccountInvalid,
@@ -199,13 +200,16 @@ def current_rate(
     "/exchanges",
     status_code=status.HTTP_201_CREATED,
     response_model=ExchangeOut,
-    responses=money_responses(
-        ExchangeRateMissing,
-        ExchangeAccountInvalid,
-        MemberNotFound,
-        *CASH_ERRORS,
-        *CREDIT_ERRORS,
-    ),
+    responses={
+        **money_responses(
+            ExchangeRateMissing,
+            ExchangeAccountInvalid,
+            MemberNotFound,
+            *CASH_ERRORS,
+            *CREDIT_ERRORS,
+        ),
+        **SCREENING_HOLD,
+    },
     summary="A member buys or sells dollars at the caller's till, or deposits dollars into "
     "a soles account (Idempotency-Key required)",
 )
@@ -213,4 +217,4 @@ async def exchange(
     body: ExchangeCreate,
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
-    return await money.run(lambda session, ctx: service.exchange(session, ctx, body))
+    return await money.run(lambda session, ctx: service.exchange_at_counter(session, ctx, body))

@@ -22,6 +22,8 @@ from coopac_core.approvals import engine as approvals
 from coopac_core.approvals.engine import ApprovalKind
 from coopac_core.approvals.models import ApprovalRequest
 from coopac_core.audit import service as audit_service
+from coopac_core.compliance import screening
+from coopac_core.compliance.schemas import ScreeningHoldOut
 from coopac_core.exchange.errors import (
     ExchangeAccountInvalid,
     ExchangeRateMissing,
@@ -344,3 +346,15 @@ def accounting_rate(
         set_on=row.business_date if row else None,
         set_by=row.set_by if row else None,
     )
+
+
+def exchange_at_counter(
+    session: Session, ctx: CoopContext, data: ExchangeCreate
+) -> ExchangeOut | tuple[ScreeningHoldOut, int]:
+    """An exchange whose member is on a screening list, from the screening threshold,
+    waits for the compliance officer (202; ``flows.screened`` makes it once approved)."""
+    held = screening.check_operation(
+        session, ctx, "exchange", data.member_id, check_amount(data.amount_usd), "USD",
+        {"body": data.model_dump(mode="json")},
+    )  # fmt: skip
+    return (held, 202) if held is not None else exchange(session, ctx, data)

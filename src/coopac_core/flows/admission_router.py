@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from fastapi.responses import Response
 
+from coopac_core.compliance.schemas import SCREENING_HOLD
 from coopac_core.federation.errors import BranchNotFound
 from coopac_core.flows import admission
 from coopac_core.idempotent_creates import CreateOnce
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}/members", tags=
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=MemberOut,
-    responses=coop_responses(MemberExists, BranchNotFound),
+    responses={**coop_responses(MemberExists, BranchNotFound), **SCREENING_HOLD},
     summary="Open a member (or a non-member client); a member's share account opens with it",
 )
 def create_member(
@@ -33,6 +34,4 @@ def create_member(
     session: SessionDep,
     once: CreateOnce,
 ) -> Response:
-    return once.run(
-        session, ctx, lambda: MemberOut.model_validate(admission.admit(session, ctx, body))
-    )
+    return once.run(session, ctx, lambda: admission.admit_at_counter(session, ctx, body))

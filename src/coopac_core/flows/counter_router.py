@@ -11,8 +11,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse, Response
 
+from coopac_core.compliance import screening
+from coopac_core.compliance.schemas import SCREENING_HOLD
 from coopac_core.errors import AmountInvalid
-from coopac_core.flows import counter, share_refund
+from coopac_core.flows import counter, screened, share_refund
 from coopac_core.flows.counter import COUNTERPART_ERRORS
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger.schemas import Movement
@@ -73,7 +75,7 @@ SHARE_ACCOUNT_ERRORS = (MemberNotFound, ShareAccountNotFound)
     tags=["savings"],
     status_code=status.HTTP_201_CREATED,
     response_model=Movement,
-    responses=money_responses(*CASH_ERRORS, *CREDIT_ERRORS),
+    responses={**money_responses(*CASH_ERRORS, *CREDIT_ERRORS), **SCREENING_HOLD},
     summary="Cash deposit at a branch counter (Idempotency-Key required)",
 )
 async def deposit(
@@ -81,6 +83,10 @@ async def deposit(
     body: CashMovementRequest,
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> Response:
+    if screening.might_hold(body.amount):  # the screening lists may hold it
+        return await money.run(
+            lambda session, ctx: screened.deposit(session, ctx, account_id, body)
+        )
     return await money.call(
         "deposit",
         {"account_id": str(account_id), **body.model_dump(mode="json")},
@@ -118,7 +124,9 @@ async def settle_account(
         202: {
             "model": WithdrawalRequestOut,
             "description": "Above the cooperative's threshold: it waits for a supervisor "
-            "(status pending_approval; approve or reject at withdrawal-requests/{id})",
+            "(status pending_approval; approve or reject at withdrawal-requests/{id}); or its "
+            "member is on a screening list: it waits for the compliance officer "
+            "(screening-holds/{id})",
         },
     },
     summary="Cash withdrawal at the caller's till (Idempotency-Key required)",
@@ -128,7 +136,7 @@ async def withdraw(
     body: CashMovementRequest,
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
-    return await money.run(lambda session, ctx: counter.withdraw(session, ctx, account_id, body))
+    return await money.run(lambda session, ctx: screened.withdraw(session, ctx, account_id, body))
 
 
 @router.post(
@@ -218,7 +226,10 @@ async def disburse_loan(
     tags=["loans"],
     status_code=status.HTTP_201_CREATED,
     response_model=RepaymentOut,
-    responses=money_responses(LoanNotFound, InvalidLoanStatus, Overpayment, *COUNTERPART_ERRORS),
+    responses={
+        **money_responses(LoanNotFound, InvalidLoanStatus, Overpayment, *COUNTERPART_ERRORS),
+        **SCREENING_HOLD,
+    },
     summary="Pay: oldest installment first; insurance and fees, moratory, interest, principal "
     "(Idempotency-Key required)",
 )
@@ -227,17 +238,7 @@ async def repay_loan(
     body: RepaymentRequest,
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
-    return await money.run(
-        lambda session, ctx: loans.repay(
-            session,
-            ctx,
-            loan_id,
-            body,
-            counter.other_side(
-                session, ctx, branch_id=body.branch_id, account_id=body.from_account_id
-            ),
-        )
-    )
+    return await money.run(lambda session, ctx: screened.repay(session, ctx, loan_id, body))
 
 
 @router.post(
@@ -274,9 +275,12 @@ async def recover_loan(
     tags=["shares"],
     status_code=201,
     response_model=Movement,
-    responses=money_responses(
-        *SHARE_ACCOUNT_ERRORS, MemberNotActive, AmountInvalid, *COUNTERPART_ERRORS
-    ),
+    responses={
+        **money_responses(
+            *SHARE_ACCOUNT_ERRORS, MemberNotActive, AmountInvalid, *COUNTERPART_ERRORS
+        ),
+        **SCREENING_HOLD,
+    },
     summary="Pay in share capital, in cash or from savings (Idempotency-Key required)",
 )
 async def pay_shares(
@@ -284,6 +288,10 @@ async def pay_shares(
     body: SharePayment,
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> Response:
+    if body.from_account_id is None and screening.might_hold(body.amount):
+        return await money.run(
+            lambda session, ctx: screened.pay_shares(session, ctx, member_id, body)
+        )
     return await money.call(
         "share_payment",
         {"member_id": str(member_id), **body.model_dump(mode="json")},

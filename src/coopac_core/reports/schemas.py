@@ -410,9 +410,10 @@ class CashOperationOut(BaseModel):
     currency: Currency
     amount: Amount
     amount_pen: Amount
-    reasons: list[Literal["single", "monthly"]] = Field(
-        description="single: one operation over the threshold; "
-        "monthly: the person's month adds up over it"
+    reasons: list[Literal["single", "daily", "monthly"]] = Field(
+        description="single: one operation over the threshold; daily: the person's "
+        "operations of that day add up over it (a split); monthly: the person's month adds "
+        "up over the monthly one"
     )
 
 

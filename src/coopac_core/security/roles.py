@@ -13,6 +13,8 @@ class Role(StrEnum):
     accountant = "accountant"
     auditor = "auditor"
     admin = "admin"
+    # the oficial de cumplimiento: the UIF's reports and the screening lists, alone
+    compliance_officer = "compliance_officer"
     federation_admin = "federation_admin"
     federation_analyst = "federation_analyst"
 
@@ -127,11 +129,14 @@ READ_CLOSE_OF_BUSINESS = frozenset(CLOSE_BUSINESS_DAY | {Role.accountant, Role.a
 MANAGE_LIMITS = frozenset({Role.admin})
 READ_LIMITS = frozenset({Role.admin, Role.manager, Role.teller, Role.auditor})
 # Roles that move or approve money: a user who administers users and roles holds none.
-MONEY_ROLES = frozenset({Role.teller, Role.manager, Role.credit_committee, Role.accountant})
+# The compliance officer approves an operation a screening hit held.
+MONEY_ROLES = frozenset(
+    {Role.teller, Role.manager, Role.credit_committee, Role.accountant, Role.compliance_officer}
+)
 # A script may prepare and move money for its owner; it never approves, decides for a
 # committee, or administers: those need a person at a screen.
 API_KEY_FORBIDDEN_ROLES = frozenset(
-    {Role.admin, Role.credit_committee, Role.manager} | FEDERATION_ROLES
+    {Role.admin, Role.credit_committee, Role.manager, Role.compliance_officer} | FEDERATION_ROLES
 )
 # Events carry members' movements: the books' readers and the admin read the feed; the
 # admin, who wires the cooperative to its other systems, keeps the webhook endpoints, and
@@ -145,3 +150,9 @@ IMPORT_DATA = frozenset({Role.accountant, Role.manager})
 # the second person of an import (the manager's own when the cooperative already operates)
 APPROVE_IMPORTS = frozenset({Role.accountant, Role.manager})
 READ_IMPORTS = frozenset({Role.accountant, Role.manager, Role.auditor, Role.admin})
+
+# The UIF's work (Ley 27693): any of the cooperative's staff reports an unusual operation;
+# only the compliance officer reads the reports, decides them, keeps the screening lists
+# and decides what a hit on them held. Nobody else, the auditor and the admin included.
+REPORT_SUSPICIOUS = STAFF
+COMPLIANCE = frozenset({Role.compliance_officer})

@@ -1112,6 +1112,27 @@ class ScopeRequiredError(ProblemError):
     status = 403
 
 
+class ScreeningHoldDecidedError(ProblemError):
+    """``screening_hold_decided`` (HTTP 409)."""
+
+    code = "screening_hold_decided"
+    status = 409
+
+
+class ScreeningHoldNotFoundError(ProblemError):
+    """``screening_hold_not_found`` (HTTP 404)."""
+
+    code = "screening_hold_not_found"
+    status = 404
+
+
+class ScreeningListInvalidError(ProblemError):
+    """``screening_list_invalid`` (HTTP 422)."""
+
+    code = "screening_list_invalid"
+    status = 422
+
+
 class ShareAccountClosedError(ProblemError):
     """``share_account_closed`` (HTTP 422)."""
 
@@ -1131,6 +1152,20 @@ class ShareInterestAboveCapError(ProblemError):
 
     code = "share_interest_above_cap"
     status = 422
+
+
+class SuspiciousReportDecidedError(ProblemError):
+    """``suspicious_report_decided`` (HTTP 409)."""
+
+    code = "suspicious_report_decided"
+    status = 409
+
+
+class SuspiciousReportNotFoundError(ProblemError):
+    """``suspicious_report_not_found`` (HTTP 404)."""
+
+    code = "suspicious_report_not_found"
+    status = 404
 
 
 class TeaOutOfRangeError(ProblemError):
@@ -1607,9 +1642,14 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "same_password": SamePasswordError,
     "schedule_invalid": ScheduleInvalidError,
     "scope_required": ScopeRequiredError,
+    "screening_hold_decided": ScreeningHoldDecidedError,
+    "screening_hold_not_found": ScreeningHoldNotFoundError,
+    "screening_list_invalid": ScreeningListInvalidError,
     "share_account_closed": ShareAccountClosedError,
     "share_account_not_found": ShareAccountNotFoundError,
     "share_interest_above_cap": ShareInterestAboveCapError,
+    "suspicious_report_decided": SuspiciousReportDecidedError,
+    "suspicious_report_not_found": SuspiciousReportNotFoundError,
     "tea_out_of_range": TeaOutOfRangeError,
     "term_deposit_placed": TermDepositPlacedError,
     "term_not_matured": TermNotMaturedError,

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel, SecretStr
+from enum import StrEnum
 from uuid import UUID
 from typing import Any, Literal
 from datetime import date as date_aliased
+
+
+class AccessOut(BaseModel):
+    """
+    Who read or decided the report, and when (the audit trail of its accesses).
+    """
+
+    action: str = Field(..., title="Action")
+    at: AwareDatetime = Field(..., title="At")
+    by: str = Field(..., title="By")
 
 
 class AccountKind(StrEnum):
@@ -307,6 +317,7 @@ class Direction(StrEnum):
 
 class Reason(StrEnum):
     single = "single"
+    daily = "daily"
     monthly = "monthly"
 
 
@@ -319,6 +330,12 @@ class CashThresholdsInput(BaseModel):
         examples=["100.00"],
         pattern="^[0-9]{1,12}(\\.[0-9]{1,2})?$",
         title="Monthly Usd",
+    )
+    screening_usd: str | None = Field(
+        "1000.00",
+        examples=["100.00"],
+        pattern="^[0-9]{1,12}(\\.[0-9]{1,2})?$",
+        title="Screening Usd",
     )
     single_usd: str | None = Field(
         "10000.00",
@@ -337,6 +354,12 @@ class CashThresholdsOutput(BaseModel):
         examples=["100.00"],
         pattern="^-?[0-9]+\\.[0-9]{2}$",
         title="Monthly Usd",
+    )
+    screening_usd: str | None = Field(
+        "1000.00",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Screening Usd",
     )
     single_usd: str | None = Field(
         "10000.00",
@@ -774,6 +797,13 @@ class DisbursementRequest(BaseModel):
     )
 
 
+class DismissReport(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    reason: str = Field(..., max_length=500, min_length=3, title="Reason")
+
+
 class ReservePercent(RootModel[float]):
     root: float = Field("20", ge=0.0, le=100.0, title="Reserve Percent")
 
@@ -1047,6 +1077,15 @@ class Health(BaseModel):
     version: str = Field(..., title="Version")
 
 
+class HeldOperation(StrEnum):
+    admission = "admission"
+    deposit = "deposit"
+    withdrawal = "withdrawal"
+    exchange = "exchange"
+    share_payment = "share_payment"
+    loan_repayment = "loan_repayment"
+
+
 class HoldCreate(BaseModel):
     amount: str = Field(
         ...,
@@ -1060,11 +1099,6 @@ class HoldCreate(BaseModel):
         title="Loan Id",
     )
     reason: str = Field(..., max_length=300, min_length=1, title="Reason")
-
-
-class HoldStatus(StrEnum):
-    active = "active"
-    released = "released"
 
 
 class ImportApproval(BaseModel):
@@ -2293,6 +2327,12 @@ class RepaymentRequest(BaseModel):
     )
 
 
+class ReportStatus(StrEnum):
+    open = "open"
+    submitted = "submitted"
+    dismissed = "dismissed"
+
+
 class Installments(RootModel[int]):
     root: int = Field(
         ...,
@@ -2383,6 +2423,7 @@ class Role(StrEnum):
     accountant = "accountant"
     auditor = "auditor"
     admin = "admin"
+    compliance_officer = "compliance_officer"
     federation_admin = "federation_admin"
     federation_analyst = "federation_analyst"
 
@@ -2631,6 +2672,28 @@ class ScheduleTotals(BaseModel):
     )
 
 
+class ScreeningHit(BaseModel):
+    document_number: str | None = Field(..., title="Document Number")
+    list_name: str = Field(..., title="List Name")
+    matched_on: str = Field(..., description="document or names", title="Matched On")
+    names: str = Field(..., title="Names")
+
+
+class ScreeningListOut(BaseModel):
+    entries: int = Field(..., title="Entries")
+    list_name: str = Field(..., title="List Name")
+    loaded_at: AwareDatetime | None = Field(..., title="Loaded At")
+
+
+class ScreeningLoadOut(BaseModel):
+    """
+    The lists a file held, each replacing what the cooperative had under its name.
+    """
+
+    lists: list[ScreeningListOut] = Field(..., title="Lists")
+    loaded: int = Field(..., title="Loaded")
+
+
 class SeriesPointOut(BaseModel):
     period: str = Field(..., title="Period")
     value: str | None = Field(..., title="Value")
@@ -2793,6 +2856,16 @@ class StepStatus(StrEnum):
     failed = "failed"
 
 
+class SubmitReport(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    submitted_on: date_aliased = Field(
+        ..., description="The day it was sent to the UIF", title="Submitted On"
+    )
+    uif_reference: str = Field(..., max_length=100, min_length=1, title="Uif Reference")
+
+
 class ShareInterestCap(RootModel[float]):
     root: float = Field("0.10", ge=0.0, le=1.0, title="Share Interest Cap")
 
@@ -2819,6 +2892,52 @@ class SurplusPolicyOutput(BaseModel):
 
     return_basis: ReturnBasis | None = ReturnBasis.both
     share_interest_cap: str | None = Field("0.10", title="Share Interest Cap")
+
+
+class SuspiciousReportCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    description: str = Field(
+        ...,
+        description="What was seen, and why it looked unusual",
+        max_length=4000,
+        min_length=10,
+        title="Description",
+    )
+    journal_entry_id: UUID | None = Field(
+        None,
+        description="The operation that looked unusual, if there is one",
+        title="Journal Entry Id",
+    )
+    member_id: UUID | None = Field(None, title="Member Id")
+
+
+class SuspiciousReportOut(BaseModel):
+    accesses: list[AccessOut] | None = Field(None, title="Accesses")
+    decided_at: AwareDatetime | None = Field(..., title="Decided At")
+    decided_by: str | None = Field(..., title="Decided By")
+    description: str = Field(..., title="Description")
+    dismiss_reason: str | None = Field(..., title="Dismiss Reason")
+    id: UUID = Field(..., title="Id")
+    journal_entry_id: UUID | None = Field(..., title="Journal Entry Id")
+    member_id: UUID | None = Field(..., title="Member Id")
+    reported_at: AwareDatetime = Field(..., title="Reported At")
+    reported_by: str = Field(..., title="Reported By")
+    status: ReportStatus
+    submitted_on: date_aliased | None = Field(..., title="Submitted On")
+    uif_reference: str | None = Field(..., title="Uif Reference")
+
+
+class SuspiciousReportReceipt(BaseModel):
+    """
+    What the person who reports is told: that it was received. They cannot read it
+    again: only the compliance officer can.
+    """
+
+    id: UUID = Field(..., title="Id")
+    message: str = Field(..., title="Message")
+    reported_at: AwareDatetime = Field(..., title="Reported At")
 
 
 class TargetInput(BaseModel):
@@ -3141,7 +3260,7 @@ class UserAccessRequestOut(BaseModel):
 class UserCreate(BaseModel):
     branch_id: UUID | None = Field(None, title="Branch Id")
     full_name: str = Field(..., max_length=200, min_length=1, title="Full Name")
-    roles: list[Role] = Field(..., max_length=9, min_length=1, title="Roles")
+    roles: list[Role] = Field(..., max_length=10, min_length=1, title="Roles")
     username: str = Field(..., max_length=64, min_length=3, title="Username")
 
 
@@ -3202,7 +3321,7 @@ class FullName(RootModel[str]):
 
 
 class Roles(RootModel[list[Role]]):
-    root: list[Role] = Field(..., max_length=9, min_length=1, title="Roles")
+    root: list[Role] = Field(..., max_length=10, min_length=1, title="Roles")
 
 
 class UserUpdate(BaseModel):
@@ -3307,6 +3426,18 @@ class WithdrawalStatus(StrEnum):
     approved = "approved"
     rejected = "rejected"
     expired = "expired"
+
+
+class CoopacCoreComplianceSchemasHoldStatus(StrEnum):
+    pending_approval = "pending_approval"
+    approved = "approved"
+    rejected = "rejected"
+    expired = "expired"
+
+
+class CoopacCoreSavingsModelsHoldStatus(StrEnum):
+    active = "active"
+    released = "released"
 
 
 class AccountingRateOut(BaseModel):
@@ -3613,7 +3744,7 @@ class CashOperationOut(BaseModel):
     name: str | None = Field(..., title="Name")
     reasons: list[Reason] = Field(
         ...,
-        description="single: one operation over the threshold; monthly: the person's month adds up over it",
+        description="single: one operation over the threshold; daily: the person's operations of that day add up over it (a split); monthly: the person's month adds up over the monthly one",
         title="Reasons",
     )
 
@@ -3923,7 +4054,7 @@ class HoldOut(BaseModel):
     reason: str = Field(..., title="Reason")
     released_at: AwareDatetime | None = Field(..., title="Released At")
     released_by: str | None = Field(..., title="Released By")
-    status: HoldStatus
+    status: CoopacCoreSavingsModelsHoldStatus
 
 
 class ImportOut(BaseModel):
@@ -4720,8 +4851,18 @@ class PageSavingsProductOut(BaseModel):
     next_cursor: str | None = Field(None, title="Next Cursor")
 
 
+class PageScreeningListOut(BaseModel):
+    items: list[ScreeningListOut] = Field(..., title="Items")
+    next_cursor: str | None = Field(None, title="Next Cursor")
+
+
 class PageStatementLine(BaseModel):
     items: list[StatementLine] = Field(..., title="Items")
+    next_cursor: str | None = Field(None, title="Next Cursor")
+
+
+class PageSuspiciousReportOut(BaseModel):
+    items: list[SuspiciousReportOut] = Field(..., title="Items")
     next_cursor: str | None = Field(None, title="Next Cursor")
 
 
@@ -4849,6 +4990,29 @@ class Portfolio(BaseModel):
         pattern="^-?[0-9]+\\.[0-9]{2}$",
         title="Refinanced Balance",
     )
+
+
+class ScreeningHoldOut(BaseModel):
+    """
+    An admission or a cash operation held because its person is on a list: the
+    compliance officer approves it (it then happens) or refuses it.
+    """
+
+    amount: str | None = Field(..., title="Amount")
+    currency: Currency | None
+    decided_at: AwareDatetime | None = Field(..., title="Decided At")
+    decided_by: str | None = Field(..., title="Decided By")
+    decision_note: str | None = Field(..., title="Decision Note")
+    hits: list[ScreeningHit] = Field(..., title="Hits")
+    id: UUID = Field(..., title="Id")
+    member_id: UUID | None = Field(..., title="Member Id")
+    operation: HeldOperation
+    requested_at: AwareDatetime = Field(..., title="Requested At")
+    requested_by: str = Field(..., title="Requested By")
+    result: dict[str, Any] | None = Field(
+        None, description="Once approved: what the operation answered", title="Result"
+    )
+    status: CoopacCoreComplianceSchemasHoldStatus
 
 
 class SeriesLineOut(BaseModel):
@@ -5175,6 +5339,11 @@ class PageCobRunOut(BaseModel):
 
 class PagePeriodOut(BaseModel):
     items: list[PeriodOut] = Field(..., title="Items")
+    next_cursor: str | None = Field(None, title="Next Cursor")
+
+
+class PageScreeningHoldOut(BaseModel):
+    items: list[ScreeningHoldOut] = Field(..., title="Items")
     next_cursor: str | None = Field(None, title="Next Cursor")
 
 

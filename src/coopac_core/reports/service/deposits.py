@@ -168,12 +168,16 @@ WITH cash AS (
       AND NOT EXISTS (
         SELECT 1 FROM journal_entry r WHERE r.cooperative_id = :c AND r.reversal_of = e.id)
 ), flagged AS (
-    SELECT ops.*, sum(amount_pen) OVER (PARTITION BY member_id) AS month_pen FROM ops
+    SELECT ops.*, sum(amount_pen) OVER (PARTITION BY member_id) AS month_pen,
+        sum(amount_pen) OVER (PARTITION BY member_id, business_date) AS day_pen,
+        count(*) OVER (PARTITION BY member_id, business_date) AS day_count
+    FROM ops
 )
 SELECT f.*, m.member_number, m.document_type, m.document_number,
     coalesce(m.legal_name, concat_ws(', ', m.last_names, m.first_names)) AS name
 FROM flagged f LEFT JOIN member m ON m.cooperative_id = :c AND m.id = f.member_id
-WHERE f.amount_pen >= :single OR (f.member_id IS NOT NULL AND f.month_pen >= :monthly)
+WHERE f.amount_pen >= :single OR (f.member_id IS NOT NULL AND (f.month_pen >= :monthly
+    OR (f.day_count > 1 AND f.day_pen >= :single)))
 ORDER BY f.business_date, f.seq
 """
 
@@ -200,6 +204,9 @@ def cash_operations(
         reasons = []
         if r.amount_pen >= single:
             reasons.append("single")
+        # several operations of a person in one day that add up to one over the threshold
+        if r.member_id is not None and r.day_count > 1 and r.day_pen >= single:
+            reasons.append("daily")
         if r.member_id is not None and r.month_pen >= monthly:
             reasons.append("monthly")
         operations.append(
@@ -241,7 +248,8 @@ def cash_table(coop: Cooperative, snap: PeriodSnapshot, out: CashOperationsOut) 
         subtitle=[
             *header(coop, snap, "Registro de operaciones"),
             f"Umbrales: USD {t.single_usd} por operación (S/ {t.single_pen}), "
-            f"USD {t.monthly_usd} al mes por persona (S/ {t.monthly_pen})",
+            f"USD {t.monthly_usd} al mes por persona (S/ {t.monthly_pen}); varias de una "
+            "persona en un día que suman el umbral por operación",
         ],
         columns=[
             "fecha",

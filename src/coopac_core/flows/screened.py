@@ -1,0 +1,253 @@
+"""Admissions and cash operations held by the screening lists (``compliance.screening``): an
+admission whose person is on a list, and a cash operation from the federation's
+``screening_usd`` whose member is, wait for the compliance officer. Approving one does it
+then, as the person who asked (their till, which must still be open; their limits);
+refusing it leaves nothing done.
+
+The counter sends a cash operation the screening may hold
+(``compliance.screening.might_hold``) by its Python path, where the check runs; the rest
+keep their one-call path."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlmodel import Session
+
+from coopac_core import database_rules as rules
+from coopac_core.approvals import engine as approvals
+from coopac_core.compliance import screening
+from coopac_core.compliance.schemas import ScreeningHoldOut
+from coopac_core.exchange import service as exchange_service
+from coopac_core.exchange.schemas import ExchangeCreate
+from coopac_core.federation.service import get_cooperative
+from coopac_core.flows import counter
+from coopac_core.ledger.schemas import Movement
+from coopac_core.loans import service as loans
+from coopac_core.loans.models import Loan
+from coopac_core.loans.schemas import RepaymentRequest
+from coopac_core.members.models import MemberStatus
+from coopac_core.members.service import get_member
+from coopac_core.money import Currency, check_amount
+from coopac_core.savings.models import SavingsAccount
+from coopac_core.savings.schemas import CashMovementRequest
+from coopac_core.security.principal import CoopContext, Principal
+from coopac_core.security.roles import Role
+from coopac_core.shares import service as shares
+from coopac_core.shares.schemas import SharePayment
+
+SHARE_PAYMENT = text(
+    "SELECT coopac_share_payment(:c, :m, :amount, :b, :f, :d, CAST(:actor AS jsonb), "
+    "CAST(:policy AS jsonb))"
+)
+
+Answer = BaseModel | tuple[BaseModel, int]
+
+
+# --- admissions -----------------------------------------------------------------------------
+
+
+def _admit_held(
+    session: Session, ctx: CoopContext, payload: dict[str, Any], member_id: uuid.UUID
+) -> dict[str, Any]:
+    member = get_member(session, ctx.cooperative_id, member_id)
+    if payload.get("status") == MemberStatus.active and member.status == MemberStatus.applicant:
+        member.status = MemberStatus.active
+        member.admitted_on = get_cooperative(session, ctx.cooperative_id).business_date
+        session.add(member)
+    if member.is_member:
+        shares.open_share_account(session, member)
+    session.flush()
+    return {"member_id": str(member.id), "status": member.status}
+
+
+# --- cash operations ----------------------------------------------------------------------
+
+
+def _acting(ctx: CoopContext, actor: dict[str, Any]) -> CoopContext:
+    """The person who asked, acting again: their till, branch and limits."""
+
+    def uid(key: str) -> uuid.UUID | None:
+        return uuid.UUID(actor[key]) if actor.get(key) else None
+
+    roles = frozenset(Role(r) for r in actor["roles"])
+    branch = uid("branch")
+    principal = Principal(
+        name=actor["name"],
+        full_name=actor.get("full_name"),
+        user_id=uid("user_id"),
+        api_key_id=uid("api_key_id"),
+        owner_user_id=uid("owner_user_id"),
+        home_cooperative_id=ctx.cooperative_id,
+        cooperative_roles={ctx.cooperative_id: roles},
+        branches={ctx.cooperative_id: branch} if branch else {},
+    )
+    return CoopContext(ctx.cooperative_id, principal, roles)
+
+
+def _held(hold: ScreeningHoldOut) -> tuple[ScreeningHoldOut, int]:
+    return hold, 202
+
+
+def _deposit(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
+    return counter.deposit(
+        session,
+        ctx,
+        uuid.UUID(args["account_id"]),
+        CashMovementRequest.model_validate(args["body"]),
+    )
+
+
+def deposit(
+    session: Session, ctx: CoopContext, account_id: uuid.UUID, data: CashMovementRequest
+) -> Answer:
+    account = session.get(SavingsAccount, (ctx.cooperative_id, account_id))
+    if account is not None:
+        args = {"account_id": str(account_id), "body": data.model_dump(mode="json")}
+        held = screening.check_operation(
+            session, ctx, "deposit", account.member_id, check_amount(data.amount),
+            account.currency, args,
+        )  # fmt: skip
+        if held is not None:
+            return _held(held)
+    return counter.deposit(session, ctx, account_id, data)
+
+
+def _withdrawal(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
+    return counter.withdraw(
+        session,
+        ctx,
+        uuid.UUID(args["account_id"]),
+        CashMovementRequest.model_validate(args["body"]),
+    )
+
+
+def withdraw(
+    session: Session, ctx: CoopContext, account_id: uuid.UUID, data: CashMovementRequest
+) -> Answer:
+    account = session.get(SavingsAccount, (ctx.cooperative_id, account_id))
+    if account is not None:
+        args = {"account_id": str(account_id), "body": data.model_dump(mode="json")}
+        held = screening.check_operation(
+            session, ctx, "withdrawal", account.member_id, check_amount(data.amount),
+            account.currency, args,
+        )  # fmt: skip
+        if held is not None:
+            return _held(held)
+    return counter.withdraw(session, ctx, account_id, data)
+
+
+def _exchange(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
+    return exchange_service.exchange(session, ctx, ExchangeCreate.model_validate(args["body"]))
+
+
+def _share_payment(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
+    data = SharePayment.model_validate(args["body"])
+    body = rules.call(
+        session,
+        SHARE_PAYMENT,
+        {
+            "c": ctx.cooperative_id,
+            "m": uuid.UUID(args["member_id"]),
+            "amount": check_amount(data.amount),
+            "b": data.branch_id,
+            "f": data.from_account_id,
+            "d": data.description,
+            "actor": rules.actor_json(ctx),
+            "policy": rules.policy_json(),
+        },
+    )
+    return Movement.model_validate(body)
+
+
+def pay_shares(
+    session: Session, ctx: CoopContext, member_id: uuid.UUID, data: SharePayment
+) -> Answer:
+    """Share capital paid in cash (one paid from savings moves no cash)."""
+    args = {"member_id": str(member_id), "body": data.model_dump(mode="json")}
+    if data.from_account_id is None:
+        held = screening.check_operation(
+            session, ctx, "share_payment", member_id, check_amount(data.amount),
+            Currency.PEN, args,
+        )  # fmt: skip
+        if held is not None:
+            return _held(held)
+    return _share_payment(session, ctx, args)
+
+
+def _repayment(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
+    data = RepaymentRequest.model_validate(args["body"])
+    return loans.repay(
+        session,
+        ctx,
+        uuid.UUID(args["loan_id"]),
+        data,
+        counter.other_side(session, ctx, branch_id=data.branch_id, account_id=data.from_account_id),
+    )
+
+
+def repay(session: Session, ctx: CoopContext, loan_id: uuid.UUID, data: RepaymentRequest) -> Answer:
+    """A loan paid in cash (one paid from savings moves no cash)."""
+    args = {"loan_id": str(loan_id), "body": data.model_dump(mode="json")}
+    loan = session.get(Loan, (ctx.cooperative_id, loan_id))
+    if loan is not None and data.from_account_id is None:
+        held = screening.check_operation(
+            session, ctx, "loan_repayment", loan.member_id, check_amount(data.amount),
+            loan.currency, args,
+        )  # fmt: skip
+        if held is not None:
+            return _held(held)
+    return _repayment(session, ctx, args)
+
+
+EXECUTORS: dict[str, Callable[[Session, CoopContext, dict[str, Any]], Answer]] = {
+    "deposit": _deposit,
+    "withdrawal": _withdrawal,
+    "exchange": _exchange,
+    "share_payment": _share_payment,
+    "loan_repayment": _repayment,
+}
+
+
+# --- the compliance officer's decision ------------------------------------------------------
+
+
+def approve(
+    session: Session, ctx: CoopContext, hold_id: uuid.UUID, note: str | None
+) -> ScreeningHoldOut:
+    """The held admission or operation happens now, in this transaction; if it is refused
+    (the till closed, the account emptied), the hold stays pending and says nothing."""
+    row = screening.get_hold(session, ctx.cooperative_id, hold_id)
+    kind = screening.KINDS[row.kind]
+    row = approvals.decidable(session, ctx, kind, hold_id)
+    payload = dict(row.payload)
+    assert row.subject_id is not None
+    if payload["operation"] == "admission":
+        result: dict[str, Any] = _admit_held(session, ctx, payload, row.subject_id)
+        entry = None
+    else:
+        answer = EXECUTORS[payload["operation"]](
+            session, _acting(ctx, payload["actor"]), payload["args"]
+        )
+        model, status = answer if isinstance(answer, tuple) else (answer, 201)
+        result = {"status": status, "body": model.model_dump(mode="json")}
+        entry = result["body"].get("journal_entry_id")
+    row.payload = {**payload, "result": result}
+    session.add(row)
+    approvals.approve(
+        session, ctx, kind, row, note, uuid.UUID(entry) if isinstance(entry, str) else None
+    )
+    session.flush()
+    return screening.hold_out(row)
+
+
+def reject(
+    session: Session, ctx: CoopContext, hold_id: uuid.UUID, note: str | None
+) -> ScreeningHoldOut:
+    row = screening.get_hold(session, ctx.cooperative_id, hold_id)
+    row = approvals.reject(session, ctx, screening.KINDS[row.kind], hold_id, note)
+    return screening.hold_out(row)
