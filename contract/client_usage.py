@@ -22,6 +22,7 @@ from coopac_client.models import (
     Movement,
     PageHoldOut,
     PasswordGrant,
+    ScreeningHoldOut,
     TokenResponse,
 )
 
@@ -54,6 +55,8 @@ def deposit_cash(
         return Decimal(answer.balance)
     if answer is None:
         raise RuntimeError("unexpected answer")
+    if isinstance(answer, ScreeningHoldOut):  # its member is on a screening list: it waits
+        raise RuntimeError(f"held for the compliance officer: {answer.id} {answer.status.value}")
     # Every refusal parses to a problem with a typed code: the teller sees its detail.
     raise RuntimeError(f"{answer.status} {answer.code.value}: {answer.detail}")
 

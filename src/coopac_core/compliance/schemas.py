@@ -175,7 +175,7 @@ class ScreeningHit(BaseModel):
     matched_on: str = Field(description="document or names")
 
 
-class HoldStatus(StrEnum):
+class ScreeningHoldStatus(StrEnum):
     pending_approval = "pending_approval"
     approved = "approved"
     rejected = "rejected"
@@ -220,7 +220,7 @@ class ScreeningHoldOut(BaseModel):
 
     id: uuid.UUID
     operation: HeldOperation
-    status: HoldStatus
+    status: ScreeningHoldStatus
     member_id: uuid.UUID | None
     amount: Decimal | None
     currency: Currency | None

@@ -29,9 +29,9 @@ from coopac_core.compliance.matching import document_key, names_key
 from coopac_core.compliance.models import ScreeningEntry
 from coopac_core.compliance.schemas import (
     HeldOperation,
-    HoldStatus,
     ScreeningHit,
     ScreeningHoldOut,
+    ScreeningHoldStatus,
     ScreeningListOut,
     ScreeningLoadOut,
 )
@@ -244,7 +244,9 @@ def hold_out(row: ApprovalRequest) -> ScreeningHoldOut:
     return ScreeningHoldOut(
         id=row.id,
         operation=HeldOperation(str(payload["operation"])),
-        status=HoldStatus.pending_approval if status == "pending" else HoldStatus(status),
+        status=ScreeningHoldStatus.pending_approval
+        if status == "pending"
+        else ScreeningHoldStatus(status),
         member_id=row.subject_id,
         amount=Decimal(amount) if amount is not None else None,
         currency=Currency(payload["currency"]) if payload.get("currency") else None,

@@ -1101,6 +1101,11 @@ class HoldCreate(BaseModel):
     reason: str = Field(..., max_length=300, min_length=1, title="Reason")
 
 
+class HoldStatus(StrEnum):
+    active = "active"
+    released = "released"
+
+
 class ImportApproval(BaseModel):
     """
     The second person's part: asked in the preparer's name once the check passed.
@@ -2679,6 +2684,13 @@ class ScreeningHit(BaseModel):
     names: str = Field(..., title="Names")
 
 
+class ScreeningHoldStatus(StrEnum):
+    pending_approval = "pending_approval"
+    approved = "approved"
+    rejected = "rejected"
+    expired = "expired"
+
+
 class ScreeningListOut(BaseModel):
     entries: int = Field(..., title="Entries")
     list_name: str = Field(..., title="List Name")
@@ -3428,18 +3440,6 @@ class WithdrawalStatus(StrEnum):
     expired = "expired"
 
 
-class CoopacCoreComplianceSchemasHoldStatus(StrEnum):
-    pending_approval = "pending_approval"
-    approved = "approved"
-    rejected = "rejected"
-    expired = "expired"
-
-
-class CoopacCoreSavingsModelsHoldStatus(StrEnum):
-    active = "active"
-    released = "released"
-
-
 class AccountingRateOut(BaseModel):
     """
     The accounting rate in force on a day: what the books express dollars in.
@@ -4054,7 +4054,7 @@ class HoldOut(BaseModel):
     reason: str = Field(..., title="Reason")
     released_at: AwareDatetime | None = Field(..., title="Released At")
     released_by: str | None = Field(..., title="Released By")
-    status: CoopacCoreSavingsModelsHoldStatus
+    status: HoldStatus
 
 
 class ImportOut(BaseModel):
@@ -5012,7 +5012,7 @@ class ScreeningHoldOut(BaseModel):
     result: dict[str, Any] | None = Field(
         None, description="Once approved: what the operation answered", title="Result"
     )
-    status: CoopacCoreComplianceSchemasHoldStatus
+    status: ScreeningHoldStatus
 
 
 class SeriesLineOut(BaseModel):
