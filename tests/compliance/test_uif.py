@@ -179,4 +179,16 @@ def test_a_screening_hit_holds_an_admission_and_a_deposit(client: TestClient, wo
     assert _balance(walk, account) == D("5100.00")
     walk.post(f"/screening-holds/{held['id']}/approve", Role.compliance_officer, money=True)
     assert (walk.last.status_code, walk.last.json()["code"]) == (409, "screening_hold_decided")
+
+    # a withdrawal of it waits too; refused, nothing leaves the account
+    held = walk.post(
+        f"/savings-accounts/{account}/withdrawals",
+        Role.teller,
+        {"amount": "4000.00", "branch_id": branch},
+        money=True,
+    )
+    assert walk.last.status_code == 202 and held["operation"] == "withdrawal", walk.last.text
+    walk.post(f"/screening-holds/{held['id']}/reject", Role.compliance_officer, {"note": "No"})
+    assert walk.last.json()["status"] == "rejected"
+    assert _balance(walk, account) == D("5100.00")
     walk.verified()

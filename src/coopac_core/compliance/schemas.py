@@ -189,6 +189,10 @@ class HeldOperation(StrEnum):
     exchange = "exchange"
     share_payment = "share_payment"
     loan_repayment = "loan_repayment"
+    loan_recovery = "loan_recovery"
+    loan_disbursement = "loan_disbursement"
+    account_closing = "account_closing"
+    share_refund = "share_refund"
 
 
 class ScreeningHoldOut(BaseModel):

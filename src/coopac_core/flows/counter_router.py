@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from coopac_core.compliance import screening
 from coopac_core.compliance.schemas import SCREENING_HOLD
 from coopac_core.errors import AmountInvalid
-from coopac_core.flows import counter, screened, share_refund
+from coopac_core.flows import counter, screened
 from coopac_core.flows.counter import COUNTERPART_ERRORS
 from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.ledger.schemas import Movement
@@ -35,7 +35,6 @@ from coopac_core.loans.schemas import (
     RepaymentOut,
     RepaymentRequest,
 )
-from coopac_core.loans.service import operations as loans
 from coopac_core.members.errors import MemberNotActive, MemberNotFound
 from coopac_core.money import check_amount
 from coopac_core.openapi import money_responses
@@ -144,14 +143,17 @@ async def withdraw(
     tags=["savings"],
     status_code=status.HTTP_201_CREATED,
     response_model=TermCancellationOut,
-    responses=money_responses(
-        *COUNTERPART_ERRORS,
-        NotATermDeposit,
-        TermNotMatured,
-        InsufficientFunds,
-        AccountClosed,
-        MemberInSettlement,
-    ),
+    responses={
+        **money_responses(
+            *COUNTERPART_ERRORS,
+            NotATermDeposit,
+            TermNotMatured,
+            InsufficientFunds,
+            AccountClosed,
+            MemberInSettlement,
+        ),
+        **SCREENING_HOLD,
+    },
     summary="Close a savings account with its member, in cash or to another account of "
     "theirs: a sight account's interest accrued to the day is paid in first, then everything "
     "out; a term deposit before maturity, the principal and the interest its product allows "
@@ -163,7 +165,7 @@ async def cancel_account(
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
     return await money.run(
-        lambda session, ctx: counter.cancel_account(session, ctx, account_id, body)
+        lambda session, ctx: screened.cancel_account(session, ctx, account_id, body)
     )
 
 
@@ -198,9 +200,10 @@ async def transfer(
     tags=["loans"],
     status_code=status.HTTP_201_CREATED,
     response_model=LoanOut,
-    responses=money_responses(
-        LoanNotFound, InvalidLoanStatus, ScheduleInvalid, *COUNTERPART_ERRORS
-    ),
+    responses={
+        **money_responses(LoanNotFound, InvalidLoanStatus, ScheduleInvalid, *COUNTERPART_ERRORS),
+        **SCREENING_HOLD,
+    },
     summary="Pay out an approved loan to savings or in cash (Idempotency-Key required)",
 )
 async def disburse_loan(
@@ -208,17 +211,7 @@ async def disburse_loan(
     body: DisbursementRequest,
     money: Annotated[MoneyRequest, Depends(idempotent(DISBURSE_LOANS))],
 ) -> JSONResponse:
-    return await money.run(
-        lambda session, ctx: loans.disburse(
-            session,
-            ctx,
-            loan_id,
-            counter.other_side(
-                session, ctx, branch_id=body.branch_id, account_id=body.to_account_id
-            ),
-            body.branch_id,
-        )
-    )
+    return await money.run(lambda session, ctx: screened.disburse(session, ctx, loan_id, body))
 
 
 @router.post(
@@ -246,9 +239,10 @@ async def repay_loan(
     tags=["loans"],
     status_code=status.HTTP_201_CREATED,
     response_model=RecoveryOut,
-    responses=money_responses(
-        LoanNotFound, NotWrittenOff, RecoveryExceedsDebt, *COUNTERPART_ERRORS
-    ),
+    responses={
+        **money_responses(LoanNotFound, NotWrittenOff, RecoveryExceedsDebt, *COUNTERPART_ERRORS),
+        **SCREENING_HOLD,
+    },
     summary="A payment on a written-off loan: income, and the written-off debt goes down "
     "(Idempotency-Key required)",
 )
@@ -257,17 +251,7 @@ async def recover_loan(
     body: RecoveryRequest,
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
-    return await money.run(
-        lambda session, ctx: loans.recover(
-            session,
-            ctx,
-            loan_id,
-            body,
-            counter.other_side(
-                session, ctx, branch_id=body.branch_id, account_id=body.from_account_id
-            ),
-        )
-    )
+    return await money.run(lambda session, ctx: screened.recover(session, ctx, loan_id, body))
 
 
 @router.post(
@@ -304,9 +288,12 @@ async def pay_shares(
     tags=["shares"],
     status_code=201,
     response_model=Movement,
-    responses=money_responses(
-        *SHARE_ACCOUNT_ERRORS, MemberNotWithdrawn, NothingToRefund, *COUNTERPART_ERRORS
-    ),
+    responses={
+        **money_responses(
+            *SHARE_ACCOUNT_ERRORS, MemberNotWithdrawn, NothingToRefund, *COUNTERPART_ERRORS
+        ),
+        **SCREENING_HOLD,
+    },
     summary="Return all paid-in capital to a withdrawn or deceased member (Idempotency-Key)",
 )
 async def refund_shares(
@@ -314,4 +301,6 @@ async def refund_shares(
     body: ShareRefund,
     money: Annotated[MoneyRequest, Depends(idempotent(MOVE_MONEY))],
 ) -> JSONResponse:
-    return await money.run(lambda session, ctx: share_refund.refund(session, ctx, member_id, body))
+    return await money.run(
+        lambda session, ctx: screened.refund_shares(session, ctx, member_id, body)
+    )

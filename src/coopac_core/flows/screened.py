@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from coopac_core import database_rules as rules
 from coopac_core.approvals import engine as approvals
@@ -25,20 +25,21 @@ from coopac_core.compliance.schemas import ScreeningHoldOut
 from coopac_core.exchange import service as exchange_service
 from coopac_core.exchange.schemas import ExchangeCreate
 from coopac_core.federation.service import get_cooperative
-from coopac_core.flows import counter
+from coopac_core.flows import counter, share_refund
 from coopac_core.ledger.schemas import Movement
 from coopac_core.loans import service as loans
 from coopac_core.loans.models import Loan
-from coopac_core.loans.schemas import RepaymentRequest
+from coopac_core.loans.schemas import DisbursementRequest, RecoveryRequest, RepaymentRequest
 from coopac_core.members.models import MemberStatus
 from coopac_core.members.service import get_member
 from coopac_core.money import Currency, check_amount
 from coopac_core.savings.models import SavingsAccount
-from coopac_core.savings.schemas import CashMovementRequest
+from coopac_core.savings.schemas import CashMovementRequest, TermCancellation
 from coopac_core.security.principal import CoopContext, Principal
 from coopac_core.security.roles import Role
 from coopac_core.shares import service as shares
-from coopac_core.shares.schemas import SharePayment
+from coopac_core.shares.models import ShareAccount
+from coopac_core.shares.schemas import SharePayment, ShareRefund
 
 SHARE_PAYMENT = text(
     "SELECT coopac_share_payment(:c, :m, :amount, :b, :f, :d, CAST(:actor AS jsonb), "
@@ -204,12 +205,117 @@ def repay(session: Session, ctx: CoopContext, loan_id: uuid.UUID, data: Repaymen
     return _repayment(session, ctx, args)
 
 
+def _recovery(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
+    data = RecoveryRequest.model_validate(args["body"])
+    return loans.recover(
+        session,
+        ctx,
+        uuid.UUID(args["loan_id"]),
+        data,
+        counter.other_side(session, ctx, branch_id=data.branch_id, account_id=data.from_account_id),
+    )
+
+
+def recover(
+    session: Session, ctx: CoopContext, loan_id: uuid.UUID, data: RecoveryRequest
+) -> Answer:
+    """A written-off loan paid in cash."""
+    args = {"loan_id": str(loan_id), "body": data.model_dump(mode="json")}
+    loan = session.get(Loan, (ctx.cooperative_id, loan_id))
+    if loan is not None and data.from_account_id is None:
+        held = screening.check_operation(
+            session, ctx, "loan_recovery", loan.member_id, check_amount(data.amount),
+            loan.currency, args,
+        )  # fmt: skip
+        if held is not None:
+            return _held(held)
+    return _recovery(session, ctx, args)
+
+
+def _disbursement(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
+    data = DisbursementRequest.model_validate(args["body"])
+    return loans.disburse(
+        session,
+        ctx,
+        uuid.UUID(args["loan_id"]),
+        counter.other_side(session, ctx, branch_id=data.branch_id, account_id=data.to_account_id),
+        data.branch_id,
+    )
+
+
+def disburse(
+    session: Session, ctx: CoopContext, loan_id: uuid.UUID, data: DisbursementRequest
+) -> Answer:
+    """A loan paid out in cash."""
+    args = {"loan_id": str(loan_id), "body": data.model_dump(mode="json")}
+    loan = session.get(Loan, (ctx.cooperative_id, loan_id))
+    if loan is not None and data.to_account_id is None:
+        held = screening.check_operation(
+            session, ctx, "loan_disbursement", loan.member_id, loan.amount, loan.currency, args
+        )
+        if held is not None:
+            return _held(held)
+    return _disbursement(session, ctx, args)
+
+
+def _cancellation(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
+    return counter.cancel_account(
+        session, ctx, uuid.UUID(args["account_id"]), TermCancellation.model_validate(args["body"])
+    )
+
+
+def cancel_account(
+    session: Session, ctx: CoopContext, account_id: uuid.UUID, data: TermCancellation
+) -> Answer:
+    """A savings account closed and paid out in cash (its balance: the interest paid in at
+    closing adds little to what the screening compares)."""
+    args = {"account_id": str(account_id), "body": data.model_dump(mode="json")}
+    account = session.get(SavingsAccount, (ctx.cooperative_id, account_id))
+    if account is not None and data.to_account_id is None and account.balance > 0:
+        held = screening.check_operation(
+            session, ctx, "account_closing", account.member_id, account.balance,
+            account.currency, args,
+        )  # fmt: skip
+        if held is not None:
+            return _held(held)
+    return _cancellation(session, ctx, args)
+
+
+def _share_refund(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
+    return share_refund.refund(
+        session, ctx, uuid.UUID(args["member_id"]), ShareRefund.model_validate(args["body"])
+    )
+
+
+def refund_shares(
+    session: Session, ctx: CoopContext, member_id: uuid.UUID, data: ShareRefund
+) -> Answer:
+    """A withdrawn member's capital returned in cash."""
+    args = {"member_id": str(member_id), "body": data.model_dump(mode="json")}
+    account = session.exec(
+        select(ShareAccount).where(
+            ShareAccount.cooperative_id == ctx.cooperative_id, ShareAccount.member_id == member_id
+        )
+    ).first()
+    if account is not None and data.to_account_id is None and account.balance > 0:
+        held = screening.check_operation(
+            session, ctx, "share_refund", member_id, account.balance, account.currency, args
+        )
+        if held is not None:
+            return _held(held)
+    return _share_refund(session, ctx, args)
+
+
 EXECUTORS: dict[str, Callable[[Session, CoopContext, dict[str, Any]], Answer]] = {
     "deposit": _deposit,
     "withdrawal": _withdrawal,
     "exchange": _exchange,
     "share_payment": _share_payment,
     "loan_repayment": _repayment,
+    "loan_recovery": _recovery,
+    "loan_disbursement": _disbursement,
+    "account_closing": _cancellation,
+    "share_refund": _share_refund,
 }
 
 
