@@ -44,7 +44,7 @@ from tests.support.database import (
 )
 from tests.support.demo import Demo, demo_template
 from tests.support.embedded import stop_embedded
-from tests.support.world import PASSWORD, World, login, make_coop
+from tests.support.world import PASSWORD, World, add_role_user, login, make_coop
 
 # pgserver logs from an atexit hook, after pytest has closed its streams
 logging.getLogger("pgserver").setLevel(logging.WARNING)
@@ -159,7 +159,8 @@ def client(settings: Settings, db: Database) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="session")
 def world(client: TestClient, db: Database) -> World:
-    """Two cooperatives, A and B, each with two branches and one user per role."""
+    """Two cooperatives, A and B, each with two branches and one user per role (A also a
+    compliance officer)."""
     with db.session(ALL_TENANTS) as session:
         for username, role in (
             ("fed.admin", Role.federation_admin),
@@ -172,10 +173,12 @@ def world(client: TestClient, db: Database) -> World:
                 password=PASSWORD,
             )
     fed = login(client, "fed.admin")
+    a = make_coop(client, fed, "COOPA", "20131312955")
+    add_role_user(client, a, Role.compliance_officer)  # every role, in A
     return World(
         fed_admin=fed,
         fed_analyst=login(client, "fed.analista"),
-        a=make_coop(client, fed, "COOPA", "20131312955"),
+        a=a,
         b=make_coop(client, fed, "COOPB", "20100070970"),
     )
 

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from coopac_core.security.roles import Role
 from tests.loans.test_close_of_business import Walk, _cooperative
 from tests.support.counter import key
-from tests.support.world import World
+from tests.support.world import World, add_role_user
 
 START = date(2025, 6, 20)
 OTHERS = (Role.teller, Role.manager, Role.auditor, Role.admin, Role.accountant)
@@ -28,6 +28,7 @@ def test_a_suspicious_operation_is_seen_by_the_compliance_officer_alone(
     client: TestClient, world: World
 ) -> None:
     walk = _cooperative(client, world, "COOPUIF", "2060000911", START, "consumo_no_revolvente")
+    add_role_user(client, walk.coop, Role.compliance_officer)
     member = walk.member()
     filed = walk.post(
         "/suspicious-operations",
@@ -101,6 +102,7 @@ def _balance(walk: Walk, account: str) -> D:
 
 def test_a_screening_hit_holds_an_admission_and_a_deposit(client: TestClient, world: World) -> None:
     walk = _cooperative(client, world, "COOPLISTA", "2060001011", START, "consumo_no_revolvente")
+    add_role_user(client, walk.coop, Role.compliance_officer)
     assert _load(walk, LISTS, Role.teller).status_code == 403
     r = _load(walk, "documento,nombres\n1,Ana\n")
     assert (r.status_code, r.json()["code"]) == (422, "screening_list_invalid")

@@ -121,8 +121,9 @@ def _execute(
                     )
                     return RunStatus.succeeded
                 ctx = _system(run)
-            if not (small and _close_day_at_once(db, ctx, run_id, day, progress, chunk)):
-                _close_day(db, ctx, run_id, day, progress, chunk, parts)
+            if small and _close_day_at_once(db, ctx, run_id, day, progress, chunk):
+                continue  # the day moved on with its steps, in their transaction
+            _close_day(db, ctx, run_id, day, progress, chunk, parts)
             with db.session(cooperative_id) as session:
                 run = get_run(session, cooperative_id, run_id)
                 run.current_day = day + timedelta(days=1)
@@ -200,30 +201,72 @@ def _close_day_at_once(
         for row in rows:
             by_step.setdefault(row.name, []).append(row)
         whole = spans(1)[0]
+        counts: dict[str, tuple[int, int, int]] = {}
         for step in ordered():
             if not step.applies(day):
                 continue
             first, *others = by_step[step.name]
             try:
-                first.total += step.total(session, ctx, day)
+                # the day is done whole here: what it processed is what there was (counting
+                # it first, as the step-by-step path must for its progress, is a query a
+                # step that a quiet day of a small cooperative is made of)
+                total = step.total(session, ctx, day) if progress is not None else None
+                processed = 0
                 after = whole.after
                 while True:
                     done = step.run_chunk(session, ctx, day, Span(after, whole.upto), chunk)
-                    first.processed += done.processed
+                    processed += done.processed
                     if done.cursor is None:
                         break
                     after = uuid.UUID(done.cursor)
             except Exception as exc:
                 raise StepFailed(step, exc) from exc
+            if progress is None or total is None:
+                counts[step.name] = (first.part, processed, processed)
+                continue
+            first.total += total
+            first.processed += processed
             for row in (first, *others):
                 row.status = StepStatus.running
                 row.done_through = day
                 session.add(row)
-            if progress is not None:
-                session.flush()
-                run = get_run(session, ctx.cooperative_id, run_id)
-                progress(run, summarise(run_steps(session, run)))
+            session.flush()
+            run = get_run(session, ctx.cooperative_id, run_id)
+            progress(run, summarise(run_steps(session, run)))
+        # the step rows all at once, and the run on to the next day: a statement each, not
+        # one per step (a quiet day of a small cooperative is mostly this bookkeeping)
+        if counts:
+            session.execute(
+                text(_STEPS_DONE),
+                {
+                    "c": ctx.cooperative_id,
+                    "r": run_id,
+                    "d": day,
+                    "names": list(counts),
+                    "firsts": [first for first, _, _ in counts.values()],
+                    "totals": [total for _, total, _ in counts.values()],
+                    "processed": [processed for _, _, processed in counts.values()],
+                },
+            )
+        session.execute(
+            text(
+                "UPDATE cob_run SET current_day = :next "
+                "WHERE cooperative_id = :c AND id = :r AND current_day = :d"
+            ),
+            {"c": ctx.cooperative_id, "r": run_id, "d": day, "next": day + timedelta(days=1)},
+        )
     return True
+
+
+# Every row of the day's steps done through it; each step's first row counts its work.
+_STEPS_DONE = """
+UPDATE cob_step s SET status = 'running', done_through = :d,
+    total = s.total + CASE WHEN s.part = v.first_part THEN v.total ELSE 0 END,
+    processed = s.processed + CASE WHEN s.part = v.first_part THEN v.processed ELSE 0 END
+FROM unnest(CAST(:names AS text[]), CAST(:firsts AS int[]), CAST(:totals AS int[]),
+            CAST(:processed AS int[])) AS v(name, first_part, total, processed)
+WHERE s.cooperative_id = :c AND s.run_id = :r AND s.name = v.name
+"""
 
 
 def _close_day(

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from coopac_core.day_steps import Chunk, Span, Step, is_month_end
+from coopac_core.day_steps import Chunk, Span, Step, is_month_end, read_once
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.models import AccountPart, EntryKind
@@ -52,7 +52,11 @@ SUSPENDED_SQL = (
 
 
 def _policy(session: Session, ctx: CoopContext) -> CreditPolicy:
-    return policy_of(get_cooperative(session, ctx.cooperative_id).credit_policy)
+    return read_once(
+        session,
+        ("credit_policy", ctx.cooperative_id),
+        lambda: policy_of(get_cooperative(session, ctx.cooperative_id).credit_policy),
+    )
 
 
 def lock_chunk(

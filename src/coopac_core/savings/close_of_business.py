@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from coopac_core.day_steps import Chunk, Span, Step, is_month_end
+from coopac_core.day_steps import Chunk, Span, Step, is_month_end, read_once
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import INTEREST_EXPENSE_GL, INTEREST_PAYABLE_GL
 from coopac_core.ledger.models import EntryKind
@@ -22,15 +22,19 @@ from coopac_core.security.principal import CoopContext
 
 
 def _sight_products(session: Session, cooperative_id: uuid.UUID) -> list[SavingsProduct]:
-    return list(
-        session.exec(
-            select(SavingsProduct)
-            .where(
-                SavingsProduct.cooperative_id == cooperative_id,
-                SavingsProduct.kind == ProductKind.sight,
+    return read_once(
+        session,
+        ("sight_products", cooperative_id),
+        lambda: list(
+            session.exec(
+                select(SavingsProduct)
+                .where(
+                    SavingsProduct.cooperative_id == cooperative_id,
+                    SavingsProduct.kind == ProductKind.sight,
+                )
+                .order_by(col(SavingsProduct.id))
             )
-            .order_by(col(SavingsProduct.id))
-        )
+        ),
     )
 
 

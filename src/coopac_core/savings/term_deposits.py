@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from coopac_core.audit import service as audit_service
-from coopac_core.day_steps import Chunk, Span, Step
+from coopac_core.day_steps import Chunk, Span, Step, read_once
 from coopac_core.federation.service import get_cooperative
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.chart import INTEREST_EXPENSE_GL, INTEREST_PAYABLE_GL
@@ -49,15 +49,19 @@ ZERO = Decimal("0.00")
 
 
 def _term_products(session: Session, cooperative_id: uuid.UUID) -> dict[uuid.UUID, SavingsProduct]:
-    return {
-        p.id: p
-        for p in session.exec(
-            select(SavingsProduct).where(
-                SavingsProduct.cooperative_id == cooperative_id,
-                SavingsProduct.kind == ProductKind.term,
+    return read_once(
+        session,
+        ("term_products", cooperative_id),
+        lambda: {
+            p.id: p
+            for p in session.exec(
+                select(SavingsProduct).where(
+                    SavingsProduct.cooperative_id == cooperative_id,
+                    SavingsProduct.kind == ProductKind.term,
+                )
             )
-        )
-    }
+        },
+    )
 
 
 def accrue(session: Session, ctx: CoopContext, day: date, span: Span, limit: int) -> Chunk:
