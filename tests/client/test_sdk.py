@@ -19,7 +19,8 @@ from fastapi.testclient import TestClient
 from coopac_core.config import Settings
 from coopac_core.db import Database
 from coopac_core.main import create_app
-from coopac_sdk import AsyncCoopac, Coopac, ProblemError, errors, models
+from coopac_sdk import AmountInvalid, AsyncCoopac, Coopac, GaveUp, ProblemError, errors, models
+from coopac_sdk.client import money_text
 from tests.support.bank import Bank
 from tests.support.live import serve
 from tests.support.world import PASSWORD
@@ -152,3 +153,39 @@ def test_the_async_client_deposits(client: TestClient, bank: Bank, base: str) ->
 
     assert asyncio.run(run()) == ["5.00"] * 5
     assert bank.balance(client, account["id"]) == "25.00"
+
+
+@pytest.mark.parametrize("amount", ["10.005", "10.015", "1e2", "0.001", "1,5", "", "NaN", 10.5])
+def test_the_client_refuses_an_amount_it_would_have_to_round(amount: object) -> None:
+    with pytest.raises(AmountInvalid):
+        money_text(amount)  # type: ignore[arg-type]
+
+
+def test_the_client_writes_amounts_as_they_are() -> None:
+    assert [money_text(a) for a in ("10", "10.5", Decimal("0.01"), 7)] == [
+        "10.00", "10.50", "0.01", "7.00"
+    ]  # fmt: skip
+
+
+def test_the_async_client_has_every_method_of_the_sync_one() -> None:
+    def surface(cls: type) -> set[str]:
+        return {n for n in vars(cls) if not n.startswith("__")} - {"__aenter__", "__enter__"}
+
+    assert surface(AsyncCoopac) == surface(Coopac)
+
+
+def test_a_deposit_given_up_carries_its_key_and_resumes_once(
+    client: TestClient, bank: Bank, base: str
+) -> None:
+    account = str(bank.account(client)["id"])
+    with (
+        slow_first_deposit(base, delay=2.0) as (proxy, _),
+        Coopac(proxy, username=_teller(bank), password=PASSWORD, timeout=0.5, retries=0) as api,
+        pytest.raises(GaveUp) as lost,
+    ):
+        api.deposit(bank.coop.id, account, "40.00")
+    # the first attempt reached the service: resumed with its key, it moves nothing more
+    with Coopac(base, username=_teller(bank), password=PASSWORD) as api:
+        again = api.deposit(bank.coop.id, account, "40.00", key=lost.value.key)
+    assert again.balance == "40.00"
+    assert bank.balance(client, account) == "40.00"

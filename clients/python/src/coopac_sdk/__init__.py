@@ -2,6 +2,6 @@
 
 from coopac_sdk import errors, models
 from coopac_sdk.client import AsyncCoopac, Coopac
-from coopac_sdk.problem import ProblemError
+from coopac_sdk.problem import AmountInvalid, GaveUp, ProblemError
 
-__all__ = ["AsyncCoopac", "Coopac", "ProblemError", "errors", "models"]
+__all__ = ["AmountInvalid", "AsyncCoopac", "Coopac", "GaveUp", "ProblemError", "errors", "models"]

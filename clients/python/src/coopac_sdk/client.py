@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -25,7 +26,7 @@ from pydantic import BaseModel
 
 from coopac_sdk import models
 from coopac_sdk.errors import BY_CODE
-from coopac_sdk.problem import ProblemError
+from coopac_sdk.problem import AmountInvalid, GaveUp, ProblemError
 
 M = TypeVar("M", bound=BaseModel)
 API = "/api/v1"
@@ -45,8 +46,15 @@ def problem(response: httpx.Response) -> ProblemError:
     return cls(body, response.status_code)
 
 
-def _money(amount: Decimal | str) -> str:
-    return f"{Decimal(amount):.2f}"
+def money_text(amount: Decimal | str | int) -> str:
+    """The amount as the API takes it, with two decimals, never rounded: ``"10.005"``,
+    ``"1e2"``, ``"0.001"``, ``NaN`` or a float raise ``AmountInvalid``."""
+    if isinstance(amount, bool) or not isinstance(amount, Decimal | str | int):
+        raise AmountInvalid(f"importe inválido: {amount!r} (use Decimal o texto)")
+    text = str(amount).strip()
+    if not re.fullmatch(r"-?[0-9]+(\.[0-9]{1,2})?", text):
+        raise AmountInvalid(f"importe inválido: {amount!r} (a lo más dos decimales)")
+    return f"{Decimal(text):.2f}"
 
 
 @dataclass
@@ -169,9 +177,12 @@ class Coopac(_Base):
                     files=files,
                     headers=self._headers(key),
                 )
-            except RETRIABLE:
-                if not idempotent or attempt >= self.retries:
+            except RETRIABLE as lost:
+                if not idempotent:
                     raise
+                if attempt >= self.retries:
+                    assert key is not None
+                    raise GaveUp(key, lost) from lost
                 attempt += 1
                 time.sleep(self.backoff * 2 ** (attempt - 1))
                 continue
@@ -179,7 +190,10 @@ class Coopac(_Base):
                 refreshed = True  # the token died early (a restart, a revocation): once more
                 self._token = None
                 continue
-            if response.status_code in RETRIABLE_STATUS and idempotent and attempt < self.retries:
+            if response.status_code in RETRIABLE_STATUS and idempotent:
+                if attempt >= self.retries:
+                    assert key is not None
+                    raise GaveUp(key, f"{response.status_code}")
                 attempt += 1
                 time.sleep(self.backoff * 2 ** (attempt - 1))
                 continue
@@ -205,13 +219,16 @@ class Coopac(_Base):
     def me(self) -> models.MeResponse:
         return self.get("/me", models.MeResponse)
 
-    def create_member(self, cooperative_id: str, member: models.MemberCreate) -> models.MemberOut:
+    def create_member(
+        self, cooperative_id: str, member: models.MemberCreate, *, key: str | None = None
+    ) -> models.MemberOut:
         result: models.MemberOut = self.request(
             "POST",
             f"/cooperatives/{cooperative_id}/members",
             json=member.model_dump(mode="json", exclude_none=True),
             model=models.MemberOut,
             idempotent=True,
+            key=key,
         )
         return result
 
@@ -249,7 +266,7 @@ class Coopac(_Base):
         result: models.Movement = self.request(
             "POST",
             f"/cooperatives/{cooperative_id}/savings-accounts/{account_id}/{what}",
-            json={"amount": _money(amount), **extra},
+            json={"amount": money_text(amount), **extra},
             model=models.Movement,
             idempotent=True,
             key=key,
@@ -300,10 +317,12 @@ class AsyncCoopac(_Base):
         *,
         json: Any = None,
         params: Mapping[str, Any] | None = None,
+        files: Any = None,
         model: type[M] | None = None,
         idempotent: bool = False,
         key: str | None = None,
     ) -> Any:
+        """One call, as ``Coopac.request``."""
         if idempotent and key is None:
             key = str(uuid.uuid4())
         attempt = 0
@@ -313,11 +332,19 @@ class AsyncCoopac(_Base):
                 await self.login()
             try:
                 response = await self.http.request(
-                    method, f"{API}{path}", json=json, params=params, headers=self._headers(key)
+                    method,
+                    f"{API}{path}",
+                    json=json,
+                    params=params,
+                    files=files,
+                    headers=self._headers(key),
                 )
-            except RETRIABLE:
-                if not idempotent or attempt >= self.retries:
+            except RETRIABLE as lost:
+                if not idempotent:
                     raise
+                if attempt >= self.retries:
+                    assert key is not None
+                    raise GaveUp(key, lost) from lost
                 attempt += 1
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
                 continue
@@ -325,7 +352,10 @@ class AsyncCoopac(_Base):
                 refreshed = True
                 self._token = None
                 continue
-            if response.status_code in RETRIABLE_STATUS and idempotent and attempt < self.retries:
+            if response.status_code in RETRIABLE_STATUS and idempotent:
+                if attempt >= self.retries:
+                    assert key is not None
+                    raise GaveUp(key, f"{response.status_code}")
                 attempt += 1
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
                 continue
@@ -342,6 +372,26 @@ class AsyncCoopac(_Base):
             if not cursor:
                 return
 
+    async def get(self, path: str, model: type[M], **params: Any) -> M:
+        result: M = await self.request("GET", path, params=params or None, model=model)
+        return result
+
+    async def me(self) -> models.MeResponse:
+        return await self.get("/me", models.MeResponse)
+
+    async def create_member(
+        self, cooperative_id: str, member: models.MemberCreate, *, key: str | None = None
+    ) -> models.MemberOut:
+        result: models.MemberOut = await self.request(
+            "POST",
+            f"/cooperatives/{cooperative_id}/members",
+            json=member.model_dump(mode="json", exclude_none=True),
+            model=models.MemberOut,
+            idempotent=True,
+            key=key,
+        )
+        return result
+
     async def deposit(
         self,
         cooperative_id: str,
@@ -351,12 +401,53 @@ class AsyncCoopac(_Base):
         key: str | None = None,
         **extra: Any,
     ) -> models.Movement:
+        return await self._cash("deposits", cooperative_id, account_id, amount, key, extra)
+
+    async def withdraw(
+        self,
+        cooperative_id: str,
+        account_id: str,
+        amount: Decimal | str,
+        *,
+        key: str | None = None,
+        **extra: Any,
+    ) -> models.Movement:
+        return await self._cash("withdrawals", cooperative_id, account_id, amount, key, extra)
+
+    async def _cash(
+        self,
+        what: str,
+        cooperative_id: str,
+        account_id: str,
+        amount: Decimal | str,
+        key: str | None,
+        extra: dict[str, Any],
+    ) -> models.Movement:
         result: models.Movement = await self.request(
             "POST",
-            f"/cooperatives/{cooperative_id}/savings-accounts/{account_id}/deposits",
-            json={"amount": _money(amount), **extra},
+            f"/cooperatives/{cooperative_id}/savings-accounts/{account_id}/{what}",
+            json={"amount": money_text(amount), **extra},
             model=models.Movement,
             idempotent=True,
             key=key,
         )
         return result
+
+    async def events(
+        self, cooperative_id: str, after: str | None = None, types: list[str] | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
+        """As ``Coopac.events``."""
+        while True:
+            params: dict[str, Any] = {"limit": 500}
+            if after:
+                params["after"] = after
+            if types:
+                params["types"] = ",".join(types)
+            feed = await self.request(
+                "GET", f"/cooperatives/{cooperative_id}/events", params=params
+            )
+            for item in feed["items"]:
+                yield item
+            after = feed["next_cursor"]
+            if not feed["has_more"]:
+                return
