@@ -56,17 +56,22 @@ def execute(
     """Do the run to its end, or to its failure. None when another process is doing it
     (a session-level advisory lock: it dies with its connection, so a killed process
     leaves the run to whoever resumes it)."""
-    origin_var.set(Origin(Channel.system))  # its entries are the system's (the thread's own)
-    # Autocommit: the lock is the session's, and no transaction stays open for the run's
-    # length (one would hold back vacuum, and the run's own updates would pile up dead).
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock:
-        key = run_lock_key(run_id)
-        if not lock.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one():
-            return None
-        try:
-            return _execute(db, cooperative_id, run_id, progress, chunk)
-        finally:
-            lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+    # its entries are the system's, and only its own: what the caller's thread does after
+    # (the demo's tellers) is theirs again
+    origin = origin_var.set(Origin(Channel.system))
+    try:
+        # Autocommit: the lock is the session's, and no transaction stays open for the
+        # run's length (one would hold back vacuum, and its own updates would pile up dead).
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock:
+            key = run_lock_key(run_id)
+            if not lock.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one():
+                return None
+            try:
+                return _execute(db, cooperative_id, run_id, progress, chunk)
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+    finally:
+        origin_var.reset(origin)
 
 
 def _execute(
@@ -322,6 +327,7 @@ class Background:
         self.failure: Exception | None = None
 
         def run() -> None:
+            origin_var.set(Origin(Channel.system))  # a thread starts with no context of its own
             try:
                 work()
             except Exception as exc:  # handed to the run, which records it
@@ -364,6 +370,7 @@ def _close_step_parts(
     failures: list[BaseException] = []
 
     def work(part: int) -> None:
+        origin_var.set(Origin(Channel.system))  # a thread starts with no context of its own
         try:
             _close_step(db, ctx, run_id, step, day, progress, size, part, parts)
         except BaseException as exc:  # handed to the run, which records it

@@ -278,6 +278,7 @@ def _set_entry(
     """The entry of a set-based posting, written before its lines name it."""
     if not year_close:
         check_open(session, ctx.cooperative_id, business_date)
+    origin = origin_of(ctx)  # where it came in, as coopac_post records it for the others
     entry = JournalEntry(
         cooperative_id=ctx.cooperative_id,
         id=entry_id or uuid.uuid4(),
@@ -289,6 +290,9 @@ def _set_entry(
         actor_api_key_id=ctx.principal.api_key_id,
         actor_name=ctx.principal.name,
         request_id=request_id_var.get(),
+        channel=origin["channel"],
+        recorded_at=origin_var.get().recorded_at,
+        device_id=origin["device_id"],
     )
     session.add(entry)
     session.flush()
