@@ -92,15 +92,25 @@ def create_webhook_endpoint(
 @router.get(
     "/webhook-endpoints",
     response_model=Page[WebhookEndpointOut],
-    responses=coop_responses(),
+    responses=list_responses(),
     summary="The cooperative's webhook endpoints, with why any was disabled",
 )
 def list_webhook_endpoints(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_WEBHOOKS))],
     session: SessionDep,
+    page: PageDep,
 ) -> Page[WebhookEndpointOut]:
-    endpoints = service.list_endpoints(session, ctx.cooperative_id)
-    return Page[WebhookEndpointOut](items=[_endpoint_out(e) for e in endpoints])
+    # a cooperative keeps a handful: paged here, in their order (created_at, id)
+    after = cursor_time_id(page.cursor)
+    endpoints = [
+        e for e in service.list_endpoints(session, ctx.cooperative_id)
+        if after is None or (e.created_at, e.id) > after
+    ]  # fmt: skip
+    return make_page(
+        [_endpoint_out(e) for e in endpoints[: page.limit + 1]],
+        page.limit,
+        lambda e: [e.created_at.isoformat(), str(e.id)],
+    )
 
 
 @router.get(

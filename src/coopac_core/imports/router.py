@@ -21,8 +21,8 @@ from coopac_core.imports.errors import (
 )
 from coopac_core.imports.models import ImportFileKind
 from coopac_core.imports.schemas import ImportOut
-from coopac_core.openapi import coop_responses
-from coopac_core.pagination import Page
+from coopac_core.openapi import coop_responses, list_responses
+from coopac_core.pagination import Page, PageDep, cursor_time_id, make_page
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import APPROVE_IMPORTS, IMPORT_DATA, READ_IMPORTS
@@ -123,16 +123,23 @@ def reject_import(
 @router.get(
     "/imports",
     response_model=Page[ImportOut],
-    responses=coop_responses(),
+    responses=list_responses(),
     summary="The cooperative's imports, newest first",
 )
 def list_imports(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_IMPORTS))],
     session: SessionDep,
+    page: PageDep,
 ) -> Page[ImportOut]:
-    jobs = service.list_jobs(session, ctx.cooperative_id, 100)
+    jobs = service.list_jobs(
+        session, ctx.cooperative_id, page.limit + 1, cursor_time_id(page.cursor)
+    )
     asked = service.requests_of(session, ctx.cooperative_id, [j.id for j in jobs])
-    return Page[ImportOut](items=[ImportOut.of(j, asked.get(j.id)) for j in jobs])
+    return make_page(
+        [ImportOut.of(j, asked.get(j.id)) for j in jobs],
+        page.limit,
+        lambda j: [j.created_at.isoformat(), str(j.id)],
+    )
 
 
 @router.get(

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -129,15 +129,22 @@ def get_job(session: Session, cooperative_id: uuid.UUID, import_id: uuid.UUID) -
     return job
 
 
-def list_jobs(session: Session, cooperative_id: uuid.UUID, limit: int) -> list[ImportJob]:
-    return list(
-        session.exec(
-            select(ImportJob)
-            .where(ImportJob.cooperative_id == cooperative_id)
-            .order_by(col(ImportJob.created_at).desc())
-            .limit(limit)
-        ).all()
-    )
+def list_jobs(
+    session: Session,
+    cooperative_id: uuid.UUID,
+    limit: int,
+    before: tuple[datetime, uuid.UUID] | None = None,
+) -> list[ImportJob]:
+    """Newest first; ``before``: the (created_at, id) a page ended on."""
+    stmt = select(ImportJob).where(ImportJob.cooperative_id == cooperative_id)
+    if before is not None:
+        at, job_id = before
+        stmt = stmt.where(
+            (col(ImportJob.created_at) < at)
+            | ((col(ImportJob.created_at) == at) & (col(ImportJob.id) < job_id))
+        )
+    order = (col(ImportJob.created_at).desc(), col(ImportJob.id).desc())
+    return list(session.exec(stmt.order_by(*order).limit(limit)).all())
 
 
 def _changed(job: ImportJob) -> None:
