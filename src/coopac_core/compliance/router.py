@@ -119,12 +119,11 @@ def dismiss_suspicious_report(
     response_model=ScreeningLoadOut,
     responses=coop_responses(ScreeningListInvalid),
     summary="Load PEP and sanctions lists (compliance officer): a csv with document_number, "
-    "names, list and date, as the body (text/csv) or a file of a multipart form; each list "
-    "in it replaces the one of its name",
+    "names, list and date, as a file of a multipart form (or the body itself, as text/csv); "
+    "each list in it replaces the one of its name",
     openapi_extra={
         "requestBody": {
             "content": {
-                "text/csv": {"schema": {"type": "string"}},
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",

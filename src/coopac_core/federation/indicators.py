@@ -97,7 +97,7 @@ AMOUNTS = (
 
 
 class Target(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(json_schema_mode_override="serialization", extra="forbid")
 
     min: Decimal | None = Field(default=None, max_digits=9, decimal_places=4)
     max: Decimal | None = Field(default=None, max_digits=9, decimal_places=4)

@@ -43,7 +43,9 @@ class SurplusPolicy(BaseModel):
     own."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"share_interest_cap": "0.06", "return_basis": "both"}]}
+        # one schema both ways: a client generator drops a model named twice (-Input, -Output)
+        json_schema_mode_override="serialization",
+        json_schema_extra={"examples": [{"share_interest_cap": "0.06", "return_basis": "both"}]},
     )
 
     share_interest_cap: Decimal = Field(

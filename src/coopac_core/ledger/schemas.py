@@ -29,6 +29,9 @@ class GlAccountCreate(BaseModel):
 
 
 class AdjustmentLine(BaseModel):
+    # one schema both ways: a client generator drops a model named twice (-Input, -Output)
+    model_config = ConfigDict(json_schema_mode_override="serialization")
+
     account: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=4, max_length=40)
     ] = Field(description="The GL account's code, e.g. 5614")

@@ -36,6 +36,8 @@ class CreditPolicy(BaseModel):
     """``GET/PUT .../credit-policy``. Days are counted past the due date: "more than N"."""
 
     model_config = ConfigDict(
+        # one schema both ways: a client generator drops a model named twice (-Input, -Output)
+        json_schema_mode_override="serialization",
         extra="forbid",
         json_schema_extra={
             "examples": [

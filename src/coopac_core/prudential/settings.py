@@ -33,6 +33,8 @@ def _fraction(default: str, description: str) -> Decimal:
 
 class PrudentialSettings(BaseModel):
     model_config = ConfigDict(
+        # one schema both ways: a client generator drops a model named twice (-Input, -Output)
+        json_schema_mode_override="serialization",
         extra="forbid",
         json_schema_extra={
             "examples": [

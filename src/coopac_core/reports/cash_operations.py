@@ -16,6 +16,8 @@ SCREENING_FLOOR_USD = Decimal("500.00")
 
 class CashThresholds(BaseModel):
     model_config = ConfigDict(
+        # one schema both ways: a client generator drops a model named twice (-Input, -Output)
+        json_schema_mode_override="serialization",
         extra="forbid",
         json_schema_extra={
             "examples": [

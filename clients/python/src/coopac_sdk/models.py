@@ -103,20 +103,17 @@ class ActivationRequest(BaseModel):
 
 class Credit(RootModel[str]):
     root: str = Field(
-        ...,
-        examples=["100.00"],
-        pattern="^[0-9]{1,12}(\\.[0-9]{1,2})?$",
-        title="Credit",
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Credit"
     )
 
 
 class Debit(RootModel[str]):
     root: str = Field(
-        ..., examples=["100.00"], pattern="^[0-9]{1,12}(\\.[0-9]{1,2})?$", title="Debit"
+        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Debit"
     )
 
 
-class AdjustmentLineInput(BaseModel):
+class AdjustmentLine(BaseModel):
     account: str = Field(
         ...,
         description="The GL account's code, e.g. 5614",
@@ -126,30 +123,6 @@ class AdjustmentLineInput(BaseModel):
     )
     credit: Credit | None = Field(None, title="Credit")
     debit: Debit | None = Field(None, title="Debit")
-
-
-class Credit1(RootModel[str]):
-    root: str = Field(
-        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Credit"
-    )
-
-
-class Debit1(RootModel[str]):
-    root: str = Field(
-        ..., examples=["100.00"], pattern="^-?[0-9]+\\.[0-9]{2}$", title="Debit"
-    )
-
-
-class AdjustmentLineOutput(BaseModel):
-    account: str = Field(
-        ...,
-        description="The GL account's code, e.g. 5614",
-        max_length=40,
-        min_length=4,
-        title="Account",
-    )
-    credit: Credit1 | None = Field(None, title="Credit")
-    debit: Debit1 | None = Field(None, title="Debit")
 
 
 class EducationFund(RootModel[str]):
@@ -321,31 +294,7 @@ class Reason(StrEnum):
     monthly = "monthly"
 
 
-class CashThresholdsInput(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    monthly_usd: str | None = Field(
-        "50000.00",
-        examples=["100.00"],
-        pattern="^[0-9]{1,12}(\\.[0-9]{1,2})?$",
-        title="Monthly Usd",
-    )
-    screening_usd: str | None = Field(
-        "1000.00",
-        examples=["100.00"],
-        pattern="^[0-9]{1,12}(\\.[0-9]{1,2})?$",
-        title="Screening Usd",
-    )
-    single_usd: str | None = Field(
-        "10000.00",
-        examples=["100.00"],
-        pattern="^[0-9]{1,12}(\\.[0-9]{1,2})?$",
-        title="Single Usd",
-    )
-
-
-class CashThresholdsOutput(BaseModel):
+class CashThresholds(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -480,67 +429,11 @@ class CounterPurpose(StrEnum):
     exchange_income = "exchange_income"
 
 
-class MoratoryTea(RootModel[float]):
-    root: float = Field(
-        ...,
-        description="The cooperative's moratory rate (a TEA; the central bank caps it every six months), for loans granted from now on; a product's own moratory TEA caps it. None: each product's",
-        ge=0.0,
-        le=10.0,
-        title="Moratory Tea",
-    )
-
-
 class OverdueWholeAfterDays(RootModel[int]):
     root: int = Field(..., ge=1, le=3650)
 
 
-class CreditPolicyInput(BaseModel):
-    """
-    ``GET/PUT .../credit-policy``. Days are counted past the due date: "more than N".
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    advance_max_installments: int | None = Field(
-        2,
-        description="A payment beyond what is due that covers up to this many installments advances them (Res. SBS 3274-2017); more is a prepayment",
-        ge=0,
-        le=12,
-        title="Advance Max Installments",
-    )
-    mediana_empresa_bands: tuple[int, int, int, int] | None = Field(
-        [15, 60, 120, 365],
-        description="Last day past due of Normal, CPP, Deficiente and Dudoso for mediana empresa; beyond the last: Pérdida",
-        title="Mediana Empresa Bands",
-    )
-    moratory_tea: MoratoryTea | str | None = Field(
-        None,
-        description="The cooperative's moratory rate (a TEA; the central bank caps it every six months), for loans granted from now on; a product's own moratory TEA caps it. None: each product's",
-        title="Moratory Tea",
-    )
-    overdue_installment_after_days: int | None = Field(
-        30,
-        description="Consumo and hipotecario: an unpaid installment moves to créditos vencidos (14x5) this many days after its due date",
-        ge=1,
-        le=3650,
-        title="Overdue Installment After Days",
-    )
-    overdue_whole_after_days: dict[CreditType, OverdueWholeAfterDays] | None = Field(
-        None,
-        description="Days past due after which the whole balance is vencido, by credit type",
-        title="Overdue Whole After Days",
-    )
-    refinance_regular_installments: int | None = Field(
-        6,
-        description="A refinanced loan is not classified better than its debtor's category when it was refinanced until this many of its installments were paid on time (DOMAIN.md: a period of regular payments, to confirm; two quarters of monthly installments by default)",
-        ge=1,
-        le=60,
-        title="Refinance Regular Installments",
-    )
-
-
-class CreditPolicyOutput(BaseModel):
+class CreditPolicy(BaseModel):
     """
     ``GET/PUT .../credit-policy``. Days are counted past the due date: "more than N".
     """
@@ -1944,114 +1837,7 @@ class ProductKind(StrEnum):
     term = "term"
 
 
-class FixedAssetsLimit(RootModel[float]):
-    root: float = Field(
-        "1.00",
-        description="Fixed assets (18) over effective equity",
-        ge=0.0,
-        le=10.0,
-        title="Fixed Assets Limit",
-    )
-
-
-class GenericProvisionsCap(RootModel[float]):
-    root: float = Field(
-        "0.0125",
-        description="Generic provisions count in effective equity up to this share of the RWA",
-        ge=0.0,
-        le=10.0,
-        title="Generic Provisions Cap",
-    )
-
-
-class MinCapitalRatio(RootModel[float]):
-    root: float = Field(
-        "0.10",
-        description="Effective equity over risk-weighted assets",
-        ge=0.0,
-        le=10.0,
-        title="Min Capital Ratio",
-    )
-
-
-class MortgageWeight(RootModel[float]):
-    root: float = Field(
-        "0.50",
-        description="Weight of hipotecario loans, instead of their account's",
-        ge=0.0,
-        le=10.0,
-        title="Mortgage Weight",
-    )
-
-
-class RelatedPartiesLimit(RootModel[float]):
-    root: float = Field(
-        "0.30",
-        description="The loans of all related parties together over effective equity",
-        ge=0.0,
-        le=10.0,
-        title="Related Parties Limit",
-    )
-
-
-class SingleBorrowerLimit(RootModel[float]):
-    root: float = Field(
-        "0.10",
-        description="One debtor's loans over effective equity (a loan beyond it needs the board)",
-        ge=0.0,
-        le=10.0,
-        title="Single Borrower Limit",
-    )
-
-
-class PrudentialSettingsInput(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    fixed_assets_limit: FixedAssetsLimit | str | None = Field(
-        "1.00",
-        description="Fixed assets (18) over effective equity",
-        title="Fixed Assets Limit",
-        validate_default=True,
-    )
-    generic_provisions_cap: GenericProvisionsCap | str | None = Field(
-        "0.0125",
-        description="Generic provisions count in effective equity up to this share of the RWA",
-        title="Generic Provisions Cap",
-        validate_default=True,
-    )
-    min_capital_ratio: MinCapitalRatio | str | None = Field(
-        "0.10",
-        description="Effective equity over risk-weighted assets",
-        title="Min Capital Ratio",
-        validate_default=True,
-    )
-    mortgage_weight: MortgageWeight | str | None = Field(
-        "0.50",
-        description="Weight of hipotecario loans, instead of their account's",
-        title="Mortgage Weight",
-        validate_default=True,
-    )
-    related_parties_limit: RelatedPartiesLimit | str | None = Field(
-        "0.30",
-        description="The loans of all related parties together over effective equity",
-        title="Related Parties Limit",
-        validate_default=True,
-    )
-    risk_weights: dict[str, float | str] | None = Field(
-        None,
-        description="Credit-risk weight of each asset account by its code's prefix (the longest matching prefix applies)",
-        title="Risk Weights",
-    )
-    single_borrower_limit: SingleBorrowerLimit | str | None = Field(
-        "0.10",
-        description="One debtor's loans over effective equity (a loan beyond it needs the board)",
-        title="Single Borrower Limit",
-        validate_default=True,
-    )
-
-
-class PrudentialSettingsOutput(BaseModel):
+class PrudentialSettings(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -2882,24 +2668,7 @@ class SubmitReport(BaseModel):
     uif_reference: str = Field(..., max_length=100, min_length=1, title="Uif Reference")
 
 
-class ShareInterestCap(RootModel[float]):
-    root: float = Field("0.10", ge=0.0, le=1.0, title="Share Interest Cap")
-
-
-class SurplusPolicyInput(BaseModel):
-    """
-    The statute's figures for the distribution. DOMAIN.md is silent on the cap of the
-    interest on share capital (the statute's): 10% a year unless the cooperative sets its
-    own.
-    """
-
-    return_basis: ReturnBasis | None = ReturnBasis.both
-    share_interest_cap: ShareInterestCap | str | None = Field(
-        "0.10", title="Share Interest Cap", validate_default=True
-    )
-
-
-class SurplusPolicyOutput(BaseModel):
+class SurplusPolicy(BaseModel):
     """
     The statute's figures for the distribution. DOMAIN.md is silent on the cap of the
     interest on share capital (the statute's): 10% a year unless the cooperative sets its
@@ -2956,15 +2725,7 @@ class SuspiciousReportReceipt(BaseModel):
     reported_at: AwareDatetime = Field(..., title="Reported At")
 
 
-class TargetInput(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    max: float | str | None = Field(None, title="Max")
-    min: float | str | None = Field(None, title="Min")
-
-
-class TargetOutput(BaseModel):
+class Target(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -3470,9 +3231,7 @@ class AdjustmentCreate(BaseModel):
         title="Business Date",
     )
     description: str = Field(..., max_length=300, min_length=1, title="Description")
-    lines: list[AdjustmentLineInput] = Field(
-        ..., max_length=50, min_length=2, title="Lines"
-    )
+    lines: list[AdjustmentLine] = Field(..., max_length=50, min_length=2, title="Lines")
 
 
 class AdjustmentRequestOut(BaseModel):
@@ -3494,7 +3253,7 @@ class AdjustmentRequestOut(BaseModel):
     journal_entry_id: UUID | None = Field(
         ..., description="The entry, once approved and posted", title="Journal Entry Id"
     )
-    lines: list[AdjustmentLineOutput] = Field(..., title="Lines")
+    lines: list[AdjustmentLine] = Field(..., title="Lines")
     requested_at: AwareDatetime = Field(..., title="Requested At")
     requested_by: str = Field(..., title="Requested By")
     status: ApprovalStatus
@@ -3590,18 +3349,7 @@ class ApiKeyOut(BaseModel):
     scopes: list[ApiKeyScope] = Field(..., title="Scopes")
 
 
-class ApprovalThresholdInput(BaseModel):
-    amount: str = Field(
-        ...,
-        description="A cash withdrawal above it waits for a supervisor",
-        examples=["100.00"],
-        pattern="^[0-9]{1,12}(\\.[0-9]{1,2})?$",
-        title="Amount",
-    )
-    currency: Currency
-
-
-class ApprovalThresholdOutput(BaseModel):
+class ApprovalThreshold(BaseModel):
     amount: str = Field(
         ...,
         description="A cash withdrawal above it waits for a supervisor",
@@ -3873,7 +3621,7 @@ class CounterSettingsIn(BaseModel):
         description="The GL accounts the counter books to, by purpose",
         title="Accounts",
     )
-    withdrawal_approval_above: list[ApprovalThresholdInput] | None = Field(
+    withdrawal_approval_above: list[ApprovalThreshold] | None = Field(
         None,
         description="Replaces the thresholds; a currency left out has none",
         title="Withdrawal Approval Above",
@@ -3882,7 +3630,7 @@ class CounterSettingsIn(BaseModel):
 
 class CounterSettingsOut(BaseModel):
     accounts: list[CounterAccountOut] = Field(..., title="Accounts")
-    withdrawal_approval_above: list[ApprovalThresholdOutput] = Field(
+    withdrawal_approval_above: list[ApprovalThreshold] = Field(
         ..., title="Withdrawal Approval Above"
     )
 
@@ -5042,10 +4790,8 @@ class SessionOpen(BaseModel):
 
 
 class SettingsOut(BaseModel):
-    cash_thresholds: CashThresholdsOutput
-    indicator_targets: dict[Indicator, TargetOutput] = Field(
-        ..., title="Indicator Targets"
-    )
+    cash_thresholds: CashThresholds
+    indicator_targets: dict[Indicator, Target] = Field(..., title="Indicator Targets")
     updated_at: str | None = Field(..., title="Updated At")
     updated_by: str | None = Field(..., title="Updated By")
 
@@ -5058,8 +4804,8 @@ class SettingsUpdate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    cash_thresholds: CashThresholdsInput | None = None
-    indicator_targets: dict[Indicator, TargetInput] | None = Field(
+    cash_thresholds: CashThresholds | None = None
+    indicator_targets: dict[Indicator, Target] | None = Field(
         None, title="Indicator Targets"
     )
 

@@ -17,6 +17,9 @@ from coopac_core.tellers.models import (
 
 
 class ApprovalThreshold(BaseModel):
+    # one schema both ways: a client generator drops a model named twice (-Input, -Output)
+    model_config = ConfigDict(json_schema_mode_override="serialization")
+
     currency: Currency
     amount: Amount = Field(description="A cash withdrawal above it waits for a supervisor")
 
