@@ -210,9 +210,10 @@ def _finish(operation: dict[str, Any], route: APIRoute, method: str) -> None:
     idempotent = False
     for param in operation.get("parameters", []):
         if param["in"] == "header" and param["name"] == IDEMPOTENCY_HEADER:
-            # Declared optional in Python so that a missing key is our own 400
-            # (idempotency_key_required), not a validation error; required all the same.
-            param["required"] = True
+            # A money POST's is declared optional in Python so that a missing key is our own
+            # 400 (idempotency_key_required), not a validation error: required all the same.
+            # A creating POST's is optional (idempotent_creates): the contract says so too.
+            param["required"] = not param.get("description", "").startswith("Optional")
             param["schema"] = {"type": "string", "minLength": 1, "maxLength": 200}
             idempotent = True
     for status, response in operation.get("responses", {}).items():
