@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
@@ -357,6 +358,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.demo:
         _print_demo_logins()
     sys.stdout.flush()
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # each worker keeps its own figures; /metrics adds them up from this folder, emptied
+        # at each start (the library's multiprocess mode, set before any worker starts)
+        folder = settings.data_dir / "metrics"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
     uvicorn.run(
         "coopac_core.main:create_app",
         factory=True,

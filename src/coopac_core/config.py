@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     import_max_bytes: int = 512_000_000
     # Swagger UI at /docs, served locally; false turns it off (/openapi.json stays).
     docs_enabled: bool = True
+    # /metrics (Prometheus): a scraper sends "Authorization: Bearer <metrics_token>";
+    # metrics_public lets anyone read it (a private network's scraper without a token).
+    # Neither set: 401 to everyone.
+    metrics_token: SecretStr | None = None
+    metrics_public: bool = False
     # Set by `coopac serve --demo`: demo data, and a weak signing key tolerated.
     demo: bool = False
     federation_name: str = "Federación de Cooperativas de Ahorro y Crédito"

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from coopac_core import __version__
+from coopac_core import __version__, metrics
 from coopac_core.api_docs import mount_docs
 from coopac_core.audit.router import router as audit_router
 from coopac_core.cob import runner as cob_runner
@@ -181,6 +181,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         own_db = db is None
         app.state.db = db or Database.from_settings(settings)
         app.state.head = head_revision(settings, app.state.db.owner_url)
+        metrics.watch_pool(app.state.db.engine.pool.checkedout)
         # A close of business a stopped process left half done goes on from where it was.
         try:
             cob_runner.resume_all(app.state.db, settings.cob_chunk_size)
@@ -292,6 +293,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         app.include_router(router)
 
     app.include_router(health_router)
+    app.include_router(metrics.router)
     if settings.docs_enabled:
         mount_docs(app)
 

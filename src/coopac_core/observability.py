@@ -14,6 +14,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from coopac_core import metrics
 from coopac_core.channels import Channel, ChannelInvalid, Origin, origin_var
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -194,14 +195,19 @@ class RequestIdMiddleware:
             )
             await send_with_id({"type": "http.response.body", "body": body})
         finally:
+            elapsed = time.perf_counter() - started
             access_log.info(
                 "request",
                 extra={
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round(elapsed * 1000, 2),
                 },
             )
+            # by the route's template (a path names ids): few series, whatever the traffic
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            metrics.HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
+            metrics.HTTP_LATENCY.labels(scope["method"], route).observe(elapsed)
             request_id_var.reset(token)
             origin_var.reset(origin_token)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -14,6 +15,7 @@ from functools import partial
 from sqlalchemy import func, text
 from sqlmodel import col, select
 
+from coopac_core import metrics
 from coopac_core.channels import Channel, Origin, origin_var
 from coopac_core.cob.models import CobRun, CobStep, RunStatus, StepStatus
 from coopac_core.cob.schedule import ordered
@@ -211,6 +213,7 @@ def _close_day_at_once(
             if not step.applies(day):
                 continue
             first, *others = by_step[step.name]
+            started = time.perf_counter()
             try:
                 # the day is done whole here: what it processed is what there was (counting
                 # it first, as the step-by-step path must for its progress, is a query a
@@ -226,6 +229,8 @@ def _close_day_at_once(
                     after = uuid.UUID(done.cursor)
             except Exception as exc:
                 raise StepFailed(step, exc) from exc
+            metrics.COB_STEP_SECONDS.labels(step.name).observe(time.perf_counter() - started)
+            metrics.COB_STEP_ROWS.labels(step.name).inc(processed)
             if progress is None or total is None:
                 counts[step.name] = (first.part, processed, processed)
                 continue
@@ -401,6 +406,7 @@ def _close_step(
 ) -> None:
     """One span of a step through one day, a chunk per transaction with its progress."""
     whole = spans(parts)[part]
+    started = time.perf_counter()
     while True:
         with db.session(ctx.cooperative_id) as session:
             row = session.get(
@@ -415,6 +421,7 @@ def _close_step(
             after = uuid.UUID(row.cursor) if row.cursor else whole.after
             chunk = step.run_chunk(session, ctx, day, Span(after, whole.upto), size)
             row.processed += chunk.processed
+            metrics.COB_STEP_ROWS.labels(step.name).inc(chunk.processed)
             row.cursor = chunk.cursor
             if chunk.cursor is None:
                 row.done_through = day
@@ -424,4 +431,5 @@ def _close_step(
                 run = get_run(session, ctx.cooperative_id, run_id)
                 progress(run, summarise(run_steps(session, run)))
         if chunk.cursor is None:
+            metrics.COB_STEP_SECONDS.labels(step.name).observe(time.perf_counter() - started)
             return

@@ -25,6 +25,7 @@ import httpx
 from sqlalchemy import text
 from standardwebhooks.webhooks import Webhook
 
+from coopac_core import metrics
 from coopac_core.config import Settings
 from coopac_core.db import ALL_TENANTS, Database
 from coopac_core.events.addresses import AddressNotAllowed, guarded_client
@@ -230,6 +231,9 @@ class WebhookWorker:
             window_end = t.created_at.timestamp() + s.webhook_retry_window_seconds
             next_at = datetime.fromtimestamp(min(now.timestamp() + delay, window_end), UTC)
             status = "pending"
+        metrics.WEBHOOK_DELIVERIES.labels("retry" if status == "pending" else status).inc()
+        if outcome.succeeded:  # from the event's delivery being made to its arrival
+            metrics.WEBHOOK_LAG.observe((now - t.created_at).total_seconds())
         params: dict[str, Any] = {"c": t.cooperative_id, "d": t.delivery_id, "n": t.attempt}
         with self.db.session(ALL_TENANTS) as session:
             session.execute(

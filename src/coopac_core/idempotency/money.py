@@ -19,6 +19,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from coopac_core import database_rules as rules
+from coopac_core import metrics
 from coopac_core.channels import origin_json
 from coopac_core.config import Settings
 from coopac_core.db import Database, DatabaseUnreachable
@@ -101,6 +102,14 @@ class BatchOperation:
 BatchOutcome = tuple[int, str, bool] | DomainError | None
 
 
+def _count(operation: str, answer: Response) -> None:
+    if answer.headers.get(REPLAY_HEADER) == "true":
+        outcome = "replayed"
+    else:
+        outcome = "refused" if answer.status_code >= 400 else "done"
+    metrics.MONEY_OPERATIONS.labels(operation, outcome).inc()
+
+
 class MoneyRequest:
     """A money POST, gathered without touching the database. ``run`` then does all of it
     (authentication, the cooperative's scope, the key's claim, the operation and the
@@ -122,6 +131,8 @@ class MoneyRequest:
         self.db: Database = request.app.state.db
         self.settings: Settings = request.app.state.settings
         self.path = request.url.path
+        # what /metrics counts it as: the route's name (deposit, withdraw, repay_loan...)
+        self.operation = str(getattr(request.scope.get("route"), "name", "unknown"))
         self.cooperative_id = cooperative_id
         self.allowed = allowed
         self.token = token
@@ -149,7 +160,13 @@ class MoneyRequest:
         return other
 
     async def run(self, operation: MoneyOperation, status_code: int = 201) -> JSONResponse:
-        return await run_in_threadpool(self._run, operation, status_code)
+        try:
+            answer = await run_in_threadpool(self._run, operation, status_code)
+        except DomainError:
+            metrics.MONEY_OPERATIONS.labels(self.operation, "refused").inc()
+            raise
+        _count(self.operation, answer)
+        return answer
 
     def credential(self) -> str:
         """The caller as the database checks them (``coopac_money_caller``): a session's
@@ -205,12 +222,14 @@ class MoneyRequest:
             raise DatabaseUnreachable() from exc
         assert row is not None  # the function answers one row
         status, body, replayed = row["status"], row["body"], row["replayed"]
-        return Response(
+        answer = Response(
             body,
             status_code=status,
             headers={REPLAY_HEADER: "true"} if replayed else None,
             media_type=PROBLEM_JSON if status >= 400 else "application/json",
         )
+        _count(self.operation, answer)
+        return answer
 
     async def call_many(self, ops: list[BatchOperation]) -> list[BatchOutcome] | None:
         """Many one-call operations of this caller, in order, in one database call

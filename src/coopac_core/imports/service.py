@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
+from coopac_core import metrics
 from coopac_core.approvals import engine as approvals
 from coopac_core.approvals.engine import ApprovalKind
 from coopac_core.approvals.models import ApprovalRequest
@@ -292,6 +293,8 @@ def _load_one(
             seconds=round(outcome.seconds, 3),
             phases=outcome.phases,
         )
+        if loaded_as is FileStatus.loaded:  # loaded for good, not only checked
+            metrics.IMPORT_ROWS.labels(kind.value).inc(outcome.loaded or 0)
     except Refused as exc:
         o = exc.outcome
         entry.update(status=FileStatus.refused.value, rows=o.rows, loaded=0, errors=o.error_count)
