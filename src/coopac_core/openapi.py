@@ -86,6 +86,16 @@ def money_responses(*errors: type[DomainError]) -> Responses:
 # --- the document ------------------------------------------------------------------------
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# A file answer: a binary one's bytes (xlsx, pdf), a text one's text (csv, a fixed-width
+# file), as a client generator reads them.
+FILE: dict[str, Any] = {"schema": {"type": "string", "format": "binary"}}
+TEXT_FILE: dict[str, Any] = {"schema": {"type": "string"}}
+
+
+def file_content(media_type: str) -> dict[str, Any]:
+    return TEXT_FILE if media_type.startswith("text/") else FILE
+
+
 _REQUEST_ID = {
     "description": "The request's id: the client's X-Request-ID if it sent a well-formed "
     "one, else a new one. Quote it when reporting a problem.",

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 from coopac_core.db import Database
 from coopac_core.events import service as events
 from coopac_core.events.models import EventType
+from coopac_core.ledger.models import EntryKind
 from coopac_core.security.roles import Role
 from tests.support.bank import Bank, key
 from tests.support.world import World
@@ -123,6 +124,11 @@ def test_each_change_writes_one_event_and_a_refusal_none(
     deposits, _ = _feed(client, bank, start, types="money.deposit")
     assert moved["id"] in [e["id"] for e in deposits]
     assert {e["type"] for e in deposits} == {"money.deposit"}
+    # and by the groups a webhook takes
+    money, _ = _feed(client, bank, start, types="money.*")
+    assert moved["id"] in [e["id"] for e in money]
+    assert all(e["type"].startswith("money.") for e in money)
+    assert len(_feed(client, bank, start, types="*")[0]) == len(got)
     after_created, _ = _feed(client, bank, created["cursor"])
     assert [e["id"] for e in after_created] == [e["id"] for e in got[got.index(created) + 1 :]]
     # another cooperative's staff read none of it
@@ -215,3 +221,12 @@ def test_verify_ledger_finds_an_entry_without_its_event(
     assert problems == [
         f"journal entry {deposit['journal_entry_id']} (deposit): no event in the outbox"
     ]
+
+
+def test_every_kind_of_entry_has_its_event_type() -> None:
+    # the posting trigger writes money.<kind> (a loan's three are the loan's): each is a type
+    # a consumer can ask for by name, and the feed's answers are of the enum
+    loans = {"loan_disbursement": "loan.disbursed", "loan_repayment": "loan.repaid",
+             "loan_write_off": "loan.written_off"}  # fmt: skip
+    known = {t.value for t in EventType}
+    assert not [k for k in EntryKind if loans.get(k.value, f"money.{k.value}") not in known]

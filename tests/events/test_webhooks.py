@@ -113,9 +113,21 @@ def test_a_deposit_reaches_the_receiver_signed(
             [delivery] = _deliveries(client, bank, endpoint)
             assert (delivery["status"], delivery["attempts"]) == ("succeeded", 1)
             assert delivery["attempt_log"][0]["status_code"] == 200
-            # sent again on request, with the same webhook-id
+            # delivered: sent again only when asked with force, with the same webhook-id
             r = client.post(bank.url(f"/deliveries/{delivery['id']}/retry"), headers=bank.admin)
+            assert (r.status_code, r.json()["code"]) == (409, "webhook_delivery_delivered")
+            r = client.post(
+                bank.url(f"/deliveries/{delivery['id']}/retry"),
+                params={"force": "true"},
+                headers=bank.admin,
+            )
             assert r.status_code == 202, r.text
+            done = client.get(
+                bank.url(f"/webhook-endpoints/{endpoint['id']}/deliveries"),
+                params={"status": "failed"},
+                headers=bank.admin,
+            )
+            assert done.status_code == 200 and done.json()["items"] == []
             _until(lambda: len(rec.got) >= 2, worker.run_once)
             assert rec.ids() == [got.headers["webhook-id"]] * 2
         finally:

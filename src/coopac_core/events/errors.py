@@ -37,3 +37,9 @@ class WebhookUrlNotAllowed(Unprocessable):
         "A webhook reaches the outside only: https, to a host that resolves to no loopback, "
         "private, link-local, unique-local, multicast or unspecified address."
     )
+
+
+class WebhookDeliveryDelivered(Conflict):
+    code = "webhook_delivery_delivered"
+    template = "La entrega ya llegó a su destino; para enviarla otra vez, force=true"
+    meaning = "A delivered event is sent again only when asked with force (the receiver lost it)."

@@ -59,6 +59,11 @@ class EventType(StrEnum):
     money_exchange = "money.exchange"
     money_exchange_revaluation = "money.exchange_revaluation"
     money_opening_balance = "money.opening_balance"
+    # every kind of entry has its event (the posting trigger writes money.<kind>): these
+    # three were written and could not be asked for by name
+    money_loan_parts = "money.loan_parts"
+    money_year_close = "money.year_close"
+    money_surplus_distribution = "money.surplus_distribution"
     import_finished = "import.finished"
     approval_requested = "approval.requested"
     approval_approved = "approval.approved"

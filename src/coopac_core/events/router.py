@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from coopac_core.events import service
 from coopac_core.events.errors import (
     EventTypeUnknown,
+    WebhookDeliveryDelivered,
     WebhookDeliveryNotFound,
     WebhookEndpointDisabled,
     WebhookEndpointNotFound,
@@ -182,6 +183,7 @@ def list_webhook_deliveries(
     ctx: Annotated[CoopContext, Depends(coop_access(READ_WEBHOOKS))],
     session: SessionDep,
     page: PageDep,
+    status: DeliveryStatus | None = None,
 ) -> Page[DeliveryOut]:
     rows = service.list_deliveries(
         session,
@@ -189,6 +191,7 @@ def list_webhook_deliveries(
         endpoint_id,
         before=cursor_time_id(page.cursor),
         limit=page.limit + 1,
+        status=status,
     )
     return make_page(
         _deliveries(session, ctx, rows),
@@ -202,14 +205,19 @@ def list_webhook_deliveries(
     status_code=status.HTTP_202_ACCEPTED,
     response_model=DeliveryOut,
     responses=coop_responses(
-        WebhookDeliveryNotFound, WebhookEndpointNotFound, WebhookEndpointDisabled
+        WebhookDeliveryNotFound,
+        WebhookEndpointNotFound,
+        WebhookEndpointDisabled,
+        WebhookDeliveryDelivered,
     ),
-    summary="Send a delivery again (same webhook-id), as soon as a worker is free",
+    summary="Send a delivery again (same webhook-id), as soon as a worker is free; one "
+    "already delivered only with force=true",
 )
 def retry_webhook_delivery(
     delivery_id: uuid.UUID,
     ctx: Annotated[CoopContext, Depends(coop_access(MANAGE_WEBHOOKS, money=True))],
     session: SessionDep,
+    force: bool = False,
 ) -> DeliveryOut:
-    delivery = service.retry_delivery(session, ctx, delivery_id)
+    delivery = service.retry_delivery(session, ctx, delivery_id, force)
     return _deliveries(session, ctx, [delivery])[0]

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from coopac_core.events.models import DeliveryStatus, EndpointStatus
+from coopac_core.events.models import DeliveryStatus, EndpointStatus, EventType
 from coopac_core.pagination import encode_cursor
 
 _EVENT_EXAMPLE: dict[str, Any] = {
@@ -49,7 +49,7 @@ class EventOut(BaseModel):
 
     id: uuid.UUID = Field(description="Also the webhook-id of its deliveries")
     cursor: str
-    type: str = Field(description="member.created, money.deposit, loan.disbursed, ...")
+    type: EventType
     occurred_at: datetime
     business_date: date
     subject_kind: str = Field(description="member, loan, journal_entry, ...")
@@ -65,7 +65,7 @@ class EventOut(BaseModel):
         return cls(
             id=row["event_id"] if "event_id" in row else row["id"],
             cursor=encode_cursor([row["tx_id"], row["seq"]]),
-            type=row["type"],
+            type=EventType(row["type"]),
             occurred_at=row["occurred_at"],
             business_date=row["business_date"],
             subject_kind=row["subject_kind"],
@@ -225,7 +225,7 @@ class DeliveryOut(BaseModel):
     id: uuid.UUID
     endpoint_id: uuid.UUID
     event_id: uuid.UUID
-    event_type: str | None
+    event_type: EventType | None
     status: DeliveryStatus
     attempts: int
     next_attempt_at: datetime = Field(description="When a worker may take it next")

@@ -25,6 +25,7 @@ from coopac_core.errors import InvalidCursor
 from coopac_core.events.addresses import check_url
 from coopac_core.events.errors import (
     EventTypeUnknown,
+    WebhookDeliveryDelivered,
     WebhookDeliveryNotFound,
     WebhookEndpointDisabled,
     WebhookEndpointNotFound,
@@ -101,6 +102,23 @@ def _position(cursor: str | None) -> tuple[int, int]:
     return (values[0], values[1])
 
 
+def expand_types(types: list[str] | None) -> list[str] | None:
+    """The feed's filter as a webhook's: exact types, a group (``loan.*``) or ``*``, as
+    the known types they name; None: every type."""
+    asked = check_types(types, patterns=True)
+    if asked is None or "*" in asked:
+        return None
+    known = sorted(t.value for t in EventType)
+    return sorted(
+        {
+            t
+            for name in asked
+            for t in known
+            if t == name or (name.endswith(".*") and t.startswith(name[:-1]))
+        }
+    )
+
+
 def check_types(types: list[str] | None, *, patterns: bool = False) -> list[str] | None:
     """Known event types; with ``patterns``, also ``group.*`` and ``*`` (an endpoint's)."""
     if not types:
@@ -126,7 +144,7 @@ def feed(
     tx, seq = _position(after)
     rows = session.execute(
         text(_FEED),
-        {"c": cooperative_id, "tx": tx, "seq": seq, "types": check_types(types), "n": limit},
+        {"c": cooperative_id, "tx": tx, "seq": seq, "types": expand_types(types), "n": limit},
     ).mappings()
     return [EventOut.of_row(r) for r in rows]
 
@@ -245,12 +263,15 @@ def list_deliveries(
     *,
     before: tuple[Any, uuid.UUID] | None,
     limit: int,
+    status: DeliveryStatus | None = None,
 ) -> list[WebhookDelivery]:
     get_endpoint(session, cooperative_id, endpoint_id)
     query = select(WebhookDelivery).where(
         WebhookDelivery.cooperative_id == cooperative_id,
         WebhookDelivery.endpoint_id == endpoint_id,
     )
+    if status is not None:
+        query = query.where(WebhookDelivery.status == status)
     if before is not None:
         query = query.where(
             text("(webhook_delivery.created_at, webhook_delivery.id) < (:b_at, :b_id)").bindparams(
@@ -291,9 +312,12 @@ def events_of(
     return {e.id: e for e in rows}
 
 
-def retry_delivery(session: Session, ctx: CoopContext, delivery_id: uuid.UUID) -> WebhookDelivery:
-    """Send a delivery again as soon as a worker is free, whatever became of it: an
-    integrator who lost what they received asks for it again (same ``webhook-id``)."""
+def retry_delivery(
+    session: Session, ctx: CoopContext, delivery_id: uuid.UUID, force: bool = False
+) -> WebhookDelivery:
+    """Send a delivery again as soon as a worker is free: a failed one; a delivered one
+    only with ``force`` (an integrator who lost what they received asks for it again, same
+    ``webhook-id``)."""
     delivery = session.exec(
         select(WebhookDelivery)
         .where(
@@ -304,6 +328,8 @@ def retry_delivery(session: Session, ctx: CoopContext, delivery_id: uuid.UUID) -
     ).first()
     if delivery is None:
         raise WebhookDeliveryNotFound()
+    if delivery.status == DeliveryStatus.succeeded and not force:
+        raise WebhookDeliveryDelivered()
     endpoint = get_endpoint(session, ctx.cooperative_id, delivery.endpoint_id)
     if endpoint.status != EndpointStatus.active:
         raise WebhookEndpointDisabled(reason=endpoint.disabled_reason or endpoint.status)

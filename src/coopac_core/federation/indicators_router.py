@@ -16,7 +16,7 @@ from coopac_core.federation import indicators as ind
 from coopac_core.federation.indicators import Indicator, SettingsOut, SettingsUpdate
 from coopac_core.federation.models import SbsLevel
 from coopac_core.money import Amount
-from coopac_core.openapi import problem_responses
+from coopac_core.openapi import FILE, TEXT_FILE, problem_responses
 from coopac_core.reports.errors import PeriodInFuture, PeriodRangeInvalid
 from coopac_core.reports.models import PeriodSnapshot, PeriodStatus
 from coopac_core.reports.render import MEDIA_TYPES, CsvDialect, DialectQuery, Format, Table, respond
@@ -267,7 +267,7 @@ def _alert_texts(
         **problem_responses(RoleNotAllowed, PeriodInFuture, PeriodRangeInvalid),
         200: {
             "description": "The series (json), or the same as csv or xlsx with ?format=",
-            "content": {MEDIA_TYPES[Format.csv]: {}, MEDIA_TYPES[Format.xlsx]: {}},
+            "content": {MEDIA_TYPES[Format.csv]: TEXT_FILE, MEDIA_TYPES[Format.xlsx]: FILE},
         },
     },
     summary="One indicator per cooperative and month, for charts (federation staff)",

@@ -35,7 +35,7 @@ from coopac_core.fiscal_years.schemas import (
 )
 from coopac_core.fiscal_years.surplus import SurplusPolicy
 from coopac_core.idempotency import MoneyRequest, idempotent
-from coopac_core.openapi import coop_responses, money_responses
+from coopac_core.openapi import coop_responses, file_content, money_responses
 from coopac_core.reports.render import MEDIA_TYPES, CsvDialect, DialectQuery, Format, Table, respond
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
@@ -175,7 +175,9 @@ def get_distribution(
         **coop_responses(DistributionNotFound),
         200: {
             "description": "Each member's part (json), or the same rows as csv or xlsx",
-            "content": {MEDIA_TYPES[f]: {} for f in (Format.csv, Format.xlsx)},
+            "content": {
+                MEDIA_TYPES[f]: file_content(MEDIA_TYPES[f]) for f in (Format.csv, Format.xlsx)
+            },
         },
     },
     summary="Each member's interest on shares and return: as credited, or as the pending "

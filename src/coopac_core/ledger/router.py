@@ -30,7 +30,7 @@ from coopac_core.ledger.schemas import (
 )
 from coopac_core.ledger.views import entry_out
 from coopac_core.money import Currency
-from coopac_core.openapi import coop_responses, list_responses
+from coopac_core.openapi import FILE, TEXT_FILE, coop_responses, list_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, make_page
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
@@ -136,7 +136,7 @@ def list_journal_entries(
         **list_responses(DateRangeInvalid),
         200: {
             "description": "One row per posting, in booking order",
-            "content": {"text/csv": {}, export.XLSX_MEDIA_TYPE: {}},
+            "content": {"text/csv": TEXT_FILE, export.XLSX_MEDIA_TYPE: FILE},
         },
     },
     summary="The movements of a range of business dates for an accounting system (csv or "

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from coopac_core.federation import indicators
 from coopac_core.federation.models import Cooperative
 from coopac_core.federation.service import get_cooperative
-from coopac_core.openapi import coop_responses, list_responses
+from coopac_core.openapi import TEXT_FILE, coop_responses, file_content, list_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, make_page
 from coopac_core.reports import periods, service
 from coopac_core.reports.errors import (
@@ -75,7 +75,7 @@ def _formats(*formats: Format) -> dict[int | str, dict[str, Any]]:
     return {
         200: {
             "description": "The report (json), or the same rows in the format asked for",
-            "content": {MEDIA_TYPES[f]: {} for f in formats},
+            "content": {MEDIA_TYPES[f]: file_content(MEDIA_TYPES[f]) for f in formats},
         }
     }
 
@@ -311,7 +311,7 @@ def cash_operations(
         **coop_responses(*REPORT_ERRORS),
         200: {
             "description": "The debtor file (txt, fixed width, ASCII), or its records (json)",
-            "content": {"text/plain": {}},
+            "content": {"text/plain": TEXT_FILE},
         },
     },
     summary="Debtor file (RCD, Anexo 6) of a month for the supervisor's credit bureau: one "

@@ -15,7 +15,7 @@ from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.ledger.errors import GlAccountNotFound
 from coopac_core.limits.errors import LimitExceeded
-from coopac_core.openapi import coop_responses, list_responses, money_responses
+from coopac_core.openapi import FILE, coop_responses, list_responses, money_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
@@ -363,7 +363,7 @@ async def bank_withdrawal(
     responses={
         **coop_responses(ReceiptNotFound),
         200: {
-            "content": {"application/json": {}, "application/pdf": {}},
+            "content": {"application/json": {}, "application/pdf": FILE},
             "description": "The receipt as JSON, or as a PDF for an 80 mm printer "
             "(Accept: application/pdf, or ?format=pdf)",
         },

@@ -1406,6 +1406,13 @@ class WeakPasswordError(ProblemError):
     status = 422
 
 
+class WebhookDeliveryDeliveredError(ProblemError):
+    """``webhook_delivery_delivered`` (HTTP 409)."""
+
+    code = "webhook_delivery_delivered"
+    status = 409
+
+
 class WebhookDeliveryNotFoundError(ProblemError):
     """``webhook_delivery_not_found`` (HTTP 404)."""
 
@@ -1684,6 +1691,7 @@ BY_CODE: dict[str, type[ProblemError]] = {
     "username_taken": UsernameTakenError,
     "validation_error": ValidationErrorError,
     "weak_password": WeakPasswordError,
+    "webhook_delivery_delivered": WebhookDeliveryDeliveredError,
     "webhook_delivery_not_found": WebhookDeliveryNotFoundError,
     "webhook_endpoint_disabled": WebhookEndpointDisabledError,
     "webhook_endpoint_not_found": WebhookEndpointNotFoundError,

@@ -809,32 +809,53 @@ class EntryKind(StrEnum):
     surplus_distribution = "surplus_distribution"
 
 
-class EventOut(BaseModel):
+class EventType(StrEnum):
     """
-    A business event. ``cursor`` is where a consumer resumes after it.
+    Every event the service writes. A money movement is ``money.<kind of entry>``, except
+    a loan's disbursement, repayment and write-off, which are the loan's.
     """
 
-    business_date: date_aliased = Field(..., title="Business Date")
-    cursor: str = Field(..., title="Cursor")
-    data: dict[str, Any] = Field(..., title="Data")
-    entry_id: UUID | None = Field(
-        None, description="The journal entry of a money movement", title="Entry Id"
-    )
-    id: UUID = Field(
-        ..., description="Also the webhook-id of its deliveries", title="Id"
-    )
-    occurred_at: AwareDatetime = Field(..., title="Occurred At")
-    subject_id: str = Field(
-        ..., description="Its id (a period's is its name, 2026-10)", title="Subject Id"
-    )
-    subject_kind: str = Field(
-        ..., description="member, loan, journal_entry, ...", title="Subject Kind"
-    )
-    type: str = Field(
-        ...,
-        description="member.created, money.deposit, loan.disbursed, ...",
-        title="Type",
-    )
+    member_created = "member.created"
+    member_updated = "member.updated"
+    loan_submitted = "loan.submitted"
+    loan_approved = "loan.approved"
+    loan_rejected = "loan.rejected"
+    loan_disbursed = "loan.disbursed"
+    loan_repaid = "loan.repaid"
+    loan_overdue = "loan.overdue"
+    loan_written_off = "loan.written_off"
+    loan_classification_changed = "loan.classification_changed"
+    close_of_business_finished = "close_of_business.finished"
+    period_closed = "period.closed"
+    money_deposit = "money.deposit"
+    money_withdrawal = "money.withdrawal"
+    money_transfer = "money.transfer"
+    money_share_payment = "money.share_payment"
+    money_share_refund = "money.share_refund"
+    money_reversal = "money.reversal"
+    money_interest_accrual = "money.interest_accrual"
+    money_interest = "money.interest"
+    money_loan_accrual = "money.loan_accrual"
+    money_loan_transfer = "money.loan_transfer"
+    money_loan_provision = "money.loan_provision"
+    money_loan_judicial = "money.loan_judicial"
+    money_loan_recovery = "money.loan_recovery"
+    money_loan_refinance = "money.loan_refinance"
+    money_adjustment = "money.adjustment"
+    money_cash_transfer = "money.cash_transfer"
+    money_bank_deposit = "money.bank_deposit"
+    money_bank_withdrawal = "money.bank_withdrawal"
+    money_cash_over_short = "money.cash_over_short"
+    money_exchange = "money.exchange"
+    money_exchange_revaluation = "money.exchange_revaluation"
+    money_opening_balance = "money.opening_balance"
+    money_loan_parts = "money.loan_parts"
+    money_year_close = "money.year_close"
+    money_surplus_distribution = "money.surplus_distribution"
+    import_finished = "import.finished"
+    approval_requested = "approval.requested"
+    approval_approved = "approval.approved"
+    approval_rejected = "approval.rejected"
 
 
 class ExcessAs(StrEnum):
@@ -3679,7 +3700,7 @@ class DeliveryOut(BaseModel):
     delivered_at: AwareDatetime | None = Field(..., title="Delivered At")
     endpoint_id: UUID = Field(..., title="Endpoint Id")
     event_id: UUID = Field(..., title="Event Id")
-    event_type: str | None = Field(..., title="Event Type")
+    event_type: EventType | None
     id: UUID = Field(..., title="Id")
     last_error: str | None = Field(..., title="Last Error")
     last_status_code: int | None = Field(..., title="Last Status Code")
@@ -3738,19 +3759,28 @@ class DistributionOut(BaseModel):
     year: int = Field(..., title="Year")
 
 
-class EventFeed(BaseModel):
+class EventOut(BaseModel):
     """
-    A page of the feed. ``next_cursor`` is where to resume (the last event's cursor, or
-    the one given when nothing new has committed): keep it and ask again later.
+    A business event. ``cursor`` is where a consumer resumes after it.
     """
 
-    has_more: bool = Field(
-        ...,
-        description="More events wait after this page: ask again at once",
-        title="Has More",
+    business_date: date_aliased = Field(..., title="Business Date")
+    cursor: str = Field(..., title="Cursor")
+    data: dict[str, Any] = Field(..., title="Data")
+    entry_id: UUID | None = Field(
+        None, description="The journal entry of a money movement", title="Entry Id"
     )
-    items: list[EventOut] = Field(..., title="Items")
-    next_cursor: str | None = Field(None, title="Next Cursor")
+    id: UUID = Field(
+        ..., description="Also the webhook-id of its deliveries", title="Id"
+    )
+    occurred_at: AwareDatetime = Field(..., title="Occurred At")
+    subject_id: str = Field(
+        ..., description="Its id (a period's is its name, 2026-10)", title="Subject Id"
+    )
+    subject_kind: str = Field(
+        ..., description="member, loan, journal_entry, ...", title="Subject Kind"
+    )
+    type: EventType
 
 
 class ExchangeCreate(BaseModel):
@@ -5024,6 +5054,21 @@ class CobRunOut(BaseModel):
     started_at: AwareDatetime = Field(..., title="Started At")
     status: RunStatus
     steps: list[CobStepOut] = Field(..., title="Steps")
+
+
+class EventFeed(BaseModel):
+    """
+    A page of the feed. ``next_cursor`` is where to resume (the last event's cursor, or
+    the one given when nothing new has committed): keep it and ask again later.
+    """
+
+    has_more: bool = Field(
+        ...,
+        description="More events wait after this page: ask again at once",
+        title="Has More",
+    )
+    items: list[EventOut] = Field(..., title="Items")
+    next_cursor: str | None = Field(None, title="Next Cursor")
 
 
 class FiscalYearOut(BaseModel):
