@@ -56,3 +56,28 @@ def test_newest_first_and_by_dates(client: TestClient, bank: Bank) -> None:
         headers=bank.teller,
     )
     assert (r.status_code, r.json()["code"]) == (422, "date_range_invalid")
+
+
+def test_a_ranged_statement_starts_with_its_opening_balance(client: TestClient, bank: Bank) -> None:
+    account = str(bank.account(client)["id"])
+    for amount in ("10.00", "5.50"):
+        bank.deposit(client, account, amount)
+    today = date.fromisoformat(
+        client.get(f"/api/v1/cooperatives/{bank.coop.id}", headers=bank.admin).json()[
+            "business_date"
+        ]
+    )
+
+    def opening(**params: object) -> str:
+        r = client.get(
+            bank.url(f"/savings-accounts/{account}/transactions"),
+            params=params,
+            headers=bank.teller,
+        )
+        assert r.status_code == 200, r.text
+        return str(r.json()["opening_balance"])
+
+    assert opening() == "0.00"
+    assert opening(**{"from": today.isoformat()}) == "0.00"  # both moved that day
+    # what was there before a range that starts after them: both, with no line in it
+    assert opening(**{"from": (today + timedelta(days=1)).isoformat()}) == "15.50"

@@ -11,6 +11,7 @@ from coopac_core.approvals.models import ApprovalRequest, ApprovalStatus
 from coopac_core.channels import Channel
 from coopac_core.ledger.models import AccountKind, AccountPart, EntryKind, NormalSide
 from coopac_core.money import Amount, Currency
+from coopac_core.pagination import Page
 from coopac_core.validation import invalid
 
 
@@ -449,4 +450,25 @@ class Movement(BaseModel):
     description: str | None
     receipt_number: str | None = Field(
         default=None, description="The counter's receipt, for an operation in cash"
+    )
+
+
+class StatementPage(Page[StatementLine]):
+    """A page of a member account's statement, with the balance its range starts from."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [],
+                    "next_cursor": None,
+                    "opening_balance": "1250.40",
+                }
+            ]
+        }
+    )
+
+    opening_balance: Amount = Field(
+        description="The balance at the start of the range (from=), the holder's side; 0 "
+        "without a start: the statement then begins with the account"
     )

@@ -14,7 +14,7 @@ from coopac_core.idempotency import MoneyRequest, idempotent
 from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.ranges import DateRangeDep, DateRangeInvalid
-from coopac_core.ledger.schemas import StatementLine
+from coopac_core.ledger.schemas import StatementPage
 from coopac_core.loans import service
 from coopac_core.loans.errors import (
     AmountOutOfRange,
@@ -433,7 +433,7 @@ def judicial_collection(
 
 @router.get(
     "/loans/{loan_id}/transactions",
-    response_model=Page[StatementLine],
+    response_model=StatementPage,
     responses=list_responses(LoanNotFound, DateRangeInvalid),
     summary="The loan's statement: disbursement (+) and principal repaid (-)",
 )
@@ -443,12 +443,17 @@ def loan_statement(
     session: SessionDep,
     page: PageDep,
     span: DateRangeDep,
-) -> Page[StatementLine]:
+) -> StatementPage:
     loan = service.get_loan(session, ctx.cooperative_id, loan_id)
     lines = ledger.statement_lines(
         session, loan, after_id=cursor_key(page.cursor, int), limit=page.limit + 1, span=span
     )
-    return make_page(lines, page.limit, lambda line: [line.id])
+    shown = make_page(lines, page.limit, lambda line: [line.id])
+    return StatementPage(
+        items=shown.items,
+        next_cursor=shown.next_cursor,
+        opening_balance=ledger.opening_balance(session, loan, span.since),
+    )
 
 
 @router.get(

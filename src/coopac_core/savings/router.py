@@ -11,7 +11,7 @@ from coopac_core.errors import AmountInvalid
 from coopac_core.idempotent_creates import CreateOnce
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.ranges import DateRangeDep, DateRangeInvalid
-from coopac_core.ledger.schemas import StatementLine
+from coopac_core.ledger.schemas import StatementPage
 from coopac_core.members.errors import MemberNotActive, MemberNotFound, MemberRequired
 from coopac_core.openapi import coop_responses, list_responses
 from coopac_core.pagination import Page, PageDep, cursor_key, cursor_time_id, make_page
@@ -197,7 +197,7 @@ def change_maturity_instruction(
 
 @router.get(
     "/savings-accounts/{account_id}/transactions",
-    response_model=Page[StatementLine],
+    response_model=StatementPage,
     responses=list_responses(AccountNotFound, DateRangeInvalid),
     summary="The account's statement, oldest or newest first, over a range of dates",
 )
@@ -207,12 +207,17 @@ def savings_statement(
     session: SessionDep,
     page: PageDep,
     span: DateRangeDep,
-) -> Page[StatementLine]:
+) -> StatementPage:
     account = service.get_account(session, ctx.cooperative_id, account_id)
     lines = ledger.statement_lines(
         session, account, after_id=cursor_key(page.cursor, int), limit=page.limit + 1, span=span
     )
-    return make_page(lines, page.limit, lambda line: [line.id])
+    shown = make_page(lines, page.limit, lambda line: [line.id])
+    return StatementPage(
+        items=shown.items,
+        next_cursor=shown.next_cursor,
+        opening_balance=ledger.opening_balance(session, account, span.since),
+    )
 
 
 @router.post(

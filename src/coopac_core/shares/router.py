@@ -7,10 +7,10 @@ from fastapi import APIRouter, Depends
 
 from coopac_core.ledger import service as ledger
 from coopac_core.ledger.ranges import DateRangeDep, DateRangeInvalid
-from coopac_core.ledger.schemas import StatementLine
+from coopac_core.ledger.schemas import StatementPage
 from coopac_core.members.errors import MemberNotFound
 from coopac_core.openapi import coop_responses, list_responses
-from coopac_core.pagination import Page, PageDep, cursor_key, make_page
+from coopac_core.pagination import PageDep, cursor_key, make_page
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import READ_ACCOUNTS
@@ -43,7 +43,7 @@ def get_share_account(
 
 @router.get(
     "/transactions",
-    response_model=Page[StatementLine],
+    response_model=StatementPage,
     responses=list_responses(*ACCOUNT_ERRORS, DateRangeInvalid),
     summary="The share account's statement",
 )
@@ -53,9 +53,14 @@ def share_statement(
     session: SessionDep,
     page: PageDep,
     span: DateRangeDep,
-) -> Page[StatementLine]:
+) -> StatementPage:
     account = service.get_share_account(session, ctx.cooperative_id, member_id)
     lines = ledger.statement_lines(
         session, account, after_id=cursor_key(page.cursor, int), limit=page.limit + 1, span=span
     )
-    return make_page(lines, page.limit, lambda line: [line.id])
+    shown = make_page(lines, page.limit, lambda line: [line.id])
+    return StatementPage(
+        items=shown.items,
+        next_cursor=shown.next_cursor,
+        opening_balance=ledger.opening_balance(session, account, span.since),
+    )

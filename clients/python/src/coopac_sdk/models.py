@@ -2672,6 +2672,22 @@ class StatementOrder(StrEnum):
     newest = "newest"
 
 
+class StatementPage(BaseModel):
+    """
+    A page of a member account's statement, with the balance its range starts from.
+    """
+
+    items: list[StatementLine] = Field(..., title="Items")
+    next_cursor: str | None = Field(None, title="Next Cursor")
+    opening_balance: str = Field(
+        ...,
+        description="The balance at the start of the range (from=), the holder's side; 0 without a start: the statement then begins with the account",
+        examples=["100.00"],
+        pattern="^-?[0-9]+\\.[0-9]{2}$",
+        title="Opening Balance",
+    )
+
+
 class StepStatus(StrEnum):
     pending = "pending"
     running = "running"
@@ -4635,11 +4651,6 @@ class PageSavingsProductOut(BaseModel):
 
 class PageScreeningListOut(BaseModel):
     items: list[ScreeningListOut] = Field(..., title="Items")
-    next_cursor: str | None = Field(None, title="Next Cursor")
-
-
-class PageStatementLine(BaseModel):
-    items: list[StatementLine] = Field(..., title="Items")
     next_cursor: str | None = Field(None, title="Next Cursor")
 
 

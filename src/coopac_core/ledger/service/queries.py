@@ -159,6 +159,24 @@ def statement(
     return [(p, e, holder_amount(normal_side, p.amount)) for p, e in rows]
 
 
+def opening_balance(session: Session, account: MemberAccount, since: date | None) -> Decimal:
+    """The account's balance at the start of ``since`` (the holder's side), for a statement
+    over a range: its balance now less what was posted from that day on (a day's entries
+    may be booked after the next day's, so no line's running balance is it). Without
+    ``since``, the statement starts with the account: 0."""
+    if since is None:
+        return Decimal("0.00")
+    moved = session.execute(
+        sa_select(func.coalesce(func.sum(Posting.amount), 0)).where(
+            col(Posting.cooperative_id) == account.cooperative_id,
+            col(Posting.account_id) == account.id,
+            col(Posting.account_kind) == account.ACCOUNT_KIND,
+            col(Posting.business_date) >= since,
+        )
+    ).scalar_one()
+    return account.balance - holder_amount(account.NORMAL_SIDE, Decimal(moved))
+
+
 def statement_lines(
     session: Session,
     account: MemberAccount,
