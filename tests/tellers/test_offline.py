@@ -169,6 +169,9 @@ def test_a_members_snapshot_for_offline_work_with_an_etag(
     ]
     assert snap["share_account"]["member_id"] == member
     assert snap["loans"] == []
+    # the product named, as the teller's screen shows it
+    [saved] = snap["savings_accounts"]
+    assert (saved["product_code"], saved["product_name"]) == ("AHV", "Ahorro a la vista")
     # unchanged: 304; once money moves, a new snapshot and a new tag
     r = client.get(url, headers={**bank.teller, "If-None-Match": tag})
     assert (r.status_code, r.headers["ETag"]) == (304, tag)

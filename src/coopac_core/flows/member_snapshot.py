@@ -61,13 +61,10 @@ def member_snapshot(
         )
     return MemberSnapshot(
         as_of=today,
-        member=MemberOut.model_validate(member).model_dump(mode="json"),
-        share_account=ShareAccountOut.model_validate(share).model_dump(mode="json")
-        if share is not None
-        else None,
+        member=MemberOut.model_validate(member),
+        share_account=ShareAccountOut.model_validate(share) if share is not None else None,
         savings_accounts=[
-            savings.account_out(session, a, accrued.get(a.id, ZERO)).model_dump(mode="json")
-            for a in accounts
+            savings.account_out(session, a, accrued.get(a.id, ZERO)) for a in accounts
         ],
         loans=loans_out,
     )

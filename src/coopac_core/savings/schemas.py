@@ -176,6 +176,8 @@ class SavingsAccountOut(BaseModel):
                     "number": "2000000125",
                     "member_id": "0b7d3a3e-1c59-4b9e-8c1d-2f0a5c7e9b10",
                     "product_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a",
+                    "product_code": "AHV",
+                    "product_name": "Ahorro a la vista",
                     "kind": "sight",
                     "currency": "PEN",
                     "status": "active",
@@ -195,6 +197,8 @@ class SavingsAccountOut(BaseModel):
     number: str
     member_id: uuid.UUID
     product_id: uuid.UUID
+    product_code: str = Field(description="The product's code, as a teller's screen shows it")
+    product_name: str
     kind: ProductKind
     currency: Currency
     status: AccountStatus

@@ -176,6 +176,8 @@ def account_out(
         number=account.number,
         member_id=account.member_id,
         product_id=account.product_id,
+        product_code=product.code,
+        product_name=product.name,
         kind=ProductKind(product.kind),
         currency=Currency(account.currency),
         status=AccountStatus(account.status),

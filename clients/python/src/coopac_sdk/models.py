@@ -2318,7 +2318,13 @@ class SavingsAccountOut(BaseModel):
     payout_account_id: UUID | None = Field(None, title="Payout Account Id")
     placed_amount: PlacedAmount | None = Field(None, title="Placed Amount")
     placed_on: date_aliased | None = Field(..., title="Placed On")
+    product_code: str = Field(
+        ...,
+        description="The product's code, as a teller's screen shows it",
+        title="Product Code",
+    )
     product_id: UUID = Field(..., title="Product Id")
+    product_name: str = Field(..., title="Product Name")
     rate: Rate | None = Field(
         None, description="A term deposit's TEA, fixed at placement", title="Rate"
     )
@@ -4459,28 +4465,6 @@ class MemberShares(BaseModel):
     year: int = Field(..., title="Year")
 
 
-class MemberSnapshot(BaseModel):
-    """
-    What a front-end needs to serve a member with the link down.
-    """
-
-    as_of: date_aliased = Field(
-        ..., description="The cooperative's business date", title="As Of"
-    )
-    loans: list[SnapshotLoan] = Field(
-        ..., description="Active loans, with what falls due", title="Loans"
-    )
-    member: dict[str, Any] = Field(
-        ..., description="The member, as GET members/{id} answers", title="Member"
-    )
-    savings_accounts: list[dict[str, Any]] = Field(
-        ...,
-        description="With balance and available_balance, as GET savings-accounts/{id}",
-        title="Savings Accounts",
-    )
-    share_account: dict[str, Any] | None = Field(..., title="Share Account")
-
-
 class MemberUpdate(BaseModel):
     address: Address1 | None = Field(None, title="Address")
     birth_date: date_aliased | None = Field(None, title="Birth Date")
@@ -5136,6 +5120,28 @@ class FiscalYearOut(BaseModel):
     )
     status: FiscalYearStatus
     year: int = Field(..., title="Year")
+
+
+class MemberSnapshot(BaseModel):
+    """
+    What a front-end needs to serve a member with the link down.
+    """
+
+    as_of: date_aliased = Field(
+        ..., description="The cooperative's business date", title="As Of"
+    )
+    loans: list[SnapshotLoan] = Field(
+        ..., description="Active loans, with what falls due", title="Loans"
+    )
+    member: MemberOut = Field(
+        ..., description="The member, as GET members/{id} answers"
+    )
+    savings_accounts: list[SavingsAccountOut] = Field(
+        ...,
+        description="With balance, available_balance and the product's code and name, as GET savings-accounts/{id}",
+        title="Savings Accounts",
+    )
+    share_account: ShareAccountOut | None
 
 
 class PageCobRunOut(BaseModel):

@@ -10,7 +10,10 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from coopac_core.members.schemas import MemberOut
 from coopac_core.money import Amount, Currency
+from coopac_core.savings.schemas import SavingsAccountOut
+from coopac_core.shares.schemas import ShareAccountOut
 
 
 class OfflineOperationType(StrEnum):
@@ -136,6 +139,11 @@ class SnapshotLoan(BaseModel):
     next_due: DueInstallment | None = Field(description="The oldest installment still owed")
 
 
+def _example(model: type[BaseModel]) -> Any:
+    """A model's own first example (its schema's), to show it inside another's."""
+    return model.model_config.get("json_schema_extra", {})["examples"][0]  # type: ignore[index]
+
+
 class MemberSnapshot(BaseModel):
     """What a front-end needs to serve a member with the link down."""
 
@@ -144,9 +152,9 @@ class MemberSnapshot(BaseModel):
             "examples": [
                 {
                     "as_of": "2026-11-23",
-                    "member": {"id": "8d6c5b4a-3f2e-4d1c-9b0a-f9e8d7c6b5a4"},
-                    "share_account": {"id": "2c9f7b1e-3a4d-4c5e-8f6a-7b8c9d0e1f2a"},
-                    "savings_accounts": [],
+                    "member": _example(MemberOut),
+                    "share_account": _example(ShareAccountOut),
+                    "savings_accounts": [_example(SavingsAccountOut)],
                     "loans": [
                         {
                             "id": "4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8",
@@ -168,9 +176,10 @@ class MemberSnapshot(BaseModel):
     )
 
     as_of: date = Field(description="The cooperative's business date")
-    member: dict[str, Any] = Field(description="The member, as GET members/{id} answers")
-    share_account: dict[str, Any] | None
-    savings_accounts: list[dict[str, Any]] = Field(
-        description="With balance and available_balance, as GET savings-accounts/{id}"
+    member: MemberOut = Field(description="The member, as GET members/{id} answers")
+    share_account: ShareAccountOut | None
+    savings_accounts: list[SavingsAccountOut] = Field(
+        description="With balance, available_balance and the product's code and name, as GET "
+        "savings-accounts/{id}"
     )
     loans: list[SnapshotLoan] = Field(description="Active loans, with what falls due")
