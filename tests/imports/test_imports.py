@@ -272,6 +272,16 @@ def test_a_malformed_file_and_header_are_refused_with_their_line(
     assert (2, "rate con hasta 6 decimales: 0.1234567") in {
         (e["line"], e["reason"]) for e in job["errors"]
     }
+    # the same file with semicolons or tabs: read the same, to the same line's refusal
+    for sep in (b";", b"\t"):
+        savings = (
+            b"account_number,member_number,product_code,balance,rate\n"
+            b"A-9,00010001,AHV,1.00,0.1234567\n"
+        ).replace(b",", sep)
+        job = _run(client, coop, {"savings": savings})
+        assert {(e["line"], e["reason"]) for e in job["errors"]} >= {
+            (2, "rate con hasta 6 decimales: 0.1234567")
+        }, job["errors"]
     r = client.post(f"/api/v1/cooperatives/{coop.id}/imports", headers=coop.headers[Role.admin])
     assert r.status_code == 403
     r = client.post(

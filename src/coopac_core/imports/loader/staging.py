@@ -67,8 +67,20 @@ def decode(content: bytes) -> str:
         return content.decode("cp1252")
 
 
+# What separates a file's columns: the one its header line uses most (a spreadsheet in a
+# Peruvian locale saves with semicolons; a database export may use tabs).
+SEPARATORS = (",", ";", "\t")
+
+
+def separator(content: str) -> str:
+    first = content.split("\n", 1)[0]
+    return max(SEPARATORS, key=first.count)  # none at all (one column): the comma
+
+
 def _header(layout: Layout, content: str) -> list[str]:
-    first = next(csv.reader(io.StringIO(content.split("\n", 1)[0])), [])
+    first = next(
+        csv.reader(io.StringIO(content.split("\n", 1)[0]), delimiter=separator(content)), []
+    )
     names = [n.strip().lower() for n in first]
     known = set(layout.names())
     problems = [f"columna desconocida: {n}" for n in names if n not in known]
@@ -92,6 +104,7 @@ def stage(session: Session, layout: Layout, content: str) -> int:
         )
     )
     listed = ", ".join(names)
+    delimiter = "E'\\t'" if separator(content) == "\t" else f"'{separator(content)}'"
     raw = session.connection().connection.driver_connection
     assert isinstance(raw, psycopg.Connection)
     try:
@@ -99,7 +112,8 @@ def stage(session: Session, layout: Layout, content: str) -> int:
             raw.cursor() as cur,
             cur.copy(
                 f"COPY import_stage ({listed}) FROM STDIN "
-                f"WITH (FORMAT csv, HEADER true, FORCE_NOT_NULL ({listed}))"
+                f"WITH (FORMAT csv, HEADER true, DELIMITER {delimiter}, "
+                f"FORCE_NOT_NULL ({listed}))"
             ) as copy,
         ):
             data = content.encode()
