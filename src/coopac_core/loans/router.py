@@ -75,9 +75,8 @@ from coopac_core.security.roles import (
 )
 
 router = APIRouter(prefix="/api/v1/cooperatives/{cooperative_id}", tags=["loans"])
-DECISION_ERRORS = coop_responses(
-    LoanNotFound, InvalidLoanStatus, ApproverIsCreator, ApprovalLimitExceeded
-)
+DECIDING = (LoanNotFound, InvalidLoanStatus, ApproverIsCreator, ApprovalLimitExceeded)
+DECISION_ERRORS = coop_responses(*DECIDING)
 
 
 @router.post(
@@ -220,13 +219,7 @@ def submit_loan(
 @router.post(
     "/loans/{loan_id}/approve",
     response_model=LoanOut,
-    responses=coop_responses(
-        LoanNotFound,
-        InvalidLoanStatus,
-        ApproverIsCreator,
-        ApprovalLimitExceeded,
-        ConcentrationLimit,
-    ),
+    responses=coop_responses(*DECIDING, ConcentrationLimit),
     summary="Approve (credit committee or manager, within their limit, not the loan's creator)",
 )
 def approve_loan(
@@ -445,15 +438,7 @@ def loan_statement(
     span: DateRangeDep,
 ) -> StatementPage:
     loan = service.get_loan(session, ctx.cooperative_id, loan_id)
-    lines = ledger.statement_lines(
-        session, loan, after_id=cursor_key(page.cursor, int), limit=page.limit + 1, span=span
-    )
-    shown = make_page(lines, page.limit, lambda line: [line.id])
-    return StatementPage(
-        items=shown.items,
-        next_cursor=shown.next_cursor,
-        opening_balance=ledger.opening_balance(session, loan, span.since),
-    )
+    return ledger.statement_page(session, loan, page.cursor, page.limit, span)
 
 
 @router.get(

@@ -209,15 +209,7 @@ def savings_statement(
     span: DateRangeDep,
 ) -> StatementPage:
     account = service.get_account(session, ctx.cooperative_id, account_id)
-    lines = ledger.statement_lines(
-        session, account, after_id=cursor_key(page.cursor, int), limit=page.limit + 1, span=span
-    )
-    shown = make_page(lines, page.limit, lambda line: [line.id])
-    return StatementPage(
-        items=shown.items,
-        next_cursor=shown.next_cursor,
-        opening_balance=ledger.opening_balance(session, account, span.since),
-    )
+    return ledger.statement_page(session, account, page.cursor, page.limit, span)
 
 
 @router.post(

@@ -10,7 +10,7 @@ from coopac_core.ledger.ranges import DateRangeDep, DateRangeInvalid
 from coopac_core.ledger.schemas import StatementPage
 from coopac_core.members.errors import MemberNotFound
 from coopac_core.openapi import coop_responses, list_responses
-from coopac_core.pagination import PageDep, cursor_key, make_page
+from coopac_core.pagination import PageDep
 from coopac_core.security.deps import SessionDep, coop_access
 from coopac_core.security.principal import CoopContext
 from coopac_core.security.roles import READ_ACCOUNTS
@@ -55,12 +55,4 @@ def share_statement(
     span: DateRangeDep,
 ) -> StatementPage:
     account = service.get_share_account(session, ctx.cooperative_id, member_id)
-    lines = ledger.statement_lines(
-        session, account, after_id=cursor_key(page.cursor, int), limit=page.limit + 1, span=span
-    )
-    shown = make_page(lines, page.limit, lambda line: [line.id])
-    return StatementPage(
-        items=shown.items,
-        next_cursor=shown.next_cursor,
-        opening_balance=ledger.opening_balance(session, account, span.since),
-    )
+    return ledger.statement_page(session, account, page.cursor, page.limit, span)

@@ -41,6 +41,7 @@ from coopac_core.ledger.service.queries import (
     reversals_of,
     statement,
     statement_lines,
+    statement_page,
     trial_balance,
 )
 from coopac_core.ledger.service.verification import VerificationReport, verify
@@ -78,6 +79,7 @@ __all__ = [
     "seed_chart",
     "statement",
     "statement_lines",
+    "statement_page",
     "trial_balance",
     "verify",
 ]

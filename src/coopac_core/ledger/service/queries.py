@@ -17,7 +17,8 @@ from coopac_core.ledger.accounts import MemberAccount, holder_amount
 from coopac_core.ledger.errors import JournalEntryNotFound
 from coopac_core.ledger.models import GlAccount, JournalEntry, Posting
 from coopac_core.ledger.ranges import DateRange, StatementOrder
-from coopac_core.ledger.schemas import StatementLine
+from coopac_core.ledger.schemas import StatementLine, StatementPage
+from coopac_core.pagination import cursor_key, make_page
 
 
 def get_entry(session: Session, cooperative_id: uuid.UUID, entry_id: uuid.UUID) -> JournalEntry:
@@ -175,6 +176,22 @@ def opening_balance(session: Session, account: MemberAccount, since: date | None
         )
     ).scalar_one()
     return account.balance - holder_amount(account.NORMAL_SIDE, Decimal(moved))
+
+
+def statement_page(
+    session: Session, account: MemberAccount, cursor: str | None, limit: int, span: DateRange
+) -> StatementPage:
+    """A page of the account's statement (a cursor is a line's id), with the balance its
+    range starts from."""
+    lines = statement_lines(
+        session, account, after_id=cursor_key(cursor, int), limit=limit + 1, span=span
+    )
+    shown = make_page(lines, limit, lambda line: [line.id])
+    return StatementPage(
+        items=shown.items,
+        next_cursor=shown.next_cursor,
+        opening_balance=opening_balance(session, account, span.since),
+    )
 
 
 def statement_lines(
