@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -90,8 +91,21 @@ def _acting(ctx: CoopContext, actor: dict[str, Any]) -> CoopContext:
     return CoopContext(ctx.cooperative_id, principal, roles)
 
 
-def _held(hold: ScreeningHoldOut) -> tuple[ScreeningHoldOut, int]:
-    return hold, 202
+# A cash operation's person, amount and currency, for the screening; None when it moves
+# no cash (paid from or to savings).
+Person = tuple[uuid.UUID, Decimal, str] | None
+
+
+def _screened(
+    session: Session, ctx: CoopContext, operation: str, args: dict[str, Any], person: Person
+) -> Answer:
+    """``operation`` with ``args`` (what ``EXECUTORS`` does, now or once approved), unless
+    its person is on a list: then held, 202."""
+    if person is not None:
+        held = screening.check_operation(session, ctx, operation, *person, args)
+        if held is not None:
+            return held, 202
+    return EXECUTORS[operation](session, ctx, args)
 
 
 def _deposit(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
@@ -103,21 +117,6 @@ def _deposit(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer
     )
 
 
-def deposit(
-    session: Session, ctx: CoopContext, account_id: uuid.UUID, data: CashMovementRequest
-) -> Answer:
-    account = session.get(SavingsAccount, (ctx.cooperative_id, account_id))
-    if account is not None:
-        args = {"account_id": str(account_id), "body": data.model_dump(mode="json")}
-        held = screening.check_operation(
-            session, ctx, "deposit", account.member_id, check_amount(data.amount),
-            account.currency, args,
-        )  # fmt: skip
-        if held is not None:
-            return _held(held)
-    return counter.deposit(session, ctx, account_id, data)
-
-
 def _withdrawal(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
     return counter.withdraw(
         session,
@@ -125,21 +124,6 @@ def _withdrawal(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Ans
         uuid.UUID(args["account_id"]),
         CashMovementRequest.model_validate(args["body"]),
     )
-
-
-def withdraw(
-    session: Session, ctx: CoopContext, account_id: uuid.UUID, data: CashMovementRequest
-) -> Answer:
-    account = session.get(SavingsAccount, (ctx.cooperative_id, account_id))
-    if account is not None:
-        args = {"account_id": str(account_id), "body": data.model_dump(mode="json")}
-        held = screening.check_operation(
-            session, ctx, "withdrawal", account.member_id, check_amount(data.amount),
-            account.currency, args,
-        )  # fmt: skip
-        if held is not None:
-            return _held(held)
-    return counter.withdraw(session, ctx, account_id, data)
 
 
 def _exchange(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
@@ -165,21 +149,6 @@ def _share_payment(session: Session, ctx: CoopContext, args: dict[str, Any]) -> 
     return Movement.model_validate(body)
 
 
-def pay_shares(
-    session: Session, ctx: CoopContext, member_id: uuid.UUID, data: SharePayment
-) -> Answer:
-    """Share capital paid in cash (one paid from savings moves no cash)."""
-    args = {"member_id": str(member_id), "body": data.model_dump(mode="json")}
-    if data.from_account_id is None:
-        held = screening.check_operation(
-            session, ctx, "share_payment", member_id, check_amount(data.amount),
-            Currency.PEN, args,
-        )  # fmt: skip
-        if held is not None:
-            return _held(held)
-    return _share_payment(session, ctx, args)
-
-
 def _repayment(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
     data = RepaymentRequest.model_validate(args["body"])
     return loans.repay(
@@ -189,20 +158,6 @@ def _repayment(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answ
         data,
         counter.other_side(session, ctx, branch_id=data.branch_id, account_id=data.from_account_id),
     )
-
-
-def repay(session: Session, ctx: CoopContext, loan_id: uuid.UUID, data: RepaymentRequest) -> Answer:
-    """A loan paid in cash (one paid from savings moves no cash)."""
-    args = {"loan_id": str(loan_id), "body": data.model_dump(mode="json")}
-    loan = session.get(Loan, (ctx.cooperative_id, loan_id))
-    if loan is not None and data.from_account_id is None:
-        held = screening.check_operation(
-            session, ctx, "loan_repayment", loan.member_id, check_amount(data.amount),
-            loan.currency, args,
-        )  # fmt: skip
-        if held is not None:
-            return _held(held)
-    return _repayment(session, ctx, args)
 
 
 def _recovery(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
@@ -216,22 +171,6 @@ def _recovery(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answe
     )
 
 
-def recover(
-    session: Session, ctx: CoopContext, loan_id: uuid.UUID, data: RecoveryRequest
-) -> Answer:
-    """A written-off loan paid in cash."""
-    args = {"loan_id": str(loan_id), "body": data.model_dump(mode="json")}
-    loan = session.get(Loan, (ctx.cooperative_id, loan_id))
-    if loan is not None and data.from_account_id is None:
-        held = screening.check_operation(
-            session, ctx, "loan_recovery", loan.member_id, check_amount(data.amount),
-            loan.currency, args,
-        )  # fmt: skip
-        if held is not None:
-            return _held(held)
-    return _recovery(session, ctx, args)
-
-
 def _disbursement(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
     data = DisbursementRequest.model_validate(args["body"])
     return loans.disburse(
@@ -243,42 +182,10 @@ def _disbursement(session: Session, ctx: CoopContext, args: dict[str, Any]) -> A
     )
 
 
-def disburse(
-    session: Session, ctx: CoopContext, loan_id: uuid.UUID, data: DisbursementRequest
-) -> Answer:
-    """A loan paid out in cash."""
-    args = {"loan_id": str(loan_id), "body": data.model_dump(mode="json")}
-    loan = session.get(Loan, (ctx.cooperative_id, loan_id))
-    if loan is not None and data.to_account_id is None:
-        held = screening.check_operation(
-            session, ctx, "loan_disbursement", loan.member_id, loan.amount, loan.currency, args
-        )
-        if held is not None:
-            return _held(held)
-    return _disbursement(session, ctx, args)
-
-
 def _cancellation(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
     return counter.cancel_account(
         session, ctx, uuid.UUID(args["account_id"]), TermCancellation.model_validate(args["body"])
     )
-
-
-def cancel_account(
-    session: Session, ctx: CoopContext, account_id: uuid.UUID, data: TermCancellation
-) -> Answer:
-    """A savings account closed and paid out in cash (its balance: the interest paid in at
-    closing adds little to what the screening compares)."""
-    args = {"account_id": str(account_id), "body": data.model_dump(mode="json")}
-    account = session.get(SavingsAccount, (ctx.cooperative_id, account_id))
-    if account is not None and data.to_account_id is None and account.balance > 0:
-        held = screening.check_operation(
-            session, ctx, "account_closing", account.member_id, account.balance,
-            account.currency, args,
-        )  # fmt: skip
-        if held is not None:
-            return _held(held)
-    return _cancellation(session, ctx, args)
 
 
 def _share_refund(session: Session, ctx: CoopContext, args: dict[str, Any]) -> Answer:
@@ -287,23 +194,88 @@ def _share_refund(session: Session, ctx: CoopContext, args: dict[str, Any]) -> A
     )
 
 
+def deposit(
+    session: Session, ctx: CoopContext, account_id: uuid.UUID, data: CashMovementRequest
+) -> Answer:
+    account = session.get(SavingsAccount, (ctx.cooperative_id, account_id))
+    person = (account.member_id, check_amount(data.amount), account.currency) if account else None
+    args = {"account_id": str(account_id), "body": data.model_dump(mode="json")}
+    return _screened(session, ctx, "deposit", args, person)
+
+
+def withdraw(
+    session: Session, ctx: CoopContext, account_id: uuid.UUID, data: CashMovementRequest
+) -> Answer:
+    account = session.get(SavingsAccount, (ctx.cooperative_id, account_id))
+    person = (account.member_id, check_amount(data.amount), account.currency) if account else None
+    args = {"account_id": str(account_id), "body": data.model_dump(mode="json")}
+    return _screened(session, ctx, "withdrawal", args, person)
+
+
+def pay_shares(
+    session: Session, ctx: CoopContext, member_id: uuid.UUID, data: SharePayment
+) -> Answer:
+    cash = data.from_account_id is None
+    person = (member_id, check_amount(data.amount), Currency.PEN.value) if cash else None
+    args = {"member_id": str(member_id), "body": data.model_dump(mode="json")}
+    return _screened(session, ctx, "share_payment", args, person)
+
+
+def _loan_person(
+    session: Session, ctx: CoopContext, loan_id: uuid.UUID, amount: Decimal | None, cash: bool
+) -> Person:
+    loan = session.get(Loan, (ctx.cooperative_id, loan_id))
+    if loan is None or not cash:
+        return None
+    return (loan.member_id, loan.amount if amount is None else check_amount(amount), loan.currency)
+
+
+def repay(session: Session, ctx: CoopContext, loan_id: uuid.UUID, data: RepaymentRequest) -> Answer:
+    person = _loan_person(session, ctx, loan_id, data.amount, data.from_account_id is None)
+    args = {"loan_id": str(loan_id), "body": data.model_dump(mode="json")}
+    return _screened(session, ctx, "loan_repayment", args, person)
+
+
+def recover(
+    session: Session, ctx: CoopContext, loan_id: uuid.UUID, data: RecoveryRequest
+) -> Answer:
+    person = _loan_person(session, ctx, loan_id, data.amount, data.from_account_id is None)
+    args = {"loan_id": str(loan_id), "body": data.model_dump(mode="json")}
+    return _screened(session, ctx, "loan_recovery", args, person)
+
+
+def disburse(
+    session: Session, ctx: CoopContext, loan_id: uuid.UUID, data: DisbursementRequest
+) -> Answer:
+    person = _loan_person(session, ctx, loan_id, None, data.to_account_id is None)
+    args = {"loan_id": str(loan_id), "body": data.model_dump(mode="json")}
+    return _screened(session, ctx, "loan_disbursement", args, person)
+
+
+def cancel_account(
+    session: Session, ctx: CoopContext, account_id: uuid.UUID, data: TermCancellation
+) -> Answer:
+    """An account closed in cash: screened by its balance (the interest paid in at closing
+    adds little to what the screening compares)."""
+    account = session.get(SavingsAccount, (ctx.cooperative_id, account_id))
+    cash = account is not None and data.to_account_id is None and account.balance > 0
+    person = (account.member_id, account.balance, account.currency) if account and cash else None
+    args = {"account_id": str(account_id), "body": data.model_dump(mode="json")}
+    return _screened(session, ctx, "account_closing", args, person)
+
+
 def refund_shares(
     session: Session, ctx: CoopContext, member_id: uuid.UUID, data: ShareRefund
 ) -> Answer:
-    """A withdrawn member's capital returned in cash."""
-    args = {"member_id": str(member_id), "body": data.model_dump(mode="json")}
     account = session.exec(
         select(ShareAccount).where(
             ShareAccount.cooperative_id == ctx.cooperative_id, ShareAccount.member_id == member_id
         )
     ).first()
-    if account is not None and data.to_account_id is None and account.balance > 0:
-        held = screening.check_operation(
-            session, ctx, "share_refund", member_id, account.balance, account.currency, args
-        )
-        if held is not None:
-            return _held(held)
-    return _share_refund(session, ctx, args)
+    cash = account is not None and data.to_account_id is None and account.balance > 0
+    person = (member_id, account.balance, account.currency) if account and cash else None
+    args = {"member_id": str(member_id), "body": data.model_dump(mode="json")}
+    return _screened(session, ctx, "share_refund", args, person)
 
 
 EXECUTORS: dict[str, Callable[[Session, CoopContext, dict[str, Any]], Answer]] = {

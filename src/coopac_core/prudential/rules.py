@@ -4,11 +4,11 @@ weighs, the risk-weighted assets, effective equity, and a ratio against its limi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from coopac_core.federation import indicators
 from coopac_core.money import round_cents
 
-RATIO_QUANTUM = Decimal("0.0001")
 # Where the loans' own weight is read (a current loan in soles): the mortgages' weight
 # replaces it for their part.
 LOAN_CODE = "1411"
@@ -50,6 +50,6 @@ def effective_equity(basic: Decimal, generic: Decimal, rwa: Decimal, cap: Decima
 
 
 def ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
-    if denominator <= 0:
-        return None
-    return (numerator / denominator).quantize(RATIO_QUANTUM, rounding=ROUND_HALF_UP)
+    """The federation's ratio (``federation.indicators.ratio``), and none over no equity or
+    a negative one (a limit on it means nothing)."""
+    return indicators.ratio(numerator, denominator) if denominator > 0 else None
